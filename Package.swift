@@ -1,0 +1,84 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "sluice",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "sluice-ingest", targets: ["sluice-ingest"]),
+        .executable(name: "sluice-worker", targets: ["sluice-worker"]),
+        .executable(name: "sluicectl", targets: ["sluicectl"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+    ],
+    targets: [
+        // C libraries from Debian, each imported by exactly one Swift module.
+        .systemLibrary(name: "CHiredis", pkgConfig: "hiredis", providers: [.apt(["libhiredis-dev"])]),
+        .systemLibrary(name: "CMongoc", pkgConfig: "libmongoc-1.0", providers: [.apt(["libmongoc-dev", "libbson-dev"])]),
+
+        // Pure Swift: event model, JSON, validation, configuration. No I/O.
+        .target(name: "SluiceCore", dependencies: [.product(name: "Logging", package: "swift-log")]),
+        // The only importer of hiredis.
+        .target(
+            name: "SluiceRedis",
+            dependencies: [
+                "CHiredis", "SluiceCore",
+                .product(name: "Logging", package: "swift-log"),
+            ]),
+        // The only importer of libmongoc/libbson.
+        .target(
+            name: "SluiceMongo",
+            dependencies: [
+                "CMongoc", "SluiceCore",
+                .product(name: "Logging", package: "swift-log"),
+            ]),
+        .target(
+            name: "SluiceIngest",
+            dependencies: [
+                "SluiceCore", "SluiceRedis",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]),
+        .target(
+            name: "SluiceWorker",
+            dependencies: [
+                "SluiceCore", "SluiceRedis", "SluiceMongo",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ]),
+        .target(
+            name: "SluiceControl",
+            dependencies: [
+                "SluiceCore", "SluiceRedis",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
+        .executableTarget(
+            name: "sluice-ingest",
+            dependencies: ["SluiceIngest", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+        .executableTarget(
+            name: "sluice-worker",
+            dependencies: ["SluiceWorker", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+        .executableTarget(name: "sluicectl", dependencies: ["SluiceControl"]),
+
+        .testTarget(name: "SluiceCoreTests", dependencies: ["SluiceCore"]),
+        .testTarget(name: "SluiceMongoTests", dependencies: ["SluiceMongo"]),
+        .testTarget(
+            name: "SluiceIntegrationTests",
+            dependencies: [
+                "SluiceCore", "SluiceRedis", "SluiceMongo", "SluiceIngest", "SluiceWorker", "SluiceControl",
+            ]),
+    ]
+)

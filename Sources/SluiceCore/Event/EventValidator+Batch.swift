@@ -1,0 +1,48 @@
+extension EventValidator {
+    /// Validates a `{"batch": [...]}` body whose elements name their kind in `type`.
+    ///
+    /// A batch is accepted or refused as a whole, so a client never has to work
+    /// out which half of its batch was stored.
+    public func validateBatch(_ value: JSONValue, stamp: RequestStamp) -> Result<[ValidatedEvent], EventRejection> {
+        guard case .object(let body) = value else {
+            return .failure(.invalid([ValidationProblem(field: "(body)", problem: "must be a JSON object with a \"batch\" array, got \(value.typeName)")]))
+        }
+        var problems = body.members.filter { $0.key != "batch" && $0.key != "writeKey" && $0.key != "sentAt" }.map {
+            ValidationProblem(field: $0.key, problem: "unknown field; a batch body holds \"batch\" (and optionally \"writeKey\", \"sentAt\")")
+        }
+        guard case .array(let elements)? = body["batch"] else {
+            problems.append(ValidationProblem(field: "batch", problem: body.contains("batch") ? "must be an array" : "is required"))
+            return .failure(.invalid(problems))
+        }
+        guard !elements.isEmpty else {
+            return .failure(.invalid(problems + [ValidationProblem(field: "batch", problem: "must hold at least one event")]))
+        }
+        guard elements.count <= limits.maxBatchEvents else {
+            return .failure(.tooLarge([ValidationProblem(field: "batch", problem: "holds \(elements.count) events, the limit is \(limits.maxBatchEvents)")]))
+        }
+        var events: [ValidatedEvent] = []
+        events.reserveCapacity(elements.count)
+        var oversize: [ValidationProblem] = []
+        for (index, element) in elements.enumerated() {
+            let path = "batch[\(index)]."
+            guard case .string(let typeName)? = element.objectValue?["type"] else {
+                problems.append(ValidationProblem(field: path + "type", problem: element.objectValue == nil ? "event must be a JSON object" : "is required: one of \(Self.kindNames)"))
+                continue
+            }
+            guard let kind = EventKind(rawValue: typeName) else {
+                problems.append(ValidationProblem(field: path + "type", problem: "unknown type \"\(typeName)\": one of \(Self.kindNames)"))
+                continue
+            }
+            switch validate(element, kind: kind, stamp: stamp, path: path) {
+            case .success(let event): events.append(event)
+            case .failure(.invalid(let found)): problems.append(contentsOf: found)
+            case .failure(.tooLarge(let found)): oversize.append(contentsOf: found)
+            }
+        }
+        if !problems.isEmpty { return .failure(.invalid(problems + oversize)) }
+        if !oversize.isEmpty { return .failure(.tooLarge(oversize)) }
+        return .success(events)
+    }
+
+    static let kindNames = EventKind.allCases.map(\.rawValue).joined(separator: ", ")
+}

@@ -1,0 +1,19 @@
+/// What ingest knows about the request an event arrived in, stamped onto the event.
+public struct RequestStamp: Sendable {
+    /// When ingest received the request, epoch milliseconds.
+    public var receivedAt: Int64
+    /// The client address, already anonymised.
+    public var ip: String?
+    /// The `User-Agent` header.
+    public var userAgent: String?
+    /// The visitor id from the cookie, or a fresh one ingest will set as the cookie.
+    public var cookieVisitorId: String
+
+    /// A stamp for one request.
+    public init(receivedAt: Int64, ip: String?, userAgent: String?, cookieVisitorId: String) {
+        self.receivedAt = receivedAt
+        self.ip = ip
+        self.userAgent = userAgent
+        self.cookieVisitorId = cookieVisitorId
+    }
+}

@@ -1,0 +1,30 @@
+/// One reason an event was refused: the field (with its path in a batch) and what is wrong.
+public struct ValidationProblem: Sendable, Equatable, CustomStringConvertible {
+    /// The field, e.g. `agentId`, `properties.$where` or `batch[3].url`.
+    public let field: String
+    /// What is wrong with it, in words a client developer can act on.
+    public let problem: String
+
+    /// A problem with `field`.
+    public init(field: String, problem: String) {
+        self.field = field
+        self.problem = problem
+    }
+
+    public var description: String { "\(field): \(problem)" }
+}
+
+/// Why a request's events were refused as a whole.
+public enum EventRejection: Error, Sendable, Equatable {
+    /// One or more fields are invalid (HTTP 400).
+    case invalid([ValidationProblem])
+    /// An event or the batch is over a size limit (HTTP 413).
+    case tooLarge([ValidationProblem])
+
+    /// Every problem named by the rejection.
+    public var problems: [ValidationProblem] {
+        switch self {
+        case .invalid(let p), .tooLarge(let p): return p
+        }
+    }
+}

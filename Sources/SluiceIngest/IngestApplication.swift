@@ -1,0 +1,31 @@
+import Hummingbird
+import Logging
+import NIOCore
+import SluiceCore
+import SluiceRedis
+
+/// Builds the ingest HTTP application; the executable and the tests both call this.
+///
+/// - Parameter onListening: called with the bound port once the server listens
+///   (useful with port 0).
+public func buildIngestApplication(
+    configuration: IngestConfiguration, logger: Logger, onListening: @escaping @Sendable (Int) async -> Void = { _ in }
+) throws(RedisError) -> some ApplicationProtocol {
+    let writer = RedisPipelineWriter(endpoint: try RedisEndpoint(url: configuration.redisURL), logger: logger)
+    let appender = EventAppender(writer: writer, partitions: configuration.partitions)
+    let metrics = IngestMetrics()
+    let router = Router(context: IngestRequestContext.self)
+    TrackingController(configuration: configuration, validator: EventValidator(limits: configuration.limits), appender: appender, metrics: metrics)
+        .addRoutes(to: router)
+    HealthController(appender: appender, metrics: metrics).addRoutes(to: router)
+    return Application(
+        router: router,
+        configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "sluice-ingest"),
+        services: [RedisWriterService(writer: writer)],
+        onServerRunning: { channel in
+            let port = channel.localAddress?.port ?? configuration.port
+            logger.info("sluice-ingest listening on http://\(configuration.host):\(port)")
+            await onListening(port)
+        },
+        logger: logger)
+}

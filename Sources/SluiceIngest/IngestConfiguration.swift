@@ -1,0 +1,47 @@
+import SluiceCore
+
+/// Everything `sluice-ingest` can be told, built from `SLUICE_*` variables and flags.
+public struct IngestConfiguration: Sendable {
+    /// `SLUICE_REDIS_URL`: where the streams live.
+    public var redisURL: String
+    /// `SLUICE_INGEST_HOST`: address to listen on (default 127.0.0.1; 0.0.0.0 behind a load balancer).
+    public var host: String
+    /// `SLUICE_INGEST_PORT`: port to listen on (default 3005; 0 picks a free one).
+    public var port: Int
+    /// `SLUICE_PARTITIONS`: number of `events:{p}` streams (default 4); must match the workers'.
+    public var partitions: Int
+    /// `SLUICE_COOKIE_NAME`: the visitor cookie (default `sluice_visitor`).
+    public var cookieName: String
+    /// `SLUICE_MAX_EVENT_BYTES`, `SLUICE_MAX_REQUEST_BYTES`, `SLUICE_MAX_BATCH_EVENTS`.
+    public var limits: EventLimits
+
+    /// Reads the configuration; unset settings take their documented defaults.
+    public init(settings: Settings) throws(ConfigurationError) {
+        redisURL = settings.string("SLUICE_REDIS_URL", default: "redis://127.0.0.1:6379")
+        host = settings.string("SLUICE_INGEST_HOST", default: "127.0.0.1")
+        port = try settings.integer("SLUICE_INGEST_PORT", default: 3005, range: 0...65535)
+        partitions = try settings.integer("SLUICE_PARTITIONS", default: 4, range: 1...1024)
+        cookieName = settings.string("SLUICE_COOKIE_NAME", default: "sluice_visitor")
+        limits = EventLimits(
+            maxEventBytes: try settings.integer("SLUICE_MAX_EVENT_BYTES", default: 32_768, range: 1024...16_777_216),
+            maxRequestBytes: try settings.integer("SLUICE_MAX_REQUEST_BYTES", default: 524_288, range: 1024...67_108_864),
+            maxBatchEvents: try settings.integer("SLUICE_MAX_BATCH_EVENTS", default: 500, range: 1...100_000))
+        guard cookieName.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F && !"()<>@,;:\\\"/[]?={}".utf8.contains($0) }), !cookieName.isEmpty else {
+            throw ConfigurationError(variable: "SLUICE_COOKIE_NAME", value: cookieName, expected: "a cookie name (letters, digits, _ and -)")
+        }
+    }
+
+    /// The effective configuration as printed at start-up, secrets masked.
+    public var summary: [(String, String)] {
+        [
+            ("SLUICE_REDIS_URL", maskedURL(redisURL)),
+            ("SLUICE_INGEST_HOST", host),
+            ("SLUICE_INGEST_PORT", String(port)),
+            ("SLUICE_PARTITIONS", String(partitions)),
+            ("SLUICE_COOKIE_NAME", cookieName),
+            ("SLUICE_MAX_EVENT_BYTES", String(limits.maxEventBytes)),
+            ("SLUICE_MAX_REQUEST_BYTES", String(limits.maxRequestBytes)),
+            ("SLUICE_MAX_BATCH_EVENTS", String(limits.maxBatchEvents)),
+        ]
+    }
+}

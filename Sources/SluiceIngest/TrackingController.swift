@@ -1,0 +1,113 @@
+import Foundation
+import Hummingbird
+import Logging
+import SluiceCore
+
+/// The tracking routes: validate, stamp, append, answer 202.
+struct TrackingController: Sendable {
+    let configuration: IngestConfiguration
+    let validator: EventValidator
+    let appender: EventAppender
+    let metrics: IngestMetrics
+
+    func addRoutes(to router: Router<IngestRequestContext>) {
+        let group = router.group("api/analytics")
+        for kind in EventKind.allCases {
+            group.post("track/\(kind.routePath)") { request, context in
+                try await handle(request, context: context) { body, stamp in
+                    validator.validate(body, kind: kind, stamp: stamp).map { [$0] }
+                }
+            }
+        }
+        group.post("batch") { request, context in
+            try await handle(request, context: context, batch: true) { body, stamp in
+                validator.validateBatch(body, stamp: stamp)
+            }
+        }
+    }
+
+    private func handle(
+        _ request: Request, context: IngestRequestContext, batch: Bool = false,
+        validate: (JSONValue, RequestStamp) -> Result<[ValidatedEvent], EventRejection>
+    ) async throws -> Response {
+        let started = ContinuousClock.now
+        defer { metrics.latency.record(ContinuousClock.now - started) }
+        do {
+            return try await accept(request, context: context, batch: batch, validate: validate)
+        } catch let error as IngestError {
+            if error.status == .serviceUnavailable { metrics.unavailable.increment() } else { metrics.rejected(reason: error.reason) }
+            throw error
+        }
+    }
+
+    private func accept(
+        _ request: Request, context: IngestRequestContext, batch: Bool,
+        validate: (JSONValue, RequestStamp) -> Result<[ValidatedEvent], EventRejection>
+    ) async throws -> Response {
+        try checkContentType(request)
+        let body = try await readBody(request)
+        let json: JSONValue
+        do {
+            json = try body.withUnsafeReadableBytes { raw in try JSONParser.parse(raw, maxDepth: configuration.limits.maxDepth) }
+        } catch let error as JSONParseError {
+            throw IngestError(status: .badRequest, code: "invalid_event", details: [ValidationProblem(field: "(body)", problem: "not valid JSON: \(error)")])
+        }
+
+        let cookieVisitor = request.cookies[configuration.cookieName]?.value
+        let knownVisitor = cookieVisitor.flatMap { VisitorCookie.isValid($0) ? $0 : nil }
+        let stamp = RequestStamp(
+            receivedAt: Int64(Date().timeIntervalSince1970 * 1000),
+            ip: context.remoteAddress?.ipAddress.flatMap(IPAnonymizer.anonymize),
+            userAgent: request.headers[.userAgent].map { String($0.utf8.prefix(1024)) ?? $0 },
+            cookieVisitorId: knownVisitor ?? VisitorCookie.newVisitorId())
+
+        let events: [ValidatedEvent]
+        switch validate(json, stamp) {
+        case .success(let validated): events = validated
+        case .failure(let rejection): throw IngestError.rejection(rejection)
+        }
+        do {
+            try await appender.append(events)
+        } catch {
+            context.logger.warning("events not accepted: redis unavailable", metadata: ["sluice.error": "\(error)"])
+            throw IngestError.unavailable("the event store is unavailable, retry later")
+        }
+        metrics.accepted.increment(by: Int64(events.count))
+
+        var answer = JSONObject()
+        if batch {
+            answer["accepted"] = .int(Int64(events.count))
+            answer["ids"] = .array(events.map { .string($0.id) })
+        } else {
+            answer["id"] = .string(events[0].id)
+        }
+        var response = Response(
+            status: .accepted, headers: [.contentType: "application/json"],
+            body: .init(byteBuffer: ByteBuffer(bytes: JSONWriter.bytes(of: .object(answer)))))
+        if knownVisitor == nil {
+            response.setCookie(VisitorCookie.cookie(name: configuration.cookieName, visitorId: stamp.cookieVisitorId))
+        }
+        return response
+    }
+
+    private func checkContentType(_ request: Request) throws {
+        let type = request.headers[.contentType]?.split(separator: ";").first?.trimmingCharacters(in: .whitespaces).lowercased()
+        // text/plain is what navigator.sendBeacon sends without a CORS preflight.
+        guard type == "application/json" || type == "text/plain" else {
+            throw IngestError(
+                status: .unsupportedMediaType, code: "unsupported_media_type",
+                details: [ValidationProblem(field: "content-type", problem: "must be application/json (or text/plain holding JSON), got \(type ?? "none")")])
+        }
+    }
+
+    private func readBody(_ request: Request) async throws -> ByteBuffer {
+        let limit = configuration.limits.maxRequestBytes
+        let tooLarge = IngestError(status: .contentTooLarge, code: "too_large", details: [ValidationProblem(field: "(body)", problem: "request body is over the limit of \(limit) bytes")])
+        if let declared = request.headers[.contentLength].flatMap(Int.init), declared > limit { throw tooLarge }
+        do {
+            return try await request.body.collect(upTo: limit)
+        } catch let error as HTTPError where error.status == .contentTooLarge {
+            throw tooLarge
+        }
+    }
+}

@@ -1,0 +1,20 @@
+import Foundation
+import Hummingbird
+
+/// The first-party visitor cookie: names a browser across visits for a year.
+enum VisitorCookie {
+    static let maxAgeSeconds = 365 * 24 * 3600
+
+    /// A fresh random visitor id.
+    static func newVisitorId() -> String { UUID().uuidString.lowercased() }
+
+    /// Whether a cookie value can be used as a visitor id (anything else is replaced).
+    static func isValid(_ value: String) -> Bool {
+        !value.isEmpty && value.utf8.count <= 100
+            && value.utf8.allSatisfy { ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x41 && $0 <= 0x5A) || ($0 >= 0x61 && $0 <= 0x7A) || $0 == 0x2D || $0 == 0x5F }
+    }
+
+    static func cookie(name: String, visitorId: String) -> Cookie {
+        Cookie(name: name, value: visitorId, maxAge: maxAgeSeconds, path: "/", httpOnly: true, sameSite: .lax)
+    }
+}

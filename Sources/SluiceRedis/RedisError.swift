@@ -1,0 +1,29 @@
+/// What went wrong talking to Redis, with the endpoint and the server's or library's words.
+public enum RedisError: Error, Sendable, CustomStringConvertible {
+    /// The URL in `SLUICE_REDIS_URL` (or a flag) cannot be used.
+    case invalidURL(String, reason: String)
+    /// No connection could be made.
+    case connectFailed(endpoint: String, message: String)
+    /// The connection broke during a command; the outcome of unanswered commands is unknown.
+    case connectionLost(endpoint: String, message: String)
+    /// The server answered a setup command (AUTH, SELECT) with an error.
+    case setupFailed(endpoint: String, command: String, message: String)
+    /// A command answered with an error reply where the caller required success.
+    case commandFailed(command: String, message: String)
+    /// A reply had a shape the caller did not expect.
+    case unexpectedReply(command: String, reply: String)
+    /// The writer is shutting down and takes no more commands.
+    case shutDown
+
+    public var description: String {
+        switch self {
+        case .invalidURL(let url, let reason): return "invalid Redis URL \(url): \(reason)"
+        case .connectFailed(let endpoint, let message): return "cannot connect to Redis at \(endpoint): \(message)"
+        case .connectionLost(let endpoint, let message): return "lost the connection to Redis at \(endpoint): \(message)"
+        case .setupFailed(let endpoint, let command, let message): return "Redis at \(endpoint) refused \(command): \(message)"
+        case .commandFailed(let command, let message): return "Redis \(command) failed: \(message)"
+        case .unexpectedReply(let command, let reply): return "unexpected reply to Redis \(command): \(reply)"
+        case .shutDown: return "the Redis writer is shut down"
+        }
+    }
+}

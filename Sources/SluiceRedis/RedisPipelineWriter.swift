@@ -1,0 +1,145 @@
+import Foundation
+import Logging
+
+/// Group commit for Redis: callers hand over their commands and await the
+/// replies; one thread owns the connection and sends whatever has queued up
+/// as a single pipeline, then resumes each caller with its own replies.
+///
+/// Under load one pipeline carries many requests' commands; at low load a
+/// request costs one round trip. The queue is bounded: past `maxQueuedCommands`
+/// callers are refused at once instead of buffering without limit.
+public final class RedisPipelineWriter: @unchecked Sendable {
+    private struct Pending {
+        let commands: [RedisCommand]
+        let continuation: CheckedContinuation<[RedisReply], any Error>
+    }
+
+    private let endpoint: RedisEndpoint
+    private let logger: Logger
+    private let maxQueuedCommands: Int
+    private let readTimeout: Double
+    /// Guards `queue`, `queuedCommands`, `stopped` and `thread`.
+    private let condition = NSCondition()
+    private var queue: [Pending] = []
+    private var queuedCommands = 0
+    private var stopped = false
+    private var thread: Thread?
+    private let finished = DispatchSemaphore(value: 0)
+
+    // Owned by the writer thread only.
+    private var connection: RedisConnection?
+    private var lastConnectFailure: ContinuousClock.Instant?
+
+    /// A writer for `endpoint`; call `start()` before use.
+    public init(endpoint: RedisEndpoint, logger: Logger, maxQueuedCommands: Int = 100_000, readTimeout: Double = 2) {
+        self.endpoint = endpoint
+        self.logger = logger
+        self.maxQueuedCommands = maxQueuedCommands
+        self.readTimeout = readTimeout
+    }
+
+    /// Starts the writer thread.
+    public func start() {
+        condition.lock()
+        defer { condition.unlock() }
+        guard thread == nil else { return }
+        let thread = Thread { [self] in self.runLoop() }
+        thread.name = "sluice-redis-writer"
+        thread.start()
+        self.thread = thread
+    }
+
+    /// Finishes what is queued, closes the connection and stops the thread.
+    public func shutdown() {
+        condition.lock()
+        let wasRunning = thread != nil && !stopped
+        stopped = true
+        condition.signal()
+        condition.unlock()
+        if wasRunning { finished.wait() }
+    }
+
+    /// Sends `commands` in the next pipeline and returns their replies in order.
+    ///
+    /// Throws if Redis cannot be reached or the connection broke before every
+    /// reply arrived (the commands may or may not have been applied).
+    public func execute(_ commands: [RedisCommand]) async throws -> [RedisReply] {
+        guard !commands.isEmpty else { return [] }
+        return try await withCheckedThrowingContinuation { continuation in
+            condition.lock()
+            if stopped {
+                condition.unlock()
+                continuation.resume(throwing: RedisError.shutDown)
+                return
+            }
+            if queuedCommands + commands.count > maxQueuedCommands {
+                condition.unlock()
+                continuation.resume(throwing: RedisError.connectFailed(endpoint: endpoint.description, message: "writer queue is full"))
+                return
+            }
+            queue.append(Pending(commands: commands, continuation: continuation))
+            queuedCommands += commands.count
+            condition.signal()
+            condition.unlock()
+        }
+    }
+
+    private func runLoop() {
+        while true {
+            condition.lock()
+            while queue.isEmpty && !stopped { condition.wait() }
+            if queue.isEmpty && stopped {
+                condition.unlock()
+                break
+            }
+            let work = queue
+            queue = []
+            queuedCommands = 0
+            condition.unlock()
+            flush(work)
+        }
+        connection = nil
+        finished.signal()
+    }
+
+    private func flush(_ work: [Pending]) {
+        let result = Result { () throws(RedisError) -> [RedisReply] in
+            let connection = try connected()
+            return try connection.pipeline(work.flatMap(\.commands))
+        }
+        switch result {
+        case .success(let replies):
+            var offset = 0
+            for pending in work {
+                pending.continuation.resume(returning: Array(replies[offset..<offset + pending.commands.count]))
+                offset += pending.commands.count
+            }
+        case .failure(let error):
+            if case .connectionLost = error {
+                logger.warning("redis connection lost, reconnecting on next request", metadata: ["sluice.error": "\(error)"])
+                connection = nil
+            }
+            for pending in work { pending.continuation.resume(throwing: error) }
+        }
+    }
+
+    /// The live connection, making one if needed; after a failed attempt, callers
+    /// fail fast for a moment rather than each waiting on a connect timeout.
+    private func connected() throws(RedisError) -> RedisConnection {
+        if let connection, !connection.isBroken { return connection }
+        connection = nil
+        if let lastConnectFailure, ContinuousClock.now - lastConnectFailure < .milliseconds(250) {
+            throw .connectFailed(endpoint: endpoint.description, message: "reconnect backoff after a failed attempt")
+        }
+        do {
+            let fresh = try RedisConnection(endpoint: endpoint, connectTimeout: 1, readTimeout: readTimeout)
+            connection = fresh
+            lastConnectFailure = nil
+            logger.info("connected to redis", metadata: ["sluice.redis": "\(endpoint)"])
+            return fresh
+        } catch {
+            lastConnectFailure = .now
+            throw error
+        }
+    }
+}

@@ -1,0 +1,55 @@
+import ArgumentParser
+import Foundation
+import Hummingbird
+import Logging
+import SluiceCore
+import SluiceIngest
+
+/// `sluice-ingest`: the HTTP front door. Every flag has a `SLUICE_*` variable; the flag wins.
+@main
+struct SluiceIngestCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sluice-ingest",
+        abstract: "Accept tracking events over HTTP and append them to Redis streams.",
+        discussion: "Every option can also be set by its environment variable; an option given on the command line wins.")
+
+    @Option(help: "Redis URL, redis://[:password@]host:port[/db] (SLUICE_REDIS_URL, default redis://127.0.0.1:6379).")
+    var redisURL: String?
+    @Option(help: "Address to listen on (SLUICE_INGEST_HOST, default 127.0.0.1).")
+    var host: String?
+    @Option(help: "Port to listen on; 0 picks a free one (SLUICE_INGEST_PORT, default 3005).")
+    var port: Int?
+    @Option(help: "Number of stream partitions; must match the workers (SLUICE_PARTITIONS, default 4).")
+    var partitions: Int?
+    @Option(help: "Name of the visitor cookie (SLUICE_COOKIE_NAME, default sluice_visitor).")
+    var cookieName: String?
+    @Option(help: "Largest event in bytes (SLUICE_MAX_EVENT_BYTES, default 32768).")
+    var maxEventBytes: Int?
+    @Option(help: "Largest request body in bytes (SLUICE_MAX_REQUEST_BYTES, default 524288).")
+    var maxRequestBytes: Int?
+    @Option(help: "Most events in one batch (SLUICE_MAX_BATCH_EVENTS, default 500).")
+    var maxBatchEvents: Int?
+    @Option(help: "Log level: trace, debug, info, notice, warning, error (SLUICE_LOG_LEVEL, default info).")
+    var logLevel: String?
+
+    func run() async throws {
+        let overrides: [String: String?] = [
+            "SLUICE_REDIS_URL": redisURL, "SLUICE_INGEST_HOST": host, "SLUICE_INGEST_PORT": port.map(String.init),
+            "SLUICE_PARTITIONS": partitions.map(String.init), "SLUICE_COOKIE_NAME": cookieName,
+            "SLUICE_MAX_EVENT_BYTES": maxEventBytes.map(String.init), "SLUICE_MAX_REQUEST_BYTES": maxRequestBytes.map(String.init),
+            "SLUICE_MAX_BATCH_EVENTS": maxBatchEvents.map(String.init), "SLUICE_LOG_LEVEL": logLevel,
+        ]
+        let settings = Settings(environment: ProcessInfo.processInfo.environment, overrides: overrides.compactMapValues { $0 })
+        let configuration: IngestConfiguration
+        let logger: Logger
+        do {
+            configuration = try IngestConfiguration(settings: settings)
+            logger = try makeLogger(label: "sluice-ingest", settings: settings)
+        } catch {
+            throw ValidationError("\(error)")
+        }
+        logEffectiveConfiguration(configuration.summary, logger: logger)
+        let app = try buildIngestApplication(configuration: configuration, logger: logger)
+        try await app.runService()
+    }
+}
