@@ -1,0 +1,134 @@
+import Logging
+import SluiceCore
+import SluiceRedis
+
+/// The worker's side of the consumer group: reads, acknowledges and dead-letters entries.
+///
+/// Blocking; owned by the consumer thread. A broken connection is replaced by a
+/// fresh one on the next call, and the group is (re)created then, so a Redis
+/// restart that lost the group heals itself.
+final class StreamConsumer {
+    let endpoint: RedisEndpoint
+    let consumerName: String
+    let streams: [String]
+    let blockMilliseconds: Int
+    private let logger: Logger
+    private var connection: RedisConnection?
+
+    init(endpoint: RedisEndpoint, consumerName: String, partitions: Int, blockMilliseconds: Int, logger: Logger) {
+        self.endpoint = endpoint
+        self.consumerName = consumerName
+        self.streams = StreamLayout.streamKeys(partitions: partitions)
+        self.blockMilliseconds = blockMilliseconds
+        self.logger = logger
+    }
+
+    private func connected() throws(RedisError) -> RedisConnection {
+        if let connection, !connection.isBroken { return connection }
+        connection = nil
+        // The read timeout must outlast the BLOCK time, or every idle read would look like a dead server.
+        let fresh = try RedisConnection(endpoint: endpoint, connectTimeout: 2, readTimeout: Double(blockMilliseconds) / 1000 + 5)
+        try ensureGroups(on: fresh)
+        connection = fresh
+        return fresh
+    }
+
+    /// Creates the group on every partition if missing, starting at the stream's
+    /// beginning so entries appended before the first worker ran are not skipped.
+    private func ensureGroups(on connection: RedisConnection) throws(RedisError) {
+        let replies = try connection.pipeline(streams.map { RedisCommand("XGROUP", "CREATE", $0, StreamLayout.group, "0", "MKSTREAM") })
+        for reply in replies {
+            if let message = reply.errorMessage, !message.hasPrefix("BUSYGROUP") {
+                throw .commandFailed(command: "XGROUP CREATE", message: message)
+            }
+        }
+    }
+
+    /// Reads up to `count` entries: with `pending`, this consumer's unacknowledged
+    /// ones (after a restart); otherwise new ones, blocking up to the block time.
+    func read(pending: Bool, count: Int) throws(RedisError) -> [StreamMessage] {
+        var command = RedisCommand("XREADGROUP", "GROUP", StreamLayout.group, consumerName, "COUNT", String(count))
+        if !pending {
+            command.append("BLOCK")
+            command.append(String(blockMilliseconds))
+        }
+        command.append("STREAMS")
+        for stream in streams { command.append(stream) }
+        for _ in streams { command.append(pending ? "0" : ">") }
+        let reply = try connected().send(command)
+        if let message = reply.errorMessage {
+            if message.hasPrefix("NOGROUP") { connection = nil }  // group lost (Redis restarted empty): recreate on next call
+            throw .commandFailed(command: "XREADGROUP", message: message)
+        }
+        return try Self.parseRead(reply)
+    }
+
+    /// Acknowledges entries, one XACK per stream, in one pipeline.
+    func acknowledge(_ messages: [StreamMessage]) throws(RedisError) {
+        let byStream = Dictionary(grouping: messages, by: \.stream)
+        guard !byStream.isEmpty else { return }
+        let commands = byStream.map { stream, entries in RedisCommand(arguments: ["XACK", stream, StreamLayout.group] + entries.map(\.id)) }
+        for reply in try connected().pipeline(commands) {
+            if let message = reply.errorMessage { throw .commandFailed(command: "XACK", message: message) }
+        }
+    }
+
+    /// Appends entries to `events:dead` with their reason, origin and delivery count.
+    func deadLetter(_ letters: [(message: StreamMessage, reason: String)], failedAt: Int64) throws(RedisError) {
+        guard !letters.isEmpty else { return }
+        let connection = try connected()
+        let deliveries = try connection.pipeline(letters.map { RedisCommand("XPENDING", $0.message.stream, StreamLayout.group, $0.message.id, $0.message.id, "1") })
+        var commands: [RedisCommand] = []
+        for (letter, pending) in zip(letters, deliveries) {
+            var command = RedisCommand("XADD", StreamLayout.deadLetterStream, "*")
+            for (field, value) in (letter.message.fields ?? [:]).sorted(by: { $0.key < $1.key }) {
+                command.append(field)
+                command.append(bytes: value)
+            }
+            let count = pending.elements?.first?.elements?[safe: 3]?.integer ?? 1
+            for (field, value) in [
+                ("reason", letter.reason), ("stream", letter.message.stream), ("entryId", letter.message.id),
+                ("deliveries", String(count)), ("failedAt", Timestamp.iso8601(milliseconds: failedAt)),
+            ] {
+                command.append(field)
+                command.append(value)
+            }
+            commands.append(command)
+        }
+        for reply in try connection.pipeline(commands) {
+            if let message = reply.errorMessage { throw .commandFailed(command: "XADD \(StreamLayout.deadLetterStream)", message: message) }
+        }
+    }
+
+    /// Parses `[[stream, [[id, [field, value, ...]], ...]], ...]`.
+    static func parseRead(_ reply: RedisReply) throws(RedisError) -> [StreamMessage] {
+        guard let streams = reply.elements else { throw .unexpectedReply(command: "XREADGROUP", reply: "\(reply)") }
+        var messages: [StreamMessage] = []
+        for stream in streams {
+            guard let pair = stream.elements, pair.count == 2, let key = pair[0].text, let entries = pair[1].elements else {
+                throw .unexpectedReply(command: "XREADGROUP", reply: "\(stream)")
+            }
+            for entry in entries {
+                guard let parts = entry.elements, parts.count == 2, let id = parts[0].text else {
+                    throw .unexpectedReply(command: "XREADGROUP", reply: "\(entry)")
+                }
+                var fields: [String: [UInt8]]?
+                if let items = parts[1].elements, !items.isEmpty || parts[1] != .null {
+                    var map: [String: [UInt8]] = [:]
+                    var index = 0
+                    while index + 1 < items.count {
+                        if let name = items[index].text, case .string(let value) = items[index + 1] { map[name] = value }
+                        index += 2
+                    }
+                    fields = map
+                }
+                messages.append(StreamMessage(stream: key, id: id, fields: parts[1] == .null ? nil : fields))
+            }
+        }
+        return messages
+    }
+}
+
+extension Array {
+    fileprivate subscript(safe index: Int) -> Element? { indices.contains(index) ? self[index] : nil }
+}

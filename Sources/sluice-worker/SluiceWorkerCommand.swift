@@ -1,0 +1,51 @@
+import ArgumentParser
+import Foundation
+import Logging
+import ServiceLifecycle
+import SluiceCore
+import SluiceWorker
+
+/// `sluice-worker`: drains the streams into MongoDB. Every flag has a `SLUICE_*` variable; the flag wins.
+@main
+struct SluiceWorkerCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sluice-worker",
+        abstract: "Read events from the Redis streams, enrich them and store them in MongoDB.",
+        discussion: "Start as many workers as you like; they share the consumer group. Every option can also be set by its environment variable; an option given on the command line wins.")
+
+    @Option(help: "Redis URL (SLUICE_REDIS_URL, default redis://127.0.0.1:6379).")
+    var redisURL: String?
+    @Option(help: "MongoDB URL; its path names the database (SLUICE_MONGO_URL, default mongodb://127.0.0.1:27017/sluice).")
+    var mongoURL: String?
+    @Option(help: "Number of stream partitions; must match ingest (SLUICE_PARTITIONS, default 4).")
+    var partitions: Int?
+    @Option(help: "Most entries per batch (SLUICE_BATCH_SIZE, default 500).")
+    var batchSize: Int?
+    @Option(help: "This worker's consumer name; keep it stable across restarts (SLUICE_CONSUMER_NAME, default: host name).")
+    var consumerName: String?
+    @Option(help: "Milliseconds one read waits for new entries (SLUICE_BLOCK_MS, default 2000).")
+    var blockMs: Int?
+    @Option(help: "Log level: trace, debug, info, notice, warning, error (SLUICE_LOG_LEVEL, default info).")
+    var logLevel: String?
+
+    func run() async throws {
+        let overrides: [String: String?] = [
+            "SLUICE_REDIS_URL": redisURL, "SLUICE_MONGO_URL": mongoURL, "SLUICE_PARTITIONS": partitions.map(String.init),
+            "SLUICE_BATCH_SIZE": batchSize.map(String.init), "SLUICE_CONSUMER_NAME": consumerName,
+            "SLUICE_BLOCK_MS": blockMs.map(String.init), "SLUICE_LOG_LEVEL": logLevel,
+        ]
+        let settings = Settings(environment: ProcessInfo.processInfo.environment, overrides: overrides.compactMapValues { $0 })
+        let configuration: WorkerConfiguration
+        let logger: Logger
+        do {
+            configuration = try WorkerConfiguration(settings: settings)
+            logger = try makeLogger(label: "sluice-worker", settings: settings)
+        } catch {
+            throw ValidationError("\(error)")
+        }
+        logEffectiveConfiguration(configuration.summary, logger: logger)
+        let group = ServiceGroup(
+            configuration: .init(services: [WorkerService(configuration: configuration, logger: logger)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        try await group.run()
+    }
+}
