@@ -71,7 +71,9 @@ let package = Package(
         .executableTarget(
             name: "sluice-worker",
             dependencies: ["SluiceWorker", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
-        .executableTarget(name: "sluicectl", dependencies: ["SluiceControl"]),
+        .executableTarget(
+            name: "sluicectl",
+            dependencies: ["SluiceControl", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
 
         .testTarget(name: "SluiceCoreTests", dependencies: ["SluiceCore"]),
         .testTarget(name: "SluiceMongoTests", dependencies: ["SluiceMongo"]),

@@ -1,0 +1,40 @@
+import ArgumentParser
+import Foundation
+import SluiceCore
+import SluiceRedis
+
+/// Where the pipeline's Redis is; shared by every subcommand.
+struct ConnectionOptions: ParsableArguments {
+    @Option(help: "Redis URL (default: $SLUICE_REDIS_URL, else redis://127.0.0.1:6379).")
+    var redisURL: String?
+
+    @Option(help: "Number of stream partitions (default: $SLUICE_PARTITIONS, else 4).")
+    var partitions: Int?
+
+    /// The settings after flags and environment are merged.
+    func resolved(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> (endpoint: RedisEndpoint, partitions: Int) {
+        let settings = Settings(environment: environment, overrides: ["SLUICE_REDIS_URL": redisURL, "SLUICE_PARTITIONS": partitions.map(String.init)].compactMapValues { $0 })
+        do {
+            let endpoint = try RedisEndpoint(url: settings.string("SLUICE_REDIS_URL", default: "redis://127.0.0.1:6379"))
+            return (endpoint, try settings.integer("SLUICE_PARTITIONS", default: 4, range: 1...1024))
+        } catch {
+            throw ValidationError("\(error)")
+        }
+    }
+
+    /// A connection, or a clean exit with the reason if Redis cannot be reached.
+    func connect() throws -> (connection: RedisConnection, partitions: Int) {
+        let (endpoint, partitions) = try resolved()
+        do {
+            return (try RedisConnection(endpoint: endpoint, connectTimeout: 3, readTimeout: 10), partitions)
+        } catch {
+            throw ControlError("\(error)")
+        }
+    }
+}
+
+/// A failure reported to the operator as one line on stderr and exit status 1.
+struct ControlError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}

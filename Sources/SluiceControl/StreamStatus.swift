@@ -1,0 +1,76 @@
+import SluiceCore
+import SluiceRedis
+
+/// The state of one partition stream and its consumer group.
+struct StreamStatus {
+    struct Consumer {
+        let name: String
+        let pending: Int64
+        let idleMilliseconds: Int64
+    }
+
+    let stream: String
+    let length: Int64
+    /// Nil when the group does not exist yet (no worker has started).
+    let pending: Int64?
+    let lag: Int64?
+    let consumers: [Consumer]
+
+    /// Reads every partition in one pipeline per command kind.
+    static func read(from redis: RedisConnection, partitions: Int) throws(RedisError) -> [StreamStatus] {
+        let streams = StreamLayout.streamKeys(partitions: partitions)
+        let lengths = try redis.pipeline(streams.map { RedisCommand("XLEN", $0) })
+        let groups = try redis.pipeline(streams.map { RedisCommand("XINFO", "GROUPS", $0) })
+        let consumers = try redis.pipeline(streams.map { RedisCommand("XINFO", "CONSUMERS", $0, StreamLayout.group) })
+        return streams.indices.map { index in
+            let group = groups[index].elements?.map(\.fieldMap).first { $0["name"]?.text == StreamLayout.group }
+            return StreamStatus(
+                stream: streams[index],
+                length: lengths[index].integer ?? 0,
+                pending: group?["pending"]?.integer,
+                lag: group?["lag"]?.integer,
+                consumers: (consumers[index].elements ?? []).map(\.fieldMap).map {
+                    Consumer(name: $0["name"]?.text ?? "?", pending: $0["pending"]?.integer ?? 0, idleMilliseconds: $0["idle"]?.integer ?? 0)
+                })
+        }
+    }
+
+    static func table(_ report: [StreamStatus]) -> String {
+        var rows = [["STREAM", "LENGTH", "PENDING", "LAG", "CONSUMERS"]]
+        for status in report {
+            let consumers = status.consumers.map { "\($0.name) (pending \($0.pending), idle \(formatIdle($0.idleMilliseconds)))" }
+            rows.append([
+                status.stream, String(status.length), status.pending.map(String.init) ?? "no group",
+                status.lag.map(String.init) ?? "", consumers.isEmpty ? "-" : consumers.joined(separator: ", "),
+            ])
+        }
+        rows.append([
+            "total", String(report.reduce(0) { $0 + $1.length }), String(report.reduce(0) { $0 + ($1.pending ?? 0) }),
+            report.contains { $0.lag == nil } ? "" : String(report.reduce(0) { $0 + ($1.lag ?? 0) }), "",
+        ])
+        let widths = (0..<5).map { column in rows.map { $0[column].count }.max() ?? 0 }
+        return rows.map { row in
+            row.enumerated().map { column, cell in
+                column == 4 ? cell : cell + String(repeating: " ", count: widths[column] - cell.count)
+            }.joined(separator: "  ")
+        }.joined(separator: "\n")
+    }
+
+    static func json(_ report: [StreamStatus]) -> String {
+        func optional(_ value: Int64?) -> JSONValue { value.map { .int($0) } ?? .null }
+        let streams: [JSONValue] = report.map { status in
+            .object(JSONObject([
+                ("stream", .string(status.stream)), ("length", .int(status.length)),
+                ("pending", optional(status.pending)), ("lag", optional(status.lag)),
+                ("consumers", .array(status.consumers.map {
+                    .object(JSONObject([("name", .string($0.name)), ("pending", .int($0.pending)), ("idleMs", .int($0.idleMilliseconds))]))
+                })),
+            ]))
+        }
+        return JSONWriter.string(of: .object(JSONObject([("streams", .array(streams))])))
+    }
+
+    private static func formatIdle(_ milliseconds: Int64) -> String {
+        milliseconds < 1000 ? "\(milliseconds)ms" : milliseconds < 120_000 ? "\(milliseconds / 1000)s" : "\(milliseconds / 60_000)m"
+    }
+}

@@ -1,0 +1,3 @@
+import SluiceControl
+
+SluiceControlCommand.main()
