@@ -1,0 +1,47 @@
+# Entry points for developers and CI. The work is done by scripts/*.sh so
+# it can also be run without make; see each script's header for its
+# environment variables.
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+# Build configuration for `make run` (the binaries it starts).
+CONFIG ?= release
+# Extra arguments for `swift test`, e.g. make test TEST_ARGS='--filter SluiceCoreTests'
+TEST_ARGS ?=
+# Passed through the environment rather than pasted into a recipe line, so
+# the values reach the scripts unmangled by shell quoting. (Variables given
+# on make's command line, like REDIS_PORT=6380, are exported by make anyway.)
+export CONFIG TEST_ARGS
+
+.PHONY: help bootstrap build release run test clean
+
+help:
+	@echo 'Sluice targets:'
+	@echo '  make bootstrap  install missing Debian packages and the SecantusDB venv (.venv)'
+	@echo '  make build      debug build (swift build)'
+	@echo '  make release    release build (swift build -c release)'
+	@echo '  make run        build (CONFIG=release) and run Redis, SecantusDB, ingest and worker'
+	@echo '                  in the foreground on :6379, :27017, :3005; Ctrl-C stops all'
+	@echo '                  (ports: REDIS_PORT, MONGO_PORT, SLUICE_INGEST_PORT)'
+	@echo '  make test       build and run the tests against private Redis and SecantusDB'
+	@echo "                  servers on free ports (TEST_ARGS='--filter X')"
+	@echo '  make clean      remove .run (local stack data and logs)'
+
+bootstrap:
+	@bash scripts/bootstrap.sh
+
+build: bootstrap
+	swift build
+
+release: bootstrap
+	swift build -c release
+
+run:
+	@bash scripts/run-stack.sh
+
+test:
+	@bash scripts/test.sh
+
+clean:
+	rm -rf .run

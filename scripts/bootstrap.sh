@@ -1,0 +1,90 @@
+#!/usr/bin/env bash
+# Install what building, testing and running Sluice needs, and nothing that
+# is already there, so it is cheap to call before every `make run`/`make test`:
+#   - Debian packages (C libraries, Redis, uap-core, curl), via apt-get;
+#   - a Python venv at .venv with SecantusDB, the MongoDB-compatible server
+#     used locally and in tests (MongoDB itself is not in Debian).
+# Environment:
+#   SECANTUSDB_SPEC  pip requirement to install (default: SecantusDB)
+#   SLUICE_VENV      venv location (default: <repo>/.venv)
+set -euo pipefail
+
+# shellcheck source=scripts/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+SLUICE_LOG_TAG=bootstrap
+
+# pkg_installed PKG — dpkg's own answer; `command -v` would miss -dev
+# packages and data-only packages such as uap-core.
+pkg_installed() {
+    [[ "$(dpkg-query -W -f='${Status}' "$1" 2>/dev/null)" == "install ok installed" ]]
+}
+
+ensure_system_packages() {
+    local wanted=("${SLUICE_APT_PACKAGES[@]}")
+    # `python3 -m venv` needs ensurepip, which Debian ships separately. A
+    # python3 that already has it (e.g. pyenv's) needs nothing more.
+    if ! command -v python3 >/dev/null 2>&1; then
+        wanted+=(python3 python3-venv)
+    elif ! python3 -c 'import ensurepip, venv' >/dev/null 2>&1; then
+        wanted+=(python3-venv)
+    fi
+
+    local missing=() pkg
+    for pkg in "${wanted[@]}"; do
+        pkg_installed "$pkg" || missing+=("$pkg")
+    done
+    if ((${#missing[@]} == 0)); then
+        log "system packages present"
+        return 0
+    fi
+
+    log "installing: ${missing[*]}"
+    if ((EUID != 0)) && ! command -v sudo >/dev/null 2>&1; then
+        die "not root and no sudo; as root run: apt-get update && apt-get install -y ${missing[*]}"
+    fi
+    # One `apt-get update` per run, and only when something is missing: the
+    # package lists on a fresh machine may be empty or stale. The lock
+    # timeout waits for a concurrent apt (e.g. unattended-upgrades) instead
+    # of failing at once.
+    local apt_opts=(-q -o DPkg::Lock::Timeout=300)
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get "${apt_opts[@]}" update
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get "${apt_opts[@]}" install -y \
+        --no-install-recommends "${missing[@]}"
+
+    for pkg in "${missing[@]}"; do
+        pkg_installed "$pkg" || die "package $pkg still not installed after apt-get install"
+    done
+}
+
+ensure_venv() {
+    local py="$SLUICE_VENV/bin/python"
+    # A venv whose interpreter is gone (python upgraded or removed) still
+    # has its scripts; running python is the only reliable check.
+    if [[ -x "$SLUICE_VENV/bin/secantusd-py" ]] && "$py" -c '' >/dev/null 2>&1; then
+        log "SecantusDB present in $SLUICE_VENV"
+        return 0
+    fi
+    if ! "$py" -c '' >/dev/null 2>&1; then
+        log "creating Python venv at $SLUICE_VENV"
+        python3 -m venv --clear "$SLUICE_VENV"
+    fi
+    log "installing ${SECANTUSDB_SPEC:-SecantusDB} into $SLUICE_VENV"
+    "$py" -m pip install --disable-pip-version-check --progress-bar off -q \
+        "${SECANTUSDB_SPEC:-SecantusDB}"
+    [[ -x "$SLUICE_VENV/bin/secantusd-py" ]] ||
+        die "pip installed ${SECANTUSDB_SPEC:-SecantusDB} but $SLUICE_VENV/bin/secantusd-py is missing"
+}
+
+check_toolchain() {
+    command -v swift >/dev/null 2>&1 ||
+        die "swift not found on PATH (expected the toolchain in /opt/swift/usr/bin)"
+    # The C modules find their headers through pkg-config; check here so a
+    # broken install shows up as one clear line, not a wall of compiler errors.
+    pkg-config --exists hiredis libmongoc-1.0 libbson-1.0 ||
+        die "pkg-config cannot find hiredis/libmongoc-1.0/libbson-1.0"
+}
+
+ensure_system_packages
+ensure_venv
+check_toolchain
+log "ok"

@@ -1,0 +1,83 @@
+#!/usr/bin/env bash
+# `make test` (and CI): build, start a private Redis and SecantusDB on free
+# ports, run `swift test` against them, stop them and remove their data.
+# Exits with swift test's status.
+#
+# The tests find the servers and binaries through:
+#   SLUICE_TEST_REDIS_URL  redis://127.0.0.1:PORT      (tests pick db numbers)
+#   SLUICE_TEST_MONGO_URL  mongodb://127.0.0.1:PORT/   (tests pick databases)
+#   SLUICE_BIN_DIR         debug bin dir with sluice-ingest, sluice-worker, sluicectl
+#   SLUICE_TEST_SECANTUSD  secantusd-py, for tests that need a server of their own
+#
+# Extra `swift test` arguments: TEST_ARGS (split on spaces), then this
+# script's own arguments, e.g.
+#   TEST_ARGS='--filter SluiceCoreTests' make test
+#   scripts/test.sh --filter 'SluiceIntegrationTests.IngestTests'
+set -euo pipefail
+
+# shellcheck source=scripts/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+SLUICE_LOG_TAG="test"
+
+cd "$SLUICE_ROOT"
+bash "$SLUICE_ROOT/scripts/bootstrap.sh"
+
+tmp="$(mktemp -d "${TMPDIR:-/tmp}/sluice-test.XXXXXX")"
+
+# shellcheck disable=SC2317  # reached through the EXIT trap
+on_exit() {
+    local rc=$?
+    trap '' INT TERM HUP
+    stop_tracked
+    if ((rc != 0)); then
+        # Server-side errors (a crashed SecantusDB, a Redis refusing writes)
+        # explain many test failures and would be lost with the temp dir.
+        show_log_tail "$tmp/redis.log" 40
+        show_log_tail "$tmp/mongo.log" 40
+    fi
+    rm -rf "$tmp"
+    exit "$rc"
+}
+trap on_exit EXIT
+# The servers run in their own sessions (lib.sh spawn): a closed terminal
+# must stop them through this script.
+trap 'exit 130' INT
+trap 'exit 143' TERM
+trap 'exit 129' HUP
+
+# Build before starting servers: a compile error then fails fast and alone.
+log "swift build --build-tests"
+swift build --build-tests
+SLUICE_BIN_DIR="$(swift_bin_dir debug)"
+export SLUICE_BIN_DIR
+
+# Fresh ports every run, so tests can run beside `make run` or another
+# checkout's tests.
+{ read -r redis_port && read -r mongo_port; } < <(free_ports 2) ||
+    die "could not pick free ports (python3 needed)"
+
+start_redis "$redis_port" "$tmp/redis" "$tmp/redis.log"
+# :memory: keeps its WiredTiger files in a temp dir under TMPDIR; pointing
+# TMPDIR into our own temp dir means even a killed server leaves nothing.
+mkdir -p "$tmp/secantus"
+TMPDIR="$tmp/secantus" start_secantusd "$mongo_port" :memory: "$tmp/mongo.log"
+
+export SLUICE_TEST_REDIS_URL="redis://127.0.0.1:$redis_port"
+export SLUICE_TEST_MONGO_URL="mongodb://127.0.0.1:$mongo_port/"
+# Tests that pause or kill a MongoDB server start their own from here.
+export SLUICE_TEST_SECANTUSD="$SLUICE_VENV/bin/secantusd-py"
+log "SLUICE_TEST_REDIS_URL=$SLUICE_TEST_REDIS_URL SLUICE_TEST_MONGO_URL=$SLUICE_TEST_MONGO_URL"
+log "SLUICE_BIN_DIR=$SLUICE_BIN_DIR"
+
+extra_args=()
+if [[ -n "${TEST_ARGS:-}" ]]; then
+    read -r -a extra_args <<<"$TEST_ARGS"
+fi
+
+log "swift test --skip-build ${extra_args[*]} $*"
+status=0
+swift test --skip-build "${extra_args[@]}" "$@" || status=$?
+if ((status != 0)); then
+    log "swift test failed (exit status $status)"
+fi
+exit "$status"
