@@ -76,7 +76,7 @@ fi
 
 log "swift test --skip-build ${extra_args[*]} $*"
 status=0
-swift test --skip-build "${extra_args[@]}" "$@" || status=$?
+swift test --skip-build --disable-xctest "${extra_args[@]}" "$@" || status=$?
 if ((status != 0)); then
     log "swift test failed (exit status $status)"
 fi

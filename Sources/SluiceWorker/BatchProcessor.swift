@@ -39,12 +39,15 @@ struct BatchProcessor {
 
         var rollup = VisitorRollup()
         for (collection, group) in Dictionary(grouping: events, by: \.kind.collection).sorted(by: { $0.key < $1.key }) {
-            let outcome = try write(collection: collection, operations: group.map(EventDocument.operation(for:)))
+            let operations = group.map(EventDocument.operation(for:))
+            let outcome = try write(collection: collection, operations: operations)
             let duplicates = Set(outcome.duplicateIndexes)
             var failed: [Int: BulkWriteFailure] = [:]
             for failure in outcome.failures {
                 // Two upserts racing to create one document: the loser did not apply; try the batch again.
-                if failure.code == 11000 { throw RetryableBatchError(description: "upsert raced on \(collection): \(failure.message)") }
+                if failure.isDuplicateKey, case .upsert = operations[failure.index] {
+                    throw RetryableBatchError(description: "upsert raced on \(collection): \(failure.message)")
+                }
                 failed[failure.index] = failure
             }
             for (index, event) in group.enumerated() {
@@ -76,7 +79,7 @@ struct BatchProcessor {
         var outcome = try write(collection: "visitors", operations: operations)
         // Another worker created the same visitor between our match and insert:
         // the document exists now, so the same upsert applies on a second try.
-        let raced = outcome.failures.filter { $0.code == 11000 }.map(\.index)
+        let raced = outcome.failures.filter(\.isDuplicateKey).map(\.index)
         if !raced.isEmpty {
             outcome = try write(collection: "visitors", operations: raced.map { operations[$0] })
         }

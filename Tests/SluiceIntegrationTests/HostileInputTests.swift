@@ -1,0 +1,66 @@
+import Foundation
+import SluiceCore
+import SluiceRedis
+import Testing
+
+/// Bodies an attacker or a buggy client sends: each gets a 4xx naming the
+/// problem, nothing reaches a stream, and ingest keeps running.
+@Suite struct HostileInputTests {
+    struct Case: CustomTestStringConvertible, Sendable {
+        let name: String
+        let route: String
+        let body: [UInt8]
+        var contentType: String? = "application/json"
+        let status: Int
+        /// A field the answer's details must name.
+        let field: String
+        var testDescription: String { name }
+    }
+
+    static let deep = String(repeating: "[", count: 5000) + String(repeating: "]", count: 5000)
+    static let cases: [Case] = [
+        Case(name: "not JSON", route: "track/event", body: Array("eventType=auth".utf8), status: 400, field: "(body)"),
+        Case(name: "form content type", route: "track/event", body: Array(#"{"eventType":"a","eventName":"b"}"#.utf8), contentType: "application/x-www-form-urlencoded", status: 415, field: "content-type"),
+        Case(name: "no content type", route: "track/event", body: Array(#"{"eventType":"a","eventName":"b"}"#.utf8), contentType: nil, status: 415, field: "content-type"),
+        Case(name: "empty body", route: "track/event", body: [], status: 400, field: "(body)"),
+        Case(name: "array body", route: "track/event", body: Array("[1,2]".utf8), status: 400, field: "(body)"),
+        Case(name: "wrong types", route: "track/api", body: Array(#"{"endpoint":5,"method":"GET","statusCode":"200"}"#.utf8), status: 400, field: "statusCode"),
+        Case(name: "missing required", route: "track/chat", body: Array(#"{"agentName":"x"}"#.utf8), status: 400, field: "agentId"),
+        Case(name: "unknown batch type", route: "batch", body: Array(#"{"batch":[{"type":"purchase","amount":1}]}"#.utf8), status: 400, field: "batch[0].type"),
+        Case(name: "operator key", route: "track/event", body: Array(#"{"eventType":"a","eventName":"b","eventData":{"$where":"1"}}"#.utf8), status: 400, field: "eventData.$where"),
+        Case(name: "dotted key deep in an array", route: "track/tool", body: Array(#"{"toolName":"t","inputData":[{"ok":{"a.b":1}}]}"#.utf8), status: 400, field: "inputData[0].ok.a.b"),
+        Case(name: "deep nesting", route: "track/event", body: Array(deep.utf8), status: 400, field: "(body)"),
+        Case(name: "invalid UTF-8", route: "track/event", body: Array(#"{"eventType":""#.utf8) + [0xC3, 0x28] + Array(#"","eventName":"b"}"#.utf8), status: 400, field: "(body)"),
+        Case(name: "oversize request", route: "track/event", body: Array((#"{"eventType":"a","eventName":"b","properties":{"x":""# + String(repeating: "a", count: 600_000) + #""}}"#).utf8), status: 413, field: "(body)"),
+        Case(name: "oversize event", route: "track/event", body: Array((#"{"eventType":"a","eventName":"b","properties":{"x":""# + String(repeating: "a", count: 40_000) + #""}}"#).utf8), status: 413, field: "(body)"),
+        Case(name: "too many in a batch", route: "batch", body: Array((#"{"batch":["# + Array(repeating: #"{"type":"event","eventType":"a","eventName":"b"}"#, count: 501).joined(separator: ",") + "]}").utf8), status: 413, field: "batch"),
+    ]
+
+    @Test func hostileBodiesAreRefusedAndNothingIsQueued() async throws {
+        let stack = try await TestStack(prefix: "hostile", startWorker: false)
+        for testCase in Self.cases {
+            let reply = try await HTTP.post("\(stack.baseURL)/api/analytics/\(testCase.route)", body: Data(testCase.body), contentType: testCase.contentType)
+            #expect(reply.status == testCase.status, "\(testCase.name): \(reply.status) \(reply.text)")
+            let details = reply.json?.objectValue?["details"]?.arrayValue ?? []
+            let fields = details.compactMap { $0.objectValue?["field"]?.stringValue }
+            #expect(fields.contains(testCase.field), "\(testCase.name): details name \(fields), expected \(testCase.field)")
+            #expect(details.allSatisfy { !($0.objectValue?["problem"]?.stringValue ?? "").isEmpty }, "\(testCase.name): a detail without a problem")
+        }
+        let redis = try RedisConnection(endpoint: RedisEndpoint(url: stack.redisURL))
+        for stream in StreamLayout.streamKeys(partitions: 4) {
+            #expect(try redis.run(RedisCommand("XLEN", stream)).integer == 0, "\(stream) received a refused event")
+        }
+        #expect(stack.ingest.isRunning, "ingest died; log:\n\(stack.ingest.log)")
+        let health = try await HTTP.get("\(stack.baseURL)/healthz")
+        #expect(health.status == 200)
+        #expect(!stack.ingest.log.contains("Fatal error"), "ingest log:\n\(stack.ingest.log)")
+        try await stack.stop()
+    }
+}
+
+extension JSONValue {
+    var arrayValue: [JSONValue]? {
+        if case .array(let elements) = self { return elements }
+        return nil
+    }
+}

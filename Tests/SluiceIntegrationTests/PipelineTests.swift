@@ -1,0 +1,129 @@
+import Foundation
+import SluiceCore
+import Testing
+
+/// Every route through a live ingest and worker into SecantusDB.
+@Suite(.serialized) struct PipelineTests {
+    static let visitor = "visitor-pipeline"
+
+    @Test func everyKindIsStoredWithTheSeedFieldNamesAndBSONDates() async throws {
+        let stack = try await TestStack(prefix: "pipeline")
+        let cookie = ["Cookie": "sluice_visitor=\(Self.visitor)"]
+        let posts: [(String, String)] = [
+            ("track/chat", #"{"id":"chat-1","agentId":"agent-7","agentName":"Helper","userMessage":"hi","aiResponse":"hello","responseTime":420,"model":"m1","language":"en","timestamp":"2026-01-02T03:04:05.678Z"}"#),
+            ("track/chat/feedback", #"{"interactionId":"chat-1","satisfied":true,"feedback":"great"}"#),
+            ("track/chat/feedback", #"{"interactionId":"chat-early","satisfied":false}"#),
+            ("track/tool", #"{"id":"tool-1","toolName":"formatter","category":"dev","inputData":{"code":"x"},"outputData":["y"],"success":true,"executionTime":12.5}"#),
+            ("track/lab", #"{"id":"lab-1","experimentName":"exp","experimentType":"vision","model":"m2","success":false,"errorMessage":"boom","processingTime":99}"#),
+            ("track/event", #"{"id":"event-1","eventType":"auth","eventName":"signup","userId":"user-1","eventData":{"plan":"pro"},"success":true}"#),
+            ("track/pageview", #"{"id":"page-1","url":"https://example.com/pricing?utm_source=x#top","referrer":"https://google.com/","title":"Pricing"}"#),
+            ("track/api", #"{"id":"api-1","endpoint":"/v1/things","method":"POST","statusCode":201,"responseTime":33}"#),
+        ]
+        for (route, body) in posts {
+            let reply = try await HTTP.post("\(stack.baseURL)/api/analytics/\(route)", json: body, headers: cookie)
+            #expect(reply.status == 202, "\(route): \(reply.text)")
+            #expect(reply.json?.objectValue?["id"]?.stringValue != nil)
+        }
+        let batch = try await HTTP.post(
+            "\(stack.baseURL)/api/analytics/batch",
+            json: #"{"batch":[{"type":"pageview","id":"page-2","url":"/docs"},{"type":"event","id":"event-2","eventType":"auth","eventName":"signup"},{"type":"chat","id":"chat-early","agentId":"agent-7","userMessage":"late"}]}"#,
+            headers: cookie)
+        #expect(batch.status == 202, "\(batch.text)")
+        #expect(batch.json?.objectValue?["accepted"] == .int(3))
+        #expect(batch.json?.objectValue?["ids"] == .array([.string("page-2"), .string("event-2"), .string("chat-early")]))
+
+        let stored = try StoredDocuments(url: stack.mongoURL)
+        let arrived = try await eventually {
+            try stored.count("pageviews") == 2 && stored.count("userevents") == 2 && stored.count("apiusages") == 1
+                && stored.count("toolusages") == 1 && stored.count("labexperiments") == 1 && stored.count("chatinteractions") == 2
+                && stored.find("chatinteractions", #"{"_id":"chat-early","agentId":"agent-7"}"#).count == 1
+        }
+        #expect(arrived, "documents did not all arrive; worker log:\n\(stack.worker?.log ?? "")")
+
+        let chat = try stored.one("chatinteractions", id: "chat-1")
+        #expect(chat["agentId"] == .string("agent-7"))
+        #expect(chat["agentName"] == .string("Helper"))
+        #expect(chat["userMessage"] == .string("hi"))
+        #expect(chat["aiResponse"] == .string("hello"))
+        #expect(chat["model"] == .string("m1"))
+        #expect(chat["language"] == .string("en"))
+        #expect(chat["satisfied"] == .bool(true))
+        #expect(chat["feedback"] == .string("great"))
+        #expect(chat["visitorId"] == .string(Self.visitor))
+        #expect(chat.dateMilliseconds("timestamp") == 1_767_323_045_678)
+        #expect(chat.dateMilliseconds("receivedAt") != nil)
+
+        // Feedback that arrived before its interaction is kept, and the interaction fills in around it.
+        let early = try stored.one("chatinteractions", id: "chat-early")
+        #expect(early["satisfied"] == .bool(false))
+        #expect(early["userMessage"] == .string("late"))
+
+        let tool = try stored.one("toolusages", id: "tool-1")
+        #expect(tool["toolName"] == .string("formatter"))
+        #expect(tool["executionTime"]?.objectValue?["$numberDouble"] == .string("12.5"))
+        #expect(tool["inputData"]?.objectValue?["code"] == .string("x"))
+        #expect(tool["success"] == .bool(true))
+
+        let lab = try stored.one("labexperiments", id: "lab-1")
+        #expect(lab["experimentName"] == .string("exp"))
+        #expect(lab["errorMessage"] == .string("boom"))
+
+        let event = try stored.one("userevents", id: "event-1")
+        #expect(event["eventData"]?.objectValue?["plan"] == .string("pro"))
+        #expect(event["userId"] == .string("user-1"))
+        #expect(event["ip"] == .string("127.0.0.0"))
+
+        let page = try stored.one("pageviews", id: "page-1")
+        #expect(page["path"] == .string("/pricing"))
+        #expect(page["title"] == .string("Pricing"))
+        #expect(page["referrer"] == .string("https://google.com/"))
+        #expect(page.dateMilliseconds("timestamp") != nil)
+        #expect(page["sessionId"] == .null)
+
+        let api = try stored.one("apiusages", id: "api-1")
+        #expect(api["statusCode"]?.objectValue?["$numberInt"] == .string("201"))
+        #expect(api["method"] == .string("POST"))
+
+        // The seed's own queries, as written.
+        #expect(try stored.count("userevents", #"{"eventType":"auth","eventName":"signup"}"#) == 2)
+        #expect(try stored.count("chatinteractions", #"{"agentId":"agent-7"}"#) == 2)
+        let startOfToday = Timestamp.iso8601(milliseconds: Int64(Date().timeIntervalSince1970 * 1000) / 86_400_000 * 86_400_000)
+        // The back-dated chat event (2026-01-02) is this visitor's first visit, so it is not new today.
+        #expect(try stored.count("visitors", #"{"firstVisit":{"$gte":{"$date":"2026-01-02T00:00:00Z"}}}"#) == 1)
+        #expect(try stored.count("visitors", #"{"firstVisit":{"$gte":{"$date":"\#(startOfToday)"}}}"#) == 0)
+        #expect(try stored.count("visitors", #"{"lastVisit":{"$gte":{"$date":"\#(startOfToday)"}}}"#) == 1)
+
+        let visitor = try stored.one("visitors", id: Self.visitor)
+        #expect(visitor["pageViews"]?.objectValue?["$numberLong"] == .string("2"))
+        #expect(visitor["userIds"] == .array([.string("user-1")]))
+        #expect(visitor.dateMilliseconds("firstVisit") == 1_767_323_045_678)
+        try await stack.stop()
+    }
+
+    @Test func aFirstVisitGetsACookieAndTheCookieNamesTheVisitor() async throws {
+        let stack = try await TestStack(prefix: "cookie")
+        let first = try await HTTP.post("\(stack.baseURL)/api/analytics/track/event", json: #"{"id":"c-1","eventType":"nav","eventName":"open"}"#)
+        #expect(first.status == 202)
+        let setCookie = try #require(first.headers["set-cookie"])
+        #expect(setCookie.contains("Max-Age=31536000"))
+        #expect(setCookie.contains("SameSite=Lax"))
+        #expect(setCookie.contains("HttpOnly"))
+        let visitorId = try #require(setCookie.split(separator: ";").first?.split(separator: "=").last.map(String.init))
+
+        let again = try await HTTP.post(
+            "\(stack.baseURL)/api/analytics/track/event", json: #"{"id":"c-2","eventType":"nav","eventName":"open"}"#,
+            headers: ["Cookie": "sluice_visitor=\(visitorId)"])
+        #expect(again.headers["set-cookie"] == nil)
+        let explicit = try await HTTP.post(
+            "\(stack.baseURL)/api/analytics/track/event", json: #"{"id":"c-3","visitorId":"from-body","eventType":"nav","eventName":"open"}"#,
+            headers: ["Cookie": "sluice_visitor=\(visitorId)"])
+        #expect(explicit.status == 202)
+
+        let stored = try StoredDocuments(url: stack.mongoURL)
+        #expect(try await eventually { try stored.count("userevents") == 3 }, "worker log:\n\(stack.worker?.log ?? "")")
+        #expect(try stored.one("userevents", id: "c-1")["visitorId"] == .string(visitorId))
+        #expect(try stored.one("userevents", id: "c-2")["visitorId"] == .string(visitorId))
+        #expect(try stored.one("userevents", id: "c-3")["visitorId"] == .string("from-body"))
+        try await stack.stop()
+    }
+}

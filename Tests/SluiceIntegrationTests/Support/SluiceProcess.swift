@@ -1,0 +1,93 @@
+import Foundation
+import Testing
+
+/// A real `sluice-ingest` or `sluice-worker` process started from the built binaries,
+/// its output in a log file that a failing test prints.
+final class SluiceProcess: @unchecked Sendable {
+    let name: String
+    let logURL: URL
+    private let process = Process()
+
+    init(binary: String, environment: TestEnvironment, settings: [String: String]) throws {
+        name = binary
+        logURL = FileManager.default.temporaryDirectory.appendingPathComponent("\(binary)-\(UUID().uuidString.prefix(8)).log")
+        FileManager.default.createFile(atPath: logURL.path, contents: nil)
+        let log = try FileHandle(forWritingTo: logURL)
+        process.executableURL = URL(fileURLWithPath: environment.binDirectory).appendingPathComponent(binary)
+        process.environment = ProcessInfo.processInfo.environment.merging(settings) { _, new in new }
+        process.standardOutput = log
+        process.standardError = log
+        try process.run()
+    }
+
+    var log: String { (try? String(contentsOf: logURL, encoding: .utf8)) ?? "" }
+    var isRunning: Bool { process.isRunning }
+    var pid: Int32 { process.processIdentifier }
+
+    /// Sends a signal (SIGTERM for a graceful stop, SIGKILL for a crash) and waits for the exit.
+    func stop(signal: Int32 = SIGTERM, timeout: Duration = .seconds(15)) async throws -> Int32 {
+        if process.isRunning { kill(process.processIdentifier, signal) }
+        let stopped = try await eventually(timeout: timeout, interval: .milliseconds(20)) { !process.isRunning }
+        if !stopped {
+            kill(process.processIdentifier, SIGKILL)
+            Issue.record("\(name) did not exit within \(timeout) of signal \(signal); log:\n\(log)")
+            process.waitUntilExit()
+        }
+        return process.terminationStatus
+    }
+
+    deinit {
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        try? FileManager.default.removeItem(at: logURL)
+    }
+}
+
+/// An ingest and a worker wired to isolated Redis and MongoDB databases.
+final class TestStack: @unchecked Sendable {
+    let environment: TestEnvironment
+    let redisURL: String
+    let mongoURL: String
+    let ingest: SluiceProcess
+    private(set) var worker: SluiceProcess?
+    let ingestPort: Int
+    let consumerName = "test-worker"
+
+    init(prefix: String, startWorker: Bool = true, mongoURL: String? = nil) async throws {
+        environment = try TestEnvironment.require()
+        redisURL = environment.isolatedRedisURL()
+        self.mongoURL = mongoURL ?? environment.isolatedMongoURL(prefix: prefix)
+        ingest = try SluiceProcess(
+            binary: "sluice-ingest", environment: environment,
+            settings: ["SLUICE_REDIS_URL": redisURL, "SLUICE_INGEST_PORT": "0", "SLUICE_PARTITIONS": "4"])
+        var port: Int?
+        let ingest = ingest
+        let listening = try await eventually(timeout: .seconds(20)) {
+            port = Self.listeningPort(in: ingest.log)
+            return port != nil || !ingest.isRunning
+        }
+        ingestPort = try #require(port, "sluice-ingest did not start listening (\(listening)); log:\n\(ingest.log)")
+        if startWorker { try startWorkerProcess() }
+    }
+
+    /// Starts (or restarts) the worker under the same consumer name.
+    func startWorkerProcess(batchSize: Int = 100) throws {
+        worker = try SluiceProcess(
+            binary: "sluice-worker", environment: environment,
+            settings: [
+                "SLUICE_REDIS_URL": redisURL, "SLUICE_MONGO_URL": mongoURL, "SLUICE_PARTITIONS": "4",
+                "SLUICE_CONSUMER_NAME": consumerName, "SLUICE_BATCH_SIZE": String(batchSize), "SLUICE_BLOCK_MS": "200",
+            ])
+    }
+
+    var baseURL: String { "http://127.0.0.1:\(ingestPort)" }
+
+    func stop() async throws {
+        if let worker { _ = try await worker.stop() }
+        _ = try await ingest.stop()
+    }
+
+    private static func listeningPort(in log: String) -> Int? {
+        guard let range = log.range(of: "sluice-ingest listening on http://127.0.0.1:") else { return nil }
+        return Int(log[range.upperBound...].prefix { $0.isNumber })
+    }
+}

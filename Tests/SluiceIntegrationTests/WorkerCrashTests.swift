@@ -1,0 +1,61 @@
+import Foundation
+import SluiceCore
+import SluiceRedis
+import Testing
+
+/// DESIGN.md's delivery guarantee against a worker that dies mid-batch.
+@Suite struct WorkerCrashTests {
+    @Test func aWorkerKilledBetweenReadAndAckLosesNothingAndStoresNothingTwice() async throws {
+        let mongo = try await PrivateMongo()
+        let stack = try await TestStack(prefix: "crash", mongoURL: mongo.url)
+        let worker = try #require(stack.worker)
+        #expect(try await eventually(timeout: .seconds(30)) { worker.log.contains("indexes ensured") }, "worker log:\n\(worker.log)")
+        let redis = try RedisConnection(endpoint: RedisEndpoint(url: stack.redisURL))
+        func pending() throws -> Int64 {
+            try StreamLayout.streamKeys(partitions: 4).reduce(0) { total, stream in
+                total + (try redis.run(RedisCommand("XPENDING", stream, StreamLayout.group)).elements?.first?.integer ?? 0)
+            }
+        }
+
+        // Round 1, deterministic: MongoDB frozen, so the worker reads a batch and
+        // cannot have written or acknowledged it when it is killed.
+        mongo.pause()
+        var expected: Set<String> = []
+        expected.formUnion(try await postEvents(to: stack, prefix: "frozen", count: 200))
+        #expect(try await eventually { try pending() > 0 }, "the worker never read the batch; log:\n\(worker.log)")
+        _ = try await worker.stop(signal: SIGKILL)
+        #expect(try pending() > 0, "entries were acknowledged although MongoDB was frozen")
+        mongo.resume()
+
+        // Rounds 2-4: kills at arbitrary points while the worker drains a steady stream.
+        for round in 0..<3 {
+            try stack.startWorkerProcess(batchSize: 50)
+            expected.formUnion(try await postEvents(to: stack, prefix: "round\(round)", count: 150))
+            try await Task.sleep(for: .milliseconds(Int.random(in: 300...1500)))
+            _ = try await stack.worker?.stop(signal: SIGKILL)
+        }
+
+        try stack.startWorkerProcess()
+        let stored = try StoredDocuments(url: stack.mongoURL)
+        let drained = try await eventually(timeout: .seconds(60)) { try stored.count("userevents") >= expected.count && pending() == 0 }
+        let (storedCount, pendingCount) = (try stored.count("userevents"), try pending())
+        #expect(drained, "not drained: \(storedCount) of \(expected.count) stored, \(pendingCount) pending; log:\n\(stack.worker?.log ?? "")")
+        let ids = try stored.find("userevents").compactMap { $0["_id"]?.stringValue }
+        #expect(ids.count == expected.count, "stored \(ids.count) documents for \(expected.count) accepted events")
+        #expect(Set(ids) == expected, "missing: \(expected.subtracting(ids).sorted().prefix(10))")
+        try await stack.stop()
+    }
+
+    /// Posts `count` events in batches of 50 and returns the ids answered 202.
+    private func postEvents(to stack: TestStack, prefix: String, count: Int) async throws -> [String] {
+        var accepted: [String] = []
+        for start in stride(from: 0, to: count, by: 50) {
+            let ids = (start..<min(start + 50, count)).map { "\(prefix)-\($0)" }
+            let events = ids.map { #"{"type":"event","id":"\#($0)","visitorId":"v-\#($0)","eventType":"crash","eventName":"test"}"# }
+            let reply = try await HTTP.post("\(stack.baseURL)/api/analytics/batch", json: #"{"batch":[\#(events.joined(separator: ","))]}"#)
+            try #require(reply.status == 202, "\(reply.text)")
+            accepted += ids
+        }
+        return accepted
+    }
+}
