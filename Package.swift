@@ -13,7 +13,6 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
-        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
@@ -22,6 +21,7 @@ let package = Package(
         // C libraries from Debian, each imported by exactly one Swift module.
         .systemLibrary(name: "CHiredis", pkgConfig: "hiredis", providers: [.apt(["libhiredis-dev"])]),
         .systemLibrary(name: "CMongoc", pkgConfig: "libmongoc-1.0", providers: [.apt(["libmongoc-dev", "libbson-dev"])]),
+        .systemLibrary(name: "CPCRE2", pkgConfig: "libpcre2-8", providers: [.apt(["libpcre2-dev"])]),
 
         // Pure Swift: event model, JSON, validation, configuration. No I/O.
         .target(name: "SluiceCore", dependencies: [.product(name: "Logging", package: "swift-log")]),
@@ -39,6 +39,8 @@ let package = Package(
                 "CMongoc", "SluiceCore",
                 .product(name: "Logging", package: "swift-log"),
             ]),
+        // User-agent parsing with Debian's uap-core rules; the only importer of PCRE2. No I/O after loading.
+        .target(name: "SluiceUserAgent", dependencies: ["CPCRE2", "SluiceCore"]),
         .target(
             name: "SluiceIngest",
             dependencies: [
@@ -46,7 +48,6 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
-                .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]),
@@ -54,8 +55,9 @@ let package = Package(
             name: "SluiceWorker",
             dependencies: [
                 "SluiceCore", "SluiceRedis", "SluiceMongo",
+                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
-                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ]),
@@ -77,6 +79,8 @@ let package = Package(
 
         .testTarget(name: "SluiceCoreTests", dependencies: ["SluiceCore"]),
         .testTarget(name: "SluiceMongoTests", dependencies: ["SluiceMongo"]),
+        .testTarget(name: "SluiceUserAgentTests", dependencies: ["SluiceUserAgent"]),
+        .testTarget(name: "SluiceControlTests", dependencies: ["SluiceControl", "SluiceCore", "SluiceRedis"]),
         .testTarget(
             name: "SluiceIntegrationTests",
             dependencies: [

@@ -10,23 +10,28 @@ import Synchronization
 /// Read a batch, write it to MongoDB, dead-letter what can never be stored,
 /// then acknowledge: an entry is acknowledged only after MongoDB (or the
 /// dead-letter stream) has it. After a restart or a Redis error the loop first
-/// re-reads this consumer's own pending entries.
+/// re-reads this consumer's own pending entries; every few seconds it takes
+/// over entries left pending by dead workers and trims what every group has
+/// acknowledged.
 final class ConsumerLoop: Sendable {
-    private let consumer: StreamConsumerBox
+    private let state: LoopState
     private let processor: BatchProcessor
     private let store: MongoStore
-    private let batchSize: Int
+    private let configuration: WorkerConfiguration
+    private let metrics: WorkerMetrics
     private let logger: Logger
     private let stopRequested = Atomic<Bool>(false)
+    static let maintenanceInterval = Duration.seconds(5)
 
-    init(configuration: WorkerConfiguration, store: MongoStore, logger: Logger) throws(RedisError) {
-        consumer = StreamConsumerBox(
-            StreamConsumer(
+    init(configuration: WorkerConfiguration, store: MongoStore, metrics: WorkerMetrics, logger: Logger) throws(RedisError) {
+        state = LoopState(
+            consumer: StreamConsumer(
                 endpoint: try RedisEndpoint(url: configuration.redisURL), consumerName: configuration.consumerName,
                 partitions: configuration.partitions, blockMilliseconds: configuration.blockMilliseconds, logger: logger))
         processor = BatchProcessor(store: store, logger: logger)
         self.store = store
-        batchSize = configuration.batchSize
+        self.configuration = configuration
+        self.metrics = metrics
         self.logger = logger
     }
 
@@ -34,62 +39,109 @@ final class ConsumerLoop: Sendable {
     func requestStop() { stopRequested.store(true, ordering: .relaxed) }
 
     private var stopping: Bool { stopRequested.load(ordering: .relaxed) }
+    private var consumer: StreamConsumer { state.consumer }
 
     /// Runs until `requestStop()`; blocking.
     func run() {
         var backoff = Backoff()
-        while !stopping {
-            guard createIndexes() else { backoff.sleep(); continue }
-            break
-        }
+        while !stopping && !createIndexes() { backoff.sleep() }
         var readingPending = true
-        var stored = 0, duplicates = 0, dead = 0
-        var lastReport = ContinuousClock.now
+        var lastMaintenance = ContinuousClock.now
         while !stopping {
             do {
-                let messages = try consumer.value.read(pending: readingPending, count: batchSize)
+                let messages = try consumer.read(pending: readingPending, count: configuration.batchSize)
                 if messages.isEmpty {
                     readingPending = false
-                } else if let result = writeAndAcknowledge(messages) {
-                    stored += result.stored
-                    duplicates += result.duplicates
-                    dead += result.deadLetters.count
+                } else {
+                    try handle(messages, redelivered: readingPending)
+                }
+                if ContinuousClock.now - lastMaintenance > Self.maintenanceInterval {
+                    lastMaintenance = .now
+                    try maintain()
                 }
                 backoff.reset()
             } catch {
-                logger.warning("redis read failed, retrying", metadata: ["sluice.error": "\(error)"])
+                logger.warning("redis operation failed, retrying", metadata: ["sluice.error": "\(error)"])
                 readingPending = true
                 backoff.sleep()
-            }
-            if ContinuousClock.now - lastReport > .seconds(10), stored + duplicates + dead > 0 {
-                logger.info("progress", metadata: ["sluice.stored": "\(stored)", "sluice.duplicates": "\(duplicates)", "sluice.dead": "\(dead)"])
-                (stored, duplicates, dead) = (0, 0, 0)
-                lastReport = .now
             }
         }
         logger.info("consumer stopped")
     }
 
-    /// Writes one batch, retrying with backoff while MongoDB is unreachable; returns
-    /// nil if asked to stop before the batch could be finished (it stays pending).
-    private func writeAndAcknowledge(_ messages: [StreamMessage]) -> BatchResult? {
+    /// Dead-letters entries delivered too often, then writes and acknowledges the rest.
+    private func handle(_ messages: [StreamMessage], redelivered: Bool) throws(RedisError) {
+        metrics.consumed.increment(by: Int64(messages.count))
+        var batch = messages
+        var exhausted: [(message: StreamMessage, reason: String)] = []
+        if redelivered {
+            // Only re-read or claimed entries can have been delivered before; a new read costs no lookup.
+            let counts = try consumer.deliveryCounts(messages)
+            batch = []
+            for (message, count) in zip(messages, counts) {
+                if count > configuration.maxDeliveries {
+                    exhausted.append((message, "delivered \(count) times without being stored (SLUICE_MAX_DELIVERIES=\(configuration.maxDeliveries))"))
+                } else {
+                    batch.append(message)
+                }
+            }
+        }
+        if !exhausted.isEmpty { try deadLetterAndAcknowledge(exhausted) }
+        if !batch.isEmpty { writeAndAcknowledge(batch) }
+    }
+
+    private func deadLetterAndAcknowledge(_ letters: [(message: StreamMessage, reason: String)]) throws(RedisError) {
+        try consumer.deadLetter(letters, failedAt: Int64(Date().timeIntervalSince1970 * 1000))
+        try consumer.acknowledge(letters.map(\.message))
+        metrics.deadLettered.increment(by: Int64(letters.count))
+        state.drainRate.add(letters.count)
+        for letter in letters {
+            logger.warning("dead-lettered", metadata: ["sluice.stream": "\(letter.message.stream)", "sluice.entry": "\(letter.message.id)", "sluice.reason": "\(letter.reason)"])
+        }
+    }
+
+    /// Writes one batch, retrying with backoff while MongoDB is unreachable; gives
+    /// up only when asked to stop (the batch then stays pending for the next start).
+    private func writeAndAcknowledge(_ messages: [StreamMessage]) {
         var backoff = Backoff()
+        let started = ContinuousClock.now
         while true {
             do {
                 let result = try processor.process(messages)
-                try consumer.value.deadLetter(result.deadLetters, failedAt: Int64(Date().timeIntervalSince1970 * 1000))
-                try consumer.value.acknowledge(result.acknowledge + result.deadLetters.map(\.message))
-                for letter in result.deadLetters {
-                    logger.warning("dead-lettered", metadata: ["sluice.stream": "\(letter.message.stream)", "sluice.entry": "\(letter.message.id)", "sluice.reason": "\(letter.reason)"])
-                }
+                try deadLetterAndAcknowledge(result.deadLetters)
+                try consumer.acknowledge(result.acknowledge)
+                metrics.stored.increment(by: Int64(result.stored))
+                metrics.duplicates.increment(by: Int64(result.duplicates))
+                metrics.batchDuration.record(ContinuousClock.now - started)
+                state.drainRate.add(result.acknowledge.count)
                 logger.debug("batch written", metadata: ["sluice.batch.size": "\(messages.count)", "sluice.stored": "\(result.stored)", "sluice.duplicates": "\(result.duplicates)"])
-                return result
+                return
             } catch {
+                metrics.retries.increment()
                 logger.warning("batch not written, retrying", metadata: ["sluice.batch.size": "\(messages.count)", "sluice.error": "\(error)"])
-                if stopping { return nil }
+                if stopping { return }
                 backoff.sleep()
             }
         }
+    }
+
+    /// Reclaims entries of dead consumers, trims acknowledged entries, publishes gauges and the drain rate.
+    private func maintain() throws(RedisError) {
+        while !stopping {
+            let claimed = try consumer.claim(minIdleMilliseconds: configuration.claimIdleSeconds * 1000, count: configuration.batchSize)
+            guard !claimed.isEmpty else { break }
+            metrics.claimed.increment(by: Int64(claimed.count))
+            logger.info("claimed entries from idle consumers", metadata: ["sluice.batch.size": "\(claimed.count)"])
+            try handle(claimed, redelivered: true)
+        }
+        metrics.trimmed.increment(by: Int64(try consumer.trimAcknowledged()))
+        let backlog = try consumer.backlog()
+        metrics.lag.set(Double(backlog.lag))
+        metrics.pending.set(Double(backlog.pending))
+        try consumer.removeDepartedConsumers(idleMilliseconds: max(3_600_000, configuration.claimIdleSeconds * 10_000))
+        state.drainRate.sample()
+        metrics.drainRate.set(state.drainRate.perSecond)
+        try consumer.publishDrainRate(state.drainRate.perSecond)
     }
 
     private func createIndexes() -> Bool {
@@ -106,10 +158,11 @@ final class ConsumerLoop: Sendable {
     }
 }
 
-/// Holds the consumer, which only the loop's thread touches.
-private final class StreamConsumerBox: @unchecked Sendable {
-    let value: StreamConsumer
-    init(_ value: StreamConsumer) { self.value = value }
+/// What only the loop's thread touches.
+private final class LoopState: @unchecked Sendable {
+    let consumer: StreamConsumer
+    var drainRate = DrainRate()
+    init(consumer: StreamConsumer) { self.consumer = consumer }
 }
 
 /// Capped exponential backoff: 100 ms doubling to 5 s.

@@ -23,7 +23,7 @@ final class StreamConsumer {
         self.logger = logger
     }
 
-    private func connected() throws(RedisError) -> RedisConnection {
+    func connected() throws(RedisError) -> RedisConnection {
         if let connection, !connection.isBroken { return connection }
         connection = nil
         // The read timeout must outlast the BLOCK time, or every idle read would look like a dead server.

@@ -16,6 +16,16 @@ public struct WorkerConfiguration: Sendable {
     public var consumerName: String
     /// `SLUICE_BLOCK_MS`: how long one read waits for new entries (default 2000 ms).
     public var blockMilliseconds: Int
+    /// `SLUICE_CLAIM_IDLE`: seconds an entry may sit pending on another consumer before
+    /// this worker takes it over (default 60).
+    public var claimIdleSeconds: Int
+    /// `SLUICE_MAX_DELIVERIES`: deliveries after which an entry that still was not
+    /// stored goes to the dead-letter stream (default 5).
+    public var maxDeliveries: Int
+    /// `SLUICE_WORKER_HOST`: address of the worker's `/metrics` and `/healthz` (default 127.0.0.1).
+    public var metricsHost: String
+    /// `SLUICE_WORKER_PORT`: port of the worker's `/metrics` and `/healthz` (default 3006; 0 picks a free one).
+    public var metricsPort: Int
 
     /// Reads the configuration; unset settings take their documented defaults.
     public init(settings: Settings) throws(ConfigurationError) {
@@ -25,6 +35,10 @@ public struct WorkerConfiguration: Sendable {
         batchSize = try settings.integer("SLUICE_BATCH_SIZE", default: 500, range: 1...10_000)
         consumerName = settings.string("SLUICE_CONSUMER_NAME", default: ProcessInfo.processInfo.hostName)
         blockMilliseconds = try settings.integer("SLUICE_BLOCK_MS", default: 2000, range: 10...60_000)
+        claimIdleSeconds = try settings.seconds("SLUICE_CLAIM_IDLE", default: 60, range: 1...86_400)
+        maxDeliveries = try settings.integer("SLUICE_MAX_DELIVERIES", default: 5, range: 1...1000)
+        metricsHost = settings.string("SLUICE_WORKER_HOST", default: "127.0.0.1")
+        metricsPort = try settings.integer("SLUICE_WORKER_PORT", default: 3006, range: 0...65535)
     }
 
     /// The effective configuration as printed at start-up, secrets masked.
@@ -36,6 +50,10 @@ public struct WorkerConfiguration: Sendable {
             ("SLUICE_BATCH_SIZE", String(batchSize)),
             ("SLUICE_CONSUMER_NAME", consumerName),
             ("SLUICE_BLOCK_MS", String(blockMilliseconds)),
+            ("SLUICE_CLAIM_IDLE", String(claimIdleSeconds)),
+            ("SLUICE_MAX_DELIVERIES", String(maxDeliveries)),
+            ("SLUICE_WORKER_HOST", metricsHost),
+            ("SLUICE_WORKER_PORT", String(metricsPort)),
         ]
     }
 }

@@ -8,18 +8,20 @@ import SluiceRedis
 /// graceful shutdown (SIGTERM/SIGINT), lets it finish and acknowledge the batch in hand.
 public struct WorkerService: Service {
     let configuration: WorkerConfiguration
+    let metrics: WorkerMetrics
     let logger: Logger
 
-    /// A worker with the given configuration.
-    public init(configuration: WorkerConfiguration, logger: Logger) {
+    /// A worker with the given configuration, counting into `metrics`.
+    public init(configuration: WorkerConfiguration, metrics: WorkerMetrics, logger: Logger) {
         self.configuration = configuration
+        self.metrics = metrics
         self.logger = logger
     }
 
     public func run() async throws {
         let store = try MongoStore(url: configuration.mongoURL, appName: "sluice-worker", logger: logger)
         defer { store.close() }
-        let loop = try ConsumerLoop(configuration: configuration, store: store, logger: logger)
+        let loop = try ConsumerLoop(configuration: configuration, store: store, metrics: metrics, logger: logger)
         await withGracefulShutdownHandler {
             await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
                 let thread = Thread {

@@ -1,7 +1,6 @@
 import ArgumentParser
 import Foundation
 import Logging
-import ServiceLifecycle
 import SluiceCore
 import SluiceWorker
 
@@ -25,6 +24,14 @@ struct SluiceWorkerCommand: AsyncParsableCommand {
     var consumerName: String?
     @Option(help: "Milliseconds one read waits for new entries (SLUICE_BLOCK_MS, default 2000).")
     var blockMs: Int?
+    @Option(help: "Seconds an entry may sit pending on another consumer before this worker takes it over (SLUICE_CLAIM_IDLE, default 60).")
+    var claimIdle: Int?
+    @Option(help: "Deliveries after which an entry not yet stored is dead-lettered (SLUICE_MAX_DELIVERIES, default 5).")
+    var maxDeliveries: Int?
+    @Option(help: "Address of the worker's /metrics and /healthz (SLUICE_WORKER_HOST, default 127.0.0.1).")
+    var metricsHost: String?
+    @Option(help: "Port of the worker's /metrics and /healthz; 0 picks a free one (SLUICE_WORKER_PORT, default 3006).")
+    var metricsPort: Int?
     @Option(help: "Log level: trace, debug, info, notice, warning, error (SLUICE_LOG_LEVEL, default info).")
     var logLevel: String?
 
@@ -33,6 +40,8 @@ struct SluiceWorkerCommand: AsyncParsableCommand {
             "SLUICE_REDIS_URL": redisURL, "SLUICE_MONGO_URL": mongoURL, "SLUICE_PARTITIONS": partitions.map(String.init),
             "SLUICE_BATCH_SIZE": batchSize.map(String.init), "SLUICE_CONSUMER_NAME": consumerName,
             "SLUICE_BLOCK_MS": blockMs.map(String.init), "SLUICE_LOG_LEVEL": logLevel,
+            "SLUICE_CLAIM_IDLE": claimIdle.map(String.init), "SLUICE_MAX_DELIVERIES": maxDeliveries.map(String.init),
+            "SLUICE_WORKER_HOST": metricsHost, "SLUICE_WORKER_PORT": metricsPort.map(String.init),
         ]
         let settings = Settings(environment: ProcessInfo.processInfo.environment, overrides: overrides.compactMapValues { $0 })
         let configuration: WorkerConfiguration
@@ -44,8 +53,6 @@ struct SluiceWorkerCommand: AsyncParsableCommand {
             throw ValidationError("\(error)")
         }
         logEffectiveConfiguration(configuration.summary, logger: logger)
-        let group = ServiceGroup(
-            configuration: .init(services: [WorkerService(configuration: configuration, logger: logger)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
-        try await group.run()
+        try await buildWorkerApplication(configuration: configuration, logger: logger).runService()
     }
 }

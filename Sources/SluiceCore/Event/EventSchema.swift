@@ -1,7 +1,7 @@
 /// The field rules of every event kind (DESIGN.md's route table), plus the common fields.
 public enum EventSchema {
     static let shortText = FieldRule.Shape.string(maxLength: 200)
-    static let identifier = FieldRule.Shape.string(maxLength: 100)
+    static let identifier = FieldRule.Shape.identifier(maxLength: 100)
     static let longText = FieldRule.Shape.string(maxLength: 16_384)
     static let milliseconds = FieldRule.Shape.number(0...86_400_000)
 

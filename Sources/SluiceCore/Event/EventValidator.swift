@@ -28,7 +28,8 @@ public struct EventValidator: Sendable {
                 problems.append(ValidationProblem(field: path + member.key, problem: "unknown field for a \(kind.rawValue) event; put custom data in properties"))
                 continue
             }
-            if case .null = member.value, !rule.required { continue }
+            // A null optional field is as good as absent; a null required one is reported below.
+            if case .null = member.value { continue }
             if let normalised = check(member.value, against: rule.shape, field: path + member.key, problems: &problems) {
                 fields.appendUnchecked(member.key, normalised)
             }
@@ -82,6 +83,11 @@ public struct EventValidator: Sendable {
         switch shape {
         case .string(let maxLength):
             guard case .string(let text) = value else { return fail("must be a string, got \(value.typeName)") }
+            guard text.utf8.count <= maxLength else { return fail("is \(text.utf8.count) bytes long, the limit is \(maxLength)") }
+            return value
+        case .identifier(let maxLength):
+            guard case .string(let text) = value else { return fail("must be a string, got \(value.typeName)") }
+            guard !text.isEmpty else { return fail("must not be empty") }
             guard text.utf8.count <= maxLength else { return fail("is \(text.utf8.count) bytes long, the limit is \(maxLength)") }
             return value
         case .number(let range):

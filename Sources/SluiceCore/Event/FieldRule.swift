@@ -4,6 +4,8 @@ public struct FieldRule: Sendable {
     public enum Shape: Sendable {
         /// A string of at most `maxLength` UTF-8 bytes.
         case string(maxLength: Int)
+        /// A non-empty string of at most `maxLength` UTF-8 bytes (ids: an empty one would collide).
+        case identifier(maxLength: Int)
         /// A finite number within the range.
         case number(ClosedRange<Double>)
         /// An integer within the range.

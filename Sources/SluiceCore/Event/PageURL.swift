@@ -3,7 +3,8 @@ public enum PageURL {
     /// The path of an absolute or relative URL: `https://a.com/x/y?q=1#f` → `/x/y`; `/` when empty.
     public static func path(of url: String) -> String {
         var rest = Substring(url)
-        if let scheme = rest.firstRange(of: "://") {
+        // Only a "://" before any '/', '?' or '#' ends a scheme; a later one is in a path, query or fragment.
+        if let scheme = rest.firstRange(of: "://"), !rest[..<scheme.lowerBound].contains(where: { $0 == "/" || $0 == "?" || $0 == "#" }) {
             rest = rest[scheme.upperBound...]
             guard let slash = rest.firstIndex(where: { $0 == "/" || $0 == "?" || $0 == "#" }) else { return "/" }
             rest = rest[slash...]

@@ -17,13 +17,20 @@ public enum StreamLayout {
     /// Every partition's stream key.
     public static func streamKeys(partitions: Int) -> [String] { (0..<partitions).map(streamKey(partition:)) }
 
-    /// The partition of a visitor: FNV-1a of its id, so one visitor's events keep their order.
+    /// The partition of a visitor, so one visitor's events keep their order: FNV-1a of
+    /// its id, then MurmurHash3's 64-bit finaliser, because FNV's low bits depend only
+    /// on the low bits of each byte and power-of-two partition counts would see that.
     public static func partition(visitorId: String, partitions: Int) -> Int {
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
         for byte in visitorId.utf8 {
             hash ^= UInt64(byte)
             hash = hash &* 0x0000_0100_0000_01B3
         }
+        hash ^= hash >> 33
+        hash = hash &* 0xff51_afd7_ed55_8ccd
+        hash ^= hash >> 33
+        hash = hash &* 0xc4ce_b9fe_1a85_ec53
+        hash ^= hash >> 33
         return Int(hash % UInt64(max(partitions, 1)))
     }
 }

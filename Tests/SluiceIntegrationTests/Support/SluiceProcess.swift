@@ -76,6 +76,7 @@ final class TestStack: @unchecked Sendable {
             settings: [
                 "SLUICE_REDIS_URL": redisURL, "SLUICE_MONGO_URL": mongoURL, "SLUICE_PARTITIONS": "4",
                 "SLUICE_CONSUMER_NAME": consumerName, "SLUICE_BATCH_SIZE": String(batchSize), "SLUICE_BLOCK_MS": "200",
+                "SLUICE_WORKER_PORT": "0",
             ])
     }
 

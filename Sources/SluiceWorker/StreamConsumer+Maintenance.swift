@@ -1,0 +1,135 @@
+import Foundation
+import SluiceCore
+import SluiceRedis
+
+extension StreamConsumer {
+    /// Takes over entries that have been pending on any consumer (a dead or stuck
+    /// worker) for at least `minIdleMilliseconds` (XAUTOCLAIM), up to `count`.
+    func claim(minIdleMilliseconds: Int, count: Int) throws(RedisError) -> [StreamMessage] {
+        var claimed: [StreamMessage] = []
+        for stream in streams where claimed.count < count {
+            var cursor = "0-0"
+            repeat {
+                let reply = try connected().run(
+                    RedisCommand("XAUTOCLAIM", stream, StreamLayout.group, consumerName, String(minIdleMilliseconds), cursor, "COUNT", String(count - claimed.count)))
+                guard let parts = reply.elements, parts.count >= 2, let next = parts[0].text else {
+                    throw .unexpectedReply(command: "XAUTOCLAIM", reply: "\(reply)")
+                }
+                // Wrap the entries as an XREADGROUP-shaped reply so one parser reads both.
+                claimed += try Self.parseRead(.array([.array([.string(Array(stream.utf8)), parts[1]])]))
+                cursor = next
+            } while cursor != "0-0" && claimed.count < count
+        }
+        return claimed
+    }
+
+    /// How many times each entry has been delivered (XPENDING), in order; 1 if unknown.
+    func deliveryCounts(_ messages: [StreamMessage]) throws(RedisError) -> [Int] {
+        guard !messages.isEmpty else { return [] }
+        let replies = try connected().pipeline(messages.map { RedisCommand("XPENDING", $0.stream, StreamLayout.group, $0.id, $0.id, "1") })
+        return replies.map { reply in
+            guard let entry = reply.elements?.first?.elements, entry.count >= 4, let count = entry[3].integer else { return 1 }
+            return Int(count)
+        }
+    }
+
+    /// Removes acknowledged entries: for each stream, everything below the lowest id
+    /// that some group still needs (its oldest pending entry, or the first entry it
+    /// has not been delivered yet). Returns the number of entries removed.
+    func trimAcknowledged() throws(RedisError) -> Int {
+        let connection = try connected()
+        let groupInfos = try connection.pipeline(streams.map { RedisCommand("XINFO", "GROUPS", $0) })
+        var thresholds: [(String, String)] = []
+        for (stream, info) in zip(streams, groupInfos) {
+            guard let groups = info.elements?.map(\.fieldMap), !groups.isEmpty else { continue }  // no reader yet: keep all
+            var lowest: StreamID?
+            for group in groups {
+                guard let name = group["name"]?.text, let delivered = group["last-delivered-id"]?.text.flatMap(StreamID.init) else {
+                    lowest = StreamID(milliseconds: 0, sequence: 0)
+                    break
+                }
+                var needed = delivered.successor
+                if (group["pending"]?.integer ?? 0) > 0 {
+                    let summary = try connection.run(RedisCommand("XPENDING", stream, name))
+                    if let oldest = summary.elements?[safeIndex: 1]?.text.flatMap(StreamID.init) { needed = min(needed, oldest) }
+                }
+                lowest = min(lowest ?? needed, needed)
+            }
+            if let lowest, lowest > StreamID(milliseconds: 0, sequence: 0) { thresholds.append((stream, lowest.description)) }
+        }
+        guard !thresholds.isEmpty else { return 0 }
+        // "~" lets Redis drop only whole internal nodes: cheaper, and never past the threshold.
+        let replies = try connection.pipeline(thresholds.map { RedisCommand("XTRIM", $0.0, "MINID", "~", $0.1) })
+        return replies.reduce(0) { $0 + Int($1.integer ?? 0) }
+    }
+}
+
+/// A stream entry id `<milliseconds>-<sequence>`, ordered as Redis orders them.
+struct StreamID: Comparable, CustomStringConvertible {
+    let milliseconds: UInt64
+    let sequence: UInt64
+
+    init(milliseconds: UInt64, sequence: UInt64) {
+        self.milliseconds = milliseconds
+        self.sequence = sequence
+    }
+
+    init?(_ text: String) {
+        let parts = text.split(separator: "-")
+        guard parts.count == 2, let ms = UInt64(parts[0]), let seq = UInt64(parts[1]) else { return nil }
+        self.init(milliseconds: ms, sequence: seq)
+    }
+
+    /// The smallest id after this one.
+    var successor: StreamID {
+        sequence == .max ? StreamID(milliseconds: milliseconds + 1, sequence: 0) : StreamID(milliseconds: milliseconds, sequence: sequence + 1)
+    }
+
+    var description: String { "\(milliseconds)-\(sequence)" }
+
+    static func < (lhs: StreamID, rhs: StreamID) -> Bool {
+        (lhs.milliseconds, lhs.sequence) < (rhs.milliseconds, rhs.sequence)
+    }
+}
+
+extension Array {
+    fileprivate subscript(safeIndex index: Int) -> Element? { indices.contains(index) ? self[index] : nil }
+}
+
+extension StreamConsumer {
+    /// Entries not yet delivered (lag) and delivered but unacknowledged (pending), all partitions.
+    func backlog() throws(RedisError) -> (lag: Int64, pending: Int64) {
+        let connection = try connected()
+        let infos = try connection.pipeline(streams.map { RedisCommand("XINFO", "GROUPS", $0) })
+        var lag: Int64 = 0
+        var pending: Int64 = 0
+        for info in infos {
+            guard let group = info.elements?.map(\.fieldMap).first(where: { $0["name"]?.text == StreamLayout.group }) else { continue }
+            lag += group["lag"]?.integer ?? 0
+            pending += group["pending"]?.integer ?? 0
+        }
+        return (lag, pending)
+    }
+
+    /// Forgets consumers idle longer than `idleMilliseconds` that hold no pending entries.
+    func removeDepartedConsumers(idleMilliseconds: Int) throws(RedisError) {
+        let connection = try connected()
+        let infos = try connection.pipeline(streams.map { RedisCommand("XINFO", "CONSUMERS", $0, StreamLayout.group) })
+        var removals: [RedisCommand] = []
+        for (stream, info) in zip(streams, infos) {
+            for consumer in (info.elements ?? []).map(\.fieldMap) {
+                guard let name = consumer["name"]?.text, name != consumerName, consumer["pending"]?.integer == 0,
+                    let idle = consumer["idle"]?.integer, idle > idleMilliseconds
+                else { continue }
+                removals.append(RedisCommand("XGROUP", "DELCONSUMER", stream, StreamLayout.group, name))
+            }
+        }
+        if !removals.isEmpty { _ = try connection.pipeline(removals) }
+    }
+
+    /// Publishes this worker's drain rate for ingest's `Retry-After` (`HSET sluice:drain <name> <rate>:<ms>`).
+    func publishDrainRate(_ perSecond: Double) throws(RedisError) {
+        let now = Int64(Date().timeIntervalSince1970 * 1000)
+        _ = try connected().run(RedisCommand("HSET", DrainRate.key, consumerName, "\(Int(perSecond.rounded())):\(now)"))
+    }
+}
