@@ -14,14 +14,16 @@ public func buildIngestApplication(
     let writer = RedisPipelineWriter(endpoint: try RedisEndpoint(url: configuration.redisURL), logger: logger)
     let appender = EventAppender(writer: writer, partitions: configuration.partitions)
     let metrics = IngestMetrics()
+    let backlog = BacklogMonitor(writer: writer, partitions: configuration.partitions, limit: configuration.backlogLimit, logger: logger)
     let router = Router(context: IngestRequestContext.self)
-    TrackingController(configuration: configuration, validator: EventValidator(limits: configuration.limits), appender: appender, metrics: metrics)
+    TrackingController(
+        configuration: configuration, validator: EventValidator(limits: configuration.limits), appender: appender, backlog: backlog, metrics: metrics)
         .addRoutes(to: router)
     HealthController(appender: appender, metrics: metrics).addRoutes(to: router)
     return Application(
         router: router,
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "sluice-ingest"),
-        services: [RedisWriterService(writer: writer)],
+        services: [RedisWriterService(writer: writer), backlog],
         onServerRunning: { channel in
             let port = channel.localAddress?.port ?? configuration.port
             logger.info("sluice-ingest listening on http://\(configuration.host):\(port)")

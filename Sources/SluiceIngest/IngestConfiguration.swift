@@ -12,6 +12,9 @@ public struct IngestConfiguration: Sendable {
     public var partitions: Int
     /// `SLUICE_COOKIE_NAME`: the visitor cookie (default `sluice_visitor`).
     public var cookieName: String
+    /// `SLUICE_BACKLOG_LIMIT`: entries waiting in the streams (undelivered plus
+    /// unacknowledged) at which ingest answers 503 (default 1,000,000).
+    public var backlogLimit: Int
     /// `SLUICE_MAX_EVENT_BYTES`, `SLUICE_MAX_REQUEST_BYTES`, `SLUICE_MAX_BATCH_EVENTS`.
     public var limits: EventLimits
 
@@ -22,6 +25,7 @@ public struct IngestConfiguration: Sendable {
         port = try settings.integer("SLUICE_INGEST_PORT", default: 3005, range: 0...65535)
         partitions = try settings.integer("SLUICE_PARTITIONS", default: 4, range: 1...1024)
         cookieName = settings.string("SLUICE_COOKIE_NAME", default: "sluice_visitor")
+        backlogLimit = try settings.integer("SLUICE_BACKLOG_LIMIT", default: 1_000_000, range: 1...1_000_000_000)
         limits = EventLimits(
             maxEventBytes: try settings.integer("SLUICE_MAX_EVENT_BYTES", default: 32_768, range: 1024...16_777_216),
             maxRequestBytes: try settings.integer("SLUICE_MAX_REQUEST_BYTES", default: 524_288, range: 1024...67_108_864),
@@ -39,6 +43,7 @@ public struct IngestConfiguration: Sendable {
             ("SLUICE_INGEST_PORT", String(port)),
             ("SLUICE_PARTITIONS", String(partitions)),
             ("SLUICE_COOKIE_NAME", cookieName),
+            ("SLUICE_BACKLOG_LIMIT", String(backlogLimit)),
             ("SLUICE_MAX_EVENT_BYTES", String(limits.maxEventBytes)),
             ("SLUICE_MAX_REQUEST_BYTES", String(limits.maxRequestBytes)),
             ("SLUICE_MAX_BATCH_EVENTS", String(limits.maxBatchEvents)),

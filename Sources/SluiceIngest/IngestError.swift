@@ -18,8 +18,8 @@ struct IngestError: HTTPResponseError {
         }
     }
 
-    static func unavailable(_ message: String) -> IngestError {
-        IngestError(status: .serviceUnavailable, code: "unavailable", details: [ValidationProblem(field: "(server)", problem: message)], retryAfterSeconds: 1)
+    static func unavailable(_ message: String, retryAfterSeconds: Int) -> IngestError {
+        IngestError(status: .serviceUnavailable, code: "unavailable", details: [ValidationProblem(field: "(server)", problem: message)], retryAfterSeconds: retryAfterSeconds)
     }
 
     func response(from request: Request, context: some RequestContext) throws -> Response {

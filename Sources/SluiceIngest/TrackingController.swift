@@ -8,6 +8,7 @@ struct TrackingController: Sendable {
     let configuration: IngestConfiguration
     let validator: EventValidator
     let appender: EventAppender
+    let backlog: BacklogMonitor
     let metrics: IngestMetrics
 
     func addRoutes(to router: Router<IngestRequestContext>) {
@@ -66,11 +67,14 @@ struct TrackingController: Sendable {
         case .success(let validated): events = validated
         case .failure(let rejection): throw IngestError.rejection(rejection)
         }
+        if backlog.status.overLimit {
+            throw IngestError.unavailable("the pipeline is behind (backlog over its limit), retry later", retryAfterSeconds: backlog.retryAfterSeconds)
+        }
         do {
             try await appender.append(events)
         } catch {
             context.logger.warning("events not accepted: redis unavailable", metadata: ["sluice.error": "\(error)"])
-            throw IngestError.unavailable("the event store is unavailable, retry later")
+            throw IngestError.unavailable("the event store is unavailable, retry later", retryAfterSeconds: backlog.retryAfterSeconds)
         }
         metrics.accepted.increment(by: Int64(events.count))
 

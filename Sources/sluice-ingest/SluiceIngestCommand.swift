@@ -23,6 +23,8 @@ struct SluiceIngestCommand: AsyncParsableCommand {
     var partitions: Int?
     @Option(help: "Name of the visitor cookie (SLUICE_COOKIE_NAME, default sluice_visitor).")
     var cookieName: String?
+    @Option(help: "Entries waiting in the streams at which new events get 503 (SLUICE_BACKLOG_LIMIT, default 1000000).")
+    var backlogLimit: Int?
     @Option(help: "Largest event in bytes (SLUICE_MAX_EVENT_BYTES, default 32768).")
     var maxEventBytes: Int?
     @Option(help: "Largest request body in bytes (SLUICE_MAX_REQUEST_BYTES, default 524288).")
@@ -35,7 +37,7 @@ struct SluiceIngestCommand: AsyncParsableCommand {
     func run() async throws {
         let overrides: [String: String?] = [
             "SLUICE_REDIS_URL": redisURL, "SLUICE_INGEST_HOST": host, "SLUICE_INGEST_PORT": port.map(String.init),
-            "SLUICE_PARTITIONS": partitions.map(String.init), "SLUICE_COOKIE_NAME": cookieName,
+            "SLUICE_PARTITIONS": partitions.map(String.init), "SLUICE_COOKIE_NAME": cookieName, "SLUICE_BACKLOG_LIMIT": backlogLimit.map(String.init),
             "SLUICE_MAX_EVENT_BYTES": maxEventBytes.map(String.init), "SLUICE_MAX_REQUEST_BYTES": maxRequestBytes.map(String.init),
             "SLUICE_MAX_BATCH_EVENTS": maxBatchEvents.map(String.init), "SLUICE_LOG_LEVEL": logLevel,
         ]

@@ -52,13 +52,19 @@ final class TestStack: @unchecked Sendable {
     let ingestPort: Int
     let consumerName = "test-worker"
 
-    init(prefix: String, startWorker: Bool = true, mongoURL: String? = nil) async throws {
+    private let workerSettings: [String: String]
+
+    init(
+        prefix: String, startWorker: Bool = true, mongoURL: String? = nil,
+        ingestSettings: [String: String] = [:], workerSettings: [String: String] = [:]
+    ) async throws {
+        self.workerSettings = workerSettings
         environment = try TestEnvironment.require()
         redisURL = environment.isolatedRedisURL()
         self.mongoURL = mongoURL ?? environment.isolatedMongoURL(prefix: prefix)
         ingest = try SluiceProcess(
             binary: "sluice-ingest", environment: environment,
-            settings: ["SLUICE_REDIS_URL": redisURL, "SLUICE_INGEST_PORT": "0", "SLUICE_PARTITIONS": "4"])
+            settings: ["SLUICE_REDIS_URL": redisURL, "SLUICE_INGEST_PORT": "0", "SLUICE_PARTITIONS": "4"].merging(ingestSettings) { $1 })
         var port: Int?
         let ingest = ingest
         let listening = try await eventually(timeout: .seconds(20)) {
@@ -77,7 +83,7 @@ final class TestStack: @unchecked Sendable {
                 "SLUICE_REDIS_URL": redisURL, "SLUICE_MONGO_URL": mongoURL, "SLUICE_PARTITIONS": "4",
                 "SLUICE_CONSUMER_NAME": consumerName, "SLUICE_BATCH_SIZE": String(batchSize), "SLUICE_BLOCK_MS": "200",
                 "SLUICE_WORKER_PORT": "0",
-            ])
+            ].merging(workerSettings) { $1 })
     }
 
     var baseURL: String { "http://127.0.0.1:\(ingestPort)" }

@@ -42,11 +42,11 @@ extension String {
 }
 
 /// Polls `condition` until it holds or `timeout` passes; returns whether it held.
-func eventually(timeout: Duration = .seconds(10), interval: Duration = .milliseconds(100), _ condition: () throws -> Bool) async throws -> Bool {
+func eventually(timeout: Duration = .seconds(10), interval: Duration = .milliseconds(100), _ condition: () async throws -> Bool) async throws -> Bool {
     let deadline = ContinuousClock.now + timeout
     while ContinuousClock.now < deadline {
-        if try condition() { return true }
+        if try await condition() { return true }
         try await Task.sleep(for: interval)
     }
-    return try condition()
+    return try await condition()
 }

@@ -1,0 +1,107 @@
+import Foundation
+import SluiceCore
+import SluiceRedis
+import Testing
+
+/// Reclaim, dead letters, the delivery limit, trimming and backpressure against live processes.
+@Suite struct DeliveryTests {
+    private func redis(_ stack: TestStack) throws -> RedisConnection {
+        try RedisConnection(endpoint: RedisEndpoint(url: stack.redisURL))
+    }
+
+    private func deadLetters(_ redis: RedisConnection) throws -> [[String: String]] {
+        try (redis.run(RedisCommand("XRANGE", StreamLayout.deadLetterStream, "-", "+")).elements ?? []).map { entry in
+            (entry.elements?[1].fieldMap ?? [:]).compactMapValues(\.text)
+        }
+    }
+
+    private func event(_ id: String) -> [UInt8] {
+        Array(#"{"id":"\#(id)","type":"event","visitorId":"v-\#(id)","timestamp":1767323045678,"receivedAt":1767323045678,"eventType":"t","eventName":"n"}"#.utf8)
+    }
+
+    @Test func poisonAndOverDeliveredEntriesAreDeadLetteredWithTheirReason() async throws {
+        let stack = try await TestStack(prefix: "poison", startWorker: false)
+        let redis = try redis(stack)
+        let stream = StreamLayout.streamKey(partition: 1)
+        _ = try redis.run(RedisCommand("XGROUP", "CREATE", stream, StreamLayout.group, "0", "MKSTREAM"))
+        var garbage = RedisCommand("XADD", stream, "*", "v", "1")
+        garbage.append("e")
+        garbage.append(bytes: Array("{not json".utf8))
+        let poisonId = try redis.run(garbage).text
+        _ = try redis.run(RedisCommand("XADD", stream, "*", "v", "9", "e", "{}"))
+        // An entry some worker read 6 times without storing it (say it crashed each time).
+        var tired = RedisCommand("XADD", stream, "*", "v", "1")
+        tired.append("e")
+        tired.append(bytes: event("tired"))
+        let tiredId = try #require(try redis.run(tired).text)
+        _ = try redis.run(RedisCommand("XREADGROUP", "GROUP", StreamLayout.group, stack.consumerName, "STREAMS", stream, ">"))
+        for _ in 0..<5 { _ = try redis.run(RedisCommand("XCLAIM", stream, StreamLayout.group, stack.consumerName, "0", tiredId)) }
+        // A healthy entry beside them is stored.
+        var healthy = RedisCommand("XADD", stream, "*", "v", "1")
+        healthy.append("e")
+        healthy.append(bytes: event("healthy"))
+        _ = try redis.run(healthy)
+
+        try stack.startWorkerProcess()
+        let stored = try StoredDocuments(url: stack.mongoURL)
+        #expect(try await eventually { try deadLetters(redis).count == 3 && stored.count("userevents") == 1 }, "worker log:\n\(stack.worker?.log ?? "")")
+        let letters = try deadLetters(redis)
+        let byEntry = Dictionary(uniqueKeysWithValues: letters.map { ($0["entryId"] ?? "", $0) })
+        #expect(byEntry[poisonId ?? ""]?["reason"]?.contains("undecodable") == true)
+        #expect(byEntry[poisonId ?? ""]?["e"] == "{not json")
+        #expect(byEntry[tiredId]?["reason"]?.contains("delivered 7 times") == true, "\(byEntry[tiredId] ?? [:])")
+        #expect(letters.allSatisfy { $0["stream"] == stream && $0["failedAt"] != nil && $0["deliveries"] != nil })
+        #expect(letters.contains { $0["reason"]?.contains("unsupported schema version") == true })
+        #expect(try stored.count("userevents", #"{"_id":"tired"}"#) == 0)
+        let pending = try redis.run(RedisCommand("XPENDING", stream, StreamLayout.group)).elements?.first?.integer
+        #expect(pending == 0, "dead letters must be acknowledged")
+        try await stack.stop()
+    }
+
+    @Test func entriesOfADeadConsumerAreClaimedAndAcknowledgedEntriesTrimmed() async throws {
+        let stack = try await TestStack(prefix: "claim", startWorker: false, workerSettings: ["SLUICE_CLAIM_IDLE": "1"])
+        let redis = try redis(stack)
+        let ids = (0..<300).map { "claim-\($0)" }
+        for chunk in stride(from: 0, to: ids.count, by: 100) {
+            let batch = ids[chunk..<chunk + 100].map { #"{"type":"event","id":"\#($0)","visitorId":"one-visitor","eventType":"t","eventName":"n"}"# }
+            let reply = try await HTTP.post("\(stack.baseURL)/api/analytics/batch", json: #"{"batch":[\#(batch.joined(separator: ","))]}"#)
+            try #require(reply.status == 202)
+        }
+        // A worker that read everything and died: all 300 entries pending on "ghost".
+        let stream = StreamLayout.streamKey(partition: StreamLayout.partition(visitorId: "one-visitor", partitions: 4))
+        _ = try redis.run(RedisCommand("XGROUP", "CREATE", stream, StreamLayout.group, "0", "MKSTREAM"))
+        _ = try redis.run(RedisCommand("XREADGROUP", "GROUP", StreamLayout.group, "ghost", "COUNT", "1000", "STREAMS", stream, ">"))
+
+        try stack.startWorkerProcess()
+        let stored = try StoredDocuments(url: stack.mongoURL)
+        #expect(try await eventually(timeout: .seconds(30)) { try stored.count("userevents") == 300 }, "worker log:\n\(stack.worker?.log ?? "")")
+        // The next maintenance round trims what every group has acknowledged.
+        #expect(try await eventually(timeout: .seconds(15)) { try redis.run(RedisCommand("XLEN", stream)).integer ?? 0 < 300 }, "stream not trimmed")
+        let pending = try redis.run(RedisCommand("XPENDING", stream, StreamLayout.group)).elements?.first?.integer
+        #expect(pending == 0)
+        try await stack.stop()
+    }
+
+    @Test func aBacklogOverItsLimitIsRefusedWith503AndRetryAfter() async throws {
+        let stack = try await TestStack(prefix: "backlog", startWorker: false, ingestSettings: ["SLUICE_BACKLOG_LIMIT": "20"])
+        let batch = (0..<25).map { #"{"type":"event","id":"b-\#($0)","eventType":"t","eventName":"n"}"# }
+        let first = try await HTTP.post("\(stack.baseURL)/api/analytics/batch", json: #"{"batch":[\#(batch.joined(separator: ","))]}"#)
+        #expect(first.status == 202)
+        var refused: HTTPReply?
+        _ = try await eventually {
+            refused = try await post(stack)
+            return refused?.status == 503
+        }
+        #expect(refused?.status == 503, "\(refused?.text ?? "")")
+        let retryAfter = Int(refused?.headers["retry-after"] ?? "")
+        #expect(retryAfter.map { (1...60).contains($0) } == true, "Retry-After \(refused?.headers["retry-after"] ?? "missing")")
+
+        try stack.startWorkerProcess()
+        #expect(try await eventually(timeout: .seconds(30)) { try await post(stack).status == 202 }, "never accepted again; worker log:\n\(stack.worker?.log ?? "")")
+        try await stack.stop()
+    }
+
+    private func post(_ stack: TestStack) async throws -> HTTPReply {
+        try await HTTP.post("\(stack.baseURL)/api/analytics/track/event", json: #"{"eventType":"t","eventName":"late"}"#)
+    }
+}
