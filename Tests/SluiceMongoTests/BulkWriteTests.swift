@@ -61,6 +61,23 @@ struct BulkWriteTests {
         }
     }
 
+    @Test("upsertedIndexes names the upserts that created their document")
+    func upsertedIndexes() throws {
+        try TestDatabase.withStore { store in
+            func touch(_ id: String) -> BulkOperation {
+                let update = BSONDocumentBuilder()
+                update.appendDocument("$inc") { $0.appendInt32("n", 1) }
+                return .upsert(filter: TestDatabase.document(id: id), update: update)
+            }
+            _ = try store.bulkWrite(collection: "sessions", operations: [touch("old")])
+            let outcome = try store.bulkWrite(
+                collection: "sessions", operations: [.insert(TestDatabase.document(id: "plain")), touch("old"), touch("new-1"), touch("new-2")])
+            #expect(outcome.upsertedIndexes.sorted() == [2, 3])
+            #expect(outcome.upserted == 2)
+            #expect(outcome.matched == 1)
+        }
+    }
+
     @Test("other errors are failures with the caller's index, the rest is stored")
     func failures() throws {
         try TestDatabase.withStore { store in

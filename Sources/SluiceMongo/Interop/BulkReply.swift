@@ -32,6 +32,8 @@ struct BulkReply {
 
     var inserted = 0
     var upserted = 0
+    /// Bulk-wide indexes of the upserts that created a document (from `upserted`).
+    var upsertedIndexes: [Int] = []
     var matched = 0
     var modified = 0
     var writeErrors: [WriteError] = []
@@ -45,6 +47,12 @@ struct BulkReply {
             case "nInserted": result.inserted = BSONFieldReader.int(field)
             case "nUpserted": result.upserted = BSONFieldReader.int(field)
             case "nMatched": result.matched = BSONFieldReader.int(field)
+            case "upserted":
+                BSONFieldReader.forEachField(inside: field) { element in
+                    BSONFieldReader.forEachField(inside: element) { part in
+                        if BSONFieldReader.key(part) == "index" { result.upsertedIndexes.append(BSONFieldReader.int(part)) }
+                    }
+                }
             case "nModified": result.modified = BSONFieldReader.int(field)
             case "writeErrors":
                 BSONFieldReader.forEachField(inside: field) { element in

@@ -4,6 +4,9 @@ public struct BulkWriteOutcome: Sendable, Equatable {
     public var inserted: Int
     /// Documents created by `.upsert` operations.
     public var upserted: Int
+    /// Indexes (into the operations passed to `bulkWrite`) of upserts that
+    /// created their document, as opposed to updating an existing one.
+    public var upsertedIndexes: [Int] = []
     /// Documents matched by update and upsert operations.
     public var matched: Int
     /// Documents actually changed by update and upsert operations (0 if the

@@ -105,6 +105,7 @@ struct BulkExecution {
         var outcome = BulkWriteOutcome(
             inserted: reply.inserted, upserted: reply.upserted, matched: reply.matched,
             modified: reply.modified, failures: rejected)
+        outcome.upsertedIndexes = reply.upsertedIndexes.compactMap { sent.indices.contains($0) ? sent[$0] : nil }
         for writeError in reply.writeErrors {
             let index = sent[writeError.index]
             if writeError.isDuplicateID, operations[index].duplicateMeansStored {

@@ -1,0 +1,96 @@
+import SluiceCore
+import SluiceRedis
+
+/// One entry of `events:dead`: the original entry's fields (`v`, `e`) plus the
+/// `reason`, `stream`, `entryId`, `deliveries` and `failedAt` the worker added.
+struct DeadLetter {
+    /// The entry id in `events:dead`.
+    let id: String
+    /// Every field in entry order, values as stored.
+    let fields: [(name: String, value: [UInt8])]
+
+    /// Reads one `[id, [field, value, ...]]` element of an XRANGE reply.
+    init?(entry: RedisReply) {
+        guard let parts = entry.elements, parts.count == 2, let id = parts[0].text, let items = parts[1].elements else { return nil }
+        var fields: [(name: String, value: [UInt8])] = []
+        var index = 0
+        while index + 1 < items.count {
+            if let name = items[index].text, case .string(let value) = items[index + 1] { fields.append((name, value)) }
+            index += 2
+        }
+        self.id = id
+        self.fields = fields
+    }
+
+    init(id: String, fields: [(name: String, value: [UInt8])]) {
+        self.id = id
+        self.fields = fields
+    }
+
+    /// The raw value of a field, if the entry has it.
+    func value(_ name: String) -> [UInt8]? { fields.first { $0.name == name }?.value }
+
+    /// A field as UTF-8 text, if the entry has it.
+    func text(_ name: String) -> String? { value(name).map { String(decoding: $0, as: UTF8.self) } }
+
+    var reason: String { text("reason") ?? "" }
+    var stream: String? { text("stream") }
+    var entryId: String? { text("entryId") }
+    var deliveries: Int64? { text("deliveries").flatMap { Int64($0) } }
+    var failedAt: String? { text("failedAt") }
+
+    /// `e` parsed as JSON, or the parser's complaint.
+    var event: Result<JSONValue, JSONParseError>? {
+        value(StreamLayout.eventField).map { bytes in Result { () throws(JSONParseError) in try JSONParser.parse(bytes) } }
+    }
+
+    /// The event's `type` when `e` is a parseable object.
+    var eventType: String? { eventObject?["type"]?.stringValue }
+    /// The event's `id` (its MongoDB `_id`) when `e` is a parseable object.
+    var eventId: String? { eventObject?["id"]?.stringValue }
+
+    private var eventObject: JSONObject? {
+        guard case .success(let value)? = event else { return nil }
+        return value.objectValue
+    }
+
+    /// Whether `reason` contains `filter`, ignoring case; a nil filter matches everything.
+    func matches(reason filter: String?) -> Bool {
+        guard let filter else { return true }
+        return reason.lowercased().contains(filter.lowercased())
+    }
+
+    /// Why this letter cannot go back to its stream, or nil if it can.
+    ///
+    /// Only a partition the workers read is a safe target: replaying into any other
+    /// key would strand the event where nothing consumes it.
+    func replayProblem(partitions: Int) -> String? {
+        guard let stream else { return "no stream field" }
+        guard let partition = Self.partition(of: stream) else { return "stream \"\(stream)\" is not an events:{p} partition" }
+        guard partition < partitions else {
+            return "stream \(stream) is not one of the \(partitions) partitions (set --partitions or SLUICE_PARTITIONS)"
+        }
+        guard value(StreamLayout.versionField) != nil else { return "no \(StreamLayout.versionField) field" }
+        guard value(StreamLayout.eventField) != nil else { return "no \(StreamLayout.eventField) field" }
+        return nil
+    }
+
+    /// The partition number of an `events:{p}` key.
+    static func partition(of stream: String) -> Int? {
+        let prefix = "events:{"
+        guard stream.hasPrefix(prefix), stream.hasSuffix("}") else { return nil }
+        // The round trip rejects signs and leading zeros: only the exact key the workers read.
+        guard let partition = Int(stream.dropFirst(prefix.count).dropLast()), partition >= 0,
+            StreamLayout.streamKey(partition: partition) == stream
+        else { return nil }
+        return partition
+    }
+
+    /// Whether `text` is a stream entry id, `<ms>-<seq>`.
+    static func isValidID(_ text: String) -> Bool {
+        let parts = text.split(separator: "-", omittingEmptySubsequences: false)
+        return parts.count == 2 && parts.allSatisfy { part in
+            !part.isEmpty && part.utf8.allSatisfy { (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) } && UInt64(part) != nil
+        }
+    }
+}

@@ -1,0 +1,145 @@
+import SluiceCore
+import SluiceRedis
+
+/// Moves dead letters back to the partition streams they came from, where the
+/// workers pick them up again as new entries.
+///
+/// Each letter's append and delete run in one MULTI/EXEC, so a crash never leaves
+/// a letter both replayed and still dead (replayed again later) or deleted but not
+/// replayed. A letter replayed twice anyway (two operators at once) is harmless:
+/// the event id is the MongoDB `_id`, so the second copy is a duplicate-key no-op.
+struct DeadLetterReplay {
+    /// A letter that was not replayed, and why.
+    typealias Problem = (id: String, problem: String)
+
+    /// What a replay will do, worked out before anything changes.
+    struct Plan {
+        /// Replayable letters, oldest first; only ids, so a large queue is not held in memory.
+        var ids: [String] = []
+        var skipped: [Problem] = []
+    }
+
+    /// What a replay did.
+    struct Outcome {
+        var replayed = 0
+        /// Letters left in `events:dead` untouched.
+        var skipped: [Problem] = []
+        /// Letters whose append Redis refused; they are still (or again) in `events:dead`.
+        var failed: [Problem] = []
+    }
+
+    let queue: DeadLetterQueue
+    let partitions: Int
+    /// Most letters per pipeline (four commands each); fewer on small runs, so progress moves.
+    var chunkSize = 500
+
+    /// Selects the letters to replay; `visit` sees each replayable one (for `--dry-run`).
+    func plan(_ scope: DeadLetterScope, reason: String?, visit: (DeadLetter) -> Void = { _ in }) throws -> Plan {
+        var plan = Plan()
+        let missing = try queue.forEachPage(scope, reason: reason) { page in
+            for letter in page {
+                if let problem = letter.replayProblem(partitions: partitions) {
+                    plan.skipped.append((letter.id, problem))
+                } else {
+                    plan.ids.append(letter.id)
+                    visit(letter)
+                }
+            }
+        }
+        plan.skipped += missing.map { ($0, "no such dead letter") }
+        return plan
+    }
+
+    /// Replays the planned letters chunk by chunk, calling `progress` with the number done so far.
+    func run(_ plan: Plan, progress: (Int) -> Void = { _ in }) throws(RedisError) -> Outcome {
+        var outcome = Outcome(skipped: plan.skipped)
+        var done = 0
+        let size = ProgressReporter.chunkSize(total: plan.ids.count, limit: chunkSize)
+        for start in stride(from: 0, to: plan.ids.count, by: size) {
+            let chunk = Array(plan.ids[start..<min(start + size, plan.ids.count)])
+            try replay(chunk, into: &outcome)
+            done += chunk.count
+            progress(done)
+        }
+        return outcome
+    }
+
+    private func replay(_ ids: [String], into outcome: inout Outcome) throws(RedisError) {
+        // Fetched again: another operator may have replayed or purged some since the plan.
+        let found = try queue.letters(ids: ids)
+        var letters: [DeadLetter] = []
+        for id in ids {
+            guard let letter = found[id] else {
+                outcome.skipped.append((id, "gone from \(DeadLetterQueue.key) since it was selected"))
+                continue
+            }
+            letters.append(letter)
+        }
+        let unusable = try nonStreamKeys(Set(letters.compactMap(\.stream)))
+        letters.removeAll { letter in
+            guard let type = letter.stream.flatMap({ unusable[$0] }) else { return false }
+            outcome.skipped.append((letter.id, "\(letter.stream ?? "") holds a \(type), not a stream"))
+            return true
+        }
+        guard !letters.isEmpty else { return }
+
+        var commands: [RedisCommand] = []
+        commands.reserveCapacity(letters.count * 4)
+        for letter in letters {
+            var append = RedisCommand("XADD", letter.stream ?? "", "*")
+            for field in [StreamLayout.versionField, StreamLayout.eventField] {
+                append.append(field)
+                append.append(bytes: letter.value(field) ?? [])
+            }
+            commands += [RedisCommand("MULTI"), append, RedisCommand("XDEL", DeadLetterQueue.key, letter.id), RedisCommand("EXEC")]
+        }
+        let replies = try queue.redis.pipeline(commands)
+
+        var lost: [DeadLetter] = []
+        for (index, letter) in letters.enumerated() {
+            let exec = replies[index * 4 + 3]
+            guard let results = exec.elements, results.count == 2 else {
+                // EXECABORT (e.g. OOM while queueing) or no transaction: nothing was applied.
+                let message = exec.errorMessage ?? replies[index * 4 + 1].errorMessage ?? "\(exec)"
+                outcome.failed.append((letter.id, "not replayed: \(message)"))
+                continue
+            }
+            if let message = results[0].errorMessage {
+                // A transaction does not roll back: the XDEL ran although the XADD failed.
+                let deleted = results[1].integer == 1
+                outcome.failed.append((letter.id, "XADD \(letter.stream ?? "") failed: \(message)" + (deleted ? "; put back into \(DeadLetterQueue.key) as a new entry" : "")))
+                if deleted { lost.append(letter) }
+            } else {
+                outcome.replayed += 1
+            }
+        }
+        try restore(lost)
+    }
+
+    /// The keys among `streams` that exist with a type other than stream, and that type.
+    private func nonStreamKeys(_ streams: Set<String>) throws(RedisError) -> [String: String] {
+        let keys = Array(streams)
+        let types = try queue.redis.pipeline(keys.map { RedisCommand("TYPE", $0) })
+        var unusable: [String: String] = [:]
+        for (key, reply) in zip(keys, types) {
+            if let type = reply.text, type != "stream", type != "none" { unusable[key] = type }
+        }
+        return unusable
+    }
+
+    /// Puts letters whose append failed back into `events:dead` (as new entries).
+    private func restore(_ letters: [DeadLetter]) throws(RedisError) {
+        guard !letters.isEmpty else { return }
+        let commands = letters.map { letter in
+            var command = RedisCommand("XADD", DeadLetterQueue.key, "*")
+            for field in letter.fields {
+                command.append(field.name)
+                command.append(bytes: field.value)
+            }
+            return command
+        }
+        for reply in try queue.redis.pipeline(commands) {
+            if let message = reply.errorMessage { throw .commandFailed(command: "XADD \(DeadLetterQueue.key)", message: message) }
+        }
+    }
+}

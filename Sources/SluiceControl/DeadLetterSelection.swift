@@ -1,0 +1,29 @@
+import ArgumentParser
+
+/// `--all | ID...` and `--reason`: which dead letters `replay` and `purge` act on.
+struct DeadLetterSelection: ParsableArguments {
+    @Flag(help: "Every dead letter (narrowed by --reason, if given).")
+    var all = false
+
+    @Argument(help: ArgumentHelp("Dead-letter ids as `dead list` shows them (<ms>-<seq>).", valueName: "id"))
+    var ids: [String] = []
+
+    @Option(help: ArgumentHelp("Only dead letters whose reason contains this text (case-insensitive).", valueName: "text"))
+    var reason: String?
+
+    func validate() throws {
+        if all && !ids.isEmpty { throw ValidationError("Give either --all or dead-letter ids, not both.") }
+        if !all && ids.isEmpty { throw ValidationError("Give the dead-letter ids to act on, or --all.") }
+        if let bad = ids.first(where: { !DeadLetter.isValidID($0) }) {
+            throw ValidationError("'\(bad)' is not a dead-letter id: expected <ms>-<seq>, e.g. 1712345678901-0.")
+        }
+        if reason?.isEmpty == true { throw ValidationError("--reason must not be empty.") }
+    }
+
+    /// The letters named, each once.
+    var scope: DeadLetterScope {
+        guard !all else { return .all }
+        var seen = Set<String>()
+        return .ids(ids.filter { seen.insert($0).inserted })
+    }
+}

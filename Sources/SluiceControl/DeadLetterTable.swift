@@ -1,0 +1,57 @@
+import SluiceCore
+
+/// `dead list` output: a table for people, JSON for scripts.
+enum DeadLetterTable {
+    /// The table with a footer; `width` (terminal columns) truncates the reason column.
+    static func text(_ letters: [DeadLetter], total: Int64, reason: String?, width: Int?) -> String {
+        let header = ["ID", "FAILED AT", "STREAM", "TYPE", "EVENT ID", "DELIVERIES", "REASON"]
+        let rows = [header] + letters.map { letter in
+            [
+                letter.id, letter.failedAt ?? "-", letter.stream ?? "-", letter.eventType.map { clip($0, to: 16) } ?? "-",
+                letter.eventId.map { clip($0, to: 36) } ?? "-", letter.deliveries.map(String.init) ?? "-", oneLine(letter.reason),
+            ]
+        }
+        let widths = (0..<header.count - 1).map { column in rows.map { $0[column].count }.max() ?? 0 }
+        let used = widths.reduce(0, +) + 2 * widths.count
+        // A reason is never cut shorter than this, even on a narrow terminal.
+        let reasonWidth = width.map { max(20, $0 - used) }
+        var lines: [String] = letters.isEmpty ? [] : rows.map { row in
+            let reason = row[header.count - 1]
+            var line = zip(row, widths).map { $0 + String(repeating: " ", count: $1 - $0.count) }.joined(separator: "  ")
+            line += "  " + (reasonWidth.map { clip(reason, to: $0) } ?? reason)
+            while line.last == " " { line.removeLast() }
+            return line
+        }
+        let matching = reason.map { " matching reason \"\($0)\"" } ?? ""
+        lines.append("shown \(letters.count)\(matching) of \(count(Int(total))) in \(DeadLetterQueue.key)")
+        return lines.joined(separator: "\n")
+    }
+
+    /// `{"total":…,"shown":…,"deadLetters":[…]}`, compact like every `--json` output.
+    static func json(_ letters: [DeadLetter], total: Int64) -> String {
+        func text(_ value: String?) -> JSONValue { value.map(JSONValue.string) ?? .null }
+        let items: [JSONValue] = letters.map { letter in
+            .object(JSONObject([
+                ("id", .string(letter.id)), ("failedAt", text(letter.failedAt)), ("stream", text(letter.stream)),
+                ("entryId", text(letter.entryId)), ("eventType", text(letter.eventType)), ("eventId", text(letter.eventId)),
+                ("deliveries", letter.deliveries.map(JSONValue.int) ?? .null), ("reason", .string(letter.reason)),
+            ]))
+        }
+        return JSONWriter.string(of: .object(JSONObject([("total", .int(total)), ("shown", .int(Int64(letters.count))), ("deadLetters", .array(items))])))
+    }
+
+    /// "1 dead letter", "42 dead letters".
+    static func count(_ count: Int) -> String {
+        "\(count) dead letter\(count == 1 ? "" : "s")"
+    }
+
+    /// `text` cut to `width` characters, ending in "…" when cut.
+    static func clip(_ text: String, to width: Int) -> String {
+        text.count <= width ? text : String(text.prefix(max(0, width - 1))) + "…"
+    }
+
+    /// A multi-line reason (a server's message) folded into one table cell.
+    private static func oneLine(_ text: String) -> String {
+        text.split(whereSeparator: \.isNewline).joined(separator: " ")
+    }
+}

@@ -1,0 +1,74 @@
+import Foundation
+import SluiceCore
+import SluiceRedis
+import Synchronization
+import Testing
+
+@testable import SluiceControl
+
+/// A Redis database of its own for one test, on the server the test command started.
+///
+/// Databases 40...63 are this target's; other test targets use lower numbers.
+struct TestRedis {
+    let url: String
+    let connection: RedisConnection
+
+    private static let nextDatabase = Atomic<Int>(40)
+
+    /// Connects to a fresh, flushed database; fails (never skips) without `SLUICE_TEST_REDIS_URL`.
+    static func fresh() throws -> TestRedis {
+        let base = try #require(
+            ProcessInfo.processInfo.environment["SLUICE_TEST_REDIS_URL"],
+            "SLUICE_TEST_REDIS_URL is not set: run the tests with `make test`, which starts a private Redis and sets it")
+        let database = nextDatabase.add(1, ordering: .relaxed).oldValue
+        try #require(database < 64, "more SluiceControlTests Redis tests than databases 40...63")
+        let url = (base.hasSuffix("/") ? String(base.dropLast()) : base) + "/\(database)"
+        let connection = try RedisConnection(endpoint: RedisEndpoint(url: url))
+        _ = try connection.run(RedisCommand("FLUSHDB"))
+        return TestRedis(url: url, connection: connection)
+    }
+
+    var queue: DeadLetterQueue { DeadLetterQueue(redis: connection) }
+
+    /// Appends a dead letter laid out as the worker writes it: the original fields
+    /// sorted (`e`, `v`), then reason, stream, entryId, deliveries, failedAt.
+    @discardableResult
+    func seed(
+        id: String = "*", event: String? = nil, eventId: String = UUID().uuidString.lowercased(), type: String = "track",
+        version: String? = "1", reason: String = "E11000 duplicate key", stream: String = "events:{0}", deliveries: Int = 1
+    ) throws -> String {
+        var command = RedisCommand("XADD", StreamLayout.deadLetterStream, id)
+        var fields: [(String, String)] = []
+        fields.append(("e", event ?? #"{"id":"\#(eventId)","type":"\#(type)","visitorId":"visitor-1","properties":{"plan":"pro","seats":[1,2]}}"#))
+        if let version { fields.append(("v", version)) }
+        fields += [
+            ("reason", reason), ("stream", stream), ("entryId", "1700000000000-0"),
+            ("deliveries", String(deliveries)), ("failedAt", "2024-05-01T10:00:00.000Z"),
+        ]
+        for (name, value) in fields {
+            command.append(name)
+            command.append(value)
+        }
+        return try #require(connection.run(command).text)
+    }
+
+    /// The number of entries in a stream.
+    func length(_ stream: String) throws -> Int64 {
+        try #require(connection.run(RedisCommand("XLEN", stream)).integer)
+    }
+
+    /// A stream's entries as (id, field → value).
+    func entries(_ stream: String) throws -> [(id: String, fields: [String: String])] {
+        let reply = try connection.run(RedisCommand("XRANGE", stream, "-", "+"))
+        return try (reply.elements ?? []).map { entry in
+            let letter = try #require(DeadLetter(entry: entry))
+            return (letter.id, Dictionary(uniqueKeysWithValues: letter.fields.map { ($0.name, String(decoding: $0.value, as: UTF8.self)) }))
+        }
+    }
+
+    /// Parses and runs a `sluicectl` command line against this database.
+    func run(_ arguments: [String]) throws {
+        var command = try SluiceControlCommand.parseAsRoot(arguments + ["--redis-url", url])
+        try command.run()
+    }
+}
