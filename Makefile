@@ -14,7 +14,7 @@ TEST_ARGS ?=
 # on make's command line, like REDIS_PORT=6380, are exported by make anyway.)
 export CONFIG TEST_ARGS
 
-.PHONY: help bootstrap build release run test clean
+.PHONY: help bootstrap build release run test chaos clean
 
 help:
 	@echo 'Sluice targets:'
@@ -26,6 +26,8 @@ help:
 	@echo '                  (ports: REDIS_PORT, MONGO_PORT, SLUICE_INGEST_PORT)'
 	@echo '  make test       build and run the tests against private Redis and SecantusDB'
 	@echo "                  servers on free ports (TEST_ARGS='--filter X')"
+	@echo '  make chaos      kill and restart every part under load, check nothing is lost'
+	@echo '                  or doubled (CHAOS_EVENTS=100000, CHAOS_RATE=2000)'
 	@echo '  make clean      remove .run (local stack data and logs)'
 
 bootstrap:
@@ -42,6 +44,13 @@ run:
 
 test:
 	@bash scripts/test.sh
+
+# The full chaos run of the delivery guarantee (see docs/operations.md).
+CHAOS_EVENTS ?= 100000
+CHAOS_RATE ?= 2000
+chaos: bootstrap
+	swift build
+	.venv/bin/python scripts/chaos.py --events $(CHAOS_EVENTS) --rate $(CHAOS_RATE)
 
 clean:
 	rm -rf .run

@@ -9,6 +9,9 @@
 #   SLUICE_BIN_DIR         debug bin dir with sluice-ingest, sluice-worker, sluicectl
 #   SLUICE_TEST_SECANTUSD  secantusd-py, for tests that need a server of their own
 #
+# Before swift test it runs scripts/chaos.py with CHAOS_EVENTS events (default
+# 3000; 0 skips it).
+#
 # Extra `swift test` arguments: TEST_ARGS (split on spaces), then this
 # script's own arguments, e.g.
 #   TEST_ARGS='--filter SluiceCoreTests' make test
@@ -72,6 +75,16 @@ log "SLUICE_BIN_DIR=$SLUICE_BIN_DIR"
 extra_args=()
 if [[ -n "${TEST_ARGS:-}" ]]; then
     read -r -a extra_args <<<"$TEST_ARGS"
+fi
+
+# The reduced chaos run (the delivery guarantee under kills and restarts) with
+# its own servers; before swift test so the test runner's summary ends the
+# output. CHAOS_EVENTS=0 skips it, e.g. while iterating on one test.
+chaos_events="${CHAOS_EVENTS:-3000}"
+if ((chaos_events > 0)); then
+    log "chaos run: $chaos_events events"
+    "$SLUICE_VENV/bin/python" "$SLUICE_ROOT/scripts/chaos.py" --events "$chaos_events" --rate 500 --bin-dir "$SLUICE_BIN_DIR" ||
+        die "the chaos run found lost or duplicated events (see above)"
 fi
 
 log "swift test --skip-build ${extra_args[*]} $*"

@@ -15,11 +15,16 @@ struct HTTPReply {
 
 /// Minimal HTTP calls against a live ingest.
 enum HTTP {
+    /// Sent unless a test says otherwise: a desktop browser, so events count as a person's
+    /// (the default URLSession and curl agents are classified as bots).
+    static let browserUserAgent = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36"
+
     static func post(_ url: String, body: Data, contentType: String? = "application/json", headers: [String: String] = [:]) async throws -> HTTPReply {
         var request = URLRequest(url: URL(string: url)!)
         request.httpMethod = "POST"
         request.httpBody = body
         request.setValue(contentType, forHTTPHeaderField: "Content-Type")
+        request.setValue(browserUserAgent, forHTTPHeaderField: "User-Agent")
         for (name, value) in headers { request.setValue(value, forHTTPHeaderField: name) }
         return try await send(request)
     }

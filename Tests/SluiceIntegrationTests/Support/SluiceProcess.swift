@@ -86,9 +86,22 @@ final class TestStack: @unchecked Sendable {
             ].merging(workerSettings) { $1 })
     }
 
+    private var extraWorkers: [SluiceProcess] = []
+
+    /// Starts one more worker under another consumer name (they share the group).
+    func startExtraWorker(name: String) throws {
+        extraWorkers.append(try SluiceProcess(
+            binary: "sluice-worker", environment: environment,
+            settings: [
+                "SLUICE_REDIS_URL": redisURL, "SLUICE_MONGO_URL": mongoURL, "SLUICE_PARTITIONS": "4",
+                "SLUICE_CONSUMER_NAME": name, "SLUICE_BLOCK_MS": "200", "SLUICE_WORKER_PORT": "0",
+            ].merging(workerSettings) { $1 }))
+    }
+
     var baseURL: String { "http://127.0.0.1:\(ingestPort)" }
 
     func stop() async throws {
+        for extra in extraWorkers { _ = try await extra.stop() }
         if let worker { _ = try await worker.stop() }
         _ = try await ingest.stop()
     }

@@ -25,7 +25,8 @@ struct TestEnvironment {
     /// A Redis URL on a database no other test in this run uses.
     func isolatedRedisURL() -> String {
         let database = Self.nextDatabase.add(1, ordering: .relaxed).oldValue
-        precondition(database < 64, "more integration tests than Redis databases (deploy/redis.conf sets 64)")
+        // 40...63 belong to SluiceControlTests, which share this test process.
+        precondition(database < 40, "more integration tests than Redis databases 1...39")
         return redisURL.trimmingSuffix("/") + "/\(database)"
     }
 
