@@ -54,7 +54,7 @@ let package = Package(
         .target(
             name: "SluiceWorker",
             dependencies: [
-                "SluiceCore", "SluiceRedis", "SluiceMongo",
+                "SluiceCore", "SluiceRedis", "SluiceMongo", "SluiceUserAgent",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Prometheus", package: "swift-prometheus"),

@@ -1,12 +1,13 @@
 import Logging
 import SluiceCore
 import SluiceMongo
+import SluiceRedis
 
 /// What became of one batch once MongoDB has it.
 struct BatchResult {
-    /// Entries to acknowledge: stored, already stored, deleted, or dead-lettered.
+    /// Entries to acknowledge: stored, already stored, or deleted while pending.
     var acknowledge: [StreamMessage] = []
-    /// Entries that can never be stored, with the reason.
+    /// Entries that can never be stored, with the reason (acknowledged once dead-lettered).
     var deadLetters: [(message: StreamMessage, reason: String)] = []
     /// Events newly written.
     var stored = 0
@@ -19,29 +20,35 @@ struct RetryableBatchError: Error, CustomStringConvertible {
     let description: String
 }
 
-/// Decodes a batch of entries and writes them: one unordered bulk per collection, then visitors.
+/// Decodes, enriches and writes a batch: one unordered bulk per event collection,
+/// then sessions, then visitors. Re-running the same batch is safe.
 struct BatchProcessor {
     let store: MongoStore
+    let enricher: EventEnricher
+    let stitcher: SessionStitcher
     let logger: Logger
 
     /// Writes the batch. Throws `RetryableBatchError` when the outcome is unknown or
-    /// MongoDB is unreachable; re-running the same batch is then safe.
-    func process(_ messages: [StreamMessage]) throws(RetryableBatchError) -> BatchResult {
+    /// MongoDB or Redis is unreachable.
+    func process(_ messages: [StreamMessage], redis: RedisConnection) throws(RetryableBatchError) -> BatchResult {
         var result = BatchResult()
-        var events: [DecodedEvent] = []
+        var events: [EnrichedEvent] = []
         for message in messages {
             switch DecodedEvent.decode(message) {
-            case .success(let event): events.append(event)
+            case .success(let event): events.append(enricher.enrich(event))
             case .failure(.deleted): result.acknowledge.append(message)
             case .failure(.malformed(let reason)): result.deadLetters.append((message, "undecodable: \(reason)"))
             }
         }
+        try stitchSessions(&events, redis: redis)
 
-        var rollup = VisitorRollup()
-        for (collection, group) in Dictionary(grouping: events, by: \.kind.collection).sorted(by: { $0.key < $1.key }) {
-            let operations = group.map(EventDocument.operation(for:))
-            let outcome = try write(collection: collection, operations: operations)
+        var sessions = SessionRollup()
+        var visitors = VisitorRollup()
+        for (collection, indexes) in Dictionary(grouping: events.indices, by: { events[$0].kind.collection }).sorted(by: { $0.key < $1.key }) {
+            let operations = indexes.map { EventDocument.operation(for: events[$0]) }
+            let outcome = try write(collection, operations)
             let duplicates = Set(outcome.duplicateIndexes)
+            let created = Set(outcome.upsertedIndexes)
             var failed: [Int: BulkWriteFailure] = [:]
             for failure in outcome.failures {
                 // Two upserts racing to create one document: the loser did not apply; try the batch again.
@@ -50,22 +57,46 @@ struct BatchProcessor {
                 }
                 failed[failure.index] = failure
             }
-            for (index, event) in group.enumerated() {
-                if let failure = failed[index] {
-                    result.deadLetters.append((event.message, "rejected by MongoDB (\(collection)): \(failure)"))
+            for (position, index) in indexes.enumerated() {
+                let event = events[index]
+                if let failure = failed[position] {
+                    result.deadLetters.append((event.decoded.message, "rejected by MongoDB (\(collection)): \(failure)"))
                     continue
                 }
-                result.acknowledge.append(event.message)
-                let isNew = !duplicates.contains(index)
+                result.acknowledge.append(event.decoded.message)
+                let isNew: Bool
+                switch operations[position] {
+                case .insert: isNew = !duplicates.contains(position)
+                default: isNew = created.contains(position) && event.kind != .feedback
+                }
                 if isNew { result.stored += 1 } else { result.duplicates += 1 }
-                rollup.add(event, isNew: isNew)
+                sessions.add(event, isNew: isNew)
+                visitors.add(event, isNew: isNew)
             }
         }
-        try writeVisitors(rollup.operations())
+
+        let sessionOutcome = try write("sessions", sessions.operations())
+        for index in sessionOutcome.upsertedIndexes {
+            if let visitorId = sessions.visitorId(of: sessions.order[index]) { visitors.addNewSession(visitorId: visitorId) }
+        }
+        logFailures(sessionOutcome, collection: "sessions")
+        logFailures(try write("sessions", sessions.closingOperations()), collection: "sessions")
+        try writeVisitors(visitors)
         return result
     }
 
-    private func write(collection: String, operations: [BulkOperation]) throws(RetryableBatchError) -> BulkWriteOutcome {
+    /// Assigns Redis-stitched sessions to human events that did not bring their own.
+    private func stitchSessions(_ events: inout [EnrichedEvent], redis: RedisConnection) throws(RetryableBatchError) {
+        let needing = events.indices.filter { events[$0].session == nil && !events[$0].isBot && events[$0].kind != .feedback }
+        do {
+            let assignments = try stitcher.assign(needing.map { (events[$0].visitorId, events[$0].timestamp) }, on: redis)
+            for (index, assignment) in zip(needing, assignments) { events[index].session = assignment }
+        } catch {
+            throw RetryableBatchError(description: "session stitching failed: \(error)")
+        }
+    }
+
+    private func write(_ collection: String, _ operations: [BulkOperation]) throws(RetryableBatchError) -> BulkWriteOutcome {
         do {
             return try store.bulkWrite(collection: collection, operations: operations)
         } catch {
@@ -75,16 +106,24 @@ struct BatchProcessor {
 
     /// Visitor totals are derived data: a failure here is logged, never a reason to
     /// dead-letter the events, which are already stored.
-    private func writeVisitors(_ operations: [BulkOperation]) throws(RetryableBatchError) {
-        var outcome = try write(collection: "visitors", operations: operations)
+    private func writeVisitors(_ visitors: VisitorRollup) throws(RetryableBatchError) {
+        let operations = visitors.operations()
+        var outcome = try write("visitors", operations)
         // Another worker created the same visitor between our match and insert:
         // the document exists now, so the same upsert applies on a second try.
         let raced = outcome.failures.filter(\.isDuplicateKey).map(\.index)
         if !raced.isEmpty {
-            outcome = try write(collection: "visitors", operations: raced.map { operations[$0] })
+            outcome = try write("visitors", raced.map { operations[$0] })
         }
+        logFailures(outcome, collection: "visitors")
+        if let returning = visitors.returningOperation() {
+            logFailures(try write("visitors", [returning]), collection: "visitors")
+        }
+    }
+
+    private func logFailures(_ outcome: BulkWriteOutcome, collection: String) {
         for failure in outcome.failures {
-            logger.error("visitor update failed", metadata: ["sluice.collection": "visitors", "sluice.error": "\(failure)"])
+            logger.error("derived update failed", metadata: ["sluice.collection": "\(collection)", "sluice.error": "\(failure)"])
         }
     }
 }

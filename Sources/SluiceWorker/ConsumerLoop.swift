@@ -3,6 +3,7 @@ import Logging
 import SluiceCore
 import SluiceMongo
 import SluiceRedis
+import SluiceUserAgent
 import Synchronization
 
 /// The worker's main loop, on a thread of its own because hiredis and libmongoc block.
@@ -15,7 +16,7 @@ import Synchronization
 /// acknowledged.
 final class ConsumerLoop: Sendable {
     private let state: LoopState
-    private let processor: BatchProcessor
+    private let sweep: SessionSweep
     private let store: MongoStore
     private let configuration: WorkerConfiguration
     private let metrics: WorkerMetrics
@@ -23,12 +24,16 @@ final class ConsumerLoop: Sendable {
     private let stopRequested = Atomic<Bool>(false)
     static let maintenanceInterval = Duration.seconds(5)
 
-    init(configuration: WorkerConfiguration, store: MongoStore, metrics: WorkerMetrics, logger: Logger) throws(RedisError) {
+    init(configuration: WorkerConfiguration, store: MongoStore, userAgents: CachedUserAgentParser, metrics: WorkerMetrics, logger: Logger) throws(RedisError) {
         state = LoopState(
             consumer: StreamConsumer(
                 endpoint: try RedisEndpoint(url: configuration.redisURL), consumerName: configuration.consumerName,
-                partitions: configuration.partitions, blockMilliseconds: configuration.blockMilliseconds, logger: logger))
-        processor = BatchProcessor(store: store, logger: logger)
+                partitions: configuration.partitions, blockMilliseconds: configuration.blockMilliseconds, logger: logger),
+            processor: BatchProcessor(
+                store: store,
+                enricher: EventEnricher(userAgents: userAgents, maxEventAgeMilliseconds: Int64(configuration.maxEventAgeSeconds) * 1000),
+                stitcher: SessionStitcher(timeoutSeconds: configuration.sessionTimeoutSeconds), logger: logger))
+        sweep = SessionSweep(store: store, timeoutSeconds: configuration.sessionTimeoutSeconds)
         self.store = store
         self.configuration = configuration
         self.metrics = metrics
@@ -107,7 +112,7 @@ final class ConsumerLoop: Sendable {
         let started = ContinuousClock.now
         while true {
             do {
-                let result = try processor.process(messages)
+                let result = try state.processor.process(messages, redis: consumer.connected())
                 try deadLetterAndAcknowledge(result.deadLetters)
                 try consumer.acknowledge(result.acknowledge)
                 metrics.stored.increment(by: Int64(result.stored))
@@ -142,6 +147,15 @@ final class ConsumerLoop: Sendable {
         state.drainRate.sample()
         metrics.drainRate.set(state.drainRate.perSecond)
         try consumer.publishDrainRate(state.drainRate.perSecond)
+        if ContinuousClock.now - state.lastSweep > .seconds(60) {
+            state.lastSweep = .now
+            do {
+                let closed = try sweep.run()
+                if closed > 0 { logger.info("closed idle sessions", metadata: ["sluice.sessions": "\(closed)"]) }
+            } catch {
+                logger.warning("session sweep failed", metadata: ["sluice.error": "\(error)"])
+            }
+        }
     }
 
     private func createIndexes() -> Bool {
@@ -161,8 +175,13 @@ final class ConsumerLoop: Sendable {
 /// What only the loop's thread touches.
 private final class LoopState: @unchecked Sendable {
     let consumer: StreamConsumer
+    let processor: BatchProcessor
     var drainRate = DrainRate()
-    init(consumer: StreamConsumer) { self.consumer = consumer }
+    var lastSweep = ContinuousClock.now
+    init(consumer: StreamConsumer, processor: BatchProcessor) {
+        self.consumer = consumer
+        self.processor = processor
+    }
 }
 
 /// Capped exponential backoff: 100 ms doubling to 5 s.

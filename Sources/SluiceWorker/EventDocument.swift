@@ -1,49 +1,73 @@
 import SluiceCore
 import SluiceMongo
+import SluiceUserAgent
 
-/// Turns a decoded event into the MongoDB write that stores it, with the seed's field names.
+/// Turns an enriched event into the MongoDB write that stores it, with the seed's field names.
 enum EventDocument {
     /// Fields holding epoch milliseconds in the stream and BSON dates in MongoDB.
     static let dateFields: Set<String> = ["timestamp", "receivedAt", "sentAt"]
 
-    /// The write for one event: an insert keyed by the event id, except chat
-    /// interactions, which are upserts so feedback that arrived first is kept.
-    static func operation(for event: DecodedEvent) -> BulkOperation {
+    /// The write for one event. Most kinds are inserts keyed by the event id. Chat
+    /// interactions are `$set` upserts so feedback that arrived first is kept; page
+    /// views with a `pageviewId` are upserts keyed by it, and their engagement
+    /// updates raise `timeSpent`/`scrollDepth` with `$max`, so they never decrease
+    /// and one that arrives before its page view is not lost.
+    static func operation(for event: EnrichedEvent) -> BulkOperation {
+        let fields = event.decoded.event
         switch event.kind {
         case .feedback:
-            let filter = BSONDocumentBuilder()
-            filter.appendString("_id", event.event["interactionId"]?.stringValue ?? "")
             let update = BSONDocumentBuilder()
             update.appendDocument("$set") { set in
-                if let satisfied = event.event["satisfied"] { set.append("satisfied", json: satisfied) }
-                if let feedback = event.event["feedback"] { set.append("feedback", json: feedback) }
+                if let satisfied = fields["satisfied"] { set.append("satisfied", json: satisfied) }
+                if let feedback = fields["feedback"] { set.append("feedback", json: feedback) }
                 set.appendDate("feedbackAt", millisecondsSince1970: event.timestamp)
             }
-            return .upsert(filter: filter, update: update)
+            return .upsert(filter: idFilter(fields["interactionId"]?.stringValue ?? ""), update: update)
         case .chat:
-            let filter = BSONDocumentBuilder()
-            filter.appendString("_id", event.id)
             let update = BSONDocumentBuilder()
             // $set of the same values is idempotent, so a redelivered chat event changes nothing.
             update.appendDocument("$set") { set in appendFields(of: event, to: set) }
-            return .upsert(filter: filter, update: update)
+            return .upsert(filter: idFilter(event.decoded.id), update: update)
+        case .pageview where fields["pageviewId"] != nil:
+            let pageviewId = fields["pageviewId"]?.stringValue ?? event.decoded.id
+            let update = BSONDocumentBuilder()
+            if event.isEngagementUpdate {
+                update.appendDocument("$max") { max in
+                    if let timeSpent = fields["timeSpent"] { max.append("timeSpent", json: timeSpent) }
+                    if let scrollDepth = fields["scrollDepth"] { max.append("scrollDepth", json: scrollDepth) }
+                }
+                update.appendDocument("$setOnInsert") { insert in appendFields(of: event, to: insert, skipping: ["timeSpent", "scrollDepth", "pageviewId"]) }
+            } else {
+                update.appendDocument("$set") { set in appendFields(of: event, to: set, skipping: ["pageviewId"]) }
+            }
+            return .upsert(filter: idFilter(pageviewId), update: update)
         default:
             let document = BSONDocumentBuilder()
-            document.appendString("_id", event.id)
+            document.appendString("_id", event.decoded.id)
             appendFields(of: event, to: document)
             return .insert(document)
         }
     }
 
-    /// Appends every stored field: common fields first, then the kind's own.
-    static func appendFields(of event: DecodedEvent, to document: BSONDocumentBuilder) {
-        let fields = event.event
+    private static func idFilter(_ id: String) -> BSONDocumentBuilder {
+        let filter = BSONDocumentBuilder()
+        filter.appendString("_id", id)
+        return filter
+    }
+
+    /// Appends every stored field: common and enriched fields first, then the kind's own.
+    static func appendFields(of event: EnrichedEvent, to document: BSONDocumentBuilder, skipping: Set<String> = []) {
+        let fields = event.decoded.event
         document.appendString("visitorId", event.visitorId)
-        document.append("sessionId", json: fields["sessionId"] ?? .null)
+        if let sessionId = event.sessionId { document.appendString("sessionId", sessionId) } else { document.appendNull("sessionId") }
         document.append("userId", json: fields["userId"] ?? .null)
-        for member in fields.members {
+        document.appendDate("timestamp", millisecondsSince1970: event.timestamp)
+        if event.clock.adjusted { document.appendDate("clientTimestamp", millisecondsSince1970: event.decoded.timestamp) }
+        if event.clock.late { document.appendBool("late", true) }
+        if let device = event.device { appendDevice(device, to: document) }
+        for member in fields.members where !skipping.contains(member.key) {
             switch member.key {
-            case "id", "type", "visitorId", "sessionId", "userId":
+            case "id", "type", "visitorId", "sessionId", "userId", "timestamp":
                 continue
             case "ua":
                 document.append("userAgent", json: member.value)
@@ -56,5 +80,27 @@ enum EventDocument {
         if event.kind == .pageview, let url = fields["url"]?.stringValue {
             document.appendString("path", PageURL.path(of: url))
         }
+        if let traffic = event.traffic { appendTraffic(traffic, to: document) }
+    }
+
+    static func appendDevice(_ device: DeviceInfo, to document: BSONDocumentBuilder) {
+        document.appendDocument("device") { d in
+            d.appendString("type", device.type.rawValue)
+            for (key, value) in [
+                ("browser", device.browser), ("browserVersion", device.browserVersion), ("os", device.os), ("osVersion", device.osVersion),
+                ("deviceFamily", device.deviceFamily), ("brand", device.brand), ("model", device.model),
+            ] {
+                if let value { d.appendString(key, value) } else { d.appendNull(key) }
+            }
+        }
+    }
+
+    static func appendTraffic(_ traffic: TrafficSource, to document: BSONDocumentBuilder) {
+        if let host = traffic.referrerHost { document.appendString("referrerHost", host) }
+        document.appendString("channel", traffic.channel.rawValue)
+        if !traffic.utm.isEmpty {
+            document.appendDocument("utm") { utm in traffic.utm.forEach { utm.appendString($0.key, $0.value) } }
+        }
+        for click in traffic.clickIds { document.appendString(click.key, click.value) }
     }
 }

@@ -1,34 +1,45 @@
 import SluiceMongo
+import SluiceUserAgent
 
 /// Per-visitor totals of one batch, written as one upsert per visitor.
 ///
-/// `firstVisit`/`lastVisit` use `$min`/`$max` and `userIds` `$addToSet`, so
-/// re-applying them changes nothing. `pageViews` is an `$inc`, so it only
-/// counts page views this batch newly inserted (not duplicates of a redelivery).
+/// `firstVisit`/`lastVisit` use `$min`/`$max`, `userIds` `$addToSet` and
+/// `device` `$set`, so re-applying them changes nothing. `pageViews` and
+/// `visits` are `$inc`s counted only from page views and sessions this batch
+/// newly created, so a redelivery never inflates them. Bots are not visitors.
 struct VisitorRollup {
     private struct Totals {
         var first: Int64
         var last: Int64
         var pageViews: Int64 = 0
+        var visits: Int64 = 0
         var userIds: [String] = []
+        var device: DeviceInfo?
     }
 
     private var totals: [String: Totals] = [:]
     private var order: [String] = []
 
     /// Adds a stored event; `isNew` is false when MongoDB already had it.
-    mutating func add(_ event: DecodedEvent, isNew: Bool) {
-        if totals[event.visitorId] == nil {
-            totals[event.visitorId] = Totals(first: event.timestamp, last: event.timestamp)
-            order.append(event.visitorId)
-        }
-        totals[event.visitorId]!.first = min(totals[event.visitorId]!.first, event.timestamp)
-        totals[event.visitorId]!.last = max(totals[event.visitorId]!.last, event.timestamp)
-        if isNew && event.kind == .pageview { totals[event.visitorId]!.pageViews += 1 }
-        if let userId = event.event["userId"]?.stringValue, !totals[event.visitorId]!.userIds.contains(userId) {
-            totals[event.visitorId]!.userIds.append(userId)
-        }
+    mutating func add(_ event: EnrichedEvent, isNew: Bool) {
+        guard !event.isBot else { return }
+        var t = totals[event.visitorId] ?? Totals(first: event.timestamp, last: event.timestamp)
+        if totals[event.visitorId] == nil { order.append(event.visitorId) }
+        t.first = min(t.first, event.timestamp)
+        t.last = max(t.last, event.timestamp)
+        if isNew && event.isPageView { t.pageViews += 1 }
+        if let userId = event.decoded.event["userId"]?.stringValue, !t.userIds.contains(userId) { t.userIds.append(userId) }
+        if let device = event.device { t.device = device }
+        totals[event.visitorId] = t
     }
+
+    /// Counts a session this batch created for the visitor.
+    mutating func addNewSession(visitorId: String) {
+        totals[visitorId]?.visits += 1
+    }
+
+    /// Visitors with a new session in this batch (their `returning` flag may change).
+    var visitorsWithNewSessions: [String] { order.filter { (totals[$0]?.visits ?? 0) > 0 } }
 
     /// One upsert per visitor, in first-seen order.
     func operations() -> [BulkOperation] {
@@ -39,7 +50,12 @@ struct VisitorRollup {
             let update = BSONDocumentBuilder()
             update.appendDocument("$min") { $0.appendDate("firstVisit", millisecondsSince1970: t.first) }
             update.appendDocument("$max") { $0.appendDate("lastVisit", millisecondsSince1970: t.last) }
-            update.appendDocument("$inc") { $0.appendInt64("pageViews", t.pageViews) }
+            update.appendDocument("$inc") { inc in
+                inc.appendInt64("pageViews", t.pageViews)
+                inc.appendInt64("visits", t.visits)
+            }
+            update.appendDocument("$setOnInsert") { $0.appendBool("returning", false) }
+            if let device = t.device { update.appendDocument("$set") { EventDocument.appendDevice(device, to: $0) } }
             if !t.userIds.isEmpty {
                 update.appendDocument("$addToSet") { set in
                     set.appendDocument("userIds") { each in each.appendArray("$each") { array in t.userIds.forEach { array.appendString($0) } } }
@@ -47,5 +63,18 @@ struct VisitorRollup {
             }
             return .upsert(filter: filter, update: update)
         }
+    }
+
+    /// Marks visitors `returning` once they have more than one session.
+    func returningOperation() -> BulkOperation? {
+        let ids = visitorsWithNewSessions
+        guard !ids.isEmpty else { return nil }
+        let filter = BSONDocumentBuilder()
+        filter.appendDocument("_id") { $0.appendArray("$in") { array in ids.forEach { array.appendString($0) } } }
+        filter.appendDocument("visits") { $0.appendInt32("$gt", 1) }
+        filter.appendBool("returning", false)
+        let update = BSONDocumentBuilder()
+        update.appendDocument("$set") { $0.appendBool("returning", true) }
+        return .updateMany(filter: filter, update: update)
     }
 }

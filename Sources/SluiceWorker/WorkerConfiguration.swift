@@ -22,6 +22,14 @@ public struct WorkerConfiguration: Sendable {
     /// `SLUICE_MAX_DELIVERIES`: deliveries after which an entry that still was not
     /// stored goes to the dead-letter stream (default 5).
     public var maxDeliveries: Int
+    /// `SLUICE_SESSION_TIMEOUT`: seconds of inactivity that end a session (default 1800).
+    public var sessionTimeoutSeconds: Int
+    /// `SLUICE_MAX_EVENT_AGE`: seconds after which an arriving event is flagged `late` (default 604800, 7 days).
+    public var maxEventAgeSeconds: Int
+    /// `SLUICE_UAP_REGEXES`: uap-core's regexes.yaml (default /usr/share/uap-core/regexes.yaml, Debian's `uap-core`).
+    public var userAgentRegexesPath: String
+    /// `SLUICE_UA_CACHE_SIZE`: parsed user agents kept in memory (default 10000).
+    public var userAgentCacheSize: Int
     /// `SLUICE_WORKER_HOST`: address of the worker's `/metrics` and `/healthz` (default 127.0.0.1).
     public var metricsHost: String
     /// `SLUICE_WORKER_PORT`: port of the worker's `/metrics` and `/healthz` (default 3006; 0 picks a free one).
@@ -37,6 +45,10 @@ public struct WorkerConfiguration: Sendable {
         blockMilliseconds = try settings.integer("SLUICE_BLOCK_MS", default: 2000, range: 10...60_000)
         claimIdleSeconds = try settings.seconds("SLUICE_CLAIM_IDLE", default: 60, range: 1...86_400)
         maxDeliveries = try settings.integer("SLUICE_MAX_DELIVERIES", default: 5, range: 1...1000)
+        sessionTimeoutSeconds = try settings.seconds("SLUICE_SESSION_TIMEOUT", default: 1800, range: 60...86_400)
+        maxEventAgeSeconds = try settings.seconds("SLUICE_MAX_EVENT_AGE", default: 604_800, range: 60...31_536_000)
+        userAgentRegexesPath = settings.string("SLUICE_UAP_REGEXES", default: "/usr/share/uap-core/regexes.yaml")
+        userAgentCacheSize = try settings.integer("SLUICE_UA_CACHE_SIZE", default: 10_000, range: 1...10_000_000)
         metricsHost = settings.string("SLUICE_WORKER_HOST", default: "127.0.0.1")
         metricsPort = try settings.integer("SLUICE_WORKER_PORT", default: 3006, range: 0...65535)
     }
@@ -52,6 +64,10 @@ public struct WorkerConfiguration: Sendable {
             ("SLUICE_BLOCK_MS", String(blockMilliseconds)),
             ("SLUICE_CLAIM_IDLE", String(claimIdleSeconds)),
             ("SLUICE_MAX_DELIVERIES", String(maxDeliveries)),
+            ("SLUICE_SESSION_TIMEOUT", String(sessionTimeoutSeconds)),
+            ("SLUICE_MAX_EVENT_AGE", String(maxEventAgeSeconds)),
+            ("SLUICE_UAP_REGEXES", userAgentRegexesPath),
+            ("SLUICE_UA_CACHE_SIZE", String(userAgentCacheSize)),
             ("SLUICE_WORKER_HOST", metricsHost),
             ("SLUICE_WORKER_PORT", String(metricsPort)),
         ]

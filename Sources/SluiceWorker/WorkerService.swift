@@ -3,6 +3,7 @@ import Logging
 import ServiceLifecycle
 import SluiceMongo
 import SluiceRedis
+import SluiceUserAgent
 
 /// The worker as a service: runs the consumer loop on its own thread and, on
 /// graceful shutdown (SIGTERM/SIGINT), lets it finish and acknowledge the batch in hand.
@@ -21,7 +22,8 @@ public struct WorkerService: Service {
     public func run() async throws {
         let store = try MongoStore(url: configuration.mongoURL, appName: "sluice-worker", logger: logger)
         defer { store.close() }
-        let loop = try ConsumerLoop(configuration: configuration, store: store, metrics: metrics, logger: logger)
+        let userAgents = try CachedUserAgentParser(regexesPath: configuration.userAgentRegexesPath, capacity: configuration.userAgentCacheSize)
+        let loop = try ConsumerLoop(configuration: configuration, store: store, userAgents: userAgents, metrics: metrics, logger: logger)
         await withGracefulShutdownHandler {
             await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
                 let thread = Thread {

@@ -28,6 +28,14 @@ struct SluiceWorkerCommand: AsyncParsableCommand {
     var claimIdle: Int?
     @Option(help: "Deliveries after which an entry not yet stored is dead-lettered (SLUICE_MAX_DELIVERIES, default 5).")
     var maxDeliveries: Int?
+    @Option(help: "Seconds of inactivity that end a session (SLUICE_SESSION_TIMEOUT, default 1800).")
+    var sessionTimeout: Int?
+    @Option(help: "Seconds after which an arriving event is flagged late (SLUICE_MAX_EVENT_AGE, default 604800).")
+    var maxEventAge: Int?
+    @Option(help: "Path of uap-core's regexes.yaml (SLUICE_UAP_REGEXES, default /usr/share/uap-core/regexes.yaml).")
+    var uapRegexes: String?
+    @Option(help: "Parsed user agents kept in memory (SLUICE_UA_CACHE_SIZE, default 10000).")
+    var uaCacheSize: Int?
     @Option(help: "Address of the worker's /metrics and /healthz (SLUICE_WORKER_HOST, default 127.0.0.1).")
     var metricsHost: String?
     @Option(help: "Port of the worker's /metrics and /healthz; 0 picks a free one (SLUICE_WORKER_PORT, default 3006).")
@@ -41,7 +49,9 @@ struct SluiceWorkerCommand: AsyncParsableCommand {
             "SLUICE_BATCH_SIZE": batchSize.map(String.init), "SLUICE_CONSUMER_NAME": consumerName,
             "SLUICE_BLOCK_MS": blockMs.map(String.init), "SLUICE_LOG_LEVEL": logLevel,
             "SLUICE_CLAIM_IDLE": claimIdle.map(String.init), "SLUICE_MAX_DELIVERIES": maxDeliveries.map(String.init),
-            "SLUICE_WORKER_HOST": metricsHost, "SLUICE_WORKER_PORT": metricsPort.map(String.init),
+            "SLUICE_WORKER_HOST": metricsHost, "SLUICE_SESSION_TIMEOUT": sessionTimeout.map(String.init),
+            "SLUICE_MAX_EVENT_AGE": maxEventAge.map(String.init), "SLUICE_UAP_REGEXES": uapRegexes,
+            "SLUICE_UA_CACHE_SIZE": uaCacheSize.map(String.init), "SLUICE_WORKER_PORT": metricsPort.map(String.init),
         ]
         let settings = Settings(environment: ProcessInfo.processInfo.environment, overrides: overrides.compactMapValues { $0 })
         let configuration: WorkerConfiguration

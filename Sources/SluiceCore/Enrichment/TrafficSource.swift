@@ -1,0 +1,88 @@
+/// Where a visit came from: referrer host, campaign parameters and a channel.
+///
+/// Channel rules, first match wins (docs/enrichment.md):
+/// 1. `paid`: a paid click id (`gclid`, `msclkid`) or `utm_medium` naming paid
+///    traffic (cpc, ppc, paid, paidsearch, paid_social, paid-social, display, cpm, banner, affiliate).
+/// 2. `email`: `utm_medium` or `utm_source` mentioning email/newsletter, or a webmail referrer.
+/// 3. `social`: `fbclid`, `utm_medium` social/social-network, or a social network referrer.
+/// 4. `search`: a search engine referrer, or `utm_medium=organic`.
+/// 5. `internal`: the referrer host is the page's own host.
+/// 6. `referral`: any other referrer, or campaign parameters without a referrer.
+/// 7. `direct`: no referrer and no campaign.
+public struct TrafficSource: Sendable, Equatable {
+    /// The channels of the rules above.
+    public enum Channel: String, Sendable {
+        case direct, search, social, email, paid, referral, `internal`
+    }
+
+    /// The referrer's host, lower-cased, without `www.`; nil without a referrer.
+    public var referrerHost: String?
+    /// `utm_source`, `utm_medium`, `utm_campaign`, `utm_term`, `utm_content` present on the page URL (keys without `utm_`).
+    public var utm: [(key: String, value: String)]
+    /// `gclid`, `fbclid`, `msclkid` present on the page URL.
+    public var clickIds: [(key: String, value: String)]
+    /// The channel.
+    public var channel: Channel
+
+    public static func == (lhs: TrafficSource, rhs: TrafficSource) -> Bool {
+        lhs.referrerHost == rhs.referrerHost && lhs.channel == rhs.channel
+            && lhs.utm.map { "\($0.key)=\($0.value)" } == rhs.utm.map { "\($0.key)=\($0.value)" }
+            && lhs.clickIds.map { "\($0.key)=\($0.value)" } == rhs.clickIds.map { "\($0.key)=\($0.value)" }
+    }
+
+    /// Classifies a page view (or any event with a page URL and referrer).
+    public init(pageURL: String?, referrer: String?) {
+        let query = pageURL.map(PageURL.queryItems(of:)) ?? []
+        utm = ["source", "medium", "campaign", "term", "content"].compactMap { key in
+            query.first { $0.key == "utm_" + key }.map { (key, $0.value) }
+        }
+        clickIds = ["gclid", "fbclid", "msclkid"].compactMap { key in query.first { $0.key == key }.map { (key, $0.value) } }
+        let referrerHost = referrer.flatMap(PageURL.host(of:))
+        self.referrerHost = referrerHost
+        let pageHost = pageURL.flatMap(PageURL.host(of:))
+        let medium = utm.first { $0.key == "medium" }?.value.lowercased() ?? ""
+        let source = utm.first { $0.key == "source" }?.value.lowercased() ?? ""
+        let clicks = Set(clickIds.map(\.key))
+
+        if clicks.contains("gclid") || clicks.contains("msclkid") || Self.paidMedia.contains(medium) {
+            channel = .paid
+        } else if medium.contains("email") || medium.contains("newsletter") || source.contains("email") || source.contains("newsletter")
+            || referrerHost.map(Self.isWebmail) == true
+        {
+            channel = .email
+        } else if clicks.contains("fbclid") || medium == "social" || medium == "social-network" || medium == "social_network"
+            || referrerHost.map(Self.isSocial) == true
+        {
+            channel = .social
+        } else if medium == "organic" || referrerHost.map(Self.isSearch) == true {
+            channel = .search
+        } else if let referrerHost, referrerHost == pageHost {
+            channel = .`internal`
+        } else if referrerHost != nil || !utm.isEmpty {
+            channel = .referral
+        } else {
+            channel = .direct
+        }
+    }
+
+    static let paidMedia: Set<String> = ["cpc", "ppc", "paid", "paidsearch", "paid_search", "paid_social", "paid-social", "display", "cpm", "banner", "affiliate"]
+    static let socialHosts = [
+        "facebook.com", "m.facebook.com", "l.facebook.com", "lm.facebook.com", "instagram.com", "l.instagram.com", "t.co", "twitter.com",
+        "x.com", "linkedin.com", "lnkd.in", "reddit.com", "old.reddit.com", "pinterest.com", "youtube.com", "m.youtube.com", "tiktok.com",
+        "news.ycombinator.com", "threads.net", "bsky.app", "mastodon.social", "vk.com", "weibo.com", "tumblr.com", "quora.com",
+    ]
+    static let searchEngines = [
+        "google", "bing.com", "duckduckgo.com", "search.yahoo.com", "yahoo.com", "yandex", "baidu.com", "ecosia.org",
+        "search.brave.com", "startpage.com", "qwant.com", "naver.com", "seznam.cz", "kagi.com",
+    ]
+    static let webmailHosts = ["mail.google.com", "outlook.live.com", "outlook.office.com", "outlook.office365.com", "mail.yahoo.com", "mail.proton.me"]
+
+    static func isSocial(_ host: String) -> Bool { socialHosts.contains { host == $0 || host.hasSuffix("." + $0) } }
+    static func isWebmail(_ host: String) -> Bool { webmailHosts.contains(host) }
+    static func isSearch(_ host: String) -> Bool {
+        searchEngines.contains { engine in
+            // "google" matches google.com, google.co.uk, google.de…; others by host or subdomain.
+            engine.contains(".") ? host == engine || host.hasSuffix("." + engine) : host.split(separator: ".").contains { $0 == engine }
+        }
+    }
+}

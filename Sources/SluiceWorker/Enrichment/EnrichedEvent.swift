@@ -1,0 +1,30 @@
+import SluiceCore
+import SluiceUserAgent
+
+/// A decoded event with what the worker adds before storing it.
+struct EnrichedEvent {
+    let decoded: DecodedEvent
+    /// The device parsed from the user agent; nil without one.
+    let device: DeviceInfo?
+    /// The event time after clock-skew correction.
+    let clock: ClockSkew
+    /// Referrer, campaign and channel; for page views (and events carrying a page in `context`).
+    let traffic: TrafficSource?
+    /// The session: from the body, from stitching, or nil for bots.
+    var session: SessionAssignment?
+
+    var kind: EventKind { decoded.kind }
+    var visitorId: String { decoded.visitorId }
+    var timestamp: Int64 { clock.timestamp }
+    var isBot: Bool { device?.type == .bot }
+    var sessionId: String? { session?.sessionId }
+
+    /// A page view that only reports engagement (`timeSpent`/`scrollDepth`) for an earlier one.
+    var isEngagementUpdate: Bool {
+        kind == .pageview && decoded.event["pageviewId"] != nil
+            && (decoded.event["timeSpent"] != nil || decoded.event["scrollDepth"] != nil)
+    }
+
+    /// A page view that counts as one (not an engagement update).
+    var isPageView: Bool { kind == .pageview && !isEngagementUpdate }
+}

@@ -1,0 +1,27 @@
+import SluiceCore
+import SluiceUserAgent
+
+/// Adds device, corrected time and traffic source to decoded events (pure: no I/O).
+struct EventEnricher {
+    let userAgents: CachedUserAgentParser
+    let maxEventAgeMilliseconds: Int64
+
+    func enrich(_ event: DecodedEvent) -> EnrichedEvent {
+        let fields = event.event
+        let device = fields["ua"]?.stringValue.map { userAgents.device($0) }
+        let receivedAt = fields["receivedAt"].flatMap { if case .int(let ms) = $0 { ms } else { nil } } ?? event.timestamp
+        let sentAt = fields["sentAt"].flatMap { if case .int(let ms) = $0 { ms } else { nil } }
+        let clock = ClockSkew(timestamp: event.timestamp, sentAt: sentAt, receivedAt: receivedAt, maxAgeMilliseconds: maxEventAgeMilliseconds)
+        var traffic: TrafficSource?
+        if event.kind == .pageview {
+            traffic = TrafficSource(pageURL: fields["url"]?.stringValue, referrer: fields["referrer"]?.stringValue)
+        } else if let context = fields["context"]?.objectValue, context["url"] != nil || context["referrer"] != nil {
+            traffic = TrafficSource(pageURL: context["url"]?.stringValue, referrer: context["referrer"]?.stringValue)
+        }
+        var session: SessionAssignment?
+        if let sessionId = fields["sessionId"]?.stringValue {
+            session = SessionAssignment(sessionId: sessionId, isNew: false, previous: nil)
+        }
+        return EnrichedEvent(decoded: event, device: device, clock: clock, traffic: traffic, session: session)
+    }
+}

@@ -1,0 +1,96 @@
+import FoundationEssentials
+import SluiceRedis
+
+/// Which session an event belongs to, decided in Redis so every worker agrees.
+struct SessionAssignment: Equatable {
+    /// The session's id.
+    let sessionId: String
+    /// Whether this event opened the session.
+    let isNew: Bool
+    /// The visitor's session this one replaced, still open until its `endTime` is set.
+    let previous: (id: String, lastActivity: Int64)?
+
+    static func == (lhs: SessionAssignment, rhs: SessionAssignment) -> Bool {
+        lhs.sessionId == rhs.sessionId && lhs.isNew == rhs.isNew && lhs.previous?.id == rhs.previous?.id
+            && lhs.previous?.lastActivity == rhs.previous?.lastActivity
+    }
+}
+
+/// Gets or creates each visitor's current session with one Lua script per event,
+/// pipelined for a whole batch (DESIGN.md, "Sessions").
+///
+/// `sess:{visitorId}` is a hash `{id, last}` with a sliding TTL of the session
+/// timeout. An event continues the session when it is less than the timeout
+/// after the session's last activity (earlier events join it too: they cannot
+/// reopen a past session); otherwise it starts a new one and the script
+/// returns the previous session so the caller can close it. The script runs
+/// atomically, so concurrent workers agree.
+final class SessionStitcher {
+    static let script = """
+        local t = tonumber(ARGV[2])
+        local timeout = tonumber(ARGV[3])
+        local current = redis.call('HMGET', KEYS[1], 'id', 'last')
+        local id, last = current[1], tonumber(current[2])
+        if id and last and t - last < timeout * 1000 then
+          if t > last then redis.call('HSET', KEYS[1], 'last', ARGV[2]) end
+          redis.call('EXPIRE', KEYS[1], timeout)
+          return {id, 0}
+        end
+        redis.call('HSET', KEYS[1], 'id', ARGV[1], 'last', ARGV[2])
+        redis.call('EXPIRE', KEYS[1], timeout)
+        if id and last then return {ARGV[1], 1, id, tostring(last)} end
+        return {ARGV[1], 1}
+        """
+    let timeoutSeconds: Int
+    /// The script's SHA-1 as Redis reported it from `SCRIPT LOAD`.
+    private var scriptSHA: String?
+
+    init(timeoutSeconds: Int) {
+        self.timeoutSeconds = timeoutSeconds
+    }
+
+    private func load(on connection: RedisConnection) throws(RedisError) -> String {
+        guard let sha = try connection.run(RedisCommand("SCRIPT", "LOAD", Self.script)).text else {
+            throw .unexpectedReply(command: "SCRIPT LOAD", reply: "no digest")
+        }
+        scriptSHA = sha
+        return sha
+    }
+
+    /// The session key of a visitor.
+    static func key(visitorId: String) -> String { "sess:{\(visitorId)}" }
+
+    /// Assigns a session to each (visitor, event time), in order. After a Redis
+    /// restart the script is gone (`NOSCRIPT`): it is loaded again and only the
+    /// calls that failed are resent.
+    func assign(_ requests: [(visitorId: String, timestamp: Int64)], on connection: RedisConnection) throws(RedisError) -> [SessionAssignment] {
+        guard !requests.isEmpty else { return [] }
+        let sha: String
+        if let known = scriptSHA { sha = known } else { sha = try load(on: connection) }
+        let commands = requests.map { request in
+            RedisCommand(
+                "EVALSHA", sha, "1", Self.key(visitorId: request.visitorId), UUID().uuidString.lowercased(),
+                String(request.timestamp), String(timeoutSeconds))
+        }
+        var replies = try connection.pipeline(commands)
+        let missing = replies.indices.filter { replies[$0].errorMessage?.hasPrefix("NOSCRIPT") == true }
+        if !missing.isEmpty {
+            _ = try load(on: connection)
+            // Resent in their original order, so one visitor's events still apply in sequence.
+            for (index, reply) in zip(missing, try connection.pipeline(missing.map { commands[$0] })) { replies[index] = reply }
+        }
+        var assignments: [SessionAssignment] = []
+        assignments.reserveCapacity(replies.count)
+        for reply in replies {
+            guard let parts = reply.elements, parts.count >= 2, let id = parts[0].text, let flag = parts[1].integer else {
+                throw .unexpectedReply(command: "EVALSHA session", reply: "\(reply)")
+            }
+            var previous: (String, Int64)?
+            if parts.count >= 4, let previousId = parts[2].text, let last = parts[3].text.flatMap({ Int64($0) }) {
+                previous = (previousId, last)
+            }
+            assignments.append(SessionAssignment(sessionId: id, isNew: flag == 1, previous: previous))
+        }
+        return assignments
+    }
+}
