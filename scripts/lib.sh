@@ -25,7 +25,7 @@ SLUICE_STOP_TIMEOUT="${STOP_TIMEOUT:-10}"
 
 # Debian packages the build and the local stack need.
 # shellcheck disable=SC2034  # used by scripts/bootstrap.sh
-SLUICE_APT_PACKAGES=(redis-server libhiredis-dev libmongoc-dev libbson-dev uap-core pkg-config curl)
+SLUICE_APT_PACKAGES=(redis-server libhiredis-dev libmongoc-dev libbson-dev uap-core libpcre2-dev pkg-config curl)
 
 # The toolchain lives in /opt/swift; a login shell has it on PATH but a bare
 # environment (cron, systemd, some CI runners) may not.

@@ -1,0 +1,59 @@
+import Testing
+
+@testable import SluiceUserAgent
+
+/// The purpose-built reader for uap-core's YAML subset.
+@Suite("UAPYAMLReader")
+struct UAPYAMLReaderTests {
+    static func parse(_ text: String) throws(UAPYAMLReader.Failure) -> UAPYAMLReader.Document {
+        try UAPYAMLReader.parse(Array(text.utf8))
+    }
+
+    @Test func readsListsOfMaps() throws {
+        let document = try Self.parse(
+            """
+            # a comment
+            test_cases:
+
+              - user_agent_string: 'It''s \\d'
+                family: "G'FIVE \\"A56\\""
+                major:
+                minor: '0'
+                patch: ~
+                plain: some text # trailing comment
+              - user_agent_string: ''
+            other:
+              - regex: 'x'
+            """)
+        #expect(
+            document["test_cases"] == [
+                ["user_agent_string": "It's \\d", "family": "G'FIVE \"A56\"", "minor": "0", "plain": "some text"],
+                ["user_agent_string": ""],
+            ])
+        #expect(document["other"] == [["regex": "x"]])
+    }
+
+    @Test func rejectsWhatItDoesNotUnderstand() {
+        #expect(throws: UAPYAMLReader.Failure(line: 2, reason: "unterminated double-quoted string")) {
+            try Self.parse("a:\n  - k: \"open\n")
+        }
+        #expect(throws: UAPYAMLReader.Failure(line: 2, reason: "map entry outside a list item ('- ' expected)")) {
+            try Self.parse("a:\n  k: v\n")
+        }
+        #expect(throws: UAPYAMLReader.Failure(line: 1, reason: "top-level key 'a' must introduce a list")) {
+            try Self.parse("a: b\n")
+        }
+        #expect(throws: UAPYAMLReader.Failure(line: 2, reason: "unexpected text after a quoted value")) {
+            try Self.parse("a:\n  - k: 'v' w\n")
+        }
+    }
+
+    @Test func readsTheInstalledRegexes() throws {
+        let document = try UAPYAMLReader.parse(try UAPRuleSet.readFile(UserAgentParser.defaultRegexesPath))
+        // Counted with grep on the Debian file: 1,162 `regex:` lines in three lists.
+        let counts = ["user_agent_parsers", "os_parsers", "device_parsers"].map { document[$0]?.count ?? 0 }
+        #expect(counts.reduce(0, +) == 1162)
+        #expect(counts.allSatisfy { $0 > 100 })
+        #expect(document.values.joined().allSatisfy { $0["regex"] != nil })
+    }
+}
