@@ -15,11 +15,18 @@ public func buildIngestApplication(
     let appender = EventAppender(writer: writer, partitions: configuration.partitions)
     let metrics = IngestMetrics()
     let backlog = BacklogMonitor(writer: writer, partitions: configuration.partitions, limit: configuration.backlogLimit, logger: logger)
+    let access = SiteAccess(registry: configuration.sites)
+    if configuration.sites == nil {
+        logger.warning("no sites file (SLUICE_SITES): accepting events from any caller and any origin")
+    }
     let router = Router(context: IngestRequestContext.self)
+    router.add(middleware: CORSPolicy(sites: configuration.sites))
     TrackingController(
-        configuration: configuration, validator: EventValidator(limits: configuration.limits), appender: appender, backlog: backlog, metrics: metrics)
+        configuration: configuration, validator: EventValidator(limits: configuration.limits), access: access, appender: appender, backlog: backlog,
+        metrics: metrics)
         .addRoutes(to: router)
     HealthController(appender: appender, metrics: metrics).addRoutes(to: router)
+    TrackerController(logger: logger).addRoutes(to: router)
     return Application(
         router: router,
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "sluice-ingest"),

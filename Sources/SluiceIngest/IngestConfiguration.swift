@@ -1,3 +1,4 @@
+import Foundation
 import SluiceCore
 
 /// Everything `sluice-ingest` can be told, built from `SLUICE_*` variables and flags.
@@ -15,6 +16,10 @@ public struct IngestConfiguration: Sendable {
     /// `SLUICE_BACKLOG_LIMIT`: entries waiting in the streams (undelivered plus
     /// unacknowledged) at which ingest answers 503 (default 1,000,000).
     public var backlogLimit: Int
+    /// `SLUICE_SITES`: the sites file (write keys, origins); nil runs open.
+    public var sitesPath: String?
+    /// The sites loaded from `sitesPath`.
+    public var sites: SiteRegistry?
     /// `SLUICE_MAX_EVENT_BYTES`, `SLUICE_MAX_REQUEST_BYTES`, `SLUICE_MAX_BATCH_EVENTS`.
     public var limits: EventLimits
 
@@ -30,6 +35,13 @@ public struct IngestConfiguration: Sendable {
             maxEventBytes: try settings.integer("SLUICE_MAX_EVENT_BYTES", default: 32_768, range: 1024...16_777_216),
             maxRequestBytes: try settings.integer("SLUICE_MAX_REQUEST_BYTES", default: 524_288, range: 1024...67_108_864),
             maxBatchEvents: try settings.integer("SLUICE_MAX_BATCH_EVENTS", default: 500, range: 1...100_000))
+        sitesPath = settings.optionalString("SLUICE_SITES")
+        if let sitesPath {
+            guard let contents = FileManager.default.contents(atPath: sitesPath) else {
+                throw ConfigurationError(variable: "SLUICE_SITES", value: sitesPath, expected: "a readable sites file")
+            }
+            sites = try SiteRegistry(json: Array(contents), source: sitesPath)
+        }
         guard cookieName.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F && !"()<>@,;:\\\"/[]?={}".utf8.contains($0) }), !cookieName.isEmpty else {
             throw ConfigurationError(variable: "SLUICE_COOKIE_NAME", value: cookieName, expected: "a cookie name (letters, digits, _ and -)")
         }
@@ -44,6 +56,7 @@ public struct IngestConfiguration: Sendable {
             ("SLUICE_PARTITIONS", String(partitions)),
             ("SLUICE_COOKIE_NAME", cookieName),
             ("SLUICE_BACKLOG_LIMIT", String(backlogLimit)),
+            ("SLUICE_SITES", sitesPath.map { "\($0) (\(sites?.sites.count ?? 0) sites)" } ?? "(none: open to any caller)"),
             ("SLUICE_MAX_EVENT_BYTES", String(limits.maxEventBytes)),
             ("SLUICE_MAX_REQUEST_BYTES", String(limits.maxRequestBytes)),
             ("SLUICE_MAX_BATCH_EVENTS", String(limits.maxBatchEvents)),

@@ -7,6 +7,7 @@ import SluiceCore
 struct TrackingController: Sendable {
     let configuration: IngestConfiguration
     let validator: EventValidator
+    let access: SiteAccess
     let appender: EventAppender
     let backlog: BacklogMonitor
     let metrics: IngestMetrics
@@ -54,13 +55,15 @@ struct TrackingController: Sendable {
             throw IngestError(status: .badRequest, code: "invalid_event", details: [ValidationProblem(field: "(body)", problem: "not valid JSON: \(error)")])
         }
 
+        let siteId = try access.authorize(request, body: json)
         let cookieVisitor = request.cookies[configuration.cookieName]?.value
         let knownVisitor = cookieVisitor.flatMap { VisitorCookie.isValid($0) ? $0 : nil }
         let stamp = RequestStamp(
             receivedAt: Int64(Date().timeIntervalSince1970 * 1000),
             ip: context.remoteAddress?.ipAddress.flatMap(IPAnonymizer.anonymize),
             userAgent: request.headers[.userAgent].map { String($0.utf8.prefix(1024)) ?? $0 },
-            cookieVisitorId: knownVisitor ?? VisitorCookie.newVisitorId())
+            cookieVisitorId: knownVisitor ?? VisitorCookie.newVisitorId(),
+            siteId: siteId)
 
         let events: [ValidatedEvent]
         switch validate(json, stamp) {

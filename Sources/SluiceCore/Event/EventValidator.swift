@@ -65,6 +65,7 @@ public struct EventValidator: Sendable {
         event.appendUnchecked("receivedAt", .int(stamp.receivedAt))
         if let ip = stamp.ip { event.appendUnchecked("ip", .string(ip)) }
         if let ua = stamp.userAgent { event.appendUnchecked("ua", .string(ua)) }
+        if let siteId = stamp.siteId { event.appendUnchecked("siteId", .string(siteId)) }
         for member in fields.members {
             switch member.key {
             case "id", "messageId", "visitorId", "timestamp", "type", "writeKey": continue

@@ -8,9 +8,12 @@ public struct RequestStamp: Sendable {
     public var userAgent: String?
     /// The visitor id from the cookie, or a fresh one ingest will set as the cookie.
     public var cookieVisitorId: String
+    /// The site whose write key the request carried (nil when ingest runs open).
+    public var siteId: String?
 
     /// A stamp for one request.
-    public init(receivedAt: Int64, ip: String?, userAgent: String?, cookieVisitorId: String) {
+    public init(receivedAt: Int64, ip: String?, userAgent: String?, cookieVisitorId: String, siteId: String? = nil) {
+        self.siteId = siteId
         self.receivedAt = receivedAt
         self.ip = ip
         self.userAgent = userAgent

@@ -37,6 +37,13 @@ enum HTTP {
         try await send(URLRequest(url: URL(string: url)!))
     }
 
+    static func send(_ url: String, method: String, headers: [String: String] = [:]) async throws -> HTTPReply {
+        var request = URLRequest(url: URL(string: url)!)
+        request.httpMethod = method
+        for (name, value) in headers { request.setValue(value, forHTTPHeaderField: name) }
+        return try await send(request)
+    }
+
     private static let session: URLSession = {
         let configuration = URLSessionConfiguration.ephemeral
         configuration.httpShouldSetCookies = false

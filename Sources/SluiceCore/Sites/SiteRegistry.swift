@@ -1,0 +1,99 @@
+/// The sites allowed to send events, their write keys and browser origins,
+/// read from the JSON file named by `SLUICE_SITES`:
+///
+/// ```json
+/// {"sites": [{"id": "shop", "writeKeys": ["wk_live_…"], "origins": ["https://shop.example"]}]}
+/// ```
+///
+/// Without a file ingest runs open: any caller, any origin (the local default).
+public struct SiteRegistry: Sendable {
+    /// One site.
+    public struct Site: Sendable, Equatable {
+        /// Stamped on every event as `siteId`.
+        public let id: String
+        /// Keys that identify the site (`X-Sluice-Key`, Basic user, or `writeKey` in the body).
+        public let writeKeys: [String]
+        /// Origins (`scheme://host[:port]`) browsers may send from; empty = any origin.
+        public let origins: [String]
+    }
+
+    /// The sites, in file order.
+    public let sites: [Site]
+    private let byKey: [String: Site]
+
+    /// Parses the file's contents; `source` names it in errors.
+    public init(json: [UInt8], source: String) throws(ConfigurationError) {
+        func fail(_ problem: String) -> ConfigurationError {
+            ConfigurationError(variable: "SLUICE_SITES", value: source, expected: problem)
+        }
+        let value: JSONValue
+        do {
+            value = try JSONParser.parse(json)
+        } catch {
+            throw fail("a JSON sites file; \(error)")
+        }
+        guard case .array(let entries)? = value.objectValue?["sites"] else {
+            throw fail(#"an object with a "sites" array"#)
+        }
+        var sites: [Site] = []
+        var byKey: [String: Site] = [:]
+        for (index, entry) in entries.enumerated() {
+            guard let object = entry.objectValue, let id = object["id"]?.stringValue, !id.isEmpty, id.utf8.count <= 100 else {
+                throw fail("sites[\(index)] with a non-empty \"id\" of at most 100 bytes")
+            }
+            guard case .array(let keyValues)? = object["writeKeys"], !keyValues.isEmpty else {
+                throw fail("sites[\(index)] (\(id)) with a non-empty \"writeKeys\" array")
+            }
+            let keys = keyValues.compactMap(\.stringValue).filter { $0.utf8.count >= 16 }
+            guard keys.count == keyValues.count else {
+                throw fail("sites[\(index)] (\(id)): every write key a string of at least 16 characters")
+            }
+            var origins: [String] = []
+            if case .array(let originValues)? = object["origins"] {
+                origins = originValues.compactMap(\.stringValue).map(Self.normalisedOrigin)
+                guard origins.count == originValues.count, origins.allSatisfy({ $0.contains("://") }) else {
+                    throw fail("sites[\(index)] (\(id)): \"origins\" as strings like https://shop.example")
+                }
+            }
+            let site = Site(id: id, writeKeys: keys, origins: origins)
+            for key in keys {
+                guard byKey[key] == nil else { throw fail("write keys unique across sites (\(id) repeats one)") }
+                byKey[key] = site
+            }
+            sites.append(site)
+        }
+        self.sites = sites
+        self.byKey = byKey
+    }
+
+    /// The site a write key belongs to, compared in constant time per key.
+    public func site(forKey key: String) -> Site? {
+        var found: Site?
+        for (candidate, site) in byKey where ConstantTime.equal(candidate, key) { found = site }
+        return found
+    }
+
+    /// Every origin any site allows (for CORS preflights).
+    public var allOrigins: [String] { Array(Set(sites.flatMap(\.origins))).sorted() }
+
+    /// `Origin` headers compare lower-case and without a trailing slash.
+    public static func normalisedOrigin(_ origin: String) -> String {
+        var value = origin.lowercased()
+        while value.hasSuffix("/") { value.removeLast() }
+        return value
+    }
+}
+
+/// Comparisons that take the same time wherever the inputs differ (for secrets).
+public enum ConstantTime {
+    /// Whether two strings are equal, without an early exit on the first difference.
+    public static func equal(_ a: String, _ b: String) -> Bool {
+        let x = Array(a.utf8)
+        let y = Array(b.utf8)
+        var difference = UInt8(truncatingIfNeeded: x.count ^ y.count)
+        for index in 0..<max(x.count, y.count) {
+            difference |= (index < x.count ? x[index] : 0) ^ (index < y.count ? y[index] : 0)
+        }
+        return difference == 0
+    }
+}

@@ -1,0 +1,52 @@
+import HTTPTypes
+import Hummingbird
+import SluiceCore
+
+/// Cross-origin rules for browsers posting events: the `Origin` is echoed when
+/// allowed (any origin when ingest runs open, else the origins some site
+/// lists), with credentials allowed for the visitor cookie — so never `*` —
+/// and `Vary: Origin` so caches keep answers apart. Preflights are answered here.
+struct CORSPolicy<Context: RequestContext>: RouterMiddleware {
+    /// Allowed origins, normalised; nil allows any.
+    let allowedOrigins: Set<String>?
+
+    init(sites: SiteRegistry?) {
+        allowedOrigins = sites.map { Set($0.allOrigins) }
+    }
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        guard let origin = request.headers[.origin] else { return try await next(request, context) }
+        let allowed = allowedOrigins.map { $0.contains(SiteRegistry.normalisedOrigin(origin)) } ?? true
+        if request.method == .options {
+            var headers: HTTPFields = [
+                .accessControlAllowMethods: "GET, POST, OPTIONS",
+                .accessControlAllowHeaders: "Content-Type, Authorization, X-Sluice-Key",
+                .accessControlMaxAge: "86400",
+                .vary: "Origin",
+            ]
+            if allowed {
+                headers[.accessControlAllowOrigin] = origin
+                headers[.accessControlAllowCredentials] = "true"
+            }
+            return Response(status: .noContent, headers: headers)
+        }
+        var response: Response
+        do {
+            response = try await next(request, context)
+        } catch let error as any HTTPResponseError {
+            // Error answers need the headers too, or the page cannot read why it was refused.
+            response = try error.response(from: request, context: context)
+        }
+        if allowed {
+            response.headers[.accessControlAllowOrigin] = origin
+            response.headers[.accessControlAllowCredentials] = "true"
+        }
+        response.headers[values: .vary].append("Origin")
+        return response
+    }
+}
+
+extension HTTPField.Name {
+    /// The header carrying a site's write key.
+    static let sluiceKey = HTTPField.Name("X-Sluice-Key")!
+}
