@@ -6,25 +6,28 @@ public final class IngestMetrics: Sendable {
     public let registry: PrometheusCollectorRegistry
     /// Events appended to a stream and answered 2xx.
     let accepted: Counter
-    /// Requests answered 503 because Redis could not take the events.
+    /// Requests answered 503 because Redis could not take the events or the backlog is over its limit.
     let unavailable: Counter
     /// Request latency of the tracking routes.
     let latency: DurationHistogram
 
-    /// Registers the metrics in a fresh registry.
+    /// Registers the metrics in a fresh registry (names `sluice_ingest_<name>_<unit>`).
     public init() {
         let registry = PrometheusCollectorRegistry()
         self.registry = registry
-        accepted = registry.makeCounter(name: "sluice_ingest_events_accepted_total", help: "Events appended to a Redis stream and answered 202.")
-        unavailable = registry.makeCounter(name: "sluice_ingest_unavailable_total", help: "Requests answered 503 because Redis could not take them.")
+        accepted = registry.makeCounter(descriptor: Self.name("events_accepted", "total", "Events appended to a Redis stream and answered 202."))
+        unavailable = registry.makeCounter(descriptor: Self.name("unavailable", "total", "Requests answered 503 (Redis unavailable or backlog over its limit)."))
         latency = registry.makeDurationHistogram(
-            name: "sluice_ingest_request_duration_seconds",
-            buckets: [.microseconds(250), .microseconds(500), .milliseconds(1), .milliseconds(2), .milliseconds(5), .milliseconds(10), .milliseconds(25), .milliseconds(50), .milliseconds(100), .milliseconds(250), .seconds(1)],
-            help: "Time from request to answer on the tracking routes.")
+            descriptor: Self.name("request_duration", "seconds", "Time from request to answer on the tracking routes."),
+            buckets: [.microseconds(250), .microseconds(500), .milliseconds(1), .milliseconds(2), .milliseconds(5), .milliseconds(10), .milliseconds(25), .milliseconds(50), .milliseconds(100), .milliseconds(250), .seconds(1)])
     }
 
-    /// Counts a rejected request by its reason (`invalid_event`, `too_large`, `unsupported_media_type`).
+    private static func name(_ metric: String, _ unit: String, _ help: String) -> MetricNameDescriptor {
+        MetricNameDescriptor(namespace: "sluice", subsystem: "ingest", metricName: metric, unitName: unit, helpText: help)
+    }
+
+    /// Counts a refused request by its reason (`invalid_event`, `too_large`, `unsupported_media_type`, `unauthorized`, `forbidden_origin`).
     func rejected(reason: String) {
-        registry.makeCounter(name: "sluice_ingest_requests_rejected_total", labels: [("reason", reason)], help: "Requests refused with a 4xx, by reason.").increment()
+        registry.makeCounter(descriptor: Self.name("requests_rejected", "total", "Requests refused with a 4xx, by reason."), labels: [("reason", reason)]).increment()
     }
 }

@@ -16,21 +16,23 @@ public final class WorkerMetrics: Sendable {
     let pending: Gauge
     let drainRate: Gauge
 
-    /// Registers every metric.
+    /// Registers every metric (names `sluice_worker_<name>_<unit>`).
     public init() {
-        consumed = registry.makeCounter(name: "sluice_worker_events_consumed_total", help: "Entries read from the streams (new, re-read or claimed).")
-        stored = registry.makeCounter(name: "sluice_worker_events_stored_total", help: "Events newly written to MongoDB.")
-        duplicates = registry.makeCounter(name: "sluice_worker_events_duplicate_total", help: "Events MongoDB already had (redeliveries).")
-        deadLettered = registry.makeCounter(name: "sluice_worker_events_dead_lettered_total", help: "Entries moved to events:dead.")
-        claimed = registry.makeCounter(name: "sluice_worker_events_claimed_total", help: "Entries taken over from idle consumers (XAUTOCLAIM).")
-        retries = registry.makeCounter(name: "sluice_worker_batch_retries_total", help: "Batch attempts that failed transiently and were retried.")
-        trimmed = registry.makeCounter(name: "sluice_worker_entries_trimmed_total", help: "Acknowledged entries removed from the streams.")
+        func name(_ metric: String, _ unit: String, _ help: String) -> MetricNameDescriptor {
+            MetricNameDescriptor(namespace: "sluice", subsystem: "worker", metricName: metric, unitName: unit, helpText: help)
+        }
+        consumed = registry.makeCounter(descriptor: name("events_consumed", "total", "Entries read from the streams (new, re-read or claimed)."))
+        stored = registry.makeCounter(descriptor: name("events_stored", "total", "Events newly written to MongoDB."))
+        duplicates = registry.makeCounter(descriptor: name("events_duplicate", "total", "Events MongoDB already had (redeliveries)."))
+        deadLettered = registry.makeCounter(descriptor: name("events_dead_lettered", "total", "Entries moved to events:dead."))
+        claimed = registry.makeCounter(descriptor: name("events_claimed", "total", "Entries taken over from idle consumers (XAUTOCLAIM)."))
+        retries = registry.makeCounter(descriptor: name("batch_retries", "total", "Batch attempts that failed transiently and were retried."))
+        trimmed = registry.makeCounter(descriptor: name("entries_trimmed", "total", "Acknowledged entries removed from the streams."))
         batchDuration = registry.makeDurationHistogram(
-            name: "sluice_worker_batch_duration_seconds",
-            buckets: [.milliseconds(5), .milliseconds(10), .milliseconds(25), .milliseconds(50), .milliseconds(100), .milliseconds(250), .milliseconds(500), .seconds(1), .seconds(2.5), .seconds(5)],
-            help: "Time to write and acknowledge one batch.")
-        lag = registry.makeGauge(name: "sluice_worker_stream_lag", help: "Entries not yet delivered to any worker, all partitions.")
-        pending = registry.makeGauge(name: "sluice_worker_stream_pending", help: "Entries delivered but not yet acknowledged, all partitions.")
-        drainRate = registry.makeGauge(name: "sluice_worker_drain_rate", help: "Entries this worker finished per second (moving average).")
+            descriptor: name("batch_duration", "seconds", "Time to write and acknowledge one batch."),
+            buckets: [.milliseconds(5), .milliseconds(10), .milliseconds(25), .milliseconds(50), .milliseconds(100), .milliseconds(250), .milliseconds(500), .seconds(1), .seconds(2.5), .seconds(5)])
+        lag = registry.makeGauge(descriptor: name("stream_lag", "", "Entries not yet delivered to any worker, all partitions."))
+        pending = registry.makeGauge(descriptor: name("stream_pending", "", "Entries delivered but not yet acknowledged, all partitions."))
+        drainRate = registry.makeGauge(descriptor: name("drain_rate", "", "Entries this worker finished per second (moving average)."))
     }
 }

@@ -11,7 +11,9 @@ final class SluiceProcess: @unchecked Sendable {
     init(binary: String, environment: TestEnvironment, settings: [String: String]) throws {
         name = binary
         logURL = FileManager.default.temporaryDirectory.appendingPathComponent("\(binary)-\(UUID().uuidString.prefix(8)).log")
-        FileManager.default.createFile(atPath: logURL.path, contents: nil)
+        guard FileManager.default.createFile(atPath: logURL.path, contents: nil) else {
+            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: logURL.path])
+        }
         let log = try FileHandle(forWritingTo: logURL)
         process.executableURL = URL(fileURLWithPath: environment.binDirectory).appendingPathComponent(binary)
         process.environment = ProcessInfo.processInfo.environment.merging(settings) { _, new in new }
