@@ -48,9 +48,11 @@ final class BacklogMonitor: Service, Sendable {
     }
 
     func run() async throws {
-        while !Task.isShuttingDownGracefully && !Task.isCancelled {
-            await refresh()
-            try? await Task.sleep(for: .seconds(1))
+        try? await cancelWhenGracefulShutdown {
+            while !Task.isCancelled {
+                await self.refresh()
+                try await Task.sleep(for: .seconds(1))
+            }
         }
     }
 

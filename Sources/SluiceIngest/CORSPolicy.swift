@@ -49,4 +49,14 @@ struct CORSPolicy<Context: RequestContext>: RouterMiddleware {
 extension HTTPField.Name {
     /// The header carrying a site's write key.
     static let sluiceKey = HTTPField.Name("X-Sluice-Key")!
+    /// RFC 7239 forwarding information from proxies.
+    static let forwarded = HTTPField.Name("Forwarded")!
+    /// The de-facto proxy chain header.
+    static let xForwardedFor = HTTPField.Name("X-Forwarded-For")!
+    /// The scheme the client used, set by proxies.
+    static let xForwardedProto = HTTPField.Name("X-Forwarded-Proto")!
+    /// Do Not Track.
+    static let dnt = HTTPField.Name("DNT")!
+    /// Global Privacy Control.
+    static let secGPC = HTTPField.Name("Sec-GPC")!
 }

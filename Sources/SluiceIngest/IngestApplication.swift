@@ -14,6 +14,8 @@ public func buildIngestApplication(
     let writer = RedisPipelineWriter(endpoint: try RedisEndpoint(url: configuration.redisURL), logger: logger)
     let appender = EventAppender(writer: writer, partitions: configuration.partitions)
     let metrics = IngestMetrics()
+    let limiter = RateLimiter(writer: writer, perSite: configuration.siteRateLimit, perVisitor: configuration.visitorRateLimit)
+    let salt = DailySalt(writer: writer)
     let backlog = BacklogMonitor(writer: writer, partitions: configuration.partitions, limit: configuration.backlogLimit, logger: logger)
     let access = SiteAccess(registry: configuration.sites)
     if configuration.sites == nil {
@@ -22,15 +24,17 @@ public func buildIngestApplication(
     let router = Router(context: IngestRequestContext.self)
     router.add(middleware: CORSPolicy(sites: configuration.sites))
     TrackingController(
-        configuration: configuration, validator: EventValidator(limits: configuration.limits), access: access, appender: appender, backlog: backlog,
-        metrics: metrics)
+        configuration: configuration,
+        validator: EventValidator(
+            limits: configuration.limits, redactor: configuration.privacy.redaction.isEmpty ? nil : Redactor(kinds: configuration.privacy.redaction)),
+        access: access, appender: appender, limiter: limiter, salt: salt, backlog: backlog, metrics: metrics)
         .addRoutes(to: router)
     HealthController(appender: appender, metrics: metrics).addRoutes(to: router)
     TrackerController(logger: logger).addRoutes(to: router)
     return Application(
         router: router,
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "sluice-ingest"),
-        services: [RedisWriterService(writer: writer), backlog],
+        services: [RedisWriterService(writer: writer), backlog] + (configuration.privacy.cookieless ? [salt] : []),
         onServerRunning: { channel in
             let port = channel.localAddress?.port ?? configuration.port
             logger.info("sluice-ingest listening on http://\(configuration.host):\(port)")

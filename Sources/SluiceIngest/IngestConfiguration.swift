@@ -20,6 +20,12 @@ public struct IngestConfiguration: Sendable {
     public var sitesPath: String?
     /// The sites loaded from `sitesPath`.
     public var sites: SiteRegistry?
+    /// Privacy settings: IP mode, Do Not Track, cookieless mode, redaction, trusted proxies.
+    public var privacy: PrivacyConfiguration
+    /// `SLUICE_RATE_LIMIT_VISITOR`: events per second and burst per visitor (or client address); default 100/1000.
+    public var visitorRateLimit: RateLimit?
+    /// `SLUICE_RATE_LIMIT_SITE`: events per second and burst per site; default off.
+    public var siteRateLimit: RateLimit?
     /// `SLUICE_MAX_EVENT_BYTES`, `SLUICE_MAX_REQUEST_BYTES`, `SLUICE_MAX_BATCH_EVENTS`.
     public var limits: EventLimits
 
@@ -35,6 +41,9 @@ public struct IngestConfiguration: Sendable {
             maxEventBytes: try settings.integer("SLUICE_MAX_EVENT_BYTES", default: 32_768, range: 1024...16_777_216),
             maxRequestBytes: try settings.integer("SLUICE_MAX_REQUEST_BYTES", default: 524_288, range: 1024...67_108_864),
             maxBatchEvents: try settings.integer("SLUICE_MAX_BATCH_EVENTS", default: 500, range: 1...100_000))
+        privacy = try PrivacyConfiguration(settings: settings)
+        visitorRateLimit = try RateLimit.parse(settings.string("SLUICE_RATE_LIMIT_VISITOR", default: "100/1000"), variable: "SLUICE_RATE_LIMIT_VISITOR")
+        siteRateLimit = try RateLimit.parse(settings.string("SLUICE_RATE_LIMIT_SITE", default: "off"), variable: "SLUICE_RATE_LIMIT_SITE")
         sitesPath = settings.optionalString("SLUICE_SITES")
         if let sitesPath {
             guard let contents = FileManager.default.contents(atPath: sitesPath) else {
@@ -57,9 +66,11 @@ public struct IngestConfiguration: Sendable {
             ("SLUICE_COOKIE_NAME", cookieName),
             ("SLUICE_BACKLOG_LIMIT", String(backlogLimit)),
             ("SLUICE_SITES", sitesPath.map { "\($0) (\(sites?.sites.count ?? 0) sites)" } ?? "(none: open to any caller)"),
+            ("SLUICE_RATE_LIMIT_VISITOR", visitorRateLimit.map { "\($0.rate)/\($0.burst)" } ?? "off"),
+            ("SLUICE_RATE_LIMIT_SITE", siteRateLimit.map { "\($0.rate)/\($0.burst)" } ?? "off"),
             ("SLUICE_MAX_EVENT_BYTES", String(limits.maxEventBytes)),
             ("SLUICE_MAX_REQUEST_BYTES", String(limits.maxRequestBytes)),
             ("SLUICE_MAX_BATCH_EVENTS", String(limits.maxBatchEvents)),
-        ]
+        ] + privacy.summary
     }
 }

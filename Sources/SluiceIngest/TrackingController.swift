@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 import Hummingbird
 import Logging
 import SluiceCore
@@ -9,6 +10,8 @@ struct TrackingController: Sendable {
     let validator: EventValidator
     let access: SiteAccess
     let appender: EventAppender
+    let limiter: RateLimiter
+    let salt: DailySalt
     let backlog: BacklogMonitor
     let metrics: IngestMetrics
 
@@ -56,19 +59,52 @@ struct TrackingController: Sendable {
         }
 
         let siteId = try access.authorize(request, body: json)
-        let cookieVisitor = request.cookies[configuration.cookieName]?.value
-        let knownVisitor = cookieVisitor.flatMap { VisitorCookie.isValid($0) ? $0 : nil }
-        let stamp = RequestStamp(
-            receivedAt: Int64(Date().timeIntervalSince1970 * 1000),
-            ip: context.remoteAddress?.ipAddress.flatMap(IPAnonymizer.anonymize),
-            userAgent: request.headers[.userAgent].map { String($0.utf8.prefix(1024)) ?? $0 },
-            cookieVisitorId: knownVisitor ?? VisitorCookie.newVisitorId(),
-            siteId: siteId)
+        let privacy = configuration.privacy
+        let client = ClientAddress(peer: context.remoteAddress?.ipAddress, headers: request.headers, trustedProxies: privacy.trustedProxies)
+        let doNotTrack = request.headers[.dnt] == "1" || request.headers[.secGPC] == "1"
+        if doNotTrack && privacy.doNotTrack == .drop {
+            // Honoured on purpose, so answered 2xx: the client must not retry.
+            return Response(status: .noContent, headers: [HTTPField.Name("Sluice-Dropped")!: "dnt"])
+        }
+        let anonymous = doNotTrack && privacy.doNotTrack == .anonymous
+        let anonymisedIP = client.ip.flatMap(IPAnonymizer.anonymize)
+        let ip: String? =
+            switch privacy.ipMode {
+            case .anonymize: anonymisedIP
+            case .full: client.ip
+            case .none: nil
+            }
+        let userAgent = request.headers[.userAgent].map { String(decoding: $0.utf8.prefix(1024), as: UTF8.self) }
+        let receivedAt = Int64(Date().timeIntervalSince1970 * 1000)
+
+        // The visitor: a random one-off id (Do Not Track), a daily keyed hash
+        // (cookieless), or the first-party cookie, set when absent.
+        var knownVisitor: String?
+        var setCookie = false
+        let visitorId: String
+        if anonymous {
+            visitorId = "anon-" + VisitorCookie.newVisitorId()
+        } else if privacy.cookieless {
+            visitorId = await salt.visitorId(site: siteId, ip: anonymisedIP, userAgent: userAgent, now: receivedAt) ?? VisitorCookie.newVisitorId()
+        } else {
+            if let cookie = request.cookies[configuration.cookieName]?.value, VisitorCookie.isValid(cookie) { knownVisitor = cookie }
+            setCookie = knownVisitor == nil
+            visitorId = knownVisitor ?? VisitorCookie.newVisitorId()
+        }
+        var stamp = RequestStamp(receivedAt: receivedAt, ip: ip, userAgent: userAgent, cookieVisitorId: visitorId, siteId: siteId)
+        stamp.anonymous = anonymous
 
         let events: [ValidatedEvent]
         switch validate(json, stamp) {
         case .success(let validated): events = validated
         case .failure(let rejection): throw IngestError.rejection(rejection)
+        }
+        let wait = await limiter.take(cost: events.count, site: siteId, visitor: knownVisitor ?? client.ip ?? visitorId, now: receivedAt)
+        if wait > 0 {
+            throw IngestError(
+                status: .tooManyRequests, code: "rate_limited",
+                details: [ValidationProblem(field: "(client)", problem: "too many events from this visitor or site; retry after the delay")],
+                retryAfterSeconds: Int((wait + 999) / 1000))
         }
         if backlog.status.overLimit {
             throw IngestError.unavailable("the pipeline is behind (backlog over its limit), retry later", retryAfterSeconds: backlog.retryAfterSeconds)
@@ -91,8 +127,8 @@ struct TrackingController: Sendable {
         var response = Response(
             status: .accepted, headers: [.contentType: "application/json"],
             body: .init(byteBuffer: ByteBuffer(bytes: JSONWriter.bytes(of: .object(answer)))))
-        if knownVisitor == nil {
-            response.setCookie(VisitorCookie.cookie(name: configuration.cookieName, visitorId: stamp.cookieVisitorId))
+        if setCookie {
+            response.setCookie(VisitorCookie.cookie(name: configuration.cookieName, visitorId: visitorId, secure: client.isHTTPS))
         }
         return response
     }

@@ -14,7 +14,8 @@ enum VisitorCookie {
             && value.utf8.allSatisfy { ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x41 && $0 <= 0x5A) || ($0 >= 0x61 && $0 <= 0x7A) || $0 == 0x2D || $0 == 0x5F }
     }
 
-    static func cookie(name: String, visitorId: String) -> Cookie {
-        Cookie(name: name, value: visitorId, maxAge: maxAgeSeconds, path: "/", httpOnly: true, sameSite: .lax)
+    /// The cookie; `Secure` when the request came over HTTPS (directly or via a trusted proxy).
+    static func cookie(name: String, visitorId: String, secure: Bool) -> Cookie {
+        Cookie(name: name, value: visitorId, maxAge: maxAgeSeconds, path: "/", secure: secure, httpOnly: true, sameSite: .lax)
     }
 }

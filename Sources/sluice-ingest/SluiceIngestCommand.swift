@@ -25,6 +25,22 @@ struct SluiceIngestCommand: AsyncParsableCommand {
     var cookieName: String?
     @Option(help: "Entries waiting in the streams at which new events get 503 (SLUICE_BACKLOG_LIMIT, default 1000000).")
     var backlogLimit: Int?
+    @Option(help: "JSON sites file with write keys and allowed origins (SLUICE_SITES, default: none, open to any caller).")
+    var sites: String?
+    @Option(help: "Token bucket per visitor, rate/burst or off (SLUICE_RATE_LIMIT_VISITOR, default 100/1000).")
+    var rateLimitVisitor: String?
+    @Option(help: "Token bucket per site, rate/burst or off (SLUICE_RATE_LIMIT_SITE, default off).")
+    var rateLimitSite: String?
+    @Option(help: "Comma-separated proxy addresses/CIDRs whose forwarding headers are believed (SLUICE_TRUSTED_PROXIES).")
+    var trustedProxies: String?
+    @Option(help: "Client address kept: anonymize, full or none (SLUICE_IP_MODE, default anonymize).")
+    var ipMode: String?
+    @Option(help: "Do Not Track / GPC handling: anonymous, drop or ignore (SLUICE_DNT, default anonymous).")
+    var dnt: String?
+    @Option(help: "Cookieless visitor ids from a daily keyed hash: true or false (SLUICE_COOKIELESS, default false).")
+    var cookieless: String?
+    @Option(help: "Personal data scrubbed before queuing: email,phone,card or none (SLUICE_REDACT, default email,phone,card).")
+    var redact: String?
     @Option(help: "Largest event in bytes (SLUICE_MAX_EVENT_BYTES, default 32768).")
     var maxEventBytes: Int?
     @Option(help: "Largest request body in bytes (SLUICE_MAX_REQUEST_BYTES, default 524288).")
@@ -38,6 +54,9 @@ struct SluiceIngestCommand: AsyncParsableCommand {
         let overrides: [String: String?] = [
             "SLUICE_REDIS_URL": redisURL, "SLUICE_INGEST_HOST": host, "SLUICE_INGEST_PORT": port.map(String.init),
             "SLUICE_PARTITIONS": partitions.map(String.init), "SLUICE_COOKIE_NAME": cookieName, "SLUICE_BACKLOG_LIMIT": backlogLimit.map(String.init),
+            "SLUICE_SITES": sites, "SLUICE_RATE_LIMIT_VISITOR": rateLimitVisitor, "SLUICE_RATE_LIMIT_SITE": rateLimitSite,
+            "SLUICE_TRUSTED_PROXIES": trustedProxies, "SLUICE_IP_MODE": ipMode, "SLUICE_DNT": dnt, "SLUICE_COOKIELESS": cookieless,
+            "SLUICE_REDACT": redact,
             "SLUICE_MAX_EVENT_BYTES": maxEventBytes.map(String.init), "SLUICE_MAX_REQUEST_BYTES": maxRequestBytes.map(String.init),
             "SLUICE_MAX_BATCH_EVENTS": maxBatchEvents.map(String.init), "SLUICE_LOG_LEVEL": logLevel,
         ]

@@ -7,10 +7,17 @@ import FoundationEssentials
 public struct EventValidator: Sendable {
     /// The limits enforced.
     public let limits: EventLimits
+    /// Scrubs personal data from chat texts and free-form fields; nil keeps them as sent.
+    public let redactor: Redactor?
+    /// The fields the redactor reads.
+    static let redactedFields: Set<String> = [
+        "userMessage", "aiResponse", "feedback", "errorMessage", "properties", "eventData", "inputData", "outputData", "context",
+    ]
 
-    /// A validator with the given limits.
-    public init(limits: EventLimits = EventLimits()) {
+    /// A validator with the given limits and redaction.
+    public init(limits: EventLimits = EventLimits(), redactor: Redactor? = nil) {
         self.limits = limits
+        self.redactor = redactor
     }
 
     /// Validates one event of `kind`. `path` prefixes field names in problems (e.g. `batch[3].`).
@@ -56,7 +63,7 @@ public struct EventValidator: Sendable {
     /// Builds the canonical object: stamped fields first, then the event's own in the order sent.
     private func canonical(kind: EventKind, fields: JSONObject, stamp: RequestStamp) -> (object: JSONObject, id: String, visitorId: String) {
         let id = fields["id"]?.stringValue ?? fields["messageId"]?.stringValue ?? UUID().uuidString.lowercased()
-        let visitorId = fields["visitorId"]?.stringValue ?? stamp.cookieVisitorId
+        let visitorId = stamp.anonymous ? stamp.cookieVisitorId : fields["visitorId"]?.stringValue ?? stamp.cookieVisitorId
         var event = JSONObject()
         event.appendUnchecked("id", .string(id))
         event.appendUnchecked("type", .string(kind.rawValue))
@@ -66,12 +73,19 @@ public struct EventValidator: Sendable {
         if let ip = stamp.ip { event.appendUnchecked("ip", .string(ip)) }
         if let ua = stamp.userAgent { event.appendUnchecked("ua", .string(ua)) }
         if let siteId = stamp.siteId { event.appendUnchecked("siteId", .string(siteId)) }
+        var redactions = 0
         for member in fields.members {
             switch member.key {
             case "id", "messageId", "visitorId", "timestamp", "type", "writeKey": continue
+            case "userId", "sessionId" where stamp.anonymous: continue
+            case _ where redactor != nil && Self.redactedFields.contains(member.key):
+                let (value, count) = redactor!.redact(member.value)
+                redactions += count
+                event.appendUnchecked(member.key, value)
             default: event.appendUnchecked(member.key, member.value)
             }
         }
+        if redactions > 0 { event.appendUnchecked("redactions", .int(Int64(redactions))) }
         return (event, id, visitorId)
     }
 

@@ -10,6 +10,9 @@ public struct RequestStamp: Sendable {
     public var cookieVisitorId: String
     /// The site whose write key the request carried (nil when ingest runs open).
     public var siteId: String?
+    /// Do Not Track in anonymous mode: identifiers in the body (visitorId, userId,
+    /// sessionId) are dropped so nothing links the event to a person.
+    public var anonymous = false
 
     /// A stamp for one request.
     public init(receivedAt: Int64, ip: String?, userAgent: String?, cookieVisitorId: String, siteId: String? = nil) {

@@ -1,0 +1,165 @@
+/// Scrubs personal data from free text before it is queued: email addresses,
+/// phone numbers and payment card numbers, replaced by `[email]`, `[phone]`,
+/// `[card]`.
+///
+/// Rules (docs/privacy.md): an email is `local@domain.tld`; a card is 13–19
+/// digits, optionally grouped by single spaces or dashes, that pass the Luhn
+/// check; a phone is 8–15 digits that start with `+` or are grouped by
+/// separators (`555-123-4567`, `(555) 123 4567`), so plain ids and
+/// timestamps inside text are left alone.
+public struct Redactor: Sendable {
+    /// The kinds of data the redactor can scrub.
+    public enum Kind: String, Sendable, CaseIterable {
+        case email, phone, card
+    }
+
+    /// The kinds enabled.
+    public let kinds: Set<Kind>
+
+    /// A redactor for `kinds` (all three by default).
+    public init(kinds: Set<Kind> = Set(Kind.allCases)) {
+        self.kinds = kinds
+    }
+
+    /// The text with every match replaced, and how many were replaced.
+    public func redact(_ text: String) -> (text: String, count: Int) {
+        guard !kinds.isEmpty, text.utf8.contains(where: { $0 == UInt8(ascii: "@") || ($0 >= 0x30 && $0 <= 0x39) }) else { return (text, 0) }
+        let input = Array(text.utf8)
+        var output: [UInt8] = []
+        output.reserveCapacity(input.count)
+        var count = 0
+        var index = 0
+        while index < input.count {
+            if let (end, kind) = match(input, at: index, previous: output.last) {
+                output.append(contentsOf: Array("[\(kind.rawValue)]".utf8))
+                count += 1
+                index = end
+            } else {
+                output.append(input[index])
+                index += 1
+            }
+        }
+        guard count > 0 else { return (text, 0) }
+        return (String(decoding: output, as: UTF8.self), count)
+    }
+
+    /// Redacts every string inside a JSON value (keys are kept).
+    public func redact(_ value: JSONValue) -> (value: JSONValue, count: Int) {
+        switch value {
+        case .string(let text):
+            let (redacted, count) = redact(text)
+            return (count > 0 ? .string(redacted) : value, count)
+        case .array(let elements):
+            var total = 0
+            let mapped = elements.map { element -> JSONValue in
+                let (v, c) = redact(element)
+                total += c
+                return v
+            }
+            return (total > 0 ? .array(mapped) : value, total)
+        case .object(let object):
+            var total = 0
+            var copy = object
+            for member in object.members {
+                let (v, c) = redact(member.value)
+                if c > 0 {
+                    copy[member.key] = v
+                    total += c
+                }
+            }
+            return (total > 0 ? .object(copy) : value, total)
+        default:
+            return (value, 0)
+        }
+    }
+
+    private func match(_ s: [UInt8], at start: Int, previous: UInt8?) -> (Int, Kind)? {
+        let byte = s[start]
+        // Matches start at a word boundary only.
+        if let previous, isAlphanumeric(previous) || previous == UInt8(ascii: ".") || previous == UInt8(ascii: "_") { return nil }
+        if kinds.contains(.email), isLocalPart(byte), let end = emailEnd(s, from: start) { return (end, .email) }
+        if kinds.contains(.card), isDigit(byte), let end = cardEnd(s, from: start) { return (end, .card) }
+        if kinds.contains(.phone), isDigit(byte) || byte == UInt8(ascii: "+") || byte == UInt8(ascii: "("), let end = phoneEnd(s, from: start) {
+            return (end, .phone)
+        }
+        return nil
+    }
+
+    private func emailEnd(_ s: [UInt8], from start: Int) -> Int? {
+        var at = start
+        while at < s.count, isLocalPart(s[at]) { at += 1 }
+        guard at > start, at < s.count, s[at] == UInt8(ascii: "@") else { return nil }
+        var end = at + 1
+        while end < s.count, isAlphanumeric(s[end]) || s[end] == UInt8(ascii: ".") || s[end] == UInt8(ascii: "-") { end += 1 }
+        while end > at + 1, s[end - 1] == UInt8(ascii: ".") || s[end - 1] == UInt8(ascii: "-") { end -= 1 }  // "mail me at a@b.com."
+        let domain = s[(at + 1)..<end]
+        guard let lastDot = domain.lastIndex(of: UInt8(ascii: ".")), lastDot > at + 1, end - lastDot - 1 >= 2,
+            s[(lastDot + 1)..<end].allSatisfy(isLetter)
+        else { return nil }
+        return end
+    }
+
+    private func cardEnd(_ s: [UInt8], from start: Int) -> Int? {
+        var digits: [UInt8] = []
+        var index = start
+        var end = start
+        while index < s.count, digits.count < 19 {
+            if isDigit(s[index]) {
+                digits.append(s[index] - 0x30)
+                index += 1
+                end = index
+            } else if (s[index] == UInt8(ascii: " ") || s[index] == UInt8(ascii: "-")), index + 1 < s.count, isDigit(s[index + 1]) {
+                index += 1
+            } else {
+                break
+            }
+        }
+        guard digits.count >= 13, end == s.count || !isAlphanumeric(s[end]), luhn(digits) else { return nil }
+        return end
+    }
+
+    private func phoneEnd(_ s: [UInt8], from start: Int) -> Int? {
+        var digits = 0
+        var separators = 0
+        var index = start
+        var end = start
+        let plus = s[start] == UInt8(ascii: "+")
+        if plus { index += 1 }
+        while index < s.count {
+            let byte = s[index]
+            if isDigit(byte) {
+                digits += 1
+                index += 1
+                end = index
+            } else if byte == UInt8(ascii: " ") || byte == UInt8(ascii: "-") || byte == UInt8(ascii: ".") || byte == UInt8(ascii: "(") || byte == UInt8(ascii: ")") {
+                guard index + 1 < s.count, isDigit(s[index + 1]) || s[index + 1] == UInt8(ascii: "(") || (byte == UInt8(ascii: ")") && s[index + 1] == UInt8(ascii: " ")) else { break }
+                separators += 1
+                index += 1
+            } else {
+                break
+            }
+        }
+        guard (8...15).contains(digits), plus || separators >= 2, end == s.count || !isAlphanumeric(s[end]) else { return nil }
+        return end
+    }
+
+    private func luhn(_ digits: [UInt8]) -> Bool {
+        var sum = 0
+        for (position, digit) in digits.reversed().enumerated() {
+            var value = Int(digit)
+            if position % 2 == 1 {
+                value *= 2
+                if value > 9 { value -= 9 }
+            }
+            sum += value
+        }
+        return sum % 10 == 0
+    }
+
+    private func isDigit(_ b: UInt8) -> Bool { b >= 0x30 && b <= 0x39 }
+    private func isLetter(_ b: UInt8) -> Bool { (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A) }
+    private func isAlphanumeric(_ b: UInt8) -> Bool { isDigit(b) || isLetter(b) }
+    private func isLocalPart(_ b: UInt8) -> Bool {
+        isAlphanumeric(b) || b == UInt8(ascii: ".") || b == UInt8(ascii: "_") || b == UInt8(ascii: "%") || b == UInt8(ascii: "+") || b == UInt8(ascii: "-")
+    }
+}

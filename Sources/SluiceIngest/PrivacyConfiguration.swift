@@ -1,0 +1,85 @@
+import Foundation
+import SluiceCore
+
+/// How ingest treats the people behind the events (docs/privacy.md).
+public struct PrivacyConfiguration: Sendable {
+    /// `SLUICE_IP_MODE`: what is kept of the client address.
+    public enum IPMode: String, Sendable {
+        /// IPv4 last octet zeroed, IPv6 cut to /48 (default).
+        case anonymize
+        /// The full address (only if you have a reason and a legal basis).
+        case full
+        /// No address at all.
+        case none
+    }
+
+    /// `SLUICE_DNT`: what a `DNT: 1` or `Sec-GPC: 1` request gets.
+    public enum DoNotTrackMode: String, Sendable {
+        /// Stored without a cookie or any stable id (default).
+        case anonymous
+        /// Not stored; answered 204.
+        case drop
+        /// Treated like any other request.
+        case ignore
+    }
+
+    /// `SLUICE_IP_MODE`.
+    public var ipMode: IPMode
+    /// `SLUICE_DNT`.
+    public var doNotTrack: DoNotTrackMode
+    /// `SLUICE_COOKIELESS`: no cookie; visitor id = keyed hash of site, anonymised IP, user agent and a daily salt.
+    public var cookieless: Bool
+    /// `SLUICE_REDACT`: kinds scrubbed from chat texts and free-form fields (`email,phone,card` by default; `none`).
+    public var redaction: Set<Redactor.Kind>
+    /// `SLUICE_TRUSTED_PROXIES`: addresses whose `X-Forwarded-For`/`Forwarded` headers are believed.
+    public var trustedProxies: [IPNetwork]
+    /// The raw `SLUICE_TRUSTED_PROXIES` text, for the start-up summary.
+    public var trustedProxiesText: String
+
+    /// Reads the settings.
+    public init(settings: Settings) throws(ConfigurationError) {
+        func choice<T: RawRepresentable>(_ name: String, _ fallback: T) throws(ConfigurationError) -> T where T.RawValue == String {
+            let text = settings.string(name, default: fallback.rawValue).lowercased()
+            guard let value = T(rawValue: text) else { throw ConfigurationError(variable: name, value: text, expected: "one of the documented values") }
+            return value
+        }
+        ipMode = try choice("SLUICE_IP_MODE", IPMode.anonymize)
+        doNotTrack = try choice("SLUICE_DNT", DoNotTrackMode.anonymous)
+        let cookielessText = settings.string("SLUICE_COOKIELESS", default: "false").lowercased()
+        guard ["true", "false", "1", "0", "yes", "no"].contains(cookielessText) else {
+            throw ConfigurationError(variable: "SLUICE_COOKIELESS", value: cookielessText, expected: "true or false")
+        }
+        cookieless = ["true", "1", "yes"].contains(cookielessText)
+        let redactText = settings.string("SLUICE_REDACT", default: "email,phone,card").lowercased()
+        if redactText == "none" {
+            redaction = []
+        } else {
+            var kinds = Set<Redactor.Kind>()
+            for name in redactText.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) {
+                guard let kind = Redactor.Kind(rawValue: name) else {
+                    throw ConfigurationError(variable: "SLUICE_REDACT", value: redactText, expected: "a comma-separated list of email, phone, card, or none")
+                }
+                kinds.insert(kind)
+            }
+            redaction = kinds
+        }
+        trustedProxiesText = settings.string("SLUICE_TRUSTED_PROXIES", default: "")
+        var proxies: [IPNetwork] = []
+        for entry in trustedProxiesText.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) where !entry.isEmpty {
+            guard let network = IPNetwork(entry) else {
+                throw ConfigurationError(variable: "SLUICE_TRUSTED_PROXIES", value: trustedProxiesText, expected: "comma-separated addresses or CIDR ranges, e.g. 10.0.0.0/8,::1")
+            }
+            proxies.append(network)
+        }
+        trustedProxies = proxies
+    }
+
+    /// The settings as printed at start-up.
+    public var summary: [(String, String)] {
+        [
+            ("SLUICE_IP_MODE", ipMode.rawValue), ("SLUICE_DNT", doNotTrack.rawValue), ("SLUICE_COOKIELESS", String(cookieless)),
+            ("SLUICE_REDACT", redaction.isEmpty ? "none" : redaction.map(\.rawValue).sorted().joined(separator: ",")),
+            ("SLUICE_TRUSTED_PROXIES", trustedProxiesText.isEmpty ? "(none: the socket address is the client)" : trustedProxiesText),
+        ]
+    }
+}

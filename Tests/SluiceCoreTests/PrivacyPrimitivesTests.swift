@@ -1,0 +1,108 @@
+import Testing
+
+import SluiceCore
+
+@Suite("Privacy primitives")
+struct PrivacyPrimitivesTests {
+    @Test func sipHashMatchesTheReferenceVectors() {
+        // Aumasson & Bernstein's test vectors: key 00..0f, messages 00..(n-1).
+        let k0: UInt64 = 0x0706_0504_0302_0100
+        let k1: UInt64 = 0x0f0e_0d0c_0b0a_0908
+        #expect(SipHash.hash([], k0: k0, k1: k1) == 0x726f_db47_dd0e_0e31)
+        #expect(SipHash.hash(Array(0..<15), k0: k0, k1: k1) == 0xa129_ca61_49be_45e5)
+        #expect(SipHash.hash(Array(0..<8), k0: k0, k1: k1) == 0x93f5_f579_9a93_2462)
+    }
+
+    @Test(arguments: [
+        ("10.0.0.0/8", "10.200.3.4", true), ("10.0.0.0/8", "11.0.0.1", false),
+        ("192.168.1.7", "192.168.1.7", true), ("192.168.1.7", "192.168.1.8", false),
+        ("2001:db8::/32", "2001:db8:ffff::1", true), ("2001:db8::/32", "2001:db9::1", false),
+        ("127.0.0.1", "::ffff:127.0.0.1", true), ("::1", "::1", true), ("0.0.0.0/0", "8.8.8.8", true),
+        ("10.0.0.0/8", "not-an-ip", false), ("10.0.0.0/8", "2001:db8::1", false),
+    ])
+    func networksContainTheirAddresses(network: String, address: String, expected: Bool) throws {
+        let range = try #require(IPNetwork(network))
+        #expect(range.contains(address) == expected)
+    }
+
+    @Test func malformedNetworksAreRefused() {
+        for text in ["", "10.0.0.0/33", "300.1.1.1", "1.2.3", "2001:db8::/129", "1::2::3", "abc"] {
+            #expect(IPNetwork(text) == nil, "\(text)")
+        }
+    }
+
+    @Test(arguments: [
+        ("write to jane.doe+news@example.co.uk today", "write to [email] today"),
+        ("call +44 20 7946 0958 now", "call [phone] now"),
+        ("call (415) 555-0100.", "call [phone]."),
+        ("card 4111-1111-1111-1111 ok", "card [card] ok"),
+        ("card 4111111111111111", "card [card]"),
+        ("order 4111111111111112 (fails Luhn)", "order 4111111111111112 (fails Luhn)"),
+        ("ts 1767323045678 and v2.3.4", "ts 1767323045678 and v2.3.4"),
+        ("user@localhost is not an address", "user@localhost is not an address"),
+        ("no digits at all", "no digits at all"),
+    ])
+    func redactionReplacesPersonalData(input: String, expected: String) {
+        #expect(Redactor().redact(input).text == expected)
+    }
+
+    @Test func redactionCountsAndRespectsTheEnabledKinds() {
+        let text = "a@b.io and +1 415 555 0100"
+        #expect(Redactor().redact(text).count == 2)
+        #expect(Redactor(kinds: [.email]).redact(text).text == "[email] and +1 415 555 0100")
+        let nested: JSONValue = .object(JSONObject([("list", .array([.string("x@y.org"), .int(4_111_111_111_111_111)]))]))
+        let (value, count) = Redactor().redact(nested)
+        #expect(count == 1, "numbers are not strings: only the email counts")
+        #expect(value.objectValue?["list"] == .array([.string("[email]"), .int(4_111_111_111_111_111)]))
+    }
+}
+
+@Suite("Enrichment primitives")
+struct EnrichmentPrimitivesTests {
+    @Test(arguments: [
+        ("https://a.example/?gclid=1", "https://google.com/", TrafficSource.Channel.paid),
+        ("https://a.example/?utm_medium=cpc", nil, .paid),
+        ("https://a.example/?utm_source=newsletter", nil, .email),
+        ("https://a.example/", "https://mail.google.com/mail/u/0", .email),
+        ("https://a.example/?fbclid=x", nil, .social),
+        ("https://a.example/", "https://t.co/abc", .social),
+        ("https://a.example/", "https://www.google.co.uk/search?q=x", .search),
+        ("https://a.example/", "https://duckduckgo.com/", .search),
+        ("https://a.example/b", "https://a.example/a", .`internal`),
+        ("https://a.example/", "https://blog.other.example/post", .referral),
+        ("https://a.example/?utm_campaign=x", nil, .referral),
+        ("https://a.example/", nil, .direct),
+    ] as [(String, String?, TrafficSource.Channel)])
+    func channelsFollowTheDocumentedRules(url: String, referrer: String?, channel: TrafficSource.Channel) {
+        #expect(TrafficSource(pageURL: url, referrer: referrer).channel == channel)
+    }
+
+    @Test func campaignAndReferrerFieldsAreExtracted() {
+        let source = TrafficSource(pageURL: "https://a.example/p?utm_source=news%20letter&utm_medium=email&x=1&gclid=G1#top", referrer: "https://WWW.Example.org:8443/x")
+        #expect(source.utm.map(\.key) == ["source", "medium"])
+        #expect(source.utm.first?.value == "news letter")
+        #expect(source.clickIds.map(\.value) == ["G1"])
+        #expect(source.referrerHost == "example.org")
+    }
+
+    @Test func clockSkewFollowsTheSegmentRule() {
+        let corrected = ClockSkew(timestamp: 1_000_000, sentAt: 1_010_000, receivedAt: 5_000_000, maxAgeMilliseconds: 86_400_000)
+        #expect(corrected.timestamp == 4_990_000)
+        #expect(corrected.adjusted)
+        let future = ClockSkew(timestamp: 9_000_000, sentAt: nil, receivedAt: 5_000_000, maxAgeMilliseconds: 86_400_000)
+        #expect(future.timestamp == 5_000_000)
+        let old = ClockSkew(timestamp: 1_000, sentAt: nil, receivedAt: 100_000_000, maxAgeMilliseconds: 86_400_000)
+        #expect(old.late && !old.adjusted)
+    }
+
+    @Test func sitesFilesAreValidatedAndKeysLookedUp() throws {
+        let registry = try SiteRegistry(
+            json: Array(#"{"sites":[{"id":"shop","writeKeys":["wk_0123456789abcdef"],"origins":["https://Shop.example/"]}]}"#.utf8), source: "sites.json")
+        #expect(registry.site(forKey: "wk_0123456789abcdef")?.id == "shop")
+        #expect(registry.site(forKey: "wk_0123456789abcdeX") == nil)
+        #expect(registry.allOrigins == ["https://shop.example"])
+        for bad in [#"{}"#, #"{"sites":[{"id":"","writeKeys":["wk_0123456789abcdef"]}]}"#, #"{"sites":[{"id":"a","writeKeys":["short"]}]}"#, "not json"] {
+            #expect(throws: ConfigurationError.self) { try SiteRegistry(json: Array(bad.utf8), source: "sites.json") }
+        }
+    }
+}

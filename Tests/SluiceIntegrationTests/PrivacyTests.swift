@@ -1,0 +1,101 @@
+import Foundation
+import SluiceCore
+import SluiceRedis
+import Testing
+
+/// Rate limits, Do Not Track, cookieless mode, trusted proxies and redaction, read
+/// back from the stream entries ingest wrote (no worker needed).
+@Suite struct PrivacyTests {
+    static let event = #"{"eventType":"t","eventName":"n"}"#
+
+    /// Every canonical event ingest appended, in no particular order.
+    private func queued(_ stack: TestStack) throws -> [JSONObject] {
+        let redis = try RedisConnection(endpoint: RedisEndpoint(url: stack.redisURL))
+        return try StreamLayout.streamKeys(partitions: 4).flatMap { stream in
+            try (redis.run(RedisCommand("XRANGE", stream, "-", "+")).elements ?? []).compactMap { entry -> JSONObject? in
+                guard case .string(let bytes)? = entry.elements?[1].fieldMap["e"] else { return nil }
+                return try JSONParser.parse(bytes).objectValue
+            }
+        }
+    }
+
+    private func batch(_ count: Int) -> String {
+        #"{"batch":[\#(Array(repeating: #"{"type":"event","eventType":"t","eventName":"n"}"#, count: count).joined(separator: ","))]}"#
+    }
+
+    @Test func aFloodingVisitorIsLimitedWithoutStarvingOthers() async throws {
+        let stack = try await TestStack(prefix: "ratelimit", startWorker: false, ingestSettings: ["SLUICE_RATE_LIMIT_VISITOR": "2/10"])
+        let url = "\(stack.baseURL)/api/analytics/batch"
+        let flood = ["Cookie": "sluice_visitor=flooder"]
+        #expect(try await HTTP.post(url, json: batch(10), headers: flood).status == 202)
+        let limited = try await HTTP.post(url, json: batch(5), headers: flood)
+        #expect(limited.status == 429, "\(limited.text)")
+        #expect(Int(limited.headers["retry-after"] ?? "").map { $0 >= 1 } == true)
+        #expect(limited.json?.objectValue?["error"]?.stringValue == "rate_limited")
+        #expect(try await HTTP.post(url, json: batch(5), headers: ["Cookie": "sluice_visitor=someone-else"]).status == 202)
+        try await stack.stop()
+    }
+
+    @Test func doNotTrackIsAnonymousByDefaultAndDroppedOnRequest() async throws {
+        let stack = try await TestStack(prefix: "dnt", startWorker: false)
+        let reply = try await HTTP.post(
+            "\(stack.baseURL)/api/analytics/track/event", json: #"{"id":"dnt-1","visitorId":"known","userId":"u-9","eventType":"t","eventName":"n"}"#,
+            headers: ["DNT": "1"])
+        #expect(reply.status == 202)
+        #expect(reply.headers["set-cookie"] == nil)
+        let event = try #require(try queued(stack).first { $0["id"] == .string("dnt-1") })
+        #expect(event["visitorId"]?.stringValue?.hasPrefix("anon-") == true)
+        #expect(event["userId"] == nil)
+        try await stack.stop()
+
+        let dropping = try await TestStack(prefix: "dnt-drop", startWorker: false, ingestSettings: ["SLUICE_DNT": "drop"])
+        let dropped = try await HTTP.post("\(dropping.baseURL)/api/analytics/track/event", json: Self.event, headers: ["Sec-GPC": "1"])
+        #expect(dropped.status == 204)
+        #expect(try queued(dropping).isEmpty)
+        try await dropping.stop()
+    }
+
+    @Test func cookielessVisitorsAreStableHashesWithoutACookie() async throws {
+        let stack = try await TestStack(prefix: "cookieless", startWorker: false, ingestSettings: ["SLUICE_COOKIELESS": "true"])
+        let url = "\(stack.baseURL)/api/analytics/track/event"
+        let first = try await HTTP.post(url, json: #"{"id":"a","eventType":"t","eventName":"n"}"#)
+        _ = try await HTTP.post(url, json: #"{"id":"b","eventType":"t","eventName":"n"}"#)
+        _ = try await HTTP.post(url, json: #"{"id":"c","eventType":"t","eventName":"n"}"#, headers: ["User-Agent": "Mozilla/5.0 (Macintosh) Safari/605"])
+        #expect(first.headers["set-cookie"] == nil)
+        let visitors = Dictionary(uniqueKeysWithValues: try queued(stack).compactMap { event in
+            event["id"]?.stringValue.map { ($0, event["visitorId"]?.stringValue ?? "") }
+        })
+        #expect(visitors["a"]?.hasPrefix("cl-") == true)
+        #expect(visitors["a"] == visitors["b"], "same address and browser on one day: one visitor")
+        #expect(visitors["a"] != visitors["c"], "another browser: another visitor")
+        try await stack.stop()
+    }
+
+    @Test func forwardedAddressesCountOnlyFromTrustedProxies() async throws {
+        let headers = ["X-Forwarded-For": "198.51.100.23, 203.0.113.9", "X-Forwarded-Proto": "https"]
+        let direct = try await TestStack(prefix: "proxy-none", startWorker: false)
+        let ignored = try await HTTP.post("\(direct.baseURL)/api/analytics/track/event", json: #"{"id":"p0","eventType":"t","eventName":"n"}"#, headers: headers)
+        #expect(ignored.headers["set-cookie"]?.contains("Secure") == false)
+        #expect(try queued(direct).first?["ip"] == .string("127.0.0.0"))
+        try await direct.stop()
+
+        let proxied = try await TestStack(prefix: "proxy", startWorker: false, ingestSettings: ["SLUICE_TRUSTED_PROXIES": "127.0.0.1,203.0.113.0/24"])
+        let reply = try await HTTP.post("\(proxied.baseURL)/api/analytics/track/event", json: #"{"id":"p1","eventType":"t","eventName":"n"}"#, headers: headers)
+        #expect(reply.headers["set-cookie"]?.contains("Secure") == true)
+        // 203.0.113.9 is a trusted proxy too, so the client is the address before it.
+        #expect(try queued(proxied).first?["ip"] == .string("198.51.100.0"))
+        try await proxied.stop()
+    }
+
+    @Test func personalDataIsRedactedBeforeQueuing() async throws {
+        let stack = try await TestStack(prefix: "redact", startWorker: false)
+        let body = #"{"id":"r1","agentId":"a","userMessage":"I am jane.doe@example.com, call +1 415 555 0100","aiResponse":"ok","properties":{"card":"4111 1111 1111 1111","order":"A-1767323045678"}}"#
+        #expect(try await HTTP.post("\(stack.baseURL)/api/analytics/track/chat", json: body).status == 202)
+        let event = try #require(try queued(stack).first)
+        #expect(event["userMessage"] == .string("I am [email], call [phone]"))
+        #expect(event["properties"]?.objectValue?["card"] == .string("[card]"))
+        #expect(event["properties"]?.objectValue?["order"] == .string("A-1767323045678"), "ids are not phone numbers")
+        #expect(event["redactions"] == .int(3))
+        try await stack.stop()
+    }
+}
