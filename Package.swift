@@ -16,6 +16,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-extras.git", from: "1.35.2"),
     ],
     targets: [
         // C libraries from Debian, each imported by exactly one Swift module.
@@ -47,6 +48,7 @@ let package = Package(
                 "SluiceCore", "SluiceRedis",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -64,7 +66,7 @@ let package = Package(
         .target(
             name: "SluiceControl",
             dependencies: [
-                "SluiceCore", "SluiceRedis",
+                "SluiceCore", "SluiceRedis", "SluiceMongo",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .executableTarget(
@@ -80,7 +82,7 @@ let package = Package(
         .testTarget(name: "SluiceCoreTests", dependencies: ["SluiceCore"]),
         .testTarget(name: "SluiceMongoTests", dependencies: ["SluiceMongo"]),
         .testTarget(name: "SluiceUserAgentTests", dependencies: ["SluiceUserAgent"]),
-        .testTarget(name: "SluiceControlTests", dependencies: ["SluiceControl", "SluiceCore", "SluiceRedis"]),
+        .testTarget(name: "SluiceControlTests", dependencies: ["SluiceControl", "SluiceCore", "SluiceRedis", "SluiceMongo"]),
         .testTarget(
             name: "SluiceIntegrationTests",
             dependencies: [

@@ -1,4 +1,5 @@
 import Hummingbird
+import HummingbirdCore
 import Logging
 import NIOCore
 import SluiceCore
@@ -30,10 +31,17 @@ public func buildIngestApplication(
         access: access, appender: appender, limiter: limiter, salt: salt, backlog: backlog, metrics: metrics)
         .addRoutes(to: router)
     HealthController(appender: appender, metrics: metrics).addRoutes(to: router)
-    TrackerController(logger: logger).addRoutes(to: router)
+    let deadline = TimeAmount.seconds(Int64(configuration.requestTimeoutSeconds))
     return Application(
         router: router,
-        configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "sluice-ingest"),
+        // Small header limits (events travel in bodies) and a whole-request deadline against slow clients.
+        server: .http1(
+            configuration: .init(
+                additionalChannelHandlers: [RequestDeadlineHandler(deadline: deadline)], idleTimeout: deadline,
+                httpDecoderConfiguration: .init(maxHeaderFieldSize: 16 * 1024, maxHeaderListSize: 32 * 1024, maxHeaderFieldCount: 100))),
+        configuration: .init(
+            address: .hostname(configuration.host, port: configuration.port), serverName: "sluice-ingest",
+            availableConnectionsDelegate: MaximumAvailableConnections(configuration.maxConnections, logger: logger)),
         services: [RedisWriterService(writer: writer), backlog] + (configuration.privacy.cookieless ? [salt] : []),
         onServerRunning: { channel in
             let port = channel.localAddress?.port ?? configuration.port

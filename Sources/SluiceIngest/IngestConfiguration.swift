@@ -26,6 +26,10 @@ public struct IngestConfiguration: Sendable {
     public var visitorRateLimit: RateLimit?
     /// `SLUICE_RATE_LIMIT_SITE`: events per second and burst per site; default off.
     public var siteRateLimit: RateLimit?
+    /// `SLUICE_REQUEST_TIMEOUT`: seconds a connection may take to deliver a whole request (default 30).
+    public var requestTimeoutSeconds: Int
+    /// `SLUICE_MAX_CONNECTIONS`: open connections at most; past it new ones wait in the backlog (default 10000).
+    public var maxConnections: Int
     /// `SLUICE_MAX_EVENT_BYTES`, `SLUICE_MAX_REQUEST_BYTES`, `SLUICE_MAX_BATCH_EVENTS`.
     public var limits: EventLimits
 
@@ -44,6 +48,8 @@ public struct IngestConfiguration: Sendable {
         privacy = try PrivacyConfiguration(settings: settings)
         visitorRateLimit = try RateLimit.parse(settings.string("SLUICE_RATE_LIMIT_VISITOR", default: "100/1000"), variable: "SLUICE_RATE_LIMIT_VISITOR")
         siteRateLimit = try RateLimit.parse(settings.string("SLUICE_RATE_LIMIT_SITE", default: "off"), variable: "SLUICE_RATE_LIMIT_SITE")
+        requestTimeoutSeconds = try settings.seconds("SLUICE_REQUEST_TIMEOUT", default: 30, range: 1...3600)
+        maxConnections = try settings.integer("SLUICE_MAX_CONNECTIONS", default: 10_000, range: 1...1_000_000)
         sitesPath = settings.optionalString("SLUICE_SITES")
         if let sitesPath {
             guard let contents = FileManager.default.contents(atPath: sitesPath) else {
@@ -68,6 +74,8 @@ public struct IngestConfiguration: Sendable {
             ("SLUICE_SITES", sitesPath.map { "\($0) (\(sites?.sites.count ?? 0) sites)" } ?? "(none: open to any caller)"),
             ("SLUICE_RATE_LIMIT_VISITOR", visitorRateLimit.map { "\($0.rate)/\($0.burst)" } ?? "off"),
             ("SLUICE_RATE_LIMIT_SITE", siteRateLimit.map { "\($0.rate)/\($0.burst)" } ?? "off"),
+            ("SLUICE_REQUEST_TIMEOUT", String(requestTimeoutSeconds)),
+            ("SLUICE_MAX_CONNECTIONS", String(maxConnections)),
             ("SLUICE_MAX_EVENT_BYTES", String(limits.maxEventBytes)),
             ("SLUICE_MAX_REQUEST_BYTES", String(limits.maxRequestBytes)),
             ("SLUICE_MAX_BATCH_EVENTS", String(limits.maxBatchEvents)),
