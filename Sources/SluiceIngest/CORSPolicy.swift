@@ -40,6 +40,8 @@ struct CORSPolicy<Context: RequestContext>: RouterMiddleware {
         if allowed {
             response.headers[.accessControlAllowOrigin] = origin
             response.headers[.accessControlAllowCredentials] = "true"
+            // Lets a page honour the server's delay on 429 and 503.
+            response.headers[.accessControlExposeHeaders] = "Retry-After"
         }
         response.headers[values: .vary].append("Origin")
         return response

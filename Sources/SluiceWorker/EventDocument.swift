@@ -22,12 +22,12 @@ enum EventDocument {
                 if let feedback = fields["feedback"] { set.append("feedback", json: feedback) }
                 set.appendDate("feedbackAt", millisecondsSince1970: event.timestamp)
             }
-            return .upsert(filter: idFilter(fields["interactionId"]?.stringValue ?? ""), update: update)
+            return .upsert(filter: BSONDocumentBuilder.filter(id: fields["interactionId"]?.stringValue ?? ""), update: update)
         case .chat:
             let update = BSONDocumentBuilder()
             // $set of the same values is idempotent, so a redelivered chat event changes nothing.
             update.appendDocument("$set") { set in appendFields(of: event, to: set) }
-            return .upsert(filter: idFilter(event.decoded.id), update: update)
+            return .upsert(filter: BSONDocumentBuilder.filter(id: event.decoded.id), update: update)
         case .pageview where fields["pageviewId"] != nil:
             let pageviewId = fields["pageviewId"]?.stringValue ?? event.decoded.id
             let update = BSONDocumentBuilder()
@@ -40,7 +40,7 @@ enum EventDocument {
             } else {
                 update.appendDocument("$set") { set in appendFields(of: event, to: set, skipping: ["pageviewId"]) }
             }
-            return .upsert(filter: idFilter(pageviewId), update: update)
+            return .upsert(filter: BSONDocumentBuilder.filter(id: pageviewId), update: update)
         default:
             let document = BSONDocumentBuilder()
             document.appendString("_id", event.decoded.id)
@@ -49,11 +49,6 @@ enum EventDocument {
         }
     }
 
-    private static func idFilter(_ id: String) -> BSONDocumentBuilder {
-        let filter = BSONDocumentBuilder()
-        filter.appendString("_id", id)
-        return filter
-    }
 
     /// Appends every stored field: common and enriched fields first, then the kind's own.
     static func appendFields(of event: EnrichedEvent, to document: BSONDocumentBuilder, skipping: Set<String> = []) {
@@ -102,5 +97,14 @@ enum EventDocument {
             document.appendDocument("utm") { utm in traffic.utm.forEach { utm.appendString($0.key, $0.value) } }
         }
         for click in traffic.clickIds { document.appendString(click.key, click.value) }
+    }
+}
+
+extension BSONDocumentBuilder {
+    /// `{_id: id}`, the filter of every upsert the worker sends.
+    static func filter(id: String) -> BSONDocumentBuilder {
+        let filter = BSONDocumentBuilder()
+        filter.appendString("_id", id)
+        return filter
     }
 }

@@ -45,8 +45,6 @@ struct VisitorRollup {
     func operations() -> [BulkOperation] {
         order.map { visitorId in
             let t = totals[visitorId]!
-            let filter = BSONDocumentBuilder()
-            filter.appendString("_id", visitorId)
             let update = BSONDocumentBuilder()
             update.appendDocument("$min") { $0.appendDate("firstVisit", millisecondsSince1970: t.first) }
             update.appendDocument("$max") { $0.appendDate("lastVisit", millisecondsSince1970: t.last) }
@@ -61,7 +59,7 @@ struct VisitorRollup {
                     set.appendDocument("userIds") { each in each.appendArray("$each") { array in t.userIds.forEach { array.appendString($0) } } }
                 }
             }
-            return .upsert(filter: filter, update: update)
+            return .upsert(filter: .filter(id: visitorId), update: update)
         }
     }
 

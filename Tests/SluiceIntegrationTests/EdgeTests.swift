@@ -18,6 +18,7 @@ import Testing
         let accepted = try await HTTP.post("\(stack.baseURL)/api/analytics/track/event", json: Self.event, headers: ["Origin": "http://shop.test:8080"])
         #expect(accepted.status == 202)
         #expect(accepted.headers["access-control-allow-origin"] == "http://shop.test:8080")
+        #expect(accepted.headers["access-control-expose-headers"] == "Retry-After")
         let refused = try await HTTP.post("\(stack.baseURL)/api/analytics/track/event", json: "{}", headers: ["Origin": "http://shop.test:8080"])
         #expect(refused.status == 400)
         #expect(refused.headers["access-control-allow-origin"] == "http://shop.test:8080", "a page must be able to read why it was refused")

@@ -77,7 +77,9 @@ public struct EventValidator: Sendable {
         for member in fields.members {
             switch member.key {
             case "id", "messageId", "visitorId", "timestamp", "type", "writeKey": continue
-            case "userId", "sessionId" where stamp.anonymous: continue
+            // (A `where` after several patterns binds to the last only, hence two cases.)
+            case "userId" where stamp.anonymous: continue
+            case "sessionId" where stamp.anonymous: continue
             case _ where redactor != nil && Self.redactedFields.contains(member.key):
                 let (value, count) = redactor!.redact(member.value)
                 redactions += count

@@ -52,8 +52,6 @@ struct SessionRollup {
     func operations() -> [BulkOperation] {
         order.map { sessionId in
             let t = totals[sessionId]!
-            let filter = BSONDocumentBuilder()
-            filter.appendString("_id", sessionId)
             let update = BSONDocumentBuilder()
             update.appendDocument("$min") { $0.appendDate("startTime", millisecondsSince1970: t.start) }
             update.appendDocument("$max") { $0.appendDate("lastActivity", millisecondsSince1970: t.last) }
@@ -79,7 +77,7 @@ struct SessionRollup {
                     if let userId = t.userId { set.appendString("userId", userId) }
                 }
             }
-            return .upsert(filter: filter, update: update)
+            return .upsert(filter: .filter(id: sessionId), update: update)
         }
     }
 
