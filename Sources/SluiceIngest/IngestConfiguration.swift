@@ -26,6 +26,8 @@ public struct IngestConfiguration: Sendable {
     public var visitorRateLimit: RateLimit?
     /// `SLUICE_RATE_LIMIT_SITE`: events per second and burst per site; default off.
     public var siteRateLimit: RateLimit?
+    /// `SLUICE_ADMIN_TOKEN`: required by routes that read aggregate or other people's data; unset leaves them open.
+    public var adminToken: String?
     /// `SLUICE_REQUEST_TIMEOUT`: seconds a connection may take to deliver a whole request (default 30).
     public var requestTimeoutSeconds: Int
     /// `SLUICE_MAX_CONNECTIONS`: open connections at most; past it new ones wait in the backlog (default 10000).
@@ -48,6 +50,10 @@ public struct IngestConfiguration: Sendable {
         privacy = try PrivacyConfiguration(settings: settings)
         visitorRateLimit = try RateLimit.parse(settings.string("SLUICE_RATE_LIMIT_VISITOR", default: "100/1000"), variable: "SLUICE_RATE_LIMIT_VISITOR")
         siteRateLimit = try RateLimit.parse(settings.string("SLUICE_RATE_LIMIT_SITE", default: "off"), variable: "SLUICE_RATE_LIMIT_SITE")
+        adminToken = settings.optionalString("SLUICE_ADMIN_TOKEN")
+        if let adminToken, adminToken.utf8.count < 16 {
+            throw ConfigurationError(variable: "SLUICE_ADMIN_TOKEN", value: maskedSecret(adminToken), expected: "at least 16 characters")
+        }
         requestTimeoutSeconds = try settings.seconds("SLUICE_REQUEST_TIMEOUT", default: 30, range: 1...3600)
         maxConnections = try settings.integer("SLUICE_MAX_CONNECTIONS", default: 10_000, range: 1...1_000_000)
         sitesPath = settings.optionalString("SLUICE_SITES")
@@ -74,6 +80,7 @@ public struct IngestConfiguration: Sendable {
             ("SLUICE_SITES", sitesPath.map { "\($0) (\(sites?.sites.count ?? 0) sites)" } ?? "(none: open to any caller)"),
             ("SLUICE_RATE_LIMIT_VISITOR", visitorRateLimit.map { "\($0.rate)/\($0.burst)" } ?? "off"),
             ("SLUICE_RATE_LIMIT_SITE", siteRateLimit.map { "\($0.rate)/\($0.burst)" } ?? "off"),
+            ("SLUICE_ADMIN_TOKEN", maskedSecret(adminToken)),
             ("SLUICE_REQUEST_TIMEOUT", String(requestTimeoutSeconds)),
             ("SLUICE_MAX_CONNECTIONS", String(maxConnections)),
             ("SLUICE_MAX_EVENT_BYTES", String(limits.maxEventBytes)),

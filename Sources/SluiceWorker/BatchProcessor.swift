@@ -1,3 +1,4 @@
+import FoundationEssentials
 import Logging
 import SluiceCore
 import SluiceMongo
@@ -44,6 +45,7 @@ struct BatchProcessor {
 
         var sessions = SessionRollup()
         var visitors = VisitorRollup()
+        var live = LiveCounterUpdate()
         for (collection, indexes) in Dictionary(grouping: events.indices, by: { events[$0].kind.collection }).sorted(by: { $0.key < $1.key }) {
             let operations = indexes.map { EventDocument.operation(for: events[$0]) }
             let outcome = try write(collection, operations)
@@ -72,6 +74,7 @@ struct BatchProcessor {
                 if isNew { result.stored += 1 } else { result.duplicates += 1 }
                 sessions.add(event, isNew: isNew)
                 visitors.add(event, isNew: isNew)
+                live.add(event, isNew: isNew)
             }
         }
 
@@ -82,6 +85,8 @@ struct BatchProcessor {
         logFailures(sessionOutcome, collection: "sessions")
         logFailures(try write("sessions", sessions.closingOperations()), collection: "sessions")
         try writeVisitors(visitors)
+        // Live counters are a best-effort view: a failure must not hold the batch back.
+        _ = try? redis.pipeline(live.commands(now: Int64(Date().timeIntervalSince1970 * 1000)))
         return result
     }
 

@@ -1,0 +1,15 @@
+/// The Redis keys behind `/realtime`: workers update them as they store events,
+/// ingest reads them. Minute buckets expire after an hour.
+public enum LiveCounters {
+    /// Sorted set of human visitor ids scored by their last event time (epoch ms).
+    public static let visitorsKey = "live:visitors"
+    /// How far back "active" reaches.
+    public static let activeWindowMilliseconds: Int64 = 5 * 60_000
+    /// Bucket lifetime in seconds.
+    public static let bucketTTLSeconds = 3600
+
+    /// Events stored in the minute holding `milliseconds`.
+    public static func eventsKey(minuteOf milliseconds: Int64) -> String { "live:events:\(milliseconds / 60_000)" }
+    /// Page views stored in the minute holding `milliseconds`.
+    public static func pageViewsKey(minuteOf milliseconds: Int64) -> String { "live:pageviews:\(milliseconds / 60_000)" }
+}
