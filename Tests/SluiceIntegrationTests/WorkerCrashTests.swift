@@ -44,6 +44,7 @@ import Testing
         #expect(ids.count == expected.count, "stored \(ids.count) documents for \(expected.count) accepted events")
         #expect(Set(ids) == expected, "missing: \(expected.subtracting(ids).sorted().prefix(10))")
         try await stack.stop()
+        mongo.stop()
     }
 
     /// Posts `count` events in batches of 50 and returns the ids answered 202.

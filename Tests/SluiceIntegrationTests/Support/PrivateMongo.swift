@@ -26,10 +26,19 @@ final class PrivateMongo: @unchecked Sendable {
     /// Thaws it (SIGCONT).
     func resume() { kill(process.processIdentifier, SIGCONT) }
 
-    deinit {
+    /// Stops the server: SIGTERM, then SIGKILL if it has not exited within 5 s
+    /// (a frozen or busy SecantusDB can hang in its shutdown, and must not outlive the tests).
+    func stop() {
+        guard process.isRunning else { return }
         kill(process.processIdentifier, SIGCONT)
         process.terminate()
+        let deadline = ContinuousClock.now + .seconds(5)
+        while process.isRunning && ContinuousClock.now < deadline { usleep(50_000) }
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        process.waitUntilExit()
     }
+
+    deinit { stop() }
 }
 
 /// A TCP port nothing listens on right now.
