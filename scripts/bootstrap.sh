@@ -3,10 +3,19 @@
 # is already there, so it is cheap to call before every `make run`/`make test`:
 #   - Debian packages (C libraries, Redis, uap-core, curl), via apt-get;
 #   - a Python venv at .venv with SecantusDB, the MongoDB-compatible server
-#     used locally and in tests (MongoDB itself is not in Debian).
+#     used locally and in tests (MongoDB itself is not in Debian);
+#   - with BROWSER_TEST=1 (scripts/test.sh sets it unless BROWSER_TEST=0), what
+#     the browser test needs: Debian's chromium and chromium-driver, and
+#     selenium in the venv;
+#   - with API_TEST=1 (scripts/test.sh sets it unless API_TEST=0), schemathesis
+#     in the venv for the API contract check (tests/api/run.sh).
 # Environment:
 #   SECANTUSDB_SPEC  pip requirement to install (default: SecantusDB)
+#   SELENIUM_SPEC    pip requirement for the browser test (default: selenium>=4.10)
 #   SLUICE_VENV      venv location (default: <repo>/.venv)
+#   BROWSER_TEST     not 0: also install the browser test's packages (default: 0)
+#   SCHEMATHESIS_SPEC  pip requirement for the API check (default: schemathesis==4.32.5)
+#   API_TEST         not 0: also install schemathesis (default: 0)
 set -euo pipefail
 
 # shellcheck source=scripts/lib.sh
@@ -21,6 +30,9 @@ pkg_installed() {
 
 ensure_system_packages() {
     local wanted=("${SLUICE_APT_PACKAGES[@]}")
+    if [[ "${BROWSER_TEST:-0}" != 0 ]]; then
+        wanted+=("${SLUICE_BROWSER_APT_PACKAGES[@]}")
+    fi
     # `python3 -m venv` needs ensurepip, which Debian ships separately. A
     # python3 that already has it (e.g. pyenv's) needs nothing more.
     if ! command -v python3 >/dev/null 2>&1; then
@@ -75,6 +87,34 @@ ensure_venv() {
         die "pip installed ${SECANTUSDB_SPEC:-SecantusDB} but $SLUICE_VENV/bin/secantusd-py is missing"
 }
 
+# selenium for tests/browser, only when the browser test runs.
+ensure_browser_test_python() {
+    [[ "${BROWSER_TEST:-0}" != 0 ]] || return 0
+    local py="$SLUICE_VENV/bin/python"
+    if "$py" -c 'import selenium, pymongo' >/dev/null 2>&1; then
+        log "selenium present in $SLUICE_VENV"
+        return 0
+    fi
+    log "installing ${SELENIUM_SPEC:-selenium>=4.10} and pymongo into $SLUICE_VENV"
+    "$py" -m pip install --disable-pip-version-check --progress-bar off -q \
+        "${SELENIUM_SPEC:-selenium>=4.10}" pymongo
+    "$py" -c 'import selenium, pymongo' || die "pip installed selenium but it cannot be imported"
+}
+
+# schemathesis for tests/api, pinned: a new release may generate other cases.
+ensure_api_test_python() {
+    [[ "${API_TEST:-0}" != 0 ]] || return 0
+    local py="$SLUICE_VENV/bin/python" spec="${SCHEMATHESIS_SPEC:-schemathesis==4.32.5}" have
+    have="$("$py" -c 'import importlib.metadata as m; print(m.version("schemathesis"))' 2>/dev/null || true)"
+    if [[ -n "$have" && -x "$SLUICE_VENV/bin/schemathesis" && ("$spec" != *==* || "$spec" == *"==$have") ]]; then
+        log "schemathesis $have present in $SLUICE_VENV"
+        return 0
+    fi
+    log "installing $spec into $SLUICE_VENV"
+    "$py" -m pip install --disable-pip-version-check --progress-bar off -q "$spec"
+    "$SLUICE_VENV/bin/schemathesis" --version >/dev/null || die "pip installed $spec but $SLUICE_VENV/bin/schemathesis does not run"
+}
+
 check_toolchain() {
     command -v swift >/dev/null 2>&1 ||
         die "swift not found on PATH (expected the toolchain in /opt/swift/usr/bin)"
@@ -86,5 +126,7 @@ check_toolchain() {
 
 ensure_system_packages
 ensure_venv
+ensure_browser_test_python
+ensure_api_test_python
 check_toolchain
 log "ok"

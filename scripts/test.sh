@@ -10,7 +10,12 @@
 #   SLUICE_TEST_SECANTUSD  secantusd-py, for tests that need a server of their own
 #
 # Before swift test it runs scripts/chaos.py with CHAOS_EVENTS events (default
-# 3000; 0 skips it).
+# 3000; 0 skips it), then the browser test tests/browser/test_tracker.py
+# (headless Chromium against its own ingest and worker on the servers above;
+# bootstrap installs chromium, chromium-driver and selenium for it).
+# BROWSER_TEST=0 skips it, e.g. while iterating locally. Then the API contract
+# check tests/api/run.sh: schemathesis against a live ingest and
+# docs/openapi.json (docs/api.md); API_TEST=0 skips it.
 #
 # Extra `swift test` arguments: TEST_ARGS (split on spaces), then this
 # script's own arguments, e.g.
@@ -23,6 +28,10 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 SLUICE_LOG_TAG="test"
 
 cd "$SLUICE_ROOT"
+BROWSER_TEST="${BROWSER_TEST:-1}"
+export BROWSER_TEST
+API_TEST="${API_TEST:-1}"
+export API_TEST
 bash "$SLUICE_ROOT/scripts/bootstrap.sh"
 
 tmp="$(mktemp -d "${TMPDIR:-/tmp}/sluice-test.XXXXXX")"
@@ -85,6 +94,22 @@ if ((chaos_events > 0)); then
     log "chaos run: $chaos_events events"
     "$SLUICE_VENV/bin/python" "$SLUICE_ROOT/scripts/chaos.py" --events "$chaos_events" --rate 500 --bin-dir "$SLUICE_BIN_DIR" ||
         die "the chaos run found lost or duplicated events (see above)"
+fi
+
+# The browser tracker in a real browser; also before swift test, for the same reason.
+if [[ "$BROWSER_TEST" == 0 ]]; then
+    log "browser test skipped (BROWSER_TEST=0)"
+else
+    log "browser test: tests/browser/test_tracker.py"
+    "$SLUICE_VENV/bin/python" "$SLUICE_ROOT/tests/browser/test_tracker.py" ||
+        die "the browser test failed (see above)"
+fi
+
+# The ingest against its OpenAPI description (schemathesis); before swift test too.
+if [[ "$API_TEST" == 0 ]]; then
+    log "API check skipped (API_TEST=0)"
+else
+    bash "$SLUICE_ROOT/tests/api/run.sh" || die "the ingest does not match docs/openapi.json (see above)"
 fi
 
 log "swift test --skip-build ${extra_args[*]} $*"

@@ -135,4 +135,18 @@ struct EventBatchTests {
         }
         #expect(found.map(\.field) == ["batch[1].toolName", "batch[0]"])
     }
+
+    @Test func batchLevelSentAtAppliesToElementsWithoutTheirOwnAndIsValidated() throws {
+        let validator = EventValidator()
+        let body = try JSONParser.parse(#"{"sentAt":1767323045678,"batch":[{"type":"event","eventType":"a","eventName":"b"},{"type":"event","eventType":"a","eventName":"b","sentAt":1767323000000}]}"#)
+        let events = try validator.validateBatch(body, stamp: RequestStamp(receivedAt: 1_767_323_050_000, ip: nil, userAgent: nil, cookieVisitorId: "v")).get()
+        let sentAts = try events.map { try JSONParser.parse($0.json).objectValue?["sentAt"] }
+        #expect(sentAts == [.int(1_767_323_045_678), .int(1_767_323_000_000)])
+        let bad = try JSONParser.parse(#"{"sentAt":[1],"writeKey":5,"batch":[{"type":"event","eventType":"a","eventName":"b"}]}"#)
+        guard case .failure(.invalid(let problems)) = validator.validateBatch(bad, stamp: RequestStamp(receivedAt: 1_767_323_050_000, ip: nil, userAgent: nil, cookieVisitorId: "v")) else {
+            Issue.record("a batch with a bad sentAt and writeKey was accepted")
+            return
+        }
+        #expect(Set(problems.map(\.field)) == ["sentAt", "writeKey"])
+    }
 }

@@ -10,7 +10,19 @@ extension EventValidator {
         var problems = body.members.filter { $0.key != "batch" && $0.key != "writeKey" && $0.key != "sentAt" }.map {
             ValidationProblem(field: $0.key, problem: "unknown field; a batch body holds \"batch\" (and optionally \"writeKey\", \"sentAt\")")
         }
-        guard case .array(let elements)? = body["batch"] else {
+        if let writeKey = body["writeKey"], writeKey.stringValue == nil {
+            problems.append(ValidationProblem(field: "writeKey", problem: "must be a string, got \(writeKey.typeName)"))
+        }
+        // A batch-level sentAt applies to every element that has none of its own.
+        var batchSentAt: JSONValue?
+        if let sentAt = body["sentAt"] {
+            if let millis = Timestamp.milliseconds(from: sentAt), (Timestamp.earliest...Timestamp.latest).contains(millis) {
+                batchSentAt = .int(millis)
+            } else {
+                problems.append(ValidationProblem(field: "sentAt", problem: "must be an ISO 8601 date-time or epoch milliseconds between 2000 and 2100"))
+            }
+        }
+        guard case .array(var elements)? = body["batch"] else {
             problems.append(ValidationProblem(field: "batch", problem: body.contains("batch") ? "must be an array" : "is required"))
             return .failure(.invalid(problems))
         }
@@ -19,6 +31,13 @@ extension EventValidator {
         }
         guard elements.count <= limits.maxBatchEvents else {
             return .failure(.tooLarge([ValidationProblem(field: "batch", problem: "holds \(elements.count) events, the limit is \(limits.maxBatchEvents)")]))
+        }
+        if let batchSentAt {
+            elements = elements.map { element in
+                guard var object = element.objectValue, object["sentAt"] == nil else { return element }
+                object["sentAt"] = batchSentAt
+                return .object(object)
+            }
         }
         var events: [ValidatedEvent] = []
         events.reserveCapacity(elements.count)
