@@ -163,7 +163,32 @@ final class ConsumerLoop: Sendable {
             for (collection, indexes) in IndexCatalog.indexes {
                 try store.createIndexes(collection: collection, indexes: indexes)
             }
-            logger.info("indexes ensured", metadata: ["sluice.collections": "\(IndexCatalog.indexes.count)"])
+            // One call per age index: a retention conflict on one must not keep the others from being made.
+            for (collection, index) in IndexCatalog.ageIndexes(retention: configuration.retention) {
+                do throws(MongoError) {
+                    try store.createIndexes(collection: collection, indexes: [index])
+                } catch .commandFailed(_, _, let code, _) where IndexCatalog.optionsConflictCodes.contains(code) {
+                    // The index exists with another expiry (or none): the retention changed.
+                    do throws(MongoError) {
+                        try IndexCatalog.change(index, on: collection, in: store)
+                        logger.notice(
+                            "retention changed",
+                            metadata: ["sluice.collection": "\(collection)", "sluice.index": "\(index.name)", "sluice.expireAfterSeconds": "\(index.expireAfterSeconds.map(String.init) ?? "none")"])
+                    } catch .commandFailed(_, _, let code, let message) {
+                        // Not a reason to stop storing events: said loudly at every start until fixed.
+                        logger.error(
+                            "retention not applied",
+                            metadata: [
+                                "sluice.collection": "\(collection)", "sluice.index": "\(index.name)",
+                                "sluice.fix": "\(IndexCatalog.conflictAdvice(collection: collection, index: index))",
+                                "sluice.error": "code \(code): \(message)",
+                            ])
+                    }
+                }
+            }
+            logger.info(
+                "indexes ensured",
+                metadata: ["sluice.collections": "\(RetentionPolicy.collections.count)", "sluice.retention": "\(configuration.retention.summary)"])
             return true
         } catch {
             logger.warning("cannot create indexes yet, retrying", metadata: ["sluice.error": "\(error)"])

@@ -34,6 +34,9 @@ public struct WorkerConfiguration: Sendable {
     public var metricsHost: String
     /// `SLUICE_WORKER_PORT`: port of the worker's `/metrics` and `/healthz` (default 3006; 0 picks a free one).
     public var metricsPort: Int
+    /// `SLUICE_RETENTION`: days each collection keeps its documents, applied as TTL indexes at start
+    /// (default: unset, keep everything).
+    public var retention: RetentionPolicy
 
     /// Reads the configuration; unset settings take their documented defaults.
     public init(settings: Settings) throws(ConfigurationError) {
@@ -51,6 +54,9 @@ public struct WorkerConfiguration: Sendable {
         userAgentCacheSize = try settings.integer("SLUICE_UA_CACHE_SIZE", default: 10_000, range: 1...10_000_000)
         metricsHost = settings.string("SLUICE_WORKER_HOST", default: "127.0.0.1")
         metricsPort = try settings.integer("SLUICE_WORKER_PORT", default: 3006, range: 0...65535)
+        retention = try settings.optionalString("SLUICE_RETENTION").map { text throws(ConfigurationError) in
+            try RetentionPolicy(parsing: text)
+        } ?? RetentionPolicy()
     }
 
     /// The effective configuration as printed at start-up, secrets masked.
@@ -70,6 +76,74 @@ public struct WorkerConfiguration: Sendable {
             ("SLUICE_UA_CACHE_SIZE", String(userAgentCacheSize)),
             ("SLUICE_WORKER_HOST", metricsHost),
             ("SLUICE_WORKER_PORT", String(metricsPort)),
+            ("SLUICE_RETENTION", retention.summary),
         ]
+    }
+}
+
+/// `SLUICE_RETENTION`, e.g. `pageviews=90,apiusages=30,*=365`: days after which a
+/// collection's documents expire (docs/privacy.md). `*` stands for every event
+/// collection not named; `sessions` and `visitors` expire only when named. A
+/// collection without days keeps its documents forever.
+public struct RetentionPolicy: Sendable, Equatable {
+    /// The collections a policy may name: the six event collections, then sessions and visitors.
+    public static let collections = IndexCatalog.eventCollections + ["sessions", "visitors"]
+    /// The most days, so that the seconds fit the `int32` MongoDB stores `expireAfterSeconds` as.
+    public static let maximumDays = Int(Int32.max) / 86_400
+
+    /// Days per collection named in the setting.
+    public private(set) var namedDays: [String: Int] = [:]
+    /// Days for every event collection not named (`*`), or nil.
+    public private(set) var otherEventDays: Int?
+
+    /// Keeps every document forever.
+    public init() {}
+
+    /// Parses `collection=days` items separated by commas; spaces around items, names and days are ignored.
+    public init(parsing text: String) throws(ConfigurationError) {
+        func invalid(_ expected: String) -> ConfigurationError {
+            ConfigurationError(variable: "SLUICE_RETENTION", value: text, expected: expected)
+        }
+        if text.trimmingCharacters(in: .whitespaces).isEmpty { return }
+        for rawItem in text.split(separator: ",", omittingEmptySubsequences: false) {
+            let item = rawItem.trimmingCharacters(in: .whitespaces)
+            guard !item.isEmpty else { throw invalid("collection=days items separated by single commas, none of them empty") }
+            let parts = item.split(separator: "=", omittingEmptySubsequences: false)
+            guard parts.count == 2 else {
+                throw invalid("comma-separated collection=days items (e.g. pageviews=90,*=365), not \"\(item)\"")
+            }
+            let name = parts[0].trimmingCharacters(in: .whitespaces)
+            let daysText = parts[1].trimmingCharacters(in: .whitespaces)
+            guard name == "*" || Self.collections.contains(name) else {
+                throw invalid("a collection among \(Self.collections.joined(separator: ", ")) or * (every event collection not named), not \"\(name)\"")
+            }
+            guard let days = Int(daysText), (1...Self.maximumDays).contains(days) else {
+                throw invalid("whole days from 1 to \(Self.maximumDays) for \(name), not \"\(daysText)\"")
+            }
+            guard name == "*" ? otherEventDays == nil : namedDays[name] == nil else {
+                throw invalid("each collection at most once, but \(name) is given twice")
+            }
+            if name == "*" { otherEventDays = days } else { namedDays[name] = days }
+        }
+    }
+
+    /// Days after which `collection`'s documents expire, or nil to keep them forever.
+    public func days(for collection: String) -> Int? {
+        namedDays[collection] ?? (IndexCatalog.eventCollections.contains(collection) ? otherEventDays : nil)
+    }
+
+    /// `expireAfterSeconds` for `collection`'s TTL index, or nil for none.
+    public func expireAfterSeconds(for collection: String) -> Int32? {
+        days(for: collection).map { Int32($0 * 86_400) }
+    }
+
+    /// Whether nothing expires.
+    public var keepsEverything: Bool { namedDays.isEmpty && otherEventDays == nil }
+
+    /// The effective days of every collection, for the start-up summary.
+    public var summary: String {
+        if keepsEverything { return "(unset: keep forever)" }
+        return Self.collections.map { collection in "\(collection)=\(days(for: collection).map { "\($0)d" } ?? "forever")" }
+            .joined(separator: ",")
     }
 }

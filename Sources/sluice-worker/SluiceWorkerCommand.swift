@@ -40,6 +40,8 @@ struct SluiceWorkerCommand: AsyncParsableCommand {
     var metricsHost: String?
     @Option(help: "Port of the worker's /metrics and /healthz; 0 picks a free one (SLUICE_WORKER_PORT, default 3006).")
     var metricsPort: Int?
+    @Option(help: "Days each collection keeps its documents, e.g. pageviews=90,apiusages=30,*=365; * is every other event collection (SLUICE_RETENTION, default: keep forever).")
+    var retention: String?
     @Option(help: "Log level: trace, debug, info, notice, warning, error (SLUICE_LOG_LEVEL, default info).")
     var logLevel: String?
 
@@ -52,6 +54,7 @@ struct SluiceWorkerCommand: AsyncParsableCommand {
             "SLUICE_WORKER_HOST": metricsHost, "SLUICE_SESSION_TIMEOUT": sessionTimeout.map(String.init),
             "SLUICE_MAX_EVENT_AGE": maxEventAge.map(String.init), "SLUICE_UAP_REGEXES": uapRegexes,
             "SLUICE_UA_CACHE_SIZE": uaCacheSize.map(String.init), "SLUICE_WORKER_PORT": metricsPort.map(String.init),
+            "SLUICE_RETENTION": retention,
         ]
         let settings = Settings(environment: ProcessInfo.processInfo.environment, overrides: overrides.compactMapValues { $0 })
         let configuration: WorkerConfiguration

@@ -128,6 +128,39 @@ struct BulkWriteTests {
         }
     }
 
+    @Test("deleteMany removes every match and counts them in deleted")
+    func deleteMany() throws {
+        try TestDatabase.withStore { store in
+            let seeded = try store.bulkWrite(
+                collection: "pageviews",
+                operations: [("p1", "v-1"), ("p2", "v-1"), ("p3", "v-2"), ("p4", "v-1")].map { id, visitor in
+                    .insert(TestDatabase.document(id: id) { $0.appendString("visitorId", visitor) })
+                })
+            #expect(seeded.inserted == 4)
+            func visitor(_ id: String) -> BulkOperation {
+                let filter = BSONDocumentBuilder()
+                filter.appendString("visitorId", id)
+                return .deleteMany(filter: filter)
+            }
+            let outcome = try store.bulkWrite(
+                collection: "pageviews",
+                operations: [visitor("v-1"), .insert(TestDatabase.document(id: "p5")), visitor("nobody")])
+            #expect(outcome.deleted == 3)
+            #expect(outcome.inserted == 1)
+            #expect(outcome.allStored)
+            #expect(try store.countDocuments(collection: "pageviews", filterJSON: "{}") == 2)
+
+            let again = try store.bulkWrite(collection: "pageviews", operations: [visitor("v-1")])
+            #expect(again == BulkWriteOutcome())
+
+            let bad = BSONDocumentBuilder()
+            bad.appendDocument("visitorId") { $0.appendString("$noSuchOperator", "x") }
+            let refused = try store.bulkWrite(collection: "pageviews", operations: [.deleteMany(filter: bad), visitor("v-2")])
+            #expect(refused.failures.map(\.index) == [0])
+            #expect(refused.deleted == 1)
+        }
+    }
+
     @Test("concurrent bulk writes share the pool safely")
     func concurrentWrites() async throws {
         try await TestDatabase.withAsyncStore { store in

@@ -36,6 +36,7 @@ struct BulkReply {
     var upsertedIndexes: [Int] = []
     var matched = 0
     var modified = 0
+    var removed = 0
     var writeErrors: [WriteError] = []
     var writeConcernErrors: [String] = []
 
@@ -54,6 +55,7 @@ struct BulkReply {
                     }
                 }
             case "nModified": result.modified = BSONFieldReader.int(field)
+            case "nRemoved": result.removed = BSONFieldReader.int(field)
             case "writeErrors":
                 BSONFieldReader.forEachField(inside: field) { element in
                     result.writeErrors.append(Self.writeError(element))

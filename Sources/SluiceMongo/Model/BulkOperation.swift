@@ -10,6 +10,9 @@ public enum BulkOperation: Sendable {
     /// Updates every document matching `filter` with the operators in `update`
     /// (no upsert).
     case updateMany(filter: BSONDocumentBuilder, update: BSONDocumentBuilder)
+    /// Deletes every document matching `filter`; the number deleted is in
+    /// `BulkWriteOutcome.deleted`.
+    case deleteMany(filter: BSONDocumentBuilder)
 
     /// Whether a duplicate-key error on this operation means "already stored".
     /// Only true for inserts: an upsert that hits a duplicate key (two writers

@@ -12,6 +12,8 @@ public struct BulkWriteOutcome: Sendable, Equatable {
     /// Documents actually changed by update and upsert operations (0 if the
     /// server did not report `nModified`).
     public var modified: Int
+    /// Documents removed by `.deleteMany` operations.
+    public var deleted: Int
     /// Indexes (into the operations passed to `bulkWrite`) of inserts that
     /// failed with a duplicate `_id` (11000): the document is already stored.
     /// A duplicate on another unique index is a failure, not listed here.
@@ -21,13 +23,14 @@ public struct BulkWriteOutcome: Sendable, Equatable {
 
     /// Creates an outcome (public so callers can build one in test doubles).
     public init(
-        inserted: Int = 0, upserted: Int = 0, matched: Int = 0, modified: Int = 0,
+        inserted: Int = 0, upserted: Int = 0, matched: Int = 0, modified: Int = 0, deleted: Int = 0,
         duplicateIndexes: [Int] = [], failures: [BulkWriteFailure] = []
     ) {
         self.inserted = inserted
         self.upserted = upserted
         self.matched = matched
         self.modified = modified
+        self.deleted = deleted
         self.duplicateIndexes = duplicateIndexes
         self.failures = failures
     }

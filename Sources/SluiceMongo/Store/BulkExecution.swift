@@ -65,6 +65,8 @@ struct BulkExecution {
             queued = filter.withBSON { filter in
                 update.withBSON { mongoc_bulk_operation_update_many_with_opts(bulk, filter, $0, nil, &error) }
             }
+        case .deleteMany(let filter):
+            queued = filter.withBSON { mongoc_bulk_operation_remove_many_with_opts(bulk, $0, nil, &error) }
         }
         if queued { return nil }
         let cError = CError(error)
@@ -104,7 +106,7 @@ struct BulkExecution {
         }
         var outcome = BulkWriteOutcome(
             inserted: reply.inserted, upserted: reply.upserted, matched: reply.matched,
-            modified: reply.modified, failures: rejected)
+            modified: reply.modified, deleted: reply.removed, failures: rejected)
         outcome.upsertedIndexes = reply.upsertedIndexes.compactMap { sent.indices.contains($0) ? sent[$0] : nil }
         for writeError in reply.writeErrors {
             let index = sent[writeError.index]
@@ -127,9 +129,9 @@ struct BulkExecution {
     /// and a later one fails on the network, both `bson_error_t` and the
     /// reply show only the write errors; the missing results are the only
     /// trace. Each insert yields exactly one insert or write error, each
-    /// upsert one upsert, match or write error. `.updateMany` may match any
-    /// number of documents, so with it in the bulk the upsert check is only a
-    /// lower bound.
+    /// upsert one upsert, match or write error. `.updateMany` and
+    /// `.deleteMany` may match any number of documents, so with them in the
+    /// bulk the upsert check is only a lower bound.
     func accountsForEveryOperation(_ reply: BulkReply, sent: [Int]) -> Bool {
         var inserts = 0
         var upserts = 0
@@ -137,7 +139,7 @@ struct BulkExecution {
             switch operations[index] {
             case .insert: inserts += 1
             case .upsert: upserts += 1
-            case .updateMany: break
+            case .updateMany, .deleteMany: break
             }
         }
         var insertErrors = 0
@@ -158,6 +160,8 @@ extension BulkOperation {
             document.appendFailure.map { "document: \($0)" }
         case .upsert(let filter, let update), .updateMany(let filter, let update):
             filter.appendFailure.map { "filter: \($0)" } ?? update.appendFailure.map { "update: \($0)" }
+        case .deleteMany(let filter):
+            filter.appendFailure.map { "filter: \($0)" }
         }
     }
 }

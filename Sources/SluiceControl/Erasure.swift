@@ -1,0 +1,108 @@
+import SluiceCore
+import SluiceMongo
+import SluiceRedis
+
+/// Erases a person's data: their documents in all eight collections, their session
+/// key in Redis and their dead letters. On a dry run it counts the same things and
+/// changes nothing. Running it again finds nothing more, so a run cut short is
+/// finished by running it again.
+struct Erasure {
+    /// The event collections, in report order; `EraseTests` checks them against `EventKind`.
+    static let eventCollections = ["pageviews", "chatinteractions", "toolusages", "labexperiments", "userevents", "apiusages"]
+    /// Every collection holding a person's data.
+    static let collections = eventCollections + ["sessions", "visitors"]
+
+    let store: MongoStore
+    let redis: RedisConnection
+    let dryRun: Bool
+
+    /// A visitor's session key, as the worker's `SessionStitcher.key(visitorId:)` names it.
+    static func sessionKey(visitorId: String) -> String { "sess:{\(visitorId)}" }
+
+    /// The subject for a user: the visitors whose `userIds` hold the user, then those of
+    /// any session or event document with that `userId`, each once.
+    func subject(forUser userId: String) throws(MongoError) -> ErasureSubject {
+        let user = JSONWriter.string(of: .string(userId))
+        var visitorIds = try store.findCanonicalJSON(collection: "visitors", filterJSON: #"{"userIds": \#(user)}"#)
+            .compactMap { Self.field("_id", of: $0) }
+        // One document per new visitor: a user has a few visitors (devices), but may have many events.
+        for collection in ["sessions"] + Self.eventCollections {
+            while true {
+                let known = JSONWriter.string(of: .array(visitorIds.map(JSONValue.string)))
+                let filter = #"{"userId": \#(user), "visitorId": {"$type": "string", "$nin": \#(known)}}"#
+                guard let document = try store.findCanonicalJSON(collection: collection, filterJSON: filter, limit: 1).first,
+                    let visitorId = Self.field("visitorId", of: document), !visitorIds.contains(visitorId)
+                else { break }
+                visitorIds.append(visitorId)
+            }
+        }
+        return .user(userId, visitorIds: visitorIds)
+    }
+
+    /// Deletes (or counts) the subject's documents in every collection, then its session keys.
+    func eraseStored(_ subject: ErasureSubject) throws -> ErasureCounts {
+        var counts = ErasureCounts()
+        for collection in Self.collections {
+            let filter = subject.filter(for: collection)
+            if dryRun {
+                counts.documents[collection] = try store.countDocuments(collection: collection, filterJSON: filter)
+                continue
+            }
+            let outcome = try store.bulkWrite(collection: collection, operations: [.deleteMany(filter: try BSONDocumentBuilder(json: filter))])
+            if let failure = outcome.failures.first {
+                throw ControlError("MongoDB refused to delete from \(collection): \(failure)")
+            }
+            counts.documents[collection] = outcome.deleted
+        }
+        // One command per key: each hashes to its own slot, so a multi-key DEL would fail on a cluster.
+        let keys = subject.visitorIds.map(Self.sessionKey(visitorId:))
+        let replies = try redis.pipeline(keys.map { RedisCommand(dryRun ? "EXISTS" : "DEL", $0) })
+        for reply in replies {
+            if let message = reply.errorMessage { throw RedisError.commandFailed(command: dryRun ? "EXISTS" : "DEL", message: message) }
+            counts.redisKeys += Int(reply.integer ?? 0)
+        }
+        return counts
+    }
+
+    /// The ids of each subject's dead letters (the letter's event has one of its visitor ids or
+    /// its user id), read page by page; a letter goes to the first subject that owns it.
+    func deadLetterIds(of subjects: [ErasureSubject]) throws -> [[String]] {
+        var ids = Array(repeating: [String](), count: subjects.count)
+        try DeadLetterQueue(redis: redis).forEachPage(.all, reason: nil) { page in
+            for letter in page {
+                guard case .success(let value)? = letter.event, let event = value.objectValue,
+                    let owner = subjects.firstIndex(where: { $0.owns(event) })
+                else { continue }
+                ids[owner].append(letter.id)
+            }
+        }
+        return ids
+    }
+
+    /// Deletes dead letters by id (nothing on a dry run) and returns how many there were.
+    func eraseDeadLetters(_ ids: [String]) throws(RedisError) -> Int {
+        if dryRun || ids.isEmpty { return ids.count }
+        return try DeadLetterPurge(queue: DeadLetterQueue(redis: redis)).run(.init(ids: ids))
+    }
+
+    /// A top-level string field of a canonical extended JSON document.
+    private static func field(_ name: String, of document: String) -> String? {
+        (try? JSONParser.parse(document))?.objectValue?[name]?.stringValue
+    }
+}
+
+/// What one erasure found: documents per collection, session keys and dead letters.
+struct ErasureCounts: Equatable {
+    var documents: [String: Int] = [:]
+    var redisKeys = 0
+    var deadLetters = 0
+
+    /// "erased visitor v-1: pageviews 12, …, visitors 1, redis keys 1, dead letters 0".
+    func line(for subject: ErasureSubject, dryRun: Bool) -> String {
+        let parts = Erasure.collections.map { "\($0) \(documents[$0] ?? 0)" } + ["redis keys \(redisKeys)", "dead letters \(deadLetters)"]
+        return "\(dryRun ? "would erase" : "erased") \(subject.label): " + parts.joined(separator: ", ")
+    }
+
+    /// Everything found, documents, keys and letters together.
+    var total: Int { documents.values.reduce(0, +) + redisKeys + deadLetters }
+}
