@@ -73,6 +73,16 @@ rotate_log() {
     : >"$file"
 }
 
+# exit_on_signals — turn INT, TERM and HUP into ordinary exits (with the
+# conventional 128+N status), so the caller's EXIT trap cleans up either way.
+# Servers started with spawn run in their own sessions: a closed terminal
+# must stop them through the script.
+exit_on_signals() {
+    trap 'exit 130' INT
+    trap 'exit 143' TERM
+    trap 'exit 129' HUP
+}
+
 # ------------------------------------------------------------------ root
 
 # as_root CMD... — run as root: directly when we are root, through sudo when

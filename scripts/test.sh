@@ -51,11 +51,7 @@ on_exit() {
     exit "$rc"
 }
 trap on_exit EXIT
-# The servers run in their own sessions (lib.sh spawn): a closed terminal
-# must stop them through this script.
-trap 'exit 130' INT
-trap 'exit 143' TERM
-trap 'exit 129' HUP
+exit_on_signals
 
 # Build before starting servers: a compile error then fails fast and alone.
 log "swift build --build-tests"

@@ -64,9 +64,7 @@ on_exit() {
     exit "$rc"
 }
 trap on_exit EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
-trap 'exit 129' HUP
+exit_on_signals
 
 redis_pong_url() {
     [[ "$(redis-cli -u "$1" ping 2>/dev/null)" == PONG ]]
