@@ -48,7 +48,7 @@ public struct WorkerConfiguration: Sendable {
         blockMilliseconds = try settings.integer("SLUICE_BLOCK_MS", default: 2000, range: 10...60_000)
         claimIdleSeconds = try settings.seconds("SLUICE_CLAIM_IDLE", default: 60, range: 1...86_400)
         maxDeliveries = try settings.integer("SLUICE_MAX_DELIVERIES", default: 5, range: 1...1000)
-        sessionTimeoutSeconds = try settings.seconds("SLUICE_SESSION_TIMEOUT", default: 1800, range: 60...86_400)
+        sessionTimeoutSeconds = try settings.seconds("SLUICE_SESSION_TIMEOUT", default: 1800, range: 1...86_400)
         maxEventAgeSeconds = try settings.seconds("SLUICE_MAX_EVENT_AGE", default: 604_800, range: 60...31_536_000)
         userAgentRegexesPath = settings.string("SLUICE_UAP_REGEXES", default: "/usr/share/uap-core/regexes.yaml")
         userAgentCacheSize = try settings.integer("SLUICE_UA_CACHE_SIZE", default: 10_000, range: 1...10_000_000)

@@ -19,8 +19,8 @@ struct SessionAssignment: Equatable {
 /// Gets or creates each visitor's current session with one Lua script per event,
 /// pipelined for a whole batch (DESIGN.md, "Sessions").
 ///
-/// `sess:{visitorId}` is a hash `{id, last}` with a sliding TTL of the session
-/// timeout. An event continues the session when it is less than the timeout
+/// `sess:{visitorId}` is a hash `{id, last}` with a sliding TTL (twice the
+/// session timeout plus a minute; the gap is judged on event times). An event continues the session when it is less than the timeout
 /// after the session's last activity (earlier events join it too: they cannot
 /// reopen a past session); otherwise it starts a new one and the script
 /// returns the previous session so the caller can close it. The script runs
@@ -33,15 +33,19 @@ final class SessionStitcher {
         local id, last = current[1], tonumber(current[2])
         if id and last and t - last < timeout * 1000 then
           if t > last then redis.call('HSET', KEYS[1], 'last', ARGV[2]) end
-          redis.call('EXPIRE', KEYS[1], timeout)
+          redis.call('EXPIRE', KEYS[1], ARGV[4])
           return {id, 0}
         end
         redis.call('HSET', KEYS[1], 'id', ARGV[1], 'last', ARGV[2])
-        redis.call('EXPIRE', KEYS[1], timeout)
+        redis.call('EXPIRE', KEYS[1], ARGV[4])
         if id and last then return {ARGV[1], 1, id, tostring(last)} end
         return {ARGV[1], 1}
         """
     let timeoutSeconds: Int
+    /// How long the key outlives the session's last activity: twice the timeout
+    /// plus a minute, so the next session still finds the previous one to close
+    /// (the sweep closes those whose visitor returns later, or never).
+    var keyLifetimeSeconds: Int { timeoutSeconds * 2 + 60 }
     /// The script's SHA-1 as Redis reported it from `SCRIPT LOAD`.
     private var scriptSHA: String?
 
@@ -70,7 +74,7 @@ final class SessionStitcher {
         let commands = requests.map { request in
             RedisCommand(
                 "EVALSHA", sha, "1", Self.key(visitorId: request.visitorId), UUID().uuidString.lowercased(),
-                String(request.timestamp), String(timeoutSeconds))
+                String(request.timestamp), String(timeoutSeconds), String(keyLifetimeSeconds))
         }
         var replies = try connection.pipeline(commands)
         let missing = replies.indices.filter { replies[$0].errorMessage?.hasPrefix("NOSCRIPT") == true }

@@ -11,8 +11,8 @@ struct SessionSweep {
 
     /// Closes up to `limit` idle sessions; returns how many.
     func run(limit: Int = 1000) throws(MongoError) -> Int {
-        // A minute of grace for events still in flight when the timeout passes.
-        let cutoff = Int64(Date().timeIntervalSince1970 * 1000) - Int64(timeoutSeconds + 60) * 1000
+        // Grace for events still in flight when the timeout passes: a minute, or the timeout if shorter.
+        let cutoff = Int64(Date().timeIntervalSince1970 * 1000) - Int64(timeoutSeconds + min(60, timeoutSeconds)) * 1000
         let filter = #"{"endTime": null, "lastActivity": {"$lt": {"$date": {"$numberLong": "\#(cutoff)"}}}}"#
         let idle = try store.findCanonicalJSON(collection: "sessions", filterJSON: filter, limit: limit)
         let closes: [BulkOperation] = idle.compactMap { text in
