@@ -14,7 +14,7 @@ TEST_ARGS ?=
 # on make's command line, like REDIS_PORT=6380, are exported by make anyway.)
 export CONFIG TEST_ARGS
 
-.PHONY: help bootstrap build release run test chaos clean
+.PHONY: help bootstrap build release run test chaos bench bench-enrichment clean
 
 help:
 	@echo 'Sluice targets:'
@@ -28,6 +28,9 @@ help:
 	@echo "                  servers on free ports (TEST_ARGS='--filter X')"
 	@echo '  make chaos      kill and restart every part under load, check nothing is lost'
 	@echo '                  or doubled (CHAOS_EVENTS=100000, CHAOS_RATE=2000)'
+	@echo '  make bench      release build, then throughput, latency and memory beside the Redis and'
+	@echo '                  MongoDB ceilings on a private stack (~10 min); writes bench/results/latest.md'
+	@echo '  make bench-enrichment  µs per event of the enrichment step, cold user-agent parse time'
 	@echo '  make clean      remove .run (local stack data and logs)'
 
 bootstrap:
@@ -51,6 +54,15 @@ CHAOS_RATE ?= 2000
 chaos: bootstrap
 	swift build
 	.venv/bin/python scripts/chaos.py --events $(CHAOS_EVENTS) --rate $(CHAOS_RATE)
+
+# Benchmarks against the ceilings of Redis and MongoDB (docs/performance.md).
+bench:
+	@bash bench/run.sh
+
+# The enrichment step alone, µs per event and per cold user-agent parse (docs/performance.md).
+bench-enrichment: bootstrap
+	swift build -c release --product sluice-enrichment-bench
+	"$$(swift build -c release --show-bin-path)/sluice-enrichment-bench"
 
 clean:
 	rm -rf .run

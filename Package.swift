@@ -77,6 +77,8 @@ let package = Package(
         .executableTarget(
             name: "sluice-worker",
             dependencies: ["SluiceWorker", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+        // `make bench-enrichment`: the enrichment step's cost, a benchmark rather than a timed test.
+        .executableTarget(name: "sluice-enrichment-bench", dependencies: ["SluiceWorker"]),
         .executableTarget(
             name: "sluicectl",
             dependencies: ["SluiceControl", .product(name: "ArgumentParser", package: "swift-argument-parser")]),

@@ -32,25 +32,33 @@ public struct TrafficSource: Sendable, Equatable {
 
     /// Classifies a page view (or any event with a page URL and referrer).
     public init(pageURL: String?, referrer: String?) {
-        let query = pageURL.map(PageURL.queryItems(of:)) ?? []
-        utm = ["source", "medium", "campaign", "term", "content"].compactMap { key in
-            query.first { $0.key == "utm_" + key }.map { (key, $0.value) }
+        // One pass over the query: campaign keys in their documented order, click ids as found.
+        var campaign: [String?] = Array(repeating: nil, count: Self.campaignKeys.count)
+        var clicks: [(key: String, value: String)] = []
+        for item in pageURL.map(PageURL.queryItems(of:)) ?? [] {
+            if item.key.hasPrefix("utm_") {
+                let name = String(item.key.dropFirst(4))
+                if let slot = Self.campaignKeys.firstIndex(of: name), campaign[slot] == nil { campaign[slot] = item.value }
+            } else if Self.clickIdKeys.contains(item.key), !clicks.contains(where: { $0.key == item.key }) {
+                clicks.append(item)
+            }
         }
-        clickIds = ["gclid", "fbclid", "msclkid"].compactMap { key in query.first { $0.key == key }.map { (key, $0.value) } }
+        utm = zip(Self.campaignKeys, campaign).compactMap { key, value in value.map { (key, $0) } }
+        clickIds = Self.clickIdKeys.compactMap { key in clicks.first { $0.key == key } }
         let referrerHost = referrer.flatMap(PageURL.host(of:))
         self.referrerHost = referrerHost
-        let pageHost = pageURL.flatMap(PageURL.host(of:))
-        let medium = utm.first { $0.key == "medium" }?.value.lowercased() ?? ""
-        let source = utm.first { $0.key == "source" }?.value.lowercased() ?? ""
-        let clicks = Set(clickIds.map(\.key))
+        let pageHost = referrerHost == nil ? nil : pageURL.flatMap(PageURL.host(of:))
+        let medium = campaign[1]?.lowercased() ?? ""  // campaignKeys[1] == "medium"
+        let source = campaign[0]?.lowercased() ?? ""
+        let clickKeys = clickIds.map(\.key)
 
-        if clicks.contains("gclid") || clicks.contains("msclkid") || Self.paidMedia.contains(medium) {
+        if clickKeys.contains("gclid") || clickKeys.contains("msclkid") || Self.paidMedia.contains(medium) {
             channel = .paid
         } else if medium.contains("email") || medium.contains("newsletter") || source.contains("email") || source.contains("newsletter")
             || referrerHost.map(Self.isWebmail) == true
         {
             channel = .email
-        } else if clicks.contains("fbclid") || medium == "social" || medium == "social-network" || medium == "social_network"
+        } else if clickKeys.contains("fbclid") || medium == "social" || medium == "social-network" || medium == "social_network"
             || referrerHost.map(Self.isSocial) == true
         {
             channel = .social
@@ -65,6 +73,8 @@ public struct TrafficSource: Sendable, Equatable {
         }
     }
 
+    static let campaignKeys = ["source", "medium", "campaign", "term", "content"]
+    static let clickIdKeys = ["gclid", "fbclid", "msclkid"]
     static let paidMedia: Set<String> = ["cpc", "ppc", "paid", "paidsearch", "paid_search", "paid_social", "paid-social", "display", "cpm", "banner", "affiliate"]
     static let socialHosts = [
         "facebook.com", "m.facebook.com", "l.facebook.com", "lm.facebook.com", "instagram.com", "l.instagram.com", "t.co", "twitter.com",
@@ -77,12 +87,18 @@ public struct TrafficSource: Sendable, Equatable {
     ]
     static let webmailHosts = ["mail.google.com", "outlook.live.com", "outlook.office.com", "outlook.office365.com", "mail.yahoo.com", "mail.proton.me"]
 
-    static func isSocial(_ host: String) -> Bool { socialHosts.contains { host == $0 || host.hasSuffix("." + $0) } }
+    private static let socialSuffixes = socialHosts.map { "." + $0 }
+    private static let searchSuffixes = searchEngines.filter { $0.contains(".") }.map { "." + $0 }
+    /// Engines matched by a label anywhere in the host (google.com, news.google.co.uk): (label, "label.", ".label.", ".label").
+    private static let searchLabels = searchEngines.filter { !$0.contains(".") }.map { ($0, $0 + ".", "." + $0 + ".", "." + $0) }
+
+    static func isSocial(_ host: String) -> Bool {
+        socialHosts.contains(host) || socialSuffixes.contains { host.hasSuffix($0) }
+    }
     static func isWebmail(_ host: String) -> Bool { webmailHosts.contains(host) }
     static func isSearch(_ host: String) -> Bool {
-        searchEngines.contains { engine in
-            // "google" matches google.com, google.co.uk, google.de…; others by host or subdomain.
-            engine.contains(".") ? host == engine || host.hasSuffix("." + engine) : host.split(separator: ".").contains { $0 == engine }
-        }
+        // "google" matches google.com, google.co.uk, google.de…; the others by host or subdomain.
+        searchEngines.contains(host) || searchSuffixes.contains { host.hasSuffix($0) }
+            || searchLabels.contains { host == $0.0 || host.hasPrefix($0.1) || host.contains($0.2) || host.hasSuffix($0.3) }
     }
 }

@@ -1,0 +1,105 @@
+import FoundationEssentials
+import SluiceCore
+import SluiceUserAgent
+
+/// Measures the worker's enrichment step (device from the user agent through the
+/// cache, clock-skew correction, page URL, referrer, campaign and channel) on a
+/// realistic mix, with the same code the worker runs. Session stitching is a
+/// Redis round trip and is measured by `make bench` instead.
+public struct EnrichmentBenchmark {
+    /// What one run measured.
+    public struct Result: Sendable {
+        /// Events enriched in the timed loop.
+        public let events: Int
+        /// Distinct user agents in the mix.
+        public let distinctUserAgents: Int
+        /// Share of user-agent lookups the cache answered.
+        public let cacheHitRatio: Double
+        /// Amortised cost per event, microseconds.
+        public let microsecondsPerEvent: Double
+        /// Cost of parsing one user agent with an empty cache, microseconds (median over the distinct ones).
+        public let coldParseMicroseconds: Double
+    }
+
+    let parser: UserAgentParser
+
+    /// A benchmark with uap-core's rules from `regexesPath`.
+    public init(regexesPath: String = UserAgentParser.defaultRegexesPath) throws(UserAgentError) {
+        parser = try UserAgentParser(regexesPath: regexesPath)
+    }
+
+    /// Enriches `events` events whose user agents are drawn from `userAgents` with a
+    /// Zipf-like popularity (rank r weighs 1/r), as real traffic repeats a few agents.
+    public func run(userAgents: [String], events: Int, seed: UInt64 = 42) -> Result {
+        var random = SplitMix(seed: seed)
+        let weights = userAgents.indices.map { 1.0 / Double($0 + 1) }
+        let total = weights.reduce(0, +)
+        var cumulative: [Double] = []
+        var sum = 0.0
+        for weight in weights {
+            sum += weight / total
+            cumulative.append(sum)
+        }
+        func pick() -> String {
+            let x = random.nextUnit()
+            var low = 0
+            var high = cumulative.count - 1
+            while low < high {
+                let mid = (low + high) / 2
+                if cumulative[mid] < x { low = mid + 1 } else { high = mid }
+            }
+            return userAgents[low]
+        }
+        let now = Int64(Date().timeIntervalSince1970 * 1000)
+        let decoded: [DecodedEvent] = (0..<events).compactMap { n in
+            let ua = JSONWriter.string(of: .string(pick()))
+            let json =
+                n % 3 == 0
+                ? #"{"id":"e\#(n)","type":"event","visitorId":"v\#(n % 5000)","timestamp":\#(now - 5000),"receivedAt":\#(now),"sentAt":\#(now - 2000),"ua":\#(ua),"eventType":"ui","eventName":"click","context":{"url":"https://shop.example/p/\#(n % 97)","referrer":"https://shop.example/"}}"#
+                : #"{"id":"e\#(n)","type":"pageview","visitorId":"v\#(n % 5000)","timestamp":\#(now - 1000),"receivedAt":\#(now),"ua":\#(ua),"url":"https://shop.example/p/\#(n % 97)?utm_source=news&utm_medium=email&utm_campaign=c\#(n % 7)","referrer":"https://www.google.com/search?q=x"}"#
+            let message = StreamMessage(stream: "events:{0}", id: "0-\(n)", fields: ["v": Array("1".utf8), "e": Array(json.utf8)])
+            return try? DecodedEvent.decode(message).get()
+        }
+
+        let cache = CachedUserAgentParser(parser: parser, capacity: 10_000)
+        let enricher = EventEnricher(userAgents: cache, maxEventAgeMilliseconds: 7 * 86_400_000)
+        var sink = 0
+        let clock = ContinuousClock()
+        let elapsed = clock.measure {
+            for event in decoded { sink &+= enricher.enrich(event).device?.type.rawValue.count ?? 0 }
+        }
+        let statistics = cache.statistics
+
+        var cold: [Double] = []
+        for agent in Set(userAgents) {
+            let start = clock.now
+            sink &+= parser.device(agent).type.rawValue.count
+            cold.append(Self.microseconds(clock.now - start))
+        }
+        cold.sort()
+        precondition(sink >= 0)
+        return Result(
+            events: decoded.count, distinctUserAgents: Set(userAgents).count,
+            cacheHitRatio: Double(statistics.hits) / Double(max(1, statistics.hits + statistics.misses)),
+            microsecondsPerEvent: Self.microseconds(elapsed) / Double(max(1, decoded.count)),
+            coldParseMicroseconds: cold.isEmpty ? 0 : cold[cold.count / 2])
+    }
+
+    private static func microseconds(_ duration: Duration) -> Double {
+        Double(duration.components.seconds) * 1e6 + Double(duration.components.attoseconds) / 1e12
+    }
+}
+
+/// A small seeded generator, so runs repeat exactly.
+private struct SplitMix {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+    mutating func nextUnit() -> Double { Double(next() >> 11) / Double(1 << 53) }
+}

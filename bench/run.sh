@@ -1,0 +1,304 @@
+#!/usr/bin/env bash
+# `make bench`: Sluice's throughput, latency and memory beside the ceilings of
+# the servers it uses, all measured in one run on this machine.
+#
+# Builds release, starts a private Redis (deploy/redis.conf: AOF, everysec)
+# and SecantusDB on free loopback ports, then measures, each step bounded:
+#
+#   1. single-event ingest  wrk on the seed routes (bench/wrk/mixed.lua), a few
+#                           connection counts; then paced at half the best
+#                           rate for the latency target.
+#                           ceiling: redis-benchmark XADD -P 1 -c 32
+#   2. batch ingest         wrk on /api/analytics/batch, 100 events a request.
+#                           ceiling: redis-benchmark XADD -P 64
+#   3. worker drain         BENCH_DRAIN_EVENTS mixed events pre-filled through
+#                           ingest, one release worker, until every partition
+#                           is drained. ceiling: bench/mongo_ceiling.c, raw
+#                           libmongoc unordered bulks of the same documents
+#   4. enrichment           worker CPU per event over the drain (and, with
+#                           perf, the enrichment share of it)
+#   5. memory               VmHWM of ingest and the worker
+#   6. end-to-end lag       events posted at half the drain rate; sampled ids
+#                           polled in MongoDB until visible, minus receivedAt
+#
+# then prints the table and writes bench/results/latest.md and latest.json
+# (and the table between the markers in docs/performance.md).
+# docs/performance.md explains every method.
+#
+# Environment (defaults in brackets):
+#   BENCH_DURATION          seconds per wrk / redis-benchmark run [10]
+#   BENCH_SINGLE_CONNS      wrk connection counts, single events ["16 64"]
+#   BENCH_BATCH_CONNS       wrk connection counts, batches ["4 16"]
+#   BENCH_WRK_THREADS       wrk -t [1]
+#   BENCH_DRAIN_EVENTS      events pre-filled for the drain [100000]
+#   BENCH_LAG_SECONDS       seconds of posting for the lag figure [15]
+#   BENCH_PROFILE           1: also profile ingest and the worker with perf
+#                           (separate short runs, after the measurements) [1
+#                           when perf works, else 0]
+#   BENCH_PROFILE_EVENTS    events of the profiled worker drain [6000]
+#   BENCH_OUT               where latest.md / latest.json go [bench/results];
+#                           only the default also refreshes the table in
+#                           docs/performance.md
+#   SLUICE_BIN_DIR          use these release binaries, skip the build
+#   BENCH_KEEP=1            keep the temp dir (logs, perf data) afterwards
+set -euo pipefail
+
+# shellcheck source=scripts/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../scripts/lib.sh"
+SLUICE_LOG_TAG=bench
+
+BENCH_DIR="$SLUICE_ROOT/bench"
+BENCH_DURATION="${BENCH_DURATION:-10}"
+BENCH_SINGLE_CONNS="${BENCH_SINGLE_CONNS:-16 64}"
+BENCH_BATCH_CONNS="${BENCH_BATCH_CONNS:-4 16}"
+BENCH_WRK_THREADS="${BENCH_WRK_THREADS:-1}"
+BENCH_DRAIN_EVENTS="${BENCH_DRAIN_EVENTS:-100000}"
+BENCH_LAG_SECONDS="${BENCH_LAG_SECONDS:-15}"
+BENCH_OUT="${BENCH_OUT:-$BENCH_DIR/results}"
+PARTITIONS=4
+WORKER_BATCH=500
+# Large enough that ingest never answers 503 while nothing drains (phases 1-2).
+BACKLOG_LIMIT=100000000
+# The per-visitor rate limiter stays on (its Redis script runs for every
+# request, as in production) but with a bucket no run can empty: all the
+# load comes from one address, which real traffic never does.
+RATE_LIMIT_VISITOR=1000000000/1000000000
+
+cd "$SLUICE_ROOT"
+started_at=$SECONDS
+
+# ------------------------------------------------------------ what it needs
+
+pkg_installed() {
+    [[ "$(dpkg-query -W -f='${Status}' "$1" 2>/dev/null)" == "install ok installed" ]]
+}
+
+# Debian packages the bench needs beyond scripts/bootstrap.sh's: wrk, the C
+# compiler for the ceiling program, redis-benchmark (redis-tools), perf.
+ensure_bench_packages() {
+    local wanted=(wrk gcc libc6-dev redis-tools libmongoc-dev pkg-config procps)
+    local missing=() pkg
+    for pkg in "${wanted[@]}"; do
+        pkg_installed "$pkg" || missing+=("$pkg")
+    done
+    if ((${#missing[@]})); then
+        log "installing: ${missing[*]}"
+        as_root env DEBIAN_FRONTEND=noninteractive apt-get -q -o DPkg::Lock::Timeout=300 update ||
+            die "apt-get update failed; as root: apt-get install -y ${missing[*]}"
+        as_root env DEBIAN_FRONTEND=noninteractive apt-get -q -o DPkg::Lock::Timeout=300 install -y \
+            --no-install-recommends "${missing[@]}" ||
+            die "could not install ${missing[*]}"
+    fi
+    # perf is optional (profiles only): try once, carry on without it.
+    if [[ "${BENCH_PROFILE:-auto}" != 0 ]] && ! command -v perf >/dev/null 2>&1; then
+        log "installing linux-perf for the profiles (optional)"
+        as_root env DEBIAN_FRONTEND=noninteractive apt-get -q -o DPkg::Lock::Timeout=300 install -y \
+            --no-install-recommends linux-perf >/dev/null 2>&1 || warn "linux-perf not installed; no profiles"
+    fi
+}
+
+perf_works() {
+    command -v perf >/dev/null 2>&1 && perf record -q -o /dev/null -F 99 -- true >/dev/null 2>&1
+}
+
+bash "$SLUICE_ROOT/scripts/bootstrap.sh"
+ensure_bench_packages
+PY="$SLUICE_VENV/bin/python"
+
+if [[ -n "${SLUICE_BIN_DIR:-}" ]]; then
+    bin_dir="$SLUICE_BIN_DIR"
+    log "using prebuilt binaries in $bin_dir (SLUICE_BIN_DIR set, not building)"
+else
+    log "swift build -c release (minutes on a cold cache)"
+    swift build -c release
+    bin_dir="$(swift_bin_dir release)"
+fi
+for exe in sluice-ingest sluice-worker; do
+    [[ -x "$bin_dir/$exe" ]] || die "$bin_dir/$exe not found or not executable"
+done
+
+tmp="$(mktemp -d "${TMPDIR:-/tmp}/sluice-bench.XXXXXX")"
+state="$tmp/state.json"
+corpus="$tmp/corpus"
+
+# shellcheck disable=SC2317  # reached through the EXIT trap
+on_exit() {
+    local rc=$?
+    trap '' INT TERM HUP
+    stop_tracked
+    if ((rc != 0)); then
+        for f in ingest worker worker-lag worker-profile redis mongo; do
+            show_log_tail "$tmp/$f.log" 25
+        done
+    fi
+    if [[ "${BENCH_KEEP:-0}" == 1 ]]; then
+        log "kept $tmp"
+    else
+        rm -rf "$tmp"
+    fi
+    exit "$rc"
+}
+trap on_exit EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+trap 'exit 129' HUP
+
+log "compiling bench/mongo_ceiling.c"
+# shellcheck disable=SC2046  # pkg-config prints several words on purpose
+gcc -O2 -Wall -o "$tmp/mongo_ceiling" "$BENCH_DIR/mongo_ceiling.c" $(pkg-config --cflags --libs libmongoc-1.0)
+
+driver() { "$PY" "$BENCH_DIR/driver.py" --state "$state" "$@"; }
+state_get() { "$PY" -c 'import json,sys; s=json.load(open(sys.argv[1])); print(eval(sys.argv[2], {}, {"s": s}))' "$state" "$1"; }
+
+{ read -r redis_port && read -r mongo_port && read -r ingest_port; } < <(free_ports 3) ||
+    die "could not pick free ports (python3 needed)"
+
+driver meta --command "make bench" --partitions "$PARTITIONS"
+driver corpus "$corpus"
+
+start_redis "$redis_port" "$tmp/redis" "$tmp/redis.log"
+start_secantusd "$mongo_port" "$tmp/mongo" "$tmp/mongo.log"
+redis_pid=$REDIS_PID
+mongo_pid=$SECANTUSD_PID
+
+export SLUICE_REDIS_URL="redis://127.0.0.1:$redis_port"
+export SLUICE_MONGO_URL="mongodb://127.0.0.1:$mongo_port/sluice_bench"
+export SLUICE_PARTITIONS="$PARTITIONS"
+ingest_url="http://127.0.0.1:$ingest_port"
+
+rotate_log "$tmp/ingest.log"
+spawn "sluice-ingest" "$tmp/ingest.log" env SLUICE_INGEST_PORT="$ingest_port" \
+    SLUICE_BACKLOG_LIMIT="$BACKLOG_LIMIT" SLUICE_RATE_LIMIT_VISITOR="$RATE_LIMIT_VISITOR" "$bin_dir/sluice-ingest"
+ingest_pid=$SPAWNED_PID
+wait_until "sluice-ingest" "$ingest_pid" "$tmp/ingest.log" 60 http_ok "$ingest_url/healthz"
+log "sluice-ingest ready at $ingest_url (pid $ingest_pid)"
+
+procs=(--pid "ingest=$ingest_pid" --pid "redis=$redis_pid")
+wrk_single() { driver wrk --url "$ingest_url" --script "$BENCH_DIR/wrk/mixed.lua" --corpus "$corpus/single.tsv" \
+    --threads "$BENCH_WRK_THREADS" "${procs[@]}" "$@"; }
+wrk_batch() { driver wrk --url "$ingest_url" --script "$BENCH_DIR/wrk/mixed.lua" --corpus "$corpus/batch.tsv" \
+    --threads "$BENCH_WRK_THREADS" --events-per-request 100 "${procs[@]}" "$@"; }
+clear_streams() { driver clear-streams --redis-port "$redis_port" --partitions "$PARTITIONS"; }
+# The worker has created the consumer group on the last partition (so it is reading).
+group_ready() { [[ "$(redis-cli -p "$redis_port" XINFO GROUPS "events:{$((PARTITIONS - 1))}" 2>/dev/null)" == *workers* ]]; }
+
+# ------------------------------------------------------------ 1. single events
+
+log "== 1. single-event ingest"
+# Warm-up (connections, allocator, first-touch pages); also gives the XADD
+# ceiling a real stream entry to copy.
+wrk_single --label warmup --connections 16 --duration 3
+driver payload --redis-port "$redis_port"
+clear_streams
+driver xadd-ceiling --label p1 --redis-port "$redis_port" --clients 32 --pipeline 1 \
+    --duration "$BENCH_DURATION" --pid "redis=$redis_pid"
+for c in $BENCH_SINGLE_CONNS; do
+    wrk_single --label "single-c$c" --connections "$c" --duration "$BENCH_DURATION"
+    clear_streams
+done
+best_single_conns="$(state_get 'max((v for k, v in s["wrk"].items() if k.startswith("single-c")), key=lambda v: v["requests_per_s"])["connections"]')"
+half_rate="$(state_get 'round(max(v["requests_per_s"] for k, v in s["wrk"].items() if k.startswith("single-c")) / 2)')"
+log "pacing at half the best single-event rate: $half_rate req/s over $best_single_conns connections"
+wrk_single --label single-half --connections "$best_single_conns" --duration "$BENCH_DURATION" --rate "$half_rate"
+clear_streams
+
+# ------------------------------------------------------------ 2. batches
+
+log "== 2. batch ingest"
+driver xadd-ceiling --label p64 --redis-port "$redis_port" --clients 32 --pipeline 64 \
+    --duration "$BENCH_DURATION" --pid "redis=$redis_pid"
+for c in $BENCH_BATCH_CONNS; do
+    wrk_batch --label "batch-c$c" --connections "$c" --duration "$BENCH_DURATION"
+    clear_streams
+done
+driver rss --label ingest --pid-of "$ingest_pid"
+
+# ------------------------------------------------------------ 3-5. drain
+
+log "== 3. worker drain ($BENCH_DRAIN_EVENTS events)"
+driver prefill --url "$ingest_url" --redis-port "$redis_port" --events "$BENCH_DRAIN_EVENTS" --partitions "$PARTITIONS"
+
+start_worker() {
+    local name="$1"
+    shift
+    rotate_log "$tmp/$name.log"
+    worker_spawned_at="$(date +%s.%N)"
+    spawn "$name" "$tmp/$name.log" env SLUICE_CONSUMER_NAME="bench-$name" SLUICE_WORKER_PORT=0 \
+        SLUICE_BATCH_SIZE="$WORKER_BATCH" "$@" "$bin_dir/sluice-worker"
+    worker_pid=$SPAWNED_PID
+}
+start_worker worker
+driver drain --redis-port "$redis_port" --worker-pid "$worker_pid" --events "$BENCH_DRAIN_EVENTS" \
+    --partitions "$PARTITIONS" --batch-size "$WORKER_BATCH" --spawned-at "$worker_spawned_at" \
+    --pid "redis=$redis_pid" --pid "mongo=$mongo_pid" --mongo-url "mongodb://127.0.0.1:$mongo_port/" --db sluice_bench
+stop_process "$worker_pid" "sluice-worker"
+
+log "raw bulk-insert ceiling on the same server"
+driver mongo-ceiling --exe "$tmp/mongo_ceiling" --mongo-url "mongodb://127.0.0.1:$mongo_port/" \
+    --src-db sluice_bench --dst-db sluice_bench_ceiling --batch-size "$((WORKER_BATCH * PARTITIONS))" --pid "mongo=$mongo_pid"
+
+# ------------------------------------------------------------ 6. lag
+
+lag_rate="$(state_get 'round(s["drain"]["events_per_s"] / 2)')"
+log "== 6. end-to-end lag at $lag_rate events/s (half the drain rate) for ${BENCH_LAG_SECONDS}s"
+start_worker worker-lag
+sleep 2
+require_running "$worker_pid" "sluice-worker" "$tmp/worker-lag.log"
+driver lag --url "$ingest_url" --mongo-url "mongodb://127.0.0.1:$mongo_port/" --db sluice_bench \
+    --rate "$lag_rate" --duration "$BENCH_LAG_SECONDS"
+stop_process "$worker_pid" "sluice-worker"
+driver rss --label ingest-final --pid-of "$ingest_pid"
+
+# ------------------------------------------------------------ profiles
+
+if [[ "${BENCH_PROFILE:-auto}" == auto ]]; then
+    if perf_works; then BENCH_PROFILE=1; else BENCH_PROFILE=0; fi
+fi
+if [[ "$BENCH_PROFILE" == 1 ]]; then
+    log "== profiles (perf; after the measurements, which they do not affect)"
+    clear_streams
+    # Ingest under the single-event load.
+    perf record -q -g -F 499 -o "$tmp/perf-ingest.data" -p "$ingest_pid" -- sleep "$BENCH_DURATION" \
+        >"$tmp/perf-ingest.log" 2>&1 &
+    perf_pid=$!
+    wrk_single --label profile-ingest --connections "$best_single_conns" --duration "$BENCH_DURATION" >/dev/null 2>&1 || true
+    wait "$perf_pid" || true
+    clear_streams
+    # Ingest under the batch load.
+    best_batch_conns="$(state_get 'max((v for k, v in s["wrk"].items() if k.startswith("batch-c")), key=lambda v: v["events_per_s"])["connections"]')"
+    perf record -q -g -F 499 -o "$tmp/perf-ingest-batch.data" -p "$ingest_pid" -- sleep "$BENCH_DURATION" \
+        >"$tmp/perf-ingest-batch.log" 2>&1 &
+    perf_pid=$!
+    wrk_batch --label profile-ingest-batch --connections "$best_batch_conns" --duration "$BENCH_DURATION" >/dev/null 2>&1 || true
+    wait "$perf_pid" || true
+    clear_streams
+    # The worker draining a smaller pre-fill. perf attaches once the worker's
+    # consumer thread exists (the group is created), then the events arrive.
+    profile_events="${BENCH_PROFILE_EVENTS:-6000}"
+    start_worker worker-profile SLUICE_MONGO_URL="mongodb://127.0.0.1:$mongo_port/sluice_bench_profile"
+    wait_until "sluice-worker (profile)" "$worker_pid" "$tmp/worker-profile.log" 60 group_ready
+    perf record -q -g -F 4999 -o "$tmp/perf-worker.data" -p "$worker_pid" >"$tmp/perf-worker.log" 2>&1 &
+    perf_pid=$!
+    sleep 1
+    driver prefill --url "$ingest_url" --redis-port "$redis_port" --events "$profile_events" --partitions "$PARTITIONS" \
+        --seed 4 --key prefill_profile
+    "$PY" "$BENCH_DIR/driver.py" --state "$tmp/profile-state.json" drain --redis-port "$redis_port" \
+        --worker-pid "$worker_pid" --events "$profile_events" --partitions "$PARTITIONS" || true
+    kill -INT "$perf_pid" 2>/dev/null || true
+    wait "$perf_pid" || true
+    stop_process "$worker_pid" "sluice-worker"
+    driver profile --ingest "$tmp/perf-ingest.data" --ingest-batch "$tmp/perf-ingest-batch.data" --worker "$tmp/perf-worker.data" \
+        --worker-events "$profile_events" --frequency 4999 || warn "could not summarise the profiles"
+fi
+
+# ------------------------------------------------------------ report
+
+driver loadavg --key loadavg_at_end
+stop_tracked
+# A run writing to the default place also refreshes the table in docs/performance.md.
+doc_args=()
+if [[ "$BENCH_OUT" == "$BENCH_DIR/results" ]]; then
+    doc_args=(--doc "$SLUICE_ROOT/docs/performance.md")
+fi
+driver report --out "$BENCH_OUT" "${doc_args[@]}"
+log "done in $((SECONDS - started_at)) s"
