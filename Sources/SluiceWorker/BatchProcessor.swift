@@ -114,6 +114,7 @@ struct BatchProcessor {
     private func writeVisitors(_ visitors: VisitorRollup) throws(RetryableBatchError) {
         let operations = visitors.operations()
         var outcome = try write("visitors", operations)
+        let created = Set(outcome.upsertedIndexes)
         // Another worker created the same visitor between our match and insert:
         // the document exists now, so the same upsert applies on a second try.
         let raced = outcome.failures.filter(\.isDuplicateKey).map(\.index)
@@ -121,9 +122,8 @@ struct BatchProcessor {
             outcome = try write("visitors", raced.map { operations[$0] })
         }
         logFailures(outcome, collection: "visitors")
-        if let returning = visitors.returningOperation() {
-            logFailures(try write("visitors", [returning]), collection: "visitors")
-        }
+        let returning = visitors.returningOperations(created: created)
+        if !returning.isEmpty { logFailures(try write("visitors", returning), collection: "visitors") }
     }
 
     private func logFailures(_ outcome: BulkWriteOutcome, collection: String) {

@@ -38,9 +38,6 @@ struct VisitorRollup {
         totals[visitorId]?.visits += 1
     }
 
-    /// Visitors with a new session in this batch (their `returning` flag may change).
-    var visitorsWithNewSessions: [String] { order.filter { (totals[$0]?.visits ?? 0) > 0 } }
-
     /// One upsert per visitor, in first-seen order.
     func operations() -> [BulkOperation] {
         order.map { visitorId in
@@ -63,16 +60,21 @@ struct VisitorRollup {
         }
     }
 
-    /// Marks visitors `returning` once they have more than one session.
-    func returningOperation() -> BulkOperation? {
-        let ids = visitorsWithNewSessions
-        guard !ids.isEmpty else { return nil }
-        let filter = BSONDocumentBuilder()
-        filter.appendDocument("_id") { $0.appendArray("$in") { array in ids.forEach { array.appendString($0) } } }
-        filter.appendDocument("visits") { $0.appendInt32("$gt", 1) }
-        filter.appendBool("returning", false)
-        let update = BSONDocumentBuilder()
-        update.appendDocument("$set") { $0.appendBool("returning", true) }
-        return .updateMany(filter: filter, update: update)
+    /// Marks visitors `returning` once they have more than one session: one update
+    /// by `_id` per visitor with a new session (an `_id: {$in: [...]}` over a whole
+    /// batch was the slowest write of the batch on SecantusDB). Visitors whose
+    /// document this batch created (indexes into `operations()`) with a single
+    /// session so far cannot be returning and are skipped.
+    func returningOperations(created: Set<Int>) -> [BulkOperation] {
+        order.enumerated().compactMap { index, visitorId in
+            let visits = totals[visitorId]?.visits ?? 0
+            guard visits > 0, !(created.contains(index) && visits < 2) else { return nil }
+            let filter = BSONDocumentBuilder.filter(id: visitorId)
+            filter.appendBool("returning", false)
+            filter.appendDocument("visits") { $0.appendInt32("$gt", 1) }
+            let update = BSONDocumentBuilder()
+            update.appendDocument("$set") { $0.appendBool("returning", true) }
+            return .updateMany(filter: filter, update: update)
+        }
     }
 }
