@@ -27,7 +27,9 @@ public func buildIngestApplication(
     TrackingController(
         configuration: configuration,
         validator: EventValidator(
-            limits: configuration.limits, redactor: configuration.privacy.redaction.isEmpty ? nil : Redactor(kinds: configuration.privacy.redaction)),
+            limits: configuration.limits,
+            redactor: configuration.privacy.redaction.isEmpty && configuration.privacy.customRedaction.isEmpty
+                ? nil : Redactor(kinds: configuration.privacy.redaction, custom: configuration.privacy.customRedaction)),
         access: access, appender: appender, limiter: limiter, salt: salt, backlog: backlog, metrics: metrics)
         .addRoutes(to: router)
     HealthController(appender: appender, metrics: metrics).addRoutes(to: router)

@@ -31,6 +31,10 @@ public struct PrivacyConfiguration: Sendable {
     public var cookieless: Bool
     /// `SLUICE_REDACT`: kinds scrubbed from chat texts and free-form fields (`email,phone,card` by default; `none`).
     public var redaction: Set<Redactor.Kind>
+    /// `SLUICE_REDACT_PATTERNS`: a JSON file of extra named regular expressions to scrub.
+    public var redactionPatternsPath: String?
+    /// The rules loaded from `redactionPatternsPath`.
+    public var customRedaction: [RedactionRule]
     /// `SLUICE_TRUSTED_PROXIES`: addresses whose `X-Forwarded-For`/`Forwarded` headers are believed.
     public var trustedProxies: [IPNetwork]
     /// The raw `SLUICE_TRUSTED_PROXIES` text, for the start-up summary.
@@ -63,6 +67,8 @@ public struct PrivacyConfiguration: Sendable {
             }
             redaction = kinds
         }
+        redactionPatternsPath = settings.optionalString("SLUICE_REDACT_PATTERNS")
+        customRedaction = try redactionPatternsPath.map { path throws(ConfigurationError) in try RedactionPatterns.load(path: path) } ?? []
         trustedProxiesText = settings.string("SLUICE_TRUSTED_PROXIES", default: "")
         var proxies: [IPNetwork] = []
         for entry in trustedProxiesText.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) where !entry.isEmpty {
@@ -79,6 +85,7 @@ public struct PrivacyConfiguration: Sendable {
         [
             ("SLUICE_IP_MODE", ipMode.rawValue), ("SLUICE_DNT", doNotTrack.rawValue), ("SLUICE_COOKIELESS", String(cookieless)),
             ("SLUICE_REDACT", redaction.isEmpty ? "none" : redaction.map(\.rawValue).sorted().joined(separator: ",")),
+            ("SLUICE_REDACT_PATTERNS", redactionPatternsPath.map { "\($0) (\(customRedaction.map(\.name).joined(separator: ", ")))" } ?? "(none)"),
             ("SLUICE_TRUSTED_PROXIES", trustedProxiesText.isEmpty ? "(none: the socket address is the client)" : trustedProxiesText),
         ]
     }

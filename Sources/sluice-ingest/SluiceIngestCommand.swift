@@ -41,6 +41,8 @@ struct SluiceIngestCommand: AsyncParsableCommand {
     var cookieless: String?
     @Option(help: "Personal data scrubbed before queuing: email,phone,card or none (SLUICE_REDACT, default email,phone,card).")
     var redact: String?
+    @Option(help: "JSON file of extra named regular expressions to scrub, {\"patterns\": {\"name\": \"regex\"}} (SLUICE_REDACT_PATTERNS).")
+    var redactPatterns: String?
     @Option(help: "Token that /api/analytics/analytics/realtime requires, at least 16 characters (SLUICE_ADMIN_TOKEN; prefer the variable: flags show in ps).")
     var adminToken: String?
     @Option(help: "Seconds a connection may take to deliver a whole request (SLUICE_REQUEST_TIMEOUT, default 30).")
@@ -62,7 +64,7 @@ struct SluiceIngestCommand: AsyncParsableCommand {
             "SLUICE_PARTITIONS": partitions.map(String.init), "SLUICE_COOKIE_NAME": cookieName, "SLUICE_BACKLOG_LIMIT": backlogLimit.map(String.init),
             "SLUICE_SITES": sites, "SLUICE_RATE_LIMIT_VISITOR": rateLimitVisitor, "SLUICE_RATE_LIMIT_SITE": rateLimitSite,
             "SLUICE_TRUSTED_PROXIES": trustedProxies, "SLUICE_IP_MODE": ipMode, "SLUICE_DNT": dnt, "SLUICE_COOKIELESS": cookieless,
-            "SLUICE_REDACT": redact, "SLUICE_REQUEST_TIMEOUT": requestTimeout.map(String.init),
+            "SLUICE_REDACT": redact, "SLUICE_REDACT_PATTERNS": redactPatterns, "SLUICE_REQUEST_TIMEOUT": requestTimeout.map(String.init),
             "SLUICE_MAX_CONNECTIONS": maxConnections.map(String.init), "SLUICE_ADMIN_TOKEN": adminToken,
             "SLUICE_MAX_EVENT_BYTES": maxEventBytes.map(String.init), "SLUICE_MAX_REQUEST_BYTES": maxRequestBytes.map(String.init),
             "SLUICE_MAX_BATCH_EVENTS": maxBatchEvents.map(String.init), "SLUICE_LOG_LEVEL": logLevel,

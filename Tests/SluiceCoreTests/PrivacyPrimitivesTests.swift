@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 
 import SluiceCore
@@ -44,6 +45,17 @@ struct PrivacyPrimitivesTests {
     ])
     func redactionReplacesPersonalData(input: String, expected: String) {
         #expect(Redactor().redact(input).text == expected)
+    }
+
+    @Test func customRulesRunAfterTheBuiltInKinds() {
+        let rule = RedactionRule(name: "ticket") { text in
+            let replaced = text.replacingOccurrences(of: "T-42", with: "[ticket]")
+            return (replaced, replaced == text ? 0 : 1)
+        }
+        let (text, count) = Redactor(kinds: [.email], custom: [rule]).redact("T-42 from a@b.io")
+        #expect(text == "[ticket] from [email]")
+        #expect(count == 2)
+        #expect(Redactor(kinds: [], custom: [rule]).redact("no match").count == 0)
     }
 
     @Test func redactionCountsAndRespectsTheEnabledKinds() {

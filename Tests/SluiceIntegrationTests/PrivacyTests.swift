@@ -98,4 +98,25 @@ import Testing
         #expect(event["redactions"] == .int(3))
         try await stack.stop()
     }
+
+    @Test func operatorPatternsAreRedactedTooAndABadOneStopsIngest() async throws {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("patterns-\(UUID().uuidString).json")
+        try Data(#"{"patterns":{"employee":"EMP-[0-9]{6}"}}"#.utf8).write(to: file)
+        defer { try? FileManager.default.removeItem(at: file) }
+        let stack = try await TestStack(prefix: "patterns", startWorker: false, ingestSettings: ["SLUICE_REDACT_PATTERNS": file.path])
+        let body = #"{"id":"r2","agentId":"a","userMessage":"ask EMP-123456 or a@b.io"}"#
+        #expect(try await HTTP.post("\(stack.baseURL)/api/analytics/track/chat", json: body).status == 202)
+        let event = try #require(try queued(stack).first)
+        #expect(event["userMessage"] == .string("ask [employee] or [email]"))
+        #expect(event["redactions"] == .int(2))
+        try await stack.stop()
+
+        try Data(#"{"patterns":{"broken":"EMP-[0-9"}}"#.utf8).write(to: file)
+        let environment = try TestEnvironment.require()
+        let refused = try SluiceProcess(
+            binary: "sluice-ingest", environment: environment,
+            settings: ["SLUICE_REDIS_URL": environment.isolatedRedisURL(), "SLUICE_INGEST_PORT": "0", "SLUICE_REDACT_PATTERNS": file.path])
+        #expect(try await eventually { !refused.isRunning }, "ingest started with an invalid pattern")
+        #expect(refused.log.contains("SLUICE_REDACT_PATTERNS"), "the error names the setting: \(refused.log)")
+    }
 }

@@ -15,14 +15,29 @@ public struct Redactor: Sendable {
 
     /// The kinds enabled.
     public let kinds: Set<Kind>
+    /// Operator-defined rules (`SLUICE_REDACT_PATTERNS`), applied after the built-in kinds.
+    public let custom: [RedactionRule]
 
-    /// A redactor for `kinds` (all three by default).
-    public init(kinds: Set<Kind> = Set(Kind.allCases)) {
+    /// A redactor for `kinds` (all three by default) and any custom rules.
+    public init(kinds: Set<Kind> = Set(Kind.allCases), custom: [RedactionRule] = []) {
         self.kinds = kinds
+        self.custom = custom
     }
 
     /// The text with every match replaced, and how many were replaced.
     public func redact(_ text: String) -> (text: String, count: Int) {
+        var (result, count) = redactBuiltIn(text)
+        for rule in custom {
+            let (replaced, matches) = rule.apply(result)
+            if matches > 0 {
+                result = replaced
+                count += matches
+            }
+        }
+        return (result, count)
+    }
+
+    private func redactBuiltIn(_ text: String) -> (text: String, count: Int) {
         guard !kinds.isEmpty, text.utf8.contains(where: { $0 == UInt8(ascii: "@") || ($0 >= 0x30 && $0 <= 0x39) }) else { return (text, 0) }
         let input = Array(text.utf8)
         var output: [UInt8] = []
@@ -161,5 +176,20 @@ public struct Redactor: Sendable {
     private func isAlphanumeric(_ b: UInt8) -> Bool { isDigit(b) || isLetter(b) }
     private func isLocalPart(_ b: UInt8) -> Bool {
         isAlphanumeric(b) || b == UInt8(ascii: ".") || b == UInt8(ascii: "_") || b == UInt8(ascii: "%") || b == UInt8(ascii: "+") || b == UInt8(ascii: "-")
+    }
+}
+
+/// A redaction rule from outside this module, e.g. an operator's regular expression:
+/// `apply` returns the text with its matches replaced and how many there were.
+public struct RedactionRule: Sendable {
+    /// The rule's name; matches become `[name]`.
+    public let name: String
+    /// Replaces the rule's matches.
+    public let apply: @Sendable (String) -> (String, Int)
+
+    /// A rule named `name`.
+    public init(name: String, apply: @escaping @Sendable (String) -> (String, Int)) {
+        self.name = name
+        self.apply = apply
     }
 }
