@@ -15,18 +15,21 @@ public struct EventAppender: Sendable {
 
     let writer: RedisPipelineWriter
     let partitions: Int
+    /// The partition keys, formatted once rather than per event.
+    private let streamKeys: [String]
 
     /// An appender writing through `writer` into `partitions` streams.
     public init(writer: RedisPipelineWriter, partitions: Int) {
         self.writer = writer
         self.partitions = partitions
+        streamKeys = StreamLayout.streamKeys(partitions: partitions)
     }
 
     /// Appends every event (one pipeline for all of them) and returns only once Redis
     /// has confirmed each append with an entry id.
     public func append(_ events: [ValidatedEvent]) async throws(Failure) {
         let commands = events.map { event in
-            var command = RedisCommand("XADD", StreamLayout.streamKey(partition: StreamLayout.partition(visitorId: event.visitorId, partitions: partitions)), "*")
+            var command = RedisCommand("XADD", streamKeys[StreamLayout.partition(visitorId: event.visitorId, partitions: partitions)], "*")
             command.append(StreamLayout.versionField)
             command.append(StreamLayout.schemaVersion)
             command.append(StreamLayout.eventField)

@@ -72,9 +72,7 @@ enum EventDocument {
                 document.append(member.key, json: member.value)
             }
         }
-        if event.kind == .pageview, let url = fields["url"]?.stringValue {
-            document.appendString("path", PageURL.path(of: url))
-        }
+        if let path = event.path { document.appendString("path", path) }
         if let traffic = event.traffic { appendTraffic(traffic, to: document) }
     }
 
@@ -106,5 +104,15 @@ extension BSONDocumentBuilder {
         let filter = BSONDocumentBuilder()
         filter.appendString("_id", id)
         return filter
+    }
+
+    /// The update of a roll-up document (a session, a visitor): the earliest and latest
+    /// times with `$min`/`$max`, which re-applying cannot change, and counters with `$inc`.
+    static func rollup(earliest: (String, Int64), latest: (String, Int64), counters: [(String, Int64)]) -> BSONDocumentBuilder {
+        let update = BSONDocumentBuilder()
+        update.appendDocument("$min") { $0.appendDate(earliest.0, millisecondsSince1970: earliest.1) }
+        update.appendDocument("$max") { $0.appendDate(latest.0, millisecondsSince1970: latest.1) }
+        update.appendDocument("$inc") { inc in counters.forEach { inc.appendInt64($0.0, $0.1) } }
+        return update
     }
 }

@@ -21,6 +21,20 @@ public enum EventSchema {
         FieldRule("type", shortText),
     ]
 
+    /// Every field a kind accepts, by name (its own and the common ones), and its
+    /// required fields: built once, so validating an event allocates no rule list.
+    struct Rules: Sendable {
+        let byName: [String: FieldRule]
+        let required: [FieldRule]
+    }
+
+    static let rules: [EventKind: Rules] = Dictionary(uniqueKeysWithValues: EventKind.allCases.map { kind in
+        let own = fields(of: kind)
+        var byName = Dictionary(uniqueKeysWithValues: common.map { ($0.name, $0) })
+        for rule in own { byName[rule.name] = rule }
+        return (kind, Rules(byName: byName, required: own.filter(\.required)))
+    })
+
     /// The kind-specific fields.
     public static func fields(of kind: EventKind) -> [FieldRule] {
         switch kind {

@@ -27,11 +27,11 @@ public struct EventValidator: Sendable {
             return .failure(.invalid([ValidationProblem(field: field, problem: "must be a JSON object, got \(value.typeName)")]))
         }
         var problems: [ValidationProblem] = []
-        let kindRules = EventSchema.fields(of: kind)
+        let rules = EventSchema.rules[kind]!
 
         var fields = JSONObject()
         for member in body.members {
-            guard let rule = kindRules.first(where: { $0.name == member.key }) ?? EventSchema.common.first(where: { $0.name == member.key }) else {
+            guard let rule = rules.byName[member.key] else {
                 problems.append(ValidationProblem(field: path + member.key, problem: "unknown field for a \(kind.rawValue) event; put custom data in properties"))
                 continue
             }
@@ -41,12 +41,11 @@ public struct EventValidator: Sendable {
                 fields.appendUnchecked(member.key, normalised)
             }
         }
-        for rule in kindRules where rule.required && !body.contains(rule.name) {
-            problems.append(ValidationProblem(field: path + rule.name, problem: "is required for a \(kind.rawValue) event"))
-        }
-        for rule in kindRules where rule.required {
-            if case .null? = body[rule.name] {
-                problems.append(ValidationProblem(field: path + rule.name, problem: "is required for a \(kind.rawValue) event, got null"))
+        for rule in rules.required {
+            switch body[rule.name] {
+            case nil: problems.append(ValidationProblem(field: path + rule.name, problem: "is required for a \(kind.rawValue) event"))
+            case .null?: problems.append(ValidationProblem(field: path + rule.name, problem: "is required for a \(kind.rawValue) event, got null"))
+            default: break
             }
         }
         guard problems.isEmpty else { return .failure(.invalid(problems)) }

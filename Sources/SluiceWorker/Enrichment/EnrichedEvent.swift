@@ -8,6 +8,8 @@ struct EnrichedEvent {
     let device: DeviceInfo?
     /// The event time after clock-skew correction.
     let clock: ClockSkew
+    /// The page's path, for page views (stored, and the session's entry and exit page).
+    let path: String?
     /// Referrer, campaign and channel; for page views (and events carrying a page in `context`).
     let traffic: TrafficSource?
     /// The session: from the body, from stitching, or nil for bots.

@@ -22,6 +22,7 @@ struct EventEnricher {
         if let sessionId = fields["sessionId"]?.stringValue {
             session = SessionAssignment(sessionId: sessionId, isNew: false, previous: nil)
         }
-        return EnrichedEvent(decoded: event, device: device, clock: clock, traffic: traffic, session: session)
+        let path = event.kind == .pageview ? fields["url"]?.stringValue.map(PageURL.path(of:)) : nil
+        return EnrichedEvent(decoded: event, device: device, clock: clock, path: path, traffic: traffic, session: session)
     }
 }

@@ -35,7 +35,7 @@ struct SessionRollup {
         if isNew && !event.isEngagementUpdate { t.events += 1 }
         if event.isPageView {
             if isNew { t.pageViews += 1 }
-            let path = event.decoded.event["url"]?.stringValue.map(PageURL.path(of:))
+            let path = event.path
             if t.entryPage == nil { t.entryPage = path }
             t.exitPage = path
         }
@@ -52,13 +52,8 @@ struct SessionRollup {
     func operations() -> [BulkOperation] {
         order.map { sessionId in
             let t = totals[sessionId]!
-            let update = BSONDocumentBuilder()
-            update.appendDocument("$min") { $0.appendDate("startTime", millisecondsSince1970: t.start) }
-            update.appendDocument("$max") { $0.appendDate("lastActivity", millisecondsSince1970: t.last) }
-            update.appendDocument("$inc") { inc in
-                inc.appendInt64("pageViews", t.pageViews)
-                inc.appendInt64("events", t.events)
-            }
+            let update = BSONDocumentBuilder.rollup(
+                earliest: ("startTime", t.start), latest: ("lastActivity", t.last), counters: [("pageViews", t.pageViews), ("events", t.events)])
             update.appendDocument("$setOnInsert") { insert in
                 insert.appendString("visitorId", t.visitorId)
                 insert.appendNull("endTime")
