@@ -84,7 +84,7 @@ let package = Package(
             dependencies: ["SluiceControl", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
 
         .testTarget(name: "SluiceCoreTests", dependencies: ["SluiceCore"]),
-        .testTarget(name: "SluiceMongoTests", dependencies: ["SluiceMongo"]),
+        .testTarget(name: "SluiceMongoTests", dependencies: ["SluiceMongo", "SluiceCore"]),
         .testTarget(name: "SluiceUserAgentTests", dependencies: ["SluiceUserAgent"]),
         .testTarget(name: "SluiceControlTests", dependencies: ["SluiceControl", "SluiceCore", "SluiceRedis", "SluiceMongo"]),
         .testTarget(

@@ -38,6 +38,8 @@ import time
 import uuid
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(ROOT, "scripts"))
+from resp import Redis  # noqa: E402  (shared with scripts/chaos.py)
 CLK_TCK = os.sysconf("SC_CLK_TCK")
 EVENT_COLLECTIONS = ["pageviews", "chatinteractions", "toolusages", "labexperiments", "userevents", "apiusages"]
 
@@ -102,51 +104,6 @@ def update_state(path, key, value):
 
 
 # ------------------------------------------------------------------ redis
-
-class Redis:
-    """Just enough RESP2 for XINFO, XRANGE, DEL, CONFIG; one connection."""
-
-    def __init__(self, port):
-        self.sock = socket.create_connection(("127.0.0.1", port), timeout=30)
-        self.file = self.sock.makefile("rb")
-
-    def pipeline(self, *commands):
-        payload = b""
-        for args in commands:
-            payload += b"*%d\r\n" % len(args)
-            for arg in args:
-                data = arg if isinstance(arg, bytes) else str(arg).encode()
-                payload += b"$%d\r\n%s\r\n" % (len(data), data)
-        self.sock.sendall(payload)
-        return [self._read() for _ in commands]
-
-    def __call__(self, *args):
-        reply = self.pipeline(args)[0]
-        if isinstance(reply, RedisError):
-            raise reply
-        return reply
-
-    def _read(self):
-        line = self.file.readline()
-        kind, rest = line[:1], line[1:-2]
-        if kind == b"+":
-            return rest.decode()
-        if kind == b"-":
-            return RedisError(rest.decode())
-        if kind == b":":
-            return int(rest)
-        if kind == b"$":
-            if int(rest) < 0:
-                return None
-            return self.file.read(int(rest) + 2)[:-2]
-        if kind == b"*":
-            return None if int(rest) < 0 else [self._read() for _ in range(int(rest))]
-        raise ConnectionError(f"bad reply {line!r}")
-
-
-class RedisError(Exception):
-    pass
-
 
 def fields(reply):
     """A flat [k, v, k, v] reply as a dict with str keys."""

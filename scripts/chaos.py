@@ -31,6 +31,9 @@ import time
 
 import pymongo
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from resp import Redis  # noqa: E402  (the scripts folder is not a package)
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 PARTITIONS = 4
 TRAP_INDEX = "chaosTrap_1"
@@ -56,49 +59,6 @@ def wait_for(what, condition, timeout=60.0, interval=0.1):
             pass
         time.sleep(interval)
     raise SystemExit(f"chaos: timed out waiting for {what}")
-
-
-class Redis:
-    """Just enough RESP2 to inspect streams; one connection, reopened on error."""
-
-    def __init__(self, port):
-        self.port = port
-        self.sock = None
-
-    def __call__(self, *args):
-        for attempt in range(2):
-            try:
-                if self.sock is None:
-                    self.sock = socket.create_connection(("127.0.0.1", self.port), timeout=10)
-                    self.file = self.sock.makefile("rb")
-                payload = b"*%d\r\n" % len(args)
-                for arg in args:
-                    data = arg if isinstance(arg, bytes) else str(arg).encode()
-                    payload += b"$%d\r\n%s\r\n" % (len(data), data)
-                self.sock.sendall(payload)
-                return self._read()
-            except (OSError, ConnectionError):
-                self.sock = None
-                if attempt:
-                    raise
-
-    def _read(self):
-        line = self.file.readline()
-        kind, rest = line[:1], line[1:-2]
-        if kind == b"+":
-            return rest.decode()
-        if kind == b"-":
-            raise RuntimeError(rest.decode())
-        if kind == b":":
-            return int(rest)
-        if kind == b"$":
-            if int(rest) < 0:
-                return None
-            data = self.file.read(int(rest) + 2)[:-2]
-            return data
-        if kind == b"*":
-            return None if int(rest) < 0 else [self._read() for _ in range(int(rest))]
-        raise ConnectionError(f"bad reply {line!r}")
 
 
 class Stack:

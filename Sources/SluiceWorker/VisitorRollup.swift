@@ -42,13 +42,8 @@ struct VisitorRollup {
     func operations() -> [BulkOperation] {
         order.map { visitorId in
             let t = totals[visitorId]!
-            let update = BSONDocumentBuilder()
-            update.appendDocument("$min") { $0.appendDate("firstVisit", millisecondsSince1970: t.first) }
-            update.appendDocument("$max") { $0.appendDate("lastVisit", millisecondsSince1970: t.last) }
-            update.appendDocument("$inc") { inc in
-                inc.appendInt64("pageViews", t.pageViews)
-                inc.appendInt64("visits", t.visits)
-            }
+            let update = BSONDocumentBuilder.rollup(
+                earliest: ("firstVisit", t.first), latest: ("lastVisit", t.last), counters: [("pageViews", t.pageViews), ("visits", t.visits)])
             update.appendDocument("$setOnInsert") { $0.appendBool("returning", false) }
             if let device = t.device { update.appendDocument("$set") { EventDocument.appendDevice(device, to: $0) } }
             if !t.userIds.isEmpty {

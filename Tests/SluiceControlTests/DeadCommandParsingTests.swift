@@ -5,14 +5,7 @@ import Testing
 
 @Suite("dead: arguments")
 struct DeadCommandParsingTests {
-    private func exitCode(_ arguments: [String]) -> ExitCode? {
-        do {
-            _ = try SluiceControlCommand.parseAsRoot(arguments)
-            return nil
-        } catch {
-            return SluiceControlCommand.exitCode(for: error)
-        }
-    }
+    private func exitCode(_ arguments: [String]) -> ExitCode? { parsingExitCode(arguments) }
 
     @Test func listDefaultsAndFlags() throws {
         let list = try #require(try SluiceControlCommand.parseAsRoot(["dead", "list"]) as? DeadListCommand)

@@ -6,14 +6,7 @@ import Testing
 
 @Suite("erase: arguments and output")
 struct EraseCommandParsingTests {
-    private func exitCode(_ arguments: [String]) -> ExitCode? {
-        do {
-            _ = try SluiceControlCommand.parseAsRoot(arguments)
-            return nil
-        } catch {
-            return SluiceControlCommand.exitCode(for: error)
-        }
-    }
+    private func exitCode(_ arguments: [String]) -> ExitCode? { parsingExitCode(arguments) }
 
     private func parse(_ arguments: [String]) throws -> EraseCommand {
         try #require(try SluiceControlCommand.parseAsRoot(["erase"] + arguments) as? EraseCommand)

@@ -1,5 +1,6 @@
 import CMongoc
 import Logging
+import SluiceCore
 
 /// The MongoDB store: a thread-safe pool of libmongoc clients for one
 /// database.
@@ -20,7 +21,7 @@ public final class MongoStore: Sendable {
     /// Connects lazily: an unreachable server shows up on the first call.
     public init(url: String, appName: String, logger: Logger = Logger(label: "sluice.mongo")) throws(MongoError) {
         _ = MongocRuntime.initialized
-        let masked = MongoURL.masked(url)
+        let masked = SluiceCore.maskedURL(url)
         var error = bson_error_t()
         guard let uri = mongoc_uri_new_with_error(url, &error) else {
             throw CError(error).mongoError(operation: "connect", collection: "", context: .url(masked))
