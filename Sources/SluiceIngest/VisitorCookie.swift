@@ -1,12 +1,13 @@
 import Foundation
 import Hummingbird
+import SluiceCore
 
 /// The first-party visitor cookie: names a browser across visits for a year.
 enum VisitorCookie {
     static let maxAgeSeconds = 365 * 24 * 3600
 
     /// A fresh random visitor id.
-    static func newVisitorId() -> String { UUID().uuidString.lowercased() }
+    static func newVisitorId() -> String { RandomID.uuidString() }
 
     /// Whether a cookie value can be used as a visitor id (anything else is replaced).
     static func isValid(_ value: String) -> Bool {

@@ -61,7 +61,7 @@ public struct EventValidator: Sendable {
 
     /// Builds the canonical object: stamped fields first, then the event's own in the order sent.
     private func canonical(kind: EventKind, fields: JSONObject, stamp: RequestStamp) -> (object: JSONObject, id: String, visitorId: String) {
-        let id = fields["id"]?.stringValue ?? fields["messageId"]?.stringValue ?? UUID().uuidString.lowercased()
+        let id = fields["id"]?.stringValue ?? fields["messageId"]?.stringValue ?? RandomID.uuidString()
         let visitorId = stamp.anonymous ? stamp.cookieVisitorId : fields["visitorId"]?.stringValue ?? stamp.cookieVisitorId
         var event = JSONObject()
         event.appendUnchecked("id", .string(id))

@@ -1,4 +1,5 @@
 import FoundationEssentials
+import SluiceCore
 import SluiceRedis
 
 /// Which session an event belongs to, decided in Redis so every worker agrees.
@@ -73,7 +74,7 @@ final class SessionStitcher {
         if let known = scriptSHA { sha = known } else { sha = try load(on: connection) }
         let commands = requests.map { request in
             RedisCommand(
-                "EVALSHA", sha, "1", Self.key(visitorId: request.visitorId), UUID().uuidString.lowercased(),
+                "EVALSHA", sha, "1", Self.key(visitorId: request.visitorId), RandomID.uuidString(),
                 String(request.timestamp), String(timeoutSeconds), String(keyLifetimeSeconds))
         }
         var replies = try connection.pipeline(commands)
