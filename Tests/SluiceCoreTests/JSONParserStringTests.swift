@@ -84,4 +84,43 @@ struct JSONParserStringTests {
         #expect(parseError(#""ab\"#)?.reason == .unexpectedEnd)
         #expect(parseError(#""\u12"#)?.reason == .unexpectedEnd)
     }
+
+    // Runs of plain bytes are scanned eight at a time: every position in and
+    // around a word must still stop at a quote, an escape or a control character.
+
+    @Test(arguments: 0..<20)
+    func longRunsEndAtTheQuoteWherever(length: Int) throws {
+        let text = String(repeating: "abcdefghij", count: 2).prefix(length)
+        #expect(try JSONParser.parse("[\"\(text)\",\"z\"]") == .array([.string(String(text)), .string("z")]))
+    }
+
+    @Test(arguments: 0..<20)
+    func longRunsStopAtAnEscapeWherever(position: Int) throws {
+        let before = String(repeating: "p", count: position)
+        #expect(try JSONParser.parse("\"\(before)\\nafter the escape, more than a word\"") == .string(before + "\nafter the escape, more than a word"))
+    }
+
+    @Test(arguments: 0..<20)
+    func longRunsStopAtAControlCharacterWherever(position: Int) throws {
+        let bytes = [0x22] + [UInt8](repeating: 0x61, count: position) + [0x1F] + [UInt8](repeating: 0x62, count: 12) + [0x22]
+        #expect(parseError(bytes) == ParseFailure(.unexpectedCharacter(0x1F), at: 1 + position))
+    }
+
+    @Test(arguments: 0..<20)
+    func nonASCIIAnywhereInALongRunIsValidated(position: Int) throws {
+        let before = [UInt8](repeating: 0x61, count: position)
+        let after = [UInt8](repeating: 0x62, count: 12)
+        #expect(try JSONParser.parse([0x22] + before + [0xC3, 0xA9] + after + [0x22]) == .string(String(decoding: before + [0xC3, 0xA9] + after, as: UTF8.self)))
+        #expect(parseError([0x22] + before + [0xC3] + after + [0x22]) == ParseFailure(.invalidUTF8, at: 1))
+    }
+
+    @Test func invalidUTF8InALongRunAfterAnEscapeIsRejected() throws {
+        let bytes = [0x22, 0x5C, 0x6E] + [UInt8](repeating: 0x61, count: 10) + [0xFF] + [UInt8](repeating: 0x61, count: 10) + [0x22]
+        #expect(parseError(bytes) == ParseFailure(.invalidUTF8, at: 1))
+    }
+
+    @Test func escapesBetweenLongRunsAreAllDecoded() throws {
+        let value = try JSONParser.parse(#""Docs \u00b7 Getting-Started | Example Shop \"quoted\" and a tab\there""#)
+        #expect(value == .string("Docs · Getting-Started | Example Shop \"quoted\" and a tab\there"))
+    }
 }

@@ -42,6 +42,8 @@ struct PrivacyPrimitivesTests {
         ("ts 1767323045678 and v2.3.4", "ts 1767323045678 and v2.3.4"),
         ("user@localhost is not an address", "user@localhost is not an address"),
         ("no digits at all", "no digits at all"),
+        ("shortest phone +12345678 ok", "shortest phone [phone] ok"),
+        ("too short +1234567 and order 123-4567", "too short +1234567 and order 123-4567"),
     ])
     func redactionReplacesPersonalData(input: String, expected: String) {
         #expect(Redactor().redact(input).text == expected)

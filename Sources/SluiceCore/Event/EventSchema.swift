@@ -21,10 +21,37 @@ public enum EventSchema {
         FieldRule("type", shortText),
     ]
 
+    /// What the canonical event does with a field that passed its check.
+    enum Storage: Sendable {
+        /// `id`: becomes the event id.
+        case eventId
+        /// `messageId`: becomes the event id when there is no `id`.
+        case messageId
+        /// `visitorId`: becomes the visitor unless the request is anonymous.
+        case visitorId
+        /// `timestamp`: stamped first, defaulting to the time received.
+        case timestamp
+        /// `type`, `writeKey`: consumed by ingest, not stored.
+        case consumed
+        /// `userId`, `sessionId`: dropped when the request is anonymous.
+        case identifying
+        /// Free text or free-form data: stored after the redactor scrubbed it.
+        case redacted
+        /// Stored as sent (after normalisation).
+        case asSent
+    }
+
+    /// A field's rule and what the canonical event does with it.
+    struct Field: Sendable {
+        let rule: FieldRule
+        let storage: Storage
+    }
+
     /// Every field a kind accepts, by name (its own and the common ones), and its
-    /// required fields: built once, so validating an event allocates no rule list.
+    /// required fields: built once, so validating an event allocates no rule list
+    /// and looks each field up once.
     struct Rules: Sendable {
-        let byName: [String: FieldRule]
+        let byName: FieldTable
         let required: [FieldRule]
     }
 
@@ -32,8 +59,69 @@ public enum EventSchema {
         let own = fields(of: kind)
         var byName = Dictionary(uniqueKeysWithValues: common.map { ($0.name, $0) })
         for rule in own { byName[rule.name] = rule }
-        return (kind, Rules(byName: byName, required: own.filter(\.required)))
+        let table = FieldTable(byName.values.map { Field(rule: $0, storage: storage(of: $0.name)) })
+        return (kind, Rules(byName: table, required: own.filter(\.required)))
     })
+
+    /// A kind's fields by name: an open-addressing table under a cheap hash of the
+    /// name's bytes, looked up once per field of every event. (A `Dictionary`'s
+    /// seeded SipHash cost more than checking the field.)
+    struct FieldTable: Sendable {
+        private let slots: [Field?]
+
+        /// A table of fields with distinct names.
+        init(_ fields: [Field]) {
+            var slots = [Field?](repeating: nil, count: Self.slotCount(for: fields.count))
+            for field in fields {
+                var slot = Self.hash(field.rule.name) & (slots.count - 1)
+                while slots[slot] != nil { slot = (slot + 1) & (slots.count - 1) }
+                slots[slot] = field
+            }
+            self.slots = slots
+        }
+
+        /// The field called `name`, if the kind has one.
+        subscript(name: String) -> Field? {
+            var slot = Self.hash(name) & (slots.count - 1)
+            while let field = slots[slot] {
+                if field.rule.name == name { return field }
+                slot = (slot + 1) & (slots.count - 1)
+            }
+            return nil
+        }
+
+        /// A power of two with at least half the slots empty, so probes stay short and end.
+        private static func slotCount(for count: Int) -> Int {
+            var slots = 8
+            while slots < 2 * count { slots *= 2 }
+            return slots
+        }
+
+        /// FNV-1a of the UTF-8.
+        private static func hash(_ name: String) -> Int {
+            var name = name
+            return name.withUTF8 { bytes in
+                var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+                for byte in bytes { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
+                return Int(truncatingIfNeeded: hash)
+            }
+        }
+    }
+
+    /// The storage of the field called `name`, the same in every kind.
+    static func storage(of name: String) -> Storage {
+        switch name {
+        case "id": return .eventId
+        case "messageId": return .messageId
+        case "visitorId": return .visitorId
+        case "timestamp": return .timestamp
+        case "type", "writeKey": return .consumed
+        case "userId", "sessionId": return .identifying
+        case "userMessage", "aiResponse", "feedback", "errorMessage", "properties", "eventData", "inputData", "outputData", "context":
+            return .redacted
+        default: return .asSent
+        }
+    }
 
     /// The kind-specific fields.
     public static func fields(of kind: EventKind) -> [FieldRule] {

@@ -9,11 +9,6 @@ public struct EventValidator: Sendable {
     public let limits: EventLimits
     /// Scrubs personal data from chat texts and free-form fields; nil keeps them as sent.
     public let redactor: Redactor?
-    /// The fields the redactor reads.
-    static let redactedFields: Set<String> = [
-        "userMessage", "aiResponse", "feedback", "errorMessage", "properties", "eventData", "inputData", "outputData", "context",
-    ]
-
     /// A validator with the given limits and redaction.
     public init(limits: EventLimits = EventLimits(), redactor: Redactor? = nil) {
         self.limits = limits
@@ -29,16 +24,16 @@ public struct EventValidator: Sendable {
         var problems: [ValidationProblem] = []
         let rules = EventSchema.rules[kind]!
 
-        var fields = JSONObject()
+        var fields = CheckedFields(capacity: body.count)
         for member in body.members {
-            guard let rule = rules.byName[member.key] else {
+            guard let field = rules.byName[member.key] else {
                 problems.append(ValidationProblem(field: path + member.key, problem: "unknown field for a \(kind.rawValue) event; put custom data in properties"))
                 continue
             }
             // A null optional field is as good as absent; a null required one is reported below.
             if case .null = member.value { continue }
-            if let normalised = check(member.value, against: rule.shape, field: path + member.key, problems: &problems) {
-                fields.appendUnchecked(member.key, normalised)
+            if let normalised = check(member.value, against: field.rule.shape, field: path + member.key, problems: &problems) {
+                fields.append(member.key, normalised, storage: field.storage)
             }
         }
         for rule in rules.required {
@@ -50,50 +45,52 @@ public struct EventValidator: Sendable {
         }
         guard problems.isEmpty else { return .failure(.invalid(problems)) }
 
-        let event = canonical(kind: kind, fields: fields, stamp: stamp)
-        let json = JSONWriter.bytes(of: .object(event.object))
+        let (json, id, visitorId) = canonical(kind: kind, fields: fields, stamp: stamp)
         guard json.count <= limits.maxEventBytes else {
             let field = path.isEmpty ? "(body)" : String(path.dropLast())
             return .failure(.tooLarge([ValidationProblem(field: field, problem: "event is \(json.count) bytes, the limit is \(limits.maxEventBytes)")]))
         }
-        return .success(ValidatedEvent(kind: kind, id: event.id, visitorId: event.visitorId, json: json))
+        return .success(ValidatedEvent(kind: kind, id: id, visitorId: visitorId, json: json))
     }
 
-    /// Builds the canonical object: stamped fields first, then the event's own in the order sent.
-    private func canonical(kind: EventKind, fields: JSONObject, stamp: RequestStamp) -> (object: JSONObject, id: String, visitorId: String) {
-        let id = fields["id"]?.stringValue ?? fields["messageId"]?.stringValue ?? RandomID.uuidString()
-        let visitorId = stamp.anonymous ? stamp.cookieVisitorId : fields["visitorId"]?.stringValue ?? stamp.cookieVisitorId
-        var event = JSONObject()
-        event.appendUnchecked("id", .string(id))
-        event.appendUnchecked("type", .string(kind.rawValue))
-        event.appendUnchecked("visitorId", .string(visitorId))
-        event.appendUnchecked("timestamp", fields["timestamp"] ?? .int(stamp.receivedAt))
-        event.appendUnchecked("receivedAt", .int(stamp.receivedAt))
-        if let ip = stamp.ip { event.appendUnchecked("ip", .string(ip)) }
-        if let ua = stamp.userAgent { event.appendUnchecked("ua", .string(ua)) }
-        if let siteId = stamp.siteId { event.appendUnchecked("siteId", .string(siteId)) }
+    /// Room reserved for a canonical event's JSON: most events fit, so the buffer is not regrown while written.
+    private static let canonicalCapacity = 1024
+
+    /// The canonical event's JSON: stamped fields first, then the event's own in the order sent.
+    /// Written straight to bytes; building a `JSONObject` first cost as much again.
+    private func canonical(kind: EventKind, fields: CheckedFields, stamp: RequestStamp) -> (json: [UInt8], id: String, visitorId: String) {
+        let id = fields.id ?? fields.messageId ?? RandomID.uuidString()
+        let visitorId = stamp.anonymous ? stamp.cookieVisitorId : fields.visitorId ?? stamp.cookieVisitorId
+        var event = JSONObjectWriter(capacity: Self.canonicalCapacity)
+        event.append("id", .string(id))
+        event.append("type", .string(kind.rawValue))
+        event.append("visitorId", .string(visitorId))
+        event.append("timestamp", fields.timestamp ?? .int(stamp.receivedAt))
+        event.append("receivedAt", .int(stamp.receivedAt))
+        if let ip = stamp.ip { event.append("ip", .string(ip)) }
+        if let ua = stamp.userAgent { event.append("ua", .string(ua)) }
+        if let siteId = stamp.siteId { event.append("siteId", .string(siteId)) }
         var redactions = 0
-        for member in fields.members {
-            switch member.key {
-            case "id", "messageId", "visitorId", "timestamp", "type", "writeKey": continue
-            // (A `where` after several patterns binds to the last only, hence two cases.)
-            case "userId" where stamp.anonymous: continue
-            case "sessionId" where stamp.anonymous: continue
-            case _ where redactor != nil && Self.redactedFields.contains(member.key):
-                let (value, count) = redactor!.redact(member.value)
+        for field in fields.members {
+            switch field.storage {
+            case .eventId, .messageId, .visitorId, .timestamp, .consumed: continue
+            case .identifying where stamp.anonymous: continue
+            case .redacted where redactor != nil:
+                let (value, count) = redactor!.redact(field.value)
                 redactions += count
-                event.appendUnchecked(member.key, value)
-            default: event.appendUnchecked(member.key, member.value)
+                event.append(field.key, value)
+            default: event.append(field.key, field.value)
             }
         }
-        if redactions > 0 { event.appendUnchecked("redactions", .int(Int64(redactions))) }
-        return (event, id, visitorId)
+        if redactions > 0 { event.append("redactions", .int(Int64(redactions))) }
+        return (event.finish(), id, visitorId)
     }
 
     /// Checks one value; returns it normalised (timestamps as epoch ms) or nil after recording a problem.
-    private func check(_ value: JSONValue, against shape: FieldRule.Shape, field: String, problems: inout [ValidationProblem]) -> JSONValue? {
+    /// `field` is only spelled out when there is a problem to report.
+    private func check(_ value: JSONValue, against shape: FieldRule.Shape, field: @autoclosure () -> String, problems: inout [ValidationProblem]) -> JSONValue? {
         func fail(_ problem: String) -> JSONValue? {
-            problems.append(ValidationProblem(field: field, problem: problem))
+            problems.append(ValidationProblem(field: field(), problem: problem))
             return nil
         }
         switch shape {
@@ -127,41 +124,117 @@ public struct EventValidator: Sendable {
             return .int(millis)
         case .freeFormObject:
             guard case .object = value else { return fail("must be an object, got \(value.typeName)") }
-            return checkKeys(value, field: field, problems: &problems) ? value : nil
+            return checkKeys(value, field: field(), problems: &problems)
         case .freeForm:
-            return checkKeys(value, field: field, problems: &problems) ? value : nil
+            return checkKeys(value, field: field(), problems: &problems)
         }
     }
 
-    /// Rejects keys MongoDB would read as operators or paths (`$…`, `a.b`), anywhere in the value.
-    private func checkKeys(_ value: JSONValue, field: String, problems: inout [ValidationProblem]) -> Bool {
+    /// The value, or nil after reporting every key MongoDB would read as an operator
+    /// or a path (`$…`, `a.b`), anywhere in it.
+    private func checkKeys(_ value: JSONValue, field: @autoclosure () -> String, problems: inout [ValidationProblem]) -> JSONValue? {
+        guard Self.hasMongoReservedKey(value) else { return value }
+        reportMongoReservedKeys(value, field: field(), problems: &problems)
+        return nil
+    }
+
+    /// Whether a key anywhere in the value is one `checkKeys` rejects: the cheap test
+    /// run on every free-form field, before any problem's field path is spelled out.
+    private static func hasMongoReservedKey(_ value: JSONValue) -> Bool {
+        switch value {
+        case .object(let object): return object.members.contains { isMongoOperator($0.key) || isMongoPath($0.key) || hasMongoReservedKey($0.value) }
+        case .array(let elements): return elements.contains(where: hasMongoReservedKey)
+        default: return false
+        }
+    }
+
+    /// `$…` keys are MongoDB operators.
+    private static func isMongoOperator(_ key: String) -> Bool { key.utf8.first == UInt8(ascii: "$") }
+
+    /// `a.b` keys are MongoDB paths.
+    private static func isMongoPath(_ key: String) -> Bool {
+        var key = key
+        return key.withUTF8 { $0.contains(UInt8(ascii: ".")) }
+    }
+
+    /// Reports each key MongoDB would read as an operator or a path, with its path under `field`.
+    private func reportMongoReservedKeys(_ value: JSONValue, field: String, problems: inout [ValidationProblem]) {
         switch value {
         case .object(let object):
-            var clean = true
             for member in object.members {
                 let path = "\(field).\(member.key)"
-                if member.key.hasPrefix("$") {
+                if Self.isMongoOperator(member.key) {
                     problems.append(ValidationProblem(field: path, problem: "keys must not start with '$' (MongoDB operator)"))
-                    clean = false
-                } else if member.key.contains(".") {
+                } else if Self.isMongoPath(member.key) {
                     problems.append(ValidationProblem(field: path, problem: "keys must not contain '.' (MongoDB path separator)"))
-                    clean = false
                 }
-                clean = checkKeys(member.value, field: path, problems: &problems) && clean
+                reportMongoReservedKeys(member.value, field: path, problems: &problems)
             }
-            return clean
         case .array(let elements):
-            var clean = true
             for (index, element) in elements.enumerated() {
-                clean = checkKeys(element, field: "\(field)[\(index)]", problems: &problems) && clean
+                reportMongoReservedKeys(element, field: "\(field)[\(index)]", problems: &problems)
             }
-            return clean
         default:
-            return true
+            break
         }
     }
 
     private func format(_ number: Double) -> String {
         number == number.rounded() && abs(number) < 1e15 ? String(Int64(number)) : String(number)
+    }
+}
+
+/// The fields of an event that passed their checks, normalised, in the order sent,
+/// with the ones the stamp needs picked out as they arrive.
+private struct CheckedFields {
+    /// A checked field and what the canonical event does with it.
+    struct Member {
+        let key: String
+        let value: JSONValue
+        let storage: EventSchema.Storage
+    }
+
+    private(set) var members: [Member] = []
+    private(set) var id: String?
+    private(set) var messageId: String?
+    private(set) var visitorId: String?
+    private(set) var timestamp: JSONValue?
+
+    init(capacity: Int) { members.reserveCapacity(capacity) }
+
+    mutating func append(_ key: String, _ value: JSONValue, storage: EventSchema.Storage) {
+        switch storage {
+        case .eventId: id = value.stringValue
+        case .messageId: messageId = value.stringValue
+        case .visitorId: visitorId = value.stringValue
+        case .timestamp: timestamp = value
+        case .consumed, .identifying, .redacted, .asSent: break
+        }
+        members.append(Member(key: key, value: value, storage: storage))
+    }
+}
+
+/// Writes a JSON object member by member, so an object that is only serialised is never built.
+private struct JSONObjectWriter {
+    private var bytes: [UInt8] = []
+    private var isEmpty = true
+
+    init(capacity: Int) {
+        bytes.reserveCapacity(capacity)
+        bytes.append(UInt8(ascii: "{"))
+    }
+
+    mutating func append(_ key: String, _ value: JSONValue) {
+        if !isEmpty { bytes.append(UInt8(ascii: ",")) }
+        isEmpty = false
+        JSONWriter.writeString(key, into: &bytes)
+        bytes.append(UInt8(ascii: ":"))
+        JSONWriter.write(value, into: &bytes)
+    }
+
+    /// The object's JSON.
+    consuming func finish() -> [UInt8] {
+        bytes.append(UInt8(ascii: "}"))
+        return bytes
     }
 }

@@ -6,6 +6,8 @@
 public struct JSONParser {
     /// The default nesting limit for event bodies.
     public static let defaultMaxDepth = 32
+    /// Room reserved for an object's members: an event's fit, so its member list is allocated once.
+    private static let objectCapacity = 16
 
     private let bytes: UnsafeRawBufferPointer
     private let maxDepth: Int
@@ -58,12 +60,12 @@ public struct JSONParser {
     private mutating func parseObject(depth: Int) throws(JSONParseError) -> JSONValue {
         guard depth <= maxDepth else { throw error(.tooDeep(limit: maxDepth)) }
         index += 1
-        var object = JSONObject()
         skipWhitespace()
         if try peek() == UInt8(ascii: "}") {
             index += 1
-            return .object(object)
+            return .object(JSONObject())
         }
+        var object = JSONObject(reservingCapacity: Self.objectCapacity)
         while true {
             skipWhitespace()
             guard try peek() == UInt8(ascii: "\"") else { throw error(.unexpectedCharacter(bytes[index])) }
@@ -105,57 +107,115 @@ public struct JSONParser {
     private mutating func parseString() throws(JSONParseError) -> String {
         index += 1  // opening quote
         let start = index
-        // Fast path: no escapes, validate UTF-8 once over the whole run.
-        while index < bytes.count {
-            let byte = bytes[index]
-            if byte == UInt8(ascii: "\"") {
-                let run = UnsafeRawBufferPointer(rebasing: bytes[start..<index])
-                index += 1
-                guard let text = String(validating: run, as: UTF8.self) else {
-                    throw JSONParseError(reason: .invalidUTF8, offset: start)
-                }
-                return text
-            }
-            if byte == UInt8(ascii: "\\") { break }
-            if byte < 0x20 { throw error(.unexpectedCharacter(byte)) }
-            index += 1
-        }
+        let sawNonASCII = skipPlainStringBytes()
         guard index < bytes.count else { throw error(.unexpectedEnd) }
-        return try parseEscapedString(from: start)
+        switch bytes[index] {
+        case UInt8(ascii: "\""):
+            // No escapes: the string is the run of bytes itself.
+            let run = UnsafeRawBufferPointer(rebasing: bytes[start..<index])
+            index += 1
+            return try Self.string(fromUTF8: run, isASCII: !sawNonASCII, offset: start)
+        case UInt8(ascii: "\\"):
+            return try parseEscapedString(from: start, copiedNonASCII: sawNonASCII)
+        default:
+            throw error(.unexpectedCharacter(bytes[index]))
+        }
     }
 
-    private mutating func parseEscapedString(from start: Int) throws(JSONParseError) -> String {
+    /// Moves past the bytes a string holds as they are (all but a quote, a
+    /// backslash or a control character); returns whether any was non-ASCII.
+    /// Eight bytes are tested at a time while none of them ends the run: this
+    /// loop is where parsing spends most of its time.
+    private mutating func skipPlainStringBytes() -> Bool {
+        var position = index
+        var unionOfWords: UInt64 = 0
+        while position + 8 <= bytes.count {
+            let word = bytes.loadUnaligned(fromByteOffset: position, as: UInt64.self)
+            if Self.holdsRunEnd(word) { break }
+            unionOfWords |= word
+            position += 8
+        }
+        var unionOfBytes: UInt8 = 0
+        while position < bytes.count {
+            let byte = bytes[position]
+            if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") || byte < 0x20 { break }
+            unionOfBytes |= byte
+            position += 1
+        }
+        index = position
+        return unionOfWords & Self.highBits != 0 || unionOfBytes >= 0x80
+    }
+
+    private static let lowBits: UInt64 = 0x0101_0101_0101_0101
+    private static let highBits: UInt64 = 0x8080_8080_8080_8080
+
+    /// Whether one of the word's bytes is a quote, a backslash or a control character.
+    /// (The subtractions borrow across bytes only past a byte that is a hit, so there
+    /// are no false alarms.)
+    private static func holdsRunEnd(_ word: UInt64) -> Bool {
+        hasZeroByte(word ^ (lowBits &* UInt64(UInt8(ascii: "\""))))
+            || hasZeroByte(word ^ (lowBits &* UInt64(UInt8(ascii: "\\"))))
+            || (word &- lowBits &* 0x20) & ~word & highBits != 0
+    }
+
+    private static func hasZeroByte(_ word: UInt64) -> Bool { (word &- lowBits) & ~word & highBits != 0 }
+
+    /// Makes a String of UTF-8 bytes, refusing invalid UTF-8. ASCII is valid
+    /// by definition and takes the cheap non-generic initialiser: the generic
+    /// `String(validating:as:)` looks up type metadata on every call, which was
+    /// the largest single cost of parsing an event.
+    private static func string(fromUTF8 utf8: UnsafeRawBufferPointer, isASCII: Bool, offset: Int) throws(JSONParseError) -> String {
+        if isASCII { return String(decoding: utf8, as: UTF8.self) }
+        guard let text = String(validating: utf8, as: UTF8.self) else { throw JSONParseError(reason: .invalidUTF8, offset: offset) }
+        return text
+    }
+
+    /// Parses the rest of a string from its first escape, copying the runs between
+    /// escapes whole. `copiedNonASCII` says whether the run before the first escape
+    /// held bytes that need UTF-8 validation; bytes made by `\u` escapes are valid
+    /// by construction.
+    private mutating func parseEscapedString(from start: Int, copiedNonASCII: Bool) throws(JSONParseError) -> String {
         var utf8: [UInt8] = Array(UnsafeRawBufferPointer(rebasing: bytes[start..<index]))
+        var needsValidation = copiedNonASCII
         while true {
             guard index < bytes.count else { throw error(.unexpectedEnd) }
             let byte = bytes[index]
-            index += 1
             switch byte {
             case UInt8(ascii: "\""):
-                guard let text = String(validating: utf8, as: UTF8.self) else {
-                    throw JSONParseError(reason: .invalidUTF8, offset: start)
-                }
-                return text
-            case UInt8(ascii: "\\"):
-                guard index < bytes.count else { throw error(.unexpectedEnd) }
-                let escape = bytes[index]
                 index += 1
-                switch escape {
-                case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): utf8.append(escape)
-                case UInt8(ascii: "b"): utf8.append(0x08)
-                case UInt8(ascii: "f"): utf8.append(0x0C)
-                case UInt8(ascii: "n"): utf8.append(0x0A)
-                case UInt8(ascii: "r"): utf8.append(0x0D)
-                case UInt8(ascii: "t"): utf8.append(0x09)
-                case UInt8(ascii: "u"): try appendUnicodeEscape(to: &utf8)
-                default:
-                    index -= 2
-                    throw error(.invalidEscape)
+                let validated: Result<String, JSONParseError> = utf8.withUnsafeBytes { raw in
+                    Result { () throws(JSONParseError) -> String in try Self.string(fromUTF8: raw, isASCII: !needsValidation, offset: start) }
                 }
+                return try validated.get()
+            case UInt8(ascii: "\\"):
+                index += 1
+                try appendEscape(to: &utf8)
             default:
-                if byte < 0x20 { index -= 1; throw error(.unexpectedCharacter(byte)) }
-                utf8.append(byte)
+                throw error(.unexpectedCharacter(byte))
             }
+            let runStart = index
+            let sawNonASCII = skipPlainStringBytes()
+            needsValidation = needsValidation || sawNonASCII
+            utf8.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[runStart..<index]))
+        }
+    }
+
+    /// Decodes the escape after a backslash.
+    private mutating func appendEscape(to utf8: inout [UInt8]) throws(JSONParseError) {
+        guard index < bytes.count else { throw error(.unexpectedEnd) }
+        let escape = bytes[index]
+        index += 1
+        switch escape {
+        case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): utf8.append(escape)
+        case UInt8(ascii: "b"): utf8.append(0x08)
+        case UInt8(ascii: "f"): utf8.append(0x0C)
+        case UInt8(ascii: "n"): utf8.append(0x0A)
+        case UInt8(ascii: "r"): utf8.append(0x0D)
+        case UInt8(ascii: "t"): utf8.append(0x09)
+        case UInt8(ascii: "u"): try appendUnicodeEscape(to: &utf8)
+        default:
+            index -= 2
+            throw error(.invalidEscape)
         }
     }
 

@@ -47,11 +47,28 @@ public enum JSONValue: Sendable, Equatable {
 
 /// A JSON object: ordered key/value pairs with unique keys.
 public struct JSONObject: Sendable, Equatable {
+    /// One key and its value.
+    ///
+    /// A struct rather than a tuple: arrays of tuples are copied and destroyed
+    /// through generic tuple metadata, which was a tenth of ingest's cost.
+    public struct Member: Sendable, Equatable {
+        /// The key.
+        public let key: String
+        /// The value.
+        public var value: JSONValue
+    }
+
     /// The members in document order.
-    public private(set) var members: [(key: String, value: JSONValue)]
+    public private(set) var members: [Member]
 
     /// An empty object.
     public init() { members = [] }
+
+    /// An empty object with room for `capacity` members.
+    init(reservingCapacity capacity: Int) {
+        members = []
+        members.reserveCapacity(capacity)
+    }
 
     /// An object of the given pairs; a later duplicate key replaces an earlier one.
     public init(_ pairs: [(String, JSONValue)]) {
@@ -70,14 +87,14 @@ public struct JSONObject: Sendable, Equatable {
             if let index = members.firstIndex(where: { $0.key == key }) {
                 if let newValue { members[index].value = newValue } else { members.remove(at: index) }
             } else if let newValue {
-                members.append((key, newValue))
+                members.append(Member(key: key, value: newValue))
             }
         }
     }
 
     /// Appends a member without checking for an existing key (the parser has checked).
     mutating func appendUnchecked(_ key: String, _ value: JSONValue) {
-        members.append((key, value))
+        members.append(Member(key: key, value: value))
     }
 
     /// Whether the object holds `key`.
@@ -85,9 +102,4 @@ public struct JSONObject: Sendable, Equatable {
 
     /// The number of members.
     public var count: Int { members.count }
-
-    public static func == (lhs: JSONObject, rhs: JSONObject) -> Bool {
-        lhs.members.count == rhs.members.count
-            && zip(lhs.members, rhs.members).allSatisfy { $0.key == $1.key && $0.value == $1.value }
-    }
 }

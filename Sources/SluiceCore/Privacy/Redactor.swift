@@ -17,11 +17,18 @@ public struct Redactor: Sendable {
     public let kinds: Set<Kind>
     /// Operator-defined rules (`SLUICE_REDACT_PATTERNS`), applied after the built-in kinds.
     public let custom: [RedactionRule]
+    /// `kinds`, read once: a Set lookup per byte position was most of a scan's cost.
+    private let scrubsEmail: Bool
+    private let scrubsPhone: Bool
+    private let scrubsCard: Bool
 
     /// A redactor for `kinds` (all three by default) and any custom rules.
     public init(kinds: Set<Kind> = Set(Kind.allCases), custom: [RedactionRule] = []) {
         self.kinds = kinds
         self.custom = custom
+        scrubsEmail = kinds.contains(.email)
+        scrubsPhone = kinds.contains(.phone)
+        scrubsCard = kinds.contains(.card)
     }
 
     /// The text with every match replaced, and how many were replaced.
@@ -38,7 +45,7 @@ public struct Redactor: Sendable {
     }
 
     private func redactBuiltIn(_ text: String) -> (text: String, count: Int) {
-        guard !kinds.isEmpty, text.utf8.contains(where: { $0 == UInt8(ascii: "@") || ($0 >= 0x30 && $0 <= 0x39) }) else { return (text, 0) }
+        guard mayMatchBuiltIn(text) else { return (text, 0) }
         let input = Array(text.utf8)
         var output: [UInt8] = []
         output.reserveCapacity(input.count)
@@ -57,6 +64,30 @@ public struct Redactor: Sendable {
         guard count > 0 else { return (text, 0) }
         return (String(decoding: output, as: UTF8.self), count)
     }
+
+    /// Whether `text` holds what a match needs: an email an `@`, a phone at least 8
+    /// digits and a card 13. Most texts (order numbers, dates) have neither and are
+    /// not scanned.
+    private func mayMatchBuiltIn(_ text: String) -> Bool {
+        let scrubsNumbers = scrubsPhone || scrubsCard
+        guard scrubsEmail || scrubsNumbers else { return false }
+        var text = text
+        return text.withUTF8 { bytes in
+            var digits = 0
+            for byte in bytes {
+                if byte == UInt8(ascii: "@") {
+                    if scrubsEmail { return true }
+                } else if isDigit(byte) {
+                    digits += 1
+                    if digits >= Self.fewestNumberDigits && scrubsNumbers { return true }
+                }
+            }
+            return false
+        }
+    }
+
+    /// The fewest digits of a phone number, and so of anything `phoneEnd` or `cardEnd` accepts.
+    private static let fewestNumberDigits = 8
 
     /// Redacts every string inside a JSON value (keys are kept).
     public func redact(_ value: JSONValue) -> (value: JSONValue, count: Int) {
@@ -92,9 +123,9 @@ public struct Redactor: Sendable {
         let byte = s[start]
         // Matches start at a word boundary only.
         if let previous, isAlphanumeric(previous) || previous == UInt8(ascii: ".") || previous == UInt8(ascii: "_") { return nil }
-        if kinds.contains(.email), isLocalPart(byte), let end = emailEnd(s, from: start) { return (end, .email) }
-        if kinds.contains(.card), isDigit(byte), let end = cardEnd(s, from: start) { return (end, .card) }
-        if kinds.contains(.phone), isDigit(byte) || byte == UInt8(ascii: "+") || byte == UInt8(ascii: "("), let end = phoneEnd(s, from: start) {
+        if scrubsEmail, isLocalPart(byte), let end = emailEnd(s, from: start) { return (end, .email) }
+        if scrubsCard, isDigit(byte), let end = cardEnd(s, from: start) { return (end, .card) }
+        if scrubsPhone, isDigit(byte) || byte == UInt8(ascii: "+") || byte == UInt8(ascii: "("), let end = phoneEnd(s, from: start) {
             return (end, .phone)
         }
         return nil
@@ -154,7 +185,7 @@ public struct Redactor: Sendable {
                 break
             }
         }
-        guard (8...15).contains(digits), plus || separators >= 2, end == s.count || !isAlphanumeric(s[end]) else { return nil }
+        guard (Self.fewestNumberDigits...15).contains(digits), plus || separators >= 2, end == s.count || !isAlphanumeric(s[end]) else { return nil }
         return end
     }
 
