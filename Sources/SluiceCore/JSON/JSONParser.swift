@@ -124,41 +124,11 @@ public struct JSONParser {
 
     /// Moves past the bytes a string holds as they are (all but a quote, a
     /// backslash or a control character); returns whether any was non-ASCII.
-    /// Eight bytes are tested at a time while none of them ends the run: this
-    /// loop is where parsing spends most of its time.
     private mutating func skipPlainStringBytes() -> Bool {
-        var position = index
-        var unionOfWords: UInt64 = 0
-        while position + 8 <= bytes.count {
-            let word = bytes.loadUnaligned(fromByteOffset: position, as: UInt64.self)
-            if Self.holdsRunEnd(word) { break }
-            unionOfWords |= word
-            position += 8
-        }
-        var unionOfBytes: UInt8 = 0
-        while position < bytes.count {
-            let byte = bytes[position]
-            if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") || byte < 0x20 { break }
-            unionOfBytes |= byte
-            position += 1
-        }
-        index = position
-        return unionOfWords & Self.highBits != 0 || unionOfBytes >= 0x80
+        let (end, sawNonASCII) = JSONStringScan.endOfPlainRun(bytes, from: index)
+        index = end
+        return sawNonASCII
     }
-
-    private static let lowBits: UInt64 = 0x0101_0101_0101_0101
-    private static let highBits: UInt64 = 0x8080_8080_8080_8080
-
-    /// Whether one of the word's bytes is a quote, a backslash or a control character.
-    /// (The subtractions borrow across bytes only past a byte that is a hit, so there
-    /// are no false alarms.)
-    private static func holdsRunEnd(_ word: UInt64) -> Bool {
-        hasZeroByte(word ^ (lowBits &* UInt64(UInt8(ascii: "\""))))
-            || hasZeroByte(word ^ (lowBits &* UInt64(UInt8(ascii: "\\"))))
-            || (word &- lowBits &* 0x20) & ~word & highBits != 0
-    }
-
-    private static func hasZeroByte(_ word: UInt64) -> Bool { (word &- lowBits) & ~word & highBits != 0 }
 
     /// Makes a String of UTF-8 bytes, refusing invalid UTF-8. ASCII is valid
     /// by definition and takes the cheap non-generic initialiser: the generic
