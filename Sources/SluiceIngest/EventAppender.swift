@@ -1,8 +1,14 @@
 import SluiceCore
 import SluiceRedis
+import Synchronization
 
 /// Appends validated events to their partition streams through the group-commit writer.
-public struct EventAppender: Sendable {
+///
+/// Without rate limits a request is a run of XADDs in the writer's next pipeline.
+/// With limits it is one script call (`limitedAppendScript`) that checks and takes
+/// the request's token buckets and, only if they allow it, appends its events:
+/// one round trip, and a refused request leaves nothing behind.
+public final class EventAppender: Sendable {
     /// Why events could not be appended; every case means "not accepted", answered 503.
     public enum Failure: Error, CustomStringConvertible {
         case redis(String)
@@ -13,10 +19,51 @@ public struct EventAppender: Sendable {
         }
     }
 
+    /// What became of a request's events.
+    enum Outcome: Equatable {
+        /// Every event is in its stream.
+        case appended
+        /// A bucket was short: nothing was appended; retry after this many milliseconds.
+        case rateLimited(waitMilliseconds: Int64)
+    }
+
+    /// KEYS: the request's bucket keys, then its stream keys. ARGV: the number of
+    /// bucket keys, now (ms), cost, rate and burst per bucket, the schema version,
+    /// then per event its stream (1-based among the stream keys) and its JSON.
+    /// Returns the wait in milliseconds, 0 once everything is appended.
+    static let limitedAppendScript = """
+        local buckets = tonumber(ARGV[1])
+        local now, cost = tonumber(ARGV[2]), tonumber(ARGV[3])
+        local wait, tokens = 0, {}
+        for i = 1, buckets do
+          local rate, burst = tonumber(ARGV[2 + 2 * i]), tonumber(ARGV[3 + 2 * i])
+          local state = redis.call('HMGET', KEYS[i], 't', 'ts')
+          local t = tonumber(state[1]) or burst
+          local ts = tonumber(state[2]) or now
+          t = math.min(burst, t + math.max(0, now - ts) * rate / 1000)
+          local need = math.min(cost, burst)
+          if t < need then wait = math.max(wait, math.ceil((need - t) * 1000 / rate)) end
+          tokens[i] = t
+        end
+        if wait > 0 then return wait end
+        for i = 1, buckets do
+          local rate, burst = tonumber(ARGV[2 + 2 * i]), tonumber(ARGV[3 + 2 * i])
+          redis.call('HSET', KEYS[i], 't', tokens[i] - math.min(cost, burst), 'ts', now)
+          redis.call('PEXPIRE', KEYS[i], math.ceil(burst * 1000 / rate) + 1000)
+        end
+        local first = 4 + 2 * buckets
+        for a = first + 1, #ARGV, 2 do
+          redis.call('XADD', KEYS[buckets + tonumber(ARGV[a])], '*', '\(StreamLayout.versionField)', ARGV[first], '\(StreamLayout.eventField)', ARGV[a + 1])
+        end
+        return 0
+        """
+
     let writer: RedisPipelineWriter
     let partitions: Int
     /// The partition keys, formatted once rather than per event.
     private let streamKeys: [String]
+    /// The script's digest once `SCRIPT LOAD` has answered.
+    private let scriptDigest = Mutex<String?>(nil)
 
     /// An appender writing through `writer` into `partitions` streams.
     public init(writer: RedisPipelineWriter, partitions: Int) {
@@ -25,27 +72,81 @@ public struct EventAppender: Sendable {
         streamKeys = StreamLayout.streamKeys(partitions: partitions)
     }
 
-    /// Appends every event (one pipeline for all of them) and returns only once Redis
-    /// has confirmed each append with an entry id.
-    public func append(_ events: [ValidatedEvent]) async throws(Failure) {
+    /// Appends every event, drawing from `charge`'s buckets first when given, and
+    /// returns only once Redis has answered for all of them.
+    func append(_ events: [ValidatedEvent], charging charge: RateCharge?) async throws(Failure) -> Outcome {
+        guard let charge else {
+            try await appendUnlimited(events)
+            return .appended
+        }
+        for attempt in 0..<2 {
+            let digest = try await loadedScriptDigest(reload: attempt > 0)
+            let reply = try await execute([limitedAppend(events, charge: charge, digest: digest)])[0]
+            if reply.errorMessage?.hasPrefix("NOSCRIPT") == true { continue }  // Redis restarted: load it again
+            if let message = reply.errorMessage { throw .redis("Redis refused the append: \(message)") }
+            guard let wait = reply.integer else { throw .redis("unexpected reply to the append script: \(reply)") }
+            return wait > 0 ? .rateLimited(waitMilliseconds: wait) : .appended
+        }
+        throw .redis("Redis keeps forgetting the append script (NOSCRIPT twice)")
+    }
+
+    /// One XADD per event in the writer's next pipeline.
+    private func appendUnlimited(_ events: [ValidatedEvent]) async throws(Failure) {
         let commands = events.map { event in
-            var command = RedisCommand("XADD", streamKeys[StreamLayout.partition(visitorId: event.visitorId, partitions: partitions)], "*")
+            var command = RedisCommand("XADD", streamKeys[partition(of: event)], "*")
             command.append(StreamLayout.versionField)
             command.append(StreamLayout.schemaVersion)
             command.append(StreamLayout.eventField)
             command.append(bytes: event.json)
             return command
         }
-        let replies: [RedisReply]
-        do {
-            replies = try await writer.execute(commands)
-        } catch {
-            throw .redis("\(error)")
-        }
         // An error reply (e.g. OOM under maxmemory) means that event is not stored:
         // the whole request is refused so the client retries it; ids make retries idempotent.
-        if let message = replies.lazy.compactMap(\.errorMessage).first {
+        if let message = try await execute(commands).lazy.compactMap(\.errorMessage).first {
             throw .redis("Redis refused the append: \(message)")
+        }
+    }
+
+    /// The EVALSHA of `limitedAppendScript` for `events`.
+    private func limitedAppend(_ events: [ValidatedEvent], charge: RateCharge, digest: String) -> RedisCommand {
+        var streamPositions: [Int: Int] = [:]
+        var streams: [String] = []
+        let positions = events.map { event in
+            let partition = partition(of: event)
+            if let known = streamPositions[partition] { return known }
+            streams.append(streamKeys[partition])
+            streamPositions[partition] = streams.count
+            return streams.count
+        }
+        var command = RedisCommand(arguments: ["EVALSHA", digest, String(charge.keys.count + streams.count)] + charge.keys + streams)
+        command.append(String(charge.keys.count))
+        for argument in charge.arguments { command.append(argument) }
+        command.append(StreamLayout.schemaVersion)
+        for (event, position) in zip(events, positions) {
+            command.append(String(position))
+            command.append(bytes: event.json)
+        }
+        return command
+    }
+
+    private func partition(of event: ValidatedEvent) -> Int {
+        StreamLayout.partition(visitorId: event.visitorId, partitions: partitions)
+    }
+
+    private func loadedScriptDigest(reload: Bool) async throws(Failure) -> String {
+        if !reload, let known = scriptDigest.withLock({ $0 }) { return known }
+        guard let digest = try await execute([RedisCommand("SCRIPT", "LOAD", Self.limitedAppendScript)])[0].text else {
+            throw .redis("Redis did not load the append script")
+        }
+        scriptDigest.withLock { $0 = digest }
+        return digest
+    }
+
+    private func execute(_ commands: [RedisCommand]) async throws(Failure) -> [RedisReply] {
+        do {
+            return try await writer.execute(commands)
+        } catch {
+            throw .redis("\(error)")
         }
     }
 

@@ -15,7 +15,7 @@ public func buildIngestApplication(
     let writer = RedisPipelineWriter(endpoint: try RedisEndpoint(url: configuration.redisURL), logger: logger)
     let appender = EventAppender(writer: writer, partitions: configuration.partitions)
     let metrics = IngestMetrics()
-    let limiter = RateLimiter(writer: writer, perSite: configuration.siteRateLimit, perVisitor: configuration.visitorRateLimit)
+    let limiter = RateLimiter(perSite: configuration.siteRateLimit, perVisitor: configuration.visitorRateLimit)
     let salt = DailySalt(writer: writer)
     let backlog = BacklogMonitor(writer: writer, partitions: configuration.partitions, limit: configuration.backlogLimit, logger: logger)
     let access = SiteAccess(registry: configuration.sites)

@@ -1,6 +1,4 @@
 import SluiceCore
-import SluiceRedis
-import Synchronization
 
 /// A token bucket: `rate` tokens per second, at most `burst` saved up.
 public struct RateLimit: Sendable, Equatable {
@@ -18,74 +16,32 @@ public struct RateLimit: Sendable, Equatable {
     }
 }
 
-/// Token buckets per site and per visitor (or client address), kept in Redis so
-/// every ingest replica shares them: one Lua call per request, sent through the
-/// group-commit writer. A flood from one visitor empties only its own bucket.
-final class RateLimiter: Sendable {
-    static let script = """
-        local now, cost = tonumber(ARGV[1]), tonumber(ARGV[2])
-        local wait, tokens = 0, {}
-        for i, key in ipairs(KEYS) do
-          local rate, burst = tonumber(ARGV[1 + 2 * i]), tonumber(ARGV[2 + 2 * i])
-          local state = redis.call('HMGET', key, 't', 'ts')
-          local t = tonumber(state[1]) or burst
-          local ts = tonumber(state[2]) or now
-          t = math.min(burst, t + math.max(0, now - ts) * rate / 1000)
-          local need = math.min(cost, burst)
-          if t < need then wait = math.max(wait, math.ceil((need - t) * 1000 / rate)) end
-          tokens[i] = t
-        end
-        if wait > 0 then return wait end
-        for i, key in ipairs(KEYS) do
-          local rate, burst = tonumber(ARGV[1 + 2 * i]), tonumber(ARGV[2 + 2 * i])
-          redis.call('HSET', key, 't', tokens[i] - math.min(cost, burst), 'ts', now)
-          redis.call('PEXPIRE', key, math.ceil(burst * 1000 / rate) + 1000)
-        end
-        return 0
-        """
+/// The token buckets one request draws from, and what it costs.
+struct RateCharge: Sendable, Equatable {
+    /// Bucket keys, `rl:site:…` and/or `rl:visitor:…`.
+    var keys: [String]
+    /// The script's leading arguments: now (ms), cost, then rate and burst per key.
+    var arguments: [String]
+}
 
-    let writer: RedisPipelineWriter
+/// Token buckets per site and per visitor (or client address), kept in Redis so
+/// every ingest replica shares them. A request's buckets are checked and taken
+/// by the same script that appends its events (`LimitedAppend`): one round
+/// trip, and nothing is appended for a refused request. A flood from one
+/// visitor empties only its own bucket.
+struct RateLimiter: Sendable {
     let perSite: RateLimit?
     let perVisitor: RateLimit?
-    private let sha = Mutex<String?>(nil)
 
-    init(writer: RedisPipelineWriter, perSite: RateLimit?, perVisitor: RateLimit?) {
-        self.writer = writer
-        self.perSite = perSite
-        self.perVisitor = perVisitor
-    }
-
-    /// Milliseconds to wait before `cost` events are allowed, 0 when allowed now (and taken).
-    /// Fails open (allows) when Redis cannot answer: the append will then fail on its own.
-    func take(cost: Int, site: String?, visitor: String, now: Int64) async -> Int64 {
-        var keys: [String] = []
-        var limits: [RateLimit] = []
-        if let perSite, let site {
-            keys.append("rl:site:\(site)")
-            limits.append(perSite)
+    /// What `cost` events from `visitor` (on `site`) draw from; nil when no limit applies.
+    func charge(cost: Int, site: String?, visitor: String, now: Int64) -> RateCharge? {
+        var charge = RateCharge(keys: [], arguments: [String(now), String(cost)])
+        func add(_ key: String, _ limit: RateLimit) {
+            charge.keys.append(key)
+            charge.arguments += [String(limit.rate), String(limit.burst)]
         }
-        if let perVisitor {
-            keys.append("rl:visitor:\(visitor)")
-            limits.append(perVisitor)
-        }
-        guard !keys.isEmpty else { return 0 }
-        var arguments = [String(now), String(cost)]
-        for limit in limits { arguments += [String(limit.rate), String(limit.burst)] }
-        for attempt in 0..<2 {
-            let known = sha.withLock { $0 }
-            let command: RedisCommand
-            if let known, attempt == 0 {
-                command = RedisCommand(arguments: ["EVALSHA", known, String(keys.count)] + keys + arguments)
-            } else {
-                command = RedisCommand(arguments: ["EVAL", Self.script, String(keys.count)] + keys + arguments)
-            }
-            guard let reply = try? await writer.execute([command]).first else { return 0 }
-            if reply.errorMessage?.hasPrefix("NOSCRIPT") == true { continue }
-            if sha.withLock({ $0 }) == nil, let loaded = try? await writer.execute([RedisCommand("SCRIPT", "LOAD", Self.script)]).first?.text {
-                sha.withLock { $0 = loaded }
-            }
-            return reply.integer ?? 0
-        }
-        return 0
+        if let perSite, let site { add("rl:site:\(site)", perSite) }
+        if let perVisitor { add("rl:visitor:\(visitor)", perVisitor) }
+        return charge.keys.isEmpty ? nil : charge
     }
 }

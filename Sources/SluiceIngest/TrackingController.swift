@@ -99,21 +99,22 @@ struct TrackingController: Sendable {
         case .success(let validated): events = validated
         case .failure(let rejection): throw IngestError.rejection(rejection)
         }
-        let wait = await limiter.take(cost: events.count, site: siteId, visitor: knownVisitor ?? client.ip ?? visitorId, now: receivedAt)
-        if wait > 0 {
+        if backlog.status.overLimit {
+            throw IngestError.unavailable("the pipeline is behind (backlog over its limit), retry later", retryAfterSeconds: backlog.retryAfterSeconds)
+        }
+        let charge = limiter.charge(cost: events.count, site: siteId, visitor: knownVisitor ?? client.ip ?? visitorId, now: receivedAt)
+        let outcome: EventAppender.Outcome
+        do {
+            outcome = try await appender.append(events, charging: charge)
+        } catch {
+            context.logger.warning("events not accepted: redis unavailable", metadata: ["sluice.error": "\(error)"])
+            throw IngestError.unavailable("the event store is unavailable, retry later", retryAfterSeconds: backlog.retryAfterSeconds)
+        }
+        if case .rateLimited(let wait) = outcome {
             throw IngestError(
                 status: .tooManyRequests, code: "rate_limited",
                 details: [ValidationProblem(field: "(client)", problem: "too many events from this visitor or site; retry after the delay")],
                 retryAfterSeconds: Int((wait + 999) / 1000))
-        }
-        if backlog.status.overLimit {
-            throw IngestError.unavailable("the pipeline is behind (backlog over its limit), retry later", retryAfterSeconds: backlog.retryAfterSeconds)
-        }
-        do {
-            try await appender.append(events)
-        } catch {
-            context.logger.warning("events not accepted: redis unavailable", metadata: ["sluice.error": "\(error)"])
-            throw IngestError.unavailable("the event store is unavailable, retry later", retryAfterSeconds: backlog.retryAfterSeconds)
         }
         metrics.accepted.increment(by: Int64(events.count))
 

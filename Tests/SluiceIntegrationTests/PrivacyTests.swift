@@ -32,7 +32,12 @@ import Testing
         #expect(limited.status == 429, "\(limited.text)")
         #expect(Int(limited.headers["retry-after"] ?? "").map { $0 >= 1 } == true)
         #expect(limited.json?.objectValue?["error"]?.stringValue == "rate_limited")
+        // The check and the append are one script: the refused batch left nothing behind.
+        #expect(try queued(stack).filter { $0["visitorId"] == .string("flooder") }.count == 10)
+        // A Redis that forgot the script (restart, SCRIPT FLUSH) gets it loaded again.
+        _ = try RedisConnection(endpoint: RedisEndpoint(url: stack.redisURL)).run(RedisCommand("SCRIPT", "FLUSH"))
         #expect(try await HTTP.post(url, json: batch(5), headers: ["Cookie": "sluice_visitor=someone-else"]).status == 202)
+        #expect(try queued(stack).filter { $0["visitorId"] == .string("someone-else") }.count == 5)
         try await stack.stop()
     }
 
