@@ -8,6 +8,10 @@ import NIOHTTPTypes
 /// The HTTP server's idle timeout alone does not stop slow-loris clients, which
 /// trickle one byte at a time to look busy; this bounds how long any client can
 /// hold a connection (and its buffers) without completing a request.
+///
+/// A request only records when the wait began (a clock read); one timer per
+/// connection checks it when it fires and re-arms itself for the newest wait,
+/// rather than a timer scheduled and cancelled for every request.
 final class RequestDeadlineHandler: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPRequestPart
     typealias InboundOut = HTTPRequestPart
@@ -15,6 +19,9 @@ final class RequestDeadlineHandler: ChannelDuplexHandler, RemovableChannelHandle
     typealias OutboundOut = HTTPResponsePart
 
     private let deadline: TimeAmount
+    /// When the connection began waiting for the request now being read; nil
+    /// while a complete request is being answered.
+    private var waitingSince: NIODeadline?
     private var timer: Scheduled<Void>?
 
     init(deadline: TimeAmount) {
@@ -22,24 +29,21 @@ final class RequestDeadlineHandler: ChannelDuplexHandler, RemovableChannelHandle
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
-        if context.channel.isActive { arm(context) }
+        if context.channel.isActive { startWaiting(context) }
     }
 
     func channelActive(context: ChannelHandlerContext) {
-        arm(context)
+        startWaiting(context)
         context.fireChannelActive()
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        if case .end = unwrapInboundIn(data) {
-            timer?.cancel()
-            timer = nil
-        }
+        if case .end = unwrapInboundIn(data) { waitingSince = nil }
         context.fireChannelRead(data)
     }
 
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
-        if case .end = unwrapOutboundIn(data) { arm(context) }
+        if case .end = unwrapOutboundIn(data) { startWaiting(context) }
         context.write(data, promise: promise)
     }
 
@@ -48,11 +52,27 @@ final class RequestDeadlineHandler: ChannelDuplexHandler, RemovableChannelHandle
         timer = nil
     }
 
-    private func arm(_ context: ChannelHandlerContext) {
-        timer?.cancel()
-        let channel = context.channel
-        timer = context.eventLoop.scheduleTask(in: deadline) {
-            channel.close(promise: nil)
+    private func startWaiting(_ context: ChannelHandlerContext) {
+        waitingSince = .now()
+        if timer == nil { schedule(context, at: .now() + deadline) }
+    }
+
+    private func schedule(_ context: ChannelHandlerContext, at time: NIODeadline) {
+        let loopBound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+        timer = context.eventLoop.scheduleTask(deadline: time) {
+            let (handler, context) = loopBound.value
+            handler.timerFired(context)
+        }
+    }
+
+    private func timerFired(_ context: ChannelHandlerContext) {
+        timer = nil
+        guard let waitingSince else { return }  // answering a request; the response's end re-arms
+        let expires = waitingSince + deadline
+        if expires <= .now() {
+            context.channel.close(promise: nil)
+        } else {
+            schedule(context, at: expires)
         }
     }
 }
