@@ -310,6 +310,10 @@ def cmd_corpus(args):
             # One request in ten comes from a first-time visitor (no cookie yet).
             cookie = "" if rng.random() < 0.1 else rng.choice(visitors)
             f.write(f"{ROUTES[kind]}\t{rng.choice(USER_AGENTS)}\t{cookie}\t{body}\n")
+    # The HTTP server's floor: a GET that does no Redis or JSON work at all.
+    with open(os.path.join(args.dir, "healthz.tsv"), "w") as f:
+        for _ in range(10):
+            f.write(f"/healthz\t{rng.choice(USER_AGENTS)}\t\t\n")
     batch_sizes = []
     with open(os.path.join(args.dir, "batch.tsv"), "w") as f:
         for _ in range(args.batches):
@@ -975,6 +979,13 @@ def build_rows(state):
                          f"{best['ingest_cpu_us_per_request']:.0f} µs, {redis_us:.0f} µs; {best.get('ingest_context_switches_per_request', 0):.1f} switches",
                          f"{p1 and p1.get('redis_cpu_us_per_command') or '—'} µs Redis CPU per XADD" if p1 and p1.get("redis_cpu_us_per_command") else "—",
                          "—", "—", "—"))
+        floor = wrk.get("floor-healthz")
+        if floor:
+            rf = ratio(floor["requests_per_s"], p1 and p1["requests_per_s"])
+            rows.append((f"↳ the HTTP server's floor: GET /healthz (no body, no Redis; wrk -t{floor['threads']} -c{floor['connections']})",
+                         f"{fmt_int(floor['requests_per_s'])} req/s, {floor.get('ingest_cpu_us_per_request', 0):.0f} µs ingest CPU per request",
+                         f"{fmt_int(p1 and p1['requests_per_s'])} (XADD -P 1 -c 32)", fmt_ratio(rf), "—", "—"))
+            summary["healthz_floor"] = {"rps": floor["requests_per_s"], "ratio": rf, "cpu_us_per_request": floor.get("ingest_cpu_us_per_request")}
         summary["single_ingest"] = {"rps": best["requests_per_s"], "ceiling_rps": p1 and p1["requests_per_s"], "ratio": r, "target": 0.5,
                                     "met": None if r is None else r >= 0.5, "latency_ms": lat}
     half = wrk.get("single-half")

@@ -6,8 +6,9 @@
 # and SecantusDB on free loopback ports, then measures, each step bounded:
 #
 #   1. single-event ingest  wrk on the seed routes (bench/wrk/mixed.lua), a few
-#                           connection counts; then paced at half the best
-#                           rate for the latency target.
+#                           connection counts; GET /healthz at the best count
+#                           (the HTTP server's floor); then paced at half the
+#                           best rate for the latency target.
 #                           ceiling: redis-benchmark XADD -P 1 -c 32
 #   2. batch ingest         wrk on /api/analytics/batch, 100 events a request.
 #                           ceiling: redis-benchmark XADD -P 64
@@ -198,6 +199,10 @@ for c in $BENCH_SINGLE_CONNS; do
 done
 best_single_conns="$(state_get 'max((v for k, v in s["wrk"].items() if k.startswith("single-c")), key=lambda v: v["requests_per_s"])["connections"]')"
 half_rate="$(state_get 'round(max(v["requests_per_s"] for k, v in s["wrk"].items() if k.startswith("single-c")) / 2)')"
+# The HTTP server's own floor at the same concurrency: GET /healthz does no
+# Redis or JSON work, so no event route can be faster than this.
+driver wrk --url "$ingest_url" --script "$BENCH_DIR/wrk/mixed.lua" --corpus "$corpus/healthz.tsv" \
+    --threads "$BENCH_WRK_THREADS" "${procs[@]}" --label floor-healthz --connections "$best_single_conns" --duration "$BENCH_DURATION"
 log "pacing at half the best single-event rate: $half_rate req/s over $best_single_conns connections"
 wrk_single --label single-half --connections "$best_single_conns" --duration "$BENCH_DURATION" --rate "$half_rate"
 clear_streams

@@ -5,8 +5,9 @@
 -- seed's routes (page views, UI events, chat, chat feedback, tool runs, lab
 -- experiments, API calls) with ~300-byte bodies, a handful of browser user
 -- agents, returning visitors' cookies (one request in ten without one), or
--- 100-event bodies for /api/analytics/batch. Each wrk thread starts at a
--- different place in the corpus.
+-- 100-event bodies for /api/analytics/batch; a line with an empty body is a
+-- GET (the /healthz floor). Each wrk thread starts at a different place in
+-- the corpus.
 --
 -- Environment:
 --   WRK_CORPUS   the corpus file (required)
@@ -36,14 +37,18 @@ local function load_corpus()
       local path, ua, cookie, body = line:match("^([^\t]*)\t([^\t]*)\t([^\t]*)\t(.*)$")
       if path then
          local headers = {
-            ["Content-Type"] = "application/json",
             ["User-Agent"] = ua,
             ["Accept"] = "*/*",
          }
          if cookie ~= "" then
             headers["Cookie"] = "sluice_visitor=" .. cookie
          end
-         loaded[#loaded + 1] = wrk.format("POST", path, headers, body)
+         if body == "" then
+            loaded[#loaded + 1] = wrk.format("GET", path, headers)
+         else
+            headers["Content-Type"] = "application/json"
+            loaded[#loaded + 1] = wrk.format("POST", path, headers, body)
+         end
       end
    end
    if #loaded == 0 then
