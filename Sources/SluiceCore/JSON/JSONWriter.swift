@@ -55,7 +55,7 @@ public enum JSONWriter {
             var position = 0
             while true {
                 let end = JSONStringScan.endOfPlainRun(bytes, from: position).end
-                out.append(contentsOf: bytes[position..<end])
+                out.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[position..<end]))
                 guard end < bytes.count else { break }
                 appendEscaped(bytes[end], into: &out)
                 position = end + 1
