@@ -28,12 +28,7 @@ public struct IPNetwork: Sendable, Equatable {
 
     /// The 4 or 16 bytes of an address; IPv4-mapped IPv6 (`::ffff:1.2.3.4`) gives the 4 IPv4 bytes.
     public static func bytes(of text: String) -> [UInt8]? {
-        if !text.contains(":") {
-            let octets = text.split(separator: ".", omittingEmptySubsequences: false)
-            guard octets.count == 4 else { return nil }
-            let values = octets.compactMap { $0.count <= 3 && $0.allSatisfy(\.isNumber) ? UInt8($0) : nil }
-            return values.count == 4 ? values : nil
-        }
+        if !text.utf8.contains(UInt8(ascii: ":")) { return dottedQuad(text) }
         var text = Substring(text)
         if let zone = text.firstIndex(of: "%") { text = text[..<zone] }  // fe80::1%eth0
         // A dotted IPv4 tail (::ffff:1.2.3.4) becomes its two hex groups.
@@ -61,5 +56,31 @@ public struct IPNetwork: Sendable, Equatable {
         // ::ffff:a.b.c.d is IPv4 for matching purposes.
         if result.count == 16, result[0..<10].allSatisfy({ $0 == 0 }), result[10] == 0xFF, result[11] == 0xFF { result = Array(result[12...]) }
         return result
+    }
+
+    /// A dotted-quad IPv4 address (`203.0.113.7`, up to three digits a part, each
+    /// at most 255), read from its UTF-8 bytes: the common case on every request,
+    /// without splitting strings.
+    private static func dottedQuad(_ text: String) -> [UInt8]? {
+        var octets: [UInt8] = []
+        octets.reserveCapacity(4)
+        var value = 0
+        var digits = 0
+        for byte in text.utf8 {
+            if byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") {
+                value = value * 10 + Int(byte - UInt8(ascii: "0"))
+                digits += 1
+                guard digits <= 3, value <= 255 else { return nil }
+            } else if byte == UInt8(ascii: "."), digits > 0, octets.count < 3 {
+                octets.append(UInt8(value))
+                value = 0
+                digits = 0
+            } else {
+                return nil
+            }
+        }
+        guard digits > 0, octets.count == 3 else { return nil }
+        octets.append(UInt8(value))
+        return octets
     }
 }
