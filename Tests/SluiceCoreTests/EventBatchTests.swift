@@ -30,6 +30,31 @@ struct EventBatchTests {
         }
     }
 
+    /// A batch writes its events in one reused buffer with the request's stamp written
+    /// once: each must still be byte for byte what validating it alone gives, a long
+    /// event followed by a short one included, and with every stamp field set.
+    @Test func batchEventsAreWhatValidatingEachAloneGives() throws {
+        var stamp = Fixture.stamp
+        stamp.siteId = "site-\"7\""
+        let long = String(repeating: "line\\n \\u0001 ", count: 400)
+        let elements = [
+            #"{"type":"chat","id":"c1","agentId":"a","userMessage":"\#(long)","timestamp":"2026-11-25T12:00:00Z","sentAt":1795608000000}"#,
+            #"{"type":"api","id":"a1","endpoint":"/x","method":"GET","statusCode":200,"responseTime":-0.0}"#,
+        ] + EventKind.allCases.enumerated().map { element($1, id: "k\($0)") }
+        let redacting = EventValidator(redactor: Redactor())
+        let body = try JSONParser.parse(#"{"batch":[\#(elements.joined(separator: ","))]}"#)
+        let events = try #require(redacting.validateBatch(body, stamp: stamp).value)
+        #expect(events.count == elements.count)
+        for (event, text) in zip(events, elements) {
+            let element = try JSONParser.parse(text)
+            let typeName = try #require(element.objectValue?["type"]?.stringValue)
+            let kind = try #require(EventKind(rawValue: typeName))
+            let alone = try #require(redacting.validate(element, kind: kind, stamp: stamp).value)
+            #expect(event.kind == kind)
+            #expect(String(decoding: event.json, as: UTF8.self) == String(decoding: alone.json, as: UTF8.self))
+        }
+    }
+
     @Test func unknownTypeIsReportedOnItsElement() throws {
         let result = try batch(#"{"batch":[\#(element(.tool, id: "a")),{"type":"click","x":1}]}"#)
         #expect(problemFields(result) == ["batch[1].type"])

@@ -19,6 +19,21 @@ struct EventValidatorFieldTests {
         #expect(result.error == .invalid([ValidationProblem(field: field, problem: "is required for a \(kind.rawValue) event")]))
     }
 
+    @Test(arguments: EventKind.allCases.flatMap { kind in Fixture.requiredFields(kind).map { (kind, $0) } })
+    func eachRequiredFieldAloneIsReportedWhenNull(kind: EventKind, field: String) throws {
+        let result = validator.validate(try Fixture.body(kind, [(field, "null")]), kind: kind, stamp: Fixture.stamp)
+        #expect(result.error == .invalid([ValidationProblem(field: field, problem: "is required for a \(kind.rawValue) event, got null")]))
+    }
+
+    /// A required field that is present but malformed is reported for its shape, not as missing.
+    @Test func presentButMalformedRequiredFieldIsNotReportedMissing() throws {
+        let result = validator.validate(try Fixture.body(.api, [("endpoint", "5"), ("method", "null")]), kind: .api, stamp: Fixture.stamp)
+        #expect(result.error == .invalid([
+            ValidationProblem(field: "endpoint", problem: "must be a string, got number"),
+            ValidationProblem(field: "method", problem: "is required for a api event, got null"),
+        ]))
+    }
+
     @Test(arguments: [
         (EventKind.chat, "agentId", "5", "must be a string, got number"),
         (.chat, "userMessage", "true", "must be a string, got boolean"),

@@ -35,6 +35,10 @@ struct JSONParserValueTests {
     @Test(arguments: [
         ("0", Int64(0)), ("-0", 0), ("42", 42), ("-17", -17),
         ("9223372036854775807", Int64.max), ("-9223372036854775808", Int64.min),
+        // 18 digits are accumulated as they are scanned; 19 take the slower exact path.
+        ("999999999999999999", 999_999_999_999_999_999), ("-999999999999999999", -999_999_999_999_999_999),
+        ("1000000000000000000", 1_000_000_000_000_000_000), ("-1000000000000000000", -1_000_000_000_000_000_000),
+        ("1795608000000", 1_795_608_000_000),
     ])
     func integersStayIntegers(text: String, expected: Int64) throws {
         #expect(try JSONParser.parse(text) == .int(expected))

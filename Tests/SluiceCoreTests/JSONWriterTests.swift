@@ -52,4 +52,22 @@ struct JSONWriterTests {
         JSONWriter.write(.int(5), into: &out)
         #expect(String(decoding: out, as: UTF8.self) == "x=5")
     }
+
+    @Test func writesIntegerDigitsAtEveryLength() {
+        let integers: [Int64] = [0, 7, -7, 9, 10, 99, 100, -100, 1_795_608_000_000, Int64.max, Int64.min]
+        #expect(JSONWriter.string(of: .array(integers.map(JSONValue.int))) == "[" + integers.map(String.init).joined(separator: ",") + "]")
+    }
+
+    /// Escapes make a string up to six times longer than its bytes: the buffer must
+    /// grow while a string is written, at its start, middle and end.
+    @Test func escapesThatOutgrowTheBufferAreWrittenWhole() {
+        let controls = String(repeating: "\u{01}", count: 300)
+        let text = controls + String(repeating: "a", count: 300) + controls
+        let escaped = String(repeating: "\\u0001", count: 300)
+        let expected = "\"" + escaped + String(repeating: "a", count: 300) + escaped + "\""
+        #expect(JSONWriter.string(of: .string(text)) == expected)
+        var out = Array("x".utf8)
+        JSONWriter.writeString(text, into: &out)
+        #expect(String(decoding: out, as: UTF8.self) == "x" + expected)
+    }
 }

@@ -97,13 +97,22 @@ public enum EventSchema {
             return slots
         }
 
-        /// FNV-1a of the UTF-8.
+        /// A hash of the name's length and its first and last eight bytes (all
+        /// of a shorter name's): names in a table differ there, and hashing every
+        /// byte cost more than the rest of the look-up.
         private static func hash(_ name: String) -> Int {
             var name = name
-            return name.withUTF8 { bytes in
-                var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-                for byte in bytes { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
-                return Int(truncatingIfNeeded: hash)
+            return name.withUTF8 { utf8 in
+                let bytes = UnsafeRawBufferPointer(utf8)
+                var hash = UInt64(bytes.count)
+                if bytes.count >= 8 {
+                    hash ^= bytes.loadUnaligned(as: UInt64.self) &* 0x9E37_79B9_7F4A_7C15
+                    hash ^= bytes.loadUnaligned(fromByteOffset: bytes.count - 8, as: UInt64.self)
+                } else {
+                    for byte in bytes { hash = hash << 8 | UInt64(byte) }
+                }
+                hash = (hash ^ hash >> 29) &* 0xBF58_476D_1CE4_E5B9
+                return Int(truncatingIfNeeded: hash ^ hash >> 32)
             }
         }
     }

@@ -17,6 +17,13 @@ public struct EventValidator: Sendable {
 
     /// Validates one event of `kind`. `path` prefixes field names in problems (e.g. `batch[3].`).
     public func validate(_ value: JSONValue, kind: EventKind, stamp: RequestStamp, path: String = "") -> Result<ValidatedEvent, EventRejection> {
+        var output = JSONOutput(capacity: Self.canonicalCapacity)
+        return validate(value, kind: kind, stamp: stamp, stampTail: Self.stampTail(stamp), path: path, output: &output)
+    }
+
+    /// Validates one event, writing its canonical JSON in `output` (a buffer reused
+    /// across a batch) and ending it with `stampTail`, the request's stamped fields.
+    func validate(_ value: JSONValue, kind: EventKind, stamp: RequestStamp, stampTail: [UInt8], path: String, output: inout JSONOutput) -> Result<ValidatedEvent, EventRejection> {
         guard case .object(let body) = value else {
             let field = path.isEmpty ? "(body)" : String(path.dropLast())
             return .failure(.invalid([ValidationProblem(field: field, problem: "must be a JSON object, got \(value.typeName)")]))
@@ -25,95 +32,139 @@ public struct EventValidator: Sendable {
         let rules = EventSchema.rules[kind]!
 
         var fields = CheckedFields(capacity: body.count)
-        for member in body.members {
+        // Keys are unique, so when this reaches the number of required fields, all are
+        // present and the body need not be searched for them.
+        var requiredPresent = 0
+        for (position, member) in body.members.enumerated() {
             guard let field = rules.byName[member.key] else {
                 problems.append(ValidationProblem(field: path + member.key, problem: "unknown field for a \(kind.rawValue) event; put custom data in properties"))
                 continue
             }
             // A null optional field is as good as absent; a null required one is reported below.
             if case .null = member.value { continue }
-            if let normalised = check(member.value, against: field.rule.shape, field: path + member.key, problems: &problems) {
-                fields.append(member.key, normalised, storage: field.storage)
+            if field.rule.required { requiredPresent += 1 }
+            switch check(member.value, against: field.rule.shape, field: path + member.key, problems: &problems) {
+            case .failed: break
+            case .asSent: fields.append(memberAt: position, member.value, storage: field.storage)
+            case .milliseconds(let millis): fields.append(memberAt: position, .int(millis), storage: field.storage, milliseconds: millis)
             }
         }
-        for rule in rules.required {
-            switch body[rule.name] {
-            case nil: problems.append(ValidationProblem(field: path + rule.name, problem: "is required for a \(kind.rawValue) event"))
-            case .null?: problems.append(ValidationProblem(field: path + rule.name, problem: "is required for a \(kind.rawValue) event, got null"))
-            default: break
+        if requiredPresent < rules.required.count {
+            for rule in rules.required {
+                switch body[rule.name] {
+                case nil: problems.append(ValidationProblem(field: path + rule.name, problem: "is required for a \(kind.rawValue) event"))
+                case .null?: problems.append(ValidationProblem(field: path + rule.name, problem: "is required for a \(kind.rawValue) event, got null"))
+                default: break
+                }
             }
         }
         guard problems.isEmpty else { return .failure(.invalid(problems)) }
 
-        let (json, id, visitorId) = canonical(kind: kind, fields: fields, stamp: stamp)
-        guard json.count <= limits.maxEventBytes else {
+        let (id, visitorId) = writeCanonical(kind: kind, body: body, fields: fields, stamp: stamp, stampTail: stampTail, into: &output)
+        guard output.count <= limits.maxEventBytes else {
             let field = path.isEmpty ? "(body)" : String(path.dropLast())
-            return .failure(.tooLarge([ValidationProblem(field: field, problem: "event is \(json.count) bytes, the limit is \(limits.maxEventBytes)")]))
+            return .failure(.tooLarge([ValidationProblem(field: field, problem: "event is \(output.count) bytes, the limit is \(limits.maxEventBytes)")]))
         }
-        return .success(ValidatedEvent(kind: kind, id: id, visitorId: visitorId, json: json))
+        return .success(ValidatedEvent(kind: kind, id: id, visitorId: visitorId, json: output.bytes))
     }
 
     /// Room reserved for a canonical event's JSON: most events fit, so the buffer is not regrown while written.
     private static let canonicalCapacity = 1024
 
-    /// The canonical event's JSON: stamped fields first, then the event's own in the order sent.
-    /// Written straight to bytes; building a `JSONObject` first cost as much again.
-    private func canonical(kind: EventKind, fields: CheckedFields, stamp: RequestStamp) -> (json: [UInt8], id: String, visitorId: String) {
+    /// The canonical fields that come from the request alone, after `timestamp`:
+    /// `receivedAt`, `ip`, `ua`, `siteId`. The same for every event of a request,
+    /// so a batch writes them once.
+    static func stampTail(_ stamp: RequestStamp) -> [UInt8] {
+        var tail = JSONOutput(capacity: 64 + (stamp.userAgent?.utf8.count ?? 0))
+        tail.append(",\"receivedAt\":")
+        tail.appendDecimal(stamp.receivedAt)
+        if let ip = stamp.ip {
+            tail.append(",\"ip\":")
+            tail.appendQuoted(ip)
+        }
+        if let ua = stamp.userAgent {
+            tail.append(",\"ua\":")
+            tail.appendQuoted(ua)
+        }
+        if let siteId = stamp.siteId {
+            tail.append(",\"siteId\":")
+            tail.appendQuoted(siteId)
+        }
+        return tail.bytes
+    }
+
+    /// Writes the canonical event's JSON in `output` (replacing what it held): stamped
+    /// fields first, then the event's own in the order sent. Written straight to bytes;
+    /// building a `JSONObject` first cost as much again. Returns the event's id and visitor.
+    private func writeCanonical(kind: EventKind, body: JSONObject, fields: CheckedFields, stamp: RequestStamp, stampTail: [UInt8], into output: inout JSONOutput) -> (id: String, visitorId: String) {
         let id = fields.id ?? fields.messageId ?? RandomID.uuidString()
         let visitorId = stamp.anonymous ? stamp.cookieVisitorId : fields.visitorId ?? stamp.cookieVisitorId
-        var event = JSONObjectWriter(capacity: Self.canonicalCapacity)
-        event.append("id", .string(id))
-        event.append("type", .string(kind.rawValue))
-        event.append("visitorId", .string(visitorId))
-        event.append("timestamp", fields.timestamp ?? .int(stamp.receivedAt))
-        event.append("receivedAt", .int(stamp.receivedAt))
-        if let ip = stamp.ip { event.append("ip", .string(ip)) }
-        if let ua = stamp.userAgent { event.append("ua", .string(ua)) }
-        if let siteId = stamp.siteId { event.append("siteId", .string(siteId)) }
+        output.removeAll()
+        output.append("{\"id\":")
+        output.appendQuoted(id)
+        output.append(",\"type\":")
+        output.appendQuoted(kind.rawValue)
+        output.append(",\"visitorId\":")
+        output.appendQuoted(visitorId)
+        output.append(",\"timestamp\":")
+        if let timestamp = fields.timestamp { output.append(timestamp) } else { output.appendDecimal(stamp.receivedAt) }
+        stampTail.withUnsafeBytes { output.append($0) }
         var redactions = 0
         for field in fields.members {
             switch field.storage {
             case .eventId, .messageId, .visitorId, .timestamp, .consumed: continue
             case .identifying where stamp.anonymous: continue
             case .redacted where redactor != nil:
-                let (value, count) = redactor!.redact(field.value)
+                let member = body.members[field.position]
+                let (value, count) = redactor!.redact(member.value)
                 redactions += count
-                event.append(field.key, value)
-            default: event.append(field.key, field.value)
+                output.appendMember(member.key, value)
+            default:
+                let member = body.members[field.position]
+                if let millis = field.milliseconds {
+                    output.appendMember(member.key, .int(millis))
+                } else {
+                    output.appendMember(member.key, member.value)
+                }
             }
         }
-        if redactions > 0 { event.append("redactions", .int(Int64(redactions))) }
-        return (event.finish(), id, visitorId)
+        if redactions > 0 {
+            output.append(",\"redactions\":")
+            output.appendDecimal(Int64(redactions))
+        }
+        output.append(UInt8(ascii: "}"))
+        return (id, visitorId)
     }
 
-    /// Checks one value; returns it normalised (timestamps as epoch ms) or nil after recording a problem.
+    /// Checks one value: whether it passed as sent or normalised (timestamps become
+    /// epoch ms), or failed after a problem was recorded.
     /// `field` is only spelled out when there is a problem to report.
-    private func check(_ value: JSONValue, against shape: FieldRule.Shape, field: @autoclosure () -> String, problems: inout [ValidationProblem]) -> JSONValue? {
-        func fail(_ problem: String) -> JSONValue? {
+    private func check(_ value: JSONValue, against shape: FieldRule.Shape, field: @autoclosure () -> String, problems: inout [ValidationProblem]) -> CheckOutcome {
+        func fail(_ problem: String) -> CheckOutcome {
             problems.append(ValidationProblem(field: field(), problem: problem))
-            return nil
+            return .failed
         }
         switch shape {
         case .string(let maxLength):
             guard case .string(let text) = value else { return fail("must be a string, got \(value.typeName)") }
             guard text.utf8.count <= maxLength else { return fail("is \(text.utf8.count) bytes long, the limit is \(maxLength)") }
-            return value
+            return .asSent
         case .identifier(let maxLength):
             guard case .string(let text) = value else { return fail("must be a string, got \(value.typeName)") }
             guard !text.isEmpty else { return fail("must not be empty") }
             guard text.utf8.count <= maxLength else { return fail("is \(text.utf8.count) bytes long, the limit is \(maxLength)") }
-            return value
+            return .asSent
         case .number(let range):
             guard let number = value.numberValue else { return fail("must be a number, got \(value.typeName)") }
             guard range.contains(number) else { return fail("must be between \(format(range.lowerBound)) and \(format(range.upperBound)), got \(format(number))") }
-            return value
+            return .asSent
         case .integer(let range):
             guard case .int(let integer) = value else { return fail("must be an integer, got \(value.typeName == "number" ? "a fraction" : value.typeName)") }
             guard range.contains(integer) else { return fail("must be between \(range.lowerBound) and \(range.upperBound), got \(integer)") }
-            return value
+            return .asSent
         case .bool:
             guard case .bool = value else { return fail("must be true or false, got \(value.typeName)") }
-            return value
+            return .asSent
         case .timestamp:
             guard let millis = Timestamp.milliseconds(from: value) else {
                 return fail("must be an ISO 8601 date-time (2026-11-25T12:00:00Z) or epoch milliseconds")
@@ -121,21 +172,21 @@ public struct EventValidator: Sendable {
             guard (Timestamp.earliest...Timestamp.latest).contains(millis) else {
                 return fail("is outside 2000-01-01 to 2100-01-01 (epoch milliseconds expected, not seconds)")
             }
-            return .int(millis)
+            return .milliseconds(millis)
         case .freeFormObject:
             guard case .object = value else { return fail("must be an object, got \(value.typeName)") }
-            return checkKeys(value, field: field(), problems: &problems)
+            return checkKeys(value, field: field(), problems: &problems) ? .asSent : .failed
         case .freeForm:
-            return checkKeys(value, field: field(), problems: &problems)
+            return checkKeys(value, field: field(), problems: &problems) ? .asSent : .failed
         }
     }
 
-    /// The value, or nil after reporting every key MongoDB would read as an operator
-    /// or a path (`$…`, `a.b`), anywhere in it.
-    private func checkKeys(_ value: JSONValue, field: @autoclosure () -> String, problems: inout [ValidationProblem]) -> JSONValue? {
-        guard Self.hasMongoReservedKey(value) else { return value }
+    /// Whether the value passed: false after reporting every key MongoDB would read
+    /// as an operator or a path (`$…`, `a.b`), anywhere in it.
+    private func checkKeys(_ value: JSONValue, field: @autoclosure () -> String, problems: inout [ValidationProblem]) -> Bool {
+        guard Self.hasMongoReservedKey(value) else { return true }
         reportMongoReservedKeys(value, field: field(), problems: &problems)
-        return nil
+        return false
     }
 
     /// Whether a key anywhere in the value is one `checkKeys` rejects: the cheap test
@@ -184,14 +235,28 @@ public struct EventValidator: Sendable {
     }
 }
 
-/// The fields of an event that passed their checks, normalised, in the order sent,
-/// with the ones the stamp needs picked out as they arrive.
+/// How a field's value fared in its check.
+private enum CheckOutcome {
+    /// Failed; a problem was recorded.
+    case failed
+    /// Passed, and is stored as sent.
+    case asSent
+    /// Passed, and is stored as these epoch milliseconds (a timestamp).
+    case milliseconds(Int64)
+}
+
+/// The fields of an event that passed their checks, in the order sent, with the
+/// ones the stamp needs picked out as they arrive. A field is held by its position
+/// in the body (and its normalised milliseconds), not by a copy of its key and value,
+/// so collecting fields costs no reference counting.
 private struct CheckedFields {
     /// A checked field and what the canonical event does with it.
     struct Member {
-        let key: String
-        let value: JSONValue
+        /// The field's position among the body's members.
+        let position: Int
         let storage: EventSchema.Storage
+        /// The epoch milliseconds a timestamp field was normalised to.
+        let milliseconds: Int64?
     }
 
     private(set) var members: [Member] = []
@@ -202,7 +267,8 @@ private struct CheckedFields {
 
     init(capacity: Int) { members.reserveCapacity(capacity) }
 
-    mutating func append(_ key: String, _ value: JSONValue, storage: EventSchema.Storage) {
+    /// Adds the body's member at `position`, whose checked value is `value`.
+    mutating func append(memberAt position: Int, _ value: JSONValue, storage: EventSchema.Storage, milliseconds: Int64? = nil) {
         switch storage {
         case .eventId: id = value.stringValue
         case .messageId: messageId = value.stringValue
@@ -210,31 +276,16 @@ private struct CheckedFields {
         case .timestamp: timestamp = value
         case .consumed, .identifying, .redacted, .asSent: break
         }
-        members.append(Member(key: key, value: value, storage: storage))
+        members.append(Member(position: position, storage: storage, milliseconds: milliseconds))
     }
 }
 
-/// Writes a JSON object member by member, so an object that is only serialised is never built.
-private struct JSONObjectWriter {
-    private var bytes: [UInt8] = []
-    private var isEmpty = true
-
-    init(capacity: Int) {
-        bytes.reserveCapacity(capacity)
-        bytes.append(UInt8(ascii: "{"))
-    }
-
-    mutating func append(_ key: String, _ value: JSONValue) {
-        if !isEmpty { bytes.append(UInt8(ascii: ",")) }
-        isEmpty = false
-        JSONWriter.writeString(key, into: &bytes)
-        bytes.append(UInt8(ascii: ":"))
-        JSONWriter.write(value, into: &bytes)
-    }
-
-    /// The object's JSON.
-    consuming func finish() -> [UInt8] {
-        bytes.append(UInt8(ascii: "}"))
-        return bytes
+private extension JSONOutput {
+    /// Appends `,"key":value` to an object that already has a member.
+    mutating func appendMember(_ key: String, _ value: JSONValue) {
+        append(UInt8(ascii: ","))
+        appendQuoted(key)
+        append(UInt8(ascii: ":"))
+        append(value)
     }
 }

@@ -8,6 +8,8 @@ public struct JSONParser {
     public static let defaultMaxDepth = 32
     /// Room reserved for an object's members: an event's fit, so its member list is allocated once.
     private static let objectCapacity = 16
+    /// The most digits an integer literal can have and still be accumulated in an `Int64` without overflow.
+    private static let exactIntegerDigits = 18
 
     private let bytes: UnsafeRawBufferPointer
     private let maxDepth: Int
@@ -130,12 +132,18 @@ public struct JSONParser {
         return sawNonASCII
     }
 
-    /// Makes a String of UTF-8 bytes, refusing invalid UTF-8. ASCII is valid
-    /// by definition and takes the cheap non-generic initialiser: the generic
-    /// `String(validating:as:)` looks up type metadata on every call, which was
-    /// the largest single cost of parsing an event.
+    /// Makes a String of UTF-8 bytes, refusing invalid UTF-8. ASCII is valid by
+    /// definition and is copied into an uninitialised String, which for short
+    /// strings skips the validation `String(decoding:as:)` repeats (the generic
+    /// `String(validating:as:)` also looks up type metadata on every call, once
+    /// the largest single cost of parsing an event).
     private static func string(fromUTF8 utf8: UnsafeRawBufferPointer, isASCII: Bool, offset: Int) throws(JSONParseError) -> String {
-        if isASCII { return String(decoding: utf8, as: UTF8.self) }
+        if isASCII {
+            return String(unsafeUninitializedCapacity: utf8.count) { buffer in
+                UnsafeMutableRawBufferPointer(buffer).copyMemory(from: utf8)
+                return utf8.count
+            }
+        }
         guard let text = String(validating: utf8, as: UTF8.self) else { throw JSONParseError(reason: .invalidUTF8, offset: offset) }
         return text
     }
@@ -230,11 +238,17 @@ public struct JSONParser {
         let start = index
         if bytes[index] == UInt8(ascii: "-") { index += 1 }
         guard index < bytes.count, isDigit(bytes[index]) else { throw JSONParseError(reason: .invalidNumber, offset: start) }
+        // The integer part's magnitude, exact while it has at most 18 digits.
+        var magnitude: Int64 = 0
         if bytes[index] == UInt8(ascii: "0") {
             index += 1
         } else {
-            while index < bytes.count, isDigit(bytes[index]) { index += 1 }
+            while index < bytes.count, isDigit(bytes[index]) {
+                magnitude = magnitude &* 10 &+ Int64(bytes[index] &- UInt8(ascii: "0"))
+                index += 1
+            }
         }
+        let integerDigits = index - start - (bytes[start] == UInt8(ascii: "-") ? 1 : 0)
         var isInteger = true
         if index < bytes.count, bytes[index] == UInt8(ascii: ".") {
             isInteger = false
@@ -249,6 +263,9 @@ public struct JSONParser {
             guard index < bytes.count, isDigit(bytes[index]) else { throw JSONParseError(reason: .invalidNumber, offset: start) }
             while index < bytes.count, isDigit(bytes[index]) { index += 1 }
         }
+        if isInteger, integerDigits <= Self.exactIntegerDigits {
+            return .int(bytes[start] == UInt8(ascii: "-") ? -magnitude : magnitude)
+        }
         // The literal is pure ASCII, so this String is cheap and exact.
         let literal = String(decoding: UnsafeRawBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
         if isInteger, let integer = Int64(literal) { return .int(integer) }
@@ -258,8 +275,10 @@ public struct JSONParser {
 
     // MARK: - Helpers
 
+    @inline(__always)
     private func isDigit(_ byte: UInt8) -> Bool { byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") }
 
+    @inline(__always)
     private mutating func skipWhitespace() {
         while index < bytes.count {
             switch bytes[index] {
@@ -269,11 +288,13 @@ public struct JSONParser {
         }
     }
 
+    @inline(__always)
     private func peek() throws(JSONParseError) -> UInt8 {
         guard index < bytes.count else { throw error(.unexpectedEnd) }
         return bytes[index]
     }
 
+    @inline(__always)
     private mutating func expect(_ byte: UInt8) throws(JSONParseError) {
         guard try peek() == byte else { throw error(.unexpectedCharacter(bytes[index])) }
         index += 1
@@ -288,6 +309,7 @@ public struct JSONParser {
         }
     }
 
+    @inline(__always)
     private func error(_ reason: JSONParseError.Reason) -> JSONParseError {
         JSONParseError(reason: reason, offset: index)
     }

@@ -89,7 +89,8 @@ public struct Redactor: Sendable {
     /// The fewest digits of a phone number, and so of anything `phoneEnd` or `cardEnd` accepts.
     private static let fewestNumberDigits = 8
 
-    /// Redacts every string inside a JSON value (keys are kept).
+    /// Redacts every string inside a JSON value (keys are kept). Arrays and objects
+    /// are copied only when something in them is redacted, which is rarely.
     public func redact(_ value: JSONValue) -> (value: JSONValue, count: Int) {
         switch value {
         case .string(let text):
@@ -97,23 +98,26 @@ public struct Redactor: Sendable {
             return (count > 0 ? .string(redacted) : value, count)
         case .array(let elements):
             var total = 0
-            let mapped = elements.map { element -> JSONValue in
-                let (v, c) = redact(element)
-                total += c
-                return v
+            var redactedElements: [JSONValue]?
+            for (index, element) in elements.enumerated() {
+                let (redacted, count) = redact(element)
+                guard count > 0 else { continue }
+                total += count
+                if redactedElements == nil { redactedElements = elements }
+                redactedElements![index] = redacted
             }
-            return (total > 0 ? .array(mapped) : value, total)
+            return (redactedElements.map(JSONValue.array) ?? value, total)
         case .object(let object):
             var total = 0
-            var copy = object
+            var redactedObject: JSONObject?
             for member in object.members {
-                let (v, c) = redact(member.value)
-                if c > 0 {
-                    copy[member.key] = v
-                    total += c
-                }
+                let (redacted, count) = redact(member.value)
+                guard count > 0 else { continue }
+                total += count
+                if redactedObject == nil { redactedObject = object }
+                redactedObject![member.key] = redacted
             }
-            return (total > 0 ? .object(copy) : value, total)
+            return (redactedObject.map(JSONValue.object) ?? value, total)
         default:
             return (value, 0)
         }
