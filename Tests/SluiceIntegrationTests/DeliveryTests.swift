@@ -104,6 +104,35 @@ import Testing
         try await stack.stop()
     }
 
+    /// With the rate limit on the events go through the limit-and-append script,
+    /// with it off as plain XADDs: either way a Redis that refuses writes means
+    /// 503 with Retry-After, and only what was answered 202 is in the streams.
+    @Test(arguments: ["100/1000", "off"])
+    func aRedisRefusingWritesGets503AndNothingUnansweredIsQueued(visitorLimit: String) async throws {
+        let server = try await PrivateRedis()
+        defer { server.stop() }
+        let stack = try await TestStack(
+            prefix: "refused", startWorker: false, redisURL: server.url, ingestSettings: ["SLUICE_RATE_LIMIT_VISITOR": visitorLimit])
+        let redis = try RedisConnection(endpoint: RedisEndpoint(url: server.url))
+        #expect(try await post(stack).status == 202)
+
+        _ = try redis.run(RedisCommand("CONFIG", "SET", "maxmemory", "1"))
+        let refused = try await HTTP.post(
+            "\(stack.baseURL)/api/analytics/batch",
+            json: #"{"batch":[{"type":"event","eventType":"t","eventName":"a"},{"type":"event","eventType":"t","eventName":"b"}]}"#)
+        #expect(refused.status == 503, "\(refused.text)")
+        #expect(refused.json?.objectValue?["error"]?.stringValue == "unavailable")
+        #expect(Int(refused.headers["retry-after"] ?? "").map { $0 >= 1 } == true)
+
+        _ = try redis.run(RedisCommand("CONFIG", "SET", "maxmemory", "0"))
+        #expect(try await post(stack).status == 202)
+        let queued = try StreamLayout.streamKeys(partitions: 4).reduce(0) { total, stream in
+            total + Int(try redis.run(RedisCommand("XLEN", stream)).integer ?? 0)
+        }
+        #expect(queued == 2)
+        try await stack.stop()
+    }
+
     private func post(_ stack: TestStack) async throws -> HTTPReply {
         try await HTTP.post("\(stack.baseURL)/api/analytics/track/event", json: #"{"eventType":"t","eventName":"late"}"#)
     }

@@ -57,16 +57,16 @@ final class TestStack: @unchecked Sendable {
     private let workerSettings: [String: String]
 
     init(
-        prefix: String, startWorker: Bool = true, mongoURL: String? = nil,
+        prefix: String, startWorker: Bool = true, mongoURL: String? = nil, redisURL: String? = nil,
         ingestSettings: [String: String] = [:], workerSettings: [String: String] = [:]
     ) async throws {
         self.workerSettings = workerSettings
         environment = try TestEnvironment.require()
-        redisURL = environment.isolatedRedisURL()
+        self.redisURL = redisURL ?? environment.isolatedRedisURL()
         self.mongoURL = mongoURL ?? environment.isolatedMongoURL(prefix: prefix)
         ingest = try SluiceProcess(
             binary: "sluice-ingest", environment: environment,
-            settings: ["SLUICE_REDIS_URL": redisURL, "SLUICE_INGEST_PORT": "0", "SLUICE_PARTITIONS": "4"].merging(ingestSettings) { $1 })
+            settings: ["SLUICE_REDIS_URL": self.redisURL, "SLUICE_INGEST_PORT": "0", "SLUICE_PARTITIONS": "4"].merging(ingestSettings) { $1 })
         var port: Int?
         let ingest = ingest
         let listening = try await eventually(timeout: .seconds(20)) {
