@@ -22,6 +22,8 @@ import Testing
         Case(name: "not JSON", route: "track/event", body: Array("eventType=auth".utf8), status: 400, field: "(body)"),
         Case(name: "form content type", route: "track/event", body: Array(#"{"eventType":"a","eventName":"b"}"#.utf8), contentType: "application/x-www-form-urlencoded", status: 415, field: "content-type"),
         Case(name: "no content type", route: "track/event", body: Array(#"{"eventType":"a","eventName":"b"}"#.utf8), contentType: nil, status: 415, field: "content-type"),
+        Case(name: "near-miss content type", route: "track/event", body: Array(#"{"eventType":"a","eventName":"b"}"#.utf8), contentType: "application/jsonp", status: 415, field: "content-type"),
+        Case(name: "json as a parameter", route: "track/event", body: Array(#"{"eventType":"a","eventName":"b"}"#.utf8), contentType: "text/html; x=application/json", status: 415, field: "content-type"),
         Case(name: "empty body", route: "track/event", body: [], status: 400, field: "(body)"),
         Case(name: "array body", route: "track/event", body: Array("[1,2]".utf8), status: 400, field: "(body)"),
         Case(name: "wrong types", route: "track/api", body: Array(#"{"endpoint":5,"method":"GET","statusCode":"200"}"#.utf8), status: 400, field: "statusCode"),
@@ -35,6 +37,16 @@ import Testing
         Case(name: "oversize event", route: "track/event", body: Array((#"{"eventType":"a","eventName":"b","properties":{"x":""# + String(repeating: "a", count: 40_000) + #""}}"#).utf8), status: 413, field: "(body)"),
         Case(name: "too many in a batch", route: "batch", body: Array((#"{"batch":["# + Array(repeating: #"{"type":"event","eventType":"a","eventName":"b"}"#, count: 501).joined(separator: ",") + "]}").utf8), status: 413, field: "batch"),
     ]
+
+    @Test func mediaTypesAreMatchedWithoutCaseSpacesOrParameters() async throws {
+        let stack = try await TestStack(prefix: "mediatype", startWorker: false)
+        for contentType in [" Application/JSON ; charset=utf-8", "TEXT/PLAIN", "application/json;charset=UTF-8"] {
+            let reply = try await HTTP.post(
+                "\(stack.baseURL)/api/analytics/track/event", body: Data(#"{"eventType":"a","eventName":"b"}"#.utf8), contentType: contentType)
+            #expect(reply.status == 202, "\(contentType): \(reply.status) \(reply.text)")
+        }
+        try await stack.stop()
+    }
 
     @Test func hostileBodiesAreRefusedAndNothingIsQueued() async throws {
         let stack = try await TestStack(prefix: "hostile", startWorker: false)
