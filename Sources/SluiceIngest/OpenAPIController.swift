@@ -39,19 +39,8 @@ struct OpenAPIController: Sendable {
         }
     }
 
-    /// Reads `openapi.json` from the module's resource bundle, beside the executable
-    /// (`.resources` on Linux, `.bundle` on Darwin). Not `Bundle.module`, whose
-    /// accessor traps when the bundle is missing: ingest must run without it.
+    /// Reads `openapi.json` from the module's resource bundle.
     static func load() -> ByteBuffer? {
-        let bases = [Bundle.main.bundleURL, Bundle.main.resourceURL].compactMap { $0 }
-        for base in bases {
-            for name in ["sluice_SluiceIngest.resources", "sluice_SluiceIngest.bundle"] {
-                guard let url = Bundle(url: base.appendingPathComponent(name))?.url(forResource: "openapi", withExtension: "json"),
-                    let data = FileManager.default.contents(atPath: url.path)
-                else { continue }
-                return ByteBuffer(bytes: data)
-            }
-        }
-        return nil
+        BundledResource.contents(of: "openapi", withExtension: "json").map { ByteBuffer(bytes: $0) }
     }
 }

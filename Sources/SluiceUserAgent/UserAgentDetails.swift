@@ -3,9 +3,9 @@
 /// Families default to `"Other"` when no rule matches; every other field is `nil` when
 /// absent or empty after trimming, as the ua-parser specification asks.
 public struct UserAgentDetails: Sendable, Equatable {
-    /// The browser or client, from `user_agent_parsers`.
-    public struct Agent: Sendable, Equatable {
-        /// Browser or client family, e.g. `"Chrome"`, `"Mobile Safari"`, `"Googlebot"`.
+    /// A family with up to four version components: what the agent and OS lists both give.
+    public struct Release: Sendable, Equatable {
+        /// Family, e.g. `"Chrome"`, `"Googlebot"` (agent) or `"Mac OS X"`, `"Android"` (OS).
         public var family: String
         /// Major version.
         public var major: String?
@@ -16,7 +16,7 @@ public struct UserAgentDetails: Sendable, Equatable {
         /// Fourth version component, when a rule supplies one.
         public var patchMinor: String?
 
-        /// Creates an agent result.
+        /// Creates a result.
         public init(
             family: String, major: String? = nil, minor: String? = nil, patch: String? = nil,
             patchMinor: String? = nil
@@ -29,31 +29,10 @@ public struct UserAgentDetails: Sendable, Equatable {
         }
     }
 
+    /// The browser or client, from `user_agent_parsers`.
+    public typealias Agent = Release
     /// The operating system, from `os_parsers`.
-    public struct OperatingSystem: Sendable, Equatable {
-        /// OS family, e.g. `"Windows"`, `"Mac OS X"`, `"Android"`, `"iOS"`.
-        public var family: String
-        /// Major version.
-        public var major: String?
-        /// Minor version.
-        public var minor: String?
-        /// Patch version.
-        public var patch: String?
-        /// Fourth version component.
-        public var patchMinor: String?
-
-        /// Creates an OS result.
-        public init(
-            family: String, major: String? = nil, minor: String? = nil, patch: String? = nil,
-            patchMinor: String? = nil
-        ) {
-            self.family = family
-            self.major = major
-            self.minor = minor
-            self.patch = patch
-            self.patchMinor = patchMinor
-        }
-    }
+    public typealias OperatingSystem = Release
 
     /// The physical device, from `device_parsers`.
     public struct Device: Sendable, Equatable {

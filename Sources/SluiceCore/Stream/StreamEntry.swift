@@ -21,11 +21,7 @@ public enum StreamLayout {
     /// its id, then MurmurHash3's 64-bit finaliser, because FNV's low bits depend only
     /// on the low bits of each byte and power-of-two partition counts would see that.
     public static func partition(visitorId: String, partitions: Int) -> Int {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in visitorId.utf8 {
-            hash ^= UInt64(byte)
-            hash = hash &* 0x0000_0100_0000_01B3
-        }
+        var hash = FNV1a.hash(visitorId.utf8)
         hash ^= hash >> 33
         hash = hash &* 0xff51_afd7_ed55_8ccd
         hash ^= hash >> 33

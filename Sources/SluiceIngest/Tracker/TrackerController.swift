@@ -19,7 +19,7 @@ struct TrackerController: Sendable {
     init(logger: Logger) {
         self.init(script: TrackerScript.load())
         if script == nil {
-            let searched = TrackerScript.candidateBundles().map(\.path).joined(separator: ", ")
+            let searched = BundledResource.candidateBundles().map(\.path).joined(separator: ", ")
             logger.error("tracker.js not found, GET /tracker.js answers 404; copy the resource bundle beside the executable (searched \(searched))")
         }
     }
