@@ -109,14 +109,16 @@ public final class EventAppender: Sendable {
 
     /// The EVALSHA of `limitedAppendScript` for `events`.
     private func limitedAppend(_ events: [ValidatedEvent], charge: RateCharge, digest: String) -> RedisCommand {
-        var streamPositions: [Int: Int] = [:]
+        // Each partition's 1-based place among the request's stream keys (0: not used yet).
+        var streamPositions = [Int](repeating: 0, count: partitions)
         var streams: [String] = []
         let positions = events.map { event in
             let partition = partition(of: event)
-            if let known = streamPositions[partition] { return known }
-            streams.append(streamKeys[partition])
-            streamPositions[partition] = streams.count
-            return streams.count
+            if streamPositions[partition] == 0 {
+                streams.append(streamKeys[partition])
+                streamPositions[partition] = streams.count
+            }
+            return streamPositions[partition]
         }
         var command = RedisCommand(arguments: ["EVALSHA", digest, String(charge.keys.count + streams.count)] + charge.keys + streams)
         command.append(String(charge.keys.count))
