@@ -31,7 +31,7 @@ public struct EnrichmentBenchmark {
     /// Enriches `events` events whose user agents are drawn from `userAgents` with a
     /// Zipf-like popularity (rank r weighs 1/r), as real traffic repeats a few agents.
     public func run(userAgents: [String], events: Int, seed: UInt64 = 42) -> Result {
-        var random = SplitMix(seed: seed)
+        var random = SplitMix64(seed: seed)
         let weights = userAgents.indices.map { 1.0 / Double($0 + 1) }
         let total = weights.reduce(0, +)
         var cumulative: [Double] = []
@@ -88,18 +88,4 @@ public struct EnrichmentBenchmark {
     private static func microseconds(_ duration: Duration) -> Double {
         Double(duration.components.seconds) * 1e6 + Double(duration.components.attoseconds) / 1e12
     }
-}
-
-/// A small seeded generator, so runs repeat exactly.
-private struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    mutating func nextUnit() -> Double { Double(next() >> 11) / Double(1 << 53) }
 }
