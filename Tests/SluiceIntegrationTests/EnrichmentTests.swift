@@ -25,7 +25,7 @@ import Testing
             #"{"type":"pageview","id":"p3","visitorId":"alice","timestamp":\#(t0 + 2_700_000),"url":"https://shop.example/again","referrer":"https://www.google.com/"}"#,
         ])
         let stored = try StoredDocuments(url: stack.mongoURL)
-        #expect(try await eventually { try stored.count("sessions") == 2 && stored.count("pageviews") == 3 }, "worker log:\n\(stack.worker?.log ?? "")")
+        #expect(try await eventually { try stored.count("pageviews") == 3 && stack.workersAreIdle() }, "worker log:\n\(stack.worker?.log ?? "")")
         let first = try stored.one("sessions", id: try #require(try stored.one("pageviews", id: "p1")["sessionId"]?.stringValue))
         let second = try stored.one("sessions", id: try #require(try stored.one("pageviews", id: "p3")["sessionId"]?.stringValue))
         #expect(try stored.one("pageviews", id: "p2")["sessionId"] == stored.one("pageviews", id: "p1")["sessionId"])
@@ -60,7 +60,7 @@ import Testing
         try await post(stack, [#"{"type":"pageview","id":"phone","visitorId":"bob","url":"https://a.example/"}"#], userAgent: Self.iPhone)
         try await post(stack, [#"{"type":"pageview","id":"crawler","visitorId":"gpt","url":"https://a.example/"}"#], userAgent: Self.gptBot)
         let stored = try StoredDocuments(url: stack.mongoURL)
-        #expect(try await eventually { try stored.count("pageviews") == 2 }, "worker log:\n\(stack.worker?.log ?? "")")
+        #expect(try await eventually { try stored.count("pageviews") == 2 && stack.workersAreIdle() }, "worker log:\n\(stack.worker?.log ?? "")")
         let phone = try #require(try stored.one("pageviews", id: "phone")["device"]?.objectValue)
         #expect(phone["type"] == .string("mobile"))
         #expect(phone["browser"] == .string("Mobile Safari"))
@@ -121,7 +121,7 @@ import Testing
             })
         }
         let stored = try StoredDocuments(url: stack.mongoURL)
-        #expect(try await eventually(timeout: .seconds(30)) { try stored.count("userevents") == 200 }, "worker log:\n\(stack.worker?.log ?? "")")
+        #expect(try await eventually(timeout: .seconds(30)) { try stored.count("userevents") == 200 && stack.workersAreIdle() }, "worker log:\n\(stack.worker?.log ?? "")")
         let sessions = Set(try stored.find("userevents").compactMap { $0["sessionId"]?.stringValue })
         #expect(sessions.count == 1, "one visitor, no gap: \(sessions.count) sessions")
         #expect(try stored.count("sessions") == 1)

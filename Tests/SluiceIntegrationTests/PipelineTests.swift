@@ -37,6 +37,7 @@ import Testing
             try stored.count("pageviews") == 2 && stored.count("userevents") == 2 && stored.count("apiusages") == 1
                 && stored.count("toolusages") == 1 && stored.count("labexperiments") == 1 && stored.count("chatinteractions") == 2
                 && stored.find("chatinteractions", #"{"_id":"chat-early","agentId":"agent-7"}"#).count == 1
+                && stack.workersAreIdle()
         }
         #expect(arrived, "documents did not all arrive; worker log:\n\(stack.worker?.log ?? "")")
 

@@ -1,4 +1,6 @@
 import Foundation
+import SluiceCore
+import SluiceRedis
 import Testing
 
 /// A real `sluice-ingest` or `sluice-worker` process started from the built binaries,
@@ -101,6 +103,22 @@ final class TestStack: @unchecked Sendable {
     }
 
     var baseURL: String { "http://127.0.0.1:\(ingestPort)" }
+
+    /// True once the workers have read and acknowledged every entry appended so far:
+    /// the group has delivered each stream's last entry and nothing is pending.
+    /// Events are stored before their session and visitor roll-ups, so a test that
+    /// reads roll-ups waits for this rather than for the events alone.
+    func workersAreIdle() throws -> Bool {
+        let redis = try RedisConnection(endpoint: RedisEndpoint(url: redisURL))
+        let streams = StreamLayout.streamKeys(partitions: 4)
+        let infos = try redis.pipeline(streams.flatMap { [RedisCommand("XINFO", "STREAM", $0), RedisCommand("XINFO", "GROUPS", $0)] })
+        for index in stride(from: 0, to: infos.count, by: 2) {
+            guard let lastEntry = infos[index].fieldMap["last-generated-id"]?.text else { continue }
+            let group = infos[index + 1].elements?.map(\.fieldMap).first { $0["name"]?.text == StreamLayout.group }
+            guard let group, group["last-delivered-id"]?.text == lastEntry, group["pending"]?.integer == 0 else { return false }
+        }
+        return true
+    }
 
     func stop() async throws {
         for extra in extraWorkers { _ = try await extra.stop() }
