@@ -11,7 +11,8 @@ import Testing
         let posted = try await HTTP.post("\(stack.baseURL)/api/analytics/track/pageview", json: #"{"id":"lp1","url":"https://a.example/"}"#, headers: cookie)
         #expect(posted.status == 202)
         let stored = try StoredDocuments(url: stack.mongoURL)
-        #expect(try await eventually { try stored.count("pageviews") == 1 }, "worker log:\n\(stack.worker?.log ?? "")")
+        // The live counters are updated after the page view is stored: wait until the batch is acknowledged.
+        #expect(try await eventually { try stored.count("pageviews") == 1 && stack.workersAreIdle() }, "worker log:\n\(stack.worker?.log ?? "")")
         let sessionId = try #require(try stored.one("pageviews", id: "lp1")["sessionId"]?.stringValue)
 
         let current = try await HTTP.send("\(stack.baseURL)/api/analytics/analytics/current", method: "GET", headers: cookie)

@@ -7,6 +7,8 @@ import Testing
     static let visitor = "visitor-pipeline"
 
     @Test func everyKindIsStoredWithTheSeedFieldNamesAndBSONDates() async throws {
+        // Taken before any event is sent, so a run across midnight (UTC) cannot put the events before it.
+        let startOfToday = Timestamp.iso8601(milliseconds: Int64(Date().timeIntervalSince1970 * 1000) / 86_400_000 * 86_400_000)
         let stack = try await TestStack(prefix: "pipeline")
         let cookie = ["Cookie": "sluice_visitor=\(Self.visitor)"]
         let posts: [(String, String)] = [
@@ -93,7 +95,6 @@ import Testing
         // The seed's own queries, as written.
         #expect(try stored.count("userevents", #"{"eventType":"auth","eventName":"signup"}"#) == 2)
         #expect(try stored.count("chatinteractions", #"{"agentId":"agent-7"}"#) == 2)
-        let startOfToday = Timestamp.iso8601(milliseconds: Int64(Date().timeIntervalSince1970 * 1000) / 86_400_000 * 86_400_000)
         // The back-dated chat event (2026-01-02) is this visitor's first visit, so it is not new today.
         #expect(try stored.count("visitors", #"{"firstVisit":{"$gte":{"$date":"2026-01-02T00:00:00Z"}}}"#) == 1)
         #expect(try stored.count("visitors", #"{"firstVisit":{"$gte":{"$date":"\#(startOfToday)"}}}"#) == 0)

@@ -60,7 +60,9 @@ import Testing
         let worker = try SluiceProcess(
             binary: "sluice-worker", environment: environment,
             settings: ["SLUICE_RETENTION": "pageviews=90,sesions=7", "SLUICE_WORKER_PORT": "0", "SLUICE_REDIS_URL": "redis://127.0.0.1:1"])
-        #expect(try await eventually(timeout: .seconds(10)) { !worker.isRunning }, "log:\n\(worker.log)")
+        // As long as a worker may take to start (30 s, like the waits for "indexes ensured"): started beside
+        // every other test's processes on a loaded machine, even a process that stops at once can take seconds.
+        #expect(try await eventually(timeout: .seconds(30)) { !worker.isRunning }, "log:\n\(worker.log)")
         #expect(try await worker.stop() != 0)
         #expect(worker.log.contains("SLUICE_RETENTION=pageviews=90,sesions=7 is not valid"), "log:\n\(worker.log)")
     }

@@ -176,6 +176,26 @@ def redis_flush(redis_url):
     subprocess.run(["redis-cli", "-u", redis_url, "FLUSHDB"], check=True, capture_output=True, timeout=10)
 
 
+def redis_lines(redis_url, *command):
+    done = subprocess.run(["redis-cli", "-u", redis_url, *command], check=True, capture_output=True, text=True, timeout=10)
+    return done.stdout.splitlines()
+
+
+def workers_idle(redis_url, partitions=4):
+    """Every entry appended so far delivered to the worker group and acknowledged: the
+    worker stores events before their session and visitor roll-ups and acknowledges last."""
+    for partition in range(partitions):
+        stream = f"events:{{{partition}}}"
+        newest = redis_lines(redis_url, "XREVRANGE", stream, "+", "-", "COUNT", "1")
+        if not newest or not newest[0]:  # an empty stream (redis-cli prints an empty line)
+            continue
+        group = redis_lines(redis_url, "XINFO", "GROUPS", stream)
+        fields = dict(zip(group[0::2], group[1::2]))
+        if fields.get("last-delivered-id") != newest[0] or fields.get("pending") != "0":
+            return False
+    return True
+
+
 # ------------------------------------------------------------------ browser
 
 
@@ -475,8 +495,8 @@ def main():
         wait_for("the worker to store the visit", lambda: stack.alive()
                  and db.pageviews.count_documents({"timeSpent": {"$gt": 0}}) >= 5
                  and db.userevents.count_documents({}) >= 2 and db.labexperiments.count_documents({}) >= 1
-                 and db.chatinteractions.count_documents({"satisfied": True}) >= 1, timeout=30)
-        time.sleep(1.0)  # let a late duplicate, if there were one, arrive before counting
+                 and db.chatinteractions.count_documents({"satisfied": True}) >= 1
+                 and workers_idle(redis_url), timeout=30)
         check_storage(db, seen, pages_origin)
         ok = not failures
     except Exception as error:
