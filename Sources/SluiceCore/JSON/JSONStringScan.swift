@@ -10,7 +10,13 @@ enum JSONStringScan {
         var unionOfWords: UInt64 = 0
         while position + 8 <= bytes.count {
             let word = bytes.loadUnaligned(fromByteOffset: position, as: UInt64.self)
-            if holdsRunEnd(word) { break }
+            let hits = runEnds(word)
+            if hits != 0 {
+                // The lowest flagged byte is the first run end (bytes are loaded little-endian).
+                let before = hits.trailingZeroBitCount / 8
+                unionOfWords |= word & ((1 &<< (UInt64(before) &* 8)) &- 1)
+                return (position + before, unionOfWords & highBits != 0)
+            }
             unionOfWords |= word
             position += 8
         }
@@ -32,14 +38,14 @@ enum JSONStringScan {
     private static let lowBits: UInt64 = 0x0101_0101_0101_0101
     private static let highBits: UInt64 = 0x8080_8080_8080_8080
 
-    /// Whether one of the word's bytes is a quote, a backslash or a control character.
-    /// (The subtractions borrow across bytes only past a byte that is a hit, so there
-    /// are no false alarms.)
-    private static func holdsRunEnd(_ word: UInt64) -> Bool {
-        hasZeroByte(word ^ (lowBits &* UInt64(UInt8(ascii: "\""))))
-            || hasZeroByte(word ^ (lowBits &* UInt64(UInt8(ascii: "\\"))))
-            || (word &- lowBits &* 0x20) & ~word & highBits != 0
+    /// The high bit of each of the word's bytes that is a quote, a backslash or a
+    /// control character; bytes above a flagged one may be flagged falsely (the
+    /// subtractions borrow across bytes only past a hit), so the lowest is exact.
+    private static func runEnds(_ word: UInt64) -> UInt64 {
+        zeroBytes(word ^ (lowBits &* UInt64(UInt8(ascii: "\""))))
+            | zeroBytes(word ^ (lowBits &* UInt64(UInt8(ascii: "\\"))))
+            | (word &- lowBits &* 0x20) & ~word & highBits
     }
 
-    private static func hasZeroByte(_ word: UInt64) -> Bool { (word &- lowBits) & ~word & highBits != 0 }
+    private static func zeroBytes(_ word: UInt64) -> UInt64 { (word &- lowBits) & ~word & highBits }
 }

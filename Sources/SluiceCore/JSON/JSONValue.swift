@@ -80,11 +80,11 @@ public struct JSONObject: Sendable, Equatable {
     /// Looks a key up, or sets it (appending new keys, removing on `nil`).
     public subscript(key: String) -> JSONValue? {
         get {
-            for member in members where member.key == key { return member.value }
+            for member in members where Self.same(member.key, key) { return member.value }
             return nil
         }
         set {
-            if let index = members.firstIndex(where: { $0.key == key }) {
+            if let index = members.firstIndex(where: { Self.same($0.key, key) }) {
                 if let newValue { members[index].value = newValue } else { members.remove(at: index) }
             } else if let newValue {
                 members.append(Member(key: key, value: newValue))
@@ -98,7 +98,11 @@ public struct JSONObject: Sendable, Equatable {
     }
 
     /// Whether the object holds `key`.
-    public func contains(_ key: String) -> Bool { members.contains { $0.key == key } }
+    public func contains(_ key: String) -> Bool { members.contains { Self.same($0.key, key) } }
+
+    /// Key equality, settled by the byte count first: most keys of an object differ in
+    /// length, and comparing counts is far cheaper than comparing strings.
+    private static func same(_ a: String, _ b: String) -> Bool { a.utf8.count == b.utf8.count && a == b }
 
     /// The number of members.
     public var count: Int { members.count }
