@@ -1019,6 +1019,13 @@ def build_rows(state):
                      fmt_int(drain["events_per_s"]),
                      f"{fmt_int(ceiling and ceiling['documents_per_s'])} (raw libmongoc unordered bulks of {ceiling and ceiling['batch_size']})",
                      fmt_ratio(r), "≥ 0.8×", met(None if r is None else r >= 0.8)))
+        bound = store_bound(drain, ceiling)
+        if bound:
+            rows.append(("↳ the store's own bound: the ceiling's insert time over that plus SecantusDB's time for the drain's "
+                         "session and visitor roll-up writes (its `top` counters, below)",
+                         f"roll-ups {bound['rollup_ms'] / 1000:.1f} s of store time", f"inserts {bound['ceiling_ms'] / 1000:.1f} s",
+                         fmt_ratio(bound["ratio"]), "—", "—"))
+            summary["drain_store_bound"] = bound
         prof = state.get("profile", {})
         if prof.get("enrichment_us_per_event") is not None:
             sluice = (f"{prof['enrichment_us_per_event']:.1f} µs enrich + {prof['stitching_us_per_event']:.1f} µs session script "
@@ -1082,6 +1089,18 @@ def load_note(state):
             "ceilings' alike — is lower than on an idle machine; the ratios are the figures to compare." if mean_other > 20 else "")
     return [f"CPU used by other processes on the machine during the measurements: {mean_other:.0f}% of one core on average "
             f"(max {max(others):.0f}%; 200% = both cores).{note}\n"]
+
+
+def store_bound(drain, ceiling):
+    """The best drain ratio the store allows: a worker must store the same documents
+    (the ceiling's server time) and its roll-ups; with no time of its own it would
+    reach ceiling / (ceiling + roll-ups). None without both servers' counters."""
+    drain_top, ceiling_top = (drain or {}).get("mongo"), (ceiling or {}).get("mongo")
+    if not drain_top or not ceiling_top or not ceiling_top["total_ms"]:
+        return None
+    rollup_ms = sum(v["ms"] for k, v in drain_top["by_collection"].items() if k.split(" ")[0] in ("sessions", "visitors"))
+    return {"rollup_ms": round(rollup_ms, 1), "ceiling_ms": ceiling_top["total_ms"],
+            "ratio": round(ceiling_top["total_ms"] / (ceiling_top["total_ms"] + rollup_ms), 3)}
 
 
 def table_lines(rows):
