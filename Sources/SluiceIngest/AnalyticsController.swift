@@ -21,7 +21,7 @@ struct AnalyticsController: Sendable {
     }
 
     private func current(_ request: Request) async throws -> Response {
-        guard let visitorId = request.cookies[cookieName]?.value, VisitorCookie.isValid(visitorId) else {
+        guard let visitorId = VisitorCookie.visitorId(in: request, cookieName: cookieName) else {
             return json(JSONObject([("visitorId", .null), ("sessionId", .null)]))
         }
         let replies = try await redis([RedisCommand("HGET", "sess:{\(visitorId)}", "id")])

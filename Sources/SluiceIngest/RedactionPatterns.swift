@@ -37,7 +37,7 @@ enum RedactionPatterns {
     }
 
     private static func replacer(_ expression: NSRegularExpression, replacement: String) -> @Sendable (String) -> (String, Int) {
-        nonisolated(unsafe) let expression = expression  // NSRegularExpression is immutable and thread-safe once built.
+        // NSRegularExpression is Sendable: immutable and thread-safe once built.
         return { text in
             let range = NSRange(text.startIndex..., in: text)
             let count = expression.numberOfMatches(in: text, range: range)

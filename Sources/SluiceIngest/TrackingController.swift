@@ -87,7 +87,7 @@ struct TrackingController: Sendable {
         } else if privacy.cookieless {
             visitorId = await salt.visitorId(site: siteId, ip: anonymisedIP, userAgent: userAgent, now: receivedAt) ?? VisitorCookie.newVisitorId()
         } else {
-            if let cookie = request.cookies[configuration.cookieName]?.value, VisitorCookie.isValid(cookie) { knownVisitor = cookie }
+            knownVisitor = VisitorCookie.visitorId(in: request, cookieName: configuration.cookieName)
             setCookie = knownVisitor == nil
             visitorId = knownVisitor ?? VisitorCookie.newVisitorId()
         }
