@@ -988,13 +988,17 @@ def build_rows(state):
             summary["healthz_floor"] = {"rps": floor["requests_per_s"], "ratio": rf, "cpu_us_per_request": floor.get("ingest_cpu_us_per_request")}
         summary["single_ingest"] = {"rps": best["requests_per_s"], "ceiling_rps": p1 and p1["requests_per_s"], "ratio": r, "target": 0.5,
                                     "met": None if r is None else r >= 0.5, "latency_ms": lat}
-    half = wrk.get("single-half")
-    if half:
+    # Paced runs at half load (single-half-1, -2, ...): the run with the median p99 is shown.
+    halves = sorted((v for k, v in wrk.items() if k.startswith("single-half")), key=lambda v: v["latency_ms"]["p99"])
+    if halves:
+        half = halves[len(halves) // 2]
         p99 = half["latency_ms"]["p99"]
-        rows.append((f"↳ p99 latency at half of that (paced wrk, ran at {fmt_int(half['requests_per_s'])} req/s for a target of {fmt_int(half['target_rate'])})",
+        runs = f"median of {len(halves)} paced runs, p99s {', '.join(fmt_ms(v['latency_ms']['p99']) for v in halves)}; " if len(halves) > 1 else ""
+        rows.append((f"↳ p99 latency at half of that (paced wrk, {runs}ran at {fmt_int(half['requests_per_s'])} req/s for a target of {fmt_int(half['target_rate'])})",
                      f"{fmt_ms(half['latency_ms']['p50'])} p50 / **{fmt_ms(p99)}** p99 / {fmt_ms(half['latency_ms']['p99.9'])} p99.9",
                      "—", "—", "p99 ≤ 5 ms", met(p99 <= 5.0)))
         summary["single_half_latency"] = {"rps": half["requests_per_s"], "target_rps": half["target_rate"], "latency_ms": half["latency_ms"],
+                                          "p99_ms_of_each_run": [v["latency_ms"]["p99"] for v in halves],
                                           "target_p99_ms": 5.0, "met": p99 <= 5.0}
     batches = dict(sorted(((k, v) for k, v in wrk.items() if k.startswith("batch-c")), key=lambda kv: kv[1]["connections"]))
     bbest = max(batches.values(), key=lambda r: r["events_per_s"]) if batches else None

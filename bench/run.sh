@@ -30,6 +30,7 @@
 #   BENCH_DURATION          seconds per wrk / redis-benchmark run [10]
 #   BENCH_SINGLE_CONNS      wrk connection counts, single events ["16 64"]
 #   BENCH_BATCH_CONNS       wrk connection counts, batches ["4 16"]
+#   BENCH_HALF_RUNS         paced runs at half load; the median p99 counts [3]
 #   BENCH_WRK_THREADS       wrk -t [1]
 #   BENCH_DRAIN_EVENTS      events pre-filled for the drain [100000]
 #   BENCH_LAG_SECONDS       seconds of posting for the lag figure [15]
@@ -50,6 +51,7 @@ SLUICE_LOG_TAG=bench
 
 BENCH_DIR="$SLUICE_ROOT/bench"
 BENCH_DURATION="${BENCH_DURATION:-10}"
+BENCH_HALF_RUNS="${BENCH_HALF_RUNS:-3}"
 BENCH_SINGLE_CONNS="${BENCH_SINGLE_CONNS:-16 64}"
 BENCH_BATCH_CONNS="${BENCH_BATCH_CONNS:-4 16}"
 BENCH_WRK_THREADS="${BENCH_WRK_THREADS:-1}"
@@ -203,9 +205,11 @@ half_rate="$(state_get 'round(max(v["requests_per_s"] for k, v in s["wrk"].items
 # Redis or JSON work, so no event route can be faster than this.
 driver wrk --url "$ingest_url" --script "$BENCH_DIR/wrk/mixed.lua" --corpus "$corpus/healthz.tsv" \
     --threads "$BENCH_WRK_THREADS" "${procs[@]}" --label floor-healthz --connections "$best_single_conns" --duration "$BENCH_DURATION"
-log "pacing at half the best single-event rate: $half_rate req/s over $best_single_conns connections"
-wrk_single --label single-half --connections "$best_single_conns" --duration "$BENCH_DURATION" --rate "$half_rate"
-clear_streams
+log "pacing at half the best single-event rate: $half_rate req/s over $best_single_conns connections, $BENCH_HALF_RUNS runs"
+for run in $(seq 1 "$BENCH_HALF_RUNS"); do
+    wrk_single --label "single-half-$run" --connections "$best_single_conns" --duration "$BENCH_DURATION" --rate "$half_rate"
+    clear_streams
+done
 
 # ------------------------------------------------------------ 2. batches
 
