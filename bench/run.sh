@@ -30,6 +30,8 @@
 #   BENCH_DURATION          seconds per wrk / redis-benchmark run [10]
 #   BENCH_SINGLE_CONNS      wrk connection counts, single events ["16 64"]
 #   BENCH_BATCH_CONNS       wrk connection counts, batches ["4 16"]
+#   BENCH_ROUNDS            rounds of "ceiling, then Sluice" for single events
+#                           and for batches; the median round's ratio counts [3]
 #   BENCH_HALF_RUNS         paced runs at half load; the median p99 counts [3]
 #   BENCH_WRK_THREADS       wrk -t [1]
 #   BENCH_DRAIN_EVENTS      events pre-filled for the drain [100000]
@@ -51,6 +53,7 @@ SLUICE_LOG_TAG=bench
 
 BENCH_DIR="$SLUICE_ROOT/bench"
 BENCH_DURATION="${BENCH_DURATION:-10}"
+BENCH_ROUNDS="${BENCH_ROUNDS:-3}"
 BENCH_HALF_RUNS="${BENCH_HALF_RUNS:-3}"
 BENCH_SINGLE_CONNS="${BENCH_SINGLE_CONNS:-16 64}"
 BENCH_BATCH_CONNS="${BENCH_BATCH_CONNS:-4 16}"
@@ -193,11 +196,15 @@ log "== 1. single-event ingest"
 wrk_single --label warmup --connections 16 --duration 3
 driver payload --redis-port "$redis_port"
 clear_streams
-driver xadd-ceiling --label p1 --redis-port "$redis_port" --clients 32 --pipeline 1 \
-    --duration "$BENCH_DURATION" --pid "redis=$redis_pid"
-for c in $BENCH_SINGLE_CONNS; do
-    wrk_single --label "single-c$c" --connections "$c" --duration "$BENCH_DURATION"
-    clear_streams
+# Each round measures the ceiling and then Sluice right after it, so a ratio
+# compares figures taken within a minute of each other on this noisy machine.
+for round in $(seq 1 "$BENCH_ROUNDS"); do
+    driver xadd-ceiling --label "p1-r$round" --redis-port "$redis_port" --clients 32 --pipeline 1 \
+        --duration "$BENCH_DURATION" --pid "redis=$redis_pid"
+    for c in $BENCH_SINGLE_CONNS; do
+        wrk_single --label "single-c$c-r$round" --connections "$c" --duration "$BENCH_DURATION"
+        clear_streams
+    done
 done
 best_single_conns="$(state_get 'max((v for k, v in s["wrk"].items() if k.startswith("single-c")), key=lambda v: v["requests_per_s"])["connections"]')"
 half_rate="$(state_get 'round(max(v["requests_per_s"] for k, v in s["wrk"].items() if k.startswith("single-c")) / 2)')"
@@ -214,11 +221,13 @@ done
 # ------------------------------------------------------------ 2. batches
 
 log "== 2. batch ingest"
-driver xadd-ceiling --label p64 --redis-port "$redis_port" --clients 32 --pipeline 64 \
-    --duration "$BENCH_DURATION" --pid "redis=$redis_pid"
-for c in $BENCH_BATCH_CONNS; do
-    wrk_batch --label "batch-c$c" --connections "$c" --duration "$BENCH_DURATION"
-    clear_streams
+for round in $(seq 1 "$BENCH_ROUNDS"); do
+    driver xadd-ceiling --label "p64-r$round" --redis-port "$redis_port" --clients 32 --pipeline 64 \
+        --duration "$BENCH_DURATION" --pid "redis=$redis_pid"
+    for c in $BENCH_BATCH_CONNS; do
+        wrk_batch --label "batch-c$c-r$round" --connections "$c" --duration "$BENCH_DURATION"
+        clear_streams
+    done
 done
 driver rss --label ingest --pid-of "$ingest_pid"
 
