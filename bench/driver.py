@@ -14,6 +14,7 @@ file into the table printed at the end and written to bench/results/.
     driver.py lag ...                     end-to-end lag at a given rate, sampled from outside
     driver.py rss ...                     peak RSS (VmHWM) of a process
     driver.py profile ...                 top costs from perf.data files (threads, modules, functions)
+    driver.py median-single --field F     connections or half the rate of the median round's best single-event run
     driver.py report ...                  the table, bench/results/latest.{md,json}
 
 Every figure comes from the run; nothing here is a hard-coded result. Needs the
@@ -1298,6 +1299,14 @@ def profile_section(state):
     return out
 
 
+def cmd_median_single(args):
+    """Prints a field of the best single-event run of the median round (for run.sh)."""
+    state = load_state(args.state)
+    rounds = paired_rounds(state.get("wrk", {}), state.get("xadd", {}), "single-c", "p1", "requests_per_s")
+    best = rounds[len(rounds) // 2][1]
+    print(best["connections"] if args.field == "connections" else round(best["requests_per_s"] / 2))
+
+
 def cmd_report(args):
     state = load_state(args.state)
     rows, summary = build_rows(state)
@@ -1439,6 +1448,10 @@ def main():
     p.add_argument("--worker-events", type=int, default=1, help="events the profiled worker processed")
     p.add_argument("--frequency", type=int, default=4999, help="perf record -F of the worker profile")
     p.set_defaults(func=cmd_profile)
+
+    p = sub.add_parser("median-single")
+    p.add_argument("--field", choices=["connections", "half_rate"], required=True)
+    p.set_defaults(func=cmd_median_single)
 
     p = sub.add_parser("report")
     p.add_argument("--out", required=True)
