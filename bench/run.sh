@@ -185,6 +185,21 @@ wrk_single() { driver wrk --url "$ingest_url" --script "$BENCH_DIR/wrk/mixed.lua
 wrk_batch() { driver wrk --url "$ingest_url" --script "$BENCH_DIR/wrk/mixed.lua" --corpus "$corpus/batch.tsv" \
     --threads "$BENCH_WRK_THREADS" --events-per-request 100 "${procs[@]}" "$@"; }
 clear_streams() { driver clear-streams --redis-port "$redis_port" --partitions "$PARTITIONS"; }
+# paired_rounds CEILING PIPELINE RUNNER NAME CONNS: BENCH_ROUNDS rounds, each the
+# XADD ceiling (-P PIPELINE) and right after it Sluice at every connection count,
+# so a ratio compares figures taken within a minute of each other on this noisy
+# machine. Labels: CEILING-rN, NAME-cC-rN.
+paired_rounds() {
+    local ceiling="$1" pipeline="$2" runner="$3" name="$4" conns="$5" round c
+    for round in $(seq 1 "$BENCH_ROUNDS"); do
+        driver xadd-ceiling --label "$ceiling-r$round" --redis-port "$redis_port" --clients 32 --pipeline "$pipeline" \
+            --duration "$BENCH_DURATION" --pid "redis=$redis_pid"
+        for c in $conns; do
+            "$runner" --label "$name-c$c-r$round" --connections "$c" --duration "$BENCH_DURATION"
+            clear_streams
+        done
+    done
+}
 # The worker has created the consumer group on the last partition (so it is reading).
 group_ready() { [[ "$(redis-cli -p "$redis_port" XINFO GROUPS "events:{$((PARTITIONS - 1))}" 2>/dev/null)" == *workers* ]]; }
 
@@ -196,16 +211,7 @@ log "== 1. single-event ingest"
 wrk_single --label warmup --connections 16 --duration 3
 driver payload --redis-port "$redis_port"
 clear_streams
-# Each round measures the ceiling and then Sluice right after it, so a ratio
-# compares figures taken within a minute of each other on this noisy machine.
-for round in $(seq 1 "$BENCH_ROUNDS"); do
-    driver xadd-ceiling --label "p1-r$round" --redis-port "$redis_port" --clients 32 --pipeline 1 \
-        --duration "$BENCH_DURATION" --pid "redis=$redis_pid"
-    for c in $BENCH_SINGLE_CONNS; do
-        wrk_single --label "single-c$c-r$round" --connections "$c" --duration "$BENCH_DURATION"
-        clear_streams
-    done
-done
+paired_rounds p1 1 wrk_single single "$BENCH_SINGLE_CONNS"
 # Half of the maximum: the best run of the round with the median ratio, as in the table
 # (the best of all rounds would pace harder the more rounds there are).
 best_single_conns="$(driver median-single --field connections)"
@@ -223,14 +229,7 @@ done
 # ------------------------------------------------------------ 2. batches
 
 log "== 2. batch ingest"
-for round in $(seq 1 "$BENCH_ROUNDS"); do
-    driver xadd-ceiling --label "p64-r$round" --redis-port "$redis_port" --clients 32 --pipeline 64 \
-        --duration "$BENCH_DURATION" --pid "redis=$redis_pid"
-    for c in $BENCH_BATCH_CONNS; do
-        wrk_batch --label "batch-c$c-r$round" --connections "$c" --duration "$BENCH_DURATION"
-        clear_streams
-    done
-done
+paired_rounds p64 64 wrk_batch batch "$BENCH_BATCH_CONNS"
 driver rss --label ingest --pid-of "$ingest_pid"
 
 # ------------------------------------------------------------ 3-5. drain
