@@ -46,7 +46,7 @@ public struct EventValidator: Sendable {
             switch check(member.value, against: field.rule.shape, field: path + member.key, problems: &problems) {
             case .failed: break
             case .asSent: fields.append(memberAt: position, member.value, storage: field.storage)
-            case .milliseconds(let millis): fields.append(memberAt: position, .int(millis), storage: field.storage, milliseconds: millis)
+            case .milliseconds(let millis): fields.append(memberAt: position, member.value, storage: field.storage, milliseconds: millis)
             }
         }
         if requiredPresent < rules.required.count {
@@ -107,7 +107,7 @@ public struct EventValidator: Sendable {
         output.append(",\"visitorId\":")
         output.appendQuoted(visitorId)
         output.append(",\"timestamp\":")
-        if let timestamp = fields.timestamp { output.append(timestamp) } else { output.appendDecimal(stamp.receivedAt) }
+        output.appendDecimal(fields.timestamp ?? stamp.receivedAt)
         stampTail.withUnsafeBytes { output.append($0) }
         var redactions = 0
         for field in fields.members {
@@ -263,17 +263,19 @@ private struct CheckedFields {
     private(set) var id: String?
     private(set) var messageId: String?
     private(set) var visitorId: String?
-    private(set) var timestamp: JSONValue?
+    /// The event's `timestamp`, normalised to epoch milliseconds.
+    private(set) var timestamp: Int64?
 
     init(capacity: Int) { members.reserveCapacity(capacity) }
 
-    /// Adds the body's member at `position`, whose checked value is `value`.
+    /// Adds the body's member at `position`, whose value `value` passed its check;
+    /// `milliseconds` is what a timestamp field was normalised to.
     mutating func append(memberAt position: Int, _ value: JSONValue, storage: EventSchema.Storage, milliseconds: Int64? = nil) {
         switch storage {
         case .eventId: id = value.stringValue
         case .messageId: messageId = value.stringValue
         case .visitorId: visitorId = value.stringValue
-        case .timestamp: timestamp = value
+        case .timestamp: timestamp = milliseconds
         case .consumed, .identifying, .redacted, .asSent: break
         }
         members.append(Member(position: position, storage: storage, milliseconds: milliseconds))
