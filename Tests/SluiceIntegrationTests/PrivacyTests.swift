@@ -11,7 +11,7 @@ import Testing
     /// Every canonical event ingest appended, in no particular order.
     private func queued(_ stack: TestStack) throws -> [JSONObject] {
         let redis = try RedisConnection(endpoint: RedisEndpoint(url: stack.redisURL))
-        return try StreamLayout.streamKeys(partitions: 4).flatMap { stream in
+        return try TestStack.streamKeys.flatMap { stream in
             try (redis.run(RedisCommand("XRANGE", stream, "-", "+")).elements ?? []).compactMap { entry -> JSONObject? in
                 guard case .string(let bytes)? = entry.elements?[1].fieldMap["e"] else { return nil }
                 return try JSONParser.parse(bytes).objectValue

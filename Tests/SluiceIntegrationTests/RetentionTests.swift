@@ -75,7 +75,7 @@ import Testing
             let worker = try SluiceProcess(
                 binary: "sluice-worker", environment: environment,
                 settings: [
-                    "SLUICE_REDIS_URL": redisURL, "SLUICE_MONGO_URL": mongoURL, "SLUICE_PARTITIONS": "4", "SLUICE_CONSUMER_NAME": "retention",
+                    "SLUICE_REDIS_URL": redisURL, "SLUICE_MONGO_URL": mongoURL, "SLUICE_PARTITIONS": String(TestStack.partitions), "SLUICE_CONSUMER_NAME": "retention",
                     "SLUICE_BLOCK_MS": "200", "SLUICE_WORKER_PORT": "0", "SLUICE_RETENTION": retention,
                 ])
             #expect(try await eventually(timeout: .seconds(30)) { worker.log.contains("indexes ensured") }, "log:\n\(worker.log)")

@@ -12,7 +12,7 @@ import Testing
         #expect(try await eventually(timeout: .seconds(30)) { worker.log.contains("indexes ensured") }, "worker log:\n\(worker.log)")
         let redis = try RedisConnection(endpoint: RedisEndpoint(url: stack.redisURL))
         func pending() throws -> Int64 {
-            try StreamLayout.streamKeys(partitions: 4).reduce(0) { total, stream in
+            try TestStack.streamKeys.reduce(0) { total, stream in
                 total + (try redis.run(RedisCommand("XPENDING", stream, StreamLayout.group)).elements?.first?.integer ?? 0)
             }
         }

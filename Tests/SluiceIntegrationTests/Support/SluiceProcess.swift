@@ -48,6 +48,11 @@ final class SluiceProcess: @unchecked Sendable {
 
 /// An ingest and a worker wired to isolated Redis and MongoDB databases.
 final class TestStack: @unchecked Sendable {
+    /// The partitions every process of a stack is started with.
+    static let partitions = 4
+    /// The partition streams of a stack.
+    static let streamKeys = StreamLayout.streamKeys(partitions: partitions)
+
     let environment: TestEnvironment
     let redisURL: String
     let mongoURL: String
@@ -68,7 +73,7 @@ final class TestStack: @unchecked Sendable {
         self.mongoURL = mongoURL ?? environment.isolatedMongoURL(prefix: prefix)
         ingest = try SluiceProcess(
             binary: "sluice-ingest", environment: environment,
-            settings: ["SLUICE_REDIS_URL": self.redisURL, "SLUICE_INGEST_PORT": "0", "SLUICE_PARTITIONS": "4"].merging(ingestSettings) { $1 })
+            settings: ["SLUICE_REDIS_URL": self.redisURL, "SLUICE_INGEST_PORT": "0", "SLUICE_PARTITIONS": String(Self.partitions)].merging(ingestSettings) { $1 })
         var port: Int?
         let ingest = ingest
         let listening = try await eventually(timeout: .seconds(20)) {
@@ -84,7 +89,7 @@ final class TestStack: @unchecked Sendable {
         worker = try SluiceProcess(
             binary: "sluice-worker", environment: environment,
             settings: [
-                "SLUICE_REDIS_URL": redisURL, "SLUICE_MONGO_URL": mongoURL, "SLUICE_PARTITIONS": "4",
+                "SLUICE_REDIS_URL": redisURL, "SLUICE_MONGO_URL": mongoURL, "SLUICE_PARTITIONS": String(Self.partitions),
                 "SLUICE_CONSUMER_NAME": consumerName, "SLUICE_BATCH_SIZE": String(batchSize), "SLUICE_BLOCK_MS": "200",
                 "SLUICE_WORKER_PORT": "0",
             ].merging(workerSettings) { $1 })
@@ -97,7 +102,7 @@ final class TestStack: @unchecked Sendable {
         extraWorkers.append(try SluiceProcess(
             binary: "sluice-worker", environment: environment,
             settings: [
-                "SLUICE_REDIS_URL": redisURL, "SLUICE_MONGO_URL": mongoURL, "SLUICE_PARTITIONS": "4",
+                "SLUICE_REDIS_URL": redisURL, "SLUICE_MONGO_URL": mongoURL, "SLUICE_PARTITIONS": String(Self.partitions),
                 "SLUICE_CONSUMER_NAME": name, "SLUICE_BLOCK_MS": "200", "SLUICE_WORKER_PORT": "0",
             ].merging(workerSettings) { $1 }))
     }
@@ -110,14 +115,19 @@ final class TestStack: @unchecked Sendable {
     /// reads roll-ups waits for this rather than for the events alone.
     func workersAreIdle() throws -> Bool {
         let redis = try RedisConnection(endpoint: RedisEndpoint(url: redisURL))
-        let streams = StreamLayout.streamKeys(partitions: 4)
-        let infos = try redis.pipeline(streams.flatMap { [RedisCommand("XINFO", "STREAM", $0), RedisCommand("XINFO", "GROUPS", $0)] })
+        let infos = try redis.pipeline(Self.streamKeys.flatMap { [RedisCommand("XINFO", "STREAM", $0), RedisCommand("XINFO", "GROUPS", $0)] })
         for index in stride(from: 0, to: infos.count, by: 2) {
             guard let lastEntry = infos[index].fieldMap["last-generated-id"]?.text else { continue }
             let group = infos[index + 1].elements?.map(\.fieldMap).first { $0["name"]?.text == StreamLayout.group }
             guard let group, group["last-delivered-id"]?.text == lastEntry, group["pending"]?.integer == 0 else { return false }
         }
         return true
+    }
+
+    /// The entries in the partition streams, acknowledged or not.
+    func queuedEntries() throws -> Int {
+        let redis = try RedisConnection(endpoint: RedisEndpoint(url: redisURL))
+        return try redis.pipeline(Self.streamKeys.map { RedisCommand("XLEN", $0) }).reduce(0) { $0 + Int($1.integer ?? 0) }
     }
 
     func stop() async throws {
