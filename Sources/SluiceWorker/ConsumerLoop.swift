@@ -17,6 +17,7 @@ import Synchronization
 final class ConsumerLoop: Sendable {
     private let state: LoopState
     private let sweep: SessionSweep
+    private let deadLetterMover: DeadLetterMover
     private let store: MongoStore
     private let configuration: WorkerConfiguration
     private let metrics: WorkerMetrics
@@ -34,6 +35,8 @@ final class ConsumerLoop: Sendable {
                 enricher: EventEnricher(userAgents: userAgents, maxEventAgeMilliseconds: Int64(configuration.maxEventAgeSeconds) * 1000),
                 stitcher: SessionStitcher(timeoutSeconds: configuration.sessionTimeoutSeconds), logger: logger))
         sweep = SessionSweep(store: store, timeoutSeconds: configuration.sessionTimeoutSeconds)
+        deadLetterMover = DeadLetterMover(
+            store: store, limit: configuration.deadLetterLimit, maxAgeSeconds: configuration.deadLetterMaxAgeSeconds, metrics: metrics, logger: logger)
         self.store = store
         self.configuration = configuration
         self.metrics = metrics
@@ -130,7 +133,8 @@ final class ConsumerLoop: Sendable {
         }
     }
 
-    /// Reclaims entries of dead consumers, trims acknowledged entries, publishes gauges and the drain rate.
+    /// Reclaims entries of dead consumers, trims acknowledged entries, moves dead letters past their
+    /// bound to MongoDB, publishes gauges and the drain rate.
     private func maintain() throws(RedisError) {
         while !stopping {
             let claimed = try consumer.claim(minIdleMilliseconds: configuration.claimIdleSeconds * 1000, count: configuration.batchSize)
@@ -140,6 +144,7 @@ final class ConsumerLoop: Sendable {
             try handle(claimed, redelivered: true)
         }
         metrics.trimmed.increment(by: Int64(try consumer.trimAcknowledged()))
+        deadLetterMover.run(on: try consumer.connected(), nowMilliseconds: Int64(Date().timeIntervalSince1970 * 1000))
         let backlog = try consumer.backlog()
         metrics.lag.set(Double(backlog.lag))
         metrics.pending.set(Double(backlog.pending))

@@ -16,9 +16,13 @@ enum IndexCatalog {
                 IndexSpec(name: "visitorId_1", keys: [IndexKey("visitorId")]),
                 IndexSpec(name: "endTime_1_lastActivity_1", keys: [IndexKey("endTime"), IndexKey("lastActivity")]),
             ]),
+            // `sluicectl dead list` reads the newest moved letters first.
+            (ArchivedDeadLetter.collection, [IndexSpec(name: "failedAt_1", keys: [IndexKey("failedAt")])]),
         ]
 
     private static let common = [
+        // The id a sender gave its event: `_id` is scoped to the sender (`ScopedID`).
+        IndexSpec(name: "eventId_1", keys: [IndexKey("eventId")]),
         IndexSpec(name: "visitorId_1", keys: [IndexKey("visitorId")]),
         IndexSpec(name: "sessionId_1", keys: [IndexKey("sessionId")]),
     ]

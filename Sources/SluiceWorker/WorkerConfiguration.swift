@@ -22,6 +22,12 @@ public struct WorkerConfiguration: Sendable {
     /// `SLUICE_MAX_DELIVERIES`: deliveries after which an entry that still was not
     /// stored goes to the dead-letter stream (default 5).
     public var maxDeliveries: Int
+    /// `SLUICE_DEAD_LETTER_LIMIT`: most letters kept in `events:dead`; the oldest past it move to
+    /// MongoDB's `deadletters` (default 100000).
+    public var deadLetterLimit: Int
+    /// `SLUICE_DEAD_LETTER_MAX_AGE`: seconds after which a letter moves to `deadletters` whatever
+    /// the length (default 0: no age bound).
+    public var deadLetterMaxAgeSeconds: Int
     /// `SLUICE_SESSION_TIMEOUT`: seconds of inactivity that end a session (default 1800).
     public var sessionTimeoutSeconds: Int
     /// `SLUICE_MAX_EVENT_AGE`: seconds after which an arriving event is flagged `late` (default 604800, 7 days).
@@ -48,6 +54,8 @@ public struct WorkerConfiguration: Sendable {
         blockMilliseconds = try settings.integer("SLUICE_BLOCK_MS", default: 2000, range: 10...60_000)
         claimIdleSeconds = try settings.seconds("SLUICE_CLAIM_IDLE", default: 60, range: 1...86_400)
         maxDeliveries = try settings.integer("SLUICE_MAX_DELIVERIES", default: 5, range: 1...1000)
+        deadLetterLimit = try settings.integer("SLUICE_DEAD_LETTER_LIMIT", default: 100_000, range: 0...100_000_000)
+        deadLetterMaxAgeSeconds = try settings.seconds("SLUICE_DEAD_LETTER_MAX_AGE", default: 0, range: 0...315_360_000)
         sessionTimeoutSeconds = try settings.seconds("SLUICE_SESSION_TIMEOUT", default: 1800, range: 1...86_400)
         maxEventAgeSeconds = try settings.seconds("SLUICE_MAX_EVENT_AGE", default: 604_800, range: 60...31_536_000)
         userAgentRegexesPath = settings.string("SLUICE_UAP_REGEXES", default: "/usr/share/uap-core/regexes.yaml")
@@ -70,6 +78,8 @@ public struct WorkerConfiguration: Sendable {
             ("SLUICE_BLOCK_MS", String(blockMilliseconds)),
             ("SLUICE_CLAIM_IDLE", String(claimIdleSeconds)),
             ("SLUICE_MAX_DELIVERIES", String(maxDeliveries)),
+            ("SLUICE_DEAD_LETTER_LIMIT", String(deadLetterLimit)),
+            ("SLUICE_DEAD_LETTER_MAX_AGE", deadLetterMaxAgeSeconds == 0 ? "0 (no age bound)" : String(deadLetterMaxAgeSeconds)),
             ("SLUICE_SESSION_TIMEOUT", String(sessionTimeoutSeconds)),
             ("SLUICE_MAX_EVENT_AGE", String(maxEventAgeSeconds)),
             ("SLUICE_UAP_REGEXES", userAgentRegexesPath),

@@ -15,6 +15,8 @@ public final class WorkerMetrics: Sendable {
     let lag: Gauge
     let pending: Gauge
     let drainRate: Gauge
+    let deadLetters: Gauge
+    let deadLettersMoved: Counter
 
     /// Registers every metric (names `sluice_worker_<name>_<unit>`).
     public init() {
@@ -34,5 +36,8 @@ public final class WorkerMetrics: Sendable {
         lag = registry.makeGauge(descriptor: name("stream_lag", "", "Entries not yet delivered to any worker, all partitions."))
         pending = registry.makeGauge(descriptor: name("stream_pending", "", "Entries delivered but not yet acknowledged, all partitions."))
         drainRate = registry.makeGauge(descriptor: name("drain_rate", "", "Entries this worker finished per second (moving average)."))
+        deadLetters = registry.makeGauge(descriptor: name("dead_letters", "", "Entries in events:dead after the last maintenance pass."))
+        deadLettersMoved = registry.makeCounter(
+            descriptor: name("dead_letters_moved", "total", "Dead letters moved from events:dead to MongoDB's deadletters (past SLUICE_DEAD_LETTER_LIMIT or SLUICE_DEAD_LETTER_MAX_AGE)."))
     }
 }

@@ -28,6 +28,10 @@ struct SluiceWorkerCommand: AsyncParsableCommand {
     var claimIdle: Int?
     @Option(help: "Deliveries after which an entry not yet stored is dead-lettered (SLUICE_MAX_DELIVERIES, default 5).")
     var maxDeliveries: Int?
+    @Option(help: "Most letters kept in events:dead; the oldest past it move to MongoDB's deadletters (SLUICE_DEAD_LETTER_LIMIT, default 100000).")
+    var deadLetterLimit: Int?
+    @Option(help: "Seconds after which a dead letter moves to MongoDB's deadletters whatever the length; 0 for none (SLUICE_DEAD_LETTER_MAX_AGE, default 0).")
+    var deadLetterMaxAge: Int?
     @Option(help: "Seconds of inactivity that end a session (SLUICE_SESSION_TIMEOUT, default 1800).")
     var sessionTimeout: Int?
     @Option(help: "Seconds after which an arriving event is flagged late (SLUICE_MAX_EVENT_AGE, default 604800).")
@@ -54,7 +58,8 @@ struct SluiceWorkerCommand: AsyncParsableCommand {
             "SLUICE_WORKER_HOST": metricsHost, "SLUICE_SESSION_TIMEOUT": sessionTimeout.map(String.init),
             "SLUICE_MAX_EVENT_AGE": maxEventAge.map(String.init), "SLUICE_UAP_REGEXES": uapRegexes,
             "SLUICE_UA_CACHE_SIZE": uaCacheSize.map(String.init), "SLUICE_WORKER_PORT": metricsPort.map(String.init),
-            "SLUICE_RETENTION": retention,
+            "SLUICE_RETENTION": retention, "SLUICE_DEAD_LETTER_LIMIT": deadLetterLimit.map(String.init),
+            "SLUICE_DEAD_LETTER_MAX_AGE": deadLetterMaxAge.map(String.init),
         ]
         let settings = Settings(environment: ProcessInfo.processInfo.environment, overrides: overrides.compactMapValues { $0 })
         let configuration: WorkerConfiguration

@@ -61,6 +61,16 @@ public final class BSONDocumentBuilder: @unchecked Sendable {
         }
     }
 
+    /// Appends bytes as BSON binary (subtype 0, generic), for values that are not UTF-8 text.
+    public func appendBinary(_ key: String, _ bytes: [UInt8]) {
+        guard let length = UInt32(exactly: bytes.count), length <= UInt32(Int32.max) else {
+            return recordFailure(key, "binary value longer than 2 GiB")
+        }
+        append(key) { bson, keyPointer, keyLength in
+            bytes.withUnsafeBufferPointer { bson_append_binary(bson, keyPointer, keyLength, BSON_SUBTYPE_BINARY, $0.baseAddress, length) }
+        }
+    }
+
     /// Appends a 32-bit integer.
     public func appendInt32(_ key: String, _ value: Int32) {
         append(key) { bson_append_int32($0, $1, $2, value) }

@@ -37,4 +37,15 @@ enum BSONFieldReader {
         guard let text = bson_iter_utf8(iterator, &length) else { return nil }
         return String(decoding: UnsafeRawBufferPointer(start: text, count: Int(length)), as: UTF8.self)
     }
+
+    /// The bytes of the current field if it is binary, else none.
+    static func binary(_ iterator: OpaquePointer) -> [UInt8] {
+        guard bson_iter_type(iterator) == BSON_TYPE_BINARY else { return [] }
+        var subtype = BSON_SUBTYPE_BINARY
+        var length: UInt32 = 0
+        var bytes: UnsafePointer<UInt8>?
+        bson_iter_binary(iterator, &subtype, &length, &bytes)
+        guard let bytes else { return [] }
+        return Array(UnsafeBufferPointer(start: bytes, count: Int(length)))
+    }
 }

@@ -6,26 +6,39 @@ extension MongoStore {
     /// documents when `limit > 0`. For tests and the CLI. Blocking.
     public func findCanonicalJSON(collection: String, filterJSON: String, limit: Int = 0) throws(MongoError) -> [String]
     {
-        let filter = try BSONDocumentBuilder(json: filterJSON)
         let options = BSONDocumentBuilder()
         if limit > 0 { options.appendInt64("limit", Int64(limit)) }
-        return try pool.withClient(operation: "find") { client throws(MongoError) in
+        var documents: [String] = []
+        try forEachDocument(collection: collection, filterJSON: filterJSON, options: options) { document in
+            documents.append(BSONText.canonicalExtendedJSON(document))
+        }
+        return documents
+    }
+
+    /// Runs a find on `collection` with `filterJSON` and `options` (sort, skip, limit) and
+    /// calls `body` with each document, which must not escape. Blocking.
+    func forEachDocument(
+        collection: String, filterJSON: String, options: BSONDocumentBuilder, _ body: (OpaquePointer) -> Void
+    ) throws(MongoError) {
+        let filter = try BSONDocumentBuilder(json: filterJSON)
+        if let failure = options.appendFailure {
+            throw .invalidArgument(operation: "find", collection: collection, reason: failure)
+        }
+        try pool.withClient(operation: "find") { client throws(MongoError) in
             try Handles.withCollection(client, database: databaseName, collection: collection) {
                 handle throws(MongoError) in
                 let cursor = filter.withBSON { filter in
                     options.withBSON { mongoc_collection_find_with_opts(handle, filter, $0, nil) }
                 }!
                 defer { mongoc_cursor_destroy(cursor) }
-                var documents: [String] = []
                 var document: OpaquePointer?
                 while mongoc_cursor_next(cursor, &document), let current = document {
-                    documents.append(BSONText.canonicalExtendedJSON(current))
+                    body(current)
                 }
                 var error = bson_error_t()
                 if mongoc_cursor_error(cursor, &error) {
                     throw CError(error).mongoError(operation: "find", collection: collection, context: .read)
                 }
-                return documents
             }
         }
     }
