@@ -36,5 +36,6 @@ struct ConnectionOptions: ParsableArguments {
 /// A failure reported to the operator as one line on stderr and exit status 1.
 struct ControlError: Error, CustomStringConvertible {
     let description: String
-    init(_ description: String) { self.description = description }
+    /// An error saying `description`, its control characters escaped: it may quote stored data.
+    init(_ description: String) { self.description = Terminal.escaped(description) }
 }

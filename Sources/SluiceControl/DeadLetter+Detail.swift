@@ -1,22 +1,24 @@
 import SluiceCore
 
 extension DeadLetter {
-    /// Every field, one per line, with `e` pretty-printed last (`dead show`).
+    /// Every field, one per line, with `e` pretty-printed last (`dead show`); control
+    /// characters in names and values are escaped.
     var detail: String {
-        let others = fields.filter { $0.name != StreamLayout.eventField }
+        let others = fields.filter { $0.name != StreamLayout.eventField }.map { (name: Terminal.escaped($0.name), value: $0.value) }
         let width = max(others.map(\.name.count).max() ?? 0, 2)
         func line(_ name: String, _ value: String) -> String {
             name + String(repeating: " ", count: width - name.count) + "  " + value
         }
-        var lines = [line("id", id)]
-        lines += others.map { line($0.name, String(decoding: $0.value, as: UTF8.self)) }
+        var lines = [line("id", Terminal.escaped(id))]
+        lines += others.map { line($0.name, Terminal.escaped(String(decoding: $0.value, as: UTF8.self))) }
         switch event {
         case .success(let value)?:
             lines.append(StreamLayout.eventField + ":")
-            lines.append(PrettyJSON.string(of: value))
+            // JSON escapes C0 in strings itself; DEL, C1 and bidi controls it leaves as they are.
+            lines.append(Terminal.escaped(PrettyJSON.string(of: value), keepingNewlines: true))
         case .failure(let error)?:
-            lines.append(StreamLayout.eventField + " (not valid JSON: \(error)):")
-            lines.append(text(StreamLayout.eventField) ?? "")
+            lines.append(StreamLayout.eventField + " (not valid JSON: \(Terminal.escaped("\(error)"))):")
+            lines.append(Terminal.escaped(text(StreamLayout.eventField) ?? ""))
         case nil:
             lines.append(line(StreamLayout.eventField, "(missing)"))
         }
@@ -29,6 +31,6 @@ extension DeadLetter {
             if field.name == StreamLayout.eventField, case .success(let value)? = event { return (field.name, value) }
             return (field.name, .string(String(decoding: field.value, as: UTF8.self)))
         }
-        return JSONWriter.string(of: .object(JSONObject([("id", .string(id)), ("fields", .object(JSONObject(members)))])))
+        return Terminal.escaped(JSONWriter.string(of: .object(JSONObject([("id", .string(id)), ("fields", .object(JSONObject(members)))]))))
     }
 }

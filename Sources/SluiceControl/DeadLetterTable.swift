@@ -5,11 +5,12 @@ enum DeadLetterTable {
     /// The table with a footer; `width` (terminal columns) truncates the reason column.
     static func text(_ letters: [DeadLetter], total: Int64, reason: String?, width: Int?) -> String {
         let header = ["ID", "FAILED AT", "STREAM", "TYPE", "EVENT ID", "DELIVERIES", "REASON"]
+        // Escaped before the widths are measured, so the columns line up on what is shown.
         let rows = [header] + letters.map { letter in
             [
                 letter.id, letter.failedAt ?? "-", letter.stream ?? "-", letter.eventType.map { clip($0, to: 16) } ?? "-",
                 letter.eventId.map { clip($0, to: 36) } ?? "-", letter.deliveries.map(String.init) ?? "-", oneLine(letter.reason),
-            ]
+            ].map { Terminal.escaped($0) }
         }
         let widths = (0..<header.count - 1).map { column in rows.map { $0[column].count }.max() ?? 0 }
         let used = widths.reduce(0, +) + 2 * widths.count
@@ -22,7 +23,7 @@ enum DeadLetterTable {
             while line.last == " " { line.removeLast() }
             return line
         }
-        let matching = reason.map { " matching reason \"\($0)\"" } ?? ""
+        let matching = reason.map { " matching reason \"\(Terminal.escaped($0))\"" } ?? ""
         lines.append("shown \(letters.count)\(matching) of \(count(Int(total))) in \(DeadLetterQueue.key)")
         return lines.joined(separator: "\n")
     }
@@ -37,7 +38,7 @@ enum DeadLetterTable {
                 ("deliveries", letter.deliveries.map(JSONValue.int) ?? .null), ("reason", .string(letter.reason)),
             ]))
         }
-        return JSONWriter.string(of: .object(JSONObject([("total", .int(total)), ("shown", .int(Int64(letters.count))), ("deadLetters", .array(items))])))
+        return Terminal.escaped(JSONWriter.string(of: .object(JSONObject([("total", .int(total)), ("shown", .int(Int64(letters.count))), ("deadLetters", .array(items))]))))
     }
 
     /// "1 dead letter", "42 dead letters".

@@ -41,6 +41,6 @@ struct DeadListCommand: ParsableCommand {
         } catch {
             throw ControlError("\(error)")
         }
-        print(json ? DeadLetterTable.json(letters, total: total) : DeadLetterTable.text(letters, total: total, reason: reason, width: Terminal.outputWidth()))
+        Terminal.output(json ? DeadLetterTable.json(letters, total: total) : DeadLetterTable.text(letters, total: total, reason: reason, width: Terminal.outputWidth()))
     }
 }

@@ -31,7 +31,7 @@ struct DeadPurgeCommand: ParsableCommand {
             }
             var progress = ProgressReporter(label: "purge", total: plan.ids.count)
             let purged = try purge.run(plan) { progress?.show(done: $0) }
-            print("purged \(purged)")
+            Terminal.output("purged \(purged)")
         } catch let error as RedisError {
             throw ControlError("\(error)")
         }

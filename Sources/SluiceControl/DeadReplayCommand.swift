@@ -36,11 +36,11 @@ struct DeadReplayCommand: ParsableCommand {
         let replay = DeadLetterReplay(queue: DeadLetterQueue(redis: redis), partitions: partitions)
         do {
             let plan = try replay.plan(selection.scope, reason: selection.reason) { letter in
-                if dryRun { print("would replay \(letter.id) to \(letter.stream ?? "?"): \(letter.eventType ?? "?") \(letter.eventId ?? "?")") }
+                if dryRun { Terminal.output("would replay \(letter.id) to \(letter.stream ?? "?"): \(letter.eventType ?? "?") \(letter.eventId ?? "?")") }
             }
             for (id, problem) in plan.skipped { Terminal.warn("skipped \(id): \(problem)") }
             if dryRun {
-                print("dry run: would replay \(plan.ids.count), skipped \(plan.skipped.count)")
+                Terminal.output("dry run: would replay \(plan.ids.count), skipped \(plan.skipped.count)")
                 return
             }
             if !plan.ids.isEmpty && !yes && !Terminal.confirm("Replay \(DeadLetterTable.count(plan.ids.count)) to their streams?") {
@@ -51,7 +51,7 @@ struct DeadReplayCommand: ParsableCommand {
             let outcome = try replay.run(plan) { progress?.show(done: $0) }
             for (id, problem) in outcome.skipped.dropFirst(plan.skipped.count) { Terminal.warn("skipped \(id): \(problem)") }
             for (id, problem) in outcome.failed { Terminal.warn("failed \(id): \(problem)") }
-            print("replayed \(outcome.replayed), skipped \(outcome.skipped.count)" + (outcome.failed.isEmpty ? "" : ", failed \(outcome.failed.count)"))
+            Terminal.output("replayed \(outcome.replayed), skipped \(outcome.skipped.count)" + (outcome.failed.isEmpty ? "" : ", failed \(outcome.failed.count)"))
             if !outcome.failed.isEmpty { throw ExitCode.failure }
         } catch let error as RedisError {
             throw ControlError("\(error)")

@@ -36,6 +36,6 @@ struct DeadShowCommand: ParsableCommand {
             throw ControlError("\(error)")
         }
         guard let letter = found else { throw ControlError("no dead letter \(id) in \(DeadLetterQueue.key)") }
-        print(json ? letter.detailJSON : letter.detail)
+        Terminal.output(json ? letter.detailJSON : letter.detail)
     }
 }

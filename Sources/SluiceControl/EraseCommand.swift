@@ -75,7 +75,7 @@ struct EraseCommand: ParsableCommand {
             for (subject, letters) in zip(subjects, deadLetters) {
                 var counts = try erasure.eraseStored(subject)
                 counts.deadLetters = try erasure.eraseDeadLetters(letters)
-                print(counts.line(for: subject, dryRun: dryRun))
+                Terminal.output(counts.line(for: subject, dryRun: dryRun))
             }
             let waiting = try WaitingEntries(redis: redis, partitions: partitions).scan(subjects)
             for (subject, findings) in zip(subjects, waiting) {

@@ -100,7 +100,7 @@ struct ErasureCounts: Equatable {
     /// "erased visitor v-1: pageviews 12, …, visitors 1, redis keys 1, dead letters 0".
     func line(for subject: ErasureSubject, dryRun: Bool) -> String {
         let parts = Erasure.collections.map { "\($0) \(documents[$0] ?? 0)" } + ["redis keys \(redisKeys)", "dead letters \(deadLetters)"]
-        return "\(dryRun ? "would erase" : "erased") \(subject.label): " + parts.joined(separator: ", ")
+        return "\(dryRun ? "would erase" : "erased") \(Terminal.escaped(subject.label)): " + parts.joined(separator: ", ")
     }
 
     /// Everything found, documents, keys and letters together.

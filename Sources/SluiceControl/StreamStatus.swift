@@ -38,7 +38,7 @@ struct StreamStatus {
     static func table(_ report: [StreamStatus]) -> String {
         var rows = [["STREAM", "LENGTH", "PENDING", "LAG", "CONSUMERS"]]
         for status in report {
-            let consumers = status.consumers.map { "\($0.name) (pending \($0.pending), idle \(formatIdle($0.idleMilliseconds)))" }
+            let consumers = status.consumers.map { "\(Terminal.escaped($0.name)) (pending \($0.pending), idle \(formatIdle($0.idleMilliseconds)))" }
             rows.append([
                 status.stream, String(status.length), status.pending.map(String.init) ?? "no group",
                 status.lag.map(String.init) ?? "", consumers.isEmpty ? "-" : consumers.joined(separator: ", "),
@@ -67,7 +67,7 @@ struct StreamStatus {
                 })),
             ]))
         }
-        return JSONWriter.string(of: .object(JSONObject([("streams", .array(streams))])))
+        return Terminal.escaped(JSONWriter.string(of: .object(JSONObject([("streams", .array(streams))]))))
     }
 
     private static func formatIdle(_ milliseconds: Int64) -> String {

@@ -26,6 +26,6 @@ struct StreamsCommand: ParsableCommand {
         } catch {
             throw ControlError("\(error)")
         }
-        print(json ? StreamStatus.json(report) : StreamStatus.table(report))
+        Terminal.output(json ? StreamStatus.json(report) : StreamStatus.table(report))
     }
 }

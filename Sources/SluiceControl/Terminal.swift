@@ -6,7 +6,7 @@ enum Terminal {
 
     /// Writes one line to stderr (warnings, progress), keeping stdout for results.
     static func warn(_ line: String) {
-        FileHandle.standardError.write(Data((line + "\n").utf8))
+        FileHandle.standardError.write(Data((escaped(line, keepingNewlines: true) + "\n").utf8))
     }
 
     /// Columns to fit table output in: the terminal's width when stdout is one,
@@ -28,7 +28,7 @@ enum Terminal {
 
     /// Asks `question` on stderr and reads the answer from stdin; only y/yes agrees.
     static func confirm(_ question: String) -> Bool {
-        FileHandle.standardError.write(Data((question + " [y/N] ").utf8))
+        FileHandle.standardError.write(Data((escaped(question) + " [y/N] ").utf8))
         guard let answer = readLine() else { return false }
         return ["y", "yes"].contains(answer.trimmingCharacters(in: .whitespaces).lowercased())
     }
