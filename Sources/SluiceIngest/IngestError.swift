@@ -8,6 +8,10 @@ struct IngestError: HTTPResponseError {
     let details: [ValidationProblem]
     var retryAfterSeconds: Int?
 
+    /// The most problems an answer lists: a body of 40,000 unknown keys must not
+    /// buy a 4 MB answer.
+    static let maxListedProblems = 100
+
     /// The metric label of this refusal.
     var reason: String { code }
 
@@ -25,7 +29,11 @@ struct IngestError: HTTPResponseError {
     func response(from request: Request, context: some RequestContext) throws -> Response {
         var body = JSONObject()
         body["error"] = .string(code)
-        body["details"] = .array(details.map { .object(JSONObject([("field", .string($0.field)), ("problem", .string($0.problem))])) })
+        var listed = details.prefix(Self.maxListedProblems).map { $0 }
+        if details.count > Self.maxListedProblems {
+            listed.append(ValidationProblem(field: "(more)", problem: "\(details.count - Self.maxListedProblems) more problems not listed; fix the ones above and send again"))
+        }
+        body["details"] = .array(listed.map { .object(JSONObject([("field", .string($0.field)), ("problem", .string($0.problem))])) })
         var headers: HTTPFields = [.contentType: "application/json"]
         if let retryAfterSeconds { headers[.retryAfter] = String(retryAfterSeconds) }
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: JSONWriter.bytes(of: .object(body)))))

@@ -13,6 +13,16 @@ struct JSONParserErrorTests {
         #expect(parseError(#"{"a":1,"a":2}"#) == ParseFailure(.duplicateKey("a"), at: 7))
     }
 
+    @Test func duplicateKeysAreFoundAmongManyKeys() {
+        // Past the first sixteen members the parser checks keys with a hash set.
+        let keys = (0..<5000).map { "\"k\(String($0 + 10000))\":0" }
+        #expect(parseError("{" + keys.joined(separator: ",") + "}") == nil)
+        let late = "{" + (keys + [#""k10003":1"#]).joined(separator: ",") + "}"
+        #expect(parseError(late)?.reason == .duplicateKey("k10003"))
+        let early = "{" + (Array(keys.prefix(20)) + [#""k10019":1"#]).joined(separator: ",") + "}"
+        #expect(parseError(early)?.reason == .duplicateKey("k10019"))
+    }
+
     @Test func duplicateKeysInNestedObjectsAreRejected() {
         #expect(parseError(#"{"o":{"k":1,"k":1}}"#)?.reason == .duplicateKey("k"))
     }

@@ -44,9 +44,24 @@ struct PrivacyPrimitivesTests {
         ("no digits at all", "no digits at all"),
         ("shortest phone +12345678 ok", "shortest phone [phone] ok"),
         ("too short +1234567 and order 123-4567", "too short +1234567 and order 123-4567"),
+        // A run of digits is judged whole: no fragment of a longer number is a phone.
+        ("ref 4111 1111 1111 1112 kept", "ref 4111 1111 1111 1112 kept"),
+        ("id 1-2-3-4-5-6-7-8-9-0-1-2-3-4-5-6-7-8-9-0 kept", "id 1-2-3-4-5-6-7-8-9-0-1-2-3-4-5-6-7-8-9-0 kept"),
+        ("mail -x-a@b.io", "mail [email]"),
     ])
     func redactionReplacesPersonalData(input: String, expected: String) {
         #expect(Redactor().redact(input).text == expected)
+    }
+
+    @Test func craftedRunsAreRedactedCorrectly() {
+        // Each of these made the old scan restart at every position (quadratic).
+        let dashes = String(repeating: "-", count: 50_000)
+        #expect(Redactor().redact(dashes + "@").text == dashes + "@")
+        #expect(Redactor().redact(dashes + "a@b.io").count == 1)
+        let spaced = Array(repeating: "1", count: 30_000).joined(separator: " ")
+        #expect(Redactor().redact(spaced + " @").count == 0)
+        let grouped = Array(repeating: "12", count: 30_000).joined(separator: "-")
+        #expect(Redactor().redact(grouped).text == grouped)
     }
 
     @Test func customRulesRunAfterTheBuiltInKinds() {

@@ -68,12 +68,22 @@ public struct JSONParser {
             return .object(JSONObject())
         }
         var object = JSONObject(reservingCapacity: Self.objectCapacity)
+        // Small objects (every event) are checked for duplicates by scanning their
+        // keys; past `objectCapacity` members a hash set takes over, so an object of
+        // many keys costs linear time, not quadratic. Swift's hashing is seeded per
+        // process, so crafted keys cannot make the set collide.
+        var seenKeys: Set<String>?
         while true {
             skipWhitespace()
             guard try peek() == UInt8(ascii: "\"") else { throw error(.unexpectedCharacter(bytes[index])) }
             let keyOffset = index
             let key = try parseString()
-            if object.contains(key) { throw JSONParseError(reason: .duplicateKey(key), offset: keyOffset) }
+            if object.count < Self.objectCapacity {
+                if object.contains(key) { throw JSONParseError(reason: .duplicateKey(key), offset: keyOffset) }
+            } else {
+                if seenKeys == nil { seenKeys = Set(object.members.lazy.map(\.key)) }
+                if !seenKeys!.insert(key).inserted { throw JSONParseError(reason: .duplicateKey(key), offset: keyOffset) }
+            }
             skipWhitespace()
             try expect(UInt8(ascii: ":"))
             skipWhitespace()

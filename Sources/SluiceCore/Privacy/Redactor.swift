@@ -51,14 +51,21 @@ public struct Redactor: Sendable {
         output.reserveCapacity(input.count)
         var count = 0
         var index = 0
+        // Linear in the text: every scan starts at a word boundary and the
+        // positions it has judged are not judged again (see `NextStep`).
+        var emailJudgedUntil = 0
         while index < input.count {
-            if let (end, kind) = match(input, at: index, previous: output.last) {
+            switch nextStep(input, at: index, previous: output.last, emailJudgedUntil: &emailJudgedUntil) {
+            case .replace(let end, let kind):
                 output.append(contentsOf: Array("[\(kind.rawValue)]".utf8))
                 count += 1
                 index = end
-            } else {
+            case .keep(let end) where end == index + 1:
                 output.append(input[index])
-                index += 1
+                index = end
+            case .keep(let end):
+                output.append(contentsOf: input[index..<end])
+                index = end
             }
         }
         guard count > 0 else { return (text, 0) }
@@ -88,6 +95,8 @@ public struct Redactor: Sendable {
 
     /// The fewest digits of a phone number, and so of anything `phoneEnd` or `cardEnd` accepts.
     private static let fewestNumberDigits = 8
+    /// The most digits of a phone number (E.164).
+    private static let mostPhoneDigits = 15
 
     /// Redacts every string inside a JSON value (keys are kept). Arrays and objects
     /// are copied only when something in them is redacted, which is rarely.
@@ -123,30 +132,69 @@ public struct Redactor: Sendable {
         }
     }
 
-    private func match(_ s: [UInt8], at start: Int, previous: UInt8?) -> (Int, Kind)? {
-        let byte = s[start]
-        // Matches start at a word boundary only.
-        if let previous, isAlphanumeric(previous) || previous == UInt8(ascii: ".") || previous == UInt8(ascii: "_") { return nil }
-        if scrubsEmail, isLocalPart(byte), let end = emailEnd(s, from: start) { return (end, .email) }
-        if scrubsCard, isDigit(byte), let end = cardEnd(s, from: start) { return (end, .card) }
-        if scrubsPhone, isDigit(byte) || byte == UInt8(ascii: "+") || byte == UInt8(ascii: "("), let end = phoneEnd(s, from: start) {
-            return (end, .phone)
-        }
-        return nil
+    /// What to do with the text from `start`: replace a match, or keep bytes as they are.
+    private enum NextStep {
+        case replace(end: Int, kind: Kind)
+        case keep(end: Int)
     }
 
-    private func emailEnd(_ s: [UInt8], from start: Int) -> Int? {
+    /// Judges the text at `start`. Two rules keep the whole scan linear however the
+    /// text is crafted: an email that fails from one start fails from every later
+    /// start in the same run of local-part bytes (they reach the same `@` and
+    /// domain), so `emailJudgedUntil` skips them; and a run of digits and
+    /// separators is judged as a whole, from its first byte: a run that is not a
+    /// card or a phone as a whole is kept as it is, so no fragment of a long id is
+    /// taken for a phone number either.
+    private func nextStep(_ s: [UInt8], at start: Int, previous: UInt8?, emailJudgedUntil: inout Int) -> NextStep {
+        let byte = s[start]
+        // Matches start at a word boundary only.
+        if let previous, isAlphanumeric(previous) || previous == UInt8(ascii: ".") || previous == UInt8(ascii: "_") { return .keep(end: start + 1) }
+        if scrubsEmail, start >= emailJudgedUntil, isLocalPart(byte) {
+            switch emailEnd(s, from: start) {
+            case .success(let end): return .replace(end: end, kind: .email)
+            case .failure(let judged): emailJudgedUntil = judged.localPartEnd
+            }
+        }
+        guard scrubsCard || scrubsPhone, isDigit(byte) || byte == UInt8(ascii: "+") || byte == UInt8(ascii: "(") else { return .keep(end: start + 1) }
+        if scrubsCard, isDigit(byte), let end = cardEnd(s, from: start) { return .replace(end: end, kind: .card) }
+        if scrubsPhone, let end = phoneEnd(s, from: start) { return .replace(end: end, kind: .phone) }
+        return .keep(end: numberRunEnd(s, from: start))
+    }
+
+    /// Where the run of digits and separators that starts at `start` ends: the
+    /// bytes `phoneEnd` may cover, without its digit limit. Covers `start` at least.
+    private func numberRunEnd(_ s: [UInt8], from start: Int) -> Int {
+        var index = start + 1
+        while index < s.count {
+            if isDigit(s[index]) {
+                index += 1
+            } else if separatorContinuesNumber(s, at: index) {
+                index += 1
+            } else {
+                break
+            }
+        }
+        return index
+    }
+
+    /// An email that does not start at a position: where its local part's run ended.
+    private struct NoEmail: Error {
+        let localPartEnd: Int
+    }
+
+    private func emailEnd(_ s: [UInt8], from start: Int) -> Result<Int, NoEmail> {
         var at = start
         while at < s.count, isLocalPart(s[at]) { at += 1 }
-        guard at > start, at < s.count, s[at] == UInt8(ascii: "@") else { return nil }
+        let noEmail = Result<Int, NoEmail>.failure(NoEmail(localPartEnd: at))
+        guard at > start, at < s.count, s[at] == UInt8(ascii: "@") else { return noEmail }
         var end = at + 1
         while end < s.count, isAlphanumeric(s[end]) || s[end] == UInt8(ascii: ".") || s[end] == UInt8(ascii: "-") { end += 1 }
         while end > at + 1, s[end - 1] == UInt8(ascii: ".") || s[end - 1] == UInt8(ascii: "-") { end -= 1 }  // "mail me at a@b.com."
         let domain = s[(at + 1)..<end]
         guard let lastDot = domain.lastIndex(of: UInt8(ascii: ".")), lastDot > at + 1, end - lastDot - 1 >= 2,
             s[(lastDot + 1)..<end].allSatisfy(isLetter)
-        else { return nil }
-        return end
+        else { return noEmail }
+        return .success(end)
     }
 
     private func cardEnd(_ s: [UInt8], from start: Int) -> Int? {
@@ -179,17 +227,19 @@ public struct Redactor: Sendable {
             let byte = s[index]
             if isDigit(byte) {
                 digits += 1
+                // Past the longest phone number: no need to read the rest of the run.
+                if digits > Self.mostPhoneDigits { return nil }
                 index += 1
                 end = index
-            } else if byte == UInt8(ascii: " ") || byte == UInt8(ascii: "-") || byte == UInt8(ascii: ".") || byte == UInt8(ascii: "(") || byte == UInt8(ascii: ")") {
-                guard index + 1 < s.count, isDigit(s[index + 1]) || s[index + 1] == UInt8(ascii: "(") || (byte == UInt8(ascii: ")") && s[index + 1] == UInt8(ascii: " ")) else { break }
+            } else if isNumberSeparator(byte) {
+                guard separatorContinuesNumber(s, at: index) else { break }
                 separators += 1
                 index += 1
             } else {
                 break
             }
         }
-        guard (Self.fewestNumberDigits...15).contains(digits), plus || separators >= 2, end == s.count || !isAlphanumeric(s[end]) else { return nil }
+        guard digits >= Self.fewestNumberDigits, plus || separators >= 2, end == s.count || !isAlphanumeric(s[end]) else { return nil }
         return end
     }
 
@@ -207,6 +257,16 @@ public struct Redactor: Sendable {
     }
 
     private func isDigit(_ b: UInt8) -> Bool { b >= 0x30 && b <= 0x39 }
+    /// Whether the separator at `index` is inside a number: followed by a digit or
+    /// `(`, or a `)` followed by a space (`(415) 555-0100`).
+    private func separatorContinuesNumber(_ s: [UInt8], at index: Int) -> Bool {
+        guard isNumberSeparator(s[index]), index + 1 < s.count else { return false }
+        let next = s[index + 1]
+        return isDigit(next) || next == UInt8(ascii: "(") || (s[index] == UInt8(ascii: ")") && next == UInt8(ascii: " "))
+    }
+    private func isNumberSeparator(_ b: UInt8) -> Bool {
+        b == UInt8(ascii: " ") || b == UInt8(ascii: "-") || b == UInt8(ascii: ".") || b == UInt8(ascii: "(") || b == UInt8(ascii: ")")
+    }
     private func isLetter(_ b: UInt8) -> Bool { (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A) }
     private func isAlphanumeric(_ b: UInt8) -> Bool { isDigit(b) || isLetter(b) }
     private func isLocalPart(_ b: UInt8) -> Bool {
