@@ -15,8 +15,9 @@ public func buildIngestApplication(
     let writer = RedisPipelineWriter(endpoint: try RedisEndpoint(url: configuration.redisURL), logger: logger)
     let appender = EventAppender(writer: writer, partitions: configuration.partitions)
     let metrics = IngestMetrics()
-    let limiter = RateLimiter(perSite: configuration.siteRateLimit, perVisitor: configuration.visitorRateLimit)
     let salt = DailySalt(writer: writer)
+    let limiter = RateLimiter(
+        perSite: configuration.siteRateLimit, perAddress: configuration.addressRateLimit, perVisitor: configuration.visitorRateLimit, salt: salt)
     let backlog = BacklogMonitor(writer: writer, partitions: configuration.partitions, limit: configuration.backlogLimit, logger: logger)
     let access = SiteAccess(registry: configuration.sites)
     if configuration.sites == nil {
@@ -29,7 +30,8 @@ public func buildIngestApplication(
         validator: EventValidator(
             limits: configuration.limits,
             redactor: configuration.privacy.redaction.isEmpty && configuration.privacy.customRedaction.isEmpty
-                ? nil : Redactor(kinds: configuration.privacy.redaction, custom: configuration.privacy.customRedaction)),
+                ? nil : Redactor(kinds: configuration.privacy.redaction, custom: configuration.privacy.customRedaction),
+            urlScrubber: configuration.privacy.urlScrubber),
         access: access, appender: appender, limiter: limiter, salt: salt, backlog: backlog, metrics: metrics)
         .addRoutes(to: router)
     HealthController(appender: appender, metrics: metrics).addRoutes(to: router)
@@ -47,7 +49,7 @@ public func buildIngestApplication(
         configuration: .init(
             address: .hostname(configuration.host, port: configuration.port), serverName: "sluice-ingest",
             availableConnectionsDelegate: MaximumAvailableConnections(configuration.maxConnections, logger: logger)),
-        services: [RedisWriterService(writer: writer), backlog] + (configuration.privacy.cookieless ? [salt] : []),
+        services: [RedisWriterService(writer: writer), backlog] + (configuration.privacy.cookieless || configuration.addressRateLimit != nil ? [salt] : []),
         onServerRunning: { channel in
             let port = channel.localAddress?.port ?? configuration.port
             logger.info("sluice-ingest listening on http://\(configuration.host):\(port)")

@@ -27,12 +27,16 @@ struct SluiceIngestCommand: AsyncParsableCommand {
     var backlogLimit: Int?
     @Option(help: "JSON sites file with write keys and allowed origins (SLUICE_SITES, default: none, open to any caller).")
     var sites: String?
-    @Option(help: "Token bucket per visitor, rate/burst or off (SLUICE_RATE_LIMIT_VISITOR, default 100/1000).")
+    @Option(help: "Token bucket per client address (IPv6: per /64), rate/burst or off (SLUICE_RATE_LIMIT_ADDRESS, default 1000/10000).")
+    var rateLimitAddress: String?
+    @Option(help: "Token bucket per visitor cookie, inside the address's, rate/burst or off (SLUICE_RATE_LIMIT_VISITOR, default 100/1000).")
     var rateLimitVisitor: String?
     @Option(help: "Token bucket per site, rate/burst or off (SLUICE_RATE_LIMIT_SITE, default off).")
     var rateLimitSite: String?
-    @Option(help: "Comma-separated proxy addresses/CIDRs whose forwarding headers are believed (SLUICE_TRUSTED_PROXIES).")
+    @Option(help: "Comma-separated proxy addresses/CIDRs whose forwarding header is believed (SLUICE_TRUSTED_PROXIES).")
     var trustedProxies: String?
+    @Option(help: "The one header trusted proxies name the client in: x-forwarded-for or forwarded (SLUICE_PROXY_HEADER, default x-forwarded-for).")
+    var proxyHeader: String?
     @Option(help: "Client address kept: anonymize, full or none (SLUICE_IP_MODE, default anonymize).")
     var ipMode: String?
     @Option(help: "Do Not Track / GPC handling: anonymous, drop or ignore (SLUICE_DNT, default anonymous).")
@@ -43,6 +47,8 @@ struct SluiceIngestCommand: AsyncParsableCommand {
     var redact: String?
     @Option(help: "JSON file of extra named regular expressions to scrub, {\"patterns\": {\"name\": \"regex\"}} (SLUICE_REDACT_PATTERNS).")
     var redactPatterns: String?
+    @Option(help: "Query parameters whose values are redacted in page URLs, referrers and endpoints, names with optional * (SLUICE_URL_SECRET_PARAMS, default *token*,*secret*,…; none).")
+    var urlSecretParams: String?
     @Option(help: "Token that /api/analytics/analytics/realtime requires, at least 16 characters (SLUICE_ADMIN_TOKEN; prefer the variable: flags show in ps).")
     var adminToken: String?
     @Option(help: "Seconds a connection may take to deliver a whole request (SLUICE_REQUEST_TIMEOUT, default 30).")
@@ -62,9 +68,10 @@ struct SluiceIngestCommand: AsyncParsableCommand {
         let overrides: [String: String?] = [
             "SLUICE_REDIS_URL": redisURL, "SLUICE_INGEST_HOST": host, "SLUICE_INGEST_PORT": port.map(String.init),
             "SLUICE_PARTITIONS": partitions.map(String.init), "SLUICE_COOKIE_NAME": cookieName, "SLUICE_BACKLOG_LIMIT": backlogLimit.map(String.init),
-            "SLUICE_SITES": sites, "SLUICE_RATE_LIMIT_VISITOR": rateLimitVisitor, "SLUICE_RATE_LIMIT_SITE": rateLimitSite,
-            "SLUICE_TRUSTED_PROXIES": trustedProxies, "SLUICE_IP_MODE": ipMode, "SLUICE_DNT": dnt, "SLUICE_COOKIELESS": cookieless,
-            "SLUICE_REDACT": redact, "SLUICE_REDACT_PATTERNS": redactPatterns, "SLUICE_REQUEST_TIMEOUT": requestTimeout.map(String.init),
+            "SLUICE_SITES": sites, "SLUICE_RATE_LIMIT_ADDRESS": rateLimitAddress, "SLUICE_RATE_LIMIT_VISITOR": rateLimitVisitor, "SLUICE_RATE_LIMIT_SITE": rateLimitSite,
+            "SLUICE_TRUSTED_PROXIES": trustedProxies, "SLUICE_PROXY_HEADER": proxyHeader, "SLUICE_IP_MODE": ipMode, "SLUICE_DNT": dnt, "SLUICE_COOKIELESS": cookieless,
+            "SLUICE_REDACT": redact, "SLUICE_REDACT_PATTERNS": redactPatterns, "SLUICE_URL_SECRET_PARAMS": urlSecretParams,
+            "SLUICE_REQUEST_TIMEOUT": requestTimeout.map(String.init),
             "SLUICE_MAX_CONNECTIONS": maxConnections.map(String.init), "SLUICE_ADMIN_TOKEN": adminToken,
             "SLUICE_MAX_EVENT_BYTES": maxEventBytes.map(String.init), "SLUICE_MAX_REQUEST_BYTES": maxRequestBytes.map(String.init),
             "SLUICE_MAX_BATCH_EVENTS": maxBatchEvents.map(String.init), "SLUICE_LOG_LEVEL": logLevel,

@@ -37,6 +37,11 @@ public enum EventSchema {
         case identifying
         /// Free text or free-form data: stored after the redactor scrubbed it.
         case redacted
+        /// `context`: free-form and redacted like the others, and its page `url`
+        /// and `referrer` scrubbed like a page view's.
+        case context
+        /// `url`, `referrer`, `endpoint`: stored after the URL scrubber took secrets out.
+        case url
         /// Stored as sent (after normalisation).
         case asSent
     }
@@ -126,8 +131,10 @@ public enum EventSchema {
         case "timestamp": return .timestamp
         case "type", "writeKey": return .consumed
         case "userId", "sessionId": return .identifying
-        case "userMessage", "aiResponse", "feedback", "errorMessage", "properties", "eventData", "inputData", "outputData", "context":
+        case "userMessage", "aiResponse", "feedback", "errorMessage", "properties", "eventData", "inputData", "outputData":
             return .redacted
+        case "context": return .context
+        case "url", "referrer", "endpoint": return .url
         default: return .asSent
         }
     }

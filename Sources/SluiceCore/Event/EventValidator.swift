@@ -9,10 +9,13 @@ public struct EventValidator: Sendable {
     public let limits: EventLimits
     /// Scrubs personal data from chat texts and free-form fields; nil keeps them as sent.
     public let redactor: Redactor?
-    /// A validator with the given limits and redaction.
-    public init(limits: EventLimits = EventLimits(), redactor: Redactor? = nil) {
+    /// Takes secrets out of page URLs, referrers and API endpoints; nil keeps them as sent.
+    public let urlScrubber: URLScrubber?
+    /// A validator with the given limits, redaction and URL scrubbing.
+    public init(limits: EventLimits = EventLimits(), redactor: Redactor? = nil, urlScrubber: URLScrubber? = URLScrubber()) {
         self.limits = limits
         self.redactor = redactor
+        self.urlScrubber = urlScrubber
     }
 
     /// Validates one event of `kind`. `path` prefixes field names in problems (e.g. `batch[3].`).
@@ -119,6 +122,20 @@ public struct EventValidator: Sendable {
                 let (value, count) = redactor!.redact(member.value)
                 redactions += count
                 output.appendMember(member.key, value)
+            case .context where redactor != nil || urlScrubber != nil:
+                let member = body.members[field.position]
+                var value = member.value
+                if let redactor {
+                    let (redacted, count) = redactor.redact(value)
+                    redactions += count
+                    value = redacted
+                }
+                output.appendMember(member.key, scrubbingPageURLs(in: value))
+            case .url where urlScrubber != nil:
+                let member = body.members[field.position]
+                // The field's rule made it a string.
+                let url = member.value.stringValue ?? ""
+                output.appendMember(member.key, .string(urlScrubber!.scrub(url).url))
             default:
                 let member = body.members[field.position]
                 if let millis = field.milliseconds {
@@ -134,6 +151,17 @@ public struct EventValidator: Sendable {
         }
         output.append(UInt8(ascii: "}"))
         return (id, visitorId)
+    }
+
+    /// `context` with the URL scrubber applied to its page's `url` and `referrer`
+    /// (at its top level, as the tracker sends them, and under `page`, as Segment does).
+    private func scrubbingPageURLs(in context: JSONValue) -> JSONValue {
+        guard let urlScrubber, case .object(var object) = context else { return context }
+        for key in ["url", "referrer"] {
+            if case .string(let url)? = object[key] { object[key] = .string(urlScrubber.scrub(url).url) }
+        }
+        if case .object? = object["page"] { object["page"] = scrubbingPageURLs(in: object["page"]!) }
+        return .object(object)
     }
 
     /// Checks one value: whether it passed as sent or normalised (timestamps become
@@ -182,7 +210,8 @@ public struct EventValidator: Sendable {
     }
 
     /// Whether the value passed: false after reporting every key MongoDB would read
-    /// as an operator or a path (`$…`, `a.b`), anywhere in it.
+    /// as an operator or a path (`$…`, `a.b`) or cannot store at all (empty, or
+    /// holding NUL, which ends a BSON key), anywhere in it.
     private func checkKeys(_ value: JSONValue, field: @autoclosure () -> String, problems: inout [ValidationProblem]) -> Bool {
         guard Self.hasMongoReservedKey(value) else { return true }
         reportMongoReservedKeys(value, field: field(), problems: &problems)
@@ -193,19 +222,26 @@ public struct EventValidator: Sendable {
     /// run on every free-form field, before any problem's field path is spelled out.
     private static func hasMongoReservedKey(_ value: JSONValue) -> Bool {
         switch value {
-        case .object(let object): return object.members.contains { isMongoOperator($0.key) || isMongoPath($0.key) || hasMongoReservedKey($0.value) }
+        case .object(let object): return object.members.contains { keyProblem($0.key) != nil || hasMongoReservedKey($0.value) }
         case .array(let elements): return elements.contains(where: hasMongoReservedKey)
         default: return false
         }
     }
 
-    /// `$…` keys are MongoDB operators.
-    private static func isMongoOperator(_ key: String) -> Bool { key.utf8.first == UInt8(ascii: "$") }
-
-    /// `a.b` keys are MongoDB paths.
-    private static func isMongoPath(_ key: String) -> Bool {
+    /// Why MongoDB cannot take `key` as a field name, or nil when it can: `$…` keys
+    /// are operators, `a.b` keys paths; an empty key or one holding NUL cannot be
+    /// written as BSON at all.
+    private static func keyProblem(_ key: String) -> String? {
         var key = key
-        return key.withUTF8 { $0.contains(UInt8(ascii: ".")) }
+        return key.withUTF8 { utf8 in
+            guard let first = utf8.first else { return "keys must not be empty (MongoDB cannot store them)" }
+            if first == UInt8(ascii: "$") { return "keys must not start with '$' (MongoDB operator)" }
+            for byte in utf8 {
+                if byte == UInt8(ascii: ".") { return "keys must not contain '.' (MongoDB path separator)" }
+                if byte == 0 { return "keys must not contain the NUL character (\\u0000)" }
+            }
+            return nil
+        }
     }
 
     /// Reports each key MongoDB would read as an operator or a path, with its path under `field`.
@@ -213,12 +249,8 @@ public struct EventValidator: Sendable {
         switch value {
         case .object(let object):
             for member in object.members {
-                let path = "\(field).\(member.key)"
-                if Self.isMongoOperator(member.key) {
-                    problems.append(ValidationProblem(field: path, problem: "keys must not start with '$' (MongoDB operator)"))
-                } else if Self.isMongoPath(member.key) {
-                    problems.append(ValidationProblem(field: path, problem: "keys must not contain '.' (MongoDB path separator)"))
-                }
+                let path = "\(field).\(member.key.replacing("\u{0}", with: "\\u0000"))"
+                if let problem = Self.keyProblem(member.key) { problems.append(ValidationProblem(field: path, problem: problem)) }
                 reportMongoReservedKeys(member.value, field: path, problems: &problems)
             }
         case .array(let elements):
@@ -276,7 +308,7 @@ private struct CheckedFields {
         case .messageId: messageId = value.stringValue
         case .visitorId: visitorId = value.stringValue
         case .timestamp: timestamp = milliseconds
-        case .consumed, .identifying, .redacted, .asSent: break
+        case .consumed, .identifying, .redacted, .context, .url, .asSent: break
         }
         members.append(Member(position: position, storage: storage, milliseconds: milliseconds))
     }

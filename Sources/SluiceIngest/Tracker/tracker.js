@@ -92,7 +92,8 @@
   function trackPageview() {
     reportEngagement(); // of the page left
     var id = uuid();
-    page = { id: id, url: location.href, spent: 0, since: d.visibilityState == 'hidden' ? 0 : Date.now(), depth: 0 };
+    // Without the #fragment: OAuth implicit flows put access tokens there.
+    page = { id: id, url: location.href.split('#')[0], spent: 0, since: d.visibilityState == 'hidden' ? 0 : Date.now(), depth: 0 };
     var referrer = firstView && d.referrer;
     firstView = false;
     return track('pageview', { id: id, pageviewId: id, url: page.url, referrer: referrer || null, title: d.title });
@@ -125,7 +126,7 @@
 
   // SPA navigation: a new page view when the URL (without #fragment) changed.
   function onRoute() {
-    if (page && location.href.split('#')[0] != page.url.split('#')[0]) trackPageview();
+    if (page && location.href.split('#')[0] != page.url) trackPageview();
   }
 
   w.addEventListener('scroll', measureScroll, { passive: true });

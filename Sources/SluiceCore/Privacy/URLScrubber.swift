@@ -1,0 +1,155 @@
+/// Takes secrets out of a URL before it is queued: the fragment (where OAuth
+/// implicit flows put `access_token`), user info (`https://user:pass@host`), and
+/// the values of credential-like query parameters, which become `[redacted]`.
+///
+/// A parameter is credential-like when its name (percent-decoded, any case)
+/// matches one of `secretParameters`, or when its value holds an email address
+/// (an `@`, sent or percent-encoded). Campaign parameters (`utm_*`) and click
+/// ids are kept whatever they hold, so attribution still works. One pass over
+/// the bytes, whatever the URL holds.
+public struct URLScrubber: Sendable {
+    /// Parameter-name patterns: a name, or a name with a leading and/or trailing
+    /// `*` (`*token*` matches `reset_token` and `tokenId`).
+    public let secretParameters: [String]
+
+    /// The default patterns (docs/privacy.md, "URLs").
+    public static let defaultSecretParameters = [
+        "*token*", "*secret*", "*passw*", "*session*", "*email*", "*auth*", "*apikey*", "*api_key*", "*credential*",
+        "code", "key", "pwd", "pass", "pin", "otp", "sig", "signature", "sid", "jwt", "mail", "ssn",
+    ]
+
+    /// What a redacted value becomes.
+    public static let redacted = "[redacted]"
+
+    private let exact: Set<String>
+    private let prefixes: [String]
+    private let suffixes: [String]
+    private let infixes: [String]
+
+    /// A scrubber for `secretParameters` (the defaults unless given).
+    public init(secretParameters: [String] = URLScrubber.defaultSecretParameters) {
+        self.secretParameters = secretParameters
+        var exact: Set<String> = []
+        var prefixes: [String] = []
+        var suffixes: [String] = []
+        var infixes: [String] = []
+        for pattern in secretParameters.map({ $0.lowercased() }) {
+            let leading = pattern.hasPrefix("*")
+            let trailing = pattern.hasSuffix("*") && pattern.count > 1
+            let core = String(pattern.dropFirst(leading ? 1 : 0).dropLast(trailing ? 1 : 0))
+            guard !core.isEmpty else { continue }
+            switch (leading, trailing) {
+            case (true, true): infixes.append(core)
+            case (true, false): suffixes.append(core)
+            case (false, true): prefixes.append(core)
+            case (false, false): exact.insert(core)
+            }
+        }
+        self.exact = exact
+        self.prefixes = prefixes
+        self.suffixes = suffixes
+        self.infixes = infixes
+    }
+
+    /// The URL without its fragment and user info, with secret parameter values
+    /// redacted; `changed` says whether anything was taken out.
+    public func scrub(_ url: String) -> (url: String, changed: Bool) {
+        let bytes = Array(url.utf8)
+        let end = bytes.firstIndex(of: UInt8(ascii: "#")) ?? bytes.count
+        var changed = end < bytes.count
+        var output: [UInt8] = []
+        output.reserveCapacity(end)
+        let queryStart = bytes[..<end].firstIndex(of: UInt8(ascii: "?")) ?? end
+        let userInfo = userInfoRange(bytes, before: queryStart)
+        if let userInfo {
+            output.append(contentsOf: bytes[..<userInfo.lowerBound])
+            output.append(contentsOf: bytes[userInfo.upperBound..<queryStart])
+            changed = true
+        } else {
+            output.append(contentsOf: bytes[..<queryStart])
+        }
+        if queryStart < end {
+            output.append(UInt8(ascii: "?"))
+            var start = queryStart + 1
+            while start <= end {
+                var stop = start
+                while stop < end, bytes[stop] != UInt8(ascii: "&") { stop += 1 }
+                if start > queryStart + 1 { output.append(UInt8(ascii: "&")) }
+                let parameter = bytes[start..<stop]
+                if let equals = parameter.firstIndex(of: UInt8(ascii: "=")), isSecret(name: parameter[..<equals], value: parameter[(equals + 1)...]) {
+                    output.append(contentsOf: parameter[...equals])
+                    output.append(contentsOf: Self.redacted.utf8)
+                    changed = true
+                } else {
+                    output.append(contentsOf: parameter)
+                }
+                start = stop + 1
+            }
+        }
+        guard changed else { return (url, false) }
+        return (String(decoding: output, as: UTF8.self), true)
+    }
+
+    /// The `user:pass@` of `scheme://user:pass@host/…`, if the URL has one.
+    private func userInfoRange(_ bytes: [UInt8], before limit: Int) -> Range<Int>? {
+        guard let colon = bytes[..<limit].firstIndex(of: UInt8(ascii: ":")), colon + 2 < limit,
+            bytes[colon + 1] == UInt8(ascii: "/"), bytes[colon + 2] == UInt8(ascii: "/")
+        else { return nil }
+        let authorityStart = colon + 3
+        let authorityEnd = bytes[authorityStart..<limit].firstIndex(of: UInt8(ascii: "/")) ?? limit
+        guard let at = bytes[authorityStart..<authorityEnd].lastIndex(of: UInt8(ascii: "@")) else { return nil }
+        return authorityStart..<(at + 1)
+    }
+
+    private func isSecret(name: ArraySlice<UInt8>, value: ArraySlice<UInt8>) -> Bool {
+        let name = Self.percentDecoded(name).lowercased()
+        if name.hasPrefix("utm_") || Self.clickIds.contains(name) { return false }
+        if exact.contains(name) { return true }
+        if prefixes.contains(where: name.hasPrefix) || suffixes.contains(where: name.hasSuffix) { return true }
+        if infixes.contains(where: { name.contains($0) }) { return true }
+        return Self.holdsEmail(value)
+    }
+
+    /// Whether a parameter value holds an `@`, sent as is or as `%40`.
+    private static func holdsEmail(_ value: ArraySlice<UInt8>) -> Bool {
+        var index = value.startIndex
+        while index < value.endIndex {
+            if value[index] == UInt8(ascii: "@") { return true }
+            if value[index] == UInt8(ascii: "%"), index + 2 < value.endIndex, value[index + 1] == UInt8(ascii: "4"), value[index + 2] == UInt8(ascii: "0") {
+                return true
+            }
+            index += 1
+        }
+        return false
+    }
+
+    /// The click ids ad networks add; kept like `utm_*` (TrafficSource reads them).
+    private static let clickIds: Set<String> = ["gclid", "gbraid", "wbraid", "fbclid", "msclkid", "ttclid", "twclid", "li_fat_id", "dclid", "yclid"]
+
+    /// `access%5Ftoken` → `access_token`; `+` is a space. Bad escapes are kept as sent.
+    private static func percentDecoded(_ bytes: ArraySlice<UInt8>) -> String {
+        guard bytes.contains(UInt8(ascii: "%")) || bytes.contains(UInt8(ascii: "+")) else { return String(decoding: bytes, as: UTF8.self) }
+        var decoded: [UInt8] = []
+        var index = bytes.startIndex
+        while index < bytes.endIndex {
+            let byte = bytes[index]
+            if byte == UInt8(ascii: "%"), index + 2 < bytes.endIndex, let high = hexValue(bytes[index + 1]), let low = hexValue(bytes[index + 2]) {
+                decoded.append(high << 4 | low)
+                index += 3
+            } else {
+                decoded.append(byte == UInt8(ascii: "+") ? UInt8(ascii: " ") : byte)
+                index += 1
+            }
+        }
+        return String(decoding: decoded, as: UTF8.self)
+    }
+
+    private static func hexValue(_ byte: UInt8) -> UInt8? {
+        switch byte {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
+        default: nil
+        }
+    }
+}
