@@ -7,27 +7,31 @@ enum EventDocument {
     /// Fields holding epoch milliseconds in the stream and BSON dates in MongoDB.
     static let dateFields: Set<String> = ["timestamp", "receivedAt", "sentAt"]
 
-    /// The write for one event. Most kinds are inserts keyed by the event id. Chat
-    /// interactions are `$set` upserts so feedback that arrived first is kept; page
-    /// views with a `pageviewId` are upserts keyed by it, and their engagement
-    /// updates raise `timeSpent`/`scrollDepth` with `$max`, so they never decrease
-    /// and one that arrives before its page view is not lost.
+    /// The write for one event. Every document is keyed by its sender's id in the
+    /// sender's scope (`ScopedID`), with the id as sent in `eventId`. Most kinds are
+    /// inserts. Chat interactions are `$set` upserts so feedback that arrived first
+    /// is kept; page views with a `pageviewId` are upserts keyed by it, and their
+    /// engagement updates raise `timeSpent`/`scrollDepth` with `$max`, so they never
+    /// decrease and one that arrives before its page view is not lost. Feedback and
+    /// engagement updates reach only the same visitor's interaction or page view.
     static func operation(for event: EnrichedEvent) -> BulkOperation {
         let fields = event.decoded.event
         switch event.kind {
         case .feedback:
+            let interactionId = fields["interactionId"]?.stringValue ?? ""
             let update = BSONDocumentBuilder()
             update.appendDocument("$set") { set in
                 if let satisfied = fields["satisfied"] { set.append("satisfied", json: satisfied) }
                 if let feedback = fields["feedback"] { set.append("feedback", json: feedback) }
                 set.appendDate("feedbackAt", millisecondsSince1970: event.timestamp)
             }
-            return .upsert(filter: BSONDocumentBuilder.filter(id: fields["interactionId"]?.stringValue ?? ""), update: update)
+            update.appendDocument("$setOnInsert") { $0.appendString("eventId", interactionId) }
+            return .upsert(filter: BSONDocumentBuilder.filter(id: ScopedID.key(of: event.decoded, id: interactionId)), update: update)
         case .chat:
             let update = BSONDocumentBuilder()
             // $set of the same values is idempotent, so a redelivered chat event changes nothing.
             update.appendDocument("$set") { set in appendFields(of: event, to: set) }
-            return .upsert(filter: BSONDocumentBuilder.filter(id: event.decoded.id), update: update)
+            return .upsert(filter: BSONDocumentBuilder.filter(id: ScopedID.key(of: event.decoded, id: event.decoded.id)), update: update)
         case .pageview where fields["pageviewId"] != nil:
             let pageviewId = fields["pageviewId"]?.stringValue ?? event.decoded.id
             let update = BSONDocumentBuilder()
@@ -36,23 +40,27 @@ enum EventDocument {
                     if let timeSpent = fields["timeSpent"] { max.append("timeSpent", json: timeSpent) }
                     if let scrollDepth = fields["scrollDepth"] { max.append("scrollDepth", json: scrollDepth) }
                 }
-                update.appendDocument("$setOnInsert") { insert in appendFields(of: event, to: insert, skipping: ["timeSpent", "scrollDepth", "pageviewId"]) }
+                update.appendDocument("$setOnInsert") { insert in
+                    appendFields(of: event, to: insert, eventId: pageviewId, skipping: ["timeSpent", "scrollDepth", "pageviewId"])
+                }
             } else {
-                update.appendDocument("$set") { set in appendFields(of: event, to: set, skipping: ["pageviewId"]) }
+                update.appendDocument("$set") { set in appendFields(of: event, to: set, eventId: pageviewId, skipping: ["pageviewId"]) }
             }
-            return .upsert(filter: BSONDocumentBuilder.filter(id: pageviewId), update: update)
+            return .upsert(filter: BSONDocumentBuilder.filter(id: ScopedID.key(of: event.decoded, id: pageviewId)), update: update)
         default:
             let document = BSONDocumentBuilder()
-            document.appendString("_id", event.decoded.id)
+            document.appendString("_id", ScopedID.key(of: event.decoded, id: event.decoded.id))
             appendFields(of: event, to: document)
             return .insert(document)
         }
     }
 
-
     /// Appends every stored field: common and enriched fields first, then the kind's own.
-    static func appendFields(of event: EnrichedEvent, to document: BSONDocumentBuilder, skipping: Set<String> = []) {
+    /// `eventId` is the id the sender gave the document (the event's own id, or the
+    /// page view's `pageviewId`).
+    static func appendFields(of event: EnrichedEvent, to document: BSONDocumentBuilder, eventId: String? = nil, skipping: Set<String> = []) {
         let fields = event.decoded.event
+        document.appendString("eventId", eventId ?? event.decoded.id)
         document.appendString("visitorId", event.visitorId)
         if let sessionId = event.sessionId { document.appendString("sessionId", sessionId) } else { document.appendNull("sessionId") }
         document.append("userId", json: fields["userId"] ?? .null)

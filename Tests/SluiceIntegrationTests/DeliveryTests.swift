@@ -52,7 +52,7 @@ import Testing
         #expect(byEntry[tiredId]?["reason"]?.contains("delivered 7 times") == true, "\(byEntry[tiredId] ?? [:])")
         #expect(letters.allSatisfy { $0["stream"] == stream && $0["failedAt"] != nil && $0["deliveries"] != nil })
         #expect(letters.contains { $0["reason"]?.contains("unsupported schema version") == true })
-        #expect(try stored.count("userevents", #"{"_id":"tired"}"#) == 0)
+        #expect(try stored.count("userevents", #"{"eventId":"tired"}"#) == 0)
         // Acknowledgements follow the dead-letter appends, so give them a moment.
         let acknowledged = try await eventually {
             try redis.run(RedisCommand("XPENDING", stream, StreamLayout.group)).elements?.first?.integer == 0

@@ -83,7 +83,7 @@ import Testing
         ])
         let stored = try StoredDocuments(url: stack.mongoURL)
         #expect(try await eventually {
-            let page = try stored.find("pageviews", #"{"_id":"pv-1"}"#).first
+            let page = try stored.find("pageviews", #"{"eventId":"pv-1"}"#).first
             return page?["title"] == .string("Doc") && page?["scrollDepth"]?.objectValue?["$numberInt"] == .string("90")
         }, "worker log:\n\(stack.worker?.log ?? "")")
         let page = try stored.one("pageviews", id: "pv-1")

@@ -35,6 +35,8 @@ import Testing
         Case(name: "invalid UTF-8", route: "track/event", body: Array(#"{"eventType":""#.utf8) + [0xC3, 0x28] + Array(#"","eventName":"b"}"#.utf8), status: 400, field: "(body)"),
         Case(name: "oversize request", route: "track/event", body: Array((#"{"eventType":"a","eventName":"b","properties":{"x":""# + String(repeating: "a", count: 600_000) + #""}}"#).utf8), status: 413, field: "(body)"),
         Case(name: "oversize event", route: "track/event", body: Array((#"{"eventType":"a","eventName":"b","properties":{"x":""# + String(repeating: "a", count: 40_000) + #""}}"#).utf8), status: 413, field: "(body)"),
+        Case(name: "empty key", route: "track/event", body: Array(#"{"eventType":"a","eventName":"b","properties":{"":1}}"#.utf8), status: 400, field: "properties."),
+        Case(name: "NUL in a key", route: "track/event", body: Array(#"{"eventType":"a","eventName":"b","properties":{"a\u0000b":1}}"#.utf8), status: 400, field: #"properties.a\u0000b"#),
         Case(name: "too many in a batch", route: "batch", body: Array((#"{"batch":["# + Array(repeating: #"{"type":"event","eventType":"a","eventName":"b"}"#, count: 501).joined(separator: ",") + "]}").utf8), status: 413, field: "batch"),
     ]
 
@@ -63,6 +65,43 @@ import Testing
         let health = try await HTTP.get("\(stack.baseURL)/healthz")
         #expect(health.status == 200)
         #expect(!stack.ingest.log.contains("Fatal error"), "ingest log:\n\(stack.ingest.log)")
+        try await stack.stop()
+    }
+}
+
+/// Bodies crafted to make ingest's own work grow faster than their size: each
+/// is answered within a second while `/healthz` keeps answering.
+@Suite struct CraftedWorkTests {
+    static func properties(_ text: String) -> [UInt8] {
+        Array(#"{"eventType":"a","eventName":"b","properties":{"x":"\#(text)"}}"#.utf8)
+    }
+
+    static let bodies: [(name: String, body: [UInt8])] = [
+        ("dashes before an @", properties(String(repeating: "-", count: 500_000) + "@")),
+        ("spaced digits", properties(Array(repeating: "1", count: 240_000).joined(separator: " ") + " @")),
+        ("dashed digit pairs", properties(Array(repeating: "12", count: 160_000).joined(separator: "-"))),
+        ("many distinct keys", Array(("{" + (0..<40_000).map { #""k\#(100_000 + $0)":0"# }.joined(separator: ",") + "}").utf8)),
+        ("many keys in properties", Array((#"{"eventType":"a","eventName":"b","properties":{"# + (0..<40_000).map { #""k\#(100_000 + $0)":0"# }.joined(separator: ",") + "}}").utf8)),
+    ]
+
+    @Test func craftedBodiesAreAnsweredFastAndHealthKeepsAnswering() async throws {
+        let stack = try await TestStack(prefix: "crafted", startWorker: false, ingestSettings: ["SLUICE_MAX_EVENT_BYTES": "1048576", "SLUICE_MAX_REQUEST_BYTES": "1048576"])
+        let url = "\(stack.baseURL)/api/analytics/track/event"
+        for (name, body) in Self.bodies {
+            // Two at once, one per core, as the attack did.
+            let started = ContinuousClock.now
+            async let first = HTTP.post(url, body: Data(body))
+            async let second = HTTP.post(url, body: Data(body))
+            let healthStarted = ContinuousClock.now
+            let health = try await HTTP.get("\(stack.baseURL)/healthz")
+            let healthTook = ContinuousClock.now - healthStarted
+            let statuses = [try await first.status, try await second.status]
+            let took = ContinuousClock.now - started
+            #expect(statuses.allSatisfy { (200..<500).contains($0) }, "\(name): \(statuses)")
+            #expect(took < .seconds(1), "\(name): answered after \(took)")
+            #expect(health.status == 200 && healthTook < .milliseconds(500), "\(name): /healthz took \(healthTook)")
+        }
+        #expect(stack.ingest.isRunning, "ingest died; log:\n\(stack.ingest.log)")
         try await stack.stop()
     }
 }

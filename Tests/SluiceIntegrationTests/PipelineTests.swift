@@ -38,7 +38,7 @@ import Testing
         let arrived = try await eventually {
             try stored.count("pageviews") == 2 && stored.count("userevents") == 2 && stored.count("apiusages") == 1
                 && stored.count("toolusages") == 1 && stored.count("labexperiments") == 1 && stored.count("chatinteractions") == 2
-                && stored.find("chatinteractions", #"{"_id":"chat-early","agentId":"agent-7"}"#).count == 1
+                && stored.find("chatinteractions", #"{"eventId":"chat-early","agentId":"agent-7"}"#).count == 1
                 && stack.workersAreIdle()
         }
         #expect(arrived, "documents did not all arrive; worker log:\n\(stack.worker?.log ?? "")")

@@ -40,7 +40,7 @@ import Testing
         let drained = try await eventually(timeout: .seconds(60)) { try stored.count("userevents") >= expected.count && pending() == 0 }
         let (storedCount, pendingCount) = (try stored.count("userevents"), try pending())
         #expect(drained, "not drained: \(storedCount) of \(expected.count) stored, \(pendingCount) pending; log:\n\(stack.worker?.log ?? "")")
-        let ids = try stored.find("userevents").compactMap { $0["_id"]?.stringValue }
+        let ids = try stored.find("userevents").compactMap { $0["eventId"]?.stringValue }
         #expect(ids.count == expected.count, "stored \(ids.count) documents for \(expected.count) accepted events")
         #expect(Set(ids) == expected, "missing: \(expected.subtracting(ids).sorted().prefix(10))")
         try await stack.stop()

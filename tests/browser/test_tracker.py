@@ -399,13 +399,13 @@ def check_storage(db, seen, pages_origin):
     check(len(chats) == 1, f"one chat interaction ({len(chats)})")
     if chats:
         chat = chats[0]
-        check(chat["_id"] == seen["chatId"] and chat.get("agentId") == "support" and chat.get("agentName") == "Support bot"
+        check(chat.get("eventId") == seen["chatId"] and chat.get("agentId") == "support" and chat.get("agentName") == "Support bot"
               and chat.get("userMessage") == "Where is my order?" and chat.get("aiResponse") == "On its way."
               and chat.get("responseTime") == 840 and chat.get("model") == "gpt-x" and chat.get("language") == "en",
               f"the chat's fields were stored ({chat})")
         check(chat.get("satisfied") is True, "the chat has satisfied: true after trackFeedback")
     tools = list(db.toolusages.find())
-    check(len(tools) == 1 and tools[0]["_id"] == seen["manual"][0].get("id") and tools[0].get("toolName") == "json-formatter"
+    check(len(tools) == 1 and tools[0].get("eventId") == seen["manual"][0].get("id") and tools[0].get("toolName") == "json-formatter"
           and tools[0].get("category") == "dev" and tools[0].get("inputData") == {"size": 1200} and tools[0].get("outputData") == {"ok": True}
           and tools[0].get("success") is True and "errorMessage" not in tools[0] and tools[0].get("executionTime") == 12.5,
           f"one tool usage with its fields ({tools})")
@@ -417,7 +417,7 @@ def check_storage(db, seen, pages_origin):
     events = {e["eventName"]: e for e in db.userevents.find()}
     check(sorted(events) == ["click", "signup"], f"two user events, signup (queued) and click ({sorted(events)})")
     if "signup" in events and "click" in events:
-        check(events["signup"]["_id"] == seen["queuedEventId"] and events["signup"].get("eventType") == "auth"
+        check(events["signup"].get("eventId") == seen["queuedEventId"] and events["signup"].get("eventType") == "auth"
               and events["signup"].get("eventData") == {"plan": "pro"} and events["signup"].get("success") is True,
               f"the queued event's fields ({events['signup']})")
         check(events["click"].get("eventData") == {"button": "buy"} and events["click"].get("success") is False

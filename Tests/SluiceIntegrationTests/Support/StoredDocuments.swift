@@ -20,8 +20,12 @@ struct StoredDocuments {
         }
     }
 
+    /// The one document with `id`: a session's or visitor's own `_id`, or the id an
+    /// event's sender gave it (`eventId`; an event's `_id` is scoped to its sender).
     func one(_ collection: String, id: String) throws -> JSONObject {
-        let found = try find(collection, #"{"_id": "\#(id)"}"#)
+        let field = ["sessions", "visitors"].contains(collection) ? "_id" : "eventId"
+        let found = try find(collection, #"{"\#(field)": "\#(id)"}"#)
+        #expect(found.count <= 1, "\(found.count) documents with eventId \(id) in \(collection)")
         return try #require(found.first, "no document \(id) in \(collection)")
     }
 }

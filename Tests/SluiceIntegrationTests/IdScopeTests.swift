@@ -1,0 +1,67 @@
+import Foundation
+import SluiceCore
+import Testing
+
+/// Ids chosen by clients reach only their own sender's documents (docs/decisions.md,
+/// "Ids scoped to their sender"), and a retried first request stays one event.
+@Suite struct IdScopeTests {
+    static let alice = ["Cookie": "sluice_visitor=alice-visitor"]
+    static let mallory = ["Cookie": "sluice_visitor=mallory-visitor"]
+
+    @Test func anotherVisitorsReusedIdsLeaveTheFirstVisitorsDocumentsAlone() async throws {
+        let stack = try await TestStack(prefix: "idscope")
+        let api = "\(stack.baseURL)/api/analytics"
+        func post(_ route: String, _ json: String, _ headers: [String: String]) async throws {
+            let reply = try await HTTP.post("\(api)/\(route)", json: json, headers: headers)
+            #expect(reply.status == 202, "\(route): \(reply.status) \(reply.text)")
+        }
+        try await post("track/chat", #"{"id":"chat-1","agentId":"a","userMessage":"alice asks"}"#, Self.alice)
+        try await post("track/pageview", #"{"id":"pv-1","pageviewId":"pv-1","url":"https://a.example/","title":"Alice's"}"#, Self.alice)
+        try await post("track/pageview", #"{"pageviewId":"pv-1","url":"https://a.example/","timeSpent":1000,"scrollDepth":10}"#, Self.alice)
+        let stored = try StoredDocuments(url: stack.mongoURL)
+        #expect(try await eventually { try stored.count("chatinteractions") == 1 && stored.count("pageviews") == 1 && stack.workersAreIdle() })
+        let aliceSession = try #require(try stored.find("pageviews").first?["sessionId"]?.stringValue)
+
+        // Mallory reuses every id Alice's documents have, without claiming to be Alice.
+        try await post("track/chat", #"{"id":"chat-1","agentId":"a","userMessage":"mallory rewrites"}"#, Self.mallory)
+        try await post("track/chat/feedback", #"{"interactionId":"chat-1","satisfied":false}"#, Self.mallory)
+        try await post("track/pageview", #"{"pageviewId":"pv-1","url":"https://a.example/","timeSpent":99000,"scrollDepth":100}"#, Self.mallory)
+        try await post("track/event", #"{"id":"e-m","eventType":"t","eventName":"n","sessionId":"\#(aliceSession)"}"#, Self.mallory)
+        #expect(try await eventually { try stored.count("chatinteractions") == 2 && stored.count("userevents") == 1 && stack.workersAreIdle() })
+
+        let chats = try stored.find("chatinteractions", #"{"eventId":"chat-1"}"#)
+        #expect(chats.count == 2, "the second sender's chat is stored, not dropped as a duplicate")
+        let alicesChat = try #require(chats.first { $0["visitorId"] == .string("alice-visitor") })
+        #expect(alicesChat["userMessage"] == .string("alice asks"))
+        #expect(alicesChat["satisfied"] == nil, "mallory's feedback reached alice's chat")
+        #expect(chats.first { $0["visitorId"] == .string("mallory-visitor") }?["satisfied"] == .bool(false))
+
+        let alicesPage = try #require(try stored.find("pageviews", #"{"eventId":"pv-1","visitorId":"alice-visitor"}"#).first)
+        #expect(alicesPage["timeSpent"]?.objectValue?["$numberInt"] == .string("1000"))
+        #expect(alicesPage["scrollDepth"]?.objectValue?["$numberInt"] == .string("10"))
+
+        let session = try stored.one("sessions", id: aliceSession)
+        #expect(session["events"]?.objectValue?["$numberLong"] == .string("2"), "mallory's event joined alice's session: \(session)")
+        let mallorysEvent = try stored.one("userevents", id: "e-m")
+        #expect(mallorysEvent["sessionId"] != .string(aliceSession))
+        try await stack.stop()
+    }
+
+    @Test func aFirstRequestRetriedBeforeItsCookieArrivedIsStoredOnce() async throws {
+        let stack = try await TestStack(prefix: "firstretry")
+        let url = "\(stack.baseURL)/api/analytics/track/event"
+        let body = #"{"id":"first-1","eventType":"t","eventName":"n"}"#
+        let first = try await HTTP.post(url, json: body)
+        let retry = try await HTTP.post(url, json: body)
+        #expect(first.status == 202 && retry.status == 202)
+        let cookie = { (reply: HTTPReply) in reply.headers["set-cookie"]?.split(separator: ";").first.map(String.init) }
+        #expect(cookie(first) != nil && cookie(first) == cookie(retry), "\(cookie(first) ?? "none") vs \(cookie(retry) ?? "none")")
+        let other = try await HTTP.post(url, json: #"{"id":"first-2","eventType":"t","eventName":"n"}"#)
+        #expect(cookie(other) != cookie(first), "another first event gets another visitor")
+
+        let stored = try StoredDocuments(url: stack.mongoURL)
+        #expect(try await eventually { try stored.count("userevents") >= 2 && stack.workersAreIdle() })
+        #expect(try stored.count("userevents", #"{"eventId":"first-1"}"#) == 1)
+        try await stack.stop()
+    }
+}
