@@ -644,7 +644,7 @@ def lag_poller(mongo_url, db, probes, results, stop_after):
             pass
         if outstanding:
             start = time.time()
-            docs = list(collection.find({"_id": {"$in": list(outstanding)}}, {"receivedAt": 1}))
+            docs = list(collection.find({"eventId": {"$in": list(outstanding)}}, {"receivedAt": 1, "eventId": 1}))
             end = time.time()
             # Visible somewhere between the previous poll and the end of this one.
             seen = (prev_start + end) / 2
@@ -653,8 +653,8 @@ def lag_poller(mongo_url, db, probes, results, stop_after):
             for doc in docs:
                 received = doc["receivedAt"]
                 received_ms = (received - datetime.datetime(1970, 1, 1)).total_seconds() * 1000
-                found[doc["_id"]] = seen * 1000 - received_ms
-                outstanding.pop(doc["_id"], None)
+                found[doc["eventId"]] = seen * 1000 - received_ms
+                outstanding.pop(doc["eventId"], None)
         else:
             prev_start = time.time()
         if done_posting and (not outstanding or time.time() > give_up):

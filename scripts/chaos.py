@@ -271,8 +271,9 @@ def main():
 
         # The verdict.
         stored_ids = {}
-        for doc in events.find({}, {"_id": 1}):
-            stored_ids[doc["_id"]] = stored_ids.get(doc["_id"], 0) + 1
+        # The sender's id is eventId; _id is scoped to the sender (docs/decisions.md).
+        for doc in events.find({}, {"eventId": 1}):
+            stored_ids[doc["eventId"]] = stored_ids.get(doc["eventId"], 0) + 1
         dead_ids = {}
         for letter in letters:
             try:
