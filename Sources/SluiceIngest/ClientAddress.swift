@@ -4,16 +4,19 @@ import SluiceCore
 
 /// Who the client is behind any trusted proxies, and whether it came over HTTPS.
 ///
-/// `X-Forwarded-For` and `Forwarded` are believed only when the socket peer is
-/// a trusted proxy; then the client is the right-most address that is not
-/// itself a trusted proxy (earlier entries can be forged by the client).
+/// One forwarding header is believed, the configured one (`X-Forwarded-For`
+/// with `X-Forwarded-Proto`, or `Forwarded`), and only when the socket peer is
+/// a trusted proxy; the other header is ignored, so a client cannot slip its
+/// own `Forwarded` past a proxy that only appends `X-Forwarded-For`. The client
+/// is then the right-most address that is not itself a trusted proxy (earlier
+/// entries can be forged by the client).
 struct ClientAddress: Equatable {
     /// The client's address, as text; nil when unknown.
     let ip: String?
     /// Whether the original request used HTTPS.
     let isHTTPS: Bool
 
-    init(peer: String?, headers: HTTPFields, trustedProxies: [IPNetwork]) {
+    init(peer: String?, headers: HTTPFields, trustedProxies: [IPNetwork], header: PrivacyConfiguration.ProxyHeader) {
         func trusted(_ address: String) -> Bool { trustedProxies.contains { $0.contains(address) } }
         guard let peer, trusted(peer) else {
             ip = peer
@@ -22,8 +25,10 @@ struct ClientAddress: Equatable {
         }
         var chain: [String] = []
         var proto: String?
-        if let forwarded = headers[.forwarded] {
-            for element in forwarded.split(separator: ",") {
+        switch header {
+        case .forwarded:
+            // Every Forwarded field line, in order: proxies may append a line rather than extend one.
+            for element in headers[values: .forwarded].joined(separator: ",").split(separator: ",") {
                 for pair in element.split(separator: ";") {
                     let parts = pair.split(separator: "=", maxSplits: 1).map { $0.trimming([" ", "\""]) }
                     guard parts.count == 2 else { continue }
@@ -34,8 +39,8 @@ struct ClientAddress: Equatable {
                     }
                 }
             }
-        } else if let xff = headers[.xForwardedFor] {
-            chain = xff.split(separator: ",").map { Self.stripPort($0.trimming([" "])) }
+        case .xForwardedFor:
+            chain = headers[values: .xForwardedFor].joined(separator: ",").split(separator: ",").map { Self.stripPort($0.trimming([" "])) }
             proto = headers[.xForwardedProto]?.lowercased()
         }
         ip = chain.reversed().first { !trusted($0) } ?? chain.first ?? peer

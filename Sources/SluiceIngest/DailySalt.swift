@@ -4,10 +4,12 @@ import SluiceCore
 import SluiceRedis
 import Synchronization
 
-/// The secret of cookieless mode: a random key per UTC day, shared by every
-/// ingest replica through Redis (`SET sluice:salt:<day> … NX`, kept two days)
-/// and never stored anywhere else. Visitor ids made with it are stable within a
-/// day and cannot be linked across days, as in Plausible.
+/// The secret of cookieless mode and of the address rate-limit buckets: a random
+/// key per UTC day, shared by every ingest replica through Redis (`SET
+/// sluice:salt:<day> … NX`, kept two days) and never stored anywhere else.
+/// Visitor ids made with it are stable within a day and cannot be linked across
+/// days, as in Plausible; bucket keys made with it (`RateLimiter.addressKey`)
+/// cannot be turned back into addresses once the key has expired.
 final class DailySalt: Service, Sendable {
     private let writer: RedisPipelineWriter
     private let current = Mutex<(day: Int64, k0: UInt64, k1: UInt64)?>(nil)

@@ -22,7 +22,9 @@ public struct IngestConfiguration: Sendable {
     public var sites: SiteRegistry?
     /// Privacy settings: IP mode, Do Not Track, cookieless mode, redaction, trusted proxies.
     public var privacy: PrivacyConfiguration
-    /// `SLUICE_RATE_LIMIT_VISITOR`: events per second and burst per visitor (or client address); default 100/1000.
+    /// `SLUICE_RATE_LIMIT_ADDRESS`: events per second and burst per client address (IPv6: per /64); default 1000/10000.
+    public var addressRateLimit: RateLimit?
+    /// `SLUICE_RATE_LIMIT_VISITOR`: events per second and burst per visitor cookie, inside the address's; default 100/1000.
     public var visitorRateLimit: RateLimit?
     /// `SLUICE_RATE_LIMIT_SITE`: events per second and burst per site; default off.
     public var siteRateLimit: RateLimit?
@@ -48,6 +50,7 @@ public struct IngestConfiguration: Sendable {
             maxRequestBytes: try settings.integer("SLUICE_MAX_REQUEST_BYTES", default: 524_288, range: 1024...67_108_864),
             maxBatchEvents: try settings.integer("SLUICE_MAX_BATCH_EVENTS", default: 500, range: 1...100_000))
         privacy = try PrivacyConfiguration(settings: settings)
+        addressRateLimit = try RateLimit.parse(settings.string("SLUICE_RATE_LIMIT_ADDRESS", default: "1000/10000"), variable: "SLUICE_RATE_LIMIT_ADDRESS")
         visitorRateLimit = try RateLimit.parse(settings.string("SLUICE_RATE_LIMIT_VISITOR", default: "100/1000"), variable: "SLUICE_RATE_LIMIT_VISITOR")
         siteRateLimit = try RateLimit.parse(settings.string("SLUICE_RATE_LIMIT_SITE", default: "off"), variable: "SLUICE_RATE_LIMIT_SITE")
         adminToken = settings.optionalString("SLUICE_ADMIN_TOKEN")
@@ -78,6 +81,7 @@ public struct IngestConfiguration: Sendable {
             ("SLUICE_COOKIE_NAME", cookieName),
             ("SLUICE_BACKLOG_LIMIT", String(backlogLimit)),
             ("SLUICE_SITES", sitesPath.map { "\($0) (\(sites?.sites.count ?? 0) sites)" } ?? "(none: open to any caller)"),
+            ("SLUICE_RATE_LIMIT_ADDRESS", addressRateLimit.map { "\($0.rate)/\($0.burst)" } ?? "off"),
             ("SLUICE_RATE_LIMIT_VISITOR", visitorRateLimit.map { "\($0.rate)/\($0.burst)" } ?? "off"),
             ("SLUICE_RATE_LIMIT_SITE", siteRateLimit.map { "\($0.rate)/\($0.burst)" } ?? "off"),
             ("SLUICE_ADMIN_TOKEN", maskedSecret(adminToken)),

@@ -18,30 +18,70 @@ public struct RateLimit: Sendable, Equatable {
 
 /// The token buckets one request draws from, and what it costs.
 struct RateCharge: Sendable, Equatable {
-    /// Bucket keys, `rl:site:…` and/or `rl:visitor:…`.
+    /// Bucket keys: `rl:address:…`, `rl:visitor:…` and/or `rl:site:…`.
     var keys: [String]
     /// The script's leading arguments: now (ms), cost, then rate and burst per key.
     var arguments: [String]
 }
 
-/// Token buckets per site and per visitor (or client address), kept in Redis so
+/// Token buckets per client address, per visitor and per site, kept in Redis so
 /// every ingest replica shares them. A request's buckets are checked and taken
-/// by the same script that appends its events (`LimitedAppend`): one round
-/// trip, and nothing is appended for a refused request. A flood from one
-/// visitor empties only its own bucket.
+/// by the same script that appends its events (`limitedAppendScript`): one
+/// round trip, and nothing is appended for a refused request.
+///
+/// The address bucket holds every request from one address (an IPv6 /64), so
+/// rotating cookies buys nothing; the visitor bucket, inside it, exists only
+/// when the request carries a visitor cookie, so one flooding visitor behind a
+/// shared address empties only its own. The address is keyed by a keyed hash
+/// (SipHash under the day's secret, `DailySalt`), never the address itself.
 struct RateLimiter: Sendable {
     let perSite: RateLimit?
+    let perAddress: RateLimit?
     let perVisitor: RateLimit?
+    let salt: DailySalt
 
-    /// What `cost` events from `visitor` (on `site`) draw from; nil when no limit applies.
-    func charge(cost: Int, site: String?, visitor: String, now: Int64) -> RateCharge? {
+    /// What `cost` events from `address` (and the cookie's `visitor`, on `site`)
+    /// draw from; nil when no limit applies. Throws 503 when the day's secret
+    /// cannot be read from Redis (the append could not succeed either).
+    func charge(cost: Int, site: String?, visitor: String?, address: String?, now: Int64) async throws(IngestError) -> RateCharge? {
+        var addressKey: String?
+        if perAddress != nil, let address {
+            guard let (k0, k1) = await salt.key(now: now) else {
+                throw IngestError.unavailable("the event store is unavailable, retry later", retryAfterSeconds: 1)
+            }
+            addressKey = Self.addressKey(of: address, k0: k0, k1: k1)
+        }
+        return charge(cost: cost, site: site, visitor: visitor, addressKey: addressKey, now: now)
+    }
+
+    /// The charge once the address's bucket key is known.
+    func charge(cost: Int, site: String?, visitor: String?, addressKey: String?, now: Int64) -> RateCharge? {
         var charge = RateCharge(keys: [], arguments: [String(now), String(cost)])
         func add(_ key: String, _ limit: RateLimit) {
             charge.keys.append(key)
             charge.arguments += [String(limit.rate), String(limit.burst)]
         }
+        if let perAddress, let addressKey { add(addressKey, perAddress) }
+        if let perVisitor, let visitor { add("rl:visitor:\(visitor)", perVisitor) }
         if let perSite, let site { add("rl:site:\(site)", perSite) }
-        if let perVisitor { add("rl:visitor:\(visitor)", perVisitor) }
         return charge.keys.isEmpty ? nil : charge
+    }
+
+    /// `rl:address:<16 hex digits>`: SipHash of the address's bytes under a key
+    /// derived from the day's secret (so it never equals a cookieless visitor
+    /// hash). IPv6 counts by its /64, the block one host or subscriber gets and
+    /// can rotate through for free; text that is not an address is hashed as is.
+    static func addressKey(of address: String, k0: UInt64, k1: UInt64) -> String {
+        let derivedK0 = SipHash.hash(Array("sluice rate limit address k0".utf8), k0: k0, k1: k1)
+        let derivedK1 = SipHash.hash(Array("sluice rate limit address k1".utf8), k0: k0, k1: k1)
+        // A leading tag keeps the three kinds of input apart.
+        let material: [UInt8] =
+            switch IPNetwork.bytes(of: address) {
+            case let bytes? where bytes.count == 16: [6] + bytes.prefix(8)
+            case let bytes?: [4] + bytes
+            case nil: [0] + Array(address.utf8)
+            }
+        let hex = String(SipHash.hash(material, k0: derivedK0, k1: derivedK1), radix: 16)
+        return "rl:address:" + String(repeating: "0", count: 16 - hex.count) + hex
     }
 }

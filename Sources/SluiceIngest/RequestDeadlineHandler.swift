@@ -2,14 +2,22 @@ import HummingbirdCore
 import NIOCore
 import NIOHTTPTypes
 
-/// Closes a connection whose next request is not fully read within the deadline,
-/// counted from when the connection opened or the previous response ended.
+/// Closes a connection whose client owes a request for longer than the deadline.
+///
+/// The client owes one while a request it began (head read) has not been read
+/// to its end, and while the connection is idle between requests (every request
+/// read and answered). The wait starts when the connection opens, when it
+/// becomes idle, or when a pipelined request's head arrives while earlier ones
+/// are still being answered; only reading a request's end stops it. Writing a
+/// response never clears or restarts the wait for a body still unread, so an
+/// early answer (401, 413, 415, or `GET` with a body) cannot be used to reset the
+/// clock, and a trickling body or header is cut off like an idle connection.
 ///
 /// The HTTP server's idle timeout alone does not stop slow-loris clients, which
 /// trickle one byte at a time to look busy; this bounds how long any client can
 /// hold a connection (and its buffers) without completing a request.
 ///
-/// A request only records when the wait began (a clock read); one timer per
+/// A transition only records when the wait began (a clock read); one timer per
 /// connection checks it when it fires and re-arms itself for the newest wait,
 /// rather than a timer scheduled and cancelled for every request.
 final class RequestDeadlineHandler: ChannelDuplexHandler, RemovableChannelHandler {
@@ -19,9 +27,16 @@ final class RequestDeadlineHandler: ChannelDuplexHandler, RemovableChannelHandle
     typealias OutboundOut = HTTPResponsePart
 
     private let deadline: TimeAmount
-    /// When the connection began waiting for the request now being read; nil
-    /// while a complete request is being answered.
+    /// When the client began owing the request it has not finished sending (or
+    /// the next one, while idle); nil while every request read is complete and
+    /// some are still being answered.
     private var waitingSince: NIODeadline?
+    /// Requests whose head has been read.
+    private var headsRead = 0
+    /// Requests whose end has been read.
+    private var endsRead = 0
+    /// Responses whose end has been written (an early one may precede its request's end).
+    private var responsesEnded = 0
     private var timer: Scheduled<Void>?
 
     init(deadline: TimeAmount) {
@@ -38,12 +53,28 @@ final class RequestDeadlineHandler: ChannelDuplexHandler, RemovableChannelHandle
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        if case .end = unwrapInboundIn(data) { waitingSince = nil }
+        switch unwrapInboundIn(data) {
+        case .head:
+            headsRead += 1
+            // A pipelined head while earlier requests are answered starts its own wait;
+            // otherwise the wait that began when the connection opened or went idle goes on.
+            if waitingSince == nil { startWaiting(context) }
+        case .body:
+            break
+        case .end:
+            endsRead += 1
+            // Complete: the server's turn, unless it already answered (early), which leaves the connection idle.
+            if responsesEnded >= endsRead { startWaiting(context) } else { waitingSince = nil }
+        }
         context.fireChannelRead(data)
     }
 
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
-        if case .end = unwrapOutboundIn(data) { startWaiting(context) }
+        if case .end = unwrapOutboundIn(data) {
+            responsesEnded += 1
+            // Idle only when every request read is complete and answered; a body still owed keeps its wait.
+            if headsRead == endsRead && responsesEnded >= endsRead { startWaiting(context) }
+        }
         context.write(data, promise: promise)
     }
 
@@ -67,7 +98,7 @@ final class RequestDeadlineHandler: ChannelDuplexHandler, RemovableChannelHandle
 
     private func timerFired(_ context: ChannelHandlerContext) {
         timer = nil
-        guard let waitingSince else { return }  // answering a request; the response's end re-arms
+        guard let waitingSince else { return }  // answering complete requests; the next wait re-arms
         let expires = waitingSince + deadline
         if expires <= .now() {
             context.channel.close(promise: nil)

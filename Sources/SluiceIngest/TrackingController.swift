@@ -60,7 +60,7 @@ struct TrackingController: Sendable {
 
         let siteId = try access.authorize(request, body: json)
         let privacy = configuration.privacy
-        let client = ClientAddress(peer: context.remoteAddress?.ipAddress, headers: request.headers, trustedProxies: privacy.trustedProxies)
+        let client = ClientAddress(peer: context.remoteAddress?.ipAddress, headers: request.headers, trustedProxies: privacy.trustedProxies, header: privacy.proxyHeader)
         let doNotTrack = request.headers[.dnt] == "1" || request.headers[.secGPC] == "1"
         if doNotTrack && privacy.doNotTrack == .drop {
             // Honoured on purpose, so answered 2xx: the client must not retry.
@@ -102,7 +102,7 @@ struct TrackingController: Sendable {
         if backlog.status.overLimit {
             throw IngestError.unavailable("the pipeline is behind (backlog over its limit), retry later", retryAfterSeconds: backlog.retryAfterSeconds)
         }
-        let charge = limiter.charge(cost: events.count, site: siteId, visitor: knownVisitor ?? client.ip ?? visitorId, now: receivedAt)
+        let charge = try await limiter.charge(cost: events.count, site: siteId, visitor: knownVisitor, address: client.ip, now: receivedAt)
         let outcome: EventAppender.Outcome
         do {
             outcome = try await appender.append(events, charging: charge)
@@ -113,7 +113,7 @@ struct TrackingController: Sendable {
         if case .rateLimited(let wait) = outcome {
             throw IngestError(
                 status: .tooManyRequests, code: "rate_limited",
-                details: [ValidationProblem(field: "(client)", problem: "too many events from this visitor or site; retry after the delay")],
+                details: [ValidationProblem(field: "(client)", problem: "too many events from this address, visitor or site; retry after the delay")],
                 retryAfterSeconds: Int((wait + 999) / 1000))
         }
         metrics.accepted.increment(by: Int64(events.count))

@@ -4,45 +4,6 @@ import Testing
 /// Slow-loris clients and oversized headers: the connection is cut, ingest keeps
 /// serving others, and its memory stays bounded.
 @Suite struct HostileHTTPTests {
-    /// A raw TCP connection to ingest.
-    final class RawConnection {
-        let fd: Int32
-
-        init(port: Int) throws {
-            fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-            var address = sockaddr_in()
-            address.sin_family = sa_family_t(AF_INET)
-            address.sin_addr.s_addr = inet_addr("127.0.0.1")
-            address.sin_port = UInt16(port).bigEndian
-            let connected = withUnsafePointer(to: &address) { pointer in
-                pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0 }
-            }
-            try #require(connected, "cannot connect to ingest on \(port)")
-            var timeout = timeval(tv_sec: 0, tv_usec: 50_000)
-            setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-            var noSignal: Int32 = 1
-            setsockopt(fd, SOL_SOCKET, SO_KEEPALIVE, &noSignal, socklen_t(MemoryLayout<Int32>.size))
-        }
-
-        /// Sends bytes; false once the server has closed the connection.
-        @discardableResult
-        func send(_ text: String) -> Bool {
-            Array(text.utf8).withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) } > 0
-        }
-
-        /// Whether the server has closed its side (a read returns end of file).
-        var isClosedByServer: Bool {
-            var buffer = [UInt8](repeating: 0, count: 4096)
-            while true {
-                let count = recv(fd, &buffer, buffer.count, 0)
-                if count == 0 { return true }
-                if count < 0 { return errno == ECONNRESET }
-            }
-        }
-
-        deinit { close(fd) }
-    }
-
     private func residentMegabytes(pid: Int32) -> Int? {
         guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
             let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") })
