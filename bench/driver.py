@@ -467,7 +467,11 @@ class Poster:
                 data = response.read()
                 if response.status == 202:
                     return data
-                if response.status not in (429, 503):
+                if response.status == 429:
+                    # A wait here would slow the prefill and the lag probes without a trace in the figures.
+                    raise SystemExit("ingest answered 429: the limits bench/run.sh sets by name (SLUICE_RATE_LIMIT_ADDRESS, "
+                                     f"SLUICE_RATE_LIMIT_VISITOR) must never empty during a run: {data[:500]!r}")
+                if response.status != 503:
                     raise SystemExit(f"ingest answered {response.status}: {data[:500]!r}")
             except (OSError, http.client.HTTPException):
                 self.conn = None

@@ -65,10 +65,15 @@ PARTITIONS=4
 WORKER_BATCH=500
 # Large enough that ingest never answers 503 while nothing drains (phases 1-2).
 BACKLOG_LIMIT=100000000
-# The per-visitor rate limiter stays on (its Redis script runs for every
-# request, as in production) but with a bucket no run can empty: all the
-# load comes from one address, which real traffic never does.
+# The rate limiter stays on (its Redis script runs for every request, as in
+# production) but with buckets no run can empty, each set by name: all the load
+# comes from one address (which real traffic never does), so the address bucket
+# is charged by every request, and nine requests in ten carry a visitor cookie
+# from a small pool, so visitor buckets are charged too. No sites file, so no
+# site bucket.
+RATE_LIMIT_ADDRESS=1000000000/1000000000
 RATE_LIMIT_VISITOR=1000000000/1000000000
+RATE_LIMIT_SITE=off
 
 cd "$SLUICE_ROOT"
 started_at=$SECONDS
@@ -174,7 +179,8 @@ ingest_url="http://127.0.0.1:$ingest_port"
 
 rotate_log "$tmp/ingest.log"
 spawn "sluice-ingest" "$tmp/ingest.log" env SLUICE_INGEST_PORT="$ingest_port" \
-    SLUICE_BACKLOG_LIMIT="$BACKLOG_LIMIT" SLUICE_RATE_LIMIT_VISITOR="$RATE_LIMIT_VISITOR" "$bin_dir/sluice-ingest"
+    SLUICE_BACKLOG_LIMIT="$BACKLOG_LIMIT" SLUICE_RATE_LIMIT_ADDRESS="$RATE_LIMIT_ADDRESS" \
+    SLUICE_RATE_LIMIT_VISITOR="$RATE_LIMIT_VISITOR" SLUICE_RATE_LIMIT_SITE="$RATE_LIMIT_SITE" "$bin_dir/sluice-ingest"
 ingest_pid=$SPAWNED_PID
 wait_until "sluice-ingest" "$ingest_pid" "$tmp/ingest.log" 60 http_ok "$ingest_url/healthz"
 log "sluice-ingest ready at $ingest_url (pid $ingest_pid)"

@@ -93,7 +93,13 @@ class Stack:
                 "SLUICE_MONGO_URL": f"mongodb://127.0.0.1:{self.mongo_port}/chaos?serverSelectionTimeoutMS=3000",
                 "SLUICE_PARTITIONS": str(PARTITIONS), "SLUICE_INGEST_PORT": str(self.ingest_port),
                 "SLUICE_CONSUMER_NAME": "chaos-worker", "SLUICE_CLAIM_IDLE": "5", "SLUICE_WORKER_PORT": "0",
-                "SLUICE_BATCH_SIZE": "200", "SLUICE_BLOCK_MS": "500", "SLUICE_LOG_LEVEL": "warning"}
+                "SLUICE_BATCH_SIZE": "200", "SLUICE_BLOCK_MS": "500", "SLUICE_LOG_LEVEL": "warning",
+                # Every event comes from this one address: its bucket must never empty at the
+                # posting rate (2,000/s), yet requests still take the limit-and-append script
+                # that production takes. Visitor buckets stay at their default (events carry
+                # no cookie, so none applies); site buckets need a sites file, which chaos has not.
+                "SLUICE_RATE_LIMIT_ADDRESS": "100000/100000", "SLUICE_RATE_LIMIT_VISITOR": "100/1000",
+                "SLUICE_RATE_LIMIT_SITE": "off"}
 
     def start_ingest(self):
         self.spawn("ingest", [f"{self.bin_dir}/sluice-ingest"], self.settings())
@@ -136,6 +142,8 @@ class Poster(threading.Thread):
         self.port, self.total, self.rate, self.batch = port, total, rate, batch
         self.accepted = set()
         self.refusals = 0
+        self.rate_limited = 0
+        self.elapsed = 0.0
         self.conn = None
 
     def post(self, events):
@@ -163,10 +171,12 @@ class Poster(threading.Thread):
                     self.accepted.update(ids)
                     break
                 self.refusals += 1
+                self.rate_limited += status == 429
                 time.sleep(min(float(retry_after or 0.2), 1.0))
             # Steady rate: sleep until this batch's slot.
             target = started + (start + self.batch) / self.rate
             time.sleep(max(0.0, target - time.monotonic()))
+        self.elapsed = time.monotonic() - started
 
 
 def inject_poison(redis, count):
@@ -256,7 +266,11 @@ def main():
                 stack.start_redis()
                 log("Redis SIGKILLed and restarted (appendfsync always)")
         poster.join()
-        log(f"posting done: {len(poster.accepted)} accepted, {poster.refusals} refusals retried")
+        log(f"posting done: {len(poster.accepted)} accepted in {poster.elapsed:.0f} s "
+            f"({args.events / max(poster.elapsed, 0.001):.0f} events/s for a target of {args.rate}), "
+            f"{poster.refusals} refusals retried ({poster.rate_limited} of them 429)")
+        if poster.rate_limited:
+            raise SystemExit("chaos: FAIL: ingest answered 429: the rate limits set in Stack.settings are too low for --rate")
 
         wait_for("the backlog to drain", lambda: backlog(redis) == 0, timeout=max(120, args.events / 500))
         letters = dead_letters(redis)

@@ -11,8 +11,8 @@
 #   open     the shipped defaults (no sites file): every operation
 #   guarded  a sites file (one allowed origin; the write key sent as
 #            X-Sluice-Key, except to /track/api: tests/api/guarded.toml),
-#            an admin token (not sent), SLUICE_DNT=drop, a low visitor rate
-#            limit and loopback as a trusted proxy (its forwarding headers
+#            an admin token (not sent), SLUICE_DNT=drop, low address and visitor rate
+#            limits and loopback as a trusted proxy (its forwarding headers
 #            are read), so the 401, 403, 204 and 429 answers are checked
 #            too; the /api/analytics/ routes only
 #   backlog  a backlog over SLUICE_BACKLOG_LIMIT from the start, so valid
@@ -142,7 +142,7 @@ export SLUICE_API_TEST_KEY
 printf '{"sites": [{"id": "api-test", "writeKeys": ["%s"], "origins": ["https://shop.example"]}]}\n' "$SLUICE_API_TEST_KEY" >"$tmp/sites.json"
 redis-cli -u "$redis_url" flushdb >/dev/null
 start_ingest guarded SLUICE_SITES="$tmp/sites.json" SLUICE_ADMIN_TOKEN="$SLUICE_API_TEST_KEY" \
-    SLUICE_DNT=drop SLUICE_RATE_LIMIT_VISITOR=20/40 SLUICE_TRUSTED_PROXIES=127.0.0.1,::1
+    SLUICE_DNT=drop SLUICE_RATE_LIMIT_ADDRESS=20/40 SLUICE_RATE_LIMIT_VISITOR=20/40 SLUICE_TRUSTED_PROXIES=127.0.0.1,::1
 run_schemathesis guarded "$SLUICE_ROOT/tests/api/guarded.toml" --include-path-regex '^/api/analytics/' \
     --phases examples,fuzzing --max-examples "$max_examples" --warnings off
 stop_process "$INGEST_PID" "sluice-ingest (guarded)"
