@@ -122,6 +122,8 @@ struct BatchProcessor {
             outcome = try write("visitors", raced.map { operations[$0] })
         }
         logFailures(outcome, collection: "visitors")
+        let userIds = visitors.userIdOperations()
+        if !userIds.isEmpty { logFailures(try write("visitors", userIds), collection: "visitors") }
         let returning = visitors.returningOperations(created: created)
         if !returning.isEmpty { logFailures(try write("visitors", returning), collection: "visitors") }
     }

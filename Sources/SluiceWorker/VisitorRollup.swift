@@ -4,7 +4,9 @@ import SluiceUserAgent
 /// Per-visitor totals of one batch, written as one upsert per visitor.
 ///
 /// `firstVisit`/`lastVisit` use `$min`/`$max`, `userIds` `$addToSet` and
-/// `device` `$set`, so re-applying them changes nothing. `pageViews` and
+/// `device` `$set`, so re-applying them changes nothing. `userIds` stops
+/// growing near `maxUserIds`, so no sender can grow a visitor document towards
+/// MongoDB's 16 MB limit; every event keeps its own `userId`. `pageViews` and
 /// `visits` are `$inc`s counted only from page views and sessions this batch
 /// newly created, so a redelivery never inflates them. Bots are not visitors.
 struct VisitorRollup {
@@ -17,6 +19,10 @@ struct VisitorRollup {
         var device: DeviceInfo?
     }
 
+    /// `userIds` takes new ids only while it holds fewer than this many, and one batch
+    /// adds at most this many: a visitor keeps under twice this number.
+    static let maxUserIds = 50
+
     private var totals: [String: Totals] = [:]
     private var order: [String] = []
 
@@ -28,7 +34,9 @@ struct VisitorRollup {
         t.first = min(t.first, event.timestamp)
         t.last = max(t.last, event.timestamp)
         if isNew && event.isPageView { t.pageViews += 1 }
-        if let userId = event.decoded.event["userId"]?.stringValue, !t.userIds.contains(userId) { t.userIds.append(userId) }
+        if let userId = event.decoded.event["userId"]?.stringValue, t.userIds.count < Self.maxUserIds, !t.userIds.contains(userId) {
+            t.userIds.append(userId)
+        }
         if let device = event.device { t.device = device }
         totals[event.visitorId] = t
     }
@@ -46,12 +54,22 @@ struct VisitorRollup {
                 earliest: ("firstVisit", t.first), latest: ("lastVisit", t.last), counters: [("pageViews", t.pageViews), ("visits", t.visits)])
             update.appendDocument("$setOnInsert") { $0.appendBool("returning", false) }
             if let device = t.device { update.appendDocument("$set") { EventDocument.appendDevice(device, to: $0) } }
-            if !t.userIds.isEmpty {
-                update.appendDocument("$addToSet") { set in
-                    set.appendDocument("userIds") { each in each.appendArray("$each") { array in t.userIds.forEach { array.appendString($0) } } }
-                }
-            }
             return .upsert(filter: .filter(id: visitorId), update: update)
+        }
+    }
+
+    /// Adds each visitor's new user ids, unless it already holds `maxUserIds`: an
+    /// update apart from the upsert, whose filter cannot hold the condition.
+    func userIdOperations() -> [BulkOperation] {
+        order.compactMap { visitorId in
+            guard let userIds = totals[visitorId]?.userIds, !userIds.isEmpty else { return nil }
+            let filter = BSONDocumentBuilder.filter(id: visitorId)
+            filter.appendDocument("userIds.\(Self.maxUserIds - 1)") { $0.appendBool("$exists", false) }
+            let update = BSONDocumentBuilder()
+            update.appendDocument("$addToSet") { set in
+                set.appendDocument("userIds") { each in each.appendArray("$each") { array in userIds.forEach { array.appendString($0) } } }
+            }
+            return .updateMany(filter: filter, update: update)
         }
     }
 

@@ -138,3 +138,14 @@ struct EnrichmentPrimitivesTests {
         }
     }
 }
+
+@Suite("ConstantTime")
+struct ConstantTimeTests {
+    @Test func equalOnlyWhenEveryByteAndTheWholeLengthMatch() {
+        #expect(ConstantTime.equal("wk_shop_0123456789abcdef", "wk_shop_0123456789abcdef"))
+        #expect(!ConstantTime.equal("wk_shop_0123456789abcdef", "wk_shop_0123456789abcdeg"))
+        #expect(!ConstantTime.equal("key", "key" + String(repeating: "\u{0}", count: 256)), "a length difference of 256 must count")
+        #expect(!ConstantTime.equal("", String(repeating: "\u{0}", count: 512)))
+        #expect(ConstantTime.equal("", ""))
+    }
+}

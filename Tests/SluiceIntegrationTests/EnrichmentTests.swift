@@ -128,6 +128,21 @@ import Testing
         try await stack.stop()
     }
 
+    @Test func aVisitorsUserIdsStopGrowing() async throws {
+        let stack = try await TestStack(prefix: "userids")
+        for chunk in 0..<3 {
+            try await post(stack, (0..<60).map { n in
+                #"{"type":"event","id":"u\#(chunk)-\#(n)","visitorId":"grace","userId":"user-\#(chunk)-\#(n)","eventType":"t","eventName":"n"}"#
+            })
+        }
+        let stored = try StoredDocuments(url: stack.mongoURL)
+        #expect(try await eventually(timeout: .seconds(30)) { try stored.count("userevents") == 180 && stack.workersAreIdle() }, "worker log:\n\(stack.worker?.log ?? "")")
+        let userIds = try stored.one("visitors", id: "grace")["userIds"]?.arrayValue ?? []
+        #expect(userIds.count >= 50 && userIds.count < 100, "\(userIds.count) user ids kept of 180 sent")
+        #expect(try stored.count("userevents", #"{"userId": "user-2-59"}"#) == 1, "every event keeps its own userId")
+        try await stack.stop()
+    }
+
     @Test func aShortTimeoutSplitsSessionsInRealTime() async throws {
         // 3 s: long enough that two requests 0.8 s apart stay within it on a loaded machine.
         let stack = try await TestStack(prefix: "short", workerSettings: ["SLUICE_SESSION_TIMEOUT": "3"])

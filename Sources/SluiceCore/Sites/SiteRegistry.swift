@@ -90,9 +90,11 @@ public enum ConstantTime {
     public static func equal(_ a: String, _ b: String) -> Bool {
         let x = Array(a.utf8)
         let y = Array(b.utf8)
-        var difference = UInt8(truncatingIfNeeded: x.count ^ y.count)
+        // The whole length difference counts: kept to eight bits, a key followed by
+        // 256 NULs compared equal to the key itself.
+        var difference = UInt(bitPattern: x.count ^ y.count)
         for index in 0..<max(x.count, y.count) {
-            difference |= (index < x.count ? x[index] : 0) ^ (index < y.count ? y[index] : 0)
+            difference |= UInt((index < x.count ? x[index] : 0) ^ (index < y.count ? y[index] : 0))
         }
         return difference == 0
     }
