@@ -89,7 +89,11 @@ struct TrackingController: Sendable {
         } else {
             knownVisitor = VisitorCookie.visitorId(in: request, cookieName: configuration.cookieName)
             setCookie = knownVisitor == nil
-            visitorId = knownVisitor ?? VisitorCookie.newVisitorId()
+            if let knownVisitor {
+                visitorId = knownVisitor
+            } else {
+                visitorId = await salt.firstVisitId(site: siteId, ip: anonymisedIP, userAgent: userAgent, body: json, now: receivedAt)
+            }
         }
         var stamp = RequestStamp(receivedAt: receivedAt, ip: ip, userAgent: userAgent, cookieVisitorId: visitorId, siteId: siteId)
         stamp.anonymous = anonymous
