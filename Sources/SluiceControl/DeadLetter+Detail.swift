@@ -5,11 +5,11 @@ extension DeadLetter {
     /// characters in names and values are escaped.
     var detail: String {
         let others = fields.filter { $0.name != StreamLayout.eventField }.map { (name: Terminal.escaped($0.name), value: $0.value) }
-        let width = max(others.map(\.name.count).max() ?? 0, 2)
+        let width = max(others.map(\.name.count).max() ?? 0, 5)
         func line(_ name: String, _ value: String) -> String {
             name + String(repeating: " ", count: width - name.count) + "  " + value
         }
-        var lines = [line("id", Terminal.escaped(id))]
+        var lines = [line("id", Terminal.escaped(id)), line("where", place.rawValue)]
         lines += others.map { line($0.name, Terminal.escaped(String(decoding: $0.value, as: UTF8.self))) }
         switch event {
         case .success(let value)?:
@@ -31,6 +31,6 @@ extension DeadLetter {
             if field.name == StreamLayout.eventField, case .success(let value)? = event { return (field.name, value) }
             return (field.name, .string(String(decoding: field.value, as: UTF8.self)))
         }
-        return Terminal.escaped(JSONWriter.string(of: .object(JSONObject([("id", .string(id)), ("fields", .object(JSONObject(members)))]))))
+        return Terminal.escaped(JSONWriter.string(of: .object(JSONObject([("id", .string(id)), ("where", .string(place.rawValue)), ("fields", .object(JSONObject(members)))]))))
     }
 }

@@ -1,13 +1,23 @@
 import SluiceCore
+import SluiceMongo
 import SluiceRedis
 
-/// One entry of `events:dead`: the original entry's fields (`v`, `e`) plus the
-/// `reason`, `stream`, `entryId`, `deliveries` and `failedAt` the worker added.
+/// Where a dead letter lives: the `events:dead` stream, or MongoDB's `deadletters`
+/// once the worker moved it there past the stream's bound.
+enum DeadLetterPlace: String {
+    case stream = "events:dead"
+    case archive = "deadletters"
+}
+
+/// One dead letter: the original entry's fields (`v`, `e`) plus the `reason`,
+/// `stream`, `entryId`, `deliveries` and `failedAt` the worker added.
 struct DeadLetter {
-    /// The entry id in `events:dead`.
+    /// The entry id in `events:dead` (kept as the `_id` when the letter moved to MongoDB).
     let id: String
     /// Every field in entry order, values as stored.
     let fields: [(name: String, value: [UInt8])]
+    /// Where the letter is now.
+    var place = DeadLetterPlace.stream
 
     /// Reads one `[id, [field, value, ...]]` element of an XRANGE reply.
     init?(entry: RedisReply) {
@@ -22,9 +32,15 @@ struct DeadLetter {
         self.fields = fields
     }
 
-    init(id: String, fields: [(name: String, value: [UInt8])]) {
+    init(id: String, fields: [(name: String, value: [UInt8])], place: DeadLetterPlace = .stream) {
         self.id = id
         self.fields = fields
+        self.place = place
+    }
+
+    /// A letter read from `deadletters`.
+    init(archived: ArchivedDeadLetter) {
+        self.init(id: archived.id, fields: archived.fields.map { ($0.name, $0.value) }, place: .archive)
     }
 
     /// The raw value of a field, if the entry has it.

@@ -8,56 +8,76 @@ import SluiceRedis
 /// a letter both replayed and still dead (replayed again later) or deleted but not
 /// replayed. A letter replayed twice anyway (two operators at once) is harmless:
 /// the event id is the MongoDB `_id`, so the second copy is a duplicate-key no-op.
+/// Letters the worker moved to MongoDB's `deadletters` are appended first and deleted
+/// from MongoDB after (see `DeadLetterReplay+Archive.swift`).
 struct DeadLetterReplay {
     /// A letter that was not replayed, and why.
     typealias Problem = (id: String, problem: String)
 
     /// What a replay will do, worked out before anything changes.
     struct Plan {
-        /// Replayable letters, oldest first; only ids, so a large queue is not held in memory.
+        /// Replayable letters in `events:dead`, oldest first; only ids, so a large queue is not held in memory.
         var ids: [String] = []
+        /// Replayable letters in `deadletters`.
+        var archivedIds: [String] = []
         var skipped: [Problem] = []
+
+        /// The letters to replay, in both places.
+        var count: Int { ids.count + archivedIds.count }
     }
 
     /// What a replay did.
     struct Outcome {
         var replayed = 0
-        /// Letters left in `events:dead` untouched.
+        /// Letters left where they were, untouched.
         var skipped: [Problem] = []
-        /// Letters whose append Redis refused; they are still (or again) in `events:dead`.
+        /// Letters whose append Redis refused; they are still (or again) dead letters.
         var failed: [Problem] = []
     }
 
     let queue: DeadLetterQueue
     let partitions: Int
+    /// The moved letters; nil to act on `events:dead` alone.
+    var archive: DeadLetterArchive?
     /// Most letters per pipeline (four commands each); fewer on small runs, so progress moves.
     var chunkSize = 500
 
     /// Selects the letters to replay; `visit` sees each replayable one (for `--dry-run`).
     func plan(_ scope: DeadLetterScope, reason: String?, visit: (DeadLetter) -> Void = { _ in }) throws -> Plan {
         var plan = Plan()
-        let missing = try queue.forEachPage(scope, reason: reason) { page in
+        func collect(_ page: [DeadLetter]) {
             for letter in page {
                 if let problem = letter.replayProblem(partitions: partitions) {
                     plan.skipped.append((letter.id, problem))
                 } else {
-                    plan.ids.append(letter.id)
+                    if letter.place == .stream { plan.ids.append(letter.id) } else { plan.archivedIds.append(letter.id) }
                     visit(letter)
                 }
             }
+        }
+        var missing = try queue.forEachPage(scope, reason: reason, collect)
+        if let archive {
+            let notArchived = Set(try archive.forEachPage(scope, reason: reason, collect))
+            missing = missing.filter(notArchived.contains)
         }
         plan.skipped += missing.map { ($0, "no such dead letter") }
         return plan
     }
 
     /// Replays the planned letters chunk by chunk, calling `progress` with the number done so far.
-    func run(_ plan: Plan, progress: (Int) -> Void = { _ in }) throws(RedisError) -> Outcome {
+    func run(_ plan: Plan, progress: (Int) -> Void = { _ in }) throws -> Outcome {
         var outcome = Outcome(skipped: plan.skipped)
         var done = 0
-        let size = ProgressReporter.chunkSize(total: plan.ids.count, limit: chunkSize)
+        let size = ProgressReporter.chunkSize(total: plan.count, limit: chunkSize)
         for start in stride(from: 0, to: plan.ids.count, by: size) {
             let chunk = Array(plan.ids[start..<min(start + size, plan.ids.count)])
             try replay(chunk, into: &outcome)
+            done += chunk.count
+            progress(done)
+        }
+        for start in stride(from: 0, to: plan.archivedIds.count, by: size) {
+            let chunk = Array(plan.archivedIds[start..<min(start + size, plan.archivedIds.count)])
+            try replayArchived(chunk, into: &outcome)
             done += chunk.count
             progress(done)
         }
@@ -117,7 +137,7 @@ struct DeadLetterReplay {
     }
 
     /// The keys among `streams` that exist with a type other than stream, and that type.
-    private func nonStreamKeys(_ streams: Set<String>) throws(RedisError) -> [String: String] {
+    func nonStreamKeys(_ streams: Set<String>) throws(RedisError) -> [String: String] {
         let keys = Array(streams)
         let types = try queue.redis.pipeline(keys.map { RedisCommand("TYPE", $0) })
         var unusable: [String: String] = [:]

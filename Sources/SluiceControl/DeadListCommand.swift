@@ -7,15 +7,19 @@ struct DeadListCommand: ParsableCommand {
         commandName: "list",
         abstract: "List dead letters, newest first.",
         discussion: """
-            One line per dead letter: its id (for `dead show`, `replay` and `purge`), when \
-            it failed, the stream it came from, the event's type and id (when e is valid \
-            JSON), how often it was delivered, and the reason, cut to fit the terminal. The \
-            footer counts the letters shown against all letters in events:dead. With \
-            --reason, events:dead is scanned page by page, newest first, until --limit \
-            letters match.
+            One line per dead letter: its id (for `dead show`, `replay` and `purge`), where \
+            it is (events:dead, or MongoDB's deadletters once the worker moved it there past \
+            SLUICE_DEAD_LETTER_LIMIT or SLUICE_DEAD_LETTER_MAX_AGE), when it failed, the \
+            stream it came from, the event's type and id (when e is valid JSON), how often it \
+            was delivered, and the reason, cut to fit the terminal. Letters in events:dead \
+            come first, then the moved ones, each newest first. The footer counts the letters \
+            shown against all letters in both places. With --reason, letters are scanned page \
+            by page until --limit letters match. When MongoDB cannot be read, events:dead is \
+            listed alone, with a warning.
             """)
 
     @OptionGroup var connection: ConnectionOptions
+    @OptionGroup var mongo: MongoOptions
 
     @Option(help: "Show at most this many dead letters.")
     var limit = 20
@@ -33,14 +37,23 @@ struct DeadListCommand: ParsableCommand {
 
     func run() throws {
         let queue = DeadLetterQueue(redis: try connection.connect().connection)
-        let letters: [DeadLetter]
-        let total: Int64
+        let store = try mongo.store()
+        defer { store.close() }
+        var letters: [DeadLetter]
+        var counts: DeadLetterCounts
         do {
             letters = try queue.newest(limit: limit, reason: reason)
-            total = try queue.length()
+            counts = DeadLetterCounts(stream: try queue.length())
         } catch {
             throw ControlError("\(error)")
         }
-        Terminal.output(json ? DeadLetterTable.json(letters, total: total) : DeadLetterTable.text(letters, total: total, reason: reason, width: Terminal.outputWidth()))
+        let archive = DeadLetterArchive(store: store)
+        do {
+            counts.archive = try archive.count()
+            if letters.count < limit { letters += try archive.newest(limit: limit - letters.count, reason: reason) }
+        } catch {
+            Terminal.warn("warning: listing \(DeadLetterQueue.key) only: \(error)")
+        }
+        Terminal.output(json ? DeadLetterTable.json(letters, counts: counts) : DeadLetterTable.text(letters, counts: counts, reason: reason, width: Terminal.outputWidth()))
     }
 }

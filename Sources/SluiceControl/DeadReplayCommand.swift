@@ -10,7 +10,10 @@ struct DeadReplayCommand: ParsableCommand {
             Each letter's v and e are appended to its original stream as a new entry \
             (XADD <stream> * v … e …) and the letter is deleted from events:dead, both in one \
             MULTI/EXEC: a crash cannot leave a letter both replayed and still dead, nor \
-            deleted without being replayed. Workers then process the event again.
+            deleted without being replayed. Letters the worker moved to MongoDB's deadletters \
+            are appended first and deleted from MongoDB after: a crash between the two \
+            leaves the letter to be replayed again, never lost. Workers then process the \
+            event again.
 
             Replaying an event that MongoDB already stored is harmless: the event id is the \
             document's _id, so the copy is a duplicate-key no-op.
@@ -22,6 +25,7 @@ struct DeadReplayCommand: ParsableCommand {
             """)
 
     @OptionGroup var connection: ConnectionOptions
+    @OptionGroup var mongo: MongoOptions
     @OptionGroup var selection: DeadLetterSelection
 
     @Flag(help: "Print what would be replayed and skipped, and change nothing.")
@@ -33,21 +37,23 @@ struct DeadReplayCommand: ParsableCommand {
     func run() throws {
         if !yes && !dryRun { try Terminal.requireConfirmable("replay dead letters") }
         let (redis, partitions) = try connection.connect()
-        let replay = DeadLetterReplay(queue: DeadLetterQueue(redis: redis), partitions: partitions)
+        let store = try mongo.store()
+        defer { store.close() }
+        let replay = DeadLetterReplay(queue: DeadLetterQueue(redis: redis), partitions: partitions, archive: DeadLetterArchive(store: store))
         do {
             let plan = try replay.plan(selection.scope, reason: selection.reason) { letter in
-                if dryRun { Terminal.output("would replay \(letter.id) to \(letter.stream ?? "?"): \(letter.eventType ?? "?") \(letter.eventId ?? "?")") }
+                if dryRun { Terminal.output(Terminal.escaped("would replay \(letter.id) from \(letter.place.rawValue) to \(letter.stream ?? "?"): \(letter.eventType ?? "?") \(letter.eventId ?? "?")")) }
             }
             for (id, problem) in plan.skipped { Terminal.warn("skipped \(id): \(problem)") }
             if dryRun {
-                Terminal.output("dry run: would replay \(plan.ids.count), skipped \(plan.skipped.count)")
+                Terminal.output("dry run: would replay \(plan.count), skipped \(plan.skipped.count)")
                 return
             }
-            if !plan.ids.isEmpty && !yes && !Terminal.confirm("Replay \(DeadLetterTable.count(plan.ids.count)) to their streams?") {
+            if plan.count > 0 && !yes && !Terminal.confirm("Replay \(DeadLetterTable.count(plan.count)) to their streams?") {
                 Terminal.warn("cancelled: nothing replayed")
                 throw ExitCode.failure
             }
-            var progress = ProgressReporter(label: "replay", total: plan.ids.count)
+            var progress = ProgressReporter(label: "replay", total: plan.count)
             let outcome = try replay.run(plan) { progress?.show(done: $0) }
             for (id, problem) in outcome.skipped.dropFirst(plan.skipped.count) { Terminal.warn("skipped \(id): \(problem)") }
             for (id, problem) in outcome.failed { Terminal.warn("failed \(id): \(problem)") }

@@ -8,11 +8,13 @@ struct DeadShowCommand: ParsableCommand {
         abstract: "Show every field of one dead letter, with the event pretty-printed.",
         discussion: """
             Prints the reason, the stream and entry id it came from, deliveries, failedAt, \
-            the schema version v and the event e as indented JSON. Exits with status 1 if \
-            events:dead holds no letter with this id.
+            the schema version v and the event e as indented JSON, for a letter in events:dead \
+            or one the worker moved to MongoDB's deadletters. Exits with status 1 if neither \
+            holds a letter with this id.
             """)
 
     @OptionGroup var connection: ConnectionOptions
+    @OptionGroup var mongo: MongoOptions
 
     @Argument(help: ArgumentHelp("The dead letter's id as `dead list` shows it (<ms>-<seq>).", valueName: "id"))
     var id: String
@@ -29,13 +31,20 @@ struct DeadShowCommand: ParsableCommand {
 
     func run() throws {
         let queue = DeadLetterQueue(redis: try connection.connect().connection)
-        let found: DeadLetter?
+        var found: DeadLetter?
         do {
             found = try queue.letter(id: id)
         } catch {
             throw ControlError("\(error)")
         }
-        guard let letter = found else { throw ControlError("no dead letter \(id) in \(DeadLetterQueue.key)") }
+        if found == nil {
+            let store = try mongo.store()
+            defer { store.close() }
+            found = try DeadLetterArchive(store: store).letters(ids: [id])[id]
+        }
+        guard let letter = found else {
+            throw ControlError("no dead letter \(id) in \(DeadLetterPlace.stream.rawValue) or \(DeadLetterPlace.archive.rawValue)")
+        }
         Terminal.output(json ? letter.detailJSON : letter.detail)
     }
 }

@@ -10,7 +10,8 @@ struct EraseCommand: ParsableCommand {
         discussion: """
             For each --visitor, deletes every document with that visitorId from the six event \
             collections and sessions, the visitors document with that _id, the session key \
-            sess:{id} in Redis and the dead letters whose event has that visitorId. For each \
+            sess:{id} in Redis and the dead letters (in events:dead and in MongoDB's deadletters) \
+            whose event has that visitorId. For each \
             --user, first finds the visitors linked to the user (visitors whose userIds hold \
             it, sessions and events with that userId), then erases those visitors and every \
             other document and dead letter with that userId.
@@ -71,7 +72,7 @@ struct EraseCommand: ParsableCommand {
             throw ExitCode.failure
         }
         do {
-            let deadLetters = try erasure.deadLetterIds(of: subjects)
+            let deadLetters = try erasure.deadLetters(of: subjects)
             for (subject, letters) in zip(subjects, deadLetters) {
                 var counts = try erasure.eraseStored(subject)
                 counts.deadLetters = try erasure.eraseDeadLetters(letters)

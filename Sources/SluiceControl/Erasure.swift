@@ -64,25 +64,28 @@ struct Erasure {
         return counts
     }
 
-    /// The ids of each subject's dead letters (the letter's event has one of its visitor ids or
-    /// its user id), read page by page; a letter goes to the first subject that owns it.
-    func deadLetterIds(of subjects: [ErasureSubject]) throws -> [[String]] {
-        var ids = Array(repeating: [String](), count: subjects.count)
-        try DeadLetterQueue(redis: redis).forEachPage(.all, reason: nil) { page in
+    /// Each subject's dead letters in `events:dead` and in `deadletters` (the letter's event has
+    /// one of its visitor ids or its user id), read page by page; a letter goes to the first
+    /// subject that owns it.
+    func deadLetters(of subjects: [ErasureSubject]) throws -> [DeadLetterPurge.Plan] {
+        var plans = Array(repeating: DeadLetterPurge.Plan(), count: subjects.count)
+        func collect(_ page: [DeadLetter]) {
             for letter in page {
                 guard case .success(let value)? = letter.event, let event = value.objectValue,
                     let owner = subjects.firstIndex(where: { $0.owns(event) })
                 else { continue }
-                ids[owner].append(letter.id)
+                if letter.place == .stream { plans[owner].ids.append(letter.id) } else { plans[owner].archivedIds.append(letter.id) }
             }
         }
-        return ids
+        try DeadLetterQueue(redis: redis).forEachPage(.all, reason: nil, collect)
+        try DeadLetterArchive(store: store).forEachPage(.all, reason: nil, collect)
+        return plans
     }
 
-    /// Deletes dead letters by id (nothing on a dry run) and returns how many there were.
-    func eraseDeadLetters(_ ids: [String]) throws(RedisError) -> Int {
-        if dryRun || ids.isEmpty { return ids.count }
-        return try DeadLetterPurge(queue: DeadLetterQueue(redis: redis)).run(.init(ids: ids))
+    /// Deletes dead letters (nothing on a dry run) and returns how many there were.
+    func eraseDeadLetters(_ letters: DeadLetterPurge.Plan) throws -> Int {
+        if dryRun || letters.count == 0 { return letters.count }
+        return try DeadLetterPurge(queue: DeadLetterQueue(redis: redis), archive: DeadLetterArchive(store: store)).run(letters)
     }
 
     /// A top-level string field of a canonical extended JSON document.

@@ -56,19 +56,19 @@ struct DeadLetterTests {
 
     @Test func tableTruncatesTheReasonToTheWidth() {
         let long = complete.map { $0.0 == "reason" ? ($0.0, String(repeating: "x", count: 300) + "\nsecond line") : $0 }
-        let text = DeadLetterTable.text([letter(long), letter(complete, id: "1-0")], total: 7, reason: nil, width: 140)
+        let text = DeadLetterTable.text([letter(long), letter(complete, id: "1-0")], counts: .init(stream: 7, archive: 0), reason: nil, width: 140)
         let lines = text.split(separator: "\n")
         #expect(lines.count == 4)
         #expect(lines[0].hasPrefix("ID") && lines[0].hasSuffix("REASON"))
         #expect(lines[1].count == 140 && lines[1].hasSuffix("x…"))
         #expect(lines[2].hasPrefix("1-0 ") && lines[2].contains("page") && lines[2].contains("ev-1"))
         #expect(lines[3] == "shown 2 of 7 dead letters in events:dead")
-        #expect(!DeadLetterTable.text([letter(long)], total: 1, reason: nil, width: nil).contains("…"))
-        #expect(DeadLetterTable.text([], total: 0, reason: "x", width: 80) == #"shown 0 matching reason "x" of 0 dead letters in events:dead"#)
+        #expect(!DeadLetterTable.text([letter(long)], counts: .init(stream: 1, archive: 0), reason: nil, width: nil).contains("…"))
+        #expect(DeadLetterTable.text([], counts: .init(stream: 0, archive: 0), reason: "x", width: 80) == #"shown 0 matching reason "x" of 0 dead letters in events:dead"#)
     }
 
     @Test func listJSON() throws {
-        let json = DeadLetterTable.json([letter(complete)], total: 3)
+        let json = DeadLetterTable.json([letter(complete)], counts: .init(stream: 3, archive: 0))
         let object = try #require(try JSONParser.parse(json).objectValue)
         #expect(object["total"] == .int(3) && object["shown"] == .int(1))
         guard case .array(let items)? = object["deadLetters"], let first = items.first?.objectValue else {
@@ -80,12 +80,15 @@ struct DeadLetterTests {
 
     @Test func detailPrettyPrintsTheEvent() throws {
         let detail = letter(complete).detail
-        #expect(detail.hasPrefix("id          1700000000000-0\nv           1\nreason      Document failed validation\n"))
+        #expect(detail.hasPrefix("id          1700000000000-0\nwhere       events:dead\nv           1\nreason      Document failed validation\n"))
         #expect(detail.hasSuffix("e:\n{\n  \"id\": \"ev-1\",\n  \"type\": \"page\",\n  \"visitorId\": \"v\"\n}"))
         #expect(letter([("e", "{oops")]).detail.contains("not valid JSON"))
         let json = try #require(try JSONParser.parse(letter(complete).detailJSON).objectValue)
         #expect(json["fields"]?.objectValue?["e"]?.objectValue?["type"] == .string("page"))
         #expect(json["fields"]?.objectValue?["deliveries"] == .string("4"))
+        #expect(json["where"] == .string("events:dead"))
+        let moved = DeadLetter(id: "1-0", fields: [("v", Array("1".utf8))], place: .archive)
+        #expect(moved.detail.contains("\nwhere  deadletters\n") && moved.detailJSON.contains(#""where":"deadletters""#))
     }
 
     @Test func prettyJSONRoundTrips() throws {

@@ -56,7 +56,7 @@ struct DeadListAndShowTests {
         try redis.seed(id: "5-0")
         #expect(try redis.queue.letter(id: "6-0") == nil)
         let error = try #require(throws: ControlError.self) { try redis.run(["dead", "show", "6-0"]) }
-        #expect(error.description == "no dead letter 6-0 in events:dead")
+        #expect(error.description == "no dead letter 6-0 in events:dead or deadletters")
         #expect(SluiceControlCommand.exitCode(for: error) == .failure)
     }
 

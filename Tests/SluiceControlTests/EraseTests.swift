@@ -146,7 +146,7 @@ struct EraseTests {
     private func counts(of subject: ErasureSubject, _ redis: TestRedis, _ mongo: TestMongo, dryRun: Bool) throws -> ErasureCounts {
         let erasure = Erasure(store: mongo.store, redis: redis.connection, dryRun: dryRun)
         var counts = try erasure.eraseStored(subject)
-        counts.deadLetters = try erasure.eraseDeadLetters(try erasure.deadLetterIds(of: [subject])[0])
+        counts.deadLetters = try erasure.eraseDeadLetters(try erasure.deadLetters(of: [subject])[0])
         return counts
     }
 }

@@ -32,14 +32,14 @@ struct TerminalEscapingTests {
     }
 
     @Test func deadListTableShowsIdsAndReasonsEscaped() {
-        let text = DeadLetterTable.text([letter(eventId: hostile, reason: "bad\u{1B}[31m red\nnext")], total: 1, reason: "x\u{1B}", width: nil)
+        let text = DeadLetterTable.text([letter(eventId: hostile, reason: "bad\u{1B}[31m red\nnext")], counts: .init(stream: 1, archive: 0), reason: "x\u{1B}", width: nil)
         #expect(!containsRawControl(text))
         #expect(text.contains(#"\u001b[31m"#))
         #expect(text.split(separator: "\n").count == 3)  // header, one letter, footer: no line break from the reason
     }
 
     @Test func deadListJSONStaysValidAndEscaped() throws {
-        let json = DeadLetterTable.json([letter(eventId: hostile, reason: "r\u{202E}")], total: 1)
+        let json = DeadLetterTable.json([letter(eventId: hostile, reason: "r\u{202E}")], counts: .init(stream: 1, archive: 0))
         #expect(!containsRawControl(json, allowingNewlines: false))
         let parsed = try JSONParser.parse(Array(json.utf8))
         let first = parsed.objectValue?["deadLetters"].flatMap { if case .array(let items) = $0 { items.first?.objectValue } else { nil } }

@@ -66,9 +66,21 @@ struct TestRedis {
         }
     }
 
-    /// Parses and runs a `sluicectl` command line against this database.
+    /// A MongoDB URL for this test's `deadletters`: a database named after the Redis database,
+    /// so tests running at once never see each other's moved letters.
+    var mongoURL: String {
+        get throws {
+            let base = try #require(ProcessInfo.processInfo.environment["SLUICE_TEST_MONGO_URL"], "SLUICE_TEST_MONGO_URL is not set: run the tests with `make test`")
+            let server = base.split(separator: "?", maxSplits: 1)[0]
+            return (server.hasSuffix("/") ? String(server.dropLast()) : String(server)) + "/sluicectl_redis" + (url.split(separator: "/").last.map(String.init) ?? "")
+        }
+    }
+
+    /// Parses and runs a `sluicectl` command line against this database; `dead` commands
+    /// also get this test's MongoDB unless the arguments name one.
     func run(_ arguments: [String]) throws {
-        var command = try SluiceControlCommand.parseAsRoot(arguments + ["--redis-url", url])
+        let mongo = arguments.first == "dead" && !arguments.contains("--mongo-url") ? ["--mongo-url", try mongoURL] : []
+        var command = try SluiceControlCommand.parseAsRoot(arguments + ["--redis-url", url] + mongo)
         try command.run()
     }
 }

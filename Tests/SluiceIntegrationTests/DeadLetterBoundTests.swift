@@ -1,0 +1,92 @@
+import Foundation
+import SluiceCore
+import SluiceRedis
+import Testing
+
+/// `events:dead` stays within `SLUICE_DEAD_LETTER_LIMIT`: the worker moves the oldest
+/// letters to MongoDB's `deadletters`, and `sluicectl dead` lists, shows, replays and
+/// purges them there.
+@Suite struct DeadLetterBoundTests {
+    private static let limit = 3
+    private static let letters = 8
+
+    /// Runs the built `sluicectl` against the stack and returns its exit status and stdout.
+    private func sluicectl(_ stack: TestStack, _ arguments: [String]) throws -> (status: Int32, output: String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: stack.environment.binDirectory).appendingPathComponent("sluicectl")
+        process.arguments = arguments
+        process.environment = ProcessInfo.processInfo.environment.merging([
+            "SLUICE_REDIS_URL": stack.redisURL, "SLUICE_MONGO_URL": stack.mongoURL, "SLUICE_PARTITIONS": String(TestStack.partitions),
+        ]) { $1 }
+        let stdout = Pipe()
+        process.standardOutput = stdout
+        try process.run()
+        let output = stdout.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: output, as: UTF8.self))
+    }
+
+    @Test func lettersPastTheLimitMoveToMongoDBAndSluicectlStillHandlesThem() async throws {
+        let stack = try await TestStack(prefix: "deadbound", startWorker: false, workerSettings: ["SLUICE_DEAD_LETTER_LIMIT": String(Self.limit)])
+        let redis = try RedisConnection(endpoint: RedisEndpoint(url: stack.redisURL))
+        // Entries a worker read 6 times without storing them (it crashed each time): dead-lettered at the next start.
+        let stream = StreamLayout.streamKey(partition: 1)
+        _ = try redis.run(RedisCommand("XGROUP", "CREATE", stream, StreamLayout.group, "0", "MKSTREAM"))
+        for n in 0..<Self.letters {
+            var entry = RedisCommand("XADD", stream, "*", "v", "1")
+            entry.append("e")
+            entry.append(#"{"id":"bound-\#(n)","type":"event","visitorId":"v-bound","timestamp":1767323045678,"receivedAt":1767323045678,"eventType":"t","eventName":"n"}"#)
+            let id = try #require(try redis.run(entry).text)
+            _ = try redis.run(RedisCommand("XREADGROUP", "GROUP", StreamLayout.group, stack.consumerName, "STREAMS", stream, ">"))
+            for _ in 0..<5 { _ = try redis.run(RedisCommand("XCLAIM", stream, StreamLayout.group, stack.consumerName, "0", id)) }
+        }
+        try stack.startWorkerProcess()
+        let stored = try StoredDocuments(url: stack.mongoURL)
+        let deadLength = { try redis.run(RedisCommand("XLEN", StreamLayout.deadLetterStream)).integer ?? -1 }
+        let moved = Self.letters - Self.limit
+        #expect(
+            try await eventually(timeout: .seconds(30)) { try deadLength() == Self.limit && stored.count("deadletters") == moved },
+            "worker log:\n\(stack.worker?.log ?? "")")
+
+        // The oldest letters moved, with the stream entry's fields; the newest stayed.
+        let documents = try stored.find("deadletters")
+        let remaining = try (redis.run(RedisCommand("XRANGE", StreamLayout.deadLetterStream, "-", "+")).elements ?? []).compactMap { $0.elements?.first?.text }
+        let movedIds = documents.compactMap { $0["_id"]?.stringValue }
+        #expect(movedIds.count == moved && remaining.count == Self.limit)
+        #expect(movedIds.allSatisfy { movedId in remaining.allSatisfy { Self.precedes(movedId, $0) } }, "moved \(movedIds), kept \(remaining)")
+        for document in documents {
+            #expect(document["v"] == .string("1") && document["stream"] == .string(stream) && document["entryId"]?.stringValue != nil)
+            #expect(document["reason"]?.stringValue?.contains("delivered") == true && document["e"]?.stringValue?.contains("bound-") == true)
+            #expect(document["deliveries"]?.objectValue?["$numberLong"] != nil && document.dateMilliseconds("failedAt") != nil, "\(document)")
+        }
+        let log = stack.worker?.log ?? ""
+        #expect(log.contains("SLUICE_DEAD_LETTER_LIMIT") && log.contains("SLUICE_DEAD_LETTER_MAX_AGE"), "the start-up summary names the bound")
+        let metricsPort = try #require(log.range(of: "metrics on http://127.0.0.1:").map { log[$0.upperBound...].prefix { $0.isNumber } })
+        let metrics = String(decoding: try await HTTP.get("http://127.0.0.1:\(metricsPort)/metrics").body, as: UTF8.self)
+        #expect(metrics.contains("sluice_worker_dead_letters_moved_total \(moved)") && metrics.contains("sluice_worker_dead_letters \(Self.limit)"), "\(metrics)")
+
+        // sluicectl lists both places, shows a moved letter, replays it from MongoDB.
+        let list = try sluicectl(stack, ["dead", "list", "--limit", "100", "--json"])
+        let listed = try #require(try JSONParser.parse(list.output).objectValue, "\(list.output)")
+        #expect(list.status == 0 && listed["total"] == JSONValue.int(Int64(Self.letters)) && listed["inMongo"] == JSONValue.int(Int64(moved)))
+        #expect(try sluicectl(stack, ["dead", "list"]).output.components(separatedBy: " deadletters ").count == moved + 1)
+        let show = try sluicectl(stack, ["dead", "show", movedIds[0]])
+        #expect(show.status == 0 && show.output.contains("where       deadletters"), "\(show.output)")
+        let replay = try sluicectl(stack, ["dead", "replay", "--yes", movedIds[0], movedIds[1]])
+        #expect(replay.status == 0 && replay.output.contains("replayed 2"), "\(replay.output)")
+        #expect(try stored.count("deadletters") == moved - 2)
+        #expect(try await eventually(timeout: .seconds(20)) { try stored.count("userevents") == 2 }, "worker log:\n\(stack.worker?.log ?? "")")
+
+        // Purge empties both places.
+        let purge = try sluicectl(stack, ["dead", "purge", "--all", "--yes"])
+        #expect(purge.status == 0 && purge.output.contains("purged \(Self.letters - 2)"), "\(purge.output)")
+        #expect(try deadLength() == 0 && stored.count("deadletters") == 0)
+        try await stack.stop()
+    }
+
+    /// Whether stream id `a` comes before `b`.
+    private static func precedes(_ a: String, _ b: String) -> Bool {
+        let parse = { (id: String) in id.split(separator: "-").compactMap { UInt64($0) } }
+        return parse(a).lexicographicallyPrecedes(parse(b))
+    }
+}
