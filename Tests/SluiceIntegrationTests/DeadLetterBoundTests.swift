@@ -1,7 +1,10 @@
 import Foundation
 import SluiceCore
+import SluiceMongo
 import SluiceRedis
 import Testing
+
+@testable import SluiceWorker
 
 /// `events:dead` stays within `SLUICE_DEAD_LETTER_LIMIT`: the worker moves the oldest
 /// letters to MongoDB's `deadletters`, and `sluicectl dead` lists, shows, replays and
@@ -84,9 +87,33 @@ import Testing
         try await stack.stop()
     }
 
+    @Test func lettersPastTheMaximumAgeMoveAndAMoveCutShortIsFinished() async throws {
+        let stack = try await TestStack(prefix: "deadage", startWorker: false, workerSettings: ["SLUICE_DEAD_LETTER_MAX_AGE": "3600"])
+        let redis = try RedisConnection(endpoint: RedisEndpoint(url: stack.redisURL))
+        func letter(_ id: String) -> RedisCommand {
+            RedisCommand(
+                "XADD", StreamLayout.deadLetterStream, id, "e", #"{"id":"age-\#(id)","type":"event","visitorId":"v"}"#, "v", "1", "reason", "undecodable: test",
+                "stream", "events:{0}", "entryId", "1-0", "deliveries", "1", "failedAt", "1970-01-01T00:00:01.000Z")
+        }
+        for id in ["1000-0", "2000-0", "3000-0", "*", "*"] { _ = try redis.run(letter(id)) }
+        // A worker that crashed after inserting 2000-0 into MongoDB and before deleting it from the stream.
+        let store = try StoredDocuments(url: stack.mongoURL)
+        let earlier = try #require(try DeadLetterMover.letters(in: redis.run(RedisCommand("XRANGE", StreamLayout.deadLetterStream, "2000-0", "2000-0"))).first)
+        #expect(try store.store.archiveDeadLetters([earlier]).stored == ["2000-0"])
+
+        try stack.startWorkerProcess()
+        #expect(
+            try await eventually(timeout: .seconds(30)) {
+                try redis.run(RedisCommand("XLEN", StreamLayout.deadLetterStream)).integer == 2 && store.count("deadletters") == 3
+            }, "worker log:\n\(stack.worker?.log ?? "")")
+        #expect(try store.find("deadletters").compactMap { $0["_id"]?.stringValue }.sorted() == ["1000-0", "2000-0", "3000-0"])
+        try await stack.stop()
+    }
+
     /// Whether stream id `a` comes before `b`.
     private static func precedes(_ a: String, _ b: String) -> Bool {
         let parse = { (id: String) in id.split(separator: "-").compactMap { UInt64($0) } }
         return parse(a).lexicographicallyPrecedes(parse(b))
     }
 }
+
