@@ -64,6 +64,20 @@ struct BSONDocumentBuilderTests {
         #expect(!document.canonicalExtendedJSON.contains("bad"))
     }
 
+    @Test("storageProblem names what libbson's validation refuses in stored data, and passes the rest")
+    func storageProblem() {
+        func problem(_ build: (BSONDocumentBuilder) -> Void) -> String? {
+            let document = BSONDocumentBuilder()
+            build(document)
+            return document.storageProblem
+        }
+        #expect(problem { $0.appendString("v", "a\u{0}b"); $0.appendDocument("p") { $0.appendInt32("k", 1) } } == nil)
+        #expect(problem { $0.appendDocument("p") { $0.appendInt32("", 1) } }?.contains("bson_validate") == true)
+        #expect(problem { $0.appendDocument("p") { $0.appendInt32("$gt", 1) } }?.contains("bson_validate") == true)
+        #expect(problem { $0.appendArray("a") { $0.appendDocument { $0.appendInt32("a.b", 1) } } }?.contains("bson_validate") == true)
+        #expect(problem { $0.appendDocument("p") { $0.appendInt32("x\u{0}y", 1) } }?.contains("x") == true)
+    }
+
     @Test("a refused field in a child is recorded on the parent")
     func childFailurePropagates() {
         let document = BSONDocumentBuilder()
