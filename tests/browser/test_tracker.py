@@ -8,7 +8,9 @@ $SLUICE_TEST_MONGO_URL with a fresh database. Serves tests/browser/pages from
 another loopback port (so every tracker request is cross-origin) and drives
 Chromium through a visit: page one (queued calls, a forced 503 and retry, the
 manual API), a link to page two, SPA route changes (pushState, popstate),
-scrolling, a hidden tab, a page with Global Privacy Control. Then it checks
+scrolling, a hidden tab, a page with Global Privacy Control; then, in a fresh
+profile, a data-consent="pending" page (nothing sent before optIn, identify,
+reset, calls with properties and context, feedback text, optOut). Then it checks
 what MongoDB stored. Screenshots go to tests/browser/artifacts/.
 
     scripts/test.sh runs it (BROWSER_TEST=0 skips it there); by hand, with the
@@ -315,6 +317,7 @@ def visit(driver, pages_origin):
     js_wait(driver, "the opted-out tracker", "window.sluice && window.sluice.version === 1")
     seen["dntEventId"] = driver.execute_async_script("""
         var done = arguments[arguments.length - 1];
+        sluice.optIn(); // a consent banner's yes does not override the browser's signal
         sluice.trackEvent('privacy', 'should-not-be-sent').then(done, function (e) { done('rejected: ' + e); });
     """)
     time.sleep(1.5)
@@ -324,6 +327,90 @@ def visit(driver, pages_origin):
     seen["cookies"] = {c["name"]: c["value"] for c in driver.get_cookies()}
     driver.get("about:blank")  # pagehide on the GPC page: still nothing
     return seen
+
+
+def visit_consent(driver, pages_origin):
+    """A fresh browser (no cookie yet) on a data-consent="pending" page, playing its banner:
+    a call before consent, optIn, identify, calls with properties and context and a
+    userId of their own, feedback with text, reset, optOut."""
+    seen = {}
+    log("consent page: data-consent=pending, nothing sent and no cookie until optIn")
+    driver.get(f"{pages_origin}/consent.html")
+    js_wait(driver, "the pending tracker", "window.sluice && window.sluice.version === 1")
+    seen["beforeId"] = driver.execute_async_script("""
+        var done = arguments[arguments.length - 1];
+        sluice.trackEvent('consent', 'before-optin').then(done, function (e) { done('rejected: ' + e); });
+    """)
+    time.sleep(1.5)
+    seen["requestsBefore"] = driver.execute_script("return window.__requests")
+    seen["cookiesBefore"] = {c["name"]: c["value"] for c in driver.get_cookies()}
+
+    log("consent page: optIn, identify, calls with a last options argument, feedback text, reset, optOut")
+    seen["calls"] = driver.execute_async_script("""
+        var done = arguments[arguments.length - 1], ids = {};
+        sluice.optIn();
+        sluice.identify('user-42', {plan: 'pro'}).then(function (id) {
+          ids.identify = id;
+          return sluice.trackChat('sales', 'Sales bot', 'Price?', '10 EUR', 300, 'gpt-y', 'de',
+            {properties: {experiment: 'b'}, context: {locale: 'de-DE'}});
+        }).then(function (id) {
+          ids.chat = id;
+          return sluice.trackFeedback(id, false, 'Too slow');
+        }).then(function () {
+          return sluice.trackEvent('ui', 'share', {to: 'mail'}, true, null, {userId: 'user-7'});
+        }).then(function (id) {
+          ids.share = id;
+          sluice.reset();
+          return sluice.trackEvent('auth', 'logout');
+        }).then(function (id) {
+          ids.logout = id;
+          sluice.optOut();
+          ids.sentBeforeOptOut = window.__requests.length;
+          return sluice.trackEvent('consent', 'after-optout');
+        }).then(function (id) {
+          ids.afterOptOut = id;
+          done(ids);
+        }, function (e) { done({error: String(e)}); });
+    """)
+    time.sleep(1.5)
+    seen["requestsAfter"] = driver.execute_script("return window.__requests")
+    seen["cookiesAfter"] = {c["name"]: c["value"] for c in driver.get_cookies()}
+    screenshot(driver, "consent")
+    driver.get("about:blank")  # pagehide while opted out: nothing more
+    time.sleep(0.5)
+    return seen
+
+
+def check_consent(db, seen, pages_origin):
+    calls = seen["calls"]
+    check("error" not in calls, f"the consent page's calls resolved ({calls})")
+    check(seen["requestsBefore"] == [], f"nothing was sent before optIn ({seen['requestsBefore']})")
+    check(seen["cookiesBefore"] == {}, f"no cookie before optIn ({seen['cookiesBefore']})")
+    check(len(seen["beforeId"]) == 36, f"a call before consent still resolves with an id ({seen['beforeId']})")
+    visitor = seen["cookiesAfter"].get("sluice_visitor")
+    check(visitor is not None, f"optIn's first request set the visitor cookie ({seen['cookiesAfter']})")
+    check(len(seen["requestsAfter"]) == calls.get("sentBeforeOptOut"), "nothing was sent after optOut, leaving included")
+    sent = [e for r in seen["requestsAfter"] if r.get("body") for e in json.loads(r["body"])["batch"]]
+    check(all(e.get("eventName") not in ("before-optin", "after-optout") for e in sent), "the calls made without consent were never sent")
+
+    views = list(db.pageviews.find({"visitorId": visitor}))
+    check(len(views) == 1 and views[0].get("url") == f"{pages_origin}/consent.html" and views[0].get("userId") is None,
+          f"optIn sent the page's one page view, before identify ({views})")
+    events = {e["eventName"]: e for e in db.userevents.find({"visitorId": visitor})}
+    check(sorted(events) == ["identify", "logout", "share"], f"identify, share and logout stored, nothing else ({sorted(events)})")
+    identify = events.get("identify", {})
+    check(identify.get("eventId") == calls.get("identify") and identify.get("userId") == "user-42"
+          and identify.get("eventData") == {"plan": "pro"}, f"identify stored the user and traits ({identify})")
+    share = events.get("share", {})
+    check(share.get("userId") == "user-7", f"the last argument's userId wins over identify's ({share.get('userId')})")
+    check(events.get("logout", {}).get("userId") is None, f"after reset events carry no userId ({events.get('logout')})")
+    chat = db.chatinteractions.find_one({"visitorId": visitor}) or {}
+    check(chat.get("eventId") == calls.get("chat") and chat.get("userId") == "user-42" and chat.get("language") == "de"
+          and chat.get("properties") == {"experiment": "b"} and chat.get("context") == {"locale": "de-DE"},
+          f"the chat carries identify's userId and the last argument's properties and context ({chat})")
+    check(chat.get("satisfied") is False and chat.get("feedback") == "Too slow", f"the feedback text is kept on its chat ({chat})")
+    owner = db.visitors.find_one({"_id": visitor}) or {}
+    check("user-42" in (owner.get("userIds") or []), f"the visitor is linked to the identified user ({owner.get('userIds')})")
 
 
 # ------------------------------------------------------------------ checks
@@ -498,6 +585,16 @@ def main():
                  and db.chatinteractions.count_documents({"satisfied": True}) >= 1
                  and workers_idle(redis_url), timeout=30)
         check_storage(db, seen, pages_origin)
+
+        driver = start_browser()  # a new profile: no cookie yet
+        consent = visit_consent(driver, pages_origin)
+        driver.quit()
+        driver = None
+        wait_for("the worker to store the consent page's events", lambda: stack.alive()
+                 and db.userevents.count_documents({"eventName": "logout"}) >= 1
+                 and db.chatinteractions.count_documents({"feedback": {"$exists": True}}) >= 1
+                 and workers_idle(redis_url), timeout=30)
+        check_consent(db, consent, pages_origin)
         ok = not failures
     except Exception as error:
         failures.append(f"{type(error).__name__}: {error}")

@@ -10,8 +10,11 @@
   var endpoint = (attr('endpoint') || (tag ? new URL(tag.src, location.href).origin : '')).replace(/\/+$/, '') + '/api/analytics/batch';
   var writeKey = attr('write-key');
   var auto = !isOff(attr('auto'));
-  var optOut = attr('respect-dnt') != null && !isOff(attr('respect-dnt')) &&
+  var browserSaysNo = attr('respect-dnt') != null && !isOff(attr('respect-dnt')) &&
     (nav.doNotTrack == '1' || w.doNotTrack == '1' || nav.globalPrivacyControl === true);
+  // granted: send; pending (data-consent="pending", until optIn) and denied: send nothing.
+  var consent = browserSaysNo ? 'denied' : attr('consent') == 'pending' ? 'pending' : 'granted';
+  var userId = null; // identify(), until reset()
 
   var BATCH = 10, WAIT_MS = 1000, ATTEMPTS = 5, BEACON_BYTES = 60000;
   var queue = [], waiting = [], flushTimer = 0; // waiting: batches whose retry timer runs
@@ -24,11 +27,16 @@
   }
 
   // Queues an event; the promise resolves with its id once ingest accepted it.
-  function track(type, fields) {
+  // options: the optional last argument of every call, {properties, context, userId}.
+  function track(type, fields, options) {
     var event = { type: type, id: fields.id || uuid(), timestamp: new Date().toISOString() }, key;
     for (key in fields) if (fields[key] != null) event[key] = fields[key];
+    if (userId != null) event.userId = userId;
+    if (options && typeof options == 'object') ['properties', 'context', 'userId'].forEach(function (name) {
+      if (options[name] != null) event[name] = options[name];
+    });
     var promise = new Promise(function (resolve, reject) {
-      if (optOut) return resolve(event.id);
+      if (consent != 'granted') return resolve(event.id); // never sent: the page's code runs the same
       queue.push({ event: event, resolve: resolve, reject: reject, attempts: 0 });
       if (queue.length >= BATCH) flush();
       else flushTimer = flushTimer || setTimeout(flush, WAIT_MS);
@@ -89,14 +97,14 @@
   // Page views and their engagement: visible time, deepest scroll.
   var page, firstView = true;
 
-  function trackPageview() {
+  function trackPageview(options) {
     reportEngagement(); // of the page left
     var id = uuid();
     // Without the #fragment: OAuth implicit flows put access tokens there.
-    page = { id: id, url: location.href.split('#')[0], spent: 0, since: d.visibilityState == 'hidden' ? 0 : Date.now(), depth: 0 };
-    var referrer = firstView && d.referrer;
+    page = { id: id, url: location.href.split('#')[0], spent: 0, since: d.visibilityState == 'hidden' ? 0 : Date.now(), depth: 0,
+      unsent: consent != 'granted', referrer: firstView && d.referrer, options: options };
     firstView = false;
-    return track('pageview', { id: id, pageviewId: id, url: page.url, referrer: referrer || null, title: d.title });
+    return track('pageview', { id: id, pageviewId: id, url: page.url, referrer: page.referrer || null, title: d.title }, options);
   }
 
   function measureScroll() {
@@ -148,30 +156,65 @@
     w.addEventListener('popstate', onRoute);
   }
 
-  // The manual API: the seed's positional arguments.
+  // The manual API: the seed's positional arguments, then optionally {properties, context, userId}.
   function method(type, names) {
+    names = names.split(' ');
     return function () {
       var fields = {}, args = arguments;
-      names.split(' ').forEach(function (name, i) { fields[name] = args[i]; });
-      return track(type, fields);
+      names.forEach(function (name, i) { fields[name] = args[i]; });
+      return track(type, fields, args[names.length]);
     };
+  }
+
+  // Identity: later events carry userId; one event records the traits.
+  function identify(id, traits, options) {
+    userId = id == null ? null : String(id);
+    return track('event', { eventType: 'identify', eventName: 'identify', eventData: traits || {} }, options);
+  }
+
+  // Consent at run time. The browser's own signal (data-respect-dnt) is not overridden.
+  function optIn() {
+    if (browserSaysNo || consent == 'granted') return;
+    consent = 'granted';
+    if (page && page.unsent) { // the current page's view, never sent: now it is
+      var options = page.options;
+      firstView = page.referrer !== false; // the referrer goes with the page load's first view
+      page = null;
+      trackPageview(options);
+    }
+  }
+
+  function optOut() {
+    consent = 'denied';
+    clearTimeout(flushTimer);
+    flushTimer = 0;
+    waiting.splice(0).forEach(function (batch) { clearTimeout(batch.timer); queue = queue.concat(batch.items); });
+    queue.splice(0).forEach(function (item) { item.resolve(item.event.id); });
   }
 
   var api = w.sluice = {
     version: 1,
     trackChat: method('chat', 'agentId agentName userMessage aiResponse responseTime model language'),
-    trackFeedback: method('feedback', 'interactionId satisfied'),
+    trackFeedback: method('feedback', 'interactionId satisfied feedback'),
     trackTool: method('tool', 'toolName category inputData outputData success errorMessage executionTime'),
     trackExperiment: method('lab', 'experimentName experimentType inputData outputData model success errorMessage processingTime'),
     trackEvent: method('event', 'eventType eventName eventData success errorMessage'),
     trackPageview: trackPageview,
+    identify: identify,
+    reset: function () { userId = null; },
+    optIn: optIn,
+    optOut: optOut,
     flush: flush
   };
 
-  if (auto) trackPageview();
   // Calls queued by the snippet before the script loaded: [method, arguments, resolve, reject].
-  ((loaded && loaded.q) || []).forEach(function (call) {
-    var promise = api[call[0]].apply(api, call[1]);
-    if (call[2]) promise.then(call[2], call[3]);
-  });
+  // Identity and consent calls first, so the automatic page view already obeys them.
+  var queued = (loaded && loaded.q) || [], early = /^(identify|reset|optIn|optOut)$/;
+  function replay(call) {
+    var result = api[call[0]].apply(api, call[1]);
+    if (call[2]) Promise.resolve(result).then(call[2], call[3]);
+  }
+  queued.filter(function (call) { return early.test(call[0]); }).forEach(replay);
+  if (auto) trackPageview();
+  queued.filter(function (call) { return !early.test(call[0]); }).forEach(replay);
 })(window, document, navigator);
