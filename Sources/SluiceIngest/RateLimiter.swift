@@ -55,7 +55,7 @@ struct RateLimiter: Sendable {
     }
 
     /// The charge once the address's bucket key is known.
-    func charge(cost: Int, site: String?, visitor: String?, addressKey: String?, now: Int64) -> RateCharge? {
+    private func charge(cost: Int, site: String?, visitor: String?, addressKey: String?, now: Int64) -> RateCharge? {
         var charge = RateCharge(keys: [], arguments: [String(now), String(cost)])
         func add(_ key: String, _ limit: RateLimit) {
             charge.keys.append(key)
