@@ -5,7 +5,8 @@
 #   - a Python venv at .venv with SecantusDB, the MongoDB-compatible server
 #     used locally and in tests (MongoDB itself is not in Debian);
 #   - with BROWSER_TEST=1 (scripts/test.sh sets it unless BROWSER_TEST=0), what
-#     the browser test needs: Debian's chromium and chromium-driver, and
+#     the browser tests need: Debian's chromium and chromium-driver, esbuild,
+#     node-typescript, node-react and node-react-dom (tests/react), and
 #     selenium in the venv;
 #   - with API_TEST=1 (scripts/test.sh sets it unless API_TEST=0), schemathesis
 #     in the venv for the API contract check (tests/api/run.sh).

@@ -26,9 +26,10 @@ SLUICE_STOP_TIMEOUT="${STOP_TIMEOUT:-10}"
 # Debian packages the build and the local stack need.
 # shellcheck disable=SC2034  # used by scripts/bootstrap.sh
 SLUICE_APT_PACKAGES=(redis-server libhiredis-dev libmongoc-dev libbson-dev uap-core libpcre2-dev pkg-config curl)
-# Debian packages of the browser test (tests/browser), installed only when it runs.
+# Debian packages of the browser tests (tests/browser, and tests/react: the React
+# hooks type-checked, bundled with React from Debian), installed only when they run.
 # shellcheck disable=SC2034  # used by scripts/bootstrap.sh
-SLUICE_BROWSER_APT_PACKAGES=(chromium chromium-driver)
+SLUICE_BROWSER_APT_PACKAGES=(chromium chromium-driver esbuild node-typescript node-react node-react-dom)
 
 # The toolchain lives in /opt/swift; a login shell has it on PATH but a bare
 # environment (cron, systemd, some CI runners) may not.

@@ -12,7 +12,8 @@
 # Before swift test it runs scripts/chaos.py with CHAOS_EVENTS events (default
 # 3000; 0 skips it), then the browser test tests/browser/test_tracker.py
 # (headless Chromium against its own ingest and worker on the servers above;
-# bootstrap installs chromium, chromium-driver and selenium for it).
+# bootstrap installs chromium, chromium-driver and selenium for it) and the
+# React hooks test tests/react/test_react.py (tsc, esbuild, React from Debian).
 # BROWSER_TEST=0 skips it, e.g. while iterating locally. Then the API contract
 # check tests/api/run.sh: schemathesis against a live ingest and
 # docs/openapi.json (docs/api.md); API_TEST=0 skips it.
@@ -99,6 +100,9 @@ else
     log "browser test: tests/browser/test_tracker.py"
     "$SLUICE_VENV/bin/python" "$SLUICE_ROOT/tests/browser/test_tracker.py" ||
         die "the browser test failed (see above)"
+    log "React hooks test: tests/react/test_react.py"
+    "$SLUICE_VENV/bin/python" "$SLUICE_ROOT/tests/react/test_react.py" ||
+        die "the React hooks test failed (see above)"
 fi
 
 # The ingest against its OpenAPI description (schemathesis); before swift test too.

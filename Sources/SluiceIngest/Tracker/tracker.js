@@ -204,7 +204,9 @@
     reset: function () { userId = null; },
     optIn: optIn,
     optOut: optOut,
-    flush: flush
+    flush: flush,
+    auto: auto,
+    ready: function () { return Promise.resolve(api); } // for a stub's caller: the loaded tracker
   };
 
   // Calls queued by the snippet before the script loaded: [method, arguments, resolve, reject].

@@ -1,0 +1,4 @@
+import { createRoot } from 'react-dom/client';
+import RootLayout from './app/layout';
+
+createRoot(document.getElementById('root') as Element).render(<RootLayout />);
