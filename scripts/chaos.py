@@ -279,7 +279,8 @@ def main():
         # The cause of the trap rejections is removed; replaying stores them.
         events.drop_index(TRAP_INDEX)
         subprocess.run([f"{bin_dir}/sluicectl", "dead", "replay", "--all", "--reason", "rejected by MongoDB", "--yes",
-                        "--redis-url", f"redis://127.0.0.1:{stack.redis_port}", "--partitions", str(PARTITIONS)], check=True)
+                        "--redis-url", f"redis://127.0.0.1:{stack.redis_port}", "--partitions", str(PARTITIONS),
+                        "--mongo-url", stack.settings()["SLUICE_MONGO_URL"]], check=True)
         wait_for("the replay to drain", lambda: backlog(redis) == 0, timeout=60)
         letters = dead_letters(redis)
 
