@@ -13,7 +13,9 @@
 # 3000; 0 skips it), then the browser test tests/browser/test_tracker.py
 # (headless Chromium against its own ingest and worker on the servers above;
 # bootstrap installs chromium, chromium-driver and selenium for it) and the
-# React hooks test tests/react/test_react.py (tsc, esbuild, React from Debian).
+# React hooks test tests/react/test_react.py (tsc, esbuild, React from Debian),
+# then the schema guide's queries, tests/schema/test_schema.py (SCHEMA_TEST=0
+# skips it).
 # BROWSER_TEST=0 skips it, e.g. while iterating locally. Then the API contract
 # check tests/api/run.sh: schemathesis against a live ingest and
 # docs/openapi.json (docs/api.md); API_TEST=0 skips it.
@@ -103,6 +105,15 @@ else
     log "React hooks test: tests/react/test_react.py"
     "$SLUICE_VENV/bin/python" "$SLUICE_ROOT/tests/react/test_react.py" ||
         die "the React hooks test failed (see above)"
+fi
+
+# docs/schema.md's example queries against a store seeded through ingest and the worker.
+if [[ "${SCHEMA_TEST:-1}" == 0 ]]; then
+    log "schema guide check skipped (SCHEMA_TEST=0)"
+else
+    log "schema guide check: tests/schema/test_schema.py"
+    "$SLUICE_VENV/bin/python" "$SLUICE_ROOT/tests/schema/test_schema.py" ||
+        die "a query of docs/schema.md failed, or the guide misses a collection or index (see above)"
 fi
 
 # The ingest against its OpenAPI description (schemathesis); before swift test too.

@@ -49,8 +49,11 @@ failures = []
 passed = 0
 
 
+LOG_TAG = "browser"  # the React and schema tests, which use these helpers, set their own
+
+
 def log(message):
-    print(f"browser: [{time.monotonic() - STARTED:5.1f}s] {message}", flush=True)
+    print(f"{LOG_TAG}: [{time.monotonic() - STARTED:5.1f}s] {message}", flush=True)
 
 
 def check(condition, message):

@@ -29,6 +29,8 @@ import uuid
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(os.path.dirname(HERE), "browser"))
 import test_tracker as browser  # noqa: E402  (its stack, browser and check helpers)
+
+browser.LOG_TAG = "react"
 from test_tracker import check, log, js_wait  # noqa: E402
 
 ROOT = browser.ROOT
