@@ -14,7 +14,7 @@ TEST_ARGS ?=
 # on make's command line, like REDIS_PORT=6380, are exported by make anyway.)
 export CONFIG TEST_ARGS
 
-.PHONY: help bootstrap build release run test chaos bench bench-enrichment clean
+.PHONY: help bootstrap build release run test fuzz chaos bench bench-adversarial bench-enrichment clean
 
 help:
 	@echo 'Sluice targets:'
@@ -26,10 +26,14 @@ help:
 	@echo '                  (ports: REDIS_PORT, MONGO_PORT, SLUICE_INGEST_PORT)'
 	@echo '  make test       build and run the tests against private Redis and SecantusDB'
 	@echo "                  servers on free ports (TEST_ARGS='--filter X')"
+	@echo '  make fuzz       the libFuzzer target over parser, validator and redactor for FUZZ_SECONDS'
+	@echo '                  (default 600; make test runs it for 60, FUZZ=0 skips it there)'
 	@echo '  make chaos      kill and restart every part under load, check nothing is lost'
 	@echo '                  or doubled (CHAOS_EVENTS=100000, CHAOS_RATE=2000)'
 	@echo '  make bench      release build, then throughput, latency and memory beside the Redis and'
 	@echo '                  MongoDB ceilings on a private stack (~10 min); writes bench/results/latest.md'
+	@echo '  make bench-adversarial  ingest CPU per KB of hostile bodies beside a typical one (~2 min);'
+	@echo '                  writes bench/results/adversarial.md (also run at the end of make bench)'
 	@echo '  make bench-enrichment  µs per event of the enrichment step, cold user-agent parse time'
 	@echo '  make clean      remove .run (local stack data and logs)'
 
@@ -48,6 +52,10 @@ run:
 test:
 	@bash scripts/test.sh
 
+# The libFuzzer target, longer than make test runs it (docs/performance.md).
+fuzz: bootstrap
+	@FUZZ_SECONDS="$${FUZZ_SECONDS:-600}" bash fuzz/run.sh
+
 # The full chaos run of the delivery guarantee (see docs/operations.md).
 CHAOS_EVENTS ?= 100000
 CHAOS_RATE ?= 2000
@@ -58,6 +66,10 @@ chaos: bootstrap
 # Benchmarks against the ceilings of Redis and MongoDB (docs/performance.md).
 bench:
 	@bash bench/run.sh
+
+# Bounded work per byte: adversarial bodies beside a typical one (docs/performance.md).
+bench-adversarial: bootstrap
+	@bash bench/adversarial.sh
 
 # The enrichment step alone, µs per event and per cold user-agent parse (docs/performance.md).
 bench-enrichment: bootstrap

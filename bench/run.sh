@@ -23,7 +23,8 @@
 #                           polled in MongoDB until visible, minus receivedAt
 #
 # then prints the table and writes bench/results/latest.md and latest.json
-# (and the table between the markers in docs/performance.md).
+# (and the table between the markers in docs/performance.md), and last runs
+# bench/adversarial.sh (ingest CPU per KB of hostile bodies).
 # docs/performance.md explains every method.
 #
 # Environment (defaults in brackets):
@@ -45,6 +46,8 @@
 #                           docs/performance.md
 #   SLUICE_BIN_DIR          use these release binaries, skip the build
 #   BENCH_KEEP=1            keep the temp dir (logs, perf data) afterwards
+#   BENCH_ADVERSARIAL=0     skip the adversarial bodies (bench/adversarial.sh),
+#                           run last on a stack of their own
 set -euo pipefail
 
 # shellcheck source=scripts/lib.sh
@@ -326,4 +329,12 @@ if [[ "$BENCH_OUT" == "$BENCH_DIR/results" ]]; then
     doc_args=(--doc "$SLUICE_ROOT/docs/performance.md")
 fi
 driver report --out "$BENCH_OUT" "${doc_args[@]}"
+
+# ------------------------------------------------------------ adversarial bodies
+
+# Its own private stack, after this one has stopped; about two minutes.
+if [[ "${BENCH_ADVERSARIAL:-1}" != 0 ]]; then
+    log "== adversarial bodies (bench/adversarial.sh)"
+    SLUICE_BIN_DIR="$bin_dir" BENCH_OUT="$BENCH_OUT" bash "$BENCH_DIR/adversarial.sh"
+fi
 log "done in $((SECONDS - started_at)) s"
