@@ -17,6 +17,7 @@ public final class WorkerMetrics: Sendable {
     let drainRate: Gauge
     let deadLetters: Gauge
     let deadLettersMoved: Counter
+    let storeReady: Gauge
 
     /// Registers every metric (names `sluice_worker_<name>_<unit>`).
     public init() {
@@ -33,11 +34,17 @@ public final class WorkerMetrics: Sendable {
         batchDuration = registry.makeDurationHistogram(
             descriptor: name("batch_duration", "seconds", "Time to write and acknowledge one batch."),
             buckets: [.milliseconds(5), .milliseconds(10), .milliseconds(25), .milliseconds(50), .milliseconds(100), .milliseconds(250), .milliseconds(500), .seconds(1), .seconds(2.5), .seconds(5)])
-        lag = registry.makeGauge(descriptor: name("stream_lag", "", "Entries not yet delivered to any worker, all partitions."))
-        pending = registry.makeGauge(descriptor: name("stream_pending", "", "Entries delivered but not yet acknowledged, all partitions."))
+        // Cluster-wide values that every worker reads from Redis and exports alike: aggregate
+        // them across workers with max(), never sum() (docs/operations.md, "Monitoring").
+        lag = registry.makeGauge(
+            descriptor: name("stream_lag", "", "Entries not yet delivered to any worker, all partitions; the same on every worker: use max(), not sum()."))
+        pending = registry.makeGauge(
+            descriptor: name("stream_pending", "", "Entries delivered but not yet acknowledged, all partitions; the same on every worker: use max(), not sum()."))
         drainRate = registry.makeGauge(descriptor: name("drain_rate", "", "Entries this worker finished per second (moving average)."))
-        deadLetters = registry.makeGauge(descriptor: name("dead_letters", "", "Entries in events:dead after the last maintenance pass."))
+        deadLetters = registry.makeGauge(
+            descriptor: name("dead_letters", "", "Entries in events:dead after the last maintenance pass; the same on every worker: use max(), not sum()."))
         deadLettersMoved = registry.makeCounter(
             descriptor: name("dead_letters_moved", "total", "Dead letters moved from events:dead to MongoDB's deadletters (past SLUICE_DEAD_LETTER_LIMIT or SLUICE_DEAD_LETTER_MAX_AGE)."))
+        storeReady = registry.makeGauge(descriptor: name("store_ready", "", "1 while MongoDB answers this worker's pings in time (its /readyz answers 200), else 0."))
     }
 }
