@@ -8,6 +8,8 @@
 #     the browser tests need: Debian's chromium and chromium-driver, esbuild,
 #     node-typescript, node-react and node-react-dom (tests/react), and
 #     selenium in the venv;
+#   - with ALERTS_TEST=1 (scripts/test.sh sets it unless ALERTS_TEST=0), Debian's
+#     prometheus for promtool (deploy/monitoring);
 #   - with API_TEST=1 (scripts/test.sh sets it unless API_TEST=0), schemathesis
 #     in the venv for the API contract check (tests/api/run.sh).
 # Environment:
@@ -17,6 +19,7 @@
 #   BROWSER_TEST     not 0: also install the browser test's packages (default: 0)
 #   SCHEMATHESIS_SPEC  pip requirement for the API check (default: schemathesis==4.32.5)
 #   API_TEST         not 0: also install schemathesis (default: 0)
+#   ALERTS_TEST      not 0: also install prometheus, for promtool (default: 0)
 set -euo pipefail
 
 # shellcheck source=scripts/lib.sh
@@ -33,6 +36,9 @@ ensure_system_packages() {
     local wanted=("${SLUICE_APT_PACKAGES[@]}")
     if [[ "${BROWSER_TEST:-0}" != 0 ]]; then
         wanted+=("${SLUICE_BROWSER_APT_PACKAGES[@]}")
+    fi
+    if [[ "${ALERTS_TEST:-0}" != 0 ]]; then
+        wanted+=("${SLUICE_ALERTS_APT_PACKAGES[@]}")
     fi
     # `python3 -m venv` needs ensurepip, which Debian ships separately. A
     # python3 that already has it (e.g. pyenv's) needs nothing more.

@@ -30,6 +30,12 @@ SLUICE_APT_PACKAGES=(redis-server libhiredis-dev libmongoc-dev libbson-dev uap-c
 # hooks type-checked, bundled with React from Debian), installed only when they run.
 # shellcheck disable=SC2034  # used by scripts/bootstrap.sh
 SLUICE_BROWSER_APT_PACKAGES=(chromium chromium-driver esbuild node-typescript node-react node-react-dom)
+# promtool, for the alert rules' check (deploy/monitoring), installed only when it runs.
+# Debian ships it in the prometheus package, which also installs (and on a
+# systemd host enables) a Prometheus server; `systemctl disable --now prometheus`
+# if a developer machine should not run one.
+# shellcheck disable=SC2034  # used by scripts/bootstrap.sh
+SLUICE_ALERTS_APT_PACKAGES=(prometheus)
 
 # The toolchain lives in /opt/swift; a login shell has it on PATH but a bare
 # environment (cron, systemd, some CI runners) may not.

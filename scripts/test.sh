@@ -15,7 +15,7 @@
 # bootstrap installs chromium, chromium-driver and selenium for it) and the
 # React hooks test tests/react/test_react.py (tsc, esbuild, React from Debian),
 # then the schema guide's queries, tests/schema/test_schema.py (SCHEMA_TEST=0
-# skips it).
+# skips it), and the alert rules through promtool (ALERTS_TEST=0 skips it).
 # BROWSER_TEST=0 skips it, e.g. while iterating locally. Then the API contract
 # check tests/api/run.sh: schemathesis against a live ingest and
 # docs/openapi.json (docs/api.md); API_TEST=0 skips it.
@@ -35,6 +35,8 @@ BROWSER_TEST="${BROWSER_TEST:-1}"
 export BROWSER_TEST
 API_TEST="${API_TEST:-1}"
 export API_TEST
+ALERTS_TEST="${ALERTS_TEST:-1}"
+export ALERTS_TEST
 bash "$SLUICE_ROOT/scripts/bootstrap.sh"
 
 tmp="$(mktemp -d "${TMPDIR:-/tmp}/sluice-test.XXXXXX")"
@@ -114,6 +116,16 @@ else
     log "schema guide check: tests/schema/test_schema.py"
     "$SLUICE_VENV/bin/python" "$SLUICE_ROOT/tests/schema/test_schema.py" ||
         die "a query of docs/schema.md failed, or the guide misses a collection or index (see above)"
+fi
+
+# The Prometheus alert rules (deploy/monitoring): syntax, the example config, and their unit tests.
+if [[ "$ALERTS_TEST" == 0 ]]; then
+    log "alert rules check skipped (ALERTS_TEST=0)"
+else
+    log "alert rules: promtool check rules, check config, test rules (deploy/monitoring)"
+    (cd "$SLUICE_ROOT/deploy/monitoring" && promtool check rules sluice-alerts.yml &&
+        promtool check config prometheus.yml && promtool test rules alerts-test.yml) ||
+        die "the alert rules in deploy/monitoring failed promtool (see above)"
 fi
 
 # The ingest against its OpenAPI description (schemathesis); before swift test too.
