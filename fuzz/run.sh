@@ -60,7 +60,9 @@ SWIFT_BACKTRACE=enable=no ASAN_OPTIONS="detect_leaks=0:${ASAN_OPTIONS:-}" "$fuzz
 if ((status != 0)); then
     for artifact in "$scratch"/artifacts/*; do
         [[ -f "$artifact" && "$artifact" -nt "$fuzzer" ]] || continue
-        log "failing input $artifact: $(head -c 2000 "$artifact" | od -An -c | head -20)"
+        log "failing input $artifact (its first 2,000 bytes, control bytes shown as ^X):"
+        head -c 2000 "$artifact" | cat -v >&2
+        echo >&2
     done
     die "libFuzzer found a crash, a hang or an unstorable accepted event (exit status $status, see above)"
 fi

@@ -18,7 +18,9 @@
 # skips it), and the alert rules through promtool (ALERTS_TEST=0 skips it).
 # BROWSER_TEST=0 skips it, e.g. while iterating locally. Then the API contract
 # check tests/api/run.sh: schemathesis against a live ingest and
-# docs/openapi.json (docs/api.md); API_TEST=0 skips it.
+# docs/openapi.json (docs/api.md); API_TEST=0 skips it. Before the servers
+# start, the fuzz target (fuzz/run.sh) runs for FUZZ_SECONDS (default 60 here);
+# FUZZ=0 skips it.
 #
 # Extra `swift test` arguments: TEST_ARGS (split on spaces), then this
 # script's own arguments, e.g.
@@ -63,6 +65,15 @@ log "swift build --build-tests"
 swift build --build-tests
 SLUICE_BIN_DIR="$(swift_bin_dir debug)"
 export SLUICE_BIN_DIR
+
+# The libFuzzer target over the parser, validator and redactor (fuzz/run.sh):
+# before the servers start, as it needs none, and before swift test so the test
+# runner's summary ends the output. FUZZ=0 skips it.
+if [[ "${FUZZ:-1}" == 0 ]]; then
+    log "fuzzing skipped (FUZZ=0)"
+else
+    FUZZ_SECONDS="${FUZZ_SECONDS:-60}" bash "$SLUICE_ROOT/fuzz/run.sh" || die "the fuzz target failed (see above)"
+fi
 
 # Fresh ports every run, so tests can run beside `make run` or another
 # checkout's tests.
