@@ -36,6 +36,7 @@ objects=("$build_dir"/Logging.build/*.o "$build_dir"/SluiceCore.build/*.o "$buil
 fuzzer="$scratch/sluice-fuzz"
 log "linking $fuzzer"
 # ld.gold warns about every local ASan symbol it cannot export; the warnings say nothing about our code.
+# shellcheck disable=SC2046  # pkg-config prints several words on purpose
 swiftc "$sanitizers" -parse-as-library -module-name SluiceFuzz \
     -I "$build_dir/Modules" -Xcc -fmodule-map-file="$SLUICE_ROOT/Sources/CMongoc/module.modulemap" "${cflags[@]}" \
     fuzz/Sources/*.swift Sources/SluiceWorker/BSONDocumentBuilder+JSON.swift "${objects[@]}" \

@@ -9,6 +9,7 @@ enum FuzzedInput {
     static let limits = EventLimits()
     /// The redactor with every built-in kind, as ingest runs by default.
     static let redactor = Redactor()
+    /// The validator as ingest builds it by default (with its default URL scrubbing).
     static let validator = EventValidator(limits: limits, redactor: redactor)
     /// A request of a visitor with a cookie and a site's write key.
     static let stamp = RequestStamp(
