@@ -52,6 +52,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ],
             // Served as is: the browser tracker at GET /tracker.js, this API's description at GET /openapi.json.
             resources: [.copy("Tracker/tracker.js"), .copy("OpenAPI/openapi.json")]),

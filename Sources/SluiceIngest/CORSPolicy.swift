@@ -7,16 +7,12 @@ import SluiceCore
 /// lists), with credentials allowed for the visitor cookie — so never `*` —
 /// and `Vary: Origin` so caches keep answers apart. Preflights are answered here.
 struct CORSPolicy<Context: RequestContext>: RouterMiddleware {
-    /// Allowed origins, normalised; nil allows any.
-    let allowedOrigins: Set<String>?
-
-    init(sites: SiteRegistry?) {
-        allowedOrigins = sites.map { Set($0.allOrigins) }
-    }
+    /// The sites whose origins are allowed (none: any origin), as reloaded on SIGHUP.
+    let sites: SiteDirectory
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         guard let origin = request.headers[.origin] else { return try await next(request, context) }
-        let allowed = allowedOrigins.map { $0.contains(SiteRegistry.normalisedOrigin(origin)) } ?? true
+        let allowed = sites.snapshot.map { $0.origins.contains(SiteRegistry.normalisedOrigin(origin)) } ?? true
         if request.method == .options {
             var headers: HTTPFields = [
                 .accessControlAllowMethods: "GET, POST, OPTIONS",

@@ -19,12 +19,13 @@ public func buildIngestApplication(
     let limiter = RateLimiter(
         perSite: configuration.siteRateLimit, perAddress: configuration.addressRateLimit, perVisitor: configuration.visitorRateLimit, salt: salt)
     let backlog = BacklogMonitor(writer: writer, partitions: configuration.partitions, limit: configuration.backlogLimit, logger: logger)
-    let access = SiteAccess(registry: configuration.sites)
+    let sites = SiteDirectory(registry: configuration.sites, path: configuration.sites == nil ? nil : configuration.sitesPath)
+    let access = SiteAccess(directory: sites)
     if configuration.sites == nil {
         logger.warning("no sites file (SLUICE_SITES): accepting events from any caller and any origin")
     }
     let router = Router(context: IngestRequestContext.self)
-    router.add(middleware: CORSPolicy(sites: configuration.sites))
+    router.add(middleware: CORSPolicy(sites: sites))
     TrackingController(
         configuration: configuration,
         validator: EventValidator(
@@ -49,7 +50,8 @@ public func buildIngestApplication(
         configuration: .init(
             address: .hostname(configuration.host, port: configuration.port), serverName: "sluice-ingest",
             availableConnectionsDelegate: MaximumAvailableConnections(configuration.maxConnections, logger: logger)),
-        services: [RedisWriterService(writer: writer), backlog] + (configuration.privacy.cookieless || configuration.addressRateLimit != nil ? [salt] : []),
+        services: [RedisWriterService(writer: writer), backlog, SitesReloadService(directory: sites, logger: logger)]
+            + (configuration.privacy.cookieless || configuration.addressRateLimit != nil ? [salt] : []),
         onServerRunning: { channel in
             let port = channel.localAddress?.port ?? configuration.port
             logger.info("sluice-ingest listening on http://\(configuration.host):\(port)")

@@ -10,11 +10,12 @@ import SluiceCore
 /// `navigator.sendBeacon`, which cannot set headers). Without a sites file
 /// every request is accepted and no site is stamped.
 struct SiteAccess: Sendable {
-    let registry: SiteRegistry?
+    /// The sites in force (reloaded on SIGHUP).
+    let directory: SiteDirectory
 
     /// The site id to stamp, nil in open mode; throws the 401/403 to answer.
     func authorize(_ request: Request, body: JSONValue) throws -> String? {
-        guard let registry else { return nil }
+        guard let registry = directory.snapshot?.registry else { return nil }
         let key = request.headers[.sluiceKey] ?? basicUser(request) ?? body.objectValue?["writeKey"]?.stringValue
         guard let key, !key.isEmpty else {
             throw IngestError(

@@ -1,0 +1,47 @@
+import Foundation
+import SluiceCore
+import Synchronization
+
+/// The sites in force: those of the sites file read at start, replaced whole when
+/// the file is read again (`SIGHUP`, `SitesReloadService`), so write keys and
+/// origins rotate without a restart. Without a sites file ingest runs open and
+/// stays open: going from open to checked (or back) takes a restart.
+final class SiteDirectory: Sendable {
+    /// One generation of the sites file: its registry and every origin it allows.
+    struct Snapshot: Sendable {
+        let registry: SiteRegistry
+        let origins: Set<String>
+
+        init(_ registry: SiteRegistry) {
+            self.registry = registry
+            origins = Set(registry.allOrigins)
+        }
+    }
+
+    /// The sites file (`SLUICE_SITES`), nil when running open.
+    let path: String?
+    private let current: Mutex<Snapshot?>
+
+    /// The sites loaded from `path` at start (both nil: open).
+    init(registry: SiteRegistry?, path: String?) {
+        self.path = path
+        current = Mutex(registry.map(Snapshot.init))
+    }
+
+    /// The sites in force now; nil when running open.
+    var snapshot: Snapshot? { current.withLock { $0 } }
+
+    /// Reads and checks the sites file again and puts it in force; on any problem
+    /// the sites in force stay as they were and the error says what is wrong.
+    func reload() throws(ConfigurationError) -> SiteRegistry {
+        guard let path else {
+            throw ConfigurationError(variable: "SLUICE_SITES", value: "(unset)", expected: "a sites file to reload; ingest runs open, restart it with SLUICE_SITES set")
+        }
+        guard let contents = FileManager.default.contents(atPath: path) else {
+            throw ConfigurationError(variable: "SLUICE_SITES", value: path, expected: "a readable sites file")
+        }
+        let registry = try SiteRegistry(json: Array(contents), source: path)
+        current.withLock { $0 = Snapshot(registry) }
+        return registry
+    }
+}
