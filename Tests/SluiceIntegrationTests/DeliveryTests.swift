@@ -104,15 +104,16 @@ import Testing
         try await stack.stop()
     }
 
-    /// With the rate limit on the events go through the limit-and-append script,
-    /// with it off as plain XADDs: either way a Redis that refuses writes means
-    /// 503 with Retry-After, and only what was answered 202 is in the streams.
+    /// With the rate limits on the events go through the limit-and-append script,
+    /// with every one off as plain XADDs: either way a Redis that refuses writes
+    /// means 503 with Retry-After, and only what was answered 202 is in the streams.
     @Test(arguments: ["100/1000", "off"])
-    func aRedisRefusingWritesGets503AndNothingUnansweredIsQueued(visitorLimit: String) async throws {
+    func aRedisRefusingWritesGets503AndNothingUnansweredIsQueued(limit: String) async throws {
         let server = try await PrivateRedis()
         defer { server.stop() }
         let stack = try await TestStack(
-            prefix: "refused", startWorker: false, redisURL: server.url, ingestSettings: ["SLUICE_RATE_LIMIT_VISITOR": visitorLimit])
+            prefix: "refused", startWorker: false, redisURL: server.url,
+            ingestSettings: ["SLUICE_RATE_LIMIT_ADDRESS": limit, "SLUICE_RATE_LIMIT_VISITOR": limit, "SLUICE_RATE_LIMIT_SITE": "off"])
         let redis = try RedisConnection(endpoint: RedisEndpoint(url: server.url))
         #expect(try await post(stack).status == 202)
 
