@@ -31,7 +31,7 @@ help:
 	@echo '  make chaos      kill and restart every part under load, check nothing is lost'
 	@echo '                  or doubled (CHAOS_EVENTS=100000, CHAOS_RATE=2000)'
 	@echo '  make bench      release build, then throughput, latency and memory beside the Redis and'
-	@echo '                  MongoDB ceilings on a private stack (~10 min); writes bench/results/latest.md'
+	@echo '                  MongoDB ceilings on a private stack (8-11 min); writes bench/results/latest.md'
 	@echo '  make bench-adversarial  ingest CPU per KB of hostile bodies beside a typical one (~2 min);'
 	@echo '                  writes bench/results/adversarial.md (also run at the end of make bench)'
 	@echo '  make bench-enrichment  µs per event of the enrichment step, cold user-agent parse time'
