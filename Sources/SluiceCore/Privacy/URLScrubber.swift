@@ -21,28 +21,29 @@ public struct URLScrubber: Sendable {
     /// What a redacted value becomes.
     public static let redacted = "[redacted]"
 
-    private let exact: Set<String>
-    private let prefixes: [String]
-    private let suffixes: [String]
-    private let infixes: [String]
+    /// The patterns as lowercase bytes, by where they must match.
+    private let exact: [[UInt8]]
+    private let prefixes: [[UInt8]]
+    private let suffixes: [[UInt8]]
+    private let infixes: [[UInt8]]
 
     /// A scrubber for `secretParameters` (the defaults unless given).
     public init(secretParameters: [String] = URLScrubber.defaultSecretParameters) {
         self.secretParameters = secretParameters
-        var exact: Set<String> = []
-        var prefixes: [String] = []
-        var suffixes: [String] = []
-        var infixes: [String] = []
+        var exact: [[UInt8]] = []
+        var prefixes: [[UInt8]] = []
+        var suffixes: [[UInt8]] = []
+        var infixes: [[UInt8]] = []
         for pattern in secretParameters.map({ $0.lowercased() }) {
             let leading = pattern.hasPrefix("*")
             let trailing = pattern.hasSuffix("*") && pattern.count > 1
-            let core = String(pattern.dropFirst(leading ? 1 : 0).dropLast(trailing ? 1 : 0))
+            let core = Array(pattern.utf8.dropFirst(leading ? 1 : 0).dropLast(trailing ? 1 : 0))
             guard !core.isEmpty else { continue }
             switch (leading, trailing) {
             case (true, true): infixes.append(core)
             case (true, false): suffixes.append(core)
             case (false, true): prefixes.append(core)
-            case (false, false): exact.insert(core)
+            case (false, false): exact.append(core)
             }
         }
         self.exact = exact
@@ -70,13 +71,14 @@ public struct URLScrubber: Sendable {
         }
         if queryStart < end {
             output.append(UInt8(ascii: "?"))
+            var nameBuffer: [UInt8] = []
             var start = queryStart + 1
             while start <= end {
                 var stop = start
                 while stop < end, bytes[stop] != UInt8(ascii: "&") { stop += 1 }
                 if start > queryStart + 1 { output.append(UInt8(ascii: "&")) }
                 let parameter = bytes[start..<stop]
-                if let equals = parameter.firstIndex(of: UInt8(ascii: "=")), isSecret(name: parameter[..<equals], value: parameter[(equals + 1)...]) {
+                if let equals = parameter.firstIndex(of: UInt8(ascii: "=")), isSecret(name: parameter[..<equals], value: parameter[(equals + 1)...], buffer: &nameBuffer) {
                     output.append(contentsOf: parameter[...equals])
                     output.append(contentsOf: Self.redacted.utf8)
                     changed = true
@@ -101,14 +103,30 @@ public struct URLScrubber: Sendable {
         return authorityStart..<(at + 1)
     }
 
-    private func isSecret(name: ArraySlice<UInt8>, value: ArraySlice<UInt8>) -> Bool {
-        let name = Self.percentDecoded(name).lowercased()
-        if name.hasPrefix("utm_") || Self.clickIds.contains(name) { return false }
-        if exact.contains(name) { return true }
-        if prefixes.contains(where: name.hasPrefix) || suffixes.contains(where: name.hasSuffix) { return true }
-        if infixes.contains(where: { name.contains($0) }) { return true }
+    /// Whether a parameter's value is to be redacted. Works on the name's bytes,
+    /// decoded and lowercased into one buffer: no strings are made per parameter.
+    private func isSecret(name rawName: ArraySlice<UInt8>, value: ArraySlice<UInt8>, buffer name: inout [UInt8]) -> Bool {
+        Self.normalise(rawName, into: &name)
+        if name.starts(with: Self.campaignPrefix) || Self.clickIds.contains(where: { $0 == name }) { return false }
+        if exact.contains(where: { $0 == name }) { return true }
+        if prefixes.contains(where: { name.starts(with: $0) }) { return true }
+        if suffixes.contains(where: { name.count >= $0.count && name.suffix($0.count).elementsEqual($0) }) { return true }
+        if infixes.contains(where: { Self.contains(name, $0) }) { return true }
         return Self.holdsEmail(value)
     }
+
+    /// Whether `pattern` occurs in `text`: a first-byte scan, then a compare.
+    private static func contains(_ text: [UInt8], _ pattern: [UInt8]) -> Bool {
+        guard pattern.count <= text.count, let first = pattern.first else { return false }
+        var index = 0
+        while index <= text.count - pattern.count {
+            if text[index] == first, text[index..<(index + pattern.count)].elementsEqual(pattern) { return true }
+            index += 1
+        }
+        return false
+    }
+
+    private static let campaignPrefix = Array("utm_".utf8)
 
     /// Whether a parameter value holds an `@`, sent as is or as `%40`.
     private static func holdsEmail(_ value: ArraySlice<UInt8>) -> Bool {
@@ -124,24 +142,24 @@ public struct URLScrubber: Sendable {
     }
 
     /// The click ids ad networks add; kept like `utm_*` (TrafficSource reads them).
-    private static let clickIds: Set<String> = ["gclid", "gbraid", "wbraid", "fbclid", "msclkid", "ttclid", "twclid", "li_fat_id", "dclid", "yclid"]
+    private static let clickIds = ["gclid", "gbraid", "wbraid", "fbclid", "msclkid", "ttclid", "twclid", "li_fat_id", "dclid", "yclid"].map { Array($0.utf8) }
 
-    /// `access%5Ftoken` → `access_token`; `+` is a space. Bad escapes are kept as sent.
-    private static func percentDecoded(_ bytes: ArraySlice<UInt8>) -> String {
-        guard bytes.contains(UInt8(ascii: "%")) || bytes.contains(UInt8(ascii: "+")) else { return String(decoding: bytes, as: UTF8.self) }
-        var decoded: [UInt8] = []
+    /// A parameter name percent-decoded (`access%5Ftoken` → `access_token`, `+` a
+    /// space; bad escapes kept as sent) and lowercased, as bytes.
+    private static func normalise(_ bytes: ArraySlice<UInt8>, into decoded: inout [UInt8]) {
+        decoded.removeAll(keepingCapacity: true)
         var index = bytes.startIndex
         while index < bytes.endIndex {
-            let byte = bytes[index]
+            var byte = bytes[index]
             if byte == UInt8(ascii: "%"), index + 2 < bytes.endIndex, let high = hexValue(bytes[index + 1]), let low = hexValue(bytes[index + 2]) {
-                decoded.append(high << 4 | low)
+                byte = high << 4 | low
                 index += 3
             } else {
-                decoded.append(byte == UInt8(ascii: "+") ? UInt8(ascii: " ") : byte)
+                if byte == UInt8(ascii: "+") { byte = UInt8(ascii: " ") }
                 index += 1
             }
+            decoded.append(byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte)
         }
-        return String(decoding: decoded, as: UTF8.self)
     }
 
     private static func hexValue(_ byte: UInt8) -> UInt8? {
