@@ -17,6 +17,7 @@ time and scroll depth; and, with data-auto="false", usePageTracking's page views
 Exits 0 when every check passed, 1 otherwise; fails, never skips, when a tool is missing.
 """
 import http.server
+import json
 import os
 import shutil
 import subprocess
@@ -48,6 +49,18 @@ def build(out_dir):
     config = os.path.join(HERE, "tsconfig.json")
     typed = subprocess.run(["tsc", "-p", config], capture_output=True, text=True)
     check(typed.returncode == 0, f"tsc accepts the hooks and the app:\n{typed.stdout}{typed.stderr}")
+    # The hooks against the real React types too, which Debian's node-react ships
+    # (skipLibCheck: they import csstype and prop-types, which Debian lacks).
+    real_types = os.path.join(NODE_PATH, "@types", "react")
+    check(os.path.isdir(real_types), f"{real_types} is installed (node-react)")
+    real_config = os.path.join(out_dir, "tsconfig.real-react.json")
+    with open(real_config, "w") as f:
+        json.dump({"compilerOptions": {"target": "es2019", "module": "esnext", "moduleResolution": "node", "lib": ["dom", "es2019"],
+                                       "strict": True, "noEmit": True, "skipLibCheck": True, "types": [],
+                                       "paths": {"react": [real_types]}, "baseUrl": out_dir},
+                   "files": [os.path.join(ROOT, "clients", "react", "tracking-hooks.ts")]}, f)
+    typed = subprocess.run(["tsc", "-p", real_config], capture_output=True, text=True)
+    check(typed.returncode == 0, f"tsc accepts the hooks against Debian's @types/react:\n{typed.stdout}{typed.stderr}")
     bundled = subprocess.run(
         ["esbuild", os.path.join(HERE, "src", "main.tsx"), "--bundle", f"--outfile={out_dir}/app.js", "--jsx=automatic",
          "--define:process.env.NODE_ENV=\"production\"", f"--tsconfig={config}", "--log-level=warning"],
