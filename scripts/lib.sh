@@ -287,10 +287,11 @@ http_ok() {
 
 # ---------------------------------------------------------------- servers
 
-# start_redis PORT DIR LOG — Redis with deploy/redis.conf, data (AOF) in DIR.
-# Sets REDIS_PID.
+# start_redis PORT DIR LOG [OPTION...] — Redis with deploy/redis.conf, data
+# (AOF) in DIR, and any further redis-server options. Sets REDIS_PID.
 start_redis() {
     local port="$1" dir="$2" logfile="$3"
+    shift 3
     command -v redis-server >/dev/null 2>&1 || die "redis-server not found; run scripts/bootstrap.sh"
     require_port_free "$port" "Redis"
     mkdir -p "$dir"
@@ -298,7 +299,7 @@ start_redis() {
     # Command-line options override the file, so one conf serves the dev
     # stack and every private test server.
     spawn "redis-server :$port" "$logfile" \
-        redis-server "$SLUICE_REDIS_CONF" --port "$port" --dir "$dir"
+        redis-server "$SLUICE_REDIS_CONF" --port "$port" --dir "$dir" "$@"
     REDIS_PID=$SPAWNED_PID
     wait_until "redis-server on port $port" "$REDIS_PID" "$logfile" "${REDIS_START_TIMEOUT:-30}" \
         redis_pong "$port"

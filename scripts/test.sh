@@ -80,7 +80,9 @@ fi
 { read -r redis_port && read -r mongo_port; } < <(free_ports 2) ||
     die "could not pick free ports (python3 needed)"
 
-start_redis "$redis_port" "$tmp/redis" "$tmp/redis.log"
+# A database per Redis-using test: SluiceIntegrationTests take 1...39 and
+# 64...127, SluiceControlTests 40...63 (Support/TestEnvironment.swift, TestRedis.swift).
+start_redis "$redis_port" "$tmp/redis" "$tmp/redis.log" --databases 128
 # :memory: keeps its WiredTiger files in a temp dir under TMPDIR; pointing
 # TMPDIR into our own temp dir means even a killed server leaves nothing.
 mkdir -p "$tmp/secantus"
