@@ -70,7 +70,10 @@ import Testing
 }
 
 /// Bodies crafted to make ingest's own work grow faster than their size: each
-/// is answered within a second while `/healthz` keeps answering.
+/// took a core for a minute. Here, against the debug build on a machine busy
+/// with other tests, they must be answered within a few seconds while
+/// `/healthz` keeps answering; the release build's cost per KB beside a typical
+/// body is measured by `make bench-adversarial`.
 @Suite struct CraftedWorkTests {
     static func properties(_ text: String) -> [UInt8] {
         Array(#"{"eventType":"a","eventName":"b","properties":{"x":"\#(text)"}}"#.utf8)
@@ -98,8 +101,8 @@ import Testing
             let statuses = [try await first.status, try await second.status]
             let took = ContinuousClock.now - started
             #expect(statuses.allSatisfy { (200..<500).contains($0) }, "\(name): \(statuses)")
-            #expect(took < .seconds(1), "\(name): answered after \(took)")
-            #expect(health.status == 200 && healthTook < .milliseconds(500), "\(name): /healthz took \(healthTook)")
+            #expect(took < .seconds(5), "\(name): answered after \(took)")
+            #expect(health.status == 200 && healthTook < .seconds(2), "\(name): /healthz took \(healthTook)")
         }
         #expect(stack.ingest.isRunning, "ingest died; log:\n\(stack.ingest.log)")
         try await stack.stop()
