@@ -4,12 +4,11 @@ import SluiceCore
 import SluiceRedis
 import Synchronization
 
-/// The secret of cookieless mode and of the address rate-limit buckets: a random
-/// key per UTC day, shared by every ingest replica through Redis (`SET
+/// The secret of cookieless mode (and of first visits' retry-stable ids): a
+/// random key per UTC day, shared by every ingest replica through Redis (`SET
 /// sluice:salt:<day> … NX`, kept two days) and never stored anywhere else.
 /// Visitor ids made with it are stable within a day and cannot be linked across
-/// days, as in Plausible; bucket keys made with it (`RateLimiter.addressKey`)
-/// cannot be turned back into addresses once the key has expired.
+/// days, as in Plausible.
 final class DailySalt: Service, Sendable {
     private let writer: RedisPipelineWriter
     private let current = Mutex<(day: Int64, k0: UInt64, k1: UInt64)?>(nil)

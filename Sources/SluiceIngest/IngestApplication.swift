@@ -17,7 +17,7 @@ public func buildIngestApplication(
     let metrics = IngestMetrics()
     let salt = DailySalt(writer: writer)
     let limiter = RateLimiter(
-        perSite: configuration.siteRateLimit, perAddress: configuration.addressRateLimit, perVisitor: configuration.visitorRateLimit, salt: salt)
+        perSite: configuration.siteRateLimit, perAddress: configuration.addressRateLimit, perVisitor: configuration.visitorRateLimit, addressHashKey: configuration.addressHashKey)
     let backlog = BacklogMonitor(writer: writer, partitions: configuration.partitions, limit: configuration.backlogLimit, logger: logger)
     let sites = SiteDirectory(registry: configuration.sites, path: configuration.sites == nil ? nil : configuration.sitesPath)
     let access = SiteAccess(directory: sites)
@@ -51,7 +51,7 @@ public func buildIngestApplication(
             address: .hostname(configuration.host, port: configuration.port), serverName: "sluice-ingest",
             availableConnectionsDelegate: MaximumAvailableConnections(configuration.maxConnections, logger: logger)),
         services: [RedisWriterService(writer: writer), backlog, SitesReloadService(directory: sites, logger: logger)]
-            + (configuration.privacy.cookieless || configuration.addressRateLimit != nil ? [salt] : []),
+            + (configuration.privacy.cookieless ? [salt] : []),
         onServerRunning: { channel in
             let port = channel.localAddress?.port ?? configuration.port
             logger.info("sluice-ingest listening on http://\(configuration.host):\(port)")

@@ -30,6 +30,8 @@ public struct IngestConfiguration: Sendable {
     public var siteRateLimit: RateLimit?
     /// `SLUICE_ADMIN_TOKEN`: required by routes that read aggregate or other people's data; unset leaves them open.
     public var adminToken: String?
+    /// `SLUICE_ADDRESS_KEY`: the secret of the address buckets' keys.
+    var addressHashKey: AddressHashKey
     /// `SLUICE_REQUEST_TIMEOUT`: seconds a connection may take to deliver a whole request (default 30).
     public var requestTimeoutSeconds: Int
     /// `SLUICE_MAX_CONNECTIONS`: open connections at most; past it new ones wait in the backlog (default 10000).
@@ -53,6 +55,7 @@ public struct IngestConfiguration: Sendable {
         addressRateLimit = try RateLimit.parse(settings.string("SLUICE_RATE_LIMIT_ADDRESS", default: "1000/10000"), variable: "SLUICE_RATE_LIMIT_ADDRESS")
         visitorRateLimit = try RateLimit.parse(settings.string("SLUICE_RATE_LIMIT_VISITOR", default: "100/1000"), variable: "SLUICE_RATE_LIMIT_VISITOR")
         siteRateLimit = try RateLimit.parse(settings.string("SLUICE_RATE_LIMIT_SITE", default: "off"), variable: "SLUICE_RATE_LIMIT_SITE")
+        addressHashKey = try AddressHashKey(settings: settings)
         adminToken = settings.optionalString("SLUICE_ADMIN_TOKEN")
         if let adminToken, adminToken.utf8.count < 16 {
             throw ConfigurationError(variable: "SLUICE_ADMIN_TOKEN", value: maskedSecret(adminToken), expected: "at least 16 characters")
@@ -82,6 +85,7 @@ public struct IngestConfiguration: Sendable {
             ("SLUICE_BACKLOG_LIMIT", String(backlogLimit)),
             ("SLUICE_SITES", sitesPath.map { "\($0) (\(sites?.sites.count ?? 0) sites, read again on SIGHUP)" } ?? "(none: open to any caller)"),
             ("SLUICE_RATE_LIMIT_ADDRESS", addressRateLimit.map { "\($0.rate)/\($0.burst)" } ?? "off"),
+            ("SLUICE_ADDRESS_KEY", addressHashKey.summary),
             ("SLUICE_RATE_LIMIT_VISITOR", visitorRateLimit.map { "\($0.rate)/\($0.burst)" } ?? "off"),
             ("SLUICE_RATE_LIMIT_SITE", siteRateLimit.map { "\($0.rate)/\($0.burst)" } ?? "off"),
             ("SLUICE_ADMIN_TOKEN", maskedSecret(adminToken)),

@@ -33,24 +33,17 @@ struct RateCharge: Sendable, Equatable {
 /// rotating cookies buys nothing; the visitor bucket, inside it, exists only
 /// when the request carries a visitor cookie, so one flooding visitor behind a
 /// shared address empties only its own. The address is keyed by a keyed hash
-/// (SipHash under the day's secret, `DailySalt`), never the address itself.
+/// (SipHash under `SLUICE_ADDRESS_KEY`, `AddressHashKey`), never the address itself.
 struct RateLimiter: Sendable {
     let perSite: RateLimit?
     let perAddress: RateLimit?
     let perVisitor: RateLimit?
-    let salt: DailySalt
+    let addressHashKey: AddressHashKey
 
     /// What `cost` events from `address` (and the cookie's `visitor`, on `site`)
-    /// draw from; nil when no limit applies. Throws 503 when the day's secret
-    /// cannot be read from Redis (the append could not succeed either).
-    func charge(cost: Int, site: String?, visitor: String?, address: String?, now: Int64) async throws(IngestError) -> RateCharge? {
-        var addressKey: String?
-        if perAddress != nil, let address {
-            guard let (k0, k1) = await salt.key(now: now) else {
-                throw IngestError.unavailable("the event store is unavailable, retry later", retryAfterSeconds: 1)
-            }
-            addressKey = Self.addressKey(of: address, k0: k0, k1: k1)
-        }
+    /// draw from; nil when no limit applies.
+    func charge(cost: Int, site: String?, visitor: String?, address: String?, now: Int64) -> RateCharge? {
+        let addressKey = perAddress == nil ? nil : address.map { Self.addressKey(of: $0, key: addressHashKey) }
         return charge(cost: cost, site: site, visitor: visitor, addressKey: addressKey, now: now)
     }
 
@@ -67,13 +60,11 @@ struct RateLimiter: Sendable {
         return charge.keys.isEmpty ? nil : charge
     }
 
-    /// `rl:address:<16 hex digits>`: SipHash of the address's bytes under a key
-    /// derived from the day's secret (so it never equals a cookieless visitor
-    /// hash). IPv6 counts by its /64, the block one host or subscriber gets and
-    /// can rotate through for free; text that is not an address is hashed as is.
-    static func addressKey(of address: String, k0: UInt64, k1: UInt64) -> String {
-        let derivedK0 = SipHash.hash(Array("sluice rate limit address k0".utf8), k0: k0, k1: k1)
-        let derivedK1 = SipHash.hash(Array("sluice rate limit address k1".utf8), k0: k0, k1: k1)
+    /// `rl:address:<16 hex digits>`: SipHash of the address's bytes under the
+    /// configured key. IPv6 counts by its /64, the block one host or subscriber
+    /// gets and can rotate through for free; text that is not an address is
+    /// hashed as is.
+    static func addressKey(of address: String, key: AddressHashKey) -> String {
         // A leading tag keeps the three kinds of input apart.
         let material: [UInt8] =
             switch IPNetwork.bytes(of: address) {
@@ -81,7 +72,7 @@ struct RateLimiter: Sendable {
             case let bytes?: [4] + bytes
             case nil: [0] + Array(address.utf8)
             }
-        let hex = String(SipHash.hash(material, k0: derivedK0, k1: derivedK1), radix: 16)
+        let hex = String(SipHash.hash(material, k0: key.k0, k1: key.k1), radix: 16)
         return "rl:address:" + String(repeating: "0", count: 16 - hex.count) + hex
     }
 }

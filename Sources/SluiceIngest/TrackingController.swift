@@ -106,7 +106,7 @@ struct TrackingController: Sendable {
         if backlog.status.overLimit {
             throw IngestError.unavailable("the pipeline is behind (backlog over its limit), retry later", retryAfterSeconds: backlog.retryAfterSeconds)
         }
-        let charge = try await limiter.charge(cost: events.count, site: siteId, visitor: knownVisitor, address: client.ip, now: receivedAt)
+        let charge = limiter.charge(cost: events.count, site: siteId, visitor: knownVisitor, address: client.ip, now: receivedAt)
         let outcome: EventAppender.Outcome
         do {
             outcome = try await appender.append(events, charging: charge)

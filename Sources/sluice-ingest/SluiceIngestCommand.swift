@@ -29,6 +29,8 @@ struct SluiceIngestCommand: AsyncParsableCommand {
     var sites: String?
     @Option(help: "Token bucket per client address (IPv6: per /64), rate/burst or off (SLUICE_RATE_LIMIT_ADDRESS, default 1000/10000).")
     var rateLimitAddress: String?
+    @Option(help: "Secret of the address buckets' keys, 32 hex digits, the same on every replica (SLUICE_ADDRESS_KEY, default a random key per process; prefer the variable: flags show in ps).")
+    var addressKey: String?
     @Option(help: "Token bucket per visitor cookie, inside the address's, rate/burst or off (SLUICE_RATE_LIMIT_VISITOR, default 100/1000).")
     var rateLimitVisitor: String?
     @Option(help: "Token bucket per site, rate/burst or off (SLUICE_RATE_LIMIT_SITE, default off).")
@@ -68,7 +70,7 @@ struct SluiceIngestCommand: AsyncParsableCommand {
         let overrides: [String: String?] = [
             "SLUICE_REDIS_URL": redisURL, "SLUICE_INGEST_HOST": host, "SLUICE_INGEST_PORT": port.map(String.init),
             "SLUICE_PARTITIONS": partitions.map(String.init), "SLUICE_COOKIE_NAME": cookieName, "SLUICE_BACKLOG_LIMIT": backlogLimit.map(String.init),
-            "SLUICE_SITES": sites, "SLUICE_RATE_LIMIT_ADDRESS": rateLimitAddress, "SLUICE_RATE_LIMIT_VISITOR": rateLimitVisitor, "SLUICE_RATE_LIMIT_SITE": rateLimitSite,
+            "SLUICE_SITES": sites, "SLUICE_RATE_LIMIT_ADDRESS": rateLimitAddress, "SLUICE_ADDRESS_KEY": addressKey, "SLUICE_RATE_LIMIT_VISITOR": rateLimitVisitor, "SLUICE_RATE_LIMIT_SITE": rateLimitSite,
             "SLUICE_TRUSTED_PROXIES": trustedProxies, "SLUICE_PROXY_HEADER": proxyHeader, "SLUICE_IP_MODE": ipMode, "SLUICE_DNT": dnt, "SLUICE_COOKIELESS": cookieless,
             "SLUICE_REDACT": redact, "SLUICE_REDACT_PATTERNS": redactPatterns, "SLUICE_URL_SECRET_PARAMS": urlSecretParams,
             "SLUICE_REQUEST_TIMEOUT": requestTimeout.map(String.init),

@@ -51,6 +51,27 @@ import Testing
         try await stack.stop()
     }
 
+    @Test func theAddressKeyComesFromConfigurationAndNeverReachesRedis() async throws {
+        let key = "00112233445566778899aabbccddeeff"
+        let stack = try await TestStack(
+            prefix: "ratelimit-key", startWorker: false, ingestSettings: ["SLUICE_ADDRESS_KEY": key, "SLUICE_TRUSTED_PROXIES": "127.0.0.1"])
+        #expect(try await HTTP.post("\(stack.baseURL)/api/analytics/batch", json: batch(1), headers: ["X-Forwarded-For": "192.0.2.7"]).status == 202)
+        // SipHash-2-4 of [4, 192, 0, 2, 7] under the key's two halves, as RateLimiter.addressKey computes it.
+        let expected = SipHash.hash([4, 192, 0, 2, 7], k0: 0x0011_2233_4455_6677, k1: 0x8899_aabb_ccdd_eeff)
+        let hex = String(expected, radix: 16)
+        let stored = try bucketKeysAndValues(stack)
+        #expect(stored.contains("rl:address:" + String(repeating: "0", count: 16 - hex.count) + hex), "\(stored)")
+        let redis = try RedisConnection(endpoint: RedisEndpoint(url: stack.redisURL))
+        let everyKey = try (redis.run(RedisCommand("KEYS", "*")).elements ?? []).compactMap(\.text)
+        let values = try everyKey.compactMap { try redis.run(RedisCommand("TYPE", $0)).text == "string" ? redis.run(RedisCommand("GET", $0)).text : nil }
+        #expect(!(everyKey + values).contains { $0.contains("192.0.2.7") || $0.lowercased().contains(key) }, "\(everyKey) \(values)")
+        #expect(stack.ingest.log.contains("SLUICE_ADDRESS_KEY") && !stack.ingest.log.contains(key), "the summary names the setting, never the key")
+        try await stack.stop()
+        let refused = try SluiceProcess(binary: "sluice-ingest", environment: stack.environment, settings: ["SLUICE_ADDRESS_KEY": "not-hex"])
+        #expect(try await eventually { !refused.isRunning }, "a malformed key must stop start-up")
+        #expect(refused.log.contains("SLUICE_ADDRESS_KEY") && refused.log.contains("32 hex digits"), "\(refused.log)")
+    }
+
     @Test func anHonestSenderWithoutACookieIsNotHeldToTheVisitorLimit() async throws {
         // The defaults: visitor 100/s with a burst of 1,000 inside an address bucket of 1,000/s with a burst of 10,000.
         let stack = try await TestStack(prefix: "ratelimit-honest", startWorker: false)
