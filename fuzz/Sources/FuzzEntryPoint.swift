@@ -1,5 +1,5 @@
-/// libFuzzer's entry point: one input through the JSON parser, the redactor and
-/// every validator route, trapping when a property fails so libFuzzer reports it.
+/// libFuzzer's entry point: one input through the JSON parser, the redactor, the
+/// URL scrubber and every validator route, trapping when a property fails so libFuzzer reports it.
 ///
 /// Built only by fuzz/run.sh, with `-sanitize=fuzzer`, which supplies `main`.
 @_cdecl("LLVMFuzzerTestOneInput")

@@ -1,8 +1,8 @@
 import SluiceCore
 import SluiceMongo
 
-/// The properties every input must keep: no trap in the parser, the redactor or
-/// the validator, and every event the validator accepts is one the worker can
+/// The properties every input must keep: no trap in the parser, the redactor, the
+/// URL scrubber or the validator, and every event the validator accepts is one the worker can
 /// decode and MongoDB can store.
 enum FuzzedInput {
     /// The ingest defaults, as `make run` starts it.
@@ -15,9 +15,15 @@ enum FuzzedInput {
     static let stamp = RequestStamp(
         receivedAt: 1_764_590_400_000, ip: "203.0.113.0", userAgent: "Mozilla/5.0 (fuzz)", cookieVisitorId: "v-cookie", siteId: "site-1")
 
-    /// Checks one input: as free text through the redactor, then as a body on every route.
+    /// The URL scrubber with the default secret parameters, as ingest runs it.
+    static let urlScrubber = URLScrubber()
+
+    /// Checks one input: as free text through the redactor and the URL scrubber,
+    /// then as a body on every route.
     static func check(_ bytes: UnsafeRawBufferPointer) {
-        checkRedaction(of: String(decoding: bytes, as: UTF8.self))
+        let text = String(decoding: bytes, as: UTF8.self)
+        checkRedaction(of: text)
+        checkScrubbing(of: text)
         guard let body = try? JSONParser.parse(bytes, maxDepth: limits.maxDepth) else { return }
         for kind in EventKind.allCases {
             if case .success(let event) = validator.validate(body, kind: kind, stamp: stamp) {
@@ -34,6 +40,17 @@ enum FuzzedInput {
         let (redacted, count) = redactor.redact(text)
         if count == 0 && redacted != text {
             fail("the redactor changed a text without counting a match", text)
+        }
+    }
+
+    /// No fragment survives the scrubber, and a URL it reports unchanged comes back as it was.
+    static func checkScrubbing(of url: String) {
+        let (scrubbed, changed) = urlScrubber.scrub(url)
+        if scrubbed.utf8.contains(UInt8(ascii: "#")) {
+            fail("the URL scrubber kept a fragment", url)
+        }
+        if !changed && scrubbed != url {
+            fail("the URL scrubber changed a URL it reported unchanged", url)
         }
     }
 
