@@ -23,6 +23,7 @@ let package = Package(
         .systemLibrary(name: "CHiredis", pkgConfig: "hiredis", providers: [.apt(["libhiredis-dev"])]),
         .systemLibrary(name: "CMongoc", pkgConfig: "libmongoc-1.0", providers: [.apt(["libmongoc-dev", "libbson-dev"])]),
         .systemLibrary(name: "CPCRE2", pkgConfig: "libpcre2-8", providers: [.apt(["libpcre2-dev"])]),
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
 
         // Pure Swift: event model, JSON, validation, configuration. No I/O.
         .target(name: "SluiceCore", dependencies: [.product(name: "Logging", package: "swift-log")]),
@@ -45,7 +46,8 @@ let package = Package(
         .target(
             name: "SluiceIngest",
             dependencies: [
-                "SluiceCore", "SluiceRedis",
+                // The only importer of zlib (compressed request bodies).
+                "SluiceCore", "SluiceRedis", "CZlib",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
@@ -87,6 +89,7 @@ let package = Package(
         .testTarget(name: "SluiceCoreTests", dependencies: ["SluiceCore"]),
         .testTarget(name: "SluiceMongoTests", dependencies: ["SluiceMongo", "SluiceCore"]),
         .testTarget(name: "SluiceUserAgentTests", dependencies: ["SluiceUserAgent"]),
+        .testTarget(name: "SluiceIngestTests", dependencies: ["SluiceIngest", .product(name: "NIOCore", package: "swift-nio")]),
         .testTarget(name: "SluiceControlTests", dependencies: ["SluiceControl", "SluiceCore", "SluiceRedis", "SluiceMongo"]),
         .testTarget(
             name: "SluiceIntegrationTests",

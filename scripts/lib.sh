@@ -25,7 +25,7 @@ SLUICE_STOP_TIMEOUT="${STOP_TIMEOUT:-10}"
 
 # Debian packages the build and the local stack need.
 # shellcheck disable=SC2034  # used by scripts/bootstrap.sh
-SLUICE_APT_PACKAGES=(redis-server libhiredis-dev libmongoc-dev libbson-dev uap-core libpcre2-dev pkg-config curl)
+SLUICE_APT_PACKAGES=(redis-server libhiredis-dev libmongoc-dev libbson-dev uap-core libpcre2-dev zlib1g-dev pkg-config curl)
 # Debian packages of the browser tests (tests/browser, and tests/react: the React
 # hooks type-checked, bundled with React from Debian), installed only when they run.
 # shellcheck disable=SC2034  # used by scripts/bootstrap.sh

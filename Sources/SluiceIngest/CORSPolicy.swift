@@ -57,4 +57,6 @@ extension HTTPField.Name {
     static let dnt = HTTPField.Name("DNT")!
     /// Global Privacy Control.
     static let secGPC = HTTPField.Name("Sec-GPC")!
+    /// Sent by browsers on every request (fetch metadata), never by HTTP libraries.
+    static let secFetchSite = HTTPField.Name("Sec-Fetch-Site")!
 }

@@ -17,7 +17,8 @@ public func buildIngestApplication(
     let metrics = IngestMetrics()
     let salt = DailySalt(writer: writer)
     let limiter = RateLimiter(
-        perSite: configuration.siteRateLimit, perAddress: configuration.addressRateLimit, perVisitor: configuration.visitorRateLimit, addressHashKey: configuration.addressHashKey)
+        perSite: configuration.siteRateLimit, perAddress: configuration.addressRateLimit, perVisitor: configuration.visitorRateLimit,
+        perServer: configuration.serverRateLimit, addressHashKey: configuration.addressHashKey)
     let backlog = BacklogMonitor(writer: writer, partitions: configuration.partitions, limit: configuration.backlogLimit, logger: logger)
     let sites = SiteDirectory(registry: configuration.sites, path: configuration.sites == nil ? nil : configuration.sitesPath)
     let access = SiteAccess(directory: sites)

@@ -13,6 +13,9 @@ public struct IngestConfiguration: Sendable {
     public var partitions: Int
     /// `SLUICE_COOKIE_NAME`: the visitor cookie (default `sluice_visitor`).
     public var cookieName: String
+    /// `SLUICE_COOKIE_DOMAIN`: the visitor cookie's `Domain`, a parent domain shared by
+    /// the site and ingest (`.example.com`); nil (default) keeps it on ingest's host.
+    public var cookieDomain: String?
     /// `SLUICE_BACKLOG_LIMIT`: entries waiting in the streams (undelivered plus
     /// unacknowledged) at which ingest answers 503 (default 1,000,000).
     public var backlogLimit: Int
@@ -26,6 +29,9 @@ public struct IngestConfiguration: Sendable {
     public var addressRateLimit: RateLimit?
     /// `SLUICE_RATE_LIMIT_VISITOR`: events per second and burst per visitor cookie, inside the address's; default 100/1000.
     public var visitorRateLimit: RateLimit?
+    /// `SLUICE_RATE_LIMIT_SERVER`: events per second and burst per site from its server keys,
+    /// which skip the address bucket; default 5000/50000.
+    public var serverRateLimit: RateLimit?
     /// `SLUICE_RATE_LIMIT_SITE`: events per second and burst per site; default off.
     public var siteRateLimit: RateLimit?
     /// `SLUICE_ADMIN_TOKEN`: required by routes that read aggregate or other people's data; unset leaves them open.
@@ -55,6 +61,11 @@ public struct IngestConfiguration: Sendable {
         addressRateLimit = try RateLimit.parse(settings.string("SLUICE_RATE_LIMIT_ADDRESS", default: "1000/10000"), variable: "SLUICE_RATE_LIMIT_ADDRESS")
         visitorRateLimit = try RateLimit.parse(settings.string("SLUICE_RATE_LIMIT_VISITOR", default: "100/1000"), variable: "SLUICE_RATE_LIMIT_VISITOR")
         siteRateLimit = try RateLimit.parse(settings.string("SLUICE_RATE_LIMIT_SITE", default: "off"), variable: "SLUICE_RATE_LIMIT_SITE")
+        serverRateLimit = try RateLimit.parse(settings.string("SLUICE_RATE_LIMIT_SERVER", default: "5000/50000"), variable: "SLUICE_RATE_LIMIT_SERVER")
+        cookieDomain = settings.optionalString("SLUICE_COOKIE_DOMAIN")?.lowercased()
+        if let cookieDomain, !Self.isCookieDomain(cookieDomain) {
+            throw ConfigurationError(variable: "SLUICE_COOKIE_DOMAIN", value: cookieDomain, expected: "a parent domain of ingest's host such as .example.com (letters, digits, '-' and '.')")
+        }
         addressHashKey = try AddressHashKey(settings: settings)
         adminToken = settings.optionalString("SLUICE_ADMIN_TOKEN")
         if let adminToken, adminToken.utf8.count < 16 {
@@ -82,12 +93,14 @@ public struct IngestConfiguration: Sendable {
             ("SLUICE_INGEST_PORT", String(port)),
             ("SLUICE_PARTITIONS", String(partitions)),
             ("SLUICE_COOKIE_NAME", cookieName),
+            ("SLUICE_COOKIE_DOMAIN", cookieDomain ?? "(none: ingest's host only)"),
             ("SLUICE_BACKLOG_LIMIT", String(backlogLimit)),
             ("SLUICE_SITES", sitesPath.map { "\($0) (\(sites?.sites.count ?? 0) sites, read again on SIGHUP)" } ?? "(none: open to any caller)"),
             ("SLUICE_RATE_LIMIT_ADDRESS", addressRateLimit.map { "\($0.rate)/\($0.burst)" } ?? "off"),
             ("SLUICE_ADDRESS_KEY", addressHashKey.summary),
             ("SLUICE_RATE_LIMIT_VISITOR", visitorRateLimit.map { "\($0.rate)/\($0.burst)" } ?? "off"),
             ("SLUICE_RATE_LIMIT_SITE", siteRateLimit.map { "\($0.rate)/\($0.burst)" } ?? "off"),
+            ("SLUICE_RATE_LIMIT_SERVER", serverRateLimit.map { "\($0.rate)/\($0.burst)" } ?? "off"),
             ("SLUICE_ADMIN_TOKEN", maskedSecret(adminToken)),
             ("SLUICE_REQUEST_TIMEOUT", String(requestTimeoutSeconds)),
             ("SLUICE_MAX_CONNECTIONS", String(maxConnections)),
@@ -95,5 +108,15 @@ public struct IngestConfiguration: Sendable {
             ("SLUICE_MAX_REQUEST_BYTES", String(limits.maxRequestBytes)),
             ("SLUICE_MAX_BATCH_EVENTS", String(limits.maxBatchEvents)),
         ] + privacy.summary
+    }
+
+    /// Whether `domain` can be a cookie's `Domain`: dot-separated labels of letters,
+    /// digits and `-`, with at least two labels (a lone `.com` would be a public suffix).
+    static func isCookieDomain(_ domain: String) -> Bool {
+        let labels = (domain.hasPrefix(".") ? domain.dropFirst() : domain[...]).split(separator: ".", omittingEmptySubsequences: false)
+        return labels.count >= 2 && domain.utf8.count <= 253
+            && labels.allSatisfy { label in
+                !label.isEmpty && label.utf8.allSatisfy { ($0 >= 0x61 && $0 <= 0x7A) || ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x2D }
+            }
     }
 }

@@ -4,14 +4,7 @@ import SluiceCore
 /// How ingest treats the people behind the events (docs/privacy.md).
 public struct PrivacyConfiguration: Sendable {
     /// `SLUICE_IP_MODE`: what is kept of the client address.
-    public enum IPMode: String, Sendable, CaseIterable {
-        /// IPv4 last octet zeroed, IPv6 cut to /48 (default).
-        case anonymize
-        /// The full address (only if you have a reason and a legal basis).
-        case full
-        /// No address at all.
-        case none
-    }
+    public typealias IPMode = AddressRetention
 
     /// `SLUICE_DNT`: what a `DNT: 1` or `Sec-GPC: 1` request gets.
     public enum DoNotTrackMode: String, Sendable, CaseIterable {

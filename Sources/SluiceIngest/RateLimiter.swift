@@ -18,7 +18,7 @@ public struct RateLimit: Sendable, Equatable {
 
 /// The token buckets one request draws from, and what it costs.
 struct RateCharge: Sendable, Equatable {
-    /// Bucket keys: `rl:address:…`, `rl:visitor:…` and/or `rl:site:…`.
+    /// Bucket keys: `rl:address:…` (or `rl:server:…`), `rl:visitor:…` and/or `rl:site:…`.
     var keys: [String]
     /// The script's leading arguments: now (ms), cost, then rate and burst per key.
     var arguments: [String]
@@ -34,27 +34,33 @@ struct RateCharge: Sendable, Equatable {
 /// when the request carries a visitor cookie, so one flooding visitor behind a
 /// shared address empties only its own. The address is keyed by a keyed hash
 /// (SipHash under `SLUICE_ADDRESS_KEY`, `AddressHashKey`), never the address itself.
+///
+/// A server key's sender relays many visitors from one address, so it skips the
+/// address bucket and draws from its site's server bucket (`perServer`) instead.
 struct RateLimiter: Sendable {
     let perSite: RateLimit?
     let perAddress: RateLimit?
     let perVisitor: RateLimit?
+    var perServer: RateLimit? = nil
     let addressHashKey: AddressHashKey
 
     /// What `cost` events from `address` (and the cookie's `visitor`, on `site`)
-    /// draw from; nil when no limit applies.
-    func charge(cost: Int, site: String?, visitor: String?, address: String?, now: Int64) -> RateCharge? {
-        let addressKey = perAddress == nil ? nil : address.map { Self.addressKey(of: $0, key: addressHashKey) }
-        return charge(cost: cost, site: site, visitor: visitor, addressKey: addressKey, now: now)
+    /// draw from; nil when no limit applies. `fromServer`: sent with a server key.
+    func charge(cost: Int, site: String?, visitor: String?, address: String?, fromServer: Bool = false, now: Int64) -> RateCharge? {
+        let addressKey = perAddress == nil || fromServer ? nil : address.map { Self.addressKey(of: $0, key: addressHashKey) }
+        let serverKey = fromServer ? site.map { "rl:server:\($0)" } : nil
+        return charge(cost: cost, site: site, visitor: visitor, addressKey: addressKey, serverKey: serverKey, now: now)
     }
 
-    /// The charge once the address's bucket key is known.
-    private func charge(cost: Int, site: String?, visitor: String?, addressKey: String?, now: Int64) -> RateCharge? {
+    /// The charge once the address's (or server's) bucket key is known.
+    private func charge(cost: Int, site: String?, visitor: String?, addressKey: String?, serverKey: String?, now: Int64) -> RateCharge? {
         var charge = RateCharge(keys: [], arguments: [String(now), String(cost)])
         func add(_ key: String, _ limit: RateLimit) {
             charge.keys.append(key)
             charge.arguments += [String(limit.rate), String(limit.burst)]
         }
         if let perAddress, let addressKey { add(addressKey, perAddress) }
+        if let perServer, let serverKey { add(serverKey, perServer) }
         if let perVisitor, let visitor { add("rl:visitor:\(visitor)", perVisitor) }
         if let perSite, let site { add("rl:site:\(site)", perSite) }
         return charge.keys.isEmpty ? nil : charge

@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import Logging
 import SluiceCore
 
 /// Decides which site a request speaks for, from its write key and origin.
@@ -9,28 +10,52 @@ import SluiceCore
 /// authentication, else a `writeKey` field in the body (for
 /// `navigator.sendBeacon`, which cannot set headers). Without a sites file
 /// every request is accepted and no site is stamped.
+///
+/// A server key is refused from anything that looks like a browser (an `Origin`
+/// or `Sec-Fetch-Site` header): it would otherwise be readable in a page.
 struct SiteAccess: Sendable {
+    /// Who a request speaks for.
+    struct Sender: Sendable, Equatable {
+        /// The site id to stamp, nil in open mode.
+        var siteId: String?
+        /// The request carried one of the site's server keys.
+        var isServer = false
+    }
+
     /// The sites in force (reloaded on SIGHUP).
     let directory: SiteDirectory
 
-    /// The site id to stamp, nil in open mode; throws the 401/403 to answer.
-    func authorize(_ request: Request, body: JSONValue) throws -> String? {
-        guard let registry = directory.snapshot?.registry else { return nil }
+    /// The sender to stamp; throws the 401/403 to answer.
+    func authorize(_ request: Request, body: JSONValue, logger: Logger) throws -> Sender {
+        guard let registry = directory.snapshot?.registry else { return Sender() }
         let key = request.headers[.sluiceKey] ?? basicUser(request) ?? body.objectValue?["writeKey"]?.stringValue
         guard let key, !key.isEmpty else {
             throw IngestError(
                 status: .unauthorized, code: "unauthorized",
                 details: [ValidationProblem(field: "writeKey", problem: "missing: send the site's write key in X-Sluice-Key, as the Basic user, or as writeKey in the body")])
         }
-        guard let site = registry.site(forKey: key) else {
+        guard let match = registry.match(forKey: key) else {
             throw IngestError(status: .unauthorized, code: "unauthorized", details: [ValidationProblem(field: "writeKey", problem: "unknown write key")])
+        }
+        let site = match.site
+        if match.isServerKey {
+            let browserHeader = request.headers[.origin] != nil ? "origin" : request.headers[.secFetchSite] != nil ? "sec-fetch-site" : nil
+            if let browserHeader {
+                logger.warning(
+                    "server key refused: sent by a browser (rotate it if it is in a page)",
+                    metadata: ["sluice.site": "\(site.id)", "sluice.header": "\(browserHeader)", "sluice.origin": "\(request.headers[.origin] ?? "-")"])
+                throw IngestError(
+                    status: .forbidden, code: "server_key_from_browser",
+                    details: [ValidationProblem(field: browserHeader, problem: "a server key of site \(site.id) is never accepted from a browser; pages send a write key")])
+            }
+            return Sender(siteId: site.id, isServer: true)
         }
         if let origin = request.headers[.origin], !site.origins.isEmpty, !site.origins.contains(SiteRegistry.normalisedOrigin(origin)) {
             throw IngestError(
                 status: .forbidden, code: "forbidden_origin",
                 details: [ValidationProblem(field: "origin", problem: "\(origin) is not an allowed origin of site \(site.id)")])
         }
-        return site.id
+        return Sender(siteId: site.id)
     }
 
     private func basicUser(_ request: Request) -> String? {

@@ -58,7 +58,8 @@ struct TrackingController: Sendable {
             throw IngestError(status: .badRequest, code: "invalid_event", details: [ValidationProblem(field: "(body)", problem: "not valid JSON: \(error)")])
         }
 
-        let siteId = try access.authorize(request, body: json)
+        let sender = try access.authorize(request, body: json, logger: context.logger)
+        let siteId = sender.siteId
         let privacy = configuration.privacy
         let client = ClientAddress(peer: context.remoteAddress?.ipAddress, headers: request.headers, trustedProxies: privacy.trustedProxies, header: privacy.proxyHeader)
         let doNotTrack = request.headers[.dnt] == "1" || request.headers[.secGPC] == "1"
@@ -68,13 +69,16 @@ struct TrackingController: Sendable {
         }
         let anonymous = doNotTrack && privacy.doNotTrack == .anonymous
         let anonymisedIP = client.ip.flatMap(IPAnonymizer.anonymize)
+        // A server key's sender is not the visitor: its own address and User-Agent
+        // are not stamped (the events' context.ip and context.userAgent are).
         let ip: String? =
             switch privacy.ipMode {
+            case _ where sender.isServer: nil
             case .anonymize: anonymisedIP
             case .full: client.ip
             case .none: nil
             }
-        let userAgent = request.headers[.userAgent].map { String(decoding: $0.utf8.prefix(1024), as: UTF8.self) }
+        let userAgent = sender.isServer ? nil : request.headers[.userAgent].map(EventValidator.truncatedUserAgent)
         let receivedAt = Int64(Date().timeIntervalSince1970 * 1000)
 
         // The visitor: a random one-off id (Do Not Track), a daily keyed hash
@@ -88,7 +92,7 @@ struct TrackingController: Sendable {
             visitorId = await salt.visitorId(site: siteId, ip: anonymisedIP, userAgent: userAgent, now: receivedAt) ?? VisitorCookie.newVisitorId()
         } else {
             knownVisitor = VisitorCookie.visitorId(in: request, cookieName: configuration.cookieName)
-            setCookie = knownVisitor == nil
+            setCookie = knownVisitor == nil && !sender.isServer
             if let knownVisitor {
                 visitorId = knownVisitor
             } else {
@@ -97,6 +101,8 @@ struct TrackingController: Sendable {
         }
         var stamp = RequestStamp(receivedAt: receivedAt, ip: ip, userAgent: userAgent, cookieVisitorId: visitorId, siteId: siteId)
         stamp.anonymous = anonymous
+        stamp.fromServer = sender.isServer
+        stamp.relayedAddressRetention = privacy.ipMode
 
         let events: [ValidatedEvent]
         switch validate(json, stamp) {
@@ -106,7 +112,7 @@ struct TrackingController: Sendable {
         if backlog.status.overLimit {
             throw IngestError.unavailable("the pipeline is behind (backlog over its limit), retry later", retryAfterSeconds: backlog.retryAfterSeconds)
         }
-        let charge = limiter.charge(cost: events.count, site: siteId, visitor: knownVisitor, address: client.ip, now: receivedAt)
+        let charge = limiter.charge(cost: events.count, site: siteId, visitor: knownVisitor, address: client.ip, fromServer: sender.isServer, now: receivedAt)
         let outcome: EventAppender.Outcome
         do {
             outcome = try await appender.append(events, charging: charge)
@@ -117,7 +123,7 @@ struct TrackingController: Sendable {
         if case .rateLimited(let wait) = outcome {
             throw IngestError(
                 status: .tooManyRequests, code: "rate_limited",
-                details: [ValidationProblem(field: "(client)", problem: "too many events from this address, visitor or site; retry after the delay")],
+                details: [ValidationProblem(field: "(client)", problem: "too many events from this address, visitor, server key or site; retry after the delay")],
                 retryAfterSeconds: Int((wait + 999) / 1000))
         }
         metrics.accepted.increment(by: Int64(events.count))
@@ -133,7 +139,7 @@ struct TrackingController: Sendable {
             status: .accepted, headers: [.contentType: "application/json"],
             body: .init(byteBuffer: ByteBuffer(bytes: JSONWriter.bytes(of: .object(answer)))))
         if setCookie {
-            response.setCookie(VisitorCookie.cookie(name: configuration.cookieName, visitorId: visitorId, secure: client.isHTTPS))
+            response.setCookie(VisitorCookie.cookie(name: configuration.cookieName, visitorId: visitorId, domain: configuration.cookieDomain, secure: client.isHTTPS))
         }
         return response
     }
@@ -168,16 +174,5 @@ struct TrackingController: Sendable {
             return true
         }
         return equalsIgnoringCase("application/json") || equalsIgnoringCase("text/plain")
-    }
-
-    private func readBody(_ request: Request) async throws -> ByteBuffer {
-        let limit = configuration.limits.maxRequestBytes
-        let tooLarge = IngestError(status: .contentTooLarge, code: "too_large", details: [ValidationProblem(field: "(body)", problem: "request body is over the limit of \(limit) bytes")])
-        if let declared = request.headers[.contentLength].flatMap(Int.init), declared > limit { throw tooLarge }
-        do {
-            return try await request.body.collect(upTo: limit)
-        } catch let error as HTTPError where error.status == .contentTooLarge {
-            throw tooLarge
-        }
     }
 }

@@ -22,7 +22,9 @@ enum VisitorCookie {
     }
 
     /// The cookie; `Secure` when the request came over HTTPS (directly or via a trusted proxy).
-    static func cookie(name: String, visitorId: String, secure: Bool) -> Cookie {
-        Cookie(name: name, value: visitorId, maxAge: maxAgeSeconds, path: "/", secure: secure, httpOnly: true, sameSite: .lax)
+    /// `domain` (`SLUICE_COOKIE_DOMAIN`) shares it with the site's other hosts, so a
+    /// site's own server reads the same visitor id.
+    static func cookie(name: String, visitorId: String, domain: String? = nil, secure: Bool) -> Cookie {
+        Cookie(name: name, value: visitorId, maxAge: maxAgeSeconds, domain: domain, path: "/", secure: secure, httpOnly: true, sameSite: .lax)
     }
 }

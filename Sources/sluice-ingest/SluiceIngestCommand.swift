@@ -23,6 +23,8 @@ struct SluiceIngestCommand: AsyncParsableCommand {
     var partitions: Int?
     @Option(help: "Name of the visitor cookie (SLUICE_COOKIE_NAME, default sluice_visitor).")
     var cookieName: String?
+    @Option(help: "Domain of the visitor cookie, a parent domain shared by the site and ingest such as .example.com (SLUICE_COOKIE_DOMAIN, default: ingest's host only).")
+    var cookieDomain: String?
     @Option(help: "Entries waiting in the streams at which new events get 503 (SLUICE_BACKLOG_LIMIT, default 1000000).")
     var backlogLimit: Int?
     @Option(help: "JSON sites file with write keys and allowed origins (SLUICE_SITES, default: none, open to any caller).")
@@ -35,6 +37,8 @@ struct SluiceIngestCommand: AsyncParsableCommand {
     var rateLimitVisitor: String?
     @Option(help: "Token bucket per site, rate/burst or off (SLUICE_RATE_LIMIT_SITE, default off).")
     var rateLimitSite: String?
+    @Option(help: "Token bucket per site for its server keys, which skip the address bucket, rate/burst or off (SLUICE_RATE_LIMIT_SERVER, default 5000/50000).")
+    var rateLimitServer: String?
     @Option(help: "Comma-separated proxy addresses/CIDRs whose forwarding header is believed (SLUICE_TRUSTED_PROXIES).")
     var trustedProxies: String?
     @Option(help: "The one header trusted proxies name the client in: x-forwarded-for or forwarded (SLUICE_PROXY_HEADER, default x-forwarded-for).")
@@ -69,8 +73,8 @@ struct SluiceIngestCommand: AsyncParsableCommand {
     func run() async throws {
         let overrides: [String: String?] = [
             "SLUICE_REDIS_URL": redisURL, "SLUICE_INGEST_HOST": host, "SLUICE_INGEST_PORT": port.map(String.init),
-            "SLUICE_PARTITIONS": partitions.map(String.init), "SLUICE_COOKIE_NAME": cookieName, "SLUICE_BACKLOG_LIMIT": backlogLimit.map(String.init),
-            "SLUICE_SITES": sites, "SLUICE_RATE_LIMIT_ADDRESS": rateLimitAddress, "SLUICE_ADDRESS_KEY": addressKey, "SLUICE_RATE_LIMIT_VISITOR": rateLimitVisitor, "SLUICE_RATE_LIMIT_SITE": rateLimitSite,
+            "SLUICE_PARTITIONS": partitions.map(String.init), "SLUICE_COOKIE_NAME": cookieName, "SLUICE_COOKIE_DOMAIN": cookieDomain, "SLUICE_BACKLOG_LIMIT": backlogLimit.map(String.init),
+            "SLUICE_SITES": sites, "SLUICE_RATE_LIMIT_ADDRESS": rateLimitAddress, "SLUICE_ADDRESS_KEY": addressKey, "SLUICE_RATE_LIMIT_VISITOR": rateLimitVisitor, "SLUICE_RATE_LIMIT_SITE": rateLimitSite, "SLUICE_RATE_LIMIT_SERVER": rateLimitServer,
             "SLUICE_TRUSTED_PROXIES": trustedProxies, "SLUICE_PROXY_HEADER": proxyHeader, "SLUICE_IP_MODE": ipMode, "SLUICE_DNT": dnt, "SLUICE_COOKIELESS": cookieless,
             "SLUICE_REDACT": redact, "SLUICE_REDACT_PATTERNS": redactPatterns, "SLUICE_URL_SECRET_PARAMS": urlSecretParams,
             "SLUICE_REQUEST_TIMEOUT": requestTimeout.map(String.init),

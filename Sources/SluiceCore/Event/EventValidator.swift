@@ -63,7 +63,8 @@ public struct EventValidator: Sendable {
         }
         guard problems.isEmpty else { return .failure(.invalid(problems)) }
 
-        let (id, visitorId) = writeCanonical(kind: kind, body: body, fields: fields, stamp: stamp, stampTail: stampTail, into: &output)
+        let tail = Self.relayedStampTail(body, stamp: stamp) ?? stampTail
+        let (id, visitorId) = writeCanonical(kind: kind, body: body, fields: fields, stamp: stamp, stampTail: tail, into: &output)
         guard output.count <= limits.maxEventBytes else {
             let field = path.isEmpty ? "(body)" : String(path.dropLast())
             return .failure(.tooLarge([ValidationProblem(field: field, problem: "event is \(output.count) bytes, the limit is \(limits.maxEventBytes)")]))

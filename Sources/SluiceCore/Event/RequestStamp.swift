@@ -13,6 +13,11 @@ public struct RequestStamp: Sendable {
     /// Do Not Track in anonymous mode: identifiers in the body (visitorId, userId,
     /// sessionId) are dropped so nothing links the event to a person.
     public var anonymous = false
+    /// The sender holds a server key: `ip` and `userAgent` are nil (its own are not
+    /// the visitor's), and an event's `context.ip` is honoured.
+    public var fromServer = false
+    /// What is kept of an address relayed in `context.ip` (`SLUICE_IP_MODE`).
+    public var relayedAddressRetention = AddressRetention.anonymize
 
     /// A stamp for one request.
     public init(receivedAt: Int64, ip: String?, userAgent: String?, cookieVisitorId: String, siteId: String? = nil) {
