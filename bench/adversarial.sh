@@ -8,7 +8,7 @@
 # explains the method and how to read the table.
 #
 # Environment (defaults in brackets):
-#   BENCH_ADV_SECONDS   load per class and size, seconds [3]
+#   BENCH_ADV_SECONDS   load per class and size (and per typical load beside it), seconds [2]
 #   BENCH_ADV_CONNS     concurrent connections posting the body [2]
 #   BENCH_ADV_SIZES     body sizes in bytes ["262144 1048576"]
 #   BENCH_OUT           where the results go [bench/results]
@@ -81,7 +81,7 @@ log "sluice-ingest ready at $ingest_url (pid $ingest_pid)"
 
 read -r -a sizes <<<"${BENCH_ADV_SIZES:-262144 1048576}"
 python3 "$BENCH_DIR/adversarial.py" --url "$ingest_url" --pid "$ingest_pid" --redis-port "$redis_port" \
-    --partitions "$PARTITIONS" --sizes "${sizes[@]}" --seconds "${BENCH_ADV_SECONDS:-3}" \
+    --partitions "$PARTITIONS" --sizes "${sizes[@]}" --seconds "${BENCH_ADV_SECONDS:-2}" \
     --connections "${BENCH_ADV_CONNS:-2}" --commit "$(git rev-parse --short HEAD 2>/dev/null || echo unknown)" \
     --out "$BENCH_OUT"
 require_running "$ingest_pid" "sluice-ingest" "$tmp/ingest.log"
