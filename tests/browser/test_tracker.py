@@ -367,7 +367,14 @@ def visit_consent(driver, pages_origin):
           return sluice.trackEvent('auth', 'logout');
         }).then(function (id) {
           ids.logout = id;
-          sluice.optOut();
+          // Opted out while a batch is on the wire, and that batch answered 503: no retry.
+          window.FORCE_503_ONCE = true;
+          window.ON_SEND = function () { window.ON_SEND = null; sluice.optOut(); };
+          var onTheWire = sluice.trackEvent('consent', 'sent-then-opted-out');
+          sluice.flush();
+          return onTheWire;
+        }).then(function (id) {
+          ids.onTheWire = id;
           ids.sentBeforeOptOut = window.__requests.length;
           return sluice.trackEvent('consent', 'after-optout');
         }).then(function (id) {
@@ -395,12 +402,16 @@ def check_consent(db, seen, pages_origin):
     check(len(seen["requestsAfter"]) == calls.get("sentBeforeOptOut"), "nothing was sent after optOut, leaving included")
     sent = [e for r in seen["requestsAfter"] if r.get("body") for e in json.loads(r["body"])["batch"]]
     check(all(e.get("eventName") not in ("before-optin", "after-optout") for e in sent), "the calls made without consent were never sent")
+    wire = [e for e in sent if e.get("eventName") == "sent-then-opted-out"]
+    check(len(wire) == 1 and wire[0]["id"] == calls.get("onTheWire"),
+          f"a batch answered 503 after optOut is not retried, its promise resolves ({len(wire)} sends)")
 
     views = list(db.pageviews.find({"visitorId": visitor}))
     check(len(views) == 1 and views[0].get("url") == f"{pages_origin}/consent.html" and views[0].get("userId") is None,
           f"optIn sent the page's one page view, before identify ({views})")
     events = {e["eventName"]: e for e in db.userevents.find({"visitorId": visitor})}
-    check(sorted(events) == ["identify", "logout", "share"], f"identify, share and logout stored, nothing else ({sorted(events)})")
+    check(sorted(events) == ["identify", "logout", "sent-then-opted-out", "share"],
+          f"identify, share, logout and the batch on the wire at optOut stored, nothing else ({sorted(events)})")
     identify = events.get("identify", {})
     check(identify.get("eventId") == calls.get("identify") and identify.get("userId") == "user-42"
           and identify.get("eventData") == {"plan": "pro"}, f"identify stored the user and traits ({identify})")

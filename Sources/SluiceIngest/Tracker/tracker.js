@@ -77,6 +77,7 @@
   }
 
   function retry(items, seconds) {
+    if (consent != 'granted') return settle(items); // opted out while it was on the wire: not again
     var attempts = items[0].attempts;
     if (attempts >= ATTEMPTS) return settle(items, 'not accepted after ' + attempts + ' attempts');
     var batch = { items: items };

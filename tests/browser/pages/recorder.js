@@ -2,7 +2,8 @@
 // in window.__requests (and lists them on the page, for the screenshots). With
 // window.FORCE_503_ONCE, the first batch really goes to ingest (which stores it)
 // but the tracker is told 503 + Retry-After: 1, so it must retry events that
-// ingest already accepted: the duplicate case.
+// ingest already accepted: the duplicate case. window.ON_SEND, when set, is called
+// with each request's record as it goes out (before its answer).
 window.__requests = [];
 window.__visibility = []; // {state, at}: when the tab was really hidden and shown
 document.addEventListener('visibilitychange', function () {
@@ -28,7 +29,9 @@ document.addEventListener('visibilitychange', function () {
     var record = { via: 'fetch', url: String(url), body: options && options.body, at: Date.now() };
     window.__requests.push(record);
     show();
-    return realFetch(url, options).then(function (response) {
+    var sent = realFetch(url, options);
+    if (window.ON_SEND) window.ON_SEND(record);
+    return sent.then(function (response) {
       record.status = response.status;
       if (window.FORCE_503_ONCE && record.url.indexOf('/api/analytics/batch') >= 0) {
         window.FORCE_503_ONCE = false;
