@@ -10,6 +10,8 @@
 #     selenium in the venv;
 #   - with ALERTS_TEST=1 (scripts/test.sh sets it unless ALERTS_TEST=0), Debian's
 #     prometheus for promtool (deploy/monitoring);
+#   - with PROXY_TEST=1 (scripts/test.sh sets it unless PROXY_TEST=0), nginx
+#     and openssl for the proxy test (tests/proxy);
 #   - with API_TEST=1 (scripts/test.sh sets it unless API_TEST=0), schemathesis
 #     in the venv for the API contract check (tests/api/run.sh).
 # Environment:
@@ -20,6 +22,7 @@
 #   SCHEMATHESIS_SPEC  pip requirement for the API check (default: schemathesis==4.32.5)
 #   API_TEST         not 0: also install schemathesis (default: 0)
 #   ALERTS_TEST      not 0: also install prometheus, for promtool (default: 0)
+#   PROXY_TEST       not 0: also install nginx and openssl (default: 0)
 set -euo pipefail
 
 # shellcheck source=scripts/lib.sh
@@ -39,6 +42,9 @@ ensure_system_packages() {
     fi
     if [[ "${ALERTS_TEST:-0}" != 0 ]]; then
         wanted+=("${SLUICE_ALERTS_APT_PACKAGES[@]}")
+    fi
+    if [[ "${PROXY_TEST:-0}" != 0 ]]; then
+        wanted+=("${SLUICE_PROXY_APT_PACKAGES[@]}")
     fi
     # `python3 -m venv` needs ensurepip, which Debian ships separately. A
     # python3 that already has it (e.g. pyenv's) needs nothing more.

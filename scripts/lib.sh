@@ -36,6 +36,10 @@ SLUICE_BROWSER_APT_PACKAGES=(chromium chromium-driver esbuild node-typescript no
 # if a developer machine should not run one.
 # shellcheck disable=SC2034  # used by scripts/bootstrap.sh
 SLUICE_ALERTS_APT_PACKAGES=(prometheus)
+# nginx and openssl, for the proxy test (tests/proxy), installed only when it runs.
+# The nginx package likewise enables a server on port 80 on a systemd host.
+# shellcheck disable=SC2034  # used by scripts/bootstrap.sh
+SLUICE_PROXY_APT_PACKAGES=(nginx openssl)
 
 # The toolchain lives in /opt/swift; a login shell has it on PATH but a bare
 # environment (cron, systemd, some CI runners) may not.

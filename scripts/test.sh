@@ -15,7 +15,9 @@
 # bootstrap installs chromium, chromium-driver and selenium for it) and the
 # React hooks test tests/react/test_react.py (tsc, esbuild, React from Debian),
 # then the schema guide's queries, tests/schema/test_schema.py (SCHEMA_TEST=0
-# skips it), and the alert rules through promtool (ALERTS_TEST=0 skips it).
+# skips it), docs/production.md's nginx proxy in front of a live ingest,
+# tests/proxy/test_proxy.py (PROXY_TEST=0 skips it), and the alert rules
+# through promtool (ALERTS_TEST=0 skips it).
 # BROWSER_TEST=0 skips it, e.g. while iterating locally. Then the API contract
 # check tests/api/run.sh: schemathesis against a live ingest and
 # docs/openapi.json (docs/api.md); API_TEST=0 skips it. Before the servers
@@ -39,6 +41,8 @@ API_TEST="${API_TEST:-1}"
 export API_TEST
 ALERTS_TEST="${ALERTS_TEST:-1}"
 export ALERTS_TEST
+PROXY_TEST="${PROXY_TEST:-1}"
+export PROXY_TEST
 bash "$SLUICE_ROOT/scripts/bootstrap.sh"
 
 tmp="$(mktemp -d "${TMPDIR:-/tmp}/sluice-test.XXXXXX")"
@@ -129,6 +133,15 @@ else
     log "schema guide check: tests/schema/test_schema.py"
     "$SLUICE_VENV/bin/python" "$SLUICE_ROOT/tests/schema/test_schema.py" ||
         die "a query of docs/schema.md failed, or the guide misses a collection or index (see above)"
+fi
+
+# docs/production.md's nginx configuration in front of a live ingest, over TLS.
+if [[ "$PROXY_TEST" == 0 ]]; then
+    log "proxy test skipped (PROXY_TEST=0)"
+else
+    log "proxy test: tests/proxy/test_proxy.py"
+    "$SLUICE_VENV/bin/python" "$SLUICE_ROOT/tests/proxy/test_proxy.py" ||
+        die "the production guide's proxy set-up failed (see above)"
 fi
 
 # The Prometheus alert rules (deploy/monitoring): syntax, the example config, and their unit tests.
