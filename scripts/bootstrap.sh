@@ -8,6 +8,8 @@
 #     the browser tests need: Debian's chromium and chromium-driver, esbuild,
 #     node-typescript, node-react and node-react-dom (tests/react), and
 #     selenium in the venv;
+#   - with EXPRESS_TEST=1 (scripts/test.sh sets it unless EXPRESS_TEST=0),
+#     Debian's nodejs and node-express for the Express middleware's test;
 #   - with ALERTS_TEST=1 (scripts/test.sh sets it unless ALERTS_TEST=0), Debian's
 #     prometheus for promtool (deploy/monitoring);
 #   - with PROXY_TEST=1 (scripts/test.sh sets it unless PROXY_TEST=0), nginx
@@ -22,6 +24,7 @@
 #   SCHEMATHESIS_SPEC  pip requirement for the API check (default: schemathesis==4.32.5)
 #   API_TEST         not 0: also install schemathesis (default: 0)
 #   ALERTS_TEST      not 0: also install prometheus, for promtool (default: 0)
+#   EXPRESS_TEST     not 0: also install nodejs and node-express (default: 0)
 #   PROXY_TEST       not 0: also install nginx and openssl (default: 0)
 set -euo pipefail
 
@@ -39,6 +42,9 @@ ensure_system_packages() {
     local wanted=("${SLUICE_APT_PACKAGES[@]}")
     if [[ "${BROWSER_TEST:-0}" != 0 ]]; then
         wanted+=("${SLUICE_BROWSER_APT_PACKAGES[@]}")
+    fi
+    if [[ "${EXPRESS_TEST:-0}" != 0 ]]; then
+        wanted+=("${SLUICE_EXPRESS_APT_PACKAGES[@]}")
     fi
     if [[ "${ALERTS_TEST:-0}" != 0 ]]; then
         wanted+=("${SLUICE_ALERTS_APT_PACKAGES[@]}")

@@ -30,6 +30,9 @@ SLUICE_APT_PACKAGES=(redis-server libhiredis-dev libmongoc-dev libbson-dev uap-c
 # hooks type-checked, bundled with React from Debian), installed only when they run.
 # shellcheck disable=SC2034  # used by scripts/bootstrap.sh
 SLUICE_BROWSER_APT_PACKAGES=(chromium chromium-driver esbuild node-typescript node-react node-react-dom)
+# Node and Express from Debian, for the Express middleware's test (tests/express), installed only when it runs.
+# shellcheck disable=SC2034  # used by scripts/bootstrap.sh
+SLUICE_EXPRESS_APT_PACKAGES=(nodejs node-express)
 # promtool, for the alert rules' check (deploy/monitoring), installed only when it runs.
 # Debian ships it in the prometheus package, which also installs (and on a
 # systemd host enables) a Prometheus server; `systemctl disable --now prometheus`

@@ -14,6 +14,8 @@
 # (headless Chromium against its own ingest and worker on the servers above;
 # bootstrap installs chromium, chromium-driver and selenium for it) and the
 # React hooks test tests/react/test_react.py (tsc, esbuild, React from Debian),
+# then the Express middleware test tests/express/test_express.py (Debian's
+# nodejs and node-express; EXPRESS_TEST=0 skips it),
 # then the schema guide's queries, tests/schema/test_schema.py (SCHEMA_TEST=0
 # skips it), docs/production.md's nginx proxy in front of a live ingest,
 # tests/proxy/test_proxy.py (PROXY_TEST=0 skips it), and the alert rules
@@ -41,6 +43,8 @@ API_TEST="${API_TEST:-1}"
 export API_TEST
 ALERTS_TEST="${ALERTS_TEST:-1}"
 export ALERTS_TEST
+EXPRESS_TEST="${EXPRESS_TEST:-1}"
+export EXPRESS_TEST
 PROXY_TEST="${PROXY_TEST:-1}"
 export PROXY_TEST
 bash "$SLUICE_ROOT/scripts/bootstrap.sh"
@@ -124,6 +128,16 @@ else
     log "React hooks test: tests/react/test_react.py"
     "$SLUICE_VENV/bin/python" "$SLUICE_ROOT/tests/react/test_react.py" ||
         die "the React hooks test failed (see above)"
+fi
+
+# The Express middleware (clients/express) under Debian's node and node-express,
+# against its own ingest and worker; EXPRESS_TEST=0 skips it.
+if [[ "$EXPRESS_TEST" == 0 ]]; then
+    log "Express middleware test skipped (EXPRESS_TEST=0)"
+else
+    log "Express middleware test: tests/express/test_express.py"
+    "$SLUICE_VENV/bin/python" "$SLUICE_ROOT/tests/express/test_express.py" ||
+        die "the Express middleware test failed (see above)"
 fi
 
 # docs/schema.md's example queries against a store seeded through ingest and the worker.
