@@ -53,7 +53,7 @@ struct TrackingController: Sendable {
         let body = try await readBody(request)
         let json: JSONValue
         do {
-            json = try body.withUnsafeReadableBytes { raw in try JSONParser.parse(raw, maxDepth: configuration.limits.maxDepth) }
+            json = try body.withUnsafeReadableBytes { raw in try JSONParser.parse(raw, maxDepth: configuration.limits.maxDepth, bytesPerContainer: EventLimits.bytesPerContainer) }
         } catch let error as JSONParseError {
             throw IngestError(status: .badRequest, code: "invalid_event", details: [ValidationProblem(field: "(body)", problem: "not valid JSON: \(error)")])
         }

@@ -65,9 +65,9 @@ func parseError(_ text: String, maxDepth: Int = JSONParser.defaultMaxDepth) -> P
 }
 
 /// Parses JSON bytes, returning the failure instead of throwing it (nil when it parses).
-func parseError(_ bytes: [UInt8], maxDepth: Int = JSONParser.defaultMaxDepth) -> ParseFailure? {
+func parseError(_ bytes: [UInt8], maxDepth: Int = JSONParser.defaultMaxDepth, bytesPerContainer: Int? = nil) -> ParseFailure? {
     do {
-        _ = try JSONParser.parse(bytes, maxDepth: maxDepth)
+        _ = try JSONParser.parse(bytes, maxDepth: maxDepth, bytesPerContainer: bytesPerContainer)
         return nil
     } catch {
         return ParseFailure(error.reason, at: error.offset)

@@ -9,6 +9,8 @@ public struct JSONParseError: Error, Sendable, Equatable, CustomStringConvertibl
         case invalidNumber
         case duplicateKey(String)
         case tooDeep(limit: Int)
+        /// More arrays and objects than the input's size allows: one per this many bytes.
+        case tooManyContainers(bytesEach: Int)
         case trailingData
     }
 
@@ -30,6 +32,8 @@ public struct JSONParseError: Error, Sendable, Equatable, CustomStringConvertibl
         case .invalidNumber: return "invalid number at byte \(offset)"
         case .duplicateKey(let key): return "duplicate key \"\(key)\" at byte \(offset)"
         case .tooDeep(let limit): return "nesting deeper than \(limit) levels at byte \(offset)"
+        case .tooManyContainers(let bytesEach):
+            return "more arrays and objects than the body's size allows (one per \(bytesEach) bytes) at byte \(offset); flatten the data"
         case .trailingData: return "unexpected data after the JSON value at byte \(offset)"
         }
     }

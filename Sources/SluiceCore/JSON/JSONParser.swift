@@ -6,23 +6,41 @@
 public struct JSONParser {
     /// The default nesting limit for event bodies.
     public static let defaultMaxDepth = 32
-    /// Room reserved for an object's members: an event's fit, so its member list is allocated once.
-    private static let objectCapacity = 16
+    /// Up to this many members an object's keys are checked for duplicates by a scan;
+    /// past it, by a hash set.
+    private static let linearKeyCheckLimit = 16
     /// The most digits an integer literal can have and still be accumulated in an `Int64` without overflow.
     private static let exactIntegerDigits = 18
 
+    /// Arrays and objects allowed before `bytesPerContainer` applies.
+    private static let containerAllowance = 64
+
     private let bytes: UnsafeRawBufferPointer
     private let maxDepth: Int
+    private let bytesPerContainer: Int?
     private var index = 0
+    private var containers = 0
+    /// The members and elements of the objects and arrays being parsed, innermost
+    /// last: each container collects its own on these shared stacks and takes them
+    /// off in one array of exactly their number when it closes, so a container
+    /// costs one allocation, not one per growth step (or a reserve it never fills).
+    private var memberStack: [JSONObject.Member] = []
+    private var elementStack: [JSONValue] = []
 
-    private init(bytes: UnsafeRawBufferPointer, maxDepth: Int) {
+    private init(bytes: UnsafeRawBufferPointer, maxDepth: Int, bytesPerContainer: Int?) {
         self.bytes = bytes
         self.maxDepth = maxDepth
+        self.bytesPerContainer = bytesPerContainer
     }
 
     /// Parses one JSON value that must span the whole input (surrounding whitespace allowed).
-    public static func parse(_ bytes: UnsafeRawBufferPointer, maxDepth: Int = defaultMaxDepth) throws(JSONParseError) -> JSONValue {
-        var parser = JSONParser(bytes: bytes, maxDepth: maxDepth)
+    ///
+    /// `bytesPerContainer`, when given, refuses input that opens more than one array
+    /// or object per that many bytes read so far (beyond a first 64): every container
+    /// costs an allocation and a walk in each later step, and `[[[[…]]]]` packs one
+    /// into every two bytes, so this bounds the work per byte of untrusted input.
+    public static func parse(_ bytes: UnsafeRawBufferPointer, maxDepth: Int = defaultMaxDepth, bytesPerContainer: Int? = nil) throws(JSONParseError) -> JSONValue {
+        var parser = JSONParser(bytes: bytes, maxDepth: maxDepth, bytesPerContainer: bytesPerContainer)
         parser.skipWhitespace()
         let value = try parser.parseValue(depth: 1)
         parser.skipWhitespace()
@@ -31,9 +49,9 @@ public struct JSONParser {
     }
 
     /// Parses a byte array.
-    public static func parse(_ bytes: [UInt8], maxDepth: Int = defaultMaxDepth) throws(JSONParseError) -> JSONValue {
+    public static func parse(_ bytes: [UInt8], maxDepth: Int = defaultMaxDepth, bytesPerContainer: Int? = nil) throws(JSONParseError) -> JSONValue {
         let result: Result<JSONValue, JSONParseError> = bytes.withUnsafeBytes { raw in
-            Result { () throws(JSONParseError) -> JSONValue in try parse(raw, maxDepth: maxDepth) }
+            Result { () throws(JSONParseError) -> JSONValue in try parse(raw, maxDepth: maxDepth, bytesPerContainer: bytesPerContainer) }
         }
         return try result.get()
     }
@@ -59,18 +77,28 @@ public struct JSONParser {
         }
     }
 
-    private mutating func parseObject(depth: Int) throws(JSONParseError) -> JSONValue {
+    /// Counts an array or object about to be parsed, within the depth and density limits.
+    @inline(__always)
+    private mutating func openContainer(depth: Int) throws(JSONParseError) {
         guard depth <= maxDepth else { throw error(.tooDeep(limit: maxDepth)) }
+        containers += 1
+        if let bytesPerContainer, containers > Self.containerAllowance + index / bytesPerContainer {
+            throw error(.tooManyContainers(bytesEach: bytesPerContainer))
+        }
+    }
+
+    private mutating func parseObject(depth: Int) throws(JSONParseError) -> JSONValue {
+        try openContainer(depth: depth)
         index += 1
         skipWhitespace()
         if try peek() == UInt8(ascii: "}") {
             index += 1
             return .object(JSONObject())
         }
-        var object = JSONObject(reservingCapacity: Self.objectCapacity)
+        let base = memberStack.count
         // Small objects (every event) are checked for duplicates by scanning their
-        // keys; past `objectCapacity` members a hash set takes over, so an object of
-        // many keys costs linear time, not quadratic. Swift's hashing is seeded per
+        // keys; past `linearKeyCheckLimit` members a hash set takes over, so an object
+        // of many keys costs linear time, not quadratic. Swift's hashing is seeded per
         // process, so crafted keys cannot make the set collide.
         var seenKeys: Set<String>?
         while true {
@@ -78,40 +106,52 @@ public struct JSONParser {
             guard try peek() == UInt8(ascii: "\"") else { throw error(.unexpectedCharacter(bytes[index])) }
             let keyOffset = index
             let key = try parseString()
-            if object.count < Self.objectCapacity {
-                if object.contains(key) { throw JSONParseError(reason: .duplicateKey(key), offset: keyOffset) }
+            if memberStack.count - base < Self.linearKeyCheckLimit {
+                for member in memberStack[base...] where JSONObject.same(member.key, key) {
+                    throw JSONParseError(reason: .duplicateKey(key), offset: keyOffset)
+                }
             } else {
-                if seenKeys == nil { seenKeys = Set(object.members.lazy.map(\.key)) }
+                if seenKeys == nil { seenKeys = Set(memberStack[base...].lazy.map(\.key)) }
                 if !seenKeys!.insert(key).inserted { throw JSONParseError(reason: .duplicateKey(key), offset: keyOffset) }
             }
             skipWhitespace()
             try expect(UInt8(ascii: ":"))
             skipWhitespace()
-            object.appendUnchecked(key, try parseValue(depth: depth + 1))
+            let value = try parseValue(depth: depth + 1)
+            memberStack.append(JSONObject.Member(key: key, value: value))
             skipWhitespace()
             let next = try peek()
             index += 1
-            if next == UInt8(ascii: "}") { return .object(object) }
+            if next == UInt8(ascii: "}") {
+                let members = Array(memberStack[base...])
+                memberStack.removeSubrange(base...)
+                return .object(JSONObject(uncheckedMembers: members))
+            }
             guard next == UInt8(ascii: ",") else { index -= 1; throw error(.unexpectedCharacter(next)) }
         }
     }
 
     private mutating func parseArray(depth: Int) throws(JSONParseError) -> JSONValue {
-        guard depth <= maxDepth else { throw error(.tooDeep(limit: maxDepth)) }
+        try openContainer(depth: depth)
         index += 1
-        var elements: [JSONValue] = []
         skipWhitespace()
         if try peek() == UInt8(ascii: "]") {
             index += 1
-            return .array(elements)
+            return .array([])
         }
+        let base = elementStack.count
         while true {
             skipWhitespace()
-            elements.append(try parseValue(depth: depth + 1))
+            let element = try parseValue(depth: depth + 1)
+            elementStack.append(element)
             skipWhitespace()
             let next = try peek()
             index += 1
-            if next == UInt8(ascii: "]") { return .array(elements) }
+            if next == UInt8(ascii: "]") {
+                let elements = Array(elementStack[base...])
+                elementStack.removeSubrange(base...)
+                return .array(elements)
+            }
             guard next == UInt8(ascii: ",") else { index -= 1; throw error(.unexpectedCharacter(next)) }
         }
     }

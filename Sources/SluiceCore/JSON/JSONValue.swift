@@ -64,10 +64,9 @@ public struct JSONObject: Sendable, Equatable {
     /// An empty object.
     public init() { members = [] }
 
-    /// An empty object with room for `capacity` members.
-    init(reservingCapacity capacity: Int) {
-        members = []
-        members.reserveCapacity(capacity)
+    /// An object of members whose keys the parser has checked to be unique.
+    init(uncheckedMembers: [Member]) {
+        members = uncheckedMembers
     }
 
     /// An object of the given pairs; a later duplicate key replaces an earlier one.
@@ -92,17 +91,13 @@ public struct JSONObject: Sendable, Equatable {
         }
     }
 
-    /// Appends a member without checking for an existing key (the parser has checked).
-    mutating func appendUnchecked(_ key: String, _ value: JSONValue) {
-        members.append(Member(key: key, value: value))
-    }
 
     /// Whether the object holds `key`.
     public func contains(_ key: String) -> Bool { members.contains { Self.same($0.key, key) } }
 
     /// Key equality, settled by the byte count first: most keys of an object differ in
     /// length, and comparing counts is far cheaper than comparing strings.
-    private static func same(_ a: String, _ b: String) -> Bool { a.utf8.count == b.utf8.count && a == b }
+    static func same(_ a: String, _ b: String) -> Bool { a.utf8.count == b.utf8.count && a == b }
 
     /// The number of members.
     public var count: Int { members.count }
