@@ -8,6 +8,8 @@ let package = Package(
         .executable(name: "sluice-ingest", targets: ["sluice-ingest"]),
         .executable(name: "sluice-worker", targets: ["sluice-worker"]),
         .executable(name: "sluicectl", targets: ["sluicectl"]),
+        // The Hummingbird tracking middleware for Swift servers (docs/server.md).
+        .library(name: "SluiceClient", targets: ["SluiceClient"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
@@ -74,6 +76,16 @@ let package = Package(
                 "SluiceCore", "SluiceRedis", "SluiceMongo",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
+        // Server-side tracking for Hummingbird apps: a middleware and a batching sender. Only
+        // Hummingbird, NIO and swift-service-lifecycle, so an app gains no other dependency.
+        .target(
+            name: "SluiceClient",
+            dependencies: [
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]),
         .executableTarget(
             name: "sluice-ingest",
             dependencies: ["SluiceIngest", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
@@ -94,7 +106,8 @@ let package = Package(
         .testTarget(
             name: "SluiceIntegrationTests",
             dependencies: [
-                "SluiceCore", "SluiceRedis", "SluiceMongo", "SluiceIngest", "SluiceWorker", "SluiceControl",
+                "SluiceCore", "SluiceRedis", "SluiceMongo", "SluiceIngest", "SluiceWorker", "SluiceControl", "SluiceClient",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]),
     ]
 )
