@@ -14,6 +14,8 @@
 # (headless Chromium against its own ingest and worker on the servers above;
 # bootstrap installs chromium, chromium-driver and selenium for it) and the
 # React hooks test tests/react/test_react.py (tsc, esbuild, React from Debian),
+# the cookie domain test tests/browser/test_cookie_domain.py (SLUICE_COOKIE_DOMAIN
+# in Chromium with --host-resolver-rules),
 # then the Express middleware test tests/express/test_express.py (Debian's
 # nodejs and node-express; EXPRESS_TEST=0 skips it),
 # then the schema guide's queries, tests/schema/test_schema.py (SCHEMA_TEST=0
@@ -128,6 +130,9 @@ else
     log "React hooks test: tests/react/test_react.py"
     "$SLUICE_VENV/bin/python" "$SLUICE_ROOT/tests/react/test_react.py" ||
         die "the React hooks test failed (see above)"
+    log "cookie domain test: tests/browser/test_cookie_domain.py"
+    "$SLUICE_VENV/bin/python" "$SLUICE_ROOT/tests/browser/test_cookie_domain.py" ||
+        die "the cookie domain test failed (see above)"
 fi
 
 # The Express middleware (clients/express) under Debian's node and node-express,
