@@ -89,7 +89,7 @@ def deep_nesting(size):
 
 
 def dense(unit_text):
-    """Small containers packed as densely as ingest allows (one per 6 bytes), over and over."""
+    """Small containers packed as densely as ingest allows (one per 8 bytes), over and over."""
     def build(size):
         count = max(1, (size - 100) // (len(unit_text) + 1))
         return _event_with('{"m":[' + ",".join([unit_text] * count) + "]}")
@@ -128,7 +128,7 @@ CLASSES = [
     ("digits-dashed", _run_then("1-", "@"), "'1-1-1-...'"),
     ("run-plus-digit", _run_then("+1", "x"), "'+1+1...' (phone starts)"),
     ("many-keys", many_keys, "distinct same-length keys in one object"),
-    ("dense-arrays", dense("[1,2]"), "two-number arrays, one per 6 bytes, the densest allowed"),
+    ("dense-arrays", dense("[10,20]"), "two-number arrays, one per 8 bytes, the densest allowed"),
     ("dense-objects", dense('{"a":0}'), "one-member objects, one per 8 bytes"),
     ("deep-nesting", deep_nesting, "arrays at the depth limit, repeated"),
     ("escapes-unicode", escapes("\\u0041"), "'\\u0041' * N"),

@@ -25,14 +25,14 @@ struct JSONParserErrorTests {
 
     @Test func containersDenserThanTheLimitAreRefusedEarly() throws {
         let nested = "[" + Array(repeating: String(repeating: "[", count: 20) + "0" + String(repeating: "]", count: 20), count: 2000).joined(separator: ",") + "]"
-        let refused = try #require(parseError(Array(nested.utf8), bytesPerContainer: 6))
-        #expect(refused.reason == .tooManyContainers(bytesEach: 6))
+        let refused = try #require(parseError(Array(nested.utf8), bytesPerContainer: 8))
+        #expect(refused.reason == .tooManyContainers(bytesEach: 8))
         #expect(refused.offset < 1000, "refused once the density shows, not at the end (\(refused.offset))")
         #expect(parseError(Array(nested.utf8)) == nil, "no limit unless asked: the worker reads canonical events whole")
-        let pairs = "[" + Array(repeating: "[1,2]", count: 20_000).joined(separator: ",") + "]"
-        #expect(parseError(Array(pairs.utf8), bytesPerContainer: 6) == nil, "one container per 6 bytes fits")
-        let singles = "[" + Array(repeating: "[0]", count: 20_000).joined(separator: ",") + "]"
-        #expect(parseError(Array(singles.utf8), bytesPerContainer: 6)?.reason == .tooManyContainers(bytesEach: 6))
+        let pairs = "[" + Array(repeating: "[10,20]", count: 20_000).joined(separator: ",") + "]"
+        #expect(parseError(Array(pairs.utf8), bytesPerContainer: 8) == nil, "one container per 8 bytes fits")
+        let smallPairs = "[" + Array(repeating: "[1,2]", count: 20_000).joined(separator: ",") + "]"
+        #expect(parseError(Array(smallPairs.utf8), bytesPerContainer: 8)?.reason == .tooManyContainers(bytesEach: 8))
     }
 
     @Test func duplicateKeysInNestedObjectsAreRejected() {

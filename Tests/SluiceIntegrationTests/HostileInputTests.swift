@@ -35,6 +35,10 @@ import Testing
         Case(name: "invalid UTF-8", route: "track/event", body: Array(#"{"eventType":""#.utf8) + [0xC3, 0x28] + Array(#"","eventName":"b"}"#.utf8), status: 400, field: "(body)"),
         Case(name: "oversize request", route: "track/event", body: Array((#"{"eventType":"a","eventName":"b","properties":{"x":""# + String(repeating: "a", count: 600_000) + #""}}"#).utf8), status: 413, field: "(body)"),
         Case(name: "oversize event", route: "track/event", body: Array((#"{"eventType":"a","eventName":"b","properties":{"x":""# + String(repeating: "a", count: 40_000) + #""}}"#).utf8), status: 413, field: "(body)"),
+        Case(
+            name: "containers packed densely", route: "track/event",
+            body: Array((#"{"eventType":"a","eventName":"b","properties":{"m":["# + Array(repeating: "[[[[0]]]]", count: 500).joined(separator: ",") + "]}}").utf8),
+            status: 400, field: "(body)"),
         Case(name: "empty key", route: "track/event", body: Array(#"{"eventType":"a","eventName":"b","properties":{"":1}}"#.utf8), status: 400, field: "properties."),
         Case(name: "NUL in a key", route: "track/event", body: Array(#"{"eventType":"a","eventName":"b","properties":{"a\u0000b":1}}"#.utf8), status: 400, field: #"properties.a\u0000b"#),
         Case(name: "too many in a batch", route: "batch", body: Array((#"{"batch":["# + Array(repeating: #"{"type":"event","eventType":"a","eventName":"b"}"#, count: 501).joined(separator: ",") + "]}").utf8), status: 413, field: "batch"),

@@ -9,8 +9,8 @@ public struct EventLimits: Sendable, Equatable {
     /// Deepest JSON nesting accepted (default 32).
     public var maxDepth: Int
     /// A request body may open one array or object per this many bytes (beyond its
-    /// first 64): `[[1,2],[3,4]]` fits, `[[[[…]]]]` does not (docs/events.md).
-    public static let bytesPerContainer = 6
+    /// first 64): `[[10,20],[30,40]]` fits, `[[[[…]]]]` does not (docs/events.md).
+    public static let bytesPerContainer = 8
 
     /// Limits with the documented defaults unless given.
     public init(maxEventBytes: Int = 32_768, maxRequestBytes: Int = 524_288, maxBatchEvents: Int = 500, maxDepth: Int = JSONParser.defaultMaxDepth) {
