@@ -44,15 +44,7 @@ struct DeadLetterArchive {
     func forEachPage(_ scope: DeadLetterScope, reason: String?, _ body: ([DeadLetter]) throws -> Void) throws -> [String] {
         switch scope {
         case .ids(let ids):
-            var missing: [String] = []
-            for start in stride(from: 0, to: ids.count, by: pageSize) {
-                let chunk = Array(ids[start..<min(start + pageSize, ids.count)])
-                let found = try letters(ids: chunk)
-                missing += chunk.filter { found[$0] == nil }
-                let page = chunk.compactMap { found[$0] }.filter { $0.matches(reason: reason) }
-                if !page.isEmpty { try body(page) }
-            }
-            return missing
+            return try DeadLetterScope.forEachPage(of: ids, pageSize: pageSize, reason: reason, fetch: letters(ids:), body)
         case .all:
             var after: String?
             while true {

@@ -6,6 +6,23 @@ enum DeadLetterScope: Equatable {
     case all
     /// Named ids, each once, in the order given.
     case ids([String])
+
+    /// Calls `body` with each page of the named letters that exist and whose reason
+    /// matches, in the order named, fetching `pageSize` ids at a time; returns the ids
+    /// that `fetch` did not find.
+    static func forEachPage(
+        of ids: [String], pageSize: Int, reason: String?, fetch: ([String]) throws -> [String: DeadLetter], _ body: ([DeadLetter]) throws -> Void
+    ) rethrows -> [String] {
+        var missing: [String] = []
+        for start in stride(from: 0, to: ids.count, by: pageSize) {
+            let chunk = Array(ids[start..<min(start + pageSize, ids.count)])
+            let found = try fetch(chunk)
+            missing += chunk.filter { found[$0] == nil }
+            let page = chunk.compactMap { found[$0] }.filter { $0.matches(reason: reason) }
+            if !page.isEmpty { try body(page) }
+        }
+        return missing
+    }
 }
 
 /// Reads `events:dead` in pages (`COUNT`), so a large queue is never loaded at once.
@@ -62,15 +79,7 @@ struct DeadLetterQueue {
     func forEachPage(_ scope: DeadLetterScope, reason: String?, _ body: ([DeadLetter]) throws -> Void) throws -> [String] {
         switch scope {
         case .ids(let ids):
-            var missing: [String] = []
-            for start in stride(from: 0, to: ids.count, by: pageSize) {
-                let chunk = Array(ids[start..<min(start + pageSize, ids.count)])
-                let found = try letters(ids: chunk)
-                missing += chunk.filter { found[$0] == nil }
-                let page = chunk.compactMap { found[$0] }.filter { $0.matches(reason: reason) }
-                if !page.isEmpty { try body(page) }
-            }
-            return missing
+            return try DeadLetterScope.forEachPage(of: ids, pageSize: pageSize, reason: reason, fetch: { (chunk) throws(RedisError) in try letters(ids: chunk) }, body)
         case .all:
             guard let newest = try entries(of: RedisCommand("XREVRANGE", Self.key, "+", "-", "COUNT", "1")).first else { return [] }
             var start = "-"

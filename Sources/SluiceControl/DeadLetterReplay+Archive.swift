@@ -12,30 +12,10 @@ extension DeadLetterReplay {
         guard let archive else { return }
         // Fetched again: another operator may have replayed or purged some since the plan.
         let found = try archive.letters(ids: ids)
-        var letters: [DeadLetter] = []
-        for id in ids {
-            guard let letter = found[id] else {
-                outcome.skipped.append((id, "gone from \(DeadLetterArchive.collection) since it was selected"))
-                continue
-            }
-            letters.append(letter)
-        }
-        let unusable = try nonStreamKeys(Set(letters.compactMap(\.stream)))
-        letters.removeAll { letter in
-            guard let type = letter.stream.flatMap({ unusable[$0] }) else { return false }
-            outcome.skipped.append((letter.id, "\(letter.stream ?? "") holds a \(type), not a stream"))
-            return true
-        }
+        let letters = try replayable(ids, found: found, place: DeadLetterArchive.collection, into: &outcome)
         guard !letters.isEmpty else { return }
 
-        let appends = letters.map { letter in
-            var append = RedisCommand("XADD", letter.stream ?? "", "*")
-            for field in [StreamLayout.versionField, StreamLayout.eventField] {
-                append.append(field)
-                append.append(bytes: letter.value(field) ?? [])
-            }
-            return append
-        }
+        let appends = letters.map(Self.appendCommand)
         var appended: [String] = []
         for (letter, reply) in zip(letters, try queue.redis.pipeline(appends)) {
             if let message = reply.errorMessage {

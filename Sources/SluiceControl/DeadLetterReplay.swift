@@ -87,31 +87,13 @@ struct DeadLetterReplay {
     private func replay(_ ids: [String], into outcome: inout Outcome) throws(RedisError) {
         // Fetched again: another operator may have replayed or purged some since the plan.
         let found = try queue.letters(ids: ids)
-        var letters: [DeadLetter] = []
-        for id in ids {
-            guard let letter = found[id] else {
-                outcome.skipped.append((id, "gone from \(DeadLetterQueue.key) since it was selected"))
-                continue
-            }
-            letters.append(letter)
-        }
-        let unusable = try nonStreamKeys(Set(letters.compactMap(\.stream)))
-        letters.removeAll { letter in
-            guard let type = letter.stream.flatMap({ unusable[$0] }) else { return false }
-            outcome.skipped.append((letter.id, "\(letter.stream ?? "") holds a \(type), not a stream"))
-            return true
-        }
+        let letters = try replayable(ids, found: found, place: DeadLetterQueue.key, into: &outcome)
         guard !letters.isEmpty else { return }
 
         var commands: [RedisCommand] = []
         commands.reserveCapacity(letters.count * 4)
         for letter in letters {
-            var append = RedisCommand("XADD", letter.stream ?? "", "*")
-            for field in [StreamLayout.versionField, StreamLayout.eventField] {
-                append.append(field)
-                append.append(bytes: letter.value(field) ?? [])
-            }
-            commands += [RedisCommand("MULTI"), append, RedisCommand("XDEL", DeadLetterQueue.key, letter.id), RedisCommand("EXEC")]
+            commands += [RedisCommand("MULTI"), Self.appendCommand(letter), RedisCommand("XDEL", DeadLetterQueue.key, letter.id), RedisCommand("EXEC")]
         }
         let replies = try queue.redis.pipeline(commands)
 
@@ -134,6 +116,36 @@ struct DeadLetterReplay {
             }
         }
         try restore(lost)
+    }
+
+    /// The letters of `ids` that `found` still holds, less those whose stream key holds
+    /// another type; each one left out is recorded in `outcome` with the reason.
+    func replayable(_ ids: [String], found: [String: DeadLetter], place: String, into outcome: inout Outcome) throws(RedisError) -> [DeadLetter] {
+        var letters: [DeadLetter] = []
+        for id in ids {
+            guard let letter = found[id] else {
+                outcome.skipped.append((id, "gone from \(place) since it was selected"))
+                continue
+            }
+            letters.append(letter)
+        }
+        let unusable = try nonStreamKeys(Set(letters.compactMap(\.stream)))
+        letters.removeAll { letter in
+            guard let type = letter.stream.flatMap({ unusable[$0] }) else { return false }
+            outcome.skipped.append((letter.id, "\(letter.stream ?? "") holds a \(type), not a stream"))
+            return true
+        }
+        return letters
+    }
+
+    /// The `XADD` that puts a letter's original fields back on its stream.
+    static func appendCommand(_ letter: DeadLetter) -> RedisCommand {
+        var append = RedisCommand("XADD", letter.stream ?? "", "*")
+        for field in [StreamLayout.versionField, StreamLayout.eventField] {
+            append.append(field)
+            append.append(bytes: letter.value(field) ?? [])
+        }
+        return append
     }
 
     /// The keys among `streams` that exist with a type other than stream, and that type.
