@@ -163,6 +163,10 @@ else
         die "the production guide's proxy set-up failed (see above)"
 fi
 
+# Every error code ingest answers is in docs/operations.md's table of rejection reasons.
+"$SLUICE_VENV/bin/python" "$SLUICE_ROOT/tests/docs/check_rejection_reasons.py" ||
+    die "docs/operations.md's rejection reasons do not match ingest's error codes (see above)"
+
 # The Prometheus alert rules (deploy/monitoring): syntax, the example config, and their unit tests.
 if [[ "$ALERTS_TEST" == 0 ]]; then
     log "alert rules check skipped (ALERTS_TEST=0)"
