@@ -64,7 +64,7 @@ import Testing
             #expect(cut != nil, "\(trickler.name): still open after \(3 * Self.timeoutSeconds) s against a \(Self.timeoutSeconds) s deadline")
             #expect(cut.map { $0 <= .seconds(Self.timeoutSeconds + 2) } != false, "\(trickler.name): cut only after \(cut ?? .zero)")
         }
-        #expect(try await eventually(timeout: .seconds(2)) { keepAlive.receivedCount(of: "HTTP/1.1 200") == sent }, "keep-alive client: \(sent) sent, answers: \(keepAlive.received)")
+        #expect(try await eventually(timeout: .seconds(10)) { keepAlive.receivedCount(of: "HTTP/1.1 200") == sent }, "keep-alive client: \(sent) sent, answers: \(keepAlive.received)")
         #expect(!keepAlive.isClosedByServer, "a keep-alive client sending whole requests was cut off")
         try await stack.stop()
     }
