@@ -26,7 +26,8 @@ public final class IngestMetrics: Sendable {
         MetricNameDescriptor(namespace: "sluice", subsystem: "ingest", metricName: metric, unitName: unit, helpText: help)
     }
 
-    /// Counts a refused request by its reason (`invalid_event`, `too_large`, `unsupported_media_type`, `unauthorized`, `forbidden_origin`).
+    /// Counts a refused request by its reason (`invalid_event`, `invalid_encoding`, `too_large`, `unsupported_media_type`,
+    /// `unsupported_encoding`, `unauthorized`, `forbidden_origin`, `server_key_from_browser`, `rate_limited`).
     func rejected(reason: String) {
         registry.makeCounter(descriptor: Self.name("requests_rejected", "total", "Requests refused with a 4xx, by reason."), labels: [("reason", reason)]).increment()
     }

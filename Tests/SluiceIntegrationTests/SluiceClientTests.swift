@@ -88,14 +88,22 @@ import Testing
         func event(_ n: Int) -> TrackedEvent {
             TrackedEvent(type: "api", visitorId: "v-retry", timestamp: Int64(Date().timeIntervalSince1970 * 1000), context: .init(), endpoint: "/e/\(n)", method: "GET")
         }
-        await sender.enqueue([event(1), event(2)])
-        await sender.flush()
-        let started = ContinuousClock.now
-        await sender.enqueue([event(3), event(4)])
-        await sender.flush()
-        #expect(ContinuousClock.now - started >= .seconds(1), "waited as Retry-After said")
+        // Two events drain the server bucket (burst 2, one a second); the next batch
+        // meets a 429 unless the machine was so slow the bucket refilled: then try again.
+        var sent = 0
+        var retried: Duration?
+        for round in 0..<5 where retried == nil {
+            let retriesBefore = await sender.stats.retries
+            let started = ContinuousClock.now
+            await sender.enqueue([event(2 * round), event(2 * round + 1)])
+            await sender.flush()
+            sent += 2
+            if await sender.stats.retries > retriesBefore { retried = ContinuousClock.now - started }
+        }
         let stats = await sender.stats
-        #expect(stats.sent == 4 && stats.retries >= 1 && stats.failed == 0, "\(stats)")
+        #expect(stats.sent == sent && stats.failed == 0, "\(stats)")
+        let wait = try #require(retried, "no batch met a 429 in five rounds: \(stats)")
+        #expect(wait >= .seconds(1), "waited \(wait), as Retry-After said")
 
         var offline = try SluiceClientConfiguration(endpoint: URL(string: "http://127.0.0.1:9")!, writeKey: ServerSenderTests.serverKey)
         offline.maxQueue = 3
@@ -107,10 +115,15 @@ import Testing
         try await stack.stop()
     }
 
-    @Test func requestsAreNeitherSlowedNorFailedWhenIngestIsDown() async throws {
-        var configuration = try SluiceClientConfiguration(endpoint: URL(string: "http://127.0.0.1:9")!, writeKey: ServerSenderTests.serverKey)
+    @Test func requestsAreNeitherSlowedNorFailedWhenIngestStalls() async throws {
+        // An ingest that takes connections and never answers: each batch waits its
+        // whole 3 s timeout, so a middleware that waited would take a minute here.
+        let stalled = try SilentServer()
+        defer { stalled.stop() }
+        var configuration = try SluiceClientConfiguration(endpoint: URL(string: "http://127.0.0.1:\(stalled.port)")!, writeKey: ServerSenderTests.serverKey)
         configuration.maxRetries = 0
         configuration.flushAt = 1
+        configuration.timeout = .seconds(3)
         let sender = SluiceSender(configuration: configuration)
         try await Self.app(sender: sender, configuration: configuration).test(.live) { client in
             let started = ContinuousClock.now
@@ -118,10 +131,10 @@ import Testing
                 let response = try await client.execute(uri: "/api/items/1", method: .get)
                 #expect(response.status == .ok)
             }
-            #expect(ContinuousClock.now - started < .seconds(2))
+            let took = ContinuousClock.now - started
+            #expect(took < .seconds(15), "20 requests took \(took)")
         }
-        await sender.flush()
-        #expect(await sender.stats.failed == 20)
+        #expect(await sender.queued > 0, "batches still waiting on the stalled ingest")
         #expect(throws: SluiceClientError.self) { _ = try SluiceClientConfiguration(endpoint: URL(string: "ftp://x")!, writeKey: ServerSenderTests.serverKey) }
         #expect(throws: SluiceClientError.self) { _ = try SluiceClientConfiguration(endpoint: URL(string: "http://x")!, writeKey: "short") }
     }
