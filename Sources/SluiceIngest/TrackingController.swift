@@ -73,11 +73,11 @@ struct TrackingController: Sendable {
         // are not stamped (the events' context.ip and context.userAgent are).
         let ip: String? =
             switch privacy.ipMode {
-            case _ where sender.isServer: nil
             case .anonymize: anonymisedIP
             case .full: client.ip
             case .none: nil
             }
+        let stampedIP = sender.isServer ? nil : ip
         let userAgent = sender.isServer ? nil : request.headers[.userAgent].map(EventValidator.truncatedUserAgent)
         let receivedAt = Int64(Date().timeIntervalSince1970 * 1000)
 
@@ -99,7 +99,7 @@ struct TrackingController: Sendable {
                 visitorId = await salt.firstVisitId(site: siteId, ip: anonymisedIP, userAgent: userAgent, body: json, now: receivedAt)
             }
         }
-        var stamp = RequestStamp(receivedAt: receivedAt, ip: ip, userAgent: userAgent, cookieVisitorId: visitorId, siteId: siteId)
+        var stamp = RequestStamp(receivedAt: receivedAt, ip: stampedIP, userAgent: userAgent, cookieVisitorId: visitorId, siteId: siteId)
         stamp.anonymous = anonymous
         stamp.fromServer = sender.isServer
         stamp.relayedAddressRetention = privacy.ipMode
