@@ -555,6 +555,36 @@ def check_tracker_route(ingest_port, pages_origin):
             "Retry-After and the tracker falls back to exponential backoff")
 
 
+def clean_up(stack, ok, mongo, database, redis_url, tmp):
+    """Stops the stack (printing its logs after a failure) and removes what the run
+    made: its MongoDB database, its Redis data and its temp dir. Best effort."""
+    stack.stop()
+    if not ok:
+        stack.show_logs()
+    try:
+        mongo.drop_database(database)
+    except Exception:
+        pass
+    mongo.close()
+    try:
+        redis_flush(redis_url)
+    except Exception:
+        pass
+    shutil.rmtree(tmp, ignore_errors=True)
+
+
+def verdict(elapsed=None):
+    """Prints every failed check, or the count passed; the process's exit status."""
+    took = f", in {elapsed:.1f}s" if elapsed is not None else ""
+    if failures:
+        log(f"{len(failures)} check(s) failed, {passed} passed{took}:")
+        for failure in failures:
+            print(f"  - {failure}", flush=True)
+        return 1
+    log(f"all {passed} checks passed{took}")
+    return 0
+
+
 def main():
     env = os.environ
     missing = [k for k in ["SLUICE_BIN_DIR", "SLUICE_TEST_REDIS_URL", "SLUICE_TEST_MONGO_URL"] if not env.get(k)]
@@ -618,28 +648,8 @@ def main():
             driver.quit()
         if pages is not None:
             pages.shutdown()
-        stack.stop()
-        if not ok:
-            stack.show_logs()
-        try:
-            mongo.drop_database(database)
-        except Exception:
-            pass
-        mongo.close()
-        try:
-            redis_flush(redis_url)
-        except Exception:
-            pass
-        shutil.rmtree(tmp, ignore_errors=True)
-
-    elapsed = time.monotonic() - STARTED
-    if failures:
-        log(f"{len(failures)} check(s) failed, {passed} passed, in {elapsed:.1f}s:")
-        for failure in failures:
-            print(f"  - {failure}", flush=True)
-        return 1
-    log(f"all {passed} checks passed in {elapsed:.1f}s")
-    return 0
+        clean_up(stack, ok, mongo, database, redis_url, tmp)
+    return verdict(time.monotonic() - STARTED)
 
 
 if __name__ == "__main__":

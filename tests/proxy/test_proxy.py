@@ -142,29 +142,11 @@ def main():
             except subprocess.TimeoutExpired:
                 nginx.kill()
                 nginx.wait()
-        stack.stop()
-        if not ok:
-            stack.show_logs()
-            error_log = os.path.join(tmp, "nginx-error.log")
-            if os.path.exists(error_log):
-                print(open(error_log).read()[-3000:], flush=True)
-        try:
-            mongo.drop_database(database)
-        except Exception:
-            pass
-        mongo.close()
-        try:
-            helpers.redis_flush(redis_url)
-        except Exception:
-            pass
-        shutil.rmtree(tmp, ignore_errors=True)
-    if helpers.failures:
-        log(f"{len(helpers.failures)} check(s) failed, {helpers.passed} passed:")
-        for failure in helpers.failures:
-            print(f"  - {failure}", flush=True)
-        return 1
-    log(f"all {helpers.passed} checks passed")
-    return 0
+        error_log = os.path.join(tmp, "nginx-error.log")
+        if not ok and os.path.exists(error_log):
+            print(open(error_log).read()[-3000:], flush=True)
+        helpers.clean_up(stack, ok, mongo, database, redis_url, tmp)
+    return helpers.verdict()
 
 
 if __name__ == "__main__":

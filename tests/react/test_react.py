@@ -237,26 +237,8 @@ def main():
             driver.quit()
         if pages is not None:
             pages.shutdown()
-        stack.stop()
-        if not ok:
-            stack.show_logs()
-        try:
-            mongo.drop_database(database)
-        except Exception:
-            pass
-        mongo.close()
-        try:
-            browser.redis_flush(redis_url)
-        except Exception:
-            pass
-        shutil.rmtree(tmp, ignore_errors=True)
-    if browser.failures:
-        log(f"{len(browser.failures)} check(s) failed, {browser.passed} passed:")
-        for failure in browser.failures:
-            print(f"  - {failure}", flush=True)
-        return 1
-    log(f"all {browser.passed} checks passed")
-    return 0
+        browser.clean_up(stack, ok, mongo, database, redis_url, tmp)
+    return browser.verdict()
 
 
 if __name__ == "__main__":
