@@ -12,7 +12,8 @@ extension DailySalt {
     /// event id from the same address and browser, with no cookie, on the same day.
     func firstVisitId(site: String?, ip: String?, userAgent: String?, body: JSONValue, now: Int64) async -> String {
         guard let eventId = Self.firstEventId(in: body), let (k0, k1) = await key(now: now) else { return VisitorCookie.newVisitorId() }
-        let material = "first-visit|\(site ?? "")|\(ip ?? "")|\(userAgent ?? "")|\(eventId)"
+        // Each part length-prefixed, so no user agent and id can spell another pair's material.
+        let material = ["first-visit", site ?? "", ip ?? "", userAgent ?? "", eventId].map { "\($0.utf8.count):\($0)" }.joined()
         let halves = ["a", "b"].map { SipHash.hash(Array("\(material)|\($0)".utf8), k0: k0, k1: k1) }
         return "v-" + halves.map { hash in
             let hex = String(hash, radix: 16)

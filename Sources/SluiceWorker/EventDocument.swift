@@ -25,7 +25,14 @@ enum EventDocument {
                 if let feedback = fields["feedback"] { set.append("feedback", json: feedback) }
                 set.appendDate("feedbackAt", millisecondsSince1970: event.timestamp)
             }
-            update.appendDocument("$setOnInsert") { $0.appendString("eventId", interactionId) }
+            // Feedback that arrives first (or for another visitor's id) makes the document:
+            // it carries its visitor, site and time, so retention and erasure find it.
+            update.appendDocument("$setOnInsert") { insert in
+                insert.appendString("eventId", interactionId)
+                insert.appendString("visitorId", event.visitorId)
+                if let siteId = fields["siteId"]?.stringValue { insert.appendString("siteId", siteId) }
+                insert.appendDate("timestamp", millisecondsSince1970: event.timestamp)
+            }
             return .upsert(filter: BSONDocumentBuilder.filter(id: ScopedID.key(of: event.decoded, id: interactionId)), update: update)
         case .chat:
             let update = BSONDocumentBuilder()

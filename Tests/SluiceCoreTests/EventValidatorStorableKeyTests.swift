@@ -18,6 +18,16 @@ struct EventValidatorStorableKeyTests {
         #expect(problems(result).first?.problem.contains(problem) == true)
     }
 
+    @Test func aLongKeyAboveManyBadKeysMakesAShortBoundedReport() throws {
+        let longKey = String(repeating: "a", count: 100_000)
+        let bad = (0..<5_000).map { #""$\#($0)":0"# }.joined(separator: ",")
+        let result = validator.validate(try Fixture.body(.event, [("properties", #"{"\#(longKey)":{\#(bad)}}"#)]), kind: .event, stamp: Fixture.stamp)
+        let found = problems(result)
+        #expect(found.count == ValidationProblem.mostReported)
+        #expect(found.allSatisfy { $0.field.utf8.count < 200 }, "paths cut keys short: \(found.first?.field.utf8.count ?? 0) bytes")
+        #expect(found.first?.field == "properties." + String(repeating: "a", count: 64) + "….$0")
+    }
+
     @Test func nulInsideAStringValueIsStorable() throws {
         let result = validator.validate(try Fixture.body(.chat, [("properties", #"{"note": "a\u0000b"}"#)]), kind: .chat, stamp: Fixture.stamp)
         let object = try canonicalObject(result)

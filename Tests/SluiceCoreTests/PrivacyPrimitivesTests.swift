@@ -48,6 +48,8 @@ struct PrivacyPrimitivesTests {
         ("ref 4111 1111 1111 1112 kept", "ref 4111 1111 1111 1112 kept"),
         ("id 1-2-3-4-5-6-7-8-9-0-1-2-3-4-5-6-7-8-9-0 kept", "id 1-2-3-4-5-6-7-8-9-0-1-2-3-4-5-6-7-8-9-0 kept"),
         ("mail -x-a@b.io", "mail [email]"),
+        ("card 4111 1111 1111 1111 12/25 cvv 123", "card [card] 12/25 cvv 123"),
+        ("card 4111 1111 1111 1111 123", "card [card] 123"),
     ])
     func redactionReplacesPersonalData(input: String, expected: String) {
         #expect(Redactor().redact(input).text == expected)
@@ -62,6 +64,13 @@ struct PrivacyPrimitivesTests {
         #expect(Redactor().redact(spaced + " @").count == 0)
         let grouped = Array(repeating: "12", count: 30_000).joined(separator: "-")
         #expect(Redactor().redact(grouped).text == grouped)
+    }
+
+    @Test func manyRedactedMembersAreReplacedInPlace() {
+        let members = (0..<5_000).map { ("k\($0)", JSONValue.string("a@b.cc")) }
+        let (value, count) = Redactor().redact(.object(JSONObject(members)))
+        #expect(count == 5_000)
+        #expect(value.objectValue?.members.allSatisfy { $0.value == .string("[email]") } == true)
     }
 
     @Test func customRulesRunAfterTheBuiltInKinds() {

@@ -25,9 +25,13 @@ import Testing
         // Mallory reuses every id Alice's documents have, without claiming to be Alice.
         try await post("track/chat", #"{"id":"chat-1","agentId":"a","userMessage":"mallory rewrites"}"#, Self.mallory)
         try await post("track/chat/feedback", #"{"interactionId":"chat-1","satisfied":false}"#, Self.mallory)
+        try await post("track/chat/feedback", #"{"interactionId":"no-such-chat","satisfied":true}"#, Self.mallory)
         try await post("track/pageview", #"{"pageviewId":"pv-1","url":"https://a.example/","timeSpent":99000,"scrollDepth":100}"#, Self.mallory)
         try await post("track/event", #"{"id":"e-m","eventType":"t","eventName":"n","sessionId":"\#(aliceSession)"}"#, Self.mallory)
-        #expect(try await eventually { try stored.count("chatinteractions") == 2 && stored.count("userevents") == 1 && stack.workersAreIdle() })
+        #expect(try await eventually { try stored.count("chatinteractions") == 3 && stored.count("userevents") == 1 && stack.workersAreIdle() })
+        // Feedback that made its own document carries who sent it and when, for retention and erasure.
+        let orphan = try stored.one("chatinteractions", id: "no-such-chat")
+        #expect(orphan["visitorId"] == .string("mallory-visitor") && orphan.dateMilliseconds("timestamp") != nil, "\(orphan)")
 
         let chats = try stored.find("chatinteractions", #"{"eventId":"chat-1"}"#)
         #expect(chats.count == 2, "the second sender's chat is stored, not dropped as a duplicate")

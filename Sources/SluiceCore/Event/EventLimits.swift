@@ -8,8 +8,9 @@ public struct EventLimits: Sendable, Equatable {
     public var maxBatchEvents: Int
     /// Deepest JSON nesting accepted (default 32).
     public var maxDepth: Int
-    /// A request body may open one array or object per this many bytes (beyond its
-    /// first 64): `[[10,20],[30,40]]` fits, `[[[[…]]]]` does not (docs/events.md).
+    /// A request body may open one array or object per this many bytes, beyond its
+    /// first 64 arrays and objects: `[[10,20],[30,40]]` at any length fits,
+    /// `[[[[0]]]]` repeated does not (docs/events.md).
     public static let bytesPerContainer = 8
 
     /// Limits with the documented defaults unless given.

@@ -7,8 +7,9 @@ extension EventValidator {
         guard case .object(let body) = value else {
             return .failure(.invalid([ValidationProblem(field: "(body)", problem: "must be a JSON object with a \"batch\" array, got \(value.typeName)")]))
         }
-        var problems = body.members.filter { $0.key != "batch" && $0.key != "writeKey" && $0.key != "sentAt" }.map {
-            ValidationProblem(field: $0.key, problem: "unknown field; a batch body holds \"batch\" (and optionally \"writeKey\", \"sentAt\")")
+        let unknown = body.members.lazy.filter { $0.key != "batch" && $0.key != "writeKey" && $0.key != "sentAt" }.prefix(ValidationProblem.mostReported)
+        var problems: [ValidationProblem] = Array(unknown).map {
+            ValidationProblem(field: ValidationProblem.fieldName($0.key), problem: "unknown field; a batch body holds \"batch\" (and optionally \"writeKey\", \"sentAt\")")
         }
         if let writeKey = body["writeKey"], writeKey.stringValue == nil {
             problems.append(ValidationProblem(field: "writeKey", problem: "must be a string, got \(writeKey.typeName)"))
@@ -45,13 +46,15 @@ extension EventValidator {
         let stampTail = Self.stampTail(stamp)
         var output = JSONOutput(capacity: Self.batchOutputCapacity)
         for (index, element) in elements.enumerated() {
+            // Refused either way: past this many problems, the rest of the batch is not read.
+            guard problems.count + oversize.count < ValidationProblem.mostReported else { break }
             let path = "batch[\(index)]."
             guard case .string(let typeName)? = element.objectValue?["type"] else {
                 problems.append(ValidationProblem(field: path + "type", problem: element.objectValue == nil ? "event must be a JSON object" : "is required: one of \(Self.kindNames)"))
                 continue
             }
             guard let kind = Self.kind(named: typeName) else {
-                problems.append(ValidationProblem(field: path + "type", problem: "unknown type \"\(typeName)\": one of \(Self.kindNames)"))
+                problems.append(ValidationProblem(field: path + "type", problem: "unknown type \"\(ValidationProblem.fieldName(typeName))\": one of \(Self.kindNames)"))
                 continue
             }
             switch validate(element, kind: kind, stamp: stamp, stampTail: stampTail, path: path, output: &output) {

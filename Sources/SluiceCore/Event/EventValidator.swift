@@ -40,7 +40,8 @@ public struct EventValidator: Sendable {
         var requiredPresent = 0
         for (position, member) in body.members.enumerated() {
             guard let field = rules.byName[member.key] else {
-                problems.append(ValidationProblem(field: path + member.key, problem: "unknown field for a \(kind.rawValue) event; put custom data in properties"))
+                guard problems.count < ValidationProblem.mostReported else { continue }
+                problems.append(ValidationProblem(field: path + ValidationProblem.fieldName(member.key), problem: "unknown field for a \(kind.rawValue) event; put custom data in properties"))
                 continue
             }
             // A null optional field is as good as absent; a null required one is reported below.
@@ -214,17 +215,17 @@ public struct EventValidator: Sendable {
     /// as an operator or a path (`$…`, `a.b`) or cannot store at all (empty, or
     /// holding NUL, which ends a BSON key), anywhere in it.
     private func checkKeys(_ value: JSONValue, field: @autoclosure () -> String, problems: inout [ValidationProblem]) -> Bool {
-        guard Self.hasMongoReservedKey(value) else { return true }
-        reportMongoReservedKeys(value, field: field(), problems: &problems)
+        guard Self.hasUnstorableKey(value) else { return true }
+        reportUnstorableKeys(value, field: field(), problems: &problems)
         return false
     }
 
     /// Whether a key anywhere in the value is one `checkKeys` rejects: the cheap test
     /// run on every free-form field, before any problem's field path is spelled out.
-    private static func hasMongoReservedKey(_ value: JSONValue) -> Bool {
+    private static func hasUnstorableKey(_ value: JSONValue) -> Bool {
         switch value {
-        case .object(let object): return object.members.contains { keyProblem($0.key) != nil || hasMongoReservedKey($0.value) }
-        case .array(let elements): return elements.contains(where: hasMongoReservedKey)
+        case .object(let object): return object.members.contains { keyProblem($0.key) != nil || hasUnstorableKey($0.value) }
+        case .array(let elements): return elements.contains(where: hasUnstorableKey)
         default: return false
         }
     }
@@ -245,18 +246,27 @@ public struct EventValidator: Sendable {
         }
     }
 
-    /// Reports each key MongoDB would read as an operator or a path, with its path under `field`.
-    private func reportMongoReservedKeys(_ value: JSONValue, field: String, problems: inout [ValidationProblem]) {
+    /// Reports each key MongoDB cannot take, with its path under `field`, until
+    /// `ValidationProblem.mostReported` problems are known. A path is spelled only for
+    /// a key reported or a container entered, with every key in it cut short, so a
+    /// long key above many bad ones costs neither memory nor time per descendant.
+    private func reportUnstorableKeys(_ value: JSONValue, field: String, problems: inout [ValidationProblem]) {
         switch value {
         case .object(let object):
             for member in object.members {
-                let path = "\(field).\(member.key.replacing("\u{0}", with: "\\u0000"))"
-                if let problem = Self.keyProblem(member.key) { problems.append(ValidationProblem(field: path, problem: problem)) }
-                reportMongoReservedKeys(member.value, field: path, problems: &problems)
+                guard problems.count < ValidationProblem.mostReported else { return }
+                let problem = Self.keyProblem(member.key)
+                let isContainer = member.value.isContainer
+                guard problem != nil || isContainer else { continue }
+                let path = "\(field).\(ValidationProblem.fieldName(member.key))"
+                if let problem { problems.append(ValidationProblem(field: path, problem: problem)) }
+                if isContainer { reportUnstorableKeys(member.value, field: path, problems: &problems) }
             }
         case .array(let elements):
             for (index, element) in elements.enumerated() {
-                reportMongoReservedKeys(element, field: "\(field)[\(index)]", problems: &problems)
+                guard problems.count < ValidationProblem.mostReported else { return }
+                guard element.isContainer else { continue }
+                reportUnstorableKeys(element, field: "\(field)[\(index)]", problems: &problems)
             }
         default:
             break

@@ -36,7 +36,7 @@ public struct JSONParser {
     /// Parses one JSON value that must span the whole input (surrounding whitespace allowed).
     ///
     /// `bytesPerContainer`, when given, refuses input that opens more than one array
-    /// or object per that many bytes read so far (beyond a first 64): every container
+    /// or object per that many bytes read so far (beyond its first 64 containers): every container
     /// costs an allocation and a walk in each later step, and `[[[[…]]]]` packs one
     /// into every two bytes, so this bounds the work per byte of untrusted input.
     public static func parse(_ bytes: UnsafeRawBufferPointer, maxDepth: Int = defaultMaxDepth, bytesPerContainer: Int? = nil) throws(JSONParseError) -> JSONValue {

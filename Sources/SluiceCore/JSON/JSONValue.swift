@@ -23,6 +23,14 @@ public enum JSONValue: Sendable, Equatable {
         return nil
     }
 
+    /// Whether this value is an array or an object.
+    var isContainer: Bool {
+        switch self {
+        case .array, .object: return true
+        default: return false
+        }
+    }
+
     /// The number as a `Double`, if this value is an integer or a double.
     public var numberValue: Double? {
         switch self {
@@ -91,6 +99,10 @@ public struct JSONObject: Sendable, Equatable {
         }
     }
 
+    /// Replaces the value of the member at `index` (of `members`).
+    mutating func setValue(_ value: JSONValue, at index: Int) {
+        members[index].value = value
+    }
 
     /// Whether the object holds `key`.
     public func contains(_ key: String) -> Bool { members.contains { Self.same($0.key, key) } }

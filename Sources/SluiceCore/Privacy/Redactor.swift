@@ -119,12 +119,13 @@ public struct Redactor: Sendable {
         case .object(let object):
             var total = 0
             var redactedObject: JSONObject?
-            for member in object.members {
+            for (index, member) in object.members.enumerated() {
                 let (redacted, count) = redact(member.value)
                 guard count > 0 else { continue }
                 total += count
                 if redactedObject == nil { redactedObject = object }
-                redactedObject![member.key] = redacted
+                // By position: a look-up by key per redacted member was quadratic.
+                redactedObject!.setValue(redacted, at: index)
             }
             return (redactedObject.map(JSONValue.object) ?? value, total)
         default:
@@ -197,23 +198,26 @@ public struct Redactor: Sendable {
         return .success(end)
     }
 
+    /// The end of the longest card number from `start`: 13–19 digits that end a group
+    /// (a separator, a non-digit or the text's end follows) and pass the Luhn check,
+    /// so `4111 1111 1111 1111 12/25` still loses its card number.
     private func cardEnd(_ s: [UInt8], from start: Int) -> Int? {
         var digits: [UInt8] = []
         var index = start
-        var end = start
+        var longest: Int?
         while index < s.count, digits.count < 19 {
             if isDigit(s[index]) {
                 digits.append(s[index] - 0x30)
                 index += 1
-                end = index
+                let endsGroup = index == s.count || !isAlphanumeric(s[index])
+                if endsGroup, digits.count >= 13, luhn(digits) { longest = index }
             } else if (s[index] == UInt8(ascii: " ") || s[index] == UInt8(ascii: "-")), index + 1 < s.count, isDigit(s[index + 1]) {
                 index += 1
             } else {
                 break
             }
         }
-        guard digits.count >= 13, end == s.count || !isAlphanumeric(s[end]), luhn(digits) else { return nil }
-        return end
+        return longest
     }
 
     private func phoneEnd(_ s: [UInt8], from start: Int) -> Int? {

@@ -5,8 +5,8 @@
 /// A parameter is credential-like when its name (percent-decoded, any case)
 /// matches one of `secretParameters`, or when its value holds an email address
 /// (an `@`, sent or percent-encoded). Campaign parameters (`utm_*`) and click
-/// ids are kept whatever they hold, so attribution still works. One pass over
-/// the bytes, whatever the URL holds.
+/// ids are kept unless they hold an email, so attribution still works. Linear in
+/// the URL's length, whatever it holds.
 public struct URLScrubber: Sendable {
     /// Parameter-name patterns: a name, or a name with a leading and/or trailing
     /// `*` (`*token*` matches `reset_token` and `tokenId`).
@@ -14,7 +14,8 @@ public struct URLScrubber: Sendable {
 
     /// The default patterns (docs/privacy.md, "URLs").
     public static let defaultSecretParameters = [
-        "*token*", "*secret*", "*passw*", "*session*", "*email*", "*auth*", "*apikey*", "*api_key*", "*credential*",
+        "*token*", "*secret*", "*passw*", "*session*", "*email*", "*auth*", "*apikey*", "*api_key*", "*credential*", "*signature*",
+        "*_key", "*-key",
         "code", "key", "pwd", "pass", "pin", "otp", "sig", "signature", "sid", "jwt", "mail", "ssn",
     ]
 
@@ -107,12 +108,13 @@ public struct URLScrubber: Sendable {
     /// decoded and lowercased into one buffer: no strings are made per parameter.
     private func isSecret(name rawName: ArraySlice<UInt8>, value: ArraySlice<UInt8>, buffer name: inout [UInt8]) -> Bool {
         Self.normalise(rawName, into: &name)
+        // An email is taken out even from a campaign parameter (`utm_content=bob%40…`).
+        if Self.holdsEmail(value) { return true }
         if name.starts(with: Self.campaignPrefix) || Self.clickIds.contains(where: { $0 == name }) { return false }
         if exact.contains(where: { $0 == name }) { return true }
         if prefixes.contains(where: { name.starts(with: $0) }) { return true }
         if suffixes.contains(where: { name.count >= $0.count && name.suffix($0.count).elementsEqual($0) }) { return true }
-        if infixes.contains(where: { Self.contains(name, $0) }) { return true }
-        return Self.holdsEmail(value)
+        return infixes.contains(where: { Self.contains(name, $0) })
     }
 
     /// Whether `pattern` occurs in `text`: a first-byte scan, then a compare.
