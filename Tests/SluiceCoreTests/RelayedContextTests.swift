@@ -37,7 +37,13 @@ struct RelayedContextTests {
         stamp.relayedAddressRetention = .full
         #expect(try canonicalObject(try EventValidator().validate(body, kind: .pageview, stamp: stamp))["ip"] == .string("198.51.100.7"))
         stamp.relayedAddressRetention = .none
-        #expect(try canonicalObject(try EventValidator().validate(body, kind: .pageview, stamp: stamp))["ip"] == nil)
+        let none = try canonicalObject(try EventValidator().validate(body, kind: .pageview, stamp: stamp))
+        #expect(none["ip"] == nil)
+        #expect(none["context"]?.objectValue?["ip"] == nil, "context.ip must not keep what SLUICE_IP_MODE dropped")
+        #expect(none["context"]?.objectValue?["userAgent"] == .string(Self.iPhone))
+        stamp.relayedAddressRetention = .full
+        let zoned = #"{"url":"https://a.example/","context":{"ip":"fe80::1%anything-at-all"}}"#
+        #expect(try canonicalObject(try EventValidator().validate(zoned, kind: .pageview, stamp: stamp))["ip"] == .string("fe80:0:0:0:0:0:0:1"))
         let notAnAddress = #"{"url":"https://a.example/","context":{"ip":"localhost"}}"#
         #expect(try canonicalObject(try EventValidator().validate(notAnAddress, kind: .pageview, stamp: Self.serverStamp))["ip"] == nil)
     }

@@ -11,7 +11,7 @@ public enum AddressRetention: String, Sendable, CaseIterable {
     public func retained(_ address: String) -> String? {
         switch self {
         case .anonymize: IPAnonymizer.anonymize(address)
-        case .full: IPNetwork.bytes(of: address) == nil ? nil : address
+        case .full: IPAnonymizer.canonical(address)
         case .none: nil
         }
     }

@@ -124,7 +124,7 @@ public struct EventValidator: Sendable {
                 let (value, count) = redactor!.redact(member.value)
                 redactions += count
                 output.appendMember(member.key, value)
-            case .context where redactor != nil || urlScrubber != nil:
+            case .context:
                 let member = body.members[field.position]
                 var value = member.value
                 if let redactor {
@@ -132,7 +132,7 @@ public struct EventValidator: Sendable {
                     redactions += count
                     value = redacted
                 }
-                output.appendMember(member.key, scrubbingPageURLs(in: value))
+                output.appendMember(member.key, scrubbingPageURLs(in: Self.withoutRelayedAddress(value)))
             case .url where urlScrubber != nil:
                 let member = body.members[field.position]
                 // The field's rule made it a string.
@@ -153,6 +153,15 @@ public struct EventValidator: Sendable {
         }
         output.append(UInt8(ascii: "}"))
         return (id, visitorId)
+    }
+
+    /// `context` without its `ip`: a server sender's relayed address is stored as the
+    /// event's `ip`, kept as `SLUICE_IP_MODE` says, and a browser's is ignored, so
+    /// storing it in `context` as sent would undo the address mode.
+    private static func withoutRelayedAddress(_ context: JSONValue) -> JSONValue {
+        guard case .object(var object) = context, object["ip"] != nil else { return context }
+        object["ip"] = nil
+        return .object(object)
     }
 
     /// `context` with the URL scrubber applied to its page's `url` and `referrer`
