@@ -47,12 +47,7 @@ class SiteHandler(http.server.BaseHTTPRequestHandler):
         body = (f'<!doctype html><html><head><meta charset="utf-8"><title>Shop {self.path}</title>'
                 f'<script defer src="{self.ingest_origin}/tracker.js"></script></head>'
                 f'<body><h1 id="heading">Shop {self.path}</h1></body></html>').encode()
-        self.send_response(200)
-        self.send_header("Content-Type", "text/html; charset=utf-8")
-        self.send_header("Cache-Control", "no-store")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
+        browser.send_page(self, body, "text/html; charset=utf-8")
 
     def log_message(self, *args):
         pass
@@ -124,26 +119,8 @@ def main():
             driver.quit()
         if site is not None:
             site.shutdown()
-        stack.stop()
-        if not ok:
-            stack.show_logs()
-        try:
-            mongo.drop_database(database)
-        except Exception:
-            pass
-        mongo.close()
-        try:
-            browser.redis_flush(redis_url)
-        except Exception:
-            pass
-        shutil.rmtree(tmp, ignore_errors=True)
-    if browser.failures:
-        log(f"{len(browser.failures)} check(s) failed, {browser.passed} passed:")
-        for failure in browser.failures:
-            print(f"  - {failure}", flush=True)
-        return 1
-    log(f"all {browser.passed} checks passed")
-    return 0
+        browser.clean_up(stack, ok, mongo, database, redis_url, tmp)
+    return browser.verdict()
 
 
 if __name__ == "__main__":

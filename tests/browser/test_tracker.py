@@ -107,12 +107,7 @@ class PageHandler(http.server.SimpleHTTPRequestHandler):
             return
         with open(path, "rb") as f:
             body = f.read().replace(b"{{INGEST}}", self.ingest_origin.encode())
-        self.send_response(200)
-        self.send_header("Content-Type", "text/html; charset=utf-8" if path.endswith(".html") else "text/javascript")
-        self.send_header("Cache-Control", "no-store")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
+        send_page(self, body, "text/html; charset=utf-8" if path.endswith(".html") else "text/javascript")
 
     def log_message(self, *args):
         pass
@@ -553,6 +548,16 @@ def check_tracker_route(ingest_port, pages_origin):
     if "retry-after" not in headers.get("access-control-expose-headers", "").lower():
         log("note: ingest does not send Access-Control-Expose-Headers: Retry-After, so cross-origin pages cannot read "
             "Retry-After and the tracker falls back to exponential backoff")
+
+
+def send_page(handler, body, content_type):
+    """Answers a test page server's request with `body`, never cached."""
+    handler.send_response(200)
+    handler.send_header("Content-Type", content_type)
+    handler.send_header("Cache-Control", "no-store")
+    handler.send_header("Content-Length", str(len(body)))
+    handler.end_headers()
+    handler.wfile.write(body)
 
 
 def clean_up(stack, ok, mongo, database, redis_url, tmp):

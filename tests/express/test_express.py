@@ -187,26 +187,8 @@ def main():
     finally:
         if app is not None:
             stop(app)
-        stack.stop()
-        if not ok:
-            stack.show_logs()
-        try:
-            mongo.drop_database(database)
-        except Exception:
-            pass
-        mongo.close()
-        try:
-            stack_helpers.redis_flush(redis_url)
-        except Exception:
-            pass
-        shutil.rmtree(tmp, ignore_errors=True)
-    if stack_helpers.failures:
-        log(f"{len(stack_helpers.failures)} check(s) failed, {stack_helpers.passed} passed:")
-        for failure in stack_helpers.failures:
-            print(f"  - {failure}", flush=True)
-        return 1
-    log(f"all {stack_helpers.passed} checks passed")
-    return 0
+        stack_helpers.clean_up(stack, ok, mongo, database, redis_url, tmp)
+    return stack_helpers.verdict()
 
 
 if __name__ == "__main__":

@@ -86,12 +86,7 @@ class AppHandler(http.server.SimpleHTTPRequestHandler):
             path = os.path.join(HERE, "pages", name if name in ("app.html", "manual.html") else "app.html")
         with open(path, "rb") as f:
             body = f.read().replace(b"{{INGEST}}", self.ingest_origin.encode())
-        self.send_response(200)
-        self.send_header("Content-Type", "text/html; charset=utf-8" if path.endswith(".html") else "text/javascript")
-        self.send_header("Cache-Control", "no-store")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
+        browser.send_page(self, body, "text/html; charset=utf-8" if path.endswith(".html") else "text/javascript")
 
     def log_message(self, *args):
         pass
