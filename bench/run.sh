@@ -170,7 +170,9 @@ state_get() { "$PY" -c 'import json,sys; s=json.load(open(sys.argv[1])); print(e
 driver meta --command "make bench" --partitions "$PARTITIONS"
 driver corpus "$corpus"
 
-start_redis "$redis_port" "$tmp/redis" "$tmp/redis.log"
+# No memory cap: the XADD ceiling alone writes a few million entries, past the
+# 1200mb that deploy/redis.conf sizes for the default backlog limit.
+start_redis "$redis_port" "$tmp/redis" "$tmp/redis.log" --maxmemory 0
 start_secantusd "$mongo_port" "$tmp/mongo" "$tmp/mongo.log"
 redis_pid=$REDIS_PID
 mongo_pid=$SECANTUSD_PID
