@@ -63,7 +63,9 @@ extension LoadSensitiveTests {
         for trickler in tricklers {
             let cut = cutAfter[trickler.name]
             #expect(cut != nil, "\(trickler.name): still open after \(3 * Self.timeoutSeconds) s against a \(Self.timeoutSeconds) s deadline")
-            #expect(cut.map { $0 <= .seconds(Self.timeoutSeconds + 2) } != false, "\(trickler.name): cut only after \(cut ?? .zero)")
+            // Within twice the deadline: a loaded 2-core run showed the timer and this loop
+            // late by seconds; a dodged deadline is never cut at all.
+            #expect(cut.map { $0 <= .seconds(2 * Self.timeoutSeconds) } != false, "\(trickler.name): cut only after \(cut ?? .zero)")
         }
         #expect(try await eventually(timeout: .seconds(10)) { keepAlive.receivedCount(of: "HTTP/1.1 200") == sent }, "keep-alive client: \(sent) sent, answers: \(keepAlive.received)")
         #expect(!keepAlive.isClosedByServer, "a keep-alive client sending whole requests was cut off")
