@@ -17,7 +17,7 @@ struct Erasure {
     let dryRun: Bool
 
     /// A visitor's session key, as the worker's `SessionStitcher.key(visitorId:)` names it.
-    static func sessionKey(visitorId: String) -> String { "sess:{\(visitorId)}" }
+    static func sessionKey(visitorId: String) -> String { StreamLayout.sessionKey(visitorId: visitorId) }
 
     /// The subject for a user: the visitors whose `userIds` hold the user, then those of
     /// any session or event document with that `userId`, each once.

@@ -24,7 +24,7 @@ struct AnalyticsController: Sendable {
         guard let visitorId = VisitorCookie.visitorId(in: request, cookieName: cookieName) else {
             return json(JSONObject([("visitorId", .null), ("sessionId", .null)]))
         }
-        let replies = try await redis([RedisCommand("HGET", "sess:{\(visitorId)}", "id")])
+        let replies = try await redis([RedisCommand("HGET", StreamLayout.sessionKey(visitorId: visitorId), "id")])
         return json(JSONObject([("visitorId", .string(visitorId)), ("sessionId", replies[0].text.map(JSONValue.string) ?? .null)]))
     }
 

@@ -61,7 +61,7 @@ final class BacklogMonitor: Service, Sendable {
         let streams = StreamLayout.streamKeys(partitions: partitions)
         var commands = streams.map { RedisCommand("XINFO", "GROUPS", $0) }
         commands += streams.map { RedisCommand("XLEN", $0) }
-        commands.append(RedisCommand("HGETALL", "sluice:drain"))
+        commands.append(RedisCommand("HGETALL", StreamLayout.drainKey))
         guard let replies = try? await writer.execute(commands) else { return }  // Redis down: appends fail on their own
         var backlog: Int64 = 0
         for index in streams.indices {

@@ -21,7 +21,7 @@ final class DailySalt: Service, Sendable {
     func key(now: Int64) async -> (UInt64, UInt64)? {
         let day = now / 86_400_000
         if let cached = current.withLock({ $0 }), cached.day == day { return (cached.k0, cached.k1) }
-        let redisKey = "sluice:salt:\(day)"
+        let redisKey = StreamLayout.saltKey(day: day)
         let candidate = (0..<4).map { _ in String(UInt32.random(in: .min ... .max), radix: 16) }.joined(separator: "-")
         guard let replies = try? await writer.execute([RedisCommand("SET", redisKey, candidate, "NX", "EX", "172800"), RedisCommand("GET", redisKey)]),
             let salt = replies.last?.text

@@ -48,7 +48,7 @@ struct RateLimiter: Sendable {
     /// draw from; nil when no limit applies. `fromServer`: sent with a server key.
     func charge(cost: Int, site: String?, visitor: String?, address: String?, fromServer: Bool = false, now: Int64) -> RateCharge? {
         let addressKey = perAddress == nil || fromServer ? nil : address.map { Self.addressKey(of: $0, key: addressHashKey) }
-        let serverKey = fromServer ? site.map { "rl:server:\($0)" } : nil
+        let serverKey = fromServer ? site.map { StreamLayout.rateLimitKey("server", $0) } : nil
         return charge(cost: cost, site: site, visitor: visitor, addressKey: addressKey, serverKey: serverKey, now: now)
     }
 
@@ -61,8 +61,8 @@ struct RateLimiter: Sendable {
         }
         if let perAddress, let addressKey { add(addressKey, perAddress) }
         if let perServer, let serverKey { add(serverKey, perServer) }
-        if let perVisitor, let visitor { add("rl:visitor:\(visitor)", perVisitor) }
-        if let perSite, let site { add("rl:site:\(site)", perSite) }
+        if let perVisitor, let visitor { add(StreamLayout.rateLimitKey("visitor", visitor), perVisitor) }
+        if let perSite, let site { add(StreamLayout.rateLimitKey("site", site), perSite) }
         return charge.keys.isEmpty ? nil : charge
     }
 
@@ -79,6 +79,6 @@ struct RateLimiter: Sendable {
             case nil: [0] + Array(address.utf8)
             }
         let hex = String(SipHash.hash(material, k0: key.k0, k1: key.k1), radix: 16)
-        return "rl:address:" + String(repeating: "0", count: 16 - hex.count) + hex
+        return StreamLayout.rateLimitKey("address", String(repeating: "0", count: 16 - hex.count) + hex)
     }
 }

@@ -1,8 +1,9 @@
+import SluiceCore
 /// A moving average of entries finished per second, published so ingest can
 /// compute an honest `Retry-After` when the backlog is over its mark.
 struct DrainRate {
     /// The Redis hash where each worker publishes `<rate>:<epoch ms>` under its consumer name.
-    static let key = "sluice:drain"
+    static let key = StreamLayout.drainKey
 
     private(set) var perSecond: Double = 0
     private var finished = 0

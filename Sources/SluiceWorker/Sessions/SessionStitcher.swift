@@ -63,7 +63,7 @@ final class SessionStitcher {
     }
 
     /// The session key of a visitor.
-    static func key(visitorId: String) -> String { "sess:{\(visitorId)}" }
+    static func key(visitorId: String) -> String { StreamLayout.sessionKey(visitorId: visitorId) }
 
     /// Assigns a session to each (visitor, event time), in order. After a Redis
     /// restart the script is gone (`NOSCRIPT`): it is loaded again and only the
