@@ -1,0 +1,83 @@
+import ArgumentParser
+import Foundation
+import SluiceMongo
+import SluiceRollups
+
+/// `sluicectl rollups rebuild`: rewrites the sessions, visitors and roll-ups of a closed
+/// time range from the raw events.
+struct RollupsRebuildCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "rebuild",
+        abstract: "Rewrite sessions, visitors and roll-ups of a time range from the raw events.",
+        discussion: """
+            Writes absolute values ($set): each session starting in the range, each visitor \
+            with a human event in it (except visitors whose state Redis still holds: the live \
+            pipeline writes those), each roll-up bucket of it with a fresh visitorsHLL. Refuses \
+            a range reaching an hour bucket the live pipeline still owns (until --window-hours \
+            after the hour's end). --dry-run prints the differences the rebuild would fix and \
+            writes nothing.
+            """)
+
+    @OptionGroup var connection: ConnectionOptions
+    @OptionGroup var mongo: MongoOptions
+    @OptionGroup var range: TimeRangeOptions
+
+    @Option(help: ArgumentHelp("Hours after its end an hour bucket stays open in Redis, owned by the live pipeline.", valueName: "hours"))
+    var windowHours = 48
+
+    @Flag(help: "Print the differences a rebuild would fix, and write nothing.")
+    var dryRun = false
+
+    func validate() throws {
+        _ = try range.resolved()
+        if windowHours < 0 { throw ValidationError("--window-hours must be 0 or more, not \(windowHours).") }
+    }
+
+    func run() throws {
+        let now = Int64(Date().timeIntervalSince1970 * 1000)
+        let (from, to) = try range.resolved(now: now)
+        let window = Int64(windowHours) * 3_600_000
+        if let open = Self.firstOpenHour(from: from, to: to, now: now, window: window) {
+            throw ControlError(
+                "refusing to rebuild: the hour starting \(DerivedDifference.text(open.start, isTime: true)) is still open (until "
+                    + "\(DerivedDifference.text(open.end + window, isTime: true))) and the live pipeline owns it; "
+                    + "end the range at or before \(DerivedDifference.text(open.start, isTime: true)) with --to")
+        }
+        let store = try mongo.store()
+        defer { store.close() }
+        let (redis, partitions) = try connection.connect()
+        try MongoOptions.ping(store)
+        do {
+            let recount = try DerivedRecount.read(from: from, to: to, reader: StoredEventReader(store: store))
+            let live = try DerivedRebuild.liveVisitors(of: recount, redis: redis, partitions: partitions)
+            let rebuild = DerivedRebuild(recount: recount, liveVisitors: live, closedBefore: now - window)
+            let differences = rebuild.differences
+            for difference in differences { Terminal.output((dryRun ? "would fix " : "fixing ") + difference.line) }
+            if !dryRun { try rebuild.write(store: store, redis: redis, now: now) }
+            Terminal.output(RollupsVerifyCommand.rangeLine(from: from, to: to) + Self.summary(rebuild, differences: differences.count, dryRun: dryRun))
+            for id in rebuild.liveVisitors { Terminal.warn("skipped visitor \(id): its state is live in Redis, the worker writes it") }
+            for id in rebuild.sessionsWithoutEvents { Terminal.warn("kept session \(id): no stored event has its id any more") }
+        } catch let error as ControlError {
+            throw error
+        } catch {
+            throw ControlError("\(error)")
+        }
+    }
+
+    /// The first hour bucket overlapping `[from, to)` that is still open at `now`, if any.
+    static func firstOpenHour(from: Int64, to: Int64, now: Int64, window: Int64) -> RollupBucket? {
+        // Hours ending after now - window are open; the first of them starts at or after this.
+        var hour = RollupBucket(site: nil, granularity: .hour, containing: now - window - RollupBucket.Granularity.hour.milliseconds)
+        if !hour.isOpen(now: now, window: window) { hour = RollupBucket(site: "", granularity: .hour, start: hour.end) }
+        let first = max(hour.start, RollupBucket(site: nil, granularity: .hour, containing: from).start)
+        return first < to ? RollupBucket(site: "", granularity: .hour, start: first) : nil
+    }
+
+    /// "wrote 12 sessions, 5 visitors, 26 roll-up buckets (3 differences fixed)".
+    static func summary(_ rebuild: DerivedRebuild, differences: Int, dryRun: Bool) -> String {
+        let written = "\(rebuild.sessions.count) sessions, \(rebuild.visitors.count) visitors, \(rebuild.recount.buckets.count) roll-up buckets"
+        return dryRun
+            ? "dry run: would write \(written) (\(differences) difference\(differences == 1 ? "" : "s") to fix); nothing written"
+            : "wrote \(written) (\(differences) difference\(differences == 1 ? "" : "s") fixed)"
+    }
+}
