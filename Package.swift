@@ -44,6 +44,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]),
         // User-agent parsing with Debian's uap-core rules; the only importer of PCRE2. No I/O after loading.
+        .target(name: "SluiceRollups", dependencies: ["SluiceCore", "SluiceMongo"]),
         .target(name: "SluiceUserAgent", dependencies: ["CPCRE2", "SluiceCore"]),
         .target(
             name: "SluiceIngest",
@@ -63,7 +64,7 @@ let package = Package(
         .target(
             name: "SluiceWorker",
             dependencies: [
-                "SluiceCore", "SluiceRedis", "SluiceMongo", "SluiceUserAgent",
+                "SluiceCore", "SluiceRedis", "SluiceMongo", "SluiceUserAgent", "SluiceRollups",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -73,7 +74,7 @@ let package = Package(
         .target(
             name: "SluiceControl",
             dependencies: [
-                "SluiceCore", "SluiceRedis", "SluiceMongo",
+                "SluiceCore", "SluiceRedis", "SluiceMongo", "SluiceRollups",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         // Server-side tracking for Hummingbird apps: a middleware and a batching sender. Only
@@ -100,6 +101,7 @@ let package = Package(
 
         .testTarget(name: "SluiceCoreTests", dependencies: ["SluiceCore"]),
         .testTarget(name: "SluiceMongoTests", dependencies: ["SluiceMongo", "SluiceCore"]),
+        .testTarget(name: "SluiceRollupsTests", dependencies: ["SluiceRollups", "SluiceCore"]),
         .testTarget(name: "SluiceUserAgentTests", dependencies: ["SluiceUserAgent"]),
         .testTarget(name: "SluiceIngestTests", dependencies: ["SluiceIngest", .product(name: "NIOCore", package: "swift-nio")]),
         .testTarget(name: "SluiceControlTests", dependencies: ["SluiceControl", "SluiceCore", "SluiceRedis", "SluiceMongo"]),

@@ -82,24 +82,13 @@ struct DeadLetter {
     /// key would strand the event where nothing consumes it.
     func replayProblem(partitions: Int) -> String? {
         guard let stream else { return "no stream field" }
-        guard let partition = Self.partition(of: stream) else { return "stream \"\(stream)\" is not an events:{p} partition" }
+        guard let partition = StreamLayout.partition(ofStreamKey: stream) else { return "stream \"\(stream)\" is not an events:{p} partition" }
         guard partition < partitions else {
             return "stream \(stream) is not one of the \(partitions) partitions (set --partitions or SLUICE_PARTITIONS)"
         }
         guard value(StreamLayout.versionField) != nil else { return "no \(StreamLayout.versionField) field" }
         guard value(StreamLayout.eventField) != nil else { return "no \(StreamLayout.eventField) field" }
         return nil
-    }
-
-    /// The partition number of an `events:{p}` key.
-    static func partition(of stream: String) -> Int? {
-        let prefix = "events:{"
-        guard stream.hasPrefix(prefix), stream.hasSuffix("}") else { return nil }
-        // The round trip rejects signs and leading zeros: only the exact key the workers read.
-        guard let partition = Int(stream.dropFirst(prefix.count).dropLast()), partition >= 0,
-            StreamLayout.streamKey(partition: partition) == stream
-        else { return nil }
-        return partition
     }
 
     /// Whether `text` is a stream entry id, `<ms>-<seq>`.

@@ -58,7 +58,7 @@ struct EraseCommand: ParsableCommand {
         defer { store.close() }
         let (redis, partitions) = try connection.connect()
         try MongoOptions.ping(store)
-        let erasure = Erasure(store: store, redis: redis, dryRun: dryRun)
+        let erasure = Erasure(store: store, redis: redis, partitions: partitions, dryRun: dryRun)
         let subjects: [ErasureSubject]
         do {
             subjects = try visitors.isEmpty ? ids.map { id throws(MongoError) in try erasure.subject(forUser: id) } : ids.map(ErasureSubject.visitor)

@@ -3,7 +3,7 @@ import SluiceMongo
 import SluiceRedis
 
 /// Erases a person's data: their documents in all eight collections, their session
-/// key in Redis and their dead letters. On a dry run it counts the same things and
+/// and derived visitor and session state in Redis and their dead letters. On a dry run it counts the same things and
 /// changes nothing. Running it again finds nothing more, so a run cut short is
 /// finished by running it again.
 struct Erasure {
@@ -14,10 +14,17 @@ struct Erasure {
 
     let store: MongoStore
     let redis: RedisConnection
+    /// The stream partition count: a visitor's keys carry its partition's hash tag.
+    let partitions: Int
     let dryRun: Bool
 
-    /// A visitor's session key, as the worker's `SessionStitcher.key(visitorId:)` names it.
-    static func sessionKey(visitorId: String) -> String { StreamLayout.sessionKey(visitorId: visitorId) }
+    /// A visitor's Redis keys: its current-session pointer, its derived state and that
+    /// of `sessionIds` (its sessions).
+    static func redisKeys(visitorId: String, sessionIds: [String], partitions: Int) -> [String] {
+        let partition = StreamLayout.partition(visitorId: visitorId, partitions: partitions)
+        return [StreamLayout.sessionKey(visitorId: visitorId, partitions: partitions), StreamLayout.visitorStateKey(visitorId: visitorId, partition: partition)]
+            + sessionIds.map { StreamLayout.sessionStateKey(sessionId: $0, partition: partition) }
+    }
 
     /// The subject for a user: the visitors whose `userIds` hold the user, then those of
     /// any session or event document with that `userId`, each once.
@@ -39,9 +46,17 @@ struct Erasure {
         return .user(userId, visitorIds: visitorIds)
     }
 
-    /// Deletes (or counts) the subject's documents in every collection, then its session keys.
+    /// Deletes (or counts) the subject's documents in every collection, then its Redis keys.
     func eraseStored(_ subject: ErasureSubject) throws -> ErasureCounts {
         var counts = ErasureCounts()
+        // The session ids before their documents go: their derived state is keyed by them.
+        var keys: [String] = []
+        for visitorId in subject.visitorIds {
+            let visitor = JSONWriter.string(of: .string(visitorId))
+            let sessionIds = try store.findCanonicalJSON(collection: "sessions", filterJSON: #"{"visitorId": \#(visitor)}"#).compactMap { Self.field("_id", of: $0) }
+            let current = try redis.run(RedisCommand("HGET", StreamLayout.sessionKey(visitorId: visitorId, partitions: partitions), "id")).text
+            keys += Self.redisKeys(visitorId: visitorId, sessionIds: Array(Set(sessionIds + (current.map { [$0] } ?? []))).sorted(), partitions: partitions)
+        }
         for collection in Self.collections {
             let filter = subject.filter(for: collection)
             if dryRun {
@@ -55,7 +70,6 @@ struct Erasure {
             counts.documents[collection] = outcome.deleted
         }
         // One command per key: each hashes to its own slot, so a multi-key DEL would fail on a cluster.
-        let keys = subject.visitorIds.map(Self.sessionKey(visitorId:))
         let replies = try redis.pipeline(keys.map { RedisCommand(dryRun ? "EXISTS" : "DEL", $0) })
         for reply in replies {
             if let message = reply.errorMessage { throw RedisError.commandFailed(command: dryRun ? "EXISTS" : "DEL", message: message) }

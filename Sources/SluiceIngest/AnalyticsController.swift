@@ -13,6 +13,8 @@ struct AnalyticsController: Sendable {
     let writer: RedisPipelineWriter
     let cookieName: String
     let adminToken: String?
+    /// The stream partition count: a visitor's session key carries its partition's hash tag.
+    let partitions: Int
 
     func addRoutes(to router: Router<IngestRequestContext>) {
         let group = router.group("api/analytics/analytics")
@@ -24,7 +26,7 @@ struct AnalyticsController: Sendable {
         guard let visitorId = VisitorCookie.visitorId(in: request, cookieName: cookieName) else {
             return json(JSONObject([("visitorId", .null), ("sessionId", .null)]))
         }
-        let replies = try await redis([RedisCommand("HGET", StreamLayout.sessionKey(visitorId: visitorId), "id")])
+        let replies = try await redis([RedisCommand("HGET", StreamLayout.sessionKey(visitorId: visitorId, partitions: partitions), "id")])
         return json(JSONObject([("visitorId", .string(visitorId)), ("sessionId", replies[0].text.map(JSONValue.string) ?? .null)]))
     }
 

@@ -10,6 +10,9 @@ struct BatchResult {
     var acknowledge: [StreamMessage] = []
     /// Entries that can never be stored, with the reason (acknowledged once dead-lettered).
     var deadLetters: [(message: StreamMessage, reason: String)] = []
+    /// The stored events whose derived changes the acknowledgement applies: all but
+    /// a first delivery that MongoDB already had (a sender's retry of an event).
+    var counted: [EnrichedEvent] = []
     /// Events newly written.
     var stored = 0
     /// Events MongoDB already had (a redelivery).
@@ -21,17 +24,20 @@ struct RetryableBatchError: Error, CustomStringConvertible {
     let description: String
 }
 
-/// Decodes, enriches and writes a batch: one unordered bulk per event collection,
-/// then sessions, then visitors. Re-running the same batch is safe.
+/// Decodes, enriches and writes a batch: one unordered bulk per event collection.
+/// Sessions, visitors and roll-ups are derived when the batch is acknowledged
+/// (`DerivedStep`). Re-running the same batch is safe.
 struct BatchProcessor {
     let store: MongoStore
     let enricher: EventEnricher
     let stitcher: SessionStitcher
     let logger: Logger
 
-    /// Writes the batch. Throws `RetryableBatchError` when the outcome is unknown or
+    /// Writes the batch. `redelivered`: its entries may have been delivered before,
+    /// so an event MongoDB already has may be this worker's own earlier write, still
+    /// to be counted. Throws `RetryableBatchError` when the outcome is unknown or
     /// MongoDB or Redis is unreachable.
-    func process(_ messages: [StreamMessage], redis: RedisConnection) throws(RetryableBatchError) -> BatchResult {
+    func process(_ messages: [StreamMessage], redelivered: Bool, redis: RedisConnection) throws(RetryableBatchError) -> BatchResult {
         var result = BatchResult()
         var events: [EnrichedEvent] = []
         for message in messages {
@@ -43,8 +49,6 @@ struct BatchProcessor {
         }
         try stitchSessions(&events, redis: redis)
 
-        var sessions = SessionRollup()
-        var visitors = VisitorRollup()
         var live = LiveCounterUpdate()
         for (collection, indexes) in Dictionary(grouping: events.indices, by: { events[$0].kind.collection }).sorted(by: { $0.key < $1.key }) {
             let operations = indexes.map { EventDocument.operation(for: events[$0]) }
@@ -72,19 +76,11 @@ struct BatchProcessor {
                 default: isNew = created.contains(position) && event.kind != .feedback
                 }
                 if isNew { result.stored += 1 } else { result.duplicates += 1 }
-                sessions.add(event, isNew: isNew)
-                visitors.add(event, isNew: isNew)
+                // Feedback and engagement updates change another event's document: never a duplicate of their own.
+                if isNew || redelivered || event.kind == .feedback || event.isEngagementUpdate { result.counted.append(event) }
                 live.add(event, isNew: isNew)
             }
         }
-
-        let sessionOutcome = try write("sessions", sessions.operations())
-        for index in sessionOutcome.upsertedIndexes {
-            if let visitorId = sessions.visitorId(of: sessions.order[index]) { visitors.addNewSession(visitorId: visitorId) }
-        }
-        logFailures(sessionOutcome, collection: "sessions")
-        logFailures(try write("sessions", sessions.closingOperations()), collection: "sessions")
-        try writeVisitors(visitors)
         // Live counters are a best-effort view: a failure must not hold the batch back.
         _ = try? redis.pipeline(live.commands(now: Int64(Date().timeIntervalSince1970 * 1000)))
         return result
@@ -106,31 +102,6 @@ struct BatchProcessor {
             return try store.bulkWrite(collection: collection, operations: operations)
         } catch {
             throw RetryableBatchError(description: "\(error)")
-        }
-    }
-
-    /// Visitor totals are derived data: a failure here is logged, never a reason to
-    /// dead-letter the events, which are already stored.
-    private func writeVisitors(_ visitors: VisitorRollup) throws(RetryableBatchError) {
-        let operations = visitors.operations()
-        var outcome = try write("visitors", operations)
-        let created = Set(outcome.upsertedIndexes)
-        // Another worker created the same visitor between our match and insert:
-        // the document exists now, so the same upsert applies on a second try.
-        let raced = outcome.failures.filter(\.isDuplicateKey).map(\.index)
-        if !raced.isEmpty {
-            outcome = try write("visitors", raced.map { operations[$0] })
-        }
-        logFailures(outcome, collection: "visitors")
-        let userIds = visitors.userIdOperations()
-        if !userIds.isEmpty { logFailures(try write("visitors", userIds), collection: "visitors") }
-        let returning = visitors.returningOperations(created: created)
-        if !returning.isEmpty { logFailures(try write("visitors", returning), collection: "visitors") }
-    }
-
-    private func logFailures(_ outcome: BulkWriteOutcome, collection: String) {
-        for failure in outcome.failures {
-            logger.error("derived update failed", metadata: ["sluice.collection": "\(collection)", "sluice.error": "\(failure)"])
         }
     }
 }

@@ -33,7 +33,12 @@ final class ConsumerLoop: Sendable {
             processor: BatchProcessor(
                 store: store,
                 enricher: EventEnricher(userAgents: userAgents, maxEventAgeMilliseconds: Int64(configuration.maxEventAgeSeconds) * 1000),
-                stitcher: SessionStitcher(timeoutSeconds: configuration.sessionTimeoutSeconds), logger: logger))
+                stitcher: SessionStitcher(timeoutSeconds: configuration.sessionTimeoutSeconds, partitions: configuration.partitions), logger: logger),
+            derived: DerivedStep(rollupWindowSeconds: configuration.rollupWindowSeconds),
+            flusher: DerivedFlusher(
+                store: store, partitions: configuration.partitions, intervalSeconds: configuration.flushIntervalSeconds,
+                stateLifetimeSeconds: configuration.sessionTimeoutSeconds * 2 + 60, rollupWindowSeconds: configuration.rollupWindowSeconds,
+                owner: configuration.consumerName, metrics: metrics, logger: logger))
         sweep = SessionSweep(store: store, timeoutSeconds: configuration.sessionTimeoutSeconds)
         deadLetterMover = DeadLetterMover(
             store: store, limit: configuration.deadLetterLimit, maxAgeSeconds: configuration.deadLetterMaxAgeSeconds, metrics: metrics, logger: logger)
@@ -63,6 +68,7 @@ final class ConsumerLoop: Sendable {
                 } else {
                     try handle(messages, redelivered: readingPending)
                 }
+                flush(force: false)
                 if ContinuousClock.now - lastMaintenance > Self.maintenanceInterval {
                     lastMaintenance = .now
                     try maintain()
@@ -74,7 +80,20 @@ final class ConsumerLoop: Sendable {
                 backoff.sleep()
             }
         }
+        // What this worker changed is written now rather than left for the next flush.
+        flush(force: true)
         logger.info("consumer stopped")
+    }
+
+    /// Writes derived state behind when the flush interval has passed (or now, when
+    /// `force`d). A failure leaves the state dirty for the next flush.
+    private func flush(force: Bool) {
+        do {
+            let redis = try consumer.connected()
+            if force { try state.flusher.flush(redis: redis) } else { try state.flusher.flushIfDue(redis: redis) }
+        } catch {
+            logger.warning("flush of derived data failed, retrying at the next", metadata: ["sluice.error": "\(error)"])
+        }
     }
 
     /// Dead-letters entries delivered too often, then writes and acknowledges the rest.
@@ -95,7 +114,7 @@ final class ConsumerLoop: Sendable {
             }
         }
         if !exhausted.isEmpty { try deadLetterAndAcknowledge(exhausted) }
-        if !batch.isEmpty { writeAndAcknowledge(batch) }
+        if !batch.isEmpty { writeAndAcknowledge(batch, redelivered: redelivered) }
     }
 
     private func deadLetterAndAcknowledge(_ letters: [(message: StreamMessage, reason: String)]) throws(RedisError) {
@@ -110,14 +129,21 @@ final class ConsumerLoop: Sendable {
 
     /// Writes one batch, retrying with backoff while MongoDB is unreachable; gives
     /// up only when asked to stop (the batch then stays pending for the next start).
-    private func writeAndAcknowledge(_ messages: [StreamMessage]) {
+    private func writeAndAcknowledge(_ messages: [StreamMessage], redelivered: Bool) {
         var backoff = Backoff()
         let started = ContinuousClock.now
         while true {
             do {
-                let result = try state.processor.process(messages, redis: consumer.connected())
+                let redis = try consumer.connected()
+                let result = try state.processor.process(messages, redelivered: redelivered, redis: redis)
                 try deadLetterAndAcknowledge(result.deadLetters)
-                try consumer.acknowledge(result.acknowledge)
+                let counted = Dictionary(grouping: result.counted, by: \.decoded.message.stream)
+                for (stream, entries) in Dictionary(grouping: result.acknowledge, by: \.stream) {
+                    guard let partition = StreamLayout.partition(ofStreamKey: stream) else { throw RedisError.unexpectedReply(command: "XREADGROUP", reply: "stream \(stream)") }
+                    let outcome = try state.derived.acknowledge(
+                        entries, counting: counted[stream] ?? [], stream: stream, partition: partition, redis: redis, store: store)
+                    metrics.rollupLateEvents.increment(by: Int64(outcome.lateForRollups))
+                }
                 metrics.stored.increment(by: Int64(result.stored))
                 metrics.duplicates.increment(by: Int64(result.duplicates))
                 metrics.batchDuration.record(ContinuousClock.now - started)
@@ -206,11 +232,15 @@ final class ConsumerLoop: Sendable {
 private final class LoopState: @unchecked Sendable {
     let consumer: StreamConsumer
     let processor: BatchProcessor
+    let derived: DerivedStep
+    let flusher: DerivedFlusher
     var drainRate = DrainRate()
     var lastSweep = ContinuousClock.now
-    init(consumer: StreamConsumer, processor: BatchProcessor) {
+    init(consumer: StreamConsumer, processor: BatchProcessor, derived: DerivedStep, flusher: DerivedFlusher) {
         self.consumer = consumer
         self.processor = processor
+        self.derived = derived
+        self.flusher = flusher
     }
 }
 

@@ -120,14 +120,4 @@ extension BSONDocumentBuilder {
         filter.appendString("_id", id)
         return filter
     }
-
-    /// The update of a roll-up document (a session, a visitor): the earliest and latest
-    /// times with `$min`/`$max`, which re-applying cannot change, and counters with `$inc`.
-    static func rollup(earliest: (String, Int64), latest: (String, Int64), counters: [(String, Int64)]) -> BSONDocumentBuilder {
-        let update = BSONDocumentBuilder()
-        update.appendDocument("$min") { $0.appendDate(earliest.0, millisecondsSince1970: earliest.1) }
-        update.appendDocument("$max") { $0.appendDate(latest.0, millisecondsSince1970: latest.1) }
-        update.appendDocument("$inc") { inc in counters.forEach { inc.appendInt64($0.0, $0.1) } }
-        return update
-    }
 }

@@ -30,6 +30,12 @@ public struct WorkerConfiguration: Sendable {
     public var deadLetterMaxAgeSeconds: Int
     /// `SLUICE_SESSION_TIMEOUT`: seconds of inactivity that end a session (default 1800).
     public var sessionTimeoutSeconds: Int
+    /// `SLUICE_FLUSH_INTERVAL`: seconds between flushes of derived sessions, visitors and
+    /// roll-ups to MongoDB, so also how stale they may be (default 30; docs/derived-data.md).
+    public var flushIntervalSeconds: Int
+    /// `SLUICE_ROLLUP_WINDOW`: seconds after its end that an hour or day roll-up still takes
+    /// late events; later ones are left to `sluicectl rollups rebuild` (default 172800, 48 hours).
+    public var rollupWindowSeconds: Int
     /// `SLUICE_MAX_EVENT_AGE`: seconds after which an arriving event is flagged `late` (default 604800, 7 days).
     public var maxEventAgeSeconds: Int
     /// `SLUICE_UAP_REGEXES`: uap-core's regexes.yaml (default /usr/share/uap-core/regexes.yaml, Debian's `uap-core`).
@@ -57,6 +63,8 @@ public struct WorkerConfiguration: Sendable {
         deadLetterLimit = try settings.integer("SLUICE_DEAD_LETTER_LIMIT", default: 100_000, range: 0...100_000_000)
         deadLetterMaxAgeSeconds = try settings.seconds("SLUICE_DEAD_LETTER_MAX_AGE", default: 0, range: 0...315_360_000)
         sessionTimeoutSeconds = try settings.seconds("SLUICE_SESSION_TIMEOUT", default: 1800, range: 1...86_400)
+        flushIntervalSeconds = try settings.seconds("SLUICE_FLUSH_INTERVAL", default: 30, range: 1...3600)
+        rollupWindowSeconds = try settings.seconds("SLUICE_ROLLUP_WINDOW", default: 172_800, range: 3600...2_678_400)
         maxEventAgeSeconds = try settings.seconds("SLUICE_MAX_EVENT_AGE", default: 604_800, range: 60...31_536_000)
         userAgentRegexesPath = settings.string("SLUICE_UAP_REGEXES", default: "/usr/share/uap-core/regexes.yaml")
         userAgentCacheSize = try settings.integer("SLUICE_UA_CACHE_SIZE", default: 10_000, range: 1...10_000_000)
@@ -81,6 +89,8 @@ public struct WorkerConfiguration: Sendable {
             ("SLUICE_DEAD_LETTER_LIMIT", String(deadLetterLimit)),
             ("SLUICE_DEAD_LETTER_MAX_AGE", deadLetterMaxAgeSeconds == 0 ? "0 (no age bound)" : String(deadLetterMaxAgeSeconds)),
             ("SLUICE_SESSION_TIMEOUT", String(sessionTimeoutSeconds)),
+            ("SLUICE_FLUSH_INTERVAL", String(flushIntervalSeconds)),
+            ("SLUICE_ROLLUP_WINDOW", String(rollupWindowSeconds)),
             ("SLUICE_MAX_EVENT_AGE", String(maxEventAgeSeconds)),
             ("SLUICE_UAP_REGEXES", userAgentRegexesPath),
             ("SLUICE_UA_CACHE_SIZE", String(userAgentCacheSize)),

@@ -18,6 +18,20 @@ public final class WorkerMetrics: Sendable {
     let deadLetters: Gauge
     let deadLettersMoved: Counter
     let storeReady: Gauge
+    let flushDuration: DurationHistogram
+    let rollupLateEvents: Counter
+
+    /// Counts derived documents the flusher wrote: `operation` is `insert` or `update`,
+    /// `collection` is sessions, visitors or rollups.
+    func derivedWrites(_ collection: String, _ operation: String, _ count: Int) {
+        guard count > 0 else { return }
+        registry.makeCounter(
+            descriptor: MetricNameDescriptor(
+                namespace: "sluice", subsystem: "worker", metricName: "derived_writes", unitName: "total",
+                helpText: "Derived documents written to MongoDB by the flusher, by collection and insert or update."),
+            labels: [("collection", collection), ("operation", operation)]
+        ).increment(by: Int64(count))
+    }
 
     /// Registers every metric (names `sluice_worker_<name>_<unit>`).
     public init() {
@@ -45,6 +59,11 @@ public final class WorkerMetrics: Sendable {
             descriptor: name("dead_letters", "", "Entries in events:dead after the last maintenance pass; the same on every worker: use max(), not sum()."))
         deadLettersMoved = registry.makeCounter(
             descriptor: name("dead_letters_moved", "total", "Dead letters moved from events:dead to MongoDB's deadletters (past SLUICE_DEAD_LETTER_LIMIT or SLUICE_DEAD_LETTER_MAX_AGE)."))
+        flushDuration = registry.makeDurationHistogram(
+            descriptor: name("flush_duration", "seconds", "Time of one flush of derived sessions, visitors and roll-ups to MongoDB."),
+            buckets: [.milliseconds(10), .milliseconds(50), .milliseconds(100), .milliseconds(500), .seconds(1), .seconds(2.5), .seconds(5), .seconds(10), .seconds(30)])
+        rollupLateEvents = registry.makeCounter(
+            descriptor: name("rollup_late_events", "total", "Events stored after their roll-up hour or day had closed (SLUICE_ROLLUP_WINDOW); `sluicectl rollups rebuild` counts them."))
         storeReady = registry.makeGauge(descriptor: name("store_ready", "", "1 while MongoDB answers this worker's pings in time (its /readyz answers 200), else 0."))
     }
 }

@@ -34,6 +34,10 @@ struct SluiceWorkerCommand: AsyncParsableCommand {
     var deadLetterMaxAge: Int?
     @Option(help: "Seconds of inactivity that end a session (SLUICE_SESSION_TIMEOUT, default 1800).")
     var sessionTimeout: Int?
+    @Option(help: "Seconds between flushes of derived sessions, visitors and roll-ups to MongoDB, so also their staleness bound (SLUICE_FLUSH_INTERVAL, default 30).")
+    var flushInterval: Int?
+    @Option(help: "Seconds after its end that an hour or day roll-up still counts late events; later ones wait for `sluicectl rollups rebuild` (SLUICE_ROLLUP_WINDOW, default 172800).")
+    var rollupWindow: Int?
     @Option(help: "Seconds after which an arriving event is flagged late (SLUICE_MAX_EVENT_AGE, default 604800).")
     var maxEventAge: Int?
     @Option(help: "Path of uap-core's regexes.yaml (SLUICE_UAP_REGEXES, default /usr/share/uap-core/regexes.yaml).")
@@ -60,6 +64,7 @@ struct SluiceWorkerCommand: AsyncParsableCommand {
             "SLUICE_UA_CACHE_SIZE": uaCacheSize.map(String.init), "SLUICE_WORKER_PORT": metricsPort.map(String.init),
             "SLUICE_RETENTION": retention, "SLUICE_DEAD_LETTER_LIMIT": deadLetterLimit.map(String.init),
             "SLUICE_DEAD_LETTER_MAX_AGE": deadLetterMaxAge.map(String.init),
+            "SLUICE_FLUSH_INTERVAL": flushInterval.map(String.init), "SLUICE_ROLLUP_WINDOW": rollupWindow.map(String.init),
         ]
         let settings = Settings(environment: ProcessInfo.processInfo.environment, overrides: overrides.compactMapValues { $0 })
         let configuration: WorkerConfiguration

@@ -117,7 +117,7 @@ struct DeadLetterArchiveTests {
             try redis.seed()  // visitor-1's letter still in the stream
             let someoneElse = Array(#"{"id":"ev-2","type":"event","visitorId":"visitor-2"}"#.utf8)
             try archive([moved("5-0"), moved("6-0", event: someoneElse)], in: mongo)
-            let erasure = Erasure(store: mongo.store, redis: redis.connection, dryRun: false)
+            let erasure = Erasure(store: mongo.store, redis: redis.connection, partitions: 4, dryRun: false)
             let letters = try #require(try erasure.deadLetters(of: [.visitor("visitor-1")]).first)
             #expect(letters.ids.count == 1 && letters.archivedIds == ["5-0"])
             #expect(try erasure.eraseDeadLetters(letters) == 2)

@@ -43,9 +43,9 @@ struct DeadLetterTests {
     func invalidIds(_ id: String) { #expect(!DeadLetter.isValidID(id)) }
 
     @Test func onlyPartitionStreamsAreReplayable() {
-        #expect(DeadLetter.partition(of: "events:{0}") == 0 && DeadLetter.partition(of: "events:{12}") == 12)
+        #expect(StreamLayout.partition(ofStreamKey: "events:{0}") == 0 && StreamLayout.partition(ofStreamKey: "events:{12}") == 12)
         for bad in ["events:dead", "events:{}", "events:{01}", "events:{-1}", "events:{+1}", "events:{a}", "other:{1}", "events:{1}x"] {
-            #expect(DeadLetter.partition(of: bad) == nil, "\(bad)")
+            #expect(StreamLayout.partition(ofStreamKey: bad) == nil, "\(bad)")
         }
         #expect(letter(complete).replayProblem(partitions: 4) == nil)
         #expect(letter(complete).replayProblem(partitions: 2)?.contains("2 partitions") == true)

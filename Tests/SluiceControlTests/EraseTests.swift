@@ -20,12 +20,18 @@ struct EraseTests {
         return try redis.seed(event: #"{"id":"ev-\#(visitorId)","type":"event","visitorId":"\#(visitorId)"\#(user)}"#)
     }
 
-    private func setSessionKey(_ redis: TestRedis, _ visitorId: String) throws {
-        _ = try redis.connection.run(RedisCommand("HSET", Erasure.sessionKey(visitorId: visitorId), "id", "s-\(visitorId)", "last", "1"))
+    /// The visitor's session pointer (to a session with no document), its derived
+    /// state and that of its first stored session, as the worker keeps them.
+    private func setSessionKeys(_ redis: TestRedis, _ visitorId: String, storedSession: String) throws {
+        let keys = Erasure.redisKeys(visitorId: visitorId, sessionIds: [storedSession], partitions: 4)
+        _ = try redis.connection.run(RedisCommand("HSET", keys[0], "id", "s-\(visitorId)", "last", "1"))
+        _ = try redis.connection.run(RedisCommand("HSET", keys[1], "first", "1", "last", "1"))
+        _ = try redis.connection.run(RedisCommand("HSET", keys[2], "start", "1", "last", "1"))
     }
 
     private func keyExists(_ redis: TestRedis, _ visitorId: String) throws -> Bool {
-        try redis.connection.run(RedisCommand("EXISTS", Erasure.sessionKey(visitorId: visitorId))).integer == 1
+        let keys = Erasure.redisKeys(visitorId: visitorId, sessionIds: [], partitions: 4)
+        return try redis.connection.run(RedisCommand(arguments: ["EXISTS"] + keys)).integer == 2
     }
 
     @Test func aVisitorIsErasedEverywhereOthersAreKeptAndASecondRunFindsNothing() throws {
@@ -37,15 +43,15 @@ struct EraseTests {
             try mongo.insert("sessions", [("s-a1", "v-a", nil), ("s-a2", "v-a", nil), ("s-b1", "v-b", nil)])
             try mongo.insertVisitor("v-a")
             try mongo.insertVisitor("v-b")
-            try setSessionKey(redis, "v-a")
-            try setSessionKey(redis, "v-b")
+            try setSessionKeys(redis, "v-a", storedSession: "s-a1")
+            try setSessionKeys(redis, "v-b", storedSession: "s-b1")
             try deadLetter(redis, visitorId: "v-a")
             try deadLetter(redis, visitorId: "v-a")
             let kept = try deadLetter(redis, visitorId: "v-b")
 
             let expected = ErasureCounts(
                 documents: Dictionary(uniqueKeysWithValues: Erasure.eventCollections.map { ($0, 2) }).merging(["sessions": 2, "visitors": 1]) { $1 },
-                redisKeys: 1, deadLetters: 2)
+                redisKeys: 3, deadLetters: 2)
             #expect(try counts(of: .visitor("v-a"), redis, mongo, dryRun: true) == expected)
             try run(["erase", "--visitor", "v-a", "--dry-run"], redis, mongo)
             #expect(try mongo.ids("pageviews").count == 3 && keyExists(redis, "v-a") && redis.length(StreamLayout.deadLetterStream) == 3)
@@ -75,18 +81,19 @@ struct EraseTests {
             try mongo.insert("userevents", [("e-2", "v-2", "u-1"), ("e-4", "v-4", "u-2")])
             // Without a visitorId: found by its userId alone, and it must not stop the search.
             try mongo.insert("apiusages", [("a-x", nil, "u-1"), ("a-3", "v-3", nil)])
-            for visitor in ["v-1", "v-2", "v-4"] { try setSessionKey(redis, visitor) }
+            // The pointer names session s-<visitor>, found through it though it has no document yet.
+            for visitor in ["v-1", "v-2", "v-4"] { try setSessionKeys(redis, visitor, storedSession: "s-\(visitor)") }
             try deadLetter(redis, visitorId: "v-9", userId: "u-1")
             try deadLetter(redis, visitorId: "v-2")
             let kept = try deadLetter(redis, visitorId: "v-4")
 
-            let erasure = Erasure(store: mongo.store, redis: redis.connection, dryRun: false)
+            let erasure = Erasure(store: mongo.store, redis: redis.connection, partitions: 4, dryRun: false)
             let subject = try erasure.subject(forUser: "u-1")
             #expect(subject.visitorIds == ["v-1", "v-3", "v-2"])
             #expect(subject.label == "user u-1 (visitors v-1, v-3, v-2)")
             let counts = try counts(of: subject, redis, mongo, dryRun: false)
             #expect(counts.documents == ["pageviews": 2, "chatinteractions": 0, "toolusages": 0, "labexperiments": 0, "userevents": 1, "apiusages": 2, "sessions": 1, "visitors": 1])
-            #expect(counts.redisKeys == 2 && counts.deadLetters == 2)
+            #expect(counts.redisKeys == 6 && counts.deadLetters == 2)
 
             #expect(try mongo.ids("pageviews") == ["p-4"] && mongo.ids("userevents") == ["e-4"] && mongo.ids("apiusages").isEmpty)
             #expect(try mongo.ids("sessions") == ["s-4"] && mongo.ids("visitors") == ["v-4"])
@@ -144,7 +151,7 @@ struct EraseTests {
 
     /// Runs the erasure steps the command runs for one subject.
     private func counts(of subject: ErasureSubject, _ redis: TestRedis, _ mongo: TestMongo, dryRun: Bool) throws -> ErasureCounts {
-        let erasure = Erasure(store: mongo.store, redis: redis.connection, dryRun: dryRun)
+        let erasure = Erasure(store: mongo.store, redis: redis.connection, partitions: 4, dryRun: dryRun)
         var counts = try erasure.eraseStored(subject)
         counts.deadLetters = try erasure.eraseDeadLetters(try erasure.deadLetters(of: [subject])[0])
         return counts

@@ -22,7 +22,7 @@ struct EventEnricher {
         if let sessionId = fields["sessionId"]?.stringValue {
             // A session id from the body is the sender's own: scoped like event ids, so
             // it never adds to another visitor's session.
-            session = SessionAssignment(sessionId: ScopedID.key(of: event, id: sessionId), isNew: false, previous: nil)
+            session = SessionAssignment(sessionId: ScopedID.key(of: event, id: sessionId), isNew: false)
         }
         let path = event.kind == .pageview ? fields["url"]?.stringValue.map(PageURL.path(of:)) : nil
         return EnrichedEvent(decoded: event, device: device, clock: clock, path: path, traffic: traffic, session: session)

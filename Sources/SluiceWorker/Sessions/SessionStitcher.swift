@@ -6,26 +6,20 @@ import SluiceRedis
 struct SessionAssignment: Equatable {
     /// The session's id.
     let sessionId: String
-    /// Whether this event opened the session.
+    /// Whether this event opened the session (so the store cannot have it yet).
     let isNew: Bool
-    /// The visitor's session this one replaced, still open until its `endTime` is set.
-    let previous: (id: String, lastActivity: Int64)?
-
-    static func == (lhs: SessionAssignment, rhs: SessionAssignment) -> Bool {
-        lhs.sessionId == rhs.sessionId && lhs.isNew == rhs.isNew && lhs.previous?.id == rhs.previous?.id
-            && lhs.previous?.lastActivity == rhs.previous?.lastActivity
-    }
 }
 
 /// Gets or creates each visitor's current session with one Lua script per event,
 /// pipelined for a whole batch (DESIGN.md, "Sessions").
 ///
-/// `sess:{visitorId}` is a hash `{id, last}` with a sliding TTL (twice the
-/// session timeout plus a minute; the gap is judged on event times). An event continues the session when it is less than the timeout
-/// after the session's last activity (earlier events join it too: they cannot
-/// reopen a past session); otherwise it starts a new one and the script
-/// returns the previous session so the caller can close it. The script runs
-/// atomically, so concurrent workers agree.
+/// `sess:{p}:<visitorId>` is a hash `{id, last}` with a sliding TTL (twice the
+/// session timeout plus a minute; the gap is judged on event times). An event
+/// continues the session when it is less than the timeout after the session's
+/// last activity (earlier events join it too: they cannot reopen a past session);
+/// otherwise it starts a new one. The script runs atomically, so concurrent
+/// workers agree. Closing the replaced session is the acknowledgement step's
+/// (`DerivedStepScript`), which applies it exactly once.
 final class SessionStitcher {
     static let script = """
         local t = tonumber(ARGV[2])
@@ -39,19 +33,21 @@ final class SessionStitcher {
         end
         redis.call('HSET', KEYS[1], 'id', ARGV[1], 'last', ARGV[2])
         redis.call('EXPIRE', KEYS[1], ARGV[4])
-        if id and last then return {ARGV[1], 1, id, tostring(last)} end
         return {ARGV[1], 1}
         """
     let timeoutSeconds: Int
-    /// How long the key outlives the session's last activity: twice the timeout
-    /// plus a minute, so the next session still finds the previous one to close
-    /// (the sweep closes those whose visitor returns later, or never).
+    /// The stream partition count, which places each visitor's key under its partition's hash tag.
+    let partitions: Int
+    /// How long the key outlives the session's last activity: twice the timeout plus
+    /// a minute, so a late event still finds its session (the derived session and
+    /// visitor state lives as long after its last flush).
     var keyLifetimeSeconds: Int { timeoutSeconds * 2 + 60 }
     /// The script's SHA-1 as Redis reported it from `SCRIPT LOAD`.
     private var scriptSHA: String?
 
-    init(timeoutSeconds: Int) {
+    init(timeoutSeconds: Int, partitions: Int) {
         self.timeoutSeconds = timeoutSeconds
+        self.partitions = partitions
     }
 
     private func load(on connection: RedisConnection) throws(RedisError) -> String {
@@ -63,7 +59,7 @@ final class SessionStitcher {
     }
 
     /// The session key of a visitor.
-    static func key(visitorId: String) -> String { StreamLayout.sessionKey(visitorId: visitorId) }
+    func key(visitorId: String) -> String { StreamLayout.sessionKey(visitorId: visitorId, partitions: partitions) }
 
     /// Assigns a session to each (visitor, event time), in order. After a Redis
     /// restart the script is gone (`NOSCRIPT`): it is loaded again and only the
@@ -74,7 +70,7 @@ final class SessionStitcher {
         if let known = scriptSHA { sha = known } else { sha = try load(on: connection) }
         let commands = requests.map { request in
             RedisCommand(
-                "EVALSHA", sha, "1", Self.key(visitorId: request.visitorId), RandomID.uuidString(),
+                "EVALSHA", sha, "1", key(visitorId: request.visitorId), RandomID.uuidString(),
                 String(request.timestamp), String(timeoutSeconds), String(keyLifetimeSeconds))
         }
         var replies = try connection.pipeline(commands)
@@ -90,11 +86,7 @@ final class SessionStitcher {
             guard let parts = reply.elements, parts.count >= 2, let id = parts[0].text, let flag = parts[1].integer else {
                 throw .unexpectedReply(command: "EVALSHA session", reply: "\(reply)")
             }
-            var previous: (String, Int64)?
-            if parts.count >= 4, let previousId = parts[2].text, let last = parts[3].text.flatMap({ Int64($0) }) {
-                previous = (previousId, last)
-            }
-            assignments.append(SessionAssignment(sessionId: id, isNew: flag == 1, previous: previous))
+            assignments.append(SessionAssignment(sessionId: id, isNew: flag == 1))
         }
         return assignments
     }

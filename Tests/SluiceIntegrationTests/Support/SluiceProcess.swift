@@ -91,7 +91,7 @@ final class TestStack: @unchecked Sendable {
             settings: [
                 "SLUICE_REDIS_URL": redisURL, "SLUICE_MONGO_URL": mongoURL, "SLUICE_PARTITIONS": String(Self.partitions),
                 "SLUICE_CONSUMER_NAME": consumerName, "SLUICE_BATCH_SIZE": String(batchSize), "SLUICE_BLOCK_MS": "200",
-                "SLUICE_WORKER_PORT": "0",
+                "SLUICE_WORKER_PORT": "0", "SLUICE_FLUSH_INTERVAL": "1",
             ].merging(workerSettings) { $1 })
     }
 
@@ -103,18 +103,21 @@ final class TestStack: @unchecked Sendable {
             binary: "sluice-worker", environment: environment,
             settings: [
                 "SLUICE_REDIS_URL": redisURL, "SLUICE_MONGO_URL": mongoURL, "SLUICE_PARTITIONS": String(Self.partitions),
-                "SLUICE_CONSUMER_NAME": name, "SLUICE_BLOCK_MS": "200", "SLUICE_WORKER_PORT": "0",
+                "SLUICE_CONSUMER_NAME": name, "SLUICE_BLOCK_MS": "200", "SLUICE_WORKER_PORT": "0", "SLUICE_FLUSH_INTERVAL": "1",
             ].merging(workerSettings) { $1 }))
     }
 
     var baseURL: String { "http://127.0.0.1:\(ingestPort)" }
 
-    /// True once the workers have read and acknowledged every entry appended so far:
-    /// the group has delivered each stream's last entry and nothing is pending.
-    /// Events are stored before their session and visitor roll-ups, so a test that
-    /// reads roll-ups waits for this rather than for the events alone.
+    /// True once the workers have read and acknowledged every entry appended so far
+    /// (the group has delivered each stream's last entry and nothing is pending) and
+    /// flushed every derived change (no partition's dirty set holds a key). Events are
+    /// stored before their sessions, visitors and roll-ups are written behind, so a
+    /// test that reads those waits for this rather than for the events alone.
     func workersAreIdle() throws -> Bool {
         let redis = try RedisConnection(endpoint: RedisEndpoint(url: redisURL))
+        let dirty = try redis.pipeline((0..<Self.partitions).map { RedisCommand("ZCARD", StreamLayout.dirtyKey(partition: $0)) })
+        guard dirty.allSatisfy({ $0.integer == 0 }) else { return false }
         let infos = try redis.pipeline(Self.streamKeys.flatMap { [RedisCommand("XINFO", "STREAM", $0), RedisCommand("XINFO", "GROUPS", $0)] })
         for index in stride(from: 0, to: infos.count, by: 2) {
             guard let lastEntry = infos[index].fieldMap["last-generated-id"]?.text else { continue }

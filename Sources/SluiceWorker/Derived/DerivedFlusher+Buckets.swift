@@ -1,0 +1,108 @@
+import FoundationEssentials
+import SluiceCore
+import SluiceMongo
+import SluiceRedis
+import SluiceRollups
+
+extension DerivedFlusher {
+    /// Writes each bucket named in `names` whole: every partition's counts added up and
+    /// their HyperLogLogs merged. Returns the names whose write failed.
+    func writeBuckets(_ names: [String], redis: RedisConnection) throws -> Set<String> {
+        guard !names.isEmpty else { return [] }
+        let now = Int64(Date().timeIntervalSince1970 * 1000)
+        var operations: [BulkOperation] = []
+        var written: [String] = []
+        for name in names {
+            guard let bucket = RollupBucket(name: Substring(name)) else { continue }
+            let replies = try redis.pipeline((0..<partitions).flatMap { p in
+                [RedisCommand("HGETALL", StreamLayout.rollupKey(bucket: name, partition: p)), RedisCommand("GET", StreamLayout.rollupVisitorsKey(bucket: name, partition: p))]
+            })
+            if let message = replies.lazy.compactMap(\.errorMessage).first { throw RedisError.commandFailed(command: "HGETALL", message: message) }
+            var counts = RollupCounts()
+            var sketches: [[UInt8]] = []
+            for p in 0..<partitions {
+                for (field, value) in replies[2 * p].fieldMap {
+                    if let count = value.integer { counts.add(field: Substring(field), count: count) }
+                }
+                if case .string(let bytes) = replies[2 * p + 1] { sketches.append(bytes) }
+            }
+            let (visitors, merged) = try mergeVisitors(sketches, redis: redis)
+            let update = BSONDocumentBuilder()
+            update.appendDocument("$set", RollupDocument.fields(bucket: bucket, counts: counts, visitors: visitors, visitorsHLL: merged, now: now))
+            operations.append(.upsert(filter: .filter(id: bucket.documentId), update: update))
+            written.append(name)
+        }
+        let outcome = try store.bulkWrite(collection: RollupDocument.collection, operations: operations)
+        metrics.derivedWrites(RollupDocument.collection, "update", operations.count)
+        var failed = Set<String>()
+        for failure in outcome.failures {
+            failed.insert(written[failure.index])
+            logger.error("roll-up write failed", metadata: ["sluice.bucket": "\(written[failure.index])", "sluice.error": "\(failure)"])
+        }
+        return failed
+    }
+
+    /// The merged HyperLogLog of the partitions' sketches and its count, merged in
+    /// scratch keys sharing one hash tag (so also on a cluster).
+    private func mergeVisitors(_ sketches: [[UInt8]], redis: RedisConnection) throws(RedisError) -> (Int64, [UInt8]?) {
+        guard !sketches.isEmpty else { return (0, nil) }
+        let target = StreamLayout.flushScratchKey(sketches.count)
+        let sources = sketches.indices.map(StreamLayout.flushScratchKey)
+        var commands: [RedisCommand] = sketches.enumerated().map { index, bytes in
+            var set = RedisCommand("SET", sources[index])
+            set.append(bytes: bytes)
+            return set
+        }
+        commands.append(RedisCommand(arguments: ["PFMERGE", target] + sources))
+        commands.append(RedisCommand("GET", target))
+        commands.append(RedisCommand("PFCOUNT", target))
+        commands.append(RedisCommand(arguments: ["DEL", target] + sources))
+        let replies = try redis.pipeline(commands)
+        if let message = replies.lazy.compactMap(\.errorMessage).first { throw .commandFailed(command: "PFMERGE", message: message) }
+        guard case .string(let merged) = replies[sketches.count + 1], let count = replies[sketches.count + 2].integer else {
+            throw .unexpectedReply(command: "PFCOUNT", reply: "\(replies)")
+        }
+        return (count, merged)
+    }
+
+    /// Marks the flushed keys clean (unless they changed since they were read, or their
+    /// write failed), records that sessions and visitors are stored, and lets clean state
+    /// expire: sessions and visitors `stateLifetimeSeconds` after, buckets an hour after they close.
+    func clean(_ dirty: [[(key: String, score: String)]], except failed: Set<String>, redis: RedisConnection) throws {
+        let now = Int64(Date().timeIntervalSince1970 * 1000)
+        var commands: [RedisCommand] = []
+        for (partition, entries) in dirty.enumerated() where !entries.isEmpty {
+            var arguments: [String] = []
+            for (key, score) in entries {
+                let name = key.firstIndex(of: "}").map { String(key[$0...].dropFirst(2)) } ?? key
+                if failed.contains(key) || failed.contains(name) { continue }
+                var lifetime = Int64(stateLifetimeSeconds)
+                if key.hasPrefix("ru:") || key.hasPrefix("rv:"), let bucket = RollupBucket(name: Substring(name)) {
+                    lifetime = max(60, (bucket.end + rollupWindow + 3_600_000 - now) / 1000)
+                }
+                arguments += [key, score, String(lifetime)]
+            }
+            if !arguments.isEmpty {
+                commands.append(RedisCommand(arguments: ["EVAL", Self.cleanScript, "1", StreamLayout.dirtyKey(partition: partition)] + arguments))
+            }
+        }
+        guard !commands.isEmpty else { return }
+        for reply in try redis.pipeline(commands) {
+            if let message = reply.errorMessage { throw RedisError.commandFailed(command: "EVAL flush clean", message: message) }
+        }
+    }
+
+    /// KEYS[1]: a partition's dirty set; ARGV: (key, score read, lifetime) triples.
+    static let cleanScript = """
+        for i = 1, #ARGV, 3 do
+          local key, score, lifetime = ARGV[i], ARGV[i + 1], ARGV[i + 2]
+          local prefix = string.sub(key, 1, 3)
+          if (prefix == 'ss:' or prefix == 'vs:') and redis.call('EXISTS', key) == 1 then redis.call('HSET', key, 'stored', '1') end
+          if redis.call('ZSCORE', KEYS[1], key) == score then
+            redis.call('ZREM', KEYS[1], key)
+            redis.call('EXPIRE', key, lifetime)
+          end
+        end
+        return 0
+        """
+}

@@ -1,0 +1,79 @@
+import SluiceCore
+import SluiceMongo
+import SluiceRedis
+
+/// The stored sessions and visitors a batch touches that Redis holds no state for
+/// (expired, or a returning visitor): read from MongoDB before the acknowledgement
+/// step, which starts their state from them, so an absolute write never lowers a count.
+struct DerivedSeeds {
+    /// Visitor id → first, last, visits, page views, returning ("1"/"0"), user ids (`\x1f`-joined).
+    var visitors: [String: [String]] = [:]
+    /// Session id → start, last, page views, events, entry page, exit page, end ("" while open), landing JSON.
+    var sessions: [String: [String]] = [:]
+
+    /// Looks up what `changes` needs. Sessions the stitcher opened in this batch cannot be stored yet.
+    static func load(for changes: DerivedChanges, redis: RedisConnection, store: MongoStore) throws -> DerivedSeeds {
+        let visitorIds = changes.visitorOrder
+        let sessionIds = changes.sessionOrder.filter { !changes.sessions[$0]!.opened }
+        let probes = visitorIds.map { RedisCommand("EXISTS", StreamLayout.visitorStateKey(visitorId: $0, partition: changes.partition)) }
+            + sessionIds.map { RedisCommand("EXISTS", StreamLayout.sessionStateKey(sessionId: $0, partition: changes.partition)) }
+        guard !probes.isEmpty else { return DerivedSeeds() }
+        let replies = try redis.pipeline(probes)
+        if let message = replies.lazy.compactMap(\.errorMessage).first { throw RedisError.commandFailed(command: "EXISTS", message: message) }
+        let missingVisitors = zip(visitorIds, replies).filter { $0.1.integer == 0 }.map(\.0)
+        let missingSessions = zip(sessionIds, replies.dropFirst(visitorIds.count)).filter { $0.1.integer == 0 }.map(\.0)
+        var seeds = DerivedSeeds()
+        for document in try find("visitors", ids: missingVisitors, in: store) {
+            guard let id = document["_id"]?.stringValue else { continue }
+            seeds.visitors[id] = [
+                StoredFields.date(document["firstVisit"]), StoredFields.date(document["lastVisit"]),
+                StoredFields.integer(document["visits"]), StoredFields.integer(document["pageViews"]),
+                document["returning"] == .bool(true) ? "1" : "0",
+                StoredFields.strings(document["userIds"]).prefix(VisitorState.maxUserIds).joined(separator: "\u{1F}"),
+            ]
+        }
+        for document in try find("sessions", ids: missingSessions, in: store) {
+            guard let id = document["_id"]?.stringValue else { continue }
+            seeds.sessions[id] = [
+                StoredFields.date(document["startTime"]), StoredFields.date(document["lastActivity"]),
+                StoredFields.integer(document["pageViews"]), StoredFields.integer(document["events"]),
+                document["entryPage"]?.stringValue ?? "", document["exitPage"]?.stringValue ?? "",
+                document["endTime"].flatMap { $0 == .null ? nil : StoredFields.date($0) } ?? "",
+                JSONWriter.string(of: .object(SessionState.landing(ofStored: document))),
+            ]
+        }
+        return seeds
+    }
+
+    private static func find(_ collection: String, ids: [String], in store: MongoStore) throws(MongoError) -> [JSONObject] {
+        guard !ids.isEmpty else { return [] }
+        let filter = #"{"_id": {"$in": \#(JSONWriter.string(of: .array(ids.map(JSONValue.string))))}}"#
+        return try store.findCanonicalJSON(collection: collection, filterJSON: filter).compactMap { try? JSONParser.parse($0).objectValue }
+    }
+}
+
+/// Reads values out of a stored document's canonical extended JSON.
+enum StoredFields {
+    /// A BSON date as epoch milliseconds text ("0" when absent).
+    static func date(_ value: JSONValue?) -> String {
+        guard let date = value?.objectValue?["$date"] else { return "0" }
+        if let text = date.objectValue?["$numberLong"]?.stringValue { return text }
+        return date.numberValue.map { String(Int64($0)) } ?? "0"
+    }
+
+    /// An integer as text ("0" when absent).
+    static func integer(_ value: JSONValue?) -> String {
+        switch value {
+        case .int(let number)?: return String(number)
+        case .double(let number)?: return String(Int64(number))
+        case .object(let object)?: return object["$numberLong"]?.stringValue ?? object["$numberInt"]?.stringValue ?? "0"
+        default: return "0"
+        }
+    }
+
+    /// The strings of an array.
+    static func strings(_ value: JSONValue?) -> [String] {
+        guard case .array(let items)? = value else { return [] }
+        return items.compactMap(\.stringValue)
+    }
+}

@@ -1,0 +1,207 @@
+/// The Lua of the acknowledgement step (docs/derived-data.md): one call per batch
+/// and partition acknowledges the entries and applies the changes they cause to
+/// sessions, visitors, roll-up buckets and chats, atomically, so a change is applied
+/// exactly once whatever crashes, redeliveries or double claims happen.
+///
+/// It first checks that every entry is still pending: if another worker acknowledged
+/// some meanwhile, it changes nothing and returns `{"acked", id...}`, and the caller
+/// leaves those out and calls again. Otherwise it acknowledges them all and applies
+/// the operations, returning `{"ok"}`.
+///
+/// KEYS: the stream, its `dirty:{p}` set and `dirtyseq:{p}` counter. Every other key
+/// it touches is named in ARGV and carries the same `{p}` hash tag (one slot).
+/// ARGV: group, now (ms), roll-up window (ms), rows per dimension, chat key lifetime
+/// (s), entry count, entry ids, then operations, each a letter and its arguments:
+///
+/// - `V` visitor: key, first, last, page views to add, device JSON, user ids
+///   (`\x1f`-joined), seed (`""`, or the stored document's first, last, visits,
+///   page views, returning, user ids).
+/// - `S` session: key, visitor key, session id, first, last, page views and events to
+///   add, entry time and page, exit time and page, user id, hour and day bucket keys
+///   of the session's start ("" when closed), landing JSON, the eight landing
+///   dimension values, seed (`""`, or the stored start, last, page views, events,
+///   entry page, exit page, end, landing JSON).
+/// - `B` bucket: key, HyperLogLog key, field count, fields and increments, visitor count, visitor ids.
+/// - `C` chat: key, audience tag, agent, model, language, hour and day bucket keys.
+/// - `F` feedback: chat key, "1" satisfied or "0" not.
+import SluiceRollups
+
+enum DerivedStepScript {
+    /// The session dimensions counted at a session's start, in the order `S` sends them.
+    static let landingDimensions: [RollupDimension] = [.referrer, .channel, .utmSource, .utmMedium, .utmCampaign, .deviceType, .browser, .os]
+
+    static let source = """
+        local group, now, window, cap, chatTTL = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4]), ARGV[5]
+        local DIMS = {\(landingDimensions.map { "'\($0.rawValue)'" }.joined(separator: ", "))}
+        local n = tonumber(ARGV[6])
+        local acked = {}
+        for i = 7, 6 + n do
+          if #redis.call('XPENDING', KEYS[1], group, ARGV[i], ARGV[i], 1) == 0 then acked[#acked + 1] = ARGV[i] end
+        end
+        if #acked > 0 then table.insert(acked, 1, 'acked'); return acked end
+        for i = 7, 6 + n, 500 do redis.call('XACK', KEYS[1], group, unpack(ARGV, i, math.min(i + 499, 6 + n))) end
+        local seq = redis.call('INCR', KEYS[3])
+        local dirtied = {}
+        local function dirty(key)
+          if not dirtied[key] then dirtied[key] = true; redis.call('PERSIST', key); redis.call('ZADD', KEYS[2], seq, key) end
+        end
+        local function open(bucket)
+          if bucket == '' then return false end
+          local gran, start = string.match(bucket, '}:([hd]):(%-?%d+):')
+          if not gran then return false end
+          local span = gran == 'h' and 3600000 or 86400000
+          return tonumber(start) + span + window > now
+        end
+        local function row(bucket, field, by)
+          local who, dim, metric, value = string.match(field, '^([^|]*)|([^|]*)|([^|]*)|(.*)$')
+          if who and redis.call('HEXISTS', bucket, who .. '|' .. dim .. '|n|' .. value) == 0 then
+            if redis.call('HINCRBY', bucket, who .. '|' .. dim .. '|#', 1) > cap then
+              value = '(other)'
+            end
+            field = who .. '|' .. dim .. '|' .. metric .. '|' .. value
+            if metric ~= 'n' then redis.call('HINCRBY', bucket, who .. '|' .. dim .. '|n|' .. value, 0) end
+          end
+          redis.call('HINCRBY', bucket, field, by)
+          dirty(bucket)
+        end
+        local function none(v) if not v or v == '' then return '(none)' end return v end
+        local function bothBuckets(hour, day, fn)
+          if open(hour) then fn(hour) end
+          if open(day) then fn(day) end
+        end
+        local i = 7 + n
+        local function take() local v = ARGV[i]; i = i + 1; return v end
+        while i <= #ARGV do
+          local op = take()
+          if op == 'V' then
+            local key, first, last, pv, device, users, seeded = take(), tonumber(take()), tonumber(take()), tonumber(take()), take(), take(), take()
+            if redis.call('EXISTS', key) == 0 then
+              if seeded == '1' then
+                redis.call('HSET', key, 'first', take(), 'last', take(), 'visits', take(), 'pv', take(), 'ret', take(), 'users', take(), 'stored', '1')
+              else
+                redis.call('HSET', key, 'first', first, 'last', last, 'visits', 0, 'pv', 0, 'ret', '0', 'users', '')
+              end
+            elseif seeded == '1' then
+              for _ = 1, 6 do take() end
+            end
+            local cur = redis.call('HMGET', key, 'first', 'last', 'users')
+            if first < tonumber(cur[1]) then redis.call('HSET', key, 'first', first) end
+            if last > tonumber(cur[2]) then redis.call('HSET', key, 'last', last) end
+            if pv ~= 0 then redis.call('HINCRBY', key, 'pv', pv) end
+            if device ~= '' then redis.call('HSET', key, 'device', device) end
+            if users ~= '' then
+              local have, count, list = {}, 0, cur[3] or ''
+              for u in string.gmatch(list, '[^\\31]+') do have[u] = true; count = count + 1 end
+              for u in string.gmatch(users, '[^\\31]+') do
+                if not have[u] and count < \(VisitorState.maxUserIds) then
+                  list = (list == '' and u) or (list .. '\\31' .. u); have[u] = true; count = count + 1
+                end
+              end
+              redis.call('HSET', key, 'users', list)
+            end
+            dirty(key)
+          elseif op == 'S' then
+            local key, vkey, sid, first, last = take(), take(), take(), tonumber(take()), tonumber(take())
+            local pv, ev, entryAt, entry, exitAt, exit, user = tonumber(take()), tonumber(take()), tonumber(take()), take(), tonumber(take()), take(), take()
+            local hour, day, landing = take(), take(), take()
+            local dims = {}
+            for d = 1, 8 do dims[d] = take() end
+            local seeded = take()
+            local seed = {}
+            if seeded == '1' then for s = 1, 8 do seed[s] = take() end end
+            if redis.call('EXISTS', key) == 0 then
+              if seeded == '1' then
+                redis.call('HSET', key, 'visitor', vkey, 'start', seed[1], 'last', seed[2], 'pv', seed[3], 'ev', seed[4], 'entry', seed[5],
+                  'exit', seed[6], 'landing', seed[8], 'hour', hour, 'day', day, 'stored', '1')
+                if seed[7] ~= '' then redis.call('HSET', key, 'end', seed[7]) end
+              else
+                redis.call('HSET', key, 'visitor', vkey, 'start', first, 'last', first, 'pv', 0, 'ev', 0, 'entry', '', 'exit', '',
+                  'landing', landing, 'hour', hour, 'day', day)
+                redis.call('HINCRBY', vkey, 'visits', 1)
+                local visits = redis.call('HGET', vkey, 'visits')
+                if tonumber(visits) > 1 then redis.call('HSET', vkey, 'ret', '1') end
+                local previous = redis.call('HGET', vkey, 'cur')
+                if previous and previous ~= sid then
+                  local pkey = string.sub(key, 1, #key - #sid) .. previous
+                  local p = redis.call('HMGET', pkey, 'last', 'end')
+                  if p[1] and not p[2] then redis.call('HSET', pkey, 'end', p[1]); dirty(pkey) end
+                end
+                redis.call('HSET', vkey, 'cur', sid)
+                dirty(vkey)
+                bothBuckets(hour, day, function(b)
+                  redis.call('HINCRBY', b, 'h|sessions', 1); redis.call('HINCRBY', b, 'h|bounces', 1)
+                  row(b, 'h|entryPage|n|(none)', 1); row(b, 'h|exitPage|n|(none)', 1)
+                  for d = 1, 8 do row(b, 'h|' .. DIMS[d] .. '|n|' .. dims[d], 1) end
+                end)
+              end
+            end
+            local st = redis.call('HMGET', key, 'start', 'last', 'pv', 'entryAt', 'entry', 'exitAt', 'exit', 'end', 'hour', 'day')
+            local start0, last0, pv0 = tonumber(st[1]), tonumber(st[2]), tonumber(st[3])
+            local start1, last1 = math.min(start0, first), math.max(last0, last)
+            local hourB, dayB = st[9] or '', st[10] or ''
+            redis.call('HSET', key, 'start', start1, 'last', last1)
+            redis.call('HINCRBY', key, 'pv', pv)
+            redis.call('HINCRBY', key, 'ev', ev)
+            local grown = (last1 - start1) - (last0 - start0)
+            bothBuckets(hourB, dayB, function(b)
+              if grown ~= 0 then redis.call('HINCRBY', b, 'h|duration', grown); dirty(b) end
+              if pv0 < 2 and pv0 + pv >= 2 then redis.call('HINCRBY', b, 'h|bounces', -1); dirty(b) end
+            end)
+            if entry ~= '' and (not st[4] or entryAt < tonumber(st[4])) then
+              if none(st[5]) ~= entry then
+                bothBuckets(hourB, dayB, function(b)
+                  row(b, 'h|entryPage|n|' .. none(st[5]), -1); row(b, 'h|entryPage|n|' .. entry, 1)
+                end)
+              end
+              redis.call('HSET', key, 'entryAt', entryAt, 'entry', entry)
+            end
+            if exit ~= '' and (not st[6] or exitAt >= tonumber(st[6])) then
+              if none(st[7]) ~= exit then
+                bothBuckets(hourB, dayB, function(b)
+                  row(b, 'h|exitPage|n|' .. none(st[7]), -1); row(b, 'h|exitPage|n|' .. exit, 1)
+                end)
+              end
+              redis.call('HSET', key, 'exitAt', exitAt, 'exit', exit)
+            end
+            if user ~= '' then redis.call('HSET', key, 'user', user) end
+            if st[8] and last1 > tonumber(st[8]) then redis.call('HSET', key, 'end', last1) end
+            dirty(key)
+          elseif op == 'B' then
+            local key, hll, count = take(), take(), tonumber(take())
+            for _ = 1, count do
+              local field, by = take(), tonumber(take())
+              if string.find(field, '|', 3, true) then row(key, field, by) else redis.call('HINCRBY', key, field, by) end
+            end
+            local visitors = tonumber(take())
+            if visitors > 0 then
+              redis.call('PFADD', hll, unpack(ARGV, i, i + visitors - 1))
+              i = i + visitors
+              dirty(hll)
+            end
+            dirty(key)
+          elseif op == 'C' then
+            local key, who, agent, model, language, hour, day = take(), take(), take(), take(), take(), take(), take()
+            if redis.call('EXISTS', key) == 0 then
+              redis.call('HSET', key, 'who', who, 'agent', agent, 'model', model, 'language', language, 'hour', hour, 'day', day)
+            end
+            redis.call('EXPIRE', key, chatTTL)
+          elseif op == 'F' then
+            local key, satisfied = take(), take()
+            local c = redis.call('HMGET', key, 'who', 'agent', 'model', 'language', 'hour', 'day', 'sat')
+            if c[1] and c[7] ~= satisfied then
+              bothBuckets(c[5], c[6], function(b)
+                for d, dim in ipairs({'agent', 'model', 'language'}) do
+                  local value = c[1 + d]
+                  if c[7] then row(b, c[1] .. '|' .. dim .. '|' .. (c[7] == '1' and 'satisfied' or 'unsatisfied') .. '|' .. value, -1) end
+                  row(b, c[1] .. '|' .. dim .. '|' .. (satisfied == '1' and 'satisfied' or 'unsatisfied') .. '|' .. value, 1)
+                end
+              end)
+              redis.call('HSET', key, 'sat', satisfied)
+            end
+          else
+            return redis.error_reply('unknown derived operation ' .. tostring(op))
+          end
+        end
+        return {'ok'}
+        """
+}
