@@ -43,8 +43,9 @@ let package = Package(
                 "CMongoc", "SluiceCore",
                 .product(name: "Logging", package: "swift-log"),
             ]),
-        // User-agent parsing with Debian's uap-core rules; the only importer of PCRE2. No I/O after loading.
+        // Roll-up buckets: what each event counts, merged counts and the rollups document (worker, sluicectl).
         .target(name: "SluiceRollups", dependencies: ["SluiceCore", "SluiceMongo"]),
+        // User-agent parsing with Debian's uap-core rules; the only importer of PCRE2. No I/O after loading.
         .target(name: "SluiceUserAgent", dependencies: ["CPCRE2", "SluiceCore"]),
         .target(
             name: "SluiceIngest",
