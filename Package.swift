@@ -102,7 +102,10 @@ let package = Package(
 
         .testTarget(name: "SluiceCoreTests", dependencies: ["SluiceCore"]),
         .testTarget(name: "SluiceMongoTests", dependencies: ["SluiceMongo", "SluiceCore"]),
-        .testTarget(name: "SluiceRollupsTests", dependencies: ["SluiceRollups", "SluiceCore"]),
+        .testTarget(name: "SluiceRollupsTests", dependencies: ["SluiceRollups", "SluiceCore", "SluiceMongo"]),
+        .testTarget(
+            name: "SluiceWorkerTests",
+            dependencies: ["SluiceWorker", "SluiceCore", "SluiceRedis", "SluiceMongo", "SluiceRollups", "SluiceUserAgent", .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "SluiceUserAgentTests", dependencies: ["SluiceUserAgent"]),
         .testTarget(name: "SluiceIngestTests", dependencies: ["SluiceIngest", .product(name: "NIOCore", package: "swift-nio")]),
         .testTarget(name: "SluiceControlTests", dependencies: ["SluiceControl", "SluiceCore", "SluiceRedis", "SluiceMongo"]),

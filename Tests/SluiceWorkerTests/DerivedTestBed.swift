@@ -1,0 +1,122 @@
+import Foundation
+import Logging
+import SluiceCore
+import SluiceMongo
+import SluiceRedis
+import SluiceUserAgent
+import Synchronization
+import Testing
+
+@testable import SluiceWorker
+
+/// One stream partition (`events:{0}`, one partition in all) on a fresh Redis
+/// database and a fresh MongoDB database of the servers the test command started,
+/// with the worker's own steps: read as the `workers` group, decode, enrich, stitch
+/// sessions, then `DerivedStep` and `DerivedFlusher`.
+///
+/// Redis databases 128...159 are this target's (scripts/test.sh starts Redis with 160).
+final class DerivedTestBed {
+    static let stream = StreamLayout.streamKey(partition: 0)
+    let redis: RedisConnection
+    let store: MongoStore
+    let stitcher: SessionStitcher
+    let step = DerivedStep(rollupWindowSeconds: 7200)
+    let enricher: EventEnricher
+
+    private static let nextDatabase = Atomic<Int>(128)
+    /// Loading compiles uap-core's rules: once per test process.
+    private static let userAgents = Result { () throws(UserAgentError) in try CachedUserAgentParser(parser: UserAgentParser()) }
+
+    private init(redis: RedisConnection, store: MongoStore, sessionTimeoutSeconds: Int) throws {
+        self.redis = redis
+        self.store = store
+        stitcher = SessionStitcher(timeoutSeconds: sessionTimeoutSeconds, partitions: 1)
+        enricher = EventEnricher(userAgents: try Self.userAgents.get(), maxEventAgeMilliseconds: 7 * 86_400_000)
+    }
+
+    /// Runs `body` with flushed Redis and MongoDB databases of its own (the MongoDB one
+    /// dropped afterwards); fails (never skips) without the test command's servers.
+    static func withFresh<R>(sessionTimeoutSeconds: Int = 60, _ body: (DerivedTestBed) throws -> R) throws -> R {
+        let environment = ProcessInfo.processInfo.environment
+        let redisBase = try #require(environment["SLUICE_TEST_REDIS_URL"], "SLUICE_TEST_REDIS_URL is not set: run the tests with `make test`")
+        let mongoBase = try #require(environment["SLUICE_TEST_MONGO_URL"], "SLUICE_TEST_MONGO_URL is not set: run the tests with `make test`")
+        let database = nextDatabase.add(1, ordering: .relaxed).oldValue
+        try #require(database < 160, "more SluiceWorkerTests Redis tests than databases 128...159")
+        let redis = try RedisConnection(endpoint: RedisEndpoint(url: (redisBase.hasSuffix("/") ? String(redisBase.dropLast()) : redisBase) + "/\(database)"))
+        _ = try redis.run(RedisCommand("FLUSHDB"))
+        _ = try redis.run(RedisCommand("XGROUP", "CREATE", stream, StreamLayout.group, "0", "MKSTREAM"))
+        let server = mongoBase.split(separator: "?", maxSplits: 1)[0]
+        let name = "sluiceworker_" + UUID().uuidString.prefix(8).lowercased()
+        let store = try MongoStore(url: (server.hasSuffix("/") ? String(server.dropLast()) : String(server)) + "/" + name, appName: "sluice-worker-tests")
+        defer {
+            do { try store.dropDatabase() } catch { Issue.record("could not drop test database \(name): \(error)") }
+            store.close()
+        }
+        return try body(try DerivedTestBed(redis: redis, store: store, sessionTimeoutSeconds: sessionTimeoutSeconds))
+    }
+
+    /// Appends events (JSON objects, as ingest writes them) and reads them back as the
+    /// worker group's consumer `test`.
+    func deliver(_ events: [String]) throws -> [StreamMessage] {
+        let appended = try redis.pipeline(events.map { RedisCommand("XADD", Self.stream, "*", StreamLayout.versionField, StreamLayout.schemaVersion, StreamLayout.eventField, $0) })
+        try #require(appended.allSatisfy { $0.errorMessage == nil }, "XADD: \(appended)")
+        let reply = try redis.run(RedisCommand("XREADGROUP", "GROUP", StreamLayout.group, "test", "COUNT", "10000", "STREAMS", Self.stream, ">"))
+        let messages = try StreamConsumer.parseRead(reply)
+        try #require(messages.count == events.count, "read \(messages.count) of \(events.count) entries")
+        return messages
+    }
+
+    /// Decodes and enriches `messages` and stitches sessions, as `BatchProcessor` does.
+    func enrich(_ messages: [StreamMessage]) throws -> [EnrichedEvent] {
+        var events = try messages.map { enricher.enrich(try DecodedEvent.decode($0).get()) }
+        let needing = events.indices.filter { events[$0].session == nil && !events[$0].isBot && events[$0].kind != .feedback }
+        let assignments = try stitcher.assign(needing.map { (events[$0].visitorId, events[$0].timestamp) }, on: redis)
+        for (index, assignment) in zip(needing, assignments) { events[index].session = assignment }
+        return events
+    }
+
+    /// Delivers `events` and runs the acknowledgement step over all of them; returns what it counted and the enriched events.
+    @discardableResult
+    func step(_ events: [String]) throws -> (outcome: DerivedStep.Outcome, messages: [StreamMessage], events: [EnrichedEvent]) {
+        let messages = try deliver(events)
+        let enriched = try enrich(messages)
+        return (try acknowledge(messages, enriched), messages, enriched)
+    }
+
+    /// Runs the acknowledgement step over `messages`, counting `events`.
+    func acknowledge(_ messages: [StreamMessage], _ events: [EnrichedEvent]) throws -> DerivedStep.Outcome {
+        try step.acknowledge(messages, counting: events, stream: Self.stream, partition: 0, redis: redis, store: store)
+    }
+
+    /// A hash as field → text.
+    func hash(_ key: String) throws -> [String: String] {
+        try redis.run(RedisCommand("HGETALL", key)).fieldMap.compactMapValues(\.text)
+    }
+
+    /// The keys of `dirty:{0}`, sorted.
+    func dirtyKeys() throws -> [String] {
+        try (redis.run(RedisCommand("ZRANGE", StreamLayout.dirtyKey(partition: 0), "0", "-1")).elements ?? []).compactMap(\.text).sorted()
+    }
+
+    /// Entries of the stream still pending for the group.
+    func pendingCount() throws -> Int64 {
+        try #require(redis.run(RedisCommand("XPENDING", Self.stream, StreamLayout.group)).elements?.first?.integer)
+    }
+
+    /// A flusher over this partition, flushing at every call.
+    func flusher() -> DerivedFlusher {
+        DerivedFlusher(
+            store: store, partitions: 1, intervalSeconds: 1, stateLifetimeSeconds: 180, rollupWindowSeconds: 7200, owner: "test",
+            metrics: WorkerMetrics(), logger: Logger(label: "sluice.worker.tests"))
+    }
+
+    /// The documents of `collection` as canonical extended JSON, by `_id`.
+    func documents(_ collection: String) throws -> [String: JSONObject] {
+        var byId: [String: JSONObject] = [:]
+        for text in try store.findCanonicalJSON(collection: collection, filterJSON: "{}") {
+            let document = try #require(try JSONParser.parse(text).objectValue)
+            byId[try #require(document["_id"]?.stringValue)] = document
+        }
+        return byId
+    }
+}
