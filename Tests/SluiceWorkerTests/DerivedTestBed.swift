@@ -98,6 +98,20 @@ final class DerivedTestBed {
         try (redis.run(RedisCommand("ZRANGE", StreamLayout.dirtyKey(partition: 0), "0", "-1")).elements ?? []).compactMap(\.text).sorted()
     }
 
+    /// Every key but the stream with its value as text: hashes and sorted sets field by
+    /// field, strings (counters, HyperLogLogs) as they are.
+    func snapshot() throws -> [String: String] {
+        var values: [String: String] = [:]
+        for key in try (redis.run(RedisCommand("KEYS", "*")).elements ?? []).compactMap(\.text) where key != Self.stream {
+            switch try redis.run(RedisCommand("TYPE", key)).text {
+            case "hash": values[key] = try hash(key).sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ",")
+            case "zset": values[key] = "\(try redis.run(RedisCommand("ZRANGE", key, "0", "-1", "WITHSCORES")))"
+            default: values[key] = "\(try redis.run(RedisCommand("GET", key)))"
+            }
+        }
+        return values
+    }
+
     /// Entries of the stream still pending for the group.
     func pendingCount() throws -> Int64 {
         try #require(redis.run(RedisCommand("XPENDING", Self.stream, StreamLayout.group)).elements?.first?.integer)

@@ -1,0 +1,98 @@
+import SluiceCore
+import SluiceRedis
+import SluiceRollups
+import Testing
+
+@testable import SluiceWorker
+
+/// `DerivedStep` and its script against a real Redis: state, buckets and the dirty set
+/// one batch makes, and exactly once under redelivery.
+@Suite struct DerivedStepTests {
+    typealias E = TestEvents
+
+    /// Two visitors: v1 views `/` and `/pricing` and clicks, v2 views `/` only (a bounce).
+    static let twoVisitors = [
+        E.pageView("e1", "v1", "/", at: 0), E.pageView("e2", "v2", "/", at: 5_000),
+        E.pageView("e3", "v1", "/pricing", at: 10_000), E.click("e4", "v1", at: 20_000),
+    ]
+
+    @Test func oneBatchMakesSessionVisitorAndBucketState() throws {
+        try DerivedTestBed.withFresh { bed in
+            let (outcome, _, events) = try bed.step(Self.twoVisitors)
+            #expect(outcome.counted == 4)
+            #expect(outcome.lateForRollups == 0)
+            #expect(try bed.pendingCount() == 0)
+            let s1 = try #require(events[0].sessionId), s2 = try #require(events[1].sessionId)
+            #expect(events[2].sessionId == s1 && events[3].sessionId == s1 && s1 != s2)
+
+            let session1 = try bed.hash("ss:{0}:\(s1)")
+            #expect(session1["visitor"] == "vs:{0}:v1")
+            #expect(session1["pv"] == "2" && session1["ev"] == "3")
+            #expect(session1["start"] == String(E.base) && session1["last"] == String(E.base + 20_000))
+            #expect(session1["entry"] == "/" && session1["exit"] == "/pricing")
+            #expect(session1["end"] == nil && session1["stored"] == nil)
+            let session2 = try bed.hash("ss:{0}:\(s2)")
+            #expect(session2["pv"] == "1" && session2["ev"] == "1")
+            #expect(session2["start"] == String(E.base + 5_000) && session2["last"] == String(E.base + 5_000))
+            #expect(session2["entry"] == "/" && session2["exit"] == "/")
+
+            let visitor1 = try bed.hash("vs:{0}:v1")
+            #expect(visitor1["first"] == String(E.base) && visitor1["last"] == String(E.base + 20_000))
+            #expect(visitor1["pv"] == "2" && visitor1["visits"] == "1" && visitor1["ret"] == "0" && visitor1["cur"] == s1)
+            let visitor2 = try bed.hash("vs:{0}:v2")
+            #expect(visitor2["pv"] == "1" && visitor2["visits"] == "1" && visitor2["cur"] == s2)
+
+            for key in [E.hourKey, E.dayKey] {
+                let bucket = try bed.hash(key)
+                #expect(bucket["h|pageViews"] == "3" && bucket["h|events"] == "4", "\(key)")
+                #expect(bucket["h|sessions"] == "2" && bucket["h|bounces"] == "1" && bucket["h|duration"] == "20000", "\(key)")
+                #expect(bucket["h|page|n|/"] == "2" && bucket["h|page|n|/pricing"] == "1", "\(key)")
+                #expect(bucket["h|entryPage|n|/"] == "2" && (bucket["h|entryPage|n|(none)"] ?? "0") == "0", "\(key)")
+                #expect(bucket["h|exitPage|n|/pricing"] == "1" && bucket["h|exitPage|n|/"] == "1", "\(key)")
+                #expect(bucket["h|userEvent|n|ui\u{1F}click"] == "1", "\(key)")
+                #expect(bucket["h|referrer|n|(none)"] == "2", "\(key)")
+                let visitors = try bed.redis.run(RedisCommand("PFCOUNT", "rv:{0}:" + key.dropFirst("ru:{0}:".count))).integer
+                #expect(visitors == 2, "\(key)")
+            }
+
+            let dirty = try bed.dirtyKeys()
+            let buckets = [E.hourKey, E.dayKey].flatMap { [$0, "rv" + $0.dropFirst(2)] }
+            #expect(dirty == (["ss:{0}:\(s1)", "ss:{0}:\(s2)", "vs:{0}:v1", "vs:{0}:v2"] + buckets).sorted())
+        }
+    }
+
+    @Test func theSameEntriesAgainChangeNothing() throws {
+        try DerivedTestBed.withFresh { bed in
+            let (_, messages, events) = try bed.step(Self.twoVisitors)
+            let before = try bed.snapshot()
+            #expect(before.count >= 10)
+            // The script finds every entry acknowledged: it answers "acked" with their ids.
+            let reply = try bed.redis.run(
+                RedisCommand(
+                    arguments: ["EVAL", DerivedStepScript.source, "3", DerivedTestBed.stream, "dirty:{0}", "dirtyseq:{0}", StreamLayout.group, "0", "0", "100", "60", "1", messages[0].id]))
+            #expect(reply.elements?.compactMap(\.text) == ["acked", messages[0].id])
+            let again = try bed.acknowledge(messages, events)
+            #expect(again.counted == 0)
+            #expect(try bed.snapshot() == before)
+        }
+    }
+
+    @Test func entriesAcknowledgedMeanwhileAreLeftOut() throws {
+        try DerivedTestBed.withFresh { bed in
+            let messages = try bed.deliver([E.pageView("a", "v1", "/a", at: 0), E.pageView("b", "v1", "/b", at: 1_000), E.pageView("c", "v1", "/c", at: 2_000)])
+            let events = try bed.enrich(messages)
+            // Another worker acknowledged (and counted) the second entry.
+            #expect(try bed.redis.run(RedisCommand("XACK", DerivedTestBed.stream, StreamLayout.group, messages[1].id)).integer == 1)
+            let outcome = try bed.acknowledge(messages, events)
+            #expect(outcome.counted == 2)
+            #expect(try bed.pendingCount() == 0)
+            let session = try bed.hash("ss:{0}:\(try #require(events[0].sessionId))")
+            #expect(session["pv"] == "2" && session["ev"] == "2")
+            #expect(session["entry"] == "/a" && session["exit"] == "/c")
+            #expect(try bed.hash("vs:{0}:v1")["pv"] == "2")
+            let hour = try bed.hash(E.hourKey)
+            #expect(hour["h|pageViews"] == "2" && hour["h|events"] == "2")
+            #expect(hour["h|page|n|/a"] == "1" && hour["h|page|n|/c"] == "1" && hour["h|page|n|/b"] == nil)
+        }
+    }
+}
