@@ -80,6 +80,18 @@ struct DerivedRecount {
         return Dictionary(uniqueKeysWithValues: buckets.map { ($0, recount.buckets[$0] ?? RollupRecount.Tally()) })
     }
 
+    /// The stored session documents, plus the recounted one of each checked session that
+    /// has none: the session part to verify roll-ups against, so a missing session
+    /// document shows once, as a session difference, not again in its buckets.
+    var sessionDocumentsFillingMissing: [String: JSONObject] {
+        var documents = storedSessions
+        for id in sessionIds where documents[id] == nil {
+            guard let tally = sessions[id] else { continue }
+            documents[id] = DerivedRewrite.applied(DerivedRewrite.session(tally, stored: nil, closedBefore: .min), to: nil, id: id)
+        }
+        return documents
+    }
+
     /// A plain date field's epoch milliseconds.
     static func time(_ value: JSONValue?) -> Int64? {
         if case .int(let time)? = value { return time }

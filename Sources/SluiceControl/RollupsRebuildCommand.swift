@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import SluiceCore
 import SluiceMongo
 import SluiceRollups
 
@@ -13,7 +14,7 @@ struct RollupsRebuildCommand: ParsableCommand {
             Writes absolute values ($set): each session starting in the range, each visitor \
             with a human event in it (except visitors whose state Redis still holds: the live \
             pipeline writes those), each roll-up bucket of it with a fresh visitorsHLL. Refuses \
-            a range reaching an hour bucket the live pipeline still owns (until --window-hours \
+            a range reaching an hour bucket the live pipeline still owns (until --rollup-window \
             after the hour's end). --dry-run prints the differences the rebuild would fix and \
             writes nothing.
             """)
@@ -22,21 +23,36 @@ struct RollupsRebuildCommand: ParsableCommand {
     @OptionGroup var mongo: MongoOptions
     @OptionGroup var range: TimeRangeOptions
 
-    @Option(help: ArgumentHelp("Hours after its end an hour bucket stays open in Redis, owned by the live pipeline.", valueName: "hours"))
-    var windowHours = 48
+    /// The worker's default `SLUICE_ROLLUP_WINDOW`.
+    static let defaultRollupWindow = 172_800
+
+    @Option(help: ArgumentHelp(
+        "Seconds after its end a bucket stays open in Redis, owned by the live pipeline (default: $SLUICE_ROLLUP_WINDOW, else \(defaultRollupWindow), as the worker).",
+        valueName: "seconds"))
+    var rollupWindow: Int?
 
     @Flag(help: "Print the differences a rebuild would fix, and write nothing.")
     var dryRun = false
 
     func validate() throws {
         _ = try range.resolved()
-        if windowHours < 0 { throw ValidationError("--window-hours must be 0 or more, not \(windowHours).") }
+        _ = try window()
+    }
+
+    /// The roll-up window in milliseconds, from the flag, else the worker's setting.
+    func window(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> Int64 {
+        let settings = Settings(environment: environment, overrides: ["SLUICE_ROLLUP_WINDOW": rollupWindow.map(String.init)].compactMapValues { $0 })
+        do {
+            return Int64(try settings.seconds("SLUICE_ROLLUP_WINDOW", default: Self.defaultRollupWindow, range: 0...31 * 86_400)) * 1000
+        } catch {
+            throw ValidationError("\(error)")
+        }
     }
 
     func run() throws {
         let now = Int64(Date().timeIntervalSince1970 * 1000)
         let (from, to) = try range.resolved(now: now)
-        let window = Int64(windowHours) * 3_600_000
+        let window = try self.window()
         if let open = Self.firstOpenHour(from: from, to: to, now: now, window: window) {
             throw ControlError(
                 "refusing to rebuild: the hour starting \(DerivedDifference.text(open.start, isTime: true)) is still open (until "

@@ -39,7 +39,7 @@ struct RollupsVerifyCommand: ParsableCommand {
         do {
             _ = try FlushWait(redis: redis, partitions: partitions).wait(seconds: wait)
             let recount = try DerivedRecount.read(from: from, to: to, reader: StoredEventReader(store: store))
-            differences = DerivedComparison.differences(recount, sessionDocuments: recount.storedSessions)
+            differences = DerivedComparison.differences(recount, sessionDocuments: recount.sessionDocumentsFillingMissing)
             summary = DifferenceSummary(
                 differences: differences, sessions: recount.sessionIds.count, visitors: recount.visitors.count, buckets: recount.buckets.count)
         } catch {

@@ -96,8 +96,11 @@ import Testing
         #expect(throws: (any Error).self) { try TimeRangeOptions.milliseconds("yesterday", option: "--from") }
         #expect(parsingExitCode(["rollups", "verify", "--from", "yesterday"]) == .validationFailure)
         #expect(parsingExitCode(["rollups", "verify", "--from", "2026-12-02", "--to", "2026-12-01"]) == .validationFailure)
-        #expect(parsingExitCode(["rollups", "rebuild", "--to", "2026-12-01", "--window-hours", "-1"]) == .validationFailure)
+        #expect(parsingExitCode(["rollups", "rebuild", "--to", "2026-12-01", "--rollup-window", "-1"]) == .validationFailure)
         #expect(parsingExitCode(["rollups", "verify", "--to", "2026-12-01"]) == nil)
+        // The worker's SLUICE_ROLLUP_WINDOW unless the flag says otherwise.
+        #expect(try RollupsRebuildCommand.parse(["--rollup-window", "3600"]).window(environment: ["SLUICE_ROLLUP_WINDOW": "7200"]) == 3_600_000)
+        #expect(try RollupsRebuildCommand.parse([]).window(environment: ["SLUICE_ROLLUP_WINDOW": "7200"]) == 7_200_000)
     }
 
     @Test func theFirstOpenHourIsTheFirstEndingWithinTheWindow() {
