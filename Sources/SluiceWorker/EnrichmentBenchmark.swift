@@ -2,10 +2,17 @@ import FoundationEssentials
 import SluiceCore
 import SluiceUserAgent
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// Measures the worker's enrichment step (device from the user agent through the
 /// cache, clock-skew correction, page URL, referrer, campaign and channel) on a
-/// realistic mix, with the same code the worker runs. Session stitching is a
-/// Redis round trip and is measured by `make bench` instead.
+/// realistic mix, with the same code the worker runs, then the roll-up maintenance
+/// the worker does for the same events before its acknowledgement script (the
+/// `DerivedChanges` of each partition's share of a batch and the script's
+/// arguments). Session stitching and the script itself are Redis round trips and
+/// are measured by `make bench` instead.
 public struct EnrichmentBenchmark {
     /// What one run measured.
     public struct Result: Sendable {
@@ -19,6 +26,11 @@ public struct EnrichmentBenchmark {
         public let microsecondsPerEvent: Double
         /// Cost of parsing one user agent with an empty cache, microseconds (median over the distinct ones).
         public let coldParseMicroseconds: Double
+        /// CPU time per event of building the derived changes and the acknowledgement
+        /// script's operations, microseconds (this thread's CPU clock).
+        public let rollupMicrosecondsPerEvent: Double
+        /// Events per batch in the roll-up measurement (every partition's share together).
+        public let rollupBatchSize: Int
     }
 
     let parser: UserAgentParser
@@ -77,12 +89,55 @@ public struct EnrichmentBenchmark {
             cold.append(Self.microseconds(clock.now - start))
         }
         cold.sort()
+        let rollupBatchSize = Self.batchSize * Self.partitions
+        let rollup = Self.rollupMaintenance(decoded.map(enricher.enrich), batchSize: rollupBatchSize)
+        sink &+= rollup.operations
         precondition(sink >= 0)
         return Result(
             events: decoded.count, distinctUserAgents: Set(userAgents).count,
             cacheHitRatio: Double(statistics.hits) / Double(max(1, statistics.hits + statistics.misses)),
             microsecondsPerEvent: Self.microseconds(elapsed) / Double(max(1, decoded.count)),
-            coldParseMicroseconds: cold.isEmpty ? 0 : cold[cold.count / 2])
+            coldParseMicroseconds: cold.isEmpty ? 0 : cold[cold.count / 2],
+            rollupMicrosecondsPerEvent: rollup.cpuMicroseconds / Double(max(1, decoded.count)), rollupBatchSize: rollupBatchSize)
+    }
+
+    /// `SLUICE_BATCH_SIZE` (entries per partition per read) and partitions, as `make bench` runs the worker.
+    static let batchSize = 500
+    static let partitions = 4
+
+    /// Gives each human event a session as the stitcher would (one per visitor, new on its
+    /// first event), then times what the worker does per batch before the acknowledgement
+    /// script: per partition, `DerivedChanges.add` of each event and the script's operations.
+    /// Returns this thread's CPU time and the operations built (so none is optimised away).
+    static func rollupMaintenance(_ enriched: [EnrichedEvent], batchSize: Int) -> (cpuMicroseconds: Double, operations: Int) {
+        var seen = Set<String>()
+        let events = enriched.map { event -> EnrichedEvent in
+            guard !event.isBot, event.session == nil else { return event }
+            var stitched = event
+            stitched.session = SessionAssignment(sessionId: "s-\(event.visitorId)", isNew: seen.insert(event.visitorId).inserted)
+            return stitched
+        }
+        let window: Int64 = 172_800_000
+        var operations = 0
+        let started = threadCPUMicroseconds()
+        for start in stride(from: 0, to: events.count, by: batchSize) {
+            let now = Int64(Date().timeIntervalSince1970 * 1000)
+            let batch = events[start..<min(start + batchSize, events.count)]
+            let byPartition = Dictionary(grouping: batch) { StreamLayout.partition(visitorId: $0.visitorId, partitions: partitions) }
+            for (partition, share) in byPartition {
+                var changes = DerivedChanges(partition: partition, rollupWindow: window, now: now)
+                for event in share { changes.add(event) }
+                operations += DerivedStepArguments(changes: changes, seeds: DerivedSeeds(), rollupWindow: window, now: now).operations.count
+            }
+        }
+        return (threadCPUMicroseconds() - started, operations)
+    }
+
+    /// CPU time this thread has used, microseconds.
+    private static func threadCPUMicroseconds() -> Double {
+        var time = timespec()
+        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &time)
+        return Double(time.tv_sec) * 1e6 + Double(time.tv_nsec) / 1e3
     }
 
     private static func microseconds(_ duration: Duration) -> Double {
