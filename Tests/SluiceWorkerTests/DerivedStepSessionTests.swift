@@ -1,0 +1,91 @@
+import SluiceCore
+import SluiceRollups
+import Testing
+
+@testable import SluiceWorker
+
+/// `DerivedStep` across batches: a visitor's next session, the row cap of a bucket,
+/// and chat feedback moving its counts.
+@Suite struct DerivedStepSessionTests {
+    typealias E = TestEvents
+
+    @Test func aLaterSessionClosesThePreviousAndMakesTheVisitorReturning() throws {
+        try DerivedTestBed.withFresh(sessionTimeoutSeconds: 60) { bed in
+            let first = try bed.step([E.pageView("a", "v1", "/", at: 0), E.pageView("b", "v1", "/docs", at: 30_000)]).events
+            let s1 = try #require(first[0].sessionId)
+            // Ten minutes later: past the one-minute timeout, so a new session.
+            let second = try bed.step([E.pageView("c", "v1", "/pricing", at: 630_000)]).events
+            let s2 = try #require(second[0].sessionId)
+            #expect(s2 != s1)
+
+            let previous = try bed.hash("ss:{0}:\(s1)")
+            #expect(previous["end"] == String(E.base + 30_000))
+            #expect(previous["last"] == String(E.base + 30_000) && previous["pv"] == "2")
+            let current = try bed.hash("ss:{0}:\(s2)")
+            #expect(current["end"] == nil)
+            #expect(current["start"] == String(E.base + 630_000) && current["pv"] == "1" && current["entry"] == "/pricing")
+            let visitor = try bed.hash("vs:{0}:v1")
+            #expect(visitor["visits"] == "2" && visitor["ret"] == "1" && visitor["cur"] == s2)
+            #expect(visitor["pv"] == "3" && visitor["first"] == String(E.base) && visitor["last"] == String(E.base + 630_000))
+            #expect(try bed.dirtyKeys().contains("ss:{0}:\(s1)"))
+
+            let hour = try bed.hash(E.hourKey)
+            #expect(hour["h|sessions"] == "2" && hour["h|bounces"] == "1" && hour["h|duration"] == "30000")
+            #expect(hour["h|entryPage|n|/"] == "1" && hour["h|entryPage|n|/pricing"] == "1")
+            #expect(hour["h|exitPage|n|/docs"] == "1" && hour["h|exitPage|n|/pricing"] == "1")
+        }
+    }
+
+    @Test func valuesPastTheRowCapCountAsOther() throws {
+        try DerivedTestBed.withFresh { bed in
+            let pages = (0..<(RollupDelta.maxRows + 5)).map { E.pageView("p\($0)", "v1", "/p\($0)", at: Int64($0) * 100) }
+            try bed.step(pages)
+            var hour = try bed.hash(E.hourKey)
+            let pageRows = hour.filter { $0.key.hasPrefix("h|page|n|") }
+            #expect(pageRows.count == RollupDelta.maxRows + 1)
+            #expect(hour["h|page|n|/p0"] == "1" && hour["h|page|n|/p\(RollupDelta.maxRows - 1)"] == "1")
+            #expect(hour["h|page|n|/p\(RollupDelta.maxRows)"] == nil)
+            #expect(hour["h|page|n|\(RollupDelta.otherValue)"] == "5")
+            #expect(pageRows.values.compactMap { Int($0) }.reduce(0, +) == RollupDelta.maxRows + 5)
+            #expect(hour["h|pageViews"] == String(RollupDelta.maxRows + 5))
+
+            // A later batch: a known page still counts on its own row, a new one as other.
+            try bed.step([E.pageView("again", "v1", "/p3", at: 20_000), E.pageView("new", "v1", "/new", at: 20_100)])
+            hour = try bed.hash(E.hourKey)
+            #expect(hour["h|page|n|/p3"] == "2")
+            #expect(hour["h|page|n|/new"] == nil)
+            #expect(hour["h|page|n|\(RollupDelta.otherValue)"] == "6")
+            #expect(try bed.hash(E.dayKey)["h|page|n|\(RollupDelta.otherValue)"] == "6")
+        }
+    }
+
+    @Test func feedbackMovesTheChatsSatisfiedCounts() throws {
+        try DerivedTestBed.withFresh { bed in
+            try bed.step([E.chat("c1", "v1", at: 0)])
+            let rows = ["agent|%|support", "model|%|m-1", "language|%|de"]
+            func counts(_ key: String) throws -> [String] {
+                let bucket = try bed.hash(key)
+                return rows.flatMap { row in
+                    ["satisfied", "unsatisfied"].map { bucket["h|" + row.replacingOccurrences(of: "%", with: $0)] ?? "-" }
+                }
+            }
+            let hour = try bed.hash(E.hourKey)
+            #expect(hour["h|agent|n|support"] == "1" && hour["h|model|n|m-1"] == "1" && hour["h|language|n|de"] == "1")
+            #expect(try counts(E.hourKey) == Array(repeating: "-", count: 6))
+
+            try bed.step([E.feedback("f1", "v1", on: "c1", satisfied: true, at: 60_000)])
+            #expect(try counts(E.hourKey) == ["1", "-", "1", "-", "1", "-"])
+            #expect(try counts(E.dayKey) == ["1", "-", "1", "-", "1", "-"])
+
+            // The latest feedback wins: satisfied moves to unsatisfied.
+            try bed.step([E.feedback("f2", "v1", on: "c1", satisfied: false, at: 120_000)])
+            #expect(try counts(E.hourKey) == ["0", "1", "0", "1", "0", "1"])
+            #expect(try counts(E.dayKey) == ["0", "1", "0", "1", "0", "1"])
+
+            // The same verdict again changes nothing; feedback on an unknown chat counts nowhere.
+            try bed.step([E.feedback("f3", "v1", on: "c1", satisfied: false, at: 180_000), E.feedback("f4", "v1", on: "nope", satisfied: true, at: 180_000)])
+            #expect(try counts(E.hourKey) == ["0", "1", "0", "1", "0", "1"])
+            #expect(try bed.hash(E.hourKey)["h|events"] == "5")
+        }
+    }
+}
