@@ -26,6 +26,7 @@ enum DerivedComparison {
         return found
     }
 
+    /// A session's differences: a missing document or event, else each of pageViews, events, startTime, lastActivity.
     static func sessionDifferences(id: String, stored: JSONObject?, recomputed: SessionTally?) -> [DerivedDifference] {
         func difference(_ field: String, _ stored: String, _ recomputed: String) -> DerivedDifference {
             DerivedDifference(subject: .session, id: id, field: field, stored: stored, recomputed: recomputed)
@@ -45,6 +46,7 @@ enum DerivedComparison {
         return found
     }
 
+    /// A visitor's differences: a missing document, else pageViews and visits.
     static func visitorDifferences(id: String, stored: JSONObject?, recomputed: VisitorTally) -> [DerivedDifference] {
         func difference(_ field: String, _ stored: String, _ recomputed: String) -> DerivedDifference {
             DerivedDifference(subject: .visitor, id: id, field: field, stored: stored, recomputed: recomputed)
@@ -55,6 +57,8 @@ enum DerivedComparison {
         }
     }
 
+    /// A bucket's differences: a missing document, else every count (`RollupCounts.differences`)
+    /// and `human.visitors` beyond the tolerance.
     static func rollupDifferences(id: String, stored: JSONObject?, recomputed: RollupRecount.Tally) -> [DerivedDifference] {
         func difference(_ field: String, _ stored: String, _ recomputed: String) -> DerivedDifference {
             DerivedDifference(subject: .rollup, id: id, field: field, stored: stored, recomputed: recomputed)

@@ -37,6 +37,7 @@ struct DerivedRecount {
         return recount
     }
 
+    /// Counts the range's events, then reads the sessions, visitors and buckets they touch.
     private mutating func read(_ reader: StoredEventReader) throws(MongoError) {
         let (from, to, end) = (from, to, scanEnd)
         var rollups = RollupRecount()

@@ -66,6 +66,7 @@ enum DerivedRewrite {
         return .upsert(filter: filter, update: update)
     }
 
+    /// Appends a plain value as BSON (`isDate`: an epoch ms integer as a date).
     private static func append(_ value: JSONValue, as key: String, to document: BSONDocumentBuilder, isDate: Bool = false) {
         switch value {
         case .null: document.appendNull(key)
@@ -78,6 +79,7 @@ enum DerivedRewrite {
         }
     }
 
+    /// Appends a plain value to a BSON array.
     private static func append(_ value: JSONValue, to array: BSONArrayBuilder) {
         switch value {
         case .null: array.appendNull()

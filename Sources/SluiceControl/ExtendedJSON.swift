@@ -23,6 +23,7 @@ enum ExtendedJSON {
         }
     }
 
+    /// `object` with every member made plain.
     private static func plain(_ object: JSONObject) -> JSONObject {
         JSONObject(object.members.map { ($0.key, plain($0.value)) })
     }

@@ -41,6 +41,7 @@ struct SessionTally {
         return sessions
     }
 
+    /// Counts one more event of the session.
     private mutating func add(_ event: StoredEvent) {
         let time = event.timestamp, fields = event.fields
         if time < startTime { site = event.facts.site }

@@ -51,12 +51,14 @@ struct StoredEventReader {
         return found
     }
 
+    /// Calls `body` with each matching document of `collection`, with plain values.
     private func forEachDocument(_ collection: String, filter: String, _ body: (JSONObject) -> Void) throws(MongoError) {
         try store.forEachCanonicalJSON(collection: collection, filterJSON: filter) { text in
             if let document = ExtendedJSON.document(text) { body(document) }
         }
     }
 
+    /// Calls `body` with each matching document of the six event collections.
     private func forEachEvent(filter: String, options: String = "{}", _ body: (StoredEvent) -> Void) throws(MongoError) {
         for (collection, kind) in StoredEvent.collections {
             try store.forEachCanonicalJSON(collection: collection, filterJSON: filter, optionsJSON: options) { text in
@@ -75,6 +77,7 @@ struct StoredEventReader {
         JSONWriter.string(of: .object(JSONObject([(field, .object(JSONObject([("$in", .array(ids.map(JSONValue.string)))])))])))
     }
 
+    /// `ids` sorted, in slices of `idsPerQuery`.
     private static func chunks(of ids: some Collection<String>) -> [[String]] {
         let sorted = ids.sorted()
         return stride(from: 0, to: sorted.count, by: idsPerQuery).map { Array(sorted[$0..<min($0 + idsPerQuery, sorted.count)]) }

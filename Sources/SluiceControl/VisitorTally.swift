@@ -31,6 +31,7 @@ struct VisitorTally {
         return visitors
     }
 
+    /// Counts one more event of the visitor.
     private mutating func add(_ event: StoredEvent) {
         let time = event.timestamp
         firstVisit = min(firstVisit, time)
