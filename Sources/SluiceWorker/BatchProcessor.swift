@@ -63,6 +63,7 @@ struct BatchProcessor {
                 }
                 failed[failure.index] = failure
             }
+            let ownEarlierWrites = redelivered ? try ownEarlierWrites(duplicates.map { events[indexes[$0]] }, in: collection) : []
             for (position, index) in indexes.enumerated() {
                 let event = events[index]
                 if let failure = failed[position] {
@@ -77,13 +78,47 @@ struct BatchProcessor {
                 }
                 if isNew { result.stored += 1 } else { result.duplicates += 1 }
                 // Feedback and engagement updates change another event's document: never a duplicate of their own.
-                if isNew || redelivered || event.kind == .feedback || event.isEngagementUpdate { result.counted.append(event) }
+                // Upserts overwrite what would tell a redelivery from a sender's retry: a redelivered one counts.
+                let counts: Bool
+                switch operations[position] {
+                case .insert: counts = isNew || ownEarlierWrites.contains(event.decoded.message.id)
+                default: counts = isNew || redelivered || event.kind == .feedback || event.isEngagementUpdate
+                }
+                if counts { result.counted.append(event) }
                 live.add(event, isNew: isNew)
             }
         }
         // Live counters are a best-effort view: a failure must not hold the batch back.
         _ = try? redis.pipeline(live.commands(now: Int64(Date().timeIntervalSince1970 * 1000)))
         return result
+    }
+
+    /// The entries among `duplicates` (redelivered inserts MongoDB already had) whose
+    /// document this pipeline wrote from that very entry (same `receivedAt`) before a
+    /// crash kept it from being acknowledged: still to be counted. A sender's retry of
+    /// the event is a second entry, stamped at another time.
+    private func ownEarlierWrites(_ duplicates: [EnrichedEvent], in collection: String) throws(RetryableBatchError) -> Set<String> {
+        guard !duplicates.isEmpty else { return [] }
+        var expected: [String: (entry: String, receivedAt: Int64?)] = [:]
+        for event in duplicates {
+            let receivedAt: Int64? = if case .int(let ms)? = event.decoded.event["receivedAt"] { ms } else { nil }
+            expected[ScopedID.key(of: event.decoded, id: event.decoded.id)] = (event.decoded.message.id, receivedAt)
+        }
+        let ids = JSONWriter.string(of: .array(expected.keys.sorted().map(JSONValue.string)))
+        let stored: [String]
+        do {
+            stored = try store.findCanonicalJSON(collection: collection, filterJSON: #"{"_id": {"$in": \#(ids)}}"#)
+        } catch {
+            throw RetryableBatchError(description: "\(error)")
+        }
+        var own = Set<String>()
+        for text in stored {
+            guard let document = try? JSONParser.parse(text).objectValue, let id = document["_id"]?.stringValue, let wanted = expected[id],
+                let receivedAt = wanted.receivedAt, StoredFields.date(document["receivedAt"]) == String(receivedAt)
+            else { continue }
+            own.insert(wanted.entry)
+        }
+        return own
     }
 
     /// Assigns Redis-stitched sessions to human events that did not bring their own.

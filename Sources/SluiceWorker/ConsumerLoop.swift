@@ -68,7 +68,8 @@ final class ConsumerLoop: Sendable {
                 } else {
                     try handle(messages, redelivered: readingPending)
                 }
-                flush(force: false)
+                // A full batch means more is waiting: the worker is draining a backlog.
+                flush(force: false, backlogged: messages.count >= configuration.batchSize)
                 if ContinuousClock.now - lastMaintenance > Self.maintenanceInterval {
                     lastMaintenance = .now
                     try maintain()
@@ -81,16 +82,16 @@ final class ConsumerLoop: Sendable {
             }
         }
         // What this worker changed is written now rather than left for the next flush.
-        flush(force: true)
+        flush(force: true, backlogged: false)
         logger.info("consumer stopped")
     }
 
-    /// Writes derived state behind when the flush interval has passed (or now, when
-    /// `force`d). A failure leaves the state dirty for the next flush.
-    private func flush(force: Bool) {
+    /// Writes derived state behind when it is due (or now, when `force`d). A failure
+    /// leaves the state dirty for the next flush.
+    private func flush(force: Bool, backlogged: Bool) {
         do {
             let redis = try consumer.connected()
-            if force { try state.flusher.flush(redis: redis) } else { try state.flusher.flushIfDue(redis: redis) }
+            if force { try state.flusher.flush(redis: redis) } else { try state.flusher.flushIfDue(redis: redis, backlogged: backlogged) }
         } catch {
             logger.warning("flush of derived data failed, retrying at the next", metadata: ["sluice.error": "\(error)"])
         }

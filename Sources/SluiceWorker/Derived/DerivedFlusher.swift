@@ -41,9 +41,18 @@ final class DerivedFlusher {
         self.logger = logger
     }
 
-    /// Flushes when an interval has passed since this worker's last flush (or try).
-    func flushIfDue(redis: RedisConnection) throws {
-        guard ContinuousClock.now - lastFlush >= interval else { return }
+    /// While the worker drains a backlog, flushes wait up to this many intervals.
+    static let backlogDeferral = 10
+
+    /// Flushes when an interval has passed since this worker's last flush (or try),
+    /// or, while the worker drains a backlog (`backlogged`: its last read came back
+    /// full), `backlogDeferral` intervals: the store's time goes to the events first,
+    /// and a session changed throughout the backlog is written once instead of
+    /// every interval. Derived documents cannot be fresher than the events they
+    /// come from, which are late by the backlog anyway.
+    func flushIfDue(redis: RedisConnection, backlogged: Bool) throws {
+        let waited = ContinuousClock.now - lastFlush
+        guard waited >= interval * (backlogged ? Self.backlogDeferral : 1) else { return }
         lastFlush = .now
         try flush(redis: redis)
     }

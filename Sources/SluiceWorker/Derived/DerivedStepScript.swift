@@ -8,6 +8,10 @@
 /// leaves those out and calls again. Otherwise it acknowledges them all and applies
 /// the operations, returning `{"ok"}`.
 ///
+/// It runs even when Redis is at `maxmemory` (`allow-oom`): the acknowledgements it
+/// carries are what lets the worker trim the stream and free memory, so a full
+/// Redis must never block them (docs/operations.md, "Redis memory", budgets for it).
+///
 /// KEYS: the stream, its `dirty:{p}` set and `dirtyseq:{p}` counter. Every other key
 /// it touches is named in ARGV and carries the same `{p}` hash tag (one slot).
 /// ARGV: group, now (ms), roll-up window (ms), rows per dimension, chat key lifetime
@@ -31,6 +35,7 @@ enum DerivedStepScript {
     static let landingDimensions: [RollupDimension] = [.referrer, .channel, .utmSource, .utmMedium, .utmCampaign, .deviceType, .browser, .os]
 
     static let source = """
+        #!lua flags=allow-oom
         local group, now, window, cap, chatTTL = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4]), ARGV[5]
         local DIMS = {\(landingDimensions.map { "'\($0.rawValue)'" }.joined(separator: ", "))}
         local n = tonumber(ARGV[6])

@@ -18,10 +18,12 @@ struct SessionAssignment: Equatable {
 /// continues the session when it is less than the timeout after the session's
 /// last activity (earlier events join it too: they cannot reopen a past session);
 /// otherwise it starts a new one. The script runs atomically, so concurrent
-/// workers agree. Closing the replaced session is the acknowledgement step's
+/// workers agree. It runs even when Redis is at `maxmemory` (`allow-oom`), so a
+/// full Redis never stops the worker that would empty it. Closing the replaced session is the acknowledgement step's
 /// (`DerivedStepScript`), which applies it exactly once.
 final class SessionStitcher {
     static let script = """
+        #!lua flags=allow-oom
         local t = tonumber(ARGV[2])
         local timeout = tonumber(ARGV[3])
         local current = redis.call('HMGET', KEYS[1], 'id', 'last')
