@@ -91,9 +91,11 @@ struct RollupsRebuildCommand: ParsableCommand {
 
     /// "wrote 12 sessions, 5 visitors, 26 roll-up buckets (3 differences fixed)".
     static func summary(_ rebuild: DerivedRebuild, differences: Int, dryRun: Bool) -> String {
-        let written = "\(rebuild.sessions.count) sessions, \(rebuild.visitors.count) visitors, \(rebuild.recount.buckets.count) roll-up buckets"
+        func count(_ number: Int, _ noun: String) -> String { "\(number) \(noun)\(number == 1 ? "" : "s")" }
+        let written = [count(rebuild.sessions.count, "session"), count(rebuild.visitors.count, "visitor"), count(rebuild.recount.buckets.count, "roll-up bucket")]
+            .joined(separator: ", ")
         return dryRun
-            ? "dry run: would write \(written) (\(differences) difference\(differences == 1 ? "" : "s") to fix); nothing written"
-            : "wrote \(written) (\(differences) difference\(differences == 1 ? "" : "s") fixed)"
+            ? "dry run: would write \(written) (\(count(differences, "difference")) to fix); nothing written"
+            : "wrote \(written) (\(count(differences, "difference")) fixed)"
     }
 }
