@@ -94,4 +94,21 @@ import Testing
             #expect(try bed.dirtyKeys().isEmpty)
         }
     }
+
+    @Test func aFlushWaitsForAnotherWorkersLock() throws {
+        try DerivedTestBed.withFresh { bed in
+            try bed.step(DerivedStepTests.twoVisitors)
+            let dirty = try bed.dirtyKeys()
+            _ = try bed.redis.run(RedisCommand("SET", StreamLayout.flushLockKey, "other-worker", "PX", "60000"))
+            try bed.flusher().flush(redis: bed.redis)
+            #expect(try bed.documents("sessions").isEmpty && bed.documents(RollupDocument.collection).isEmpty)
+            #expect(try bed.dirtyKeys() == dirty)
+            #expect(try bed.redis.run(RedisCommand("GET", StreamLayout.flushLockKey)).text == "other-worker")
+            // Once the lock is gone, the next flush writes what was left dirty.
+            _ = try bed.redis.run(RedisCommand("DEL", StreamLayout.flushLockKey))
+            try bed.flusher().flush(redis: bed.redis)
+            #expect(try bed.documents("sessions").count == 2 && bed.documents("visitors").count == 2)
+            #expect(try bed.dirtyKeys().isEmpty)
+        }
+    }
 }

@@ -88,4 +88,15 @@ import Testing
             #expect(try bed.hash(E.hourKey)["h|events"] == "5")
         }
     }
+
+    @Test func feedbackInTheBatchOfItsChatCounts() throws {
+        try DerivedTestBed.withFresh { bed in
+            try bed.step([E.chat("c1", "v1", at: 0), E.feedback("f1", "v1", on: "c1", satisfied: false, at: 60_000)])
+            for key in [E.hourKey, E.dayKey] {
+                let bucket = try bed.hash(key)
+                #expect(bucket["h|agent|unsatisfied|support"] == "1" && bucket["h|model|unsatisfied|m-1"] == "1" && bucket["h|language|unsatisfied|de"] == "1")
+                #expect(bucket["h|agent|satisfied|support"] == nil)
+            }
+        }
+    }
 }

@@ -95,4 +95,17 @@ import Testing
             #expect(hour["h|page|n|/a"] == "1" && hour["h|page|n|/c"] == "1" && hour["h|page|n|/b"] == nil)
         }
     }
+
+    @Test func botsCountApartWithoutSessionOrVisitor() throws {
+        try DerivedTestBed.withFresh { bed in
+            let crawler = "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)"
+            let bot = #"{"id":"b1","type":"pageview","visitorId":"crawler","timestamp":\#(E.base),"url":"https://shop.example/robots","ua":"\#(crawler)"}"#
+            let events = try bed.step([bot]).events
+            #expect(events[0].isBot && events[0].sessionId == nil)
+            #expect(try bed.hash(E.hourKey) == ["b|events": "1", "b|pageViews": "1", "b|page|n|/robots": "1", "b|page|#": "1"])
+            #expect(try bed.hash("vs:{0}:crawler").isEmpty)
+            #expect(try bed.redis.run(RedisCommand("EXISTS", "rv:{0}:" + E.hourKey.dropFirst("ru:{0}:".count))).integer == 0)
+            #expect(try bed.dirtyKeys() == [E.dayKey, E.hourKey])
+        }
+    }
 }
