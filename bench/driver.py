@@ -9,11 +9,12 @@ file into the table printed at the end and written to bench/results/.
     driver.py wrk ...                     one wrk run, figures from its done() hook
     driver.py xadd-ceiling ...            redis-benchmark XADD on the same Redis
     driver.py prefill ...                 N mixed events into the streams, through ingest
-    driver.py drain ...                   time one worker until every partition is drained
+    driver.py drain ...                   time one worker until every partition is drained (and its derived data flushed)
     driver.py mongo-ceiling ...           the same documents through bench/mongo_ceiling.c
     driver.py lag ...                     end-to-end lag at a given rate, sampled from outside
     driver.py rss ...                     peak RSS (VmHWM) of a process
     driver.py profile ...                 top costs from perf.data files (threads, modules, functions)
+    driver.py rollup-bench --exe E        roll-up maintenance CPU per event (sluice-enrichment-bench, in-process)
     driver.py median-single --field F     connections or half the rate of the median round's best single-event run
     driver.py report ...                  the table, bench/results/latest.{md,json}
 
@@ -41,6 +42,8 @@ import uuid
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(ROOT, "scripts"))
 from resp import Redis  # noqa: E402  (shared with scripts/chaos.py)
+import derived  # noqa: E402  (bench/derived.py: sessions, visitors and roll-ups written behind)
+import derived_report  # noqa: E402  (their rows in the table)
 CLK_TCK = os.sysconf("SC_CLK_TCK")
 EVENT_COLLECTIONS = ["pageviews", "chatinteractions", "toolusages", "labexperiments", "userevents", "apiusages"]
 
@@ -539,6 +542,8 @@ def group_progress(redis, partitions):
 
 
 def cmd_drain(args):
+    """Times one worker from its first read to the last acknowledgement, then (with
+    --worker-log) until the derived documents are flushed (bench/derived.py)."""
     redis = Redis(args.redis_port)
     pid = args.worker_pid
     pids = parse_pids(args.pid)
@@ -565,18 +570,51 @@ def cmd_drain(args):
         time.sleep(args.poll)
     seconds = t_done - t_first
     cpu_seconds = (c_done - c_first) / CLK_TCK
-    status = proc_status(pid)
-    result = {"events": args.events, "seconds": round(seconds, 3), "events_per_s": round(args.events / seconds, 1),
+    result = {"events": args.events, "seconds": round(seconds, 3), "acked_s": round(seconds, 3),
+              "events_per_s": round(args.events / seconds, 1), "events_per_s_acked": round(args.events / seconds, 1),
               "startup_s": round(wall_first - spawned, 2) if spawned else None,
               "worker_cpu_s": round(cpu_seconds, 2), "worker_cpu_us_per_event": round(1e6 * cpu_seconds / args.events, 1),
               "worker_cpu_percent": round(100.0 * cpu_seconds / seconds, 1), "cpu_percent": others,
-              "worker_vmhwm_bytes": status.get("VmHWM"), "worker_vmrss_bytes": status.get("VmRSS"),
               "poll_interval_s": args.poll, "batch_size": args.batch_size}
+    if "redis" in others:
+        result["redis_cpu_us_per_event"] = round(others["redis"] / 100.0 * seconds * 1e6 / args.events, 1)
+    if args.worker_log:
+        result.update(drain_flush(args, redis, t_first, seconds, c_first))
+    status = proc_status(pid)
+    result.update({"worker_vmhwm_bytes": status.get("VmHWM"), "worker_vmrss_bytes": status.get("VmRSS")})
     if counters0:
         result["mongo"] = mongo_delta(counters0, mongo_counters(args.mongo_url), args.db)
     update_state(args.state, "drain", result)
-    log(f"drained {args.events} events in {seconds:.2f}s: {result['events_per_s']:.0f} events/s; worker CPU "
-        f"{result['worker_cpu_us_per_event']} µs/event ({result['worker_cpu_percent']}% of a core); others {others}")
+    log(f"drained {args.events} events: acknowledged in {seconds:.2f}s ({result['events_per_s_acked']:.0f} events/s)"
+        + (f", derived flushed at {result['flushed_s']:.2f}s, worker busy {result['busy_s']:.2f}s = {result['events_per_s']:.0f} events/s"
+           if args.worker_log else "")
+        + f"; worker CPU {result['worker_cpu_us_per_event']} µs/event ({result['worker_cpu_percent']}% of a core); others {others}")
+
+
+def drain_flush(args, redis, t_first, acked_s, c_first):
+    """After the last acknowledgement: waits for the derived documents to be flushed (bounded by
+    the flush interval + 60 s) and reads the worker's /metrics. The drain's rate then counts the
+    worker's busy time: first read to last acknowledgement, plus the flush work after it (its
+    flush-duration histogram), but not the wait for the flush timer."""
+    url = derived.metrics_url(args.worker_log)
+    interval = derived.flush_interval(args.worker_log)
+    at_ack = derived.scrape(url)
+    dirty_at_ack = derived.dirty_keys(redis, args.partitions)
+    t_flushed, final = derived.wait_flushed(redis, args.partitions, url, at_ack, dirty_at_ack, bound=interval + 60)
+    flushes_total, flush_s = derived.flushes(final)
+    after_ack_s = flush_s - derived.flushes(at_ack)[1]
+    busy = acked_s + after_ack_s
+    cpu_seconds = (cpu_ticks(args.worker_pid) - c_first) / CLK_TCK
+    counts = derived.document_counts(args.mongo_url, args.db) if args.mongo_url else {c: 0 for c in derived.DERIVED_COLLECTIONS}
+    out = {"flush_interval_s": interval, "flushed_s": round(t_flushed - t_first, 3), "dirty_at_ack": dirty_at_ack,
+           "flush_after_ack_s": round(after_ack_s, 3), "flush_total_s": round(flush_s, 3), "flushes": int(flushes_total),
+           "busy_s": round(busy, 3), "events_per_s": round(args.events / busy, 1),
+           "worker_cpu_to_flushed_us_per_event": round(1e6 * cpu_seconds / args.events, 1),
+           "writes": derived.writes(final, counts)}
+    log(f"derived flushed {out['flushed_s']:.2f}s after the first read ({dirty_at_ack} keys dirty at the last acknowledgement; "
+        f"{out['flushes']} flushes, {flush_s:.2f}s flushing, {after_ack_s:.2f}s of it after the last acknowledgement); "
+        f"writes {out['writes']}")
+    return out
 
 
 def cmd_rss(args):
@@ -626,47 +664,54 @@ def cmd_mongo_ceiling(args):
 
 # ------------------------------------------------------------------ lag
 
-def lag_poller(mongo_url, db, probes, results, stop_after):
+def lag_poller(mongo_url, db, probes, results, stop_after, derived_stop_after):
+    """Polls userevents for the probes' ids until each is visible (lag = seen - receivedAt);
+    a sampled probe then waits for its session document to show it (derived.SessionStaleness).
+    Gives up on events `stop_after` and on sessions `derived_stop_after` seconds after posting ends."""
     import pymongo
-    collection = pymongo.MongoClient(mongo_url)[db]["userevents"]
+    database = pymongo.MongoClient(mongo_url)[db]
+    collection = database["userevents"]
+    staleness = derived.SessionStaleness(database["sessions"])
     outstanding = {}
     found = {}
     done_posting = False
     prev_start = time.time()
     periods = []
-    give_up = None
+    give_up = derived_give_up = None
     while True:
         try:
             while True:
                 item = probes.get_nowait()
                 if item is None:
                     done_posting = True
-                    give_up = time.time() + stop_after
+                    give_up, derived_give_up = time.time() + stop_after, time.time() + derived_stop_after
                 else:
-                    outstanding[item] = True
+                    probe, sampled = item
+                    outstanding[probe] = sampled
         except queue.Empty:
             pass
-        if outstanding:
+        if outstanding and not (done_posting and time.time() > give_up):
             start = time.time()
-            docs = list(collection.find({"eventId": {"$in": list(outstanding)}}, {"receivedAt": 1, "eventId": 1}))
+            docs = list(collection.find({"eventId": {"$in": list(outstanding)}},
+                                        {"receivedAt": 1, "eventId": 1, "sessionId": 1, "timestamp": 1}))
             end = time.time()
             # Visible somewhere between the previous poll and the end of this one.
             seen = (prev_start + end) / 2
             periods.append(end - prev_start)
             prev_start = start
             for doc in docs:
-                received = doc["receivedAt"]
-                received_ms = (received - datetime.datetime(1970, 1, 1)).total_seconds() * 1000
-                found[doc["eventId"]] = seen * 1000 - received_ms
-                outstanding.pop(doc["eventId"], None)
+                found[doc["eventId"]] = seen * 1000 - derived.ms(doc["receivedAt"])
+                if outstanding.pop(doc["eventId"], False):
+                    staleness.add(doc)
         else:
             prev_start = time.time()
-        if done_posting and (not outstanding or time.time() > give_up):
+        staleness.poll()
+        if done_posting and (not outstanding or time.time() > give_up) and (not staleness.waiting or time.time() > derived_give_up):
             break
         time.sleep(0.005)
     periods.sort()
     results.put({"lags_ms": sorted(found.values()), "missing": len(outstanding),
-                 "poll_period_ms_p50": round(1000 * periods[len(periods) // 2], 1) if periods else None})
+                 "poll_period_ms_p50": round(1000 * periods[len(periods) // 2], 1) if periods else None, **staleness.result()})
 
 
 def percentile(values, p):
@@ -683,8 +728,10 @@ def cmd_lag(args):
     # At most ~200 requests/s from this one Python thread; larger batches above that.
     batch = max(1, min(100, math.ceil(rate / 200)))
     interval = batch / rate
+    flush_interval = derived.flush_interval(args.worker_log) if args.worker_log else 30
     probes, results = multiprocessing.Queue(), multiprocessing.Queue()
-    poller = multiprocessing.Process(target=lag_poller, args=(args.mongo_url, args.db, probes, results, 30.0), daemon=True)
+    poller = multiprocessing.Process(target=lag_poller, args=(args.mongo_url, args.db, probes, results, 30.0, flush_interval + 60.0),
+                                     daemon=True)
     poller.start()
     time.sleep(0.5)
     poster = Poster(args.url)
@@ -701,16 +748,19 @@ def cmd_lag(args):
         else:
             behind = max(behind, now - next_at)
         probe = f"lag-{run_id}-{requests}" if requests % args.probe_every == 0 else None
-        poster.post("/api/analytics/batch", batch_body(rng, visitors, batch, chat_ids, int(time.time() * 1000), probe), rng.choice(USER_AGENTS))
+        agent = rng.choice(USER_AGENTS)
+        poster.post("/api/analytics/batch", batch_body(rng, visitors, batch, chat_ids, int(time.time() * 1000), probe), agent)
         if probe:
-            probes.put(probe)
+            # Every `--staleness-every`-th request's probe, when its user agent is a person's
+            # (a bot's events have no session), also waits for its session document.
+            probes.put((probe, requests % args.staleness_every == 0 and "bot" not in agent.lower()))
         sent += batch
         requests += 1
         next_at += interval
         del chat_ids[:-500]
     elapsed = time.monotonic() - started
     probes.put(None)
-    out = results.get(timeout=120)
+    out = results.get(timeout=flush_interval + 180)
     poller.join(timeout=10)
     lags = out["lags_ms"]
     result = {"target_events_per_s": round(rate, 1), "events_per_s": round(sent / elapsed, 1), "events": sent,
@@ -718,10 +768,16 @@ def cmd_lag(args):
               "probes": len(lags), "probes_missing": out["missing"], "poll_period_ms_p50": out["poll_period_ms_p50"],
               "lag_ms": {"p50": round(percentile(lags, 50), 1) if lags else None, "p99": round(percentile(lags, 99), 1) if lags else None,
                          "max": round(lags[-1], 1) if lags else None},
-              "poster_max_behind_ms": round(1000 * behind, 1)}
+              "poster_max_behind_ms": round(1000 * behind, 1), "flush_interval_s": flush_interval}
+    stale = out["staleness_ms"]
+    result["staleness"] = {"probes": len(stale), "never_fresh": out["never_fresh"], "without_session": out["without_session"],
+                           "ms": {"p50": round(percentile(stale, 50)) if stale else None, "p99": round(percentile(stale, 99)) if stale else None,
+                                  "max": round(stale[-1]) if stale else None}}
     update_state(args.state, "lag", result)
     log(f"lag at {result['events_per_s']:.0f} events/s (target {rate:.0f}): p50 {result['lag_ms']['p50']} ms, "
-        f"p99 {result['lag_ms']['p99']} ms over {len(lags)} probes ({out['missing']} not seen)")
+        f"p99 {result['lag_ms']['p99']} ms over {len(lags)} probes ({out['missing']} not seen); session documents stale by "
+        f"{result['staleness']['ms']} ms over {len(stale)} sampled probes ({out['never_fresh']} never shown, "
+        f"{out['without_session']} without a session)")
 
 
 # ------------------------------------------------------------------ profiles
@@ -1045,18 +1101,17 @@ def build_rows(state):
                                    "ratio_of_each_round": [t[0] for t in brounds]}
     drain, ceiling = state.get("drain"), state.get("mongo_ceiling")
     if drain:
-        r = ratio(drain["events_per_s"], ceiling and ceiling["documents_per_s"])
-        rows.append((f"3. worker drain, events/s ({fmt_int(drain['events'])} events, one worker, SLUICE_BATCH_SIZE {drain['batch_size']} per partition, enrichment on)",
-                     fmt_int(drain["events_per_s"]),
-                     f"{fmt_int(ceiling and ceiling['documents_per_s'])} (raw libmongoc unordered bulks of {ceiling and ceiling['batch_size']})",
-                     fmt_ratio(r), "≥ 0.8×", met(None if r is None else r >= 0.8)))
-        bound = store_bound(drain, ceiling)
+        drain_rows, drain_summary = derived_report.drain_rows(drain, ceiling)
+        bound = derived_report.store_bound(drain, ceiling)
         if bound:
-            rows.append(("↳ the store's own bound: the ceiling's insert time over that plus SecantusDB's time for the drain's "
-                         "session and visitor roll-up writes (its `top` counters, below)",
-                         f"roll-ups {bound['rollup_ms'] / 1000:.1f} s of store time", f"inserts {bound['ceiling_ms'] / 1000:.1f} s",
-                         fmt_ratio(bound["ratio"]), "—", "—"))
+            drain_rows.insert(2 if "busy_s" in drain else 1, (
+                "↳ the store's own bound: the ceiling's insert time over that plus SecantusDB's time for the drain's "
+                "derived writes and seed reads (sessions, visitors, rollups; its `top` counters, below)",
+                f"derived {bound['rollup_ms'] / 1000:.1f} s of store time", f"inserts {bound['ceiling_ms'] / 1000:.1f} s",
+                fmt_ratio(bound["ratio"]), "—", "—"))
             summary["drain_store_bound"] = bound
+        rows += drain_rows
+        summary.update(drain_summary)
         prof = state.get("profile", {})
         if prof.get("enrichment_us_per_event") is not None:
             sluice = (f"{prof['enrichment_us_per_event']:.1f} µs enrich + {prof['stitching_us_per_event']:.1f} µs session script "
@@ -1068,9 +1123,9 @@ def build_rows(state):
         summary["enrichment"] = {"enrich_us_per_event": prof.get("enrichment_us_per_event"),
                                  "session_script_us_per_event": prof.get("stitching_us_per_event"),
                                  "worker_cpu_us_per_event": drain["worker_cpu_us_per_event"]}
-        summary["drain"] = {"events_per_s": drain["events_per_s"], "ceiling": ceiling and ceiling["documents_per_s"], "ratio": r,
-                            "target": 0.8, "met": None if r is None else r >= 0.8,
-                            "worker_cpu_us_per_event": drain["worker_cpu_us_per_event"]}
+    rollup_rows, rollup_summary = derived_report.rollup_rows(state)
+    rows += rollup_rows
+    summary.update(rollup_summary)
     rss = state.get("rss", {})
     ingest_rss = rss.get("ingest", {}).get("vmhwm_bytes")
     if ingest_rss:
@@ -1082,9 +1137,9 @@ def build_rows(state):
         summary["worker_rss"] = {"bytes": drain["worker_vmhwm_bytes"]}
     lag = state.get("lag")
     if lag:
-        rows.append((f"6. end-to-end lag receivedAt → visible in MongoDB, p50 / p99 (at {fmt_int(lag['events_per_s'])} events/s ≈ half the drain rate; {lag['probes']} probes)",
-                     f"{lag['lag_ms']['p50']:.0f} ms / {lag['lag_ms']['p99']:.0f} ms" if lag["probes"] else "—", "—", "—", "—", "—"))
-        summary["lag"] = {"events_per_s": lag["events_per_s"], "lag_ms": lag["lag_ms"], "probes": lag["probes"]}
+        lag_rows, lag_summary = derived_report.lag_rows(lag, state.get("previous", {}).get("lag_p99_ms"))
+        rows += lag_rows
+        summary.update(lag_summary)
     return rows, summary
 
 
@@ -1120,18 +1175,6 @@ def load_note(state):
             "ceilings' alike — is lower than on an idle machine; the ratios are the figures to compare." if mean_other > 20 else "")
     return [f"CPU used by other processes on the machine during the measurements: {mean_other:.0f}% of one core on average "
             f"(max {max(others):.0f}%; 200% = both cores).{note}\n"]
-
-
-def store_bound(drain, ceiling):
-    """The best drain ratio the store allows: a worker must store the same documents
-    (the ceiling's server time) and its roll-ups; with no time of its own it would
-    reach ceiling / (ceiling + roll-ups). None without both servers' counters."""
-    drain_top, ceiling_top = (drain or {}).get("mongo"), (ceiling or {}).get("mongo")
-    if not drain_top or not ceiling_top or not ceiling_top["total_ms"]:
-        return None
-    rollup_ms = sum(v["ms"] for k, v in drain_top["by_collection"].items() if k.split(" ")[0] in ("sessions", "visitors"))
-    return {"rollup_ms": round(rollup_ms, 1), "ceiling_ms": ceiling_top["total_ms"],
-            "ratio": round(ceiling_top["total_ms"] / (ceiling_top["total_ms"] + rollup_ms), 3)}
 
 
 def table_lines(rows):
@@ -1238,6 +1281,7 @@ def markdown(state, rows, summary):
         details.append(f"- Lag: {lag['events']:,} events in {lag['seconds']} s ({lag['requests']} batch requests of {lag['events_per_request']}), "
                        f"the first event of each request a probe: {lag['probes']} probes seen, "
                        f"{lag['probes_missing']} not seen; poll period p50 {lag['poll_period_ms_p50']} ms; max lag {lag['lag_ms']['max']} ms.")
+    details += derived_report.details(state)
     rss = state.get("rss", {})
     for label, value in rss.items():
         details.append(f"- {label} memory: VmHWM {fmt_mib(value.get('vmhwm_bytes'))}, VmRSS {fmt_mib(value.get('vmrss_bytes'))}.")
@@ -1303,6 +1347,13 @@ def profile_section(state):
     return out
 
 
+def cmd_rollup_bench(args):
+    """Roll-up maintenance CPU per event, measured in-process by sluice-enrichment-bench."""
+    result = derived.rollup_bench(args.exe)
+    update_state(args.state, "rollup_bench", result)
+    log(f"roll-up maintenance: {result['rollup_cpu_us_per_event']} µs CPU/event (enrichment {result['enrich_us_per_event']} µs/event)")
+
+
 def cmd_median_single(args):
     """Prints a field of the best single-event run of the median round (for run.sh)."""
     state = load_state(args.state)
@@ -1312,6 +1363,9 @@ def cmd_median_single(args):
 
 
 def cmd_report(args):
+    # The previous run's lag p99, read before its results are overwritten: the lag target.
+    if args.previous:
+        update_state(args.state, "previous", {"lag_p99_ms": derived.previous_lag_p99(args.previous), "from": os.path.relpath(args.previous, ROOT)})
     state = load_state(args.state)
     rows, summary = build_rows(state)
     md = markdown(state, rows, summary)
@@ -1417,6 +1471,7 @@ def main():
     p.add_argument("--poll", type=float, default=0.05)
     p.add_argument("--mongo-url", help="record SecantusDB's per-collection server time over the drain")
     p.add_argument("--db", default="sluice_bench")
+    p.add_argument("--worker-log", help="the worker's log: its /metrics URL and flush interval; then also wait for the flush")
     p.add_argument("--pid", action="append")
     p.set_defaults(func=cmd_drain)
 
@@ -1441,6 +1496,8 @@ def main():
     p.add_argument("--rate", type=float, required=True)
     p.add_argument("--duration", type=float, default=15)
     p.add_argument("--probe-every", type=int, default=1)
+    p.add_argument("--staleness-every", type=int, default=10, help="every Nth probe (a person's) also waits for its session document")
+    p.add_argument("--worker-log", help="the worker's log, for its SLUICE_FLUSH_INTERVAL")
     p.add_argument("--visitors", type=int, default=20000)
     p.add_argument("--seed", type=int, default=3)
     p.set_defaults(func=cmd_lag)
@@ -1460,7 +1517,12 @@ def main():
     p = sub.add_parser("report")
     p.add_argument("--out", required=True)
     p.add_argument("--doc", help="a Markdown file whose bench:begin/bench:end block gets this run's table")
+    p.add_argument("--previous", help="the previous run's latest.json (its lag p99 is the lag target)")
     p.set_defaults(func=cmd_report)
+
+    p = sub.add_parser("rollup-bench")
+    p.add_argument("--exe", required=True, help="sluice-enrichment-bench (release)")
+    p.set_defaults(func=cmd_rollup_bench)
 
     args = parser.parse_args()
     args.func(args)

@@ -13,14 +13,23 @@
 #   2. batch ingest         wrk on /api/analytics/batch, 100 events a request.
 #                           ceiling: redis-benchmark XADD -P 64
 #   3. worker drain         BENCH_DRAIN_EVENTS mixed events pre-filled through
-#                           ingest, one release worker, until every partition
-#                           is drained. ceiling: bench/mongo_ceiling.c, raw
-#                           libmongoc unordered bulks of the same documents
+#                           ingest, one release worker at the default flush
+#                           interval, until every partition is drained and the
+#                           derived documents are flushed (every dirty:{p}
+#                           empty); rated over the worker's busy time (last
+#                           acknowledgement + the flush work after it); the
+#                           documents it wrote per event, from its /metrics.
+#                           ceiling: bench/mongo_ceiling.c, raw libmongoc
+#                           unordered bulks of the same documents
 #   4. enrichment           worker CPU per event over the drain (and, with
-#                           perf, the enrichment share of it)
+#                           perf, the enrichment share of it); roll-up
+#                           maintenance CPU per event (sluice-enrichment-bench,
+#                           in-process, after everything else)
 #   5. memory               VmHWM of ingest and the worker
 #   6. end-to-end lag       events posted at half the drain rate; sampled ids
-#                           polled in MongoDB until visible, minus receivedAt
+#                           polled in MongoDB until visible, minus receivedAt;
+#                           a sample of them until their session document
+#                           shows them (derived staleness)
 #
 # then prints the table and writes bench/results/latest.md and latest.json
 # (and the table between the markers in docs/performance.md), and last runs
@@ -180,6 +189,8 @@ mongo_pid=$SECANTUSD_PID
 export SLUICE_REDIS_URL="redis://127.0.0.1:$redis_port"
 export SLUICE_MONGO_URL="mongodb://127.0.0.1:$mongo_port/sluice_bench"
 export SLUICE_PARTITIONS="$PARTITIONS"
+# The workers flush derived data at the default interval, as issue #13 demands of the bench.
+unset SLUICE_FLUSH_INTERVAL
 ingest_url="http://127.0.0.1:$ingest_port"
 
 rotate_log "$tmp/ingest.log"
@@ -260,7 +271,8 @@ start_worker() {
 start_worker worker
 driver drain --redis-port "$redis_port" --worker-pid "$worker_pid" --events "$BENCH_DRAIN_EVENTS" \
     --partitions "$PARTITIONS" --batch-size "$WORKER_BATCH" --spawned-at "$worker_spawned_at" \
-    --pid "redis=$redis_pid" --pid "mongo=$mongo_pid" --mongo-url "mongodb://127.0.0.1:$mongo_port/" --db sluice_bench
+    --pid "redis=$redis_pid" --pid "mongo=$mongo_pid" --mongo-url "mongodb://127.0.0.1:$mongo_port/" --db sluice_bench \
+    --worker-log "$tmp/worker.log"
 stop_process "$worker_pid" "sluice-worker"
 
 log "raw bulk-insert ceiling on the same server"
@@ -275,7 +287,7 @@ start_worker worker-lag
 sleep 2
 require_running "$worker_pid" "sluice-worker" "$tmp/worker-lag.log"
 driver lag --url "$ingest_url" --mongo-url "mongodb://127.0.0.1:$mongo_port/" --db sluice_bench \
-    --rate "$lag_rate" --duration "$BENCH_LAG_SECONDS"
+    --rate "$lag_rate" --duration "$BENCH_LAG_SECONDS" --worker-log "$tmp/worker-lag.log"
 stop_process "$worker_pid" "sluice-worker"
 driver rss --label ingest-final --pid-of "$ingest_pid"
 
@@ -325,12 +337,20 @@ fi
 
 driver loadavg --key loadavg_at_end
 stop_tracked
+# Roll-up maintenance CPU per event, in-process, on a machine the stack no longer loads.
+if [[ -x "$bin_dir/sluice-enrichment-bench" ]]; then
+    log "== roll-up maintenance (sluice-enrichment-bench)"
+    driver rollup-bench --exe "$bin_dir/sluice-enrichment-bench"
+else
+    warn "$bin_dir/sluice-enrichment-bench not found: no roll-up maintenance figure"
+fi
 # A run writing to the default place also refreshes the table in docs/performance.md.
 doc_args=()
 if [[ "$BENCH_OUT" == "$BENCH_DIR/results" ]]; then
     doc_args=(--doc "$SLUICE_ROOT/docs/performance.md")
 fi
-driver report --out "$BENCH_OUT" "${doc_args[@]}"
+# The lag target is the previous committed run's p99, read before anything is overwritten.
+driver report --out "$BENCH_OUT" --previous "$BENCH_DIR/results/latest.json" "${doc_args[@]}"
 
 # ------------------------------------------------------------ adversarial bodies
 
