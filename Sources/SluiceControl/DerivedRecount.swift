@@ -48,7 +48,6 @@ struct DerivedRecount {
             if let visitorId = event.visitorId { visitorIds.insert(visitorId) }
             if let sessionId = event.sessionId, event.isEvent { sessionsWithEvents.insert(sessionId) }
         }
-        try reader.forEachChatFeedback(from: from, to: end) { rollups.add(feedbackOf: $0) }
         events = rollups
 
         storedSessions = try reader.documents("sessions", whose: "startTime", from: from, to: end)

@@ -2,7 +2,7 @@ import SluiceCore
 import SluiceRollups
 
 /// Roll-up buckets counted again: what each event adds (`RollupContribution`), the
-/// session part from session documents, chat feedback from chat documents, and the
+/// session part from session documents, chat feedback from the chats it is on, and the
 /// exact set of human visitors of each bucket.
 struct RollupRecount {
     /// One bucket's counts and its human visitors.
@@ -24,15 +24,6 @@ struct RollupRecount {
             for (dimension, value) in RollupContribution.chatRows(event.facts) { delta.add(who, dimension.rawValue, value, metric) }
         }
         add(delta, of: event, at: event.timestamp)
-    }
-
-    /// Adds the feedback event of a chat document, counted where it happened (a chat
-    /// keeps only its latest feedback, so one per chat).
-    mutating func add(feedbackOf chat: StoredEvent) {
-        guard let time = chat.feedbackTime else { return }
-        var delta = RollupDelta()
-        delta.add(chat.isBot ? .bot : .human, total: RollupTotal.events.rawValue)
-        add(delta, of: chat, at: time)
     }
 
     /// Adds `delta` and the event's human visitor to the hour and day holding `time`.

@@ -37,11 +37,6 @@ struct StoredEvent {
     /// worker writes one, null or not, with every event it stores.
     var isEvent: Bool { facts.kind != .chat || fields.contains("sessionId") }
 
-    /// The time of the chat feedback this document holds (the latest one), if any.
-    var feedbackTime: Int64? {
-        guard facts.kind == .chat, case .int(let time)? = fields["feedbackAt"] else { return nil }
-        return time
-    }
 
     /// The feedback's verdict, for a chat document holding `satisfied: true/false`.
     var satisfied: Bool? {

@@ -16,13 +16,6 @@ struct StoredEventReader {
         try forEachEvent(filter: Self.timeFilter("timestamp", from, to), body)
     }
 
-    /// Calls `body` with every chat document whose latest feedback (`feedbackAt`) lies in `[from, to)`.
-    func forEachChatFeedback(from: Int64, to: Int64, _ body: (StoredEvent) -> Void) throws(MongoError) {
-        try store.forEachCanonicalJSON(collection: EventKind.chat.collection, filterJSON: Self.timeFilter("feedbackAt", from, to)) { text in
-            if let document = ExtendedJSON.document(text), let event = StoredEvent(kind: .chat, document: document) { body(event) }
-        }
-    }
-
     /// Every event document whose `field` (`sessionId` or `visitorId`) is one of `ids`,
     /// with the fields sessions and visitors are counted from.
     func events(whose field: String, isIn ids: some Collection<String>) throws(MongoError) -> [StoredEvent] {

@@ -47,7 +47,8 @@ public enum RollupContribution {
     /// Adds what `facts` counts.
     public static func add(_ facts: EventFacts, to delta: inout RollupDelta) {
         let who: RollupAudience = facts.isBot ? .bot : .human
-        if facts.isEngagementUpdate { return }
+        // They change an earlier event's document: counted with it (feedback: in the Redis step).
+        if facts.isEngagementUpdate || facts.kind == .feedback { return }
         delta.add(who, total: RollupTotal.events.rawValue)
         switch facts.kind {
         case .pageview:
@@ -60,7 +61,7 @@ public enum RollupContribution {
                 if let time { delta.add(who, dimension.rawValue, value, RollupMetric.time(TimeHistogram.index(of: time))) }
             }
         case .feedback:
-            break  // counted against the chat's agent, model and language in the Redis step
+            break
         case .tool:
             let failed = facts.fields["success"] == .bool(false)
             let time = facts.milliseconds("executionTime")

@@ -57,8 +57,9 @@ let separator = String(RollupDelta.valueSeparator)
         #expect(RollupContribution.chatRows(try facts(.chat, #"{"agentId": "a", "agentName": "b"}"#)).map(\.1) == ["a", "", ""])
     }
 
-    @Test func feedbackCountsOnlyAnEvent() throws {
-        #expect(contribution(try facts(.feedback, #"{"interactionId": "c1", "satisfied": true}"#)) == ["h|events": 1])
+    @Test func feedbackCountsNothingOfItsOwn() throws {
+        // It changes its chat's document; it is counted on the chat's rows in the Redis step.
+        #expect(contribution(try facts(.feedback, #"{"interactionId": "c1", "satisfied": true}"#)).isEmpty)
     }
 
     @Test func failedToolCountsFailuresAndItsErrorRow() throws {

@@ -73,9 +73,10 @@ struct DerivedChanges {
         if open.count < 2 { lateForRollups += 1 }
         var delta = RollupDelta()
         RollupContribution.add(facts, to: &delta)
-        for bucket in open where !delta.isEmpty || !event.isBot {
+        let visitor = !event.isBot && event.kind != .feedback && !event.isEngagementUpdate
+        for bucket in open where !delta.isEmpty || visitor {
             buckets[bucket, default: (RollupDelta(), [])].delta.add(delta)
-            if !event.isBot { buckets[bucket]!.visitors.insert(event.visitorId) }
+            if visitor { buckets[bucket]!.visitors.insert(event.visitorId) }
         }
         switch event.kind {
         case .chat:
@@ -88,7 +89,9 @@ struct DerivedChanges {
         default:
             break
         }
-        guard !event.isBot else { return }
+        // Feedback and engagement updates belong to an earlier event of their own: they
+        // make no document, so they move no visitor or session (as the raw events say).
+        guard !event.isBot, event.kind != .feedback, !event.isEngagementUpdate else { return }
         addVisitor(event, userId: fields["userId"]?.stringValue)
         if let session = event.session { addSession(session, event, userId: fields["userId"]?.stringValue) }
     }
@@ -114,8 +117,7 @@ struct DerivedChanges {
         let at = event.timestamp
         session.first = min(session.first, at)
         session.last = max(session.last, at)
-        // One per event document: feedback and engagement updates change documents of other events.
-        if event.kind != .feedback && !event.isEngagementUpdate { session.events += 1 }
+        session.events += 1
         if event.isPageView {
             session.pageViews += 1
             let page = RollupDelta.clip(event.path ?? "")
