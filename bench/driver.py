@@ -606,8 +606,10 @@ def drain_flush(args, redis, t_first, acked_s, c_first):
     busy = acked_s + after_ack_s
     cpu_seconds = (cpu_ticks(args.worker_pid) - c_first) / CLK_TCK
     counts = derived.document_counts(args.mongo_url, args.db) if args.mongo_url else {c: 0 for c in derived.DERIVED_COLLECTIONS}
+    flushes_at_ack, flush_s_at_ack = derived.flushes(at_ack)
     out = {"flush_interval_s": interval, "flushed_s": round(t_flushed - t_first, 3), "dirty_at_ack": dirty_at_ack,
            "flush_after_ack_s": round(after_ack_s, 3), "flush_total_s": round(flush_s, 3), "flushes": int(flushes_total),
+           "flushes_before_ack": int(flushes_at_ack), "flush_before_ack_s": round(flush_s_at_ack, 3),
            "busy_s": round(busy, 3), "events_per_s": round(args.events / busy, 1),
            "worker_cpu_to_flushed_us_per_event": round(1e6 * cpu_seconds / args.events, 1),
            "writes": derived.writes(final, counts)}
