@@ -85,7 +85,8 @@ import Testing
             // The same verdict again changes nothing; feedback on an unknown chat counts nowhere.
             try bed.step([E.feedback("f3", "v1", on: "c1", satisfied: false, at: 180_000), E.feedback("f4", "v1", on: "nope", satisfied: true, at: 180_000)])
             #expect(try counts(E.hourKey) == ["0", "1", "0", "1", "0", "1"])
-            #expect(try bed.hash(E.hourKey)["h|events"] == "5")
+            // Feedback makes no document of its own: the chat is the hour's one event.
+            #expect(try bed.hash(E.hourKey)["h|events"] == "1")
         }
     }
 
@@ -97,6 +98,22 @@ import Testing
                 #expect(bucket["h|agent|unsatisfied|support"] == "1" && bucket["h|model|unsatisfied|m-1"] == "1" && bucket["h|language|unsatisfied|de"] == "1")
                 #expect(bucket["h|agent|satisfied|support"] == nil)
             }
+        }
+    }
+
+    @Test func engagementUpdatesMoveNoSessionVisitorOrBucket() throws {
+        try DerivedTestBed.withFresh { bed in
+            let sessionId = try #require(try bed.step([E.pageView("p1", "v1", "/", at: 0)]).events[0].sessionId)
+            let before = try bed.snapshot()
+            let update = #"{"id":"u1","type":"pageview","visitorId":"v1","timestamp":\#(E.base + 30_000),"pageviewId":"p1","timeSpent":30000,"url":"https://shop.example/"}"#
+            let outcome = try bed.step([update]).outcome
+            #expect(outcome.counted == 1)
+            let session = try bed.hash("ss:{0}:\(sessionId)")
+            #expect(session["last"] == String(E.base) && session["pv"] == "1" && session["ev"] == "1")
+            #expect(try bed.hash("vs:{0}:v1")["last"] == String(E.base))
+            // Nothing else changed: buckets, visitor HyperLogLogs, dirty keys (the stitcher's pointer and the step's counter aside).
+            let unchanged = { (key: String) in !key.hasPrefix("dirtyseq:") && !key.hasPrefix("sess:") }
+            #expect(try bed.snapshot().filter { unchanged($0.key) } == before.filter { unchanged($0.key) })
         }
     }
 }
