@@ -84,6 +84,30 @@ def flushes(samples):
     return (value(samples, "sluice_worker_flush_duration_seconds_count"), value(samples, "sluice_worker_flush_duration_seconds_sum"))
 
 
+# ------------------------------------------------------------------ Redis's time per command
+
+def command_stats(redis):
+    """INFO commandstats: command -> (calls, µs). Commands a script runs count both on their
+    own line and inside the script's EVALSHA."""
+    text = redis("INFO", "commandstats")
+    text = text.decode() if isinstance(text, bytes) else text
+    out = {}
+    for match in re.finditer(r"^cmdstat_([^:]+):calls=(\d+),usec=(\d+)", text, re.M):
+        out[match.group(1)] = (int(match.group(2)), int(match.group(3)))
+    return out
+
+
+def command_delta(before, after, events, top=12):
+    """The commands Redis spent most time on between two `command_stats`, per event."""
+    rows = []
+    for name, (calls, usec) in after.items():
+        calls0, usec0 = before.get(name, (0, 0))
+        if usec > usec0:
+            rows.append({"command": name, "calls": calls - calls0, "usec": usec - usec0,
+                         "us_per_event": round((usec - usec0) / events, 2)})
+    return sorted(rows, key=lambda r: -r["usec"])[:top]
+
+
 # ------------------------------------------------------------------ the flush after a drain
 
 def dirty_keys(redis, partitions):

@@ -86,15 +86,17 @@ def rollup_rows(state):
         return [], {}
     us = bench["rollup_cpu_us_per_event"]
     redis_us = drain.get("redis_cpu_us_per_event")
+    scripts = sum(r["us_per_event"] for r in drain.get("redis_commands", []) if r["command"] in ("evalsha", "eval"))
     rows = [(f"↳ roll-up maintenance, CPU µs/event in the worker (DerivedChanges of each partition's share of a batch of "
              f"{bench['batch_size']} + the acknowledgement script's arguments; in-process over make bench-enrichment's "
              f"{fmt_int(bench['events'])} events)",
              f"{us:.2f} µs",
-             f"Redis CPU during the drain: {redis_us:.1f} µs/event (all the worker's Redis work: reads, session script, "
-             "acknowledgement script)" if redis_us is not None else "—",
+             f"Redis CPU during the drain: {redis_us:.1f} µs/event (all the worker's Redis work), {scripts:.1f} µs of it in "
+             "scripts (the session script per event, the acknowledgement script per batch and partition; INFO commandstats)"
+             if redis_us is not None else "—",
              "—", f"≤ {ROLLUP_TARGET_US:.0f} µs", met(us <= ROLLUP_TARGET_US))]
     return rows, {"rollup_maintenance": {"cpu_us_per_event": us, "target": ROLLUP_TARGET_US, "met": us <= ROLLUP_TARGET_US,
-                                         "redis_cpu_us_per_event_drain": redis_us}}
+                                         "redis_cpu_us_per_event_drain": redis_us, "redis_scripts_us_per_event_drain": scripts}}
 
 
 def lag_rows(lag, previous_p99):
@@ -138,6 +140,10 @@ def details(state):
         out.append(f"- Documents per event count the worker's own counters after the drain: {w['events_stored']:,} events stored "
                    f"(`sluice_worker_events_stored_total`), {w['derived_inserts']:,} derived inserts and {w['derived_updates']:,} "
                    "updates (`sluice_worker_derived_writes_total`); sessions and visitors are the documents in those collections then.")
+    if drain.get("redis_commands"):
+        out.append("- Redis's time by command over the drain (INFO commandstats, µs per event; the commands a script runs "
+                   "are also inside its `evalsha`): " + ", ".join(f"{r['command']} {r['us_per_event']} ({r['calls']:,} calls)"
+                                                                  for r in drain["redis_commands"]) + ".")
     if lag.get("staleness"):
         s = lag["staleness"]
         out.append(f"- Derived staleness: {s['probes']} sampled probes (every 10th request's, when its user agent is a person's), "

@@ -557,11 +557,13 @@ def cmd_drain(args):
         if t_first is None and any(exists and (read > 0 or pending > 0) for exists, pending, _, _, read in progress):
             t_first, c_first, wall_first = now, cpu_ticks(pid), time.time()
             window = CpuWindow({**pids, "worker": pid}).start()
+            commands0 = derived.command_stats(redis)
         if t_first is not None and all(exists and pending == 0 and delivered == generated
                                        for exists, pending, delivered, generated, _ in progress):
             t_done, c_done = now, cpu_ticks(pid)
             others = window.stop()
             others.pop("worker", None)
+            commands = derived.command_delta(commands0, derived.command_stats(redis), args.events)
             break
         if now > deadline:
             raise SystemExit(f"worker did not drain {args.events} events within {args.timeout}s: {progress}")
@@ -578,6 +580,7 @@ def cmd_drain(args):
               "poll_interval_s": args.poll, "batch_size": args.batch_size}
     if "redis" in others:
         result["redis_cpu_us_per_event"] = round(others["redis"] / 100.0 * seconds * 1e6 / args.events, 1)
+    result["redis_commands"] = commands
     if args.worker_log:
         result.update(drain_flush(args, redis, t_first, seconds, c_first))
     status = proc_status(pid)
