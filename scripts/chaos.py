@@ -4,10 +4,19 @@
 Posts N events at a steady rate through a live ingest while the worker is
 SIGKILLed and restarted several times, SecantusDB is stopped and restarted,
 Redis (appendfsync always) is SIGKILLed and restarted, and poison entries are
-injected straight into a stream. Then it checks that every id answered 2xx is
-in MongoDB exactly once or in events:dead with a reason, that the poison
-entries are dead letters, and that replaying the dead letters whose cause was
-removed stores them. Exits non-zero on any loss or duplicate.
+injected straight into a stream. The events are mostly page views, plus user
+events, from 40 visitors who come and go, so with the run's 1 s session
+timeout each has several sessions (scripts/chaos_derived.py).
+
+Then it checks that every id answered 2xx is in MongoDB exactly once or in
+events:dead with a reason, that the poison entries are dead letters, and that
+replaying the dead letters whose cause was removed stores them. Once every
+dirty:{p} set is empty (derived state flushed, SLUICE_FLUSH_INTERVAL=1), it
+checks derived data against the raw event collections: every session's
+pageViews and events, every visitor's pageViews and visits (distinct sessions),
+a session document for every sessionId an event carries; then runs
+`sluicectl rollups verify` over the run. Exits non-zero on any loss, duplicate
+or difference.
 
     scripts/chaos.py --events 100000 --rate 2000     # the full run (make chaos)
     scripts/chaos.py --events 3000 --rate 500        # the reduced run make test does
@@ -235,8 +244,10 @@ def derived_checks(stack, redis, db, run_start):
     print(summary)
     for line in mismatches[:chaos_derived.SHOWN]:
         print(f"  {line}")
+    started = time.monotonic()
     ok, output = chaos_derived.verify(f"{stack.bin_dir}/sluicectl", stack.settings(), run_start)
     print(output.rstrip())
+    log(f"sluicectl rollups verify took {time.monotonic() - started:.0f} s")
     if mismatches:
         log(f"FAIL: {len(mismatches)} session or visitor counts differ from the raw events")
     if not ok:

@@ -118,7 +118,7 @@ chaos_events="${CHAOS_EVENTS:-3000}"
 if ((chaos_events > 0)); then
     log "chaos run: $chaos_events events"
     "$SLUICE_VENV/bin/python" "$SLUICE_ROOT/scripts/chaos.py" --events "$chaos_events" --rate 500 --bin-dir "$SLUICE_BIN_DIR" ||
-        die "the chaos run failed: lost or duplicated events, or limits that refused it (see above)"
+        die "the chaos run failed: lost or duplicated events, derived data that differs from the raw events, or limits that refused it (see above)"
 fi
 
 # The browser tracker in a real browser; also before swift test, for the same reason.
