@@ -56,14 +56,14 @@ struct BatchProcessor {
             let duplicates = Set(outcome.duplicateIndexes)
             let created = Set(outcome.upsertedIndexes)
             var failed: [Int: BulkWriteFailure] = [:]
-            for failure in outcome.failures {
-                // Two upserts racing to create one document: the loser did not apply; try the batch again.
-                if failure.isDuplicateKey, case .upsert = operations[failure.index] {
-                    throw RetryableBatchError(description: "upsert raced on \(collection): \(failure.message)")
-                }
-                failed[failure.index] = failure
-            }
+            for failure in outcome.failures { failed[failure.index] = try retryIfRaced(failure, operations, collection) }
+            // Read before the overwrites below change what tells a redelivery from a sender's retry.
             let ownEarlierWrites = redelivered ? try ownEarlierWrites(duplicates.map { events[indexes[$0]] }, in: collection) : []
+            let overwrites = duplicates.sorted().compactMap { position in EventDocument.overwrite(for: events[indexes[position]]).map { (position, $0) } }
+            if !overwrites.isEmpty {
+                let second = try write(collection, overwrites.map(\.1))
+                for failure in second.failures { failed[overwrites[failure.index].0] = try retryIfRaced(failure, overwrites.map(\.1), collection) }
+            }
             for (position, index) in indexes.enumerated() {
                 let event = events[index]
                 if let failure = failed[position] {
@@ -78,11 +78,10 @@ struct BatchProcessor {
                 }
                 if isNew { result.stored += 1 } else { result.duplicates += 1 }
                 // Feedback and engagement updates change another event's document: never a duplicate of their own.
-                // Upserts overwrite what would tell a redelivery from a sender's retry: a redelivered one counts.
                 let counts: Bool
                 switch operations[position] {
                 case .insert: counts = isNew || ownEarlierWrites.contains(event.decoded.message.id)
-                default: counts = isNew || redelivered || event.kind == .feedback || event.isEngagementUpdate
+                default: counts = true
                 }
                 if counts { result.counted.append(event) }
                 live.add(event, isNew: isNew)
@@ -91,6 +90,15 @@ struct BatchProcessor {
         // Live counters are a best-effort view: a failure must not hold the batch back.
         _ = try? redis.pipeline(live.commands(now: Int64(Date().timeIntervalSince1970 * 1000)))
         return result
+    }
+
+    /// A failure's place in the batch, or a retry of the whole batch when two upserts
+    /// raced to create one document (the loser did not apply).
+    private func retryIfRaced(_ failure: BulkWriteFailure, _ operations: [BulkOperation], _ collection: String) throws(RetryableBatchError) -> BulkWriteFailure {
+        if failure.isDuplicateKey, case .upsert = operations[failure.index] {
+            throw RetryableBatchError(description: "upsert raced on \(collection): \(failure.message)")
+        }
+        return failure
     }
 
     /// The entries among `duplicates` (redelivered inserts MongoDB already had) whose
@@ -102,7 +110,8 @@ struct BatchProcessor {
         var expected: [String: (entry: String, receivedAt: Int64?)] = [:]
         for event in duplicates {
             let receivedAt: Int64? = if case .int(let ms)? = event.decoded.event["receivedAt"] { ms } else { nil }
-            expected[ScopedID.key(of: event.decoded, id: event.decoded.id)] = (event.decoded.message.id, receivedAt)
+            let id = event.kind == .pageview ? event.decoded.event["pageviewId"]?.stringValue ?? event.decoded.id : event.decoded.id
+            expected[ScopedID.key(of: event.decoded, id: id)] = (event.decoded.message.id, receivedAt)
         }
         let ids = JSONWriter.string(of: .array(expected.keys.sorted().map(JSONValue.string)))
         let stored: [String]
@@ -122,8 +131,11 @@ struct BatchProcessor {
     }
 
     /// Assigns Redis-stitched sessions to human events that did not bring their own.
+    /// Feedback and engagement updates belong to an earlier event: they extend no session.
     private func stitchSessions(_ events: inout [EnrichedEvent], redis: RedisConnection) throws(RetryableBatchError) {
-        let needing = events.indices.filter { events[$0].session == nil && !events[$0].isBot && events[$0].kind != .feedback }
+        let needing = events.indices.filter {
+            events[$0].session == nil && !events[$0].isBot && events[$0].kind != .feedback && !events[$0].isEngagementUpdate
+        }
         do {
             let assignments = try stitcher.assign(needing.map { (events[$0].visitorId, events[$0].timestamp) }, on: redis)
             for (index, assignment) in zip(needing, assignments) { events[index].session = assignment }

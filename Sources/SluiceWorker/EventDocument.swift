@@ -8,12 +8,14 @@ enum EventDocument {
     static let dateFields: Set<String> = ["timestamp", "receivedAt", "sentAt"]
 
     /// The write for one event. Every document is keyed by its sender's id in the
-    /// sender's scope (`ScopedID`), with the id as sent in `eventId`. Most kinds are
-    /// inserts. Chat interactions are `$set` upserts so feedback that arrived first
-    /// is kept; page views with a `pageviewId` are upserts keyed by it, and their
-    /// engagement updates raise `timeSpent`/`scrollDepth` with `$max`, so they never
-    /// decrease and one that arrives before its page view is not lost. Feedback and
-    /// engagement updates reach only the same visitor's interaction or page view.
+    /// sender's scope (`ScopedID`), with the id as sent in `eventId`. Events are
+    /// inserts, page views with a `pageviewId` keyed by it; one whose document is
+    /// already there (feedback or an engagement update arrived first, or a
+    /// redelivery) is then written with `overwrite(for:)`. Engagement updates raise
+    /// `timeSpent`/`scrollDepth` with `$max` upserts, so they never decrease and one
+    /// that arrives before its page view is not lost; feedback `$set`s its verdict.
+    /// Feedback and engagement updates reach only the same visitor's interaction or
+    /// page view.
     static func operation(for event: EnrichedEvent) -> BulkOperation {
         let fields = event.decoded.event
         switch event.kind {
@@ -34,32 +36,43 @@ enum EventDocument {
                 insert.appendDate("timestamp", millisecondsSince1970: event.timestamp)
             }
             return .upsert(filter: BSONDocumentBuilder.filter(id: ScopedID.key(of: event.decoded, id: interactionId)), update: update)
-        case .chat:
-            let update = BSONDocumentBuilder()
-            // $set of the same values is idempotent, so a redelivered chat event changes nothing.
-            update.appendDocument("$set") { set in appendFields(of: event, to: set) }
-            return .upsert(filter: BSONDocumentBuilder.filter(id: ScopedID.key(of: event.decoded, id: event.decoded.id)), update: update)
-        case .pageview where fields["pageviewId"] != nil:
+        case .pageview where event.isEngagementUpdate:
             let pageviewId = fields["pageviewId"]?.stringValue ?? event.decoded.id
             let update = BSONDocumentBuilder()
-            if event.isEngagementUpdate {
-                update.appendDocument("$max") { max in
-                    if let timeSpent = fields["timeSpent"] { max.append("timeSpent", json: timeSpent) }
-                    if let scrollDepth = fields["scrollDepth"] { max.append("scrollDepth", json: scrollDepth) }
-                }
-                update.appendDocument("$setOnInsert") { insert in
-                    appendFields(of: event, to: insert, eventId: pageviewId, skipping: ["timeSpent", "scrollDepth", "pageviewId"])
-                }
-            } else {
-                update.appendDocument("$set") { set in appendFields(of: event, to: set, eventId: pageviewId, skipping: ["pageviewId"]) }
+            update.appendDocument("$max") { max in
+                if let timeSpent = fields["timeSpent"] { max.append("timeSpent", json: timeSpent) }
+                if let scrollDepth = fields["scrollDepth"] { max.append("scrollDepth", json: scrollDepth) }
+            }
+            update.appendDocument("$setOnInsert") { insert in
+                appendFields(of: event, to: insert, eventId: pageviewId, skipping: ["timeSpent", "scrollDepth", "pageviewId"])
             }
             return .upsert(filter: BSONDocumentBuilder.filter(id: ScopedID.key(of: event.decoded, id: pageviewId)), update: update)
         default:
+            let (id, skipping) = documentId(of: event)
             let document = BSONDocumentBuilder()
-            document.appendString("_id", ScopedID.key(of: event.decoded, id: event.decoded.id))
-            appendFields(of: event, to: document)
+            document.appendString("_id", ScopedID.key(of: event.decoded, id: id))
+            appendFields(of: event, to: document, eventId: id, skipping: skipping)
             return .insert(document)
         }
+    }
+
+    /// The write of an event whose insert found its document already there, for the
+    /// kinds whose document another event can make first: a chat (its feedback) and
+    /// a page view with a `pageviewId` (its engagement update). `$set` of the event's
+    /// fields keeps what the other event added, and changes nothing on a redelivery.
+    static func overwrite(for event: EnrichedEvent) -> BulkOperation? {
+        guard event.kind == .chat || (event.kind == .pageview && event.decoded.event["pageviewId"] != nil) else { return nil }
+        let (id, skipping) = documentId(of: event)
+        let update = BSONDocumentBuilder()
+        update.appendDocument("$set") { set in appendFields(of: event, to: set, eventId: id, skipping: skipping) }
+        return .upsert(filter: BSONDocumentBuilder.filter(id: ScopedID.key(of: event.decoded, id: id)), update: update)
+    }
+
+    /// The id a document is keyed by (the page view's `pageviewId` when it has one) and
+    /// the fields not stored because the key holds them.
+    private static func documentId(of event: EnrichedEvent) -> (String, Set<String>) {
+        if event.kind == .pageview, let pageviewId = event.decoded.event["pageviewId"]?.stringValue { return (pageviewId, ["pageviewId"]) }
+        return (event.decoded.id, [])
     }
 
     /// Appends every stored field: common and enriched fields first, then the kind's own.

@@ -54,4 +54,16 @@ import Testing
             #expect(StoredFields.integer(document["pageViews"]) == "3")
         }
     }
+
+    @Test func anExpiredSessionKeepsItsEntryPage() throws {
+        try DerivedTestBed.withFresh { bed in
+            let s1 = try #require(try bed.step(DerivedStepTests.twoVisitors).events[0].sessionId)
+            try bed.flusher().flush(redis: bed.redis)
+            try expire(bed, ["ss:{0}:\(s1)", "vs:{0}:v1"])
+            try bed.step([E.pageView("e5", "v1", "/about", at: 30_000)])
+            #expect(try bed.hash("ss:{0}:\(s1)")["entry"] == "/")
+            let hour = try bed.hash(E.hourKey)
+            #expect(hour["h|entryPage|n|/"] == "2" && (hour["h|entryPage|n|/about"] ?? "0") == "0")
+        }
+    }
 }

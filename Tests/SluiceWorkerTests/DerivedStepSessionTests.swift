@@ -116,4 +116,14 @@ import Testing
             #expect(try bed.snapshot().filter { unchanged($0.key) } == before.filter { unchanged($0.key) })
         }
     }
+
+    @Test func feedbackBeforeItsChatIsCountedWhenTheChatComes() throws {
+        try DerivedTestBed.withFresh { bed in
+            try bed.step([E.feedback("f1", "v1", on: "c1", satisfied: true, at: 60_000)])
+            #expect(try bed.hash(E.hourKey)["h|agent|satisfied|support"] == nil)
+            try bed.step([E.chat("c1", "v1", at: 0)])
+            let hour = try bed.hash(E.hourKey)
+            #expect(hour["h|agent|satisfied|support"] == "1" && hour["h|agent|unsatisfied|support"] == nil)
+        }
+    }
 }

@@ -26,8 +26,9 @@
 ///   dimension values, seed (`""`, or the stored start, last, page views, events,
 ///   entry page, exit page, end, landing JSON).
 /// - `B` bucket: key, HyperLogLog key, field count, fields and increments, visitor count, visitor ids.
-/// - `C` chat: key, audience tag, agent, model, language, hour and day bucket keys.
-/// - `F` feedback: chat key, "1" satisfied or "0" not.
+/// - `C` chat: key, audience tag, agent, model, language, hour and day bucket keys
+///   (a verdict its feedback left first is counted then).
+/// - `F` feedback: chat key, "1" satisfied or "0" not (kept for the chat if it is not there yet).
 import SluiceRollups
 
 enum DerivedStepScript {
@@ -118,6 +119,9 @@ enum DerivedStepScript {
               if seeded == '1' then
                 redis.call('HSET', key, 'visitor', vkey, 'start', seed[1], 'last', seed[2], 'pv', seed[3], 'ev', seed[4], 'entry', seed[5],
                   'exit', seed[6], 'landing', seed[8], 'hour', hour, 'day', day, 'stored', '1')
+                -- The stored pages are the earliest and latest: only an earlier or later page view replaces them.
+                if seed[5] ~= '' then redis.call('HSET', key, 'entryAt', seed[1]) end
+                if seed[6] ~= '' then redis.call('HSET', key, 'exitAt', seed[2]) end
                 if seed[7] ~= '' then redis.call('HSET', key, 'end', seed[7]) end
               else
                 redis.call('HSET', key, 'visitor', vkey, 'start', first, 'last', first, 'pv', 0, 'ev', 0, 'entry', '', 'exit', '',
@@ -186,14 +190,27 @@ enum DerivedStepScript {
             dirty(key)
           elseif op == 'C' then
             local key, who, agent, model, language, hour, day = take(), take(), take(), take(), take(), take(), take()
-            if redis.call('EXISTS', key) == 0 then
+            local c = redis.call('HMGET', key, 'who', 'sat')
+            if not c[1] then
               redis.call('HSET', key, 'who', who, 'agent', agent, 'model', model, 'language', language, 'hour', hour, 'day', day)
+              -- Feedback that came first left its verdict: counted now, on the chat's rows.
+              if c[2] then
+                bothBuckets(hour, day, function(b)
+                  for _, pair in ipairs({{'agent', agent}, {'model', model}, {'language', language}}) do
+                    row(b, who .. '|' .. pair[1] .. '|' .. (c[2] == '1' and 'satisfied' or 'unsatisfied') .. '|' .. pair[2], 1)
+                  end
+                end)
+              end
             end
             redis.call('EXPIRE', key, chatTTL)
           elseif op == 'F' then
             local key, satisfied = take(), take()
             local c = redis.call('HMGET', key, 'who', 'agent', 'model', 'language', 'hour', 'day', 'sat')
-            if c[1] and c[7] ~= satisfied then
+            if not c[1] then
+              -- The chat is not here yet: its verdict waits for it.
+              redis.call('HSET', key, 'sat', satisfied)
+              redis.call('EXPIRE', key, chatTTL)
+            elseif c[7] ~= satisfied then
               bothBuckets(c[5], c[6], function(b)
                 for d, dim in ipairs({'agent', 'model', 'language'}) do
                   local value = c[1 + d]
