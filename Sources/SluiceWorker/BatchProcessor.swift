@@ -11,7 +11,7 @@ struct BatchResult {
     /// Entries that can never be stored, with the reason (acknowledged once dead-lettered).
     var deadLetters: [(message: StreamMessage, reason: String)] = []
     /// The stored events whose derived changes the acknowledgement applies: all but
-    /// a first delivery that MongoDB already had (a sender's retry of an event).
+    /// those MongoDB already had from another entry (a sender's retry of an event).
     var counted: [EnrichedEvent] = []
     /// Events newly written.
     var stored = 0
@@ -32,12 +32,11 @@ struct BatchProcessor {
     let enricher: EventEnricher
     let stitcher: SessionStitcher
     let logger: Logger
+    var earlierWrites: EarlierWrites { EarlierWrites(store: store) }
 
-    /// Writes the batch. `redelivered`: its entries may have been delivered before,
-    /// so an event MongoDB already has may be this worker's own earlier write, still
-    /// to be counted. Throws `RetryableBatchError` when the outcome is unknown or
+    /// Writes the batch. Throws `RetryableBatchError` when the outcome is unknown or
     /// MongoDB or Redis is unreachable.
-    func process(_ messages: [StreamMessage], redelivered: Bool, redis: RedisConnection) throws(RetryableBatchError) -> BatchResult {
+    func process(_ messages: [StreamMessage], redis: RedisConnection) throws(RetryableBatchError) -> BatchResult {
         var result = BatchResult()
         var events: [EnrichedEvent] = []
         for message in messages {
@@ -53,37 +52,40 @@ struct BatchProcessor {
         for (collection, indexes) in Dictionary(grouping: events.indices, by: { events[$0].kind.collection }).sorted(by: { $0.key < $1.key }) {
             let operations = indexes.map { EventDocument.operation(for: events[$0]) }
             let outcome = try write(collection, operations)
-            let duplicates = Set(outcome.duplicateIndexes)
+            var duplicates = Set(outcome.duplicateIndexes)
             let created = Set(outcome.upsertedIndexes)
             var failed: [Int: BulkWriteFailure] = [:]
             for failure in outcome.failures { failed[failure.index] = try retryIfRaced(failure, operations, collection) }
-            // Read before the overwrites below change what tells a redelivery from a sender's retry.
-            let ownEarlierWrites = redelivered ? try ownEarlierWrites(duplicates.map { events[indexes[$0]] }, in: collection) : []
+            // Which duplicates are this entry's own earlier write: read before the overwrites below change them.
+            // A duplicate on another unique index may be one too (the store named that index, not `_id`).
+            let suspects = duplicates.union(failed.filter { $0.value.isDuplicateKey }.keys)
+            let earlier = try earlierWrites.of(suspects.map { events[indexes[$0]] }, in: collection)
+            for (position, _) in failed where earlier[events[indexes[position]].decoded.message.id] != nil {
+                failed[position] = nil
+                duplicates.insert(position)
+            }
             let overwrites = duplicates.sorted().compactMap { position in EventDocument.overwrite(for: events[indexes[position]]).map { (position, $0) } }
             if !overwrites.isEmpty {
                 let second = try write(collection, overwrites.map(\.1))
                 for failure in second.failures { failed[overwrites[failure.index].0] = try retryIfRaced(failure, overwrites.map(\.1), collection) }
             }
             for (position, index) in indexes.enumerated() {
-                let event = events[index]
+                var event = events[index]
                 if let failure = failed[position] {
                     result.deadLetters.append((event.decoded.message, "rejected by MongoDB (\(collection)): \(failure)"))
                     continue
                 }
                 result.acknowledge.append(event.decoded.message)
-                let isNew: Bool
-                switch operations[position] {
-                case .insert: isNew = !duplicates.contains(position)
-                default: isNew = created.contains(position) && event.kind != .feedback
-                }
+                let isNew = operations[position].isInsert ? !duplicates.contains(position) : created.contains(position) && event.kind != .feedback
                 if isNew { result.stored += 1 } else { result.duplicates += 1 }
-                // Feedback and engagement updates change another event's document: never a duplicate of their own.
-                let counts: Bool
-                switch operations[position] {
-                case .insert: counts = isNew || ownEarlierWrites.contains(event.decoded.message.id)
-                default: counts = true
+                if let stored = earlier[event.decoded.message.id] {
+                    // Counted with the session its document names, not the one stitched now.
+                    event.session = stored.map { SessionAssignment(sessionId: $0, isNew: false) }
+                    result.counted.append(event)
+                } else if isNew || !operations[position].isInsert {
+                    // Feedback and engagement updates change another event's document: never a duplicate of their own.
+                    result.counted.append(event)
                 }
-                if counts { result.counted.append(event) }
                 live.add(event, isNew: isNew)
             }
         }
@@ -99,35 +101,6 @@ struct BatchProcessor {
             throw RetryableBatchError(description: "upsert raced on \(collection): \(failure.message)")
         }
         return failure
-    }
-
-    /// The entries among `duplicates` (redelivered inserts MongoDB already had) whose
-    /// document this pipeline wrote from that very entry (same `receivedAt`) before a
-    /// crash kept it from being acknowledged: still to be counted. A sender's retry of
-    /// the event is a second entry, stamped at another time.
-    private func ownEarlierWrites(_ duplicates: [EnrichedEvent], in collection: String) throws(RetryableBatchError) -> Set<String> {
-        guard !duplicates.isEmpty else { return [] }
-        var expected: [String: (entry: String, receivedAt: Int64?)] = [:]
-        for event in duplicates {
-            let receivedAt: Int64? = if case .int(let ms)? = event.decoded.event["receivedAt"] { ms } else { nil }
-            let id = event.kind == .pageview ? event.decoded.event["pageviewId"]?.stringValue ?? event.decoded.id : event.decoded.id
-            expected[ScopedID.key(of: event.decoded, id: id)] = (event.decoded.message.id, receivedAt)
-        }
-        let ids = JSONWriter.string(of: .array(expected.keys.sorted().map(JSONValue.string)))
-        let stored: [String]
-        do {
-            stored = try store.findCanonicalJSON(collection: collection, filterJSON: #"{"_id": {"$in": \#(ids)}}"#)
-        } catch {
-            throw RetryableBatchError(description: "\(error)")
-        }
-        var own = Set<String>()
-        for text in stored {
-            guard let document = try? JSONParser.parse(text).objectValue, let id = document["_id"]?.stringValue, let wanted = expected[id],
-                let receivedAt = wanted.receivedAt, StoredFields.date(document["receivedAt"]) == String(receivedAt)
-            else { continue }
-            own.insert(wanted.entry)
-        }
-        return own
     }
 
     /// Assigns Redis-stitched sessions to human events that did not bring their own.

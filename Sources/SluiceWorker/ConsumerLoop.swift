@@ -115,7 +115,7 @@ final class ConsumerLoop: Sendable {
             }
         }
         if !exhausted.isEmpty { try deadLetterAndAcknowledge(exhausted) }
-        if !batch.isEmpty { writeAndAcknowledge(batch, redelivered: redelivered) }
+        if !batch.isEmpty { writeAndAcknowledge(batch) }
     }
 
     private func deadLetterAndAcknowledge(_ letters: [(message: StreamMessage, reason: String)]) throws(RedisError) {
@@ -130,13 +130,13 @@ final class ConsumerLoop: Sendable {
 
     /// Writes one batch, retrying with backoff while MongoDB is unreachable; gives
     /// up only when asked to stop (the batch then stays pending for the next start).
-    private func writeAndAcknowledge(_ messages: [StreamMessage], redelivered: Bool) {
+    private func writeAndAcknowledge(_ messages: [StreamMessage]) {
         var backoff = Backoff()
         let started = ContinuousClock.now
         while true {
             do {
                 let redis = try consumer.connected()
-                let result = try state.processor.process(messages, redelivered: redelivered, redis: redis)
+                let result = try state.processor.process(messages, redis: redis)
                 try deadLetterAndAcknowledge(result.deadLetters)
                 let counted = Dictionary(grouping: result.counted, by: \.decoded.message.stream)
                 for (stream, entries) in Dictionary(grouping: result.acknowledge, by: \.stream) {

@@ -14,10 +14,10 @@ public enum BulkOperation: Sendable {
     /// `BulkWriteOutcome.deleted`.
     case deleteMany(filter: BSONDocumentBuilder)
 
-    /// Whether a duplicate-key error on this operation means "already stored".
-    /// Only true for inserts: an upsert that hits a duplicate key (two writers
-    /// racing to create the same document) did not apply its update.
-    var duplicateMeansStored: Bool {
+    /// Whether this is an insert: then a duplicate `_id` means "already stored". An
+    /// upsert that hits a duplicate key (two writers racing to create the same
+    /// document) did not apply its update.
+    public var isInsert: Bool {
         if case .insert = self { return true }
         return false
     }

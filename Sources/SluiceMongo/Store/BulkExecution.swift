@@ -110,7 +110,7 @@ struct BulkExecution {
         outcome.upsertedIndexes = reply.upsertedIndexes.compactMap { sent.indices.contains($0) ? sent[$0] : nil }
         for writeError in reply.writeErrors {
             let index = sent[writeError.index]
-            if writeError.isDuplicateID, operations[index].duplicateMeansStored {
+            if writeError.isDuplicateID, operations[index].isInsert {
                 outcome.duplicateIndexes.append(index)
             } else {
                 outcome.failures.append(

@@ -117,7 +117,7 @@ final class DerivedFlusher {
         mutating func add(_ key: String, _ make: (Bool) -> BulkOperation?) {
             guard let operation = make(false) else { return }
             operations.append(operation)
-            if case .insert = operation { updates.append(make(true)) } else { updates.append(nil) }
+            updates.append(operation.isInsert ? make(true) : nil)
             keys.append(key)
         }
     }
