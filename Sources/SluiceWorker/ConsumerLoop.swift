@@ -23,6 +23,9 @@ final class ConsumerLoop: Sendable {
     private let metrics: WorkerMetrics
     private let logger: Logger
     private let stopRequested = Atomic<Bool>(false)
+    private let backlogged = Atomic<Bool>(false)
+    /// Whether the last read came back full: the worker is draining a backlog.
+    var isBacklogged: Bool { backlogged.load(ordering: .relaxed) }
     static let maintenanceInterval = Duration.seconds(5)
 
     init(configuration: WorkerConfiguration, store: MongoStore, userAgents: CachedUserAgentParser, metrics: WorkerMetrics, logger: Logger) throws(RedisError) {
@@ -34,11 +37,7 @@ final class ConsumerLoop: Sendable {
                 store: store,
                 enricher: EventEnricher(userAgents: userAgents, maxEventAgeMilliseconds: Int64(configuration.maxEventAgeSeconds) * 1000),
                 stitcher: SessionStitcher(timeoutSeconds: configuration.sessionTimeoutSeconds, partitions: configuration.partitions), logger: logger),
-            derived: DerivedStep(rollupWindowSeconds: configuration.rollupWindowSeconds),
-            flusher: DerivedFlusher(
-                store: store, partitions: configuration.partitions, intervalSeconds: configuration.flushIntervalSeconds,
-                stateLifetimeSeconds: configuration.sessionTimeoutSeconds * 2 + 60, rollupWindowSeconds: configuration.rollupWindowSeconds,
-                owner: configuration.consumerName, metrics: metrics, logger: logger))
+            derived: DerivedStep(rollupWindowSeconds: configuration.rollupWindowSeconds))
         sweep = SessionSweep(store: store, timeoutSeconds: configuration.sessionTimeoutSeconds)
         deadLetterMover = DeadLetterMover(
             store: store, limit: configuration.deadLetterLimit, maxAgeSeconds: configuration.deadLetterMaxAgeSeconds, metrics: metrics, logger: logger)
@@ -69,7 +68,7 @@ final class ConsumerLoop: Sendable {
                     try handle(messages, redelivered: readingPending)
                 }
                 // A full batch means more is waiting: the worker is draining a backlog.
-                flush(force: false, backlogged: messages.count >= configuration.batchSize)
+                backlogged.store(messages.count >= configuration.batchSize, ordering: .relaxed)
                 if ContinuousClock.now - lastMaintenance > Self.maintenanceInterval {
                     lastMaintenance = .now
                     try maintain()
@@ -81,20 +80,7 @@ final class ConsumerLoop: Sendable {
                 backoff.sleep()
             }
         }
-        // What this worker changed is written now rather than left for the next flush.
-        flush(force: true, backlogged: false)
         logger.info("consumer stopped")
-    }
-
-    /// Writes derived state behind when it is due (or now, when `force`d). A failure
-    /// leaves the state dirty for the next flush.
-    private func flush(force: Bool, backlogged: Bool) {
-        do {
-            let redis = try consumer.connected()
-            if force { try state.flusher.flush(redis: redis) } else { try state.flusher.flushIfDue(redis: redis, backlogged: backlogged) }
-        } catch {
-            logger.warning("flush of derived data failed, retrying at the next", metadata: ["sluice.error": "\(error)"])
-        }
     }
 
     /// Dead-letters entries delivered too often, then writes and acknowledges the rest.
@@ -234,14 +220,12 @@ private final class LoopState: @unchecked Sendable {
     let consumer: StreamConsumer
     let processor: BatchProcessor
     let derived: DerivedStep
-    let flusher: DerivedFlusher
     var drainRate = DrainRate()
     var lastSweep = ContinuousClock.now
-    init(consumer: StreamConsumer, processor: BatchProcessor, derived: DerivedStep, flusher: DerivedFlusher) {
+    init(consumer: StreamConsumer, processor: BatchProcessor, derived: DerivedStep) {
         self.consumer = consumer
         self.processor = processor
         self.derived = derived
-        self.flusher = flusher
     }
 }
 

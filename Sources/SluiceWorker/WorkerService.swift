@@ -5,8 +5,9 @@ import SluiceMongo
 import SluiceRedis
 import SluiceUserAgent
 
-/// The worker as a service: runs the consumer loop on its own thread and, on
-/// graceful shutdown (SIGTERM/SIGINT), lets it finish and acknowledge the batch in hand.
+/// The worker as a service: runs the consumer loop and the flusher on threads of
+/// their own and, on graceful shutdown (SIGTERM/SIGINT), lets the consumer finish
+/// and acknowledge the batch in hand, then the flusher write what is still dirty.
 public struct WorkerService: Service {
     let configuration: WorkerConfiguration
     let metrics: WorkerMetrics
@@ -24,17 +25,29 @@ public struct WorkerService: Service {
         defer { store.close() }
         let userAgents = try CachedUserAgentParser(regexesPath: configuration.userAgentRegexesPath, capacity: configuration.userAgentCacheSize)
         let loop = try ConsumerLoop(configuration: configuration, store: store, userAgents: userAgents, metrics: metrics, logger: logger)
+        let flusher = DerivedFlusher(
+            store: store, partitions: configuration.partitions, intervalSeconds: configuration.flushIntervalSeconds,
+            stateLifetimeSeconds: configuration.sessionTimeoutSeconds * 2 + 60, rollupWindowSeconds: configuration.rollupWindowSeconds,
+            owner: configuration.consumerName, metrics: metrics, logger: logger)
+        let flushLoop = FlushLoop(flusher: flusher, endpoint: try RedisEndpoint(url: configuration.redisURL), backlogged: { loop.isBacklogged }, logger: logger)
         await withGracefulShutdownHandler {
             await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
-                let thread = Thread {
+                let consumer = Thread {
                     loop.run()
+                    // The consumer's last batch is acknowledged: its changes go out with the flusher's last pass.
+                    flushLoop.requestStop()
+                }
+                consumer.name = "sluice-consumer"
+                let flushing = Thread {
+                    flushLoop.run()
                     done.resume()
                 }
-                thread.name = "sluice-consumer"
-                thread.start()
+                flushing.name = "sluice-flusher"
+                consumer.start()
+                flushing.start()
             }
         } onGracefulShutdown: {
-            logger.info("shutting down: finishing the batch in hand")
+            logger.info("shutting down: finishing the batch in hand, then a last flush")
             loop.requestStop()
         }
     }

@@ -6,9 +6,11 @@ import SluiceRollups
 
 extension DerivedFlusher {
     /// Writes each bucket named in `names` whole: every partition's counts added up and
-    /// their HyperLogLogs merged. Returns the names whose write failed.
-    func writeBuckets(_ names: [String], redis: RedisConnection) throws -> Set<String> {
-        guard !names.isEmpty else { return [] }
+    /// their HyperLogLogs merged. Returns the names whose write failed and each
+    /// partition key's version as read.
+    func writeBuckets(_ names: [String], redis: RedisConnection) throws -> (failed: Set<String>, versions: [String: String]) {
+        guard !names.isEmpty else { return ([], [:]) }
+        var versions: [String: String] = [:]
         let now = Int64(Date().timeIntervalSince1970 * 1000)
         var operations: [BulkOperation] = []
         var written: [String] = []
@@ -21,7 +23,9 @@ extension DerivedFlusher {
             var counts = RollupCounts()
             var sketches: [[UInt8]] = []
             for p in 0..<partitions {
-                for (field, value) in replies[2 * p].fieldMap {
+                let fields = replies[2 * p].fieldMap
+                versions[StreamLayout.rollupKey(bucket: name, partition: p)] = fields[DerivedStepScript.versionField]?.text
+                for (field, value) in fields {
                     if let count = value.integer { counts.add(field: Substring(field), count: count) }
                 }
                 if case .string(let bytes) = replies[2 * p + 1] { sketches.append(bytes) }
@@ -39,7 +43,7 @@ extension DerivedFlusher {
             failed.insert(written[failure.index])
             logger.error("roll-up write failed", metadata: ["sluice.bucket": "\(written[failure.index])", "sluice.error": "\(failure)"])
         }
-        return failed
+        return (failed, versions)
     }
 
     /// The merged HyperLogLog of the partitions' sketches and its count, merged in
@@ -65,26 +69,29 @@ extension DerivedFlusher {
         return (count, merged)
     }
 
-    /// Marks the flushed keys clean (unless they changed since they were read, or their
-    /// write failed), records that sessions and visitors are stored, and lets clean state
-    /// expire: sessions and visitors `stateLifetimeSeconds` after, buckets an hour after they close.
-    func clean(_ dirty: [[(key: String, score: String)]], except failed: Set<String>, redis: RedisConnection) throws {
+    /// Marks the written keys clean unless they changed since they were read (their
+    /// `~seq` moved on: then they are due again an interval from now), records that
+    /// sessions and visitors are stored, and lets clean state expire: sessions and
+    /// visitors `stateLifetimeSeconds` after, buckets (with their HyperLogLogs) an hour
+    /// after they close. Keys whose write failed are due again an interval from now.
+    func clean(_ due: [[String]], versions: [String: String], except failed: Set<String>, redis: RedisConnection) throws {
         let now = Int64(Date().timeIntervalSince1970 * 1000)
         var commands: [RedisCommand] = []
-        for (partition, entries) in dirty.enumerated() where !entries.isEmpty {
-            var arguments: [String] = []
-            for (key, score) in entries {
-                let name = key.firstIndex(of: "}").map { String(key[$0...].dropFirst(2)) } ?? key
-                if failed.contains(key) || failed.contains(name) { continue }
+        for (partition, keys) in due.enumerated() where !keys.isEmpty {
+            var arguments = [String(now)]
+            for key in keys {
+                let name = Self.bucketName(ofKey: key)
+                if failed.contains(key) || (key.hasPrefix("ru:") && failed.contains(name)) {
+                    arguments += [key, "", "0"]
+                    continue
+                }
                 var lifetime = Int64(stateLifetimeSeconds)
-                if key.hasPrefix("ru:") || key.hasPrefix("rv:"), let bucket = RollupBucket(name: Substring(name)) {
+                if key.hasPrefix("ru:"), let bucket = RollupBucket(name: Substring(name)) {
                     lifetime = max(60, (bucket.end + rollupWindow + 3_600_000 - now) / 1000)
                 }
-                arguments += [key, score, String(lifetime)]
+                arguments += [key, versions[key] ?? "", String(lifetime)]
             }
-            if !arguments.isEmpty {
-                commands.append(RedisCommand(arguments: ["EVAL", Self.cleanScript, "1", StreamLayout.dirtyKey(partition: partition)] + arguments))
-            }
+            commands.append(RedisCommand(arguments: ["EVAL", Self.cleanScript, "1", StreamLayout.dirtyKey(partition: partition)] + arguments))
         }
         guard !commands.isEmpty else { return }
         for reply in try redis.pipeline(commands) {
@@ -92,15 +99,27 @@ extension DerivedFlusher {
         }
     }
 
-    /// KEYS[1]: a partition's dirty set; ARGV: (key, score read, lifetime) triples.
+    /// KEYS[1]: a partition's dirty set; ARGV: now, then (key, version read, lifetime)
+    /// triples, lifetime 0 for a key whose write failed.
     static let cleanScript = """
-        for i = 1, #ARGV, 3 do
-          local key, score, lifetime = ARGV[i], ARGV[i + 1], ARGV[i + 2]
+        #!lua flags=allow-oom
+        local now = ARGV[1]
+        for i = 2, #ARGV, 3 do
+          local key, version, lifetime = ARGV[i], ARGV[i + 1], ARGV[i + 2]
           local prefix = string.sub(key, 1, 3)
-          if (prefix == 'ss:' or prefix == 'vs:') and redis.call('EXISTS', key) == 1 then redis.call('HSET', key, 'stored', '1') end
-          if redis.call('ZSCORE', KEYS[1], key) == score then
+          local current = redis.call('HGET', key, '\(DerivedStepScript.versionField)')
+          if lifetime == '0' then
+            redis.call('ZADD', KEYS[1], 'XX', now, key)
+          elseif not current or current == version then
             redis.call('ZREM', KEYS[1], key)
-            redis.call('EXPIRE', key, lifetime)
+            if current then
+              if prefix == 'ss:' or prefix == 'vs:' then redis.call('HSET', key, 'stored', '1') end
+              redis.call('EXPIRE', key, lifetime)
+              if prefix == 'ru:' then redis.call('EXPIRE', 'rv:' .. string.sub(key, 4), lifetime) end
+            end
+          else
+            if prefix == 'ss:' or prefix == 'vs:' then redis.call('HSET', key, 'stored', '1') end
+            redis.call('ZADD', KEYS[1], 'XX', now, key)
           end
         end
         return 0

@@ -5,17 +5,22 @@ import SluiceMongo
 import SluiceRedis
 import SluiceRollups
 
-/// Writes derived state behind to MongoDB (docs/derived-data.md): every flush
-/// interval, one worker at a time (the `sluice:flush:lock` key) takes each
-/// partition's changed keys, reads their state, writes sessions and visitors
-/// (inserted the first time, then absolute `$set`/`$min`/`$max` updates) and
-/// roll-up buckets (every partition's counts merged, written whole), then marks
-/// them clean unless they changed meanwhile. A worker killed mid-flush loses
-/// nothing: the keys stay dirty for the next flush.
-final class DerivedFlusher {
+/// Writes derived state behind to MongoDB (docs/derived-data.md), on a thread of
+/// its own so the consumer never waits for it. About once a second one worker at
+/// a time (the `sluice:flush:lock` key) takes every key changed at least one flush
+/// interval ago (`dirty:{p}` scores are the time of the first change since the
+/// key's last flush), reads its state, writes sessions and visitors (inserted the
+/// first time, then absolute `$set`/`$min`/`$max` updates) and roll-up buckets
+/// (every partition's counts merged, written whole), then marks them clean unless
+/// they changed meanwhile. Each key is thus written at most once per interval and
+/// at most an interval and a pass after it changed, in small passes that spread
+/// the store's work. A worker killed mid-flush loses nothing: the keys stay dirty
+/// for the next pass.
+final class DerivedFlusher: @unchecked Sendable {
     let store: MongoStore
     let partitions: Int
-    let interval: Duration
+    /// How long a change waits before it is written (ms).
+    let interval: Int64
     /// How long a clean session or visitor state stays in Redis (s).
     let stateLifetimeSeconds: Int
     /// How long after its end a bucket takes changes (ms).
@@ -23,9 +28,10 @@ final class DerivedFlusher {
     let owner: String
     let metrics: WorkerMetrics
     let logger: Logger
-    private var lastFlush = ContinuousClock.now
     /// Keys read per partition and pass.
     static let chunk = 2000
+    /// While the worker drains a backlog, changes wait this many intervals.
+    static let backlogDeferral: Int64 = 10
 
     init(
         store: MongoStore, partitions: Int, intervalSeconds: Int, stateLifetimeSeconds: Int, rollupWindowSeconds: Int, owner: String,
@@ -33,7 +39,7 @@ final class DerivedFlusher {
     ) {
         self.store = store
         self.partitions = partitions
-        self.interval = .seconds(intervalSeconds)
+        self.interval = Int64(intervalSeconds) * 1000
         self.stateLifetimeSeconds = stateLifetimeSeconds
         self.rollupWindow = Int64(rollupWindowSeconds) * 1000
         self.owner = owner
@@ -41,52 +47,61 @@ final class DerivedFlusher {
         self.logger = logger
     }
 
-    /// While the worker drains a backlog, flushes wait up to this many intervals.
-    static let backlogDeferral = 10
+    /// How often the flusher looks for due keys.
+    var period: Duration { .milliseconds(min(1000, max(100, interval / 4))) }
 
-    /// Flushes when an interval has passed since this worker's last flush (or try),
-    /// or, while the worker drains a backlog (`backlogged`: its last read came back
-    /// full), `backlogDeferral` intervals: the store's time goes to the events first,
-    /// and a session changed throughout the backlog is written once instead of
-    /// every interval. Derived documents cannot be fresher than the events they
-    /// come from, which are late by the backlog anyway.
-    func flushIfDue(redis: RedisConnection, backlogged: Bool) throws {
-        let waited = ContinuousClock.now - lastFlush
-        guard waited >= interval * (backlogged ? Self.backlogDeferral : 1) else { return }
-        lastFlush = .now
-        try flush(redis: redis)
+    /// Writes the keys changed at least an interval ago or, while the worker drains a
+    /// backlog, `backlogDeferral` intervals ago: the store's time goes to the events
+    /// first, and a session changed throughout the backlog is written once instead of
+    /// every interval. Derived documents cannot be fresher than the events they come
+    /// from, which are late by the backlog anyway.
+    func flushDue(redis: RedisConnection, backlogged: Bool) throws {
+        let now = Int64(Date().timeIntervalSince1970 * 1000)
+        try flush(redis: redis, changedBefore: now - interval * (backlogged ? Self.backlogDeferral : 1))
     }
 
-    /// One flush, if no other worker holds the lock: every dirty key, in passes of `chunk` per partition.
+    /// Writes every changed key now, whatever its age (a stopping worker, tests).
     func flush(redis: RedisConnection) throws {
-        let lockMilliseconds = Int64(interval.components.seconds) * 3000 + 60_000
-        guard try redis.run(RedisCommand("SET", StreamLayout.flushLockKey, owner, "NX", "PX", String(lockMilliseconds))).text == "OK" else { return }
+        try flush(redis: redis, changedBefore: Int64.max)
+    }
+
+    /// Passes over the keys first changed before `cutoff` (epoch ms), if no other
+    /// worker holds the lock.
+    private func flush(redis: RedisConnection, changedBefore cutoff: Int64) throws {
+        let lockMilliseconds = "60000"
+        guard try redis.run(RedisCommand("SET", StreamLayout.flushLockKey, owner, "NX", "PX", lockMilliseconds)).text == "OK" else { return }
         defer { _ = try? redis.run(RedisCommand("EVAL", Self.unlockScript, "1", StreamLayout.flushLockKey, owner)) }
         let started = ContinuousClock.now
-        while try flushPass(redis: redis) {
-            _ = try redis.run(RedisCommand("PEXPIRE", StreamLayout.flushLockKey, String(lockMilliseconds)))
+        var wrote = false
+        while try flushPass(redis: redis, cutoff: cutoff, wrote: &wrote) {
+            _ = try redis.run(RedisCommand("PEXPIRE", StreamLayout.flushLockKey, lockMilliseconds))
         }
-        metrics.flushDuration.record(ContinuousClock.now - started)
+        if wrote { metrics.flushDuration.record(ContinuousClock.now - started) }
     }
 
     /// Releases the lock only if this worker still holds it.
     static let unlockScript = "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0"
 
-    /// Flushes up to `chunk` dirty keys of each partition; true when a partition had more.
-    private func flushPass(redis: RedisConnection) throws -> Bool {
-        let listed = try redis.pipeline((0..<partitions).map { RedisCommand("ZRANGE", StreamLayout.dirtyKey(partition: $0), "0", String(Self.chunk - 1), "WITHSCORES") })
-        var dirty: [[(key: String, score: String)]] = []
+    /// Flushes up to `chunk` due keys of each partition; true when a partition had more.
+    private func flushPass(redis: RedisConnection, cutoff: Int64, wrote: inout Bool) throws -> Bool {
+        let bound = cutoff == Int64.max ? "+inf" : String(cutoff)
+        let listed = try redis.pipeline((0..<partitions).map {
+            RedisCommand("ZRANGEBYSCORE", StreamLayout.dirtyKey(partition: $0), "-inf", bound, "LIMIT", "0", String(Self.chunk))
+        })
+        var due: [[String]] = []
         for reply in listed {
-            if let message = reply.errorMessage { throw RedisError.commandFailed(command: "ZRANGE", message: message) }
-            let items = reply.elements ?? []
-            dirty.append(stride(from: 0, to: items.count - 1, by: 2).compactMap { i in items[i].text.flatMap { key in items[i + 1].text.map { (key, $0) } } })
+            if let message = reply.errorMessage { throw RedisError.commandFailed(command: "ZRANGEBYSCORE", message: message) }
+            due.append((reply.elements ?? []).compactMap(\.text))
         }
-        guard dirty.contains(where: { !$0.isEmpty }) else { return false }
-        let stateKeys = dirty.joined().map(\.key).filter { $0.hasPrefix("ss:") || $0.hasPrefix("vs:") }
+        guard due.contains(where: { !$0.isEmpty }) else { return false }
+        wrote = true
+        let stateKeys = due.joined().filter { $0.hasPrefix("ss:") || $0.hasPrefix("vs:") }
         let states = try redis.pipeline(stateKeys.map { RedisCommand("HGETALL", $0) })
+        var versions: [String: String] = [:]
         var sessions = Writes(), visitors = Writes()
         for (key, reply) in zip(stateKeys, states) {
             let state = reply.fieldMap.compactMapValues(\.text)
+            versions[key] = state[DerivedStepScript.versionField]
             let id = VisitorState.id(ofKey: key)
             if key.hasPrefix("ss:") {
                 sessions.add(key) { SessionState.operation(id: id, state: $0 ? state.merging(["stored": "1"]) { $1 } : state) }
@@ -97,13 +112,17 @@ final class DerivedFlusher {
         var failed = Set<String>()
         failed.formUnion(try write("sessions", sessions))
         failed.formUnion(try write("visitors", visitors))
-        let buckets = Set(dirty.joined().compactMap { entry -> String? in
-            guard entry.key.hasPrefix("ru:") || entry.key.hasPrefix("rv:"), let close = entry.key.firstIndex(of: "}") else { return nil }
-            return String(entry.key[close...].dropFirst(2))
-        })
-        failed.formUnion(try writeBuckets(buckets.sorted(), redis: redis))
-        try clean(dirty, except: failed, redis: redis)
-        return dirty.contains { $0.count == Self.chunk }
+        let buckets = Set(due.joined().filter { $0.hasPrefix("ru:") }.map(Self.bucketName(ofKey:)))
+        let written = try writeBuckets(buckets.sorted(), redis: redis)
+        failed.formUnion(written.failed)
+        versions.merge(written.versions) { $1 }
+        try clean(due, versions: versions, except: failed, redis: redis)
+        return due.contains { $0.count == Self.chunk }
+    }
+
+    /// The bucket name in a roll-up key (`ru:{p}:<name>`).
+    static func bucketName(ofKey key: String) -> String {
+        key.firstIndex(of: "}").map { String(key[$0...].dropFirst(2)) } ?? key
     }
 
     /// The writes of one collection: per key its operation and, for an insert, the

@@ -6,7 +6,10 @@
 /// It first checks that every entry is still pending: if another worker acknowledged
 /// some meanwhile, it changes nothing and returns `{"acked", id...}`, and the caller
 /// leaves those out and calls again. Otherwise it acknowledges them all and applies
-/// the operations, returning `{"ok"}`.
+/// the operations, returning `{"ok"}`. Every hash it changes is `PERSIST`ed, added
+/// to `dirty:{p}` scored by the time of its first change since its last flush, and
+/// given the call's sequence number in `~seq`, so the flusher marks it clean only
+/// if it did not change while being written.
 ///
 /// It runs even when Redis is at `maxmemory` (`allow-oom`): the acknowledgements it
 /// carries are what lets the worker trim the stream and free memory, so a full
@@ -32,6 +35,9 @@
 import SluiceRollups
 
 enum DerivedStepScript {
+    /// The field of every changed hash holding the sequence number of its last change.
+    static let versionField = "~seq"
+
     /// The session dimensions counted at a session's start, in the order `S` sends them.
     static let landingDimensions: [RollupDimension] = [.referrer, .channel, .utmSource, .utmMedium, .utmCampaign, .deviceType, .browser, .os]
 
@@ -49,7 +55,12 @@ enum DerivedStepScript {
         local seq = redis.call('INCR', KEYS[3])
         local dirtied = {}
         local function dirty(key)
-          if not dirtied[key] then dirtied[key] = true; redis.call('PERSIST', key); redis.call('ZADD', KEYS[2], seq, key) end
+          if not dirtied[key] then
+            dirtied[key] = true
+            redis.call('PERSIST', key)
+            redis.call('ZADD', KEYS[2], 'NX', now, key)
+            redis.call('HSET', key, '\(versionField)', seq)
+          end
         end
         local function open(bucket)
           if bucket == '' then return false end
@@ -184,8 +195,8 @@ enum DerivedStepScript {
             local visitors = tonumber(take())
             if visitors > 0 then
               redis.call('PFADD', hll, unpack(ARGV, i, i + visitors - 1))
+              redis.call('PERSIST', hll)
               i = i + visitors
-              dirty(hll)
             end
             dirty(key)
           elseif op == 'C' then
