@@ -69,14 +69,23 @@ enum DerivedStepScript {
           local span = gran == 'h' and 3600000 or 86400000
           return tonumber(start) + span + window > now
         end
+        -- The value each row counts under in each bucket: itself, or '(other)' past the cap
+        -- (a row exists once its count field does). Known rows are not looked up again.
+        local rows = {}
         local function row(bucket, field, by)
           local who, dim, metric, value = string.match(field, '^([^|]*)|([^|]*)|([^|]*)|(.*)$')
-          if who and redis.call('HEXISTS', bucket, who .. '|' .. dim .. '|n|' .. value) == 0 then
-            if redis.call('HINCRBY', bucket, who .. '|' .. dim .. '|#', 1) > cap then
-              value = '(other)'
+          if who then
+            local id = bucket .. '|' .. who .. '|' .. dim .. '|' .. value
+            local counted = rows[id]
+            if not counted then
+              counted = value
+              if redis.call('HEXISTS', bucket, who .. '|' .. dim .. '|n|' .. value) == 0 then
+                if redis.call('HINCRBY', bucket, who .. '|' .. dim .. '|#', 1) > cap then counted = '(other)' end
+                if metric ~= 'n' then redis.call('HINCRBY', bucket, who .. '|' .. dim .. '|n|' .. counted, 0) end
+              end
+              rows[id] = counted
             end
-            field = who .. '|' .. dim .. '|' .. metric .. '|' .. value
-            if metric ~= 'n' then redis.call('HINCRBY', bucket, who .. '|' .. dim .. '|n|' .. value, 0) end
+            field = who .. '|' .. dim .. '|' .. metric .. '|' .. counted
           end
           redis.call('HINCRBY', bucket, field, by)
           dirty(bucket)
@@ -92,30 +101,31 @@ enum DerivedStepScript {
           local op = take()
           if op == 'V' then
             local key, first, last, pv, device, users, seeded = take(), tonumber(take()), tonumber(take()), tonumber(take()), take(), take(), take()
-            if redis.call('EXISTS', key) == 0 then
+            local cur = redis.call('HMGET', key, 'first', 'last', 'users', 'pv')
+            if not cur[1] then
               if seeded == '1' then
                 redis.call('HSET', key, 'first', take(), 'last', take(), 'visits', take(), 'pv', take(), 'ret', take(), 'users', take(), 'stored', '1')
+                cur = redis.call('HMGET', key, 'first', 'last', 'users', 'pv')
               else
-                redis.call('HSET', key, 'first', first, 'last', last, 'visits', 0, 'pv', 0, 'ret', '0', 'users', '')
+                redis.call('HSET', key, 'visits', 0, 'ret', '0')
+                cur = {tostring(first), tostring(last), '', '0'}
               end
             elseif seeded == '1' then
               for _ = 1, 6 do take() end
             end
-            local cur = redis.call('HMGET', key, 'first', 'last', 'users')
-            if first < tonumber(cur[1]) then redis.call('HSET', key, 'first', first) end
-            if last > tonumber(cur[2]) then redis.call('HSET', key, 'last', last) end
-            if pv ~= 0 then redis.call('HINCRBY', key, 'pv', pv) end
-            if device ~= '' then redis.call('HSET', key, 'device', device) end
+            local list = cur[3] or ''
             if users ~= '' then
-              local have, count, list = {}, 0, cur[3] or ''
+              local have, count = {}, 0
               for u in string.gmatch(list, '[^\\31]+') do have[u] = true; count = count + 1 end
               for u in string.gmatch(users, '[^\\31]+') do
                 if not have[u] and count < \(VisitorState.maxUserIds) then
                   list = (list == '' and u) or (list .. '\\31' .. u); have[u] = true; count = count + 1
                 end
               end
-              redis.call('HSET', key, 'users', list)
             end
+            redis.call('HSET', key, 'first', math.min(first, tonumber(cur[1])), 'last', math.max(last, tonumber(cur[2])),
+              'pv', tonumber(cur[4]) + pv, 'users', list)
+            if device ~= '' then redis.call('HSET', key, 'device', device) end
             dirty(key)
           elseif op == 'S' then
             local key, vkey, sid, first, last = take(), take(), take(), tonumber(take()), tonumber(take())
@@ -155,13 +165,12 @@ enum DerivedStepScript {
                 end)
               end
             end
-            local st = redis.call('HMGET', key, 'start', 'last', 'pv', 'entryAt', 'entry', 'exitAt', 'exit', 'end', 'hour', 'day')
+            local st = redis.call('HMGET', key, 'start', 'last', 'pv', 'entryAt', 'entry', 'exitAt', 'exit', 'end', 'hour', 'day', 'ev')
             local start0, last0, pv0 = tonumber(st[1]), tonumber(st[2]), tonumber(st[3])
             local start1, last1 = math.min(start0, first), math.max(last0, last)
             local hourB, dayB = st[9] or '', st[10] or ''
-            redis.call('HSET', key, 'start', start1, 'last', last1)
-            redis.call('HINCRBY', key, 'pv', pv)
-            redis.call('HINCRBY', key, 'ev', ev)
+            -- Every field this event changes, set in one command at the end.
+            local set = {'start', start1, 'last', last1, 'pv', pv0 + pv, 'ev', tonumber(st[11]) + ev}
             local grown = (last1 - start1) - (last0 - start0)
             bothBuckets(hourB, dayB, function(b)
               if grown ~= 0 then redis.call('HINCRBY', b, 'h|duration', grown); dirty(b) end
@@ -173,7 +182,7 @@ enum DerivedStepScript {
                   row(b, 'h|entryPage|n|' .. none(st[5]), -1); row(b, 'h|entryPage|n|' .. entry, 1)
                 end)
               end
-              redis.call('HSET', key, 'entryAt', entryAt, 'entry', entry)
+              table.insert(set, 'entryAt'); table.insert(set, entryAt); table.insert(set, 'entry'); table.insert(set, entry)
             end
             if exit ~= '' and (not st[6] or exitAt >= tonumber(st[6])) then
               if none(st[7]) ~= exit then
@@ -181,10 +190,11 @@ enum DerivedStepScript {
                   row(b, 'h|exitPage|n|' .. none(st[7]), -1); row(b, 'h|exitPage|n|' .. exit, 1)
                 end)
               end
-              redis.call('HSET', key, 'exitAt', exitAt, 'exit', exit)
+              table.insert(set, 'exitAt'); table.insert(set, exitAt); table.insert(set, 'exit'); table.insert(set, exit)
             end
-            if user ~= '' then redis.call('HSET', key, 'user', user) end
-            if st[8] and last1 > tonumber(st[8]) then redis.call('HSET', key, 'end', last1) end
+            if user ~= '' then table.insert(set, 'user'); table.insert(set, user) end
+            if st[8] and last1 > tonumber(st[8]) then table.insert(set, 'end'); table.insert(set, last1) end
+            redis.call('HSET', key, unpack(set))
             dirty(key)
           elseif op == 'B' then
             local key, hll, count = take(), take(), tonumber(take())
