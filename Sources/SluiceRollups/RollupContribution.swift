@@ -25,6 +25,17 @@ public enum RollupTotal: String, Sendable, CaseIterable {
     /// Sessions that started in the bucket, those with fewer than two page views, and
     /// their summed length (last activity minus start, ms). Humans only.
     case sessions, bounces, duration
+
+    /// The position among `allCases`.
+    var index: Int {
+        switch self {
+        case .pageViews: 0
+        case .events: 1
+        case .sessions: 2
+        case .bounces: 3
+        case .duration: 4
+        }
+    }
 }
 
 /// Row metrics besides the count `n` and the time histogram `t<bucket>`.
@@ -49,10 +60,10 @@ public enum RollupContribution {
         let who: RollupAudience = facts.isBot ? .bot : .human
         // They change an earlier event's document: counted with it (feedback: in the Redis step).
         if facts.isEngagementUpdate || facts.kind == .feedback { return }
-        delta.add(who, total: RollupTotal.events.rawValue)
+        delta.add(who, total: RollupTotal.events)
         switch facts.kind {
         case .pageview:
-            delta.add(who, total: RollupTotal.pageViews.rawValue)
+            delta.add(who, total: RollupTotal.pageViews)
             delta.add(who, RollupDimension.page.rawValue, facts.path ?? "")
         case .chat:
             let time = facts.milliseconds("responseTime")

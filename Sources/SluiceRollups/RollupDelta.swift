@@ -40,6 +40,14 @@ public struct RollupDelta: Sendable, Equatable {
         bump(audience.tag + "|" + metric, amount)
     }
 
+    /// Adds `by` to a total, its field name made once.
+    mutating func add(_ audience: RollupAudience, total: RollupTotal, by amount: Int64 = 1) {
+        bump(Self.totalFields[audience == .human ? 0 : 1][total.index], amount)
+    }
+
+    /// Every total's field, by audience (human, bot) and `RollupTotal.index`.
+    private static let totalFields = [RollupAudience.human, .bot].map { audience in RollupTotal.allCases.map { audience.tag + "|" + $0.rawValue } }
+
     /// Adds `by` to `metric` of `value`'s row in `dimension`.
     public mutating func add(_ audience: RollupAudience, _ dimension: String, _ value: String, _ metric: String = "n", by amount: Int64 = 1) {
         bump(audience.tag + "|" + dimension + "|" + metric + "|" + Self.clip(value), amount)
@@ -51,12 +59,9 @@ public struct RollupDelta: Sendable, Equatable {
     }
 
     private mutating func bump(_ field: String, _ amount: Int64) {
-        if let current = increments[field] {
-            increments[field] = current + amount
-        } else {
-            increments[field] = amount
-            order.append(field)
-        }
+        let known = increments.count
+        increments[field, default: 0] += amount
+        if increments.count != known { order.append(field) }
     }
 
     /// `value` cut to `bytes` of UTF-8 on a character boundary; empty becomes "(none)".

@@ -8,6 +8,7 @@ import SluiceUserAgent
 struct DerivedChanges {
     /// One visitor's changes.
     struct Visitor {
+        let id: String
         var first: Int64
         var last: Int64
         var pageViews: Int64 = 0
@@ -17,6 +18,7 @@ struct DerivedChanges {
 
     /// One session's changes.
     struct Session {
+        let id: String
         let visitorId: String
         /// The site of its first event here, nil without a sites file.
         let site: String?
@@ -29,9 +31,16 @@ struct DerivedChanges {
         var entry: (at: Int64, page: String)?
         var exit: (at: Int64, page: String)?
         var userId: String?
-        /// The earliest event carrying a referrer or campaign, and the earliest with a device.
-        var traffic: (at: Int64, source: TrafficSource, referrer: String?)?
+        /// The earliest event carrying a referrer or campaign (with its fields, read only
+        /// for a session the script creates), and the earliest with a device.
+        var traffic: (at: Int64, source: TrafficSource, fields: JSONObject)?
         var device: (at: Int64, info: DeviceInfo)?
+
+        /// The referrer of the earliest event carrying traffic.
+        var referrer: String? {
+            guard let fields = traffic?.fields else { return nil }
+            return fields["referrer"]?.stringValue ?? fields["context"]?.objectValue?["referrer"]?.stringValue
+        }
     }
 
     /// A chat stored in this batch: what its feedback will be counted against.
@@ -47,11 +56,12 @@ struct DerivedChanges {
     let partition: Int
     let rollupWindow: Int64
     let now: Int64
-    private(set) var visitors: [String: Visitor] = [:]
-    private(set) var visitorOrder: [String] = []
-    private(set) var sessions: [String: Session] = [:]
-    private(set) var sessionOrder: [String] = []
-    private(set) var buckets: [RollupBucket: (delta: RollupDelta, visitors: Set<String>)] = [:]
+    /// Visitors and sessions in first-seen order.
+    private(set) var visitors: [Visitor] = []
+    private(set) var sessions: [Session] = []
+    private var visitorSlots: [String: Int] = [:]
+    private var sessionSlots: [String: Int] = [:]
+    private(set) var buckets: DerivedBuckets
     private(set) var chats: [Chat] = []
     private(set) var feedback: [(key: String, satisfied: Bool)] = []
     /// Events counted in no bucket because theirs had closed (left to `sluicectl rollups rebuild`).
@@ -61,6 +71,7 @@ struct DerivedChanges {
         self.partition = partition
         self.rollupWindow = rollupWindow
         self.now = now
+        buckets = DerivedBuckets(now: now, rollupWindow: rollupWindow)
     }
 
     var isEmpty: Bool { visitors.isEmpty && buckets.isEmpty && chats.isEmpty && feedback.isEmpty }
@@ -69,17 +80,14 @@ struct DerivedChanges {
     mutating func add(_ event: EnrichedEvent) {
         let fields = event.decoded.event
         let facts = EventFacts(kind: event.kind, fields: fields, timestamp: event.timestamp, isBot: event.isBot, path: event.path)
-        let open = RollupBucket.both(site: facts.site, containing: event.timestamp).filter { $0.isOpen(now: now, window: rollupWindow) }
-        if open.count < 2 { lateForRollups += 1 }
-        var delta = RollupDelta()
-        RollupContribution.add(facts, to: &delta)
-        let visitor = !event.isBot && event.kind != .feedback && !event.isEngagementUpdate
-        for bucket in open where !delta.isEmpty || visitor {
-            buckets[bucket, default: (RollupDelta(), [])].delta.add(delta)
-            if visitor { buckets[bucket]!.visitors.insert(event.visitorId) }
-        }
+        // Feedback and engagement updates belong to an earlier event of their own: they
+        // make no document, so they move no visitor or session (as the raw events say).
+        let ownDocument = !facts.isEngagementUpdate && event.kind != .feedback
+        let human = ownDocument && !event.isBot
+        if buckets.add(facts, visitor: human ? event.visitorId : nil) < 2 { lateForRollups += 1 }
         switch event.kind {
         case .chat:
+            let open = RollupBucket.both(site: facts.site, containing: event.timestamp).filter { $0.isOpen(now: now, window: rollupWindow) }
             chats.append(Chat(key: StreamLayout.chatKey(scopedId: ScopedID.key(of: event.decoded, id: event.decoded.id), partition: partition),
                 audience: event.isBot ? .bot : .human, rows: RollupContribution.chatRows(facts), buckets: open))
         case .feedback:
@@ -89,47 +97,56 @@ struct DerivedChanges {
         default:
             break
         }
-        // Feedback and engagement updates belong to an earlier event of their own: they
-        // make no document, so they move no visitor or session (as the raw events say).
-        guard !event.isBot, event.kind != .feedback, !event.isEngagementUpdate else { return }
-        addVisitor(event, userId: fields["userId"]?.stringValue)
-        if let session = event.session { addSession(session, event, userId: fields["userId"]?.stringValue) }
+        guard human else { return }
+        let userId = fields["userId"]?.stringValue
+        let isPageView = event.kind == .pageview
+        addVisitor(event, isPageView: isPageView, userId: userId)
+        if let session = event.session { addSession(session, event, isPageView: isPageView, userId: userId) }
     }
 
-    private mutating func addVisitor(_ event: EnrichedEvent, userId: String?) {
-        var visitor = visitors[event.visitorId] ?? Visitor(first: event.timestamp, last: event.timestamp)
-        if visitors[event.visitorId] == nil { visitorOrder.append(event.visitorId) }
-        visitor.first = min(visitor.first, event.timestamp)
-        visitor.last = max(visitor.last, event.timestamp)
-        if event.isPageView { visitor.pageViews += 1 }
-        if let device = event.device { visitor.device = device }
-        if let userId, !userId.isEmpty, !visitor.userIds.contains(userId), visitor.userIds.count < VisitorState.maxUserIds {
-            visitor.userIds.append(userId)
-        }
-        visitors[event.visitorId] = visitor
-    }
-
-    private mutating func addSession(_ assignment: SessionAssignment, _ event: EnrichedEvent, userId: String?) {
-        let id = assignment.sessionId
-        var session = sessions[id] ?? Session(
-            visitorId: event.visitorId, site: event.decoded.event["siteId"]?.stringValue, opened: assignment.isNew, first: event.timestamp, last: event.timestamp)
-        if sessions[id] == nil { sessionOrder.append(id) }
+    private mutating func addVisitor(_ event: EnrichedEvent, isPageView: Bool, userId: String?) {
         let at = event.timestamp
-        session.first = min(session.first, at)
-        session.last = max(session.last, at)
-        session.events += 1
-        if event.isPageView {
-            session.pageViews += 1
+        let slot = visitorSlots[event.visitorId] ?? {
+            visitorSlots[event.visitorId] = visitors.count
+            visitors.append(Visitor(id: event.visitorId, first: at, last: at))
+            return visitors.count - 1
+        }()
+        visitors[slot].first = min(visitors[slot].first, at)
+        visitors[slot].last = max(visitors[slot].last, at)
+        if isPageView { visitors[slot].pageViews += 1 }
+        if let device = event.device { visitors[slot].device = device }
+        if let userId, !userId.isEmpty, !visitors[slot].userIds.contains(userId), visitors[slot].userIds.count < VisitorState.maxUserIds {
+            visitors[slot].userIds.append(userId)
+        }
+    }
+
+    private mutating func addSession(_ assignment: SessionAssignment, _ event: EnrichedEvent, isPageView: Bool, userId: String?) {
+        let id = assignment.sessionId
+        let at = event.timestamp
+        let slot = sessionSlots[id] ?? {
+            sessionSlots[id] = sessions.count
+            sessions.append(Session(
+                id: id, visitorId: event.visitorId, site: event.decoded.event["siteId"]?.stringValue, opened: assignment.isNew, first: at, last: at))
+            return sessions.count - 1
+        }()
+        sessions[slot].add(event, at: at, isPageView: isPageView, userId: userId)
+    }
+}
+
+extension DerivedChanges.Session {
+    /// Adds one of the session's events.
+    fileprivate mutating func add(_ event: EnrichedEvent, at: Int64, isPageView: Bool, userId: String?) {
+        first = min(first, at)
+        last = max(last, at)
+        events += 1
+        if isPageView {
+            pageViews += 1
             let page = RollupDelta.clip(event.path ?? "")
-            if session.entry.map({ at < $0.at }) ?? true { session.entry = (at, page) }
-            if session.exit.map({ at >= $0.at }) ?? true { session.exit = (at, page) }
+            if entry.map({ at < $0.at }) ?? true { entry = (at, page) }
+            if exit.map({ at >= $0.at }) ?? true { exit = (at, page) }
         }
-        if let userId, !userId.isEmpty { session.userId = userId }
-        if let traffic = event.traffic, session.traffic.map({ at < $0.at }) ?? true {
-            let referrer = event.decoded.event["referrer"]?.stringValue ?? event.decoded.event["context"]?.objectValue?["referrer"]?.stringValue
-            session.traffic = (at, traffic, referrer)
-        }
-        if let device = event.device, session.device.map({ at < $0.at }) ?? true { session.device = (at, device) }
-        sessions[id] = session
+        if let userId, !userId.isEmpty { self.userId = userId }
+        if let source = event.traffic, traffic.map({ at < $0.at }) ?? true { traffic = (at, source, event.decoded.event) }
+        if let info = event.device, device.map({ at < $0.at }) ?? true { device = (at, info) }
     }
 }

@@ -20,6 +20,14 @@ enum SessionState {
         return landing
     }
 
+    /// `landing(traffic:referrer:device:)` as JSON text, with the device's JSON text
+    /// (`VisitorState.jsonText(of:)`) written in as is.
+    static func landingJSON(traffic: TrafficSource?, referrer: String?, deviceJSON: String?) -> String {
+        let rest = JSONWriter.string(of: .object(landing(traffic: traffic, referrer: referrer, device: nil)))
+        guard let deviceJSON else { return rest }
+        return rest.dropLast() + (rest == "{}" ? "" : ",") + #""device":"# + deviceJSON + "}"
+    }
+
     /// The landing fields of a stored session document.
     static func landing(ofStored document: JSONObject) -> JSONObject {
         var landing = JSONObject()
@@ -105,6 +113,24 @@ enum VisitorState {
             fields.append((key, value.map(JSONValue.string) ?? .null))
         }
         return .object(JSONObject(fields))
+    }
+
+    /// `json(of:)` as JSON text, written directly (a batch writes one per visitor).
+    static func jsonText(of device: DeviceInfo) -> String {
+        var text = #"{"type":"# + quoted(device.type.rawValue)
+        for (key, value) in [
+            ("browser", device.browser), ("browserVersion", device.browserVersion), ("os", device.os), ("osVersion", device.osVersion),
+            ("deviceFamily", device.deviceFamily), ("brand", device.brand), ("model", device.model),
+        ] {
+            text += #",""# + key + #"":"# + (value.map(quoted) ?? "null")
+        }
+        return text + "}"
+    }
+
+    /// `text` as a JSON string.
+    private static func quoted(_ text: String) -> String {
+        if !text.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) { return "\"" + text + "\"" }
+        return JSONWriter.string(of: .string(text))
     }
 
     /// The write of a visitor: an insert the first time, then absolute updates.

@@ -10,19 +10,24 @@ struct DerivedSeeds {
     var visitors: [String: [String]] = [:]
     /// Session id → start, last, page views, events, entry page, exit page, end ("" while open), landing JSON.
     var sessions: [String: [String]] = [:]
+    /// Sessions the probe found in Redis: the script keeps their state and ignores
+    /// the landing fields sent with them, so none need building.
+    var existingSessions: Set<String> = []
 
     /// Looks up what `changes` needs. Sessions the stitcher opened in this batch cannot be stored yet.
     static func load(for changes: DerivedChanges, redis: RedisConnection, store: MongoStore) throws -> DerivedSeeds {
-        let visitorIds = changes.visitorOrder
-        let sessionIds = changes.sessionOrder.filter { !changes.sessions[$0]!.opened }
+        let visitorIds = changes.visitors.map(\.id)
+        let sessionIds = changes.sessions.filter { !$0.opened }.map(\.id)
         let probes = visitorIds.map { RedisCommand("EXISTS", StreamLayout.visitorStateKey(visitorId: $0, partition: changes.partition)) }
             + sessionIds.map { RedisCommand("EXISTS", StreamLayout.sessionStateKey(sessionId: $0, partition: changes.partition)) }
         guard !probes.isEmpty else { return DerivedSeeds() }
         let replies = try redis.pipeline(probes)
         if let message = replies.lazy.compactMap(\.errorMessage).first { throw RedisError.commandFailed(command: "EXISTS", message: message) }
         let missingVisitors = zip(visitorIds, replies).filter { $0.1.integer == 0 }.map(\.0)
-        let missingSessions = zip(sessionIds, replies.dropFirst(visitorIds.count)).filter { $0.1.integer == 0 }.map(\.0)
+        let sessionReplies = zip(sessionIds, replies.dropFirst(visitorIds.count))
+        let missingSessions = sessionReplies.filter { $0.1.integer == 0 }.map(\.0)
         var seeds = DerivedSeeds()
+        seeds.existingSessions = Set(sessionReplies.filter { $0.1.integer != 0 }.map(\.0))
         for document in try find("visitors", ids: missingVisitors, in: store) {
             guard let id = document["_id"]?.stringValue else { continue }
             seeds.visitors[id] = [
