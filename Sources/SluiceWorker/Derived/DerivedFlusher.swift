@@ -30,6 +30,8 @@ final class DerivedFlusher: @unchecked Sendable {
     let logger: Logger
     /// Keys read per partition and pass.
     static let chunk = 2000
+    /// How long the lock outlives a pass that renews it no more.
+    static let lockMilliseconds = 10_000
     /// While the worker drains a backlog, changes wait this many intervals.
     static let backlogDeferral: Int64 = 10
 
@@ -68,7 +70,8 @@ final class DerivedFlusher: @unchecked Sendable {
     /// Passes over the keys first changed before `cutoff` (epoch ms), if no other
     /// worker holds the lock.
     private func flush(redis: RedisConnection, changedBefore cutoff: Int64) throws {
-        let lockMilliseconds = "60000"
+        // Renewed every pass: a worker killed mid-pass holds up the others for seconds, not minutes.
+        let lockMilliseconds = String(Self.lockMilliseconds)
         guard try redis.run(RedisCommand("SET", StreamLayout.flushLockKey, owner, "NX", "PX", lockMilliseconds)).text == "OK" else { return }
         defer { _ = try? redis.run(RedisCommand("EVAL", Self.unlockScript, "1", StreamLayout.flushLockKey, owner)) }
         let started = ContinuousClock.now
