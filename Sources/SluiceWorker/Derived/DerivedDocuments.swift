@@ -25,7 +25,12 @@ enum SessionState {
     static func landingJSON(traffic: TrafficSource?, referrer: String?, deviceJSON: String?) -> String {
         let rest = JSONWriter.string(of: .object(landing(traffic: traffic, referrer: referrer, device: nil)))
         guard let deviceJSON else { return rest }
-        return rest.dropLast() + (rest == "{}" ? "" : ",") + #""device":"# + deviceJSON + "}"
+        var text = String(rest[..<rest.index(before: rest.endIndex)])
+        text.reserveCapacity(rest.utf8.count + deviceJSON.utf8.count + 12)
+        text.append(rest == "{}" ? #""device":"# : #","device":"#)
+        text.append(deviceJSON)
+        text.append("}")
+        return text
     }
 
     /// The landing fields of a stored session document.
@@ -117,20 +122,30 @@ enum VisitorState {
 
     /// `json(of:)` as JSON text, written directly (a batch writes one per visitor).
     static func jsonText(of device: DeviceInfo) -> String {
-        var text = #"{"type":"# + quoted(device.type.rawValue)
+        var text = #"{"type":"#
+        text.reserveCapacity(160)
+        append(device.type.rawValue, to: &text)
         for (key, value) in [
-            ("browser", device.browser), ("browserVersion", device.browserVersion), ("os", device.os), ("osVersion", device.osVersion),
-            ("deviceFamily", device.deviceFamily), ("brand", device.brand), ("model", device.model),
+            (#","browser":"#, device.browser), (#","browserVersion":"#, device.browserVersion), (#","os":"#, device.os),
+            (#","osVersion":"#, device.osVersion), (#","deviceFamily":"#, device.deviceFamily), (#","brand":"#, device.brand),
+            (#","model":"#, device.model),
         ] {
-            text += #",""# + key + #"":"# + (value.map(quoted) ?? "null")
+            text.append(key)
+            if let value { append(value, to: &text) } else { text.append("null") }
         }
-        return text + "}"
+        text.append("}")
+        return text
     }
 
-    /// `text` as a JSON string.
-    private static func quoted(_ text: String) -> String {
-        if !text.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) { return "\"" + text + "\"" }
-        return JSONWriter.string(of: .string(text))
+    /// Appends `value` as a JSON string.
+    private static func append(_ value: String, to text: inout String) {
+        if value.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
+            text.append(JSONWriter.string(of: .string(value)))
+        } else {
+            text.append("\"")
+            text.append(value)
+            text.append("\"")
+        }
     }
 
     /// The write of a visitor: an insert the first time, then absolute updates.

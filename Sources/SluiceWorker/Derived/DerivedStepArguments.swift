@@ -1,6 +1,5 @@
 import SluiceCore
 import SluiceRollups
-import SluiceUserAgent
 
 /// The ARGV of one `DerivedStepScript` call, in the order its comment describes.
 struct DerivedStepArguments {
@@ -22,16 +21,20 @@ struct DerivedStepArguments {
     var operations: [String] {
         var out: [String] = []
         out.reserveCapacity(changes.visitors.count * 8 + changes.sessions.count * 26)
-        var devices = DeviceJSONMemo()
         let p = changes.partition
-        for visitor in changes.visitors {
-            out += [
-                "V", StreamLayout.visitorStateKey(visitorId: visitor.id, partition: p), String(visitor.first), String(visitor.last),
-                String(visitor.pageViews), visitor.device.map { devices.text(of: $0) } ?? "", visitor.userIds.joined(separator: "\u{1F}"),
-            ]
-            if let seed = seeds.visitors[visitor.id] { out += ["1"] + seed } else { out.append("0") }
+        // Every state key of the partition is its prefix and an id.
+        let visitorKey = StreamLayout.visitorStateKey(visitorId: "", partition: p)
+        let sessionKey = StreamLayout.sessionStateKey(sessionId: "", partition: p)
+        var bucketKeys: [RollupBucket: String] = [:]
+        // Borrowed in place: a copy of each would retain and release every string it holds.
+        changes.visitors.withUnsafeBufferPointer { visitors in
+            for index in visitors.indices { appendVisitor(visitors[index], keyPrefix: visitorKey, to: &out) }
         }
-        for index in changes.sessions.indices { appendSession(changes.sessions[index], to: &out, devices: &devices) }
+        changes.sessions.withUnsafeBufferPointer { sessions in
+            for index in sessions.indices {
+                appendSession(sessions[index], keyPrefix: sessionKey, visitorKeyPrefix: visitorKey, bucketKeys: &bucketKeys, to: &out)
+            }
+        }
         for chat in changes.chats {
             let buckets = RollupBucket.Granularity.allCases.map { granularity in
                 chat.buckets.first { $0.granularity == granularity }.map { StreamLayout.rollupKey(bucket: $0.name, partition: p) } ?? ""
@@ -45,62 +48,81 @@ struct DerivedStepArguments {
                 "B", StreamLayout.rollupKey(bucket: name, partition: p), StreamLayout.rollupVisitorsKey(bucket: name, partition: p),
                 String(change.delta.order.count),
             ]
-            for field in change.delta.order { out += [field, String(change.delta.increments[field]!)] }
+            for field in change.delta.order {
+                out.append(field)
+                out.append(String(change.delta.increments[field]!))
+            }
             out.append(String(change.visitors.count))
-            out += change.visitors
+            out.append(contentsOf: change.visitors)
         }
         return out
     }
 
+    /// A visitor's `V` operation (appended one by one: a batch has one per visitor).
+    private func appendVisitor(_ visitor: borrowing DerivedChanges.Visitor, keyPrefix: String, to out: inout [String]) {
+        out.append("V")
+        out.append(keyPrefix + visitor.id)
+        out.append(String(visitor.first))
+        out.append(String(visitor.last))
+        out.append(String(visitor.pageViews))
+        out.append(visitor.device.map(DeviceJSONCache.text(of:)) ?? "")
+        out.append(visitor.userIds.joined(separator: "\u{1F}"))
+        if let seed = seeds.visitors[visitor.id] {
+            out.append("1")
+            out.append(contentsOf: seed)
+        } else {
+            out.append("0")
+        }
+    }
+
     /// A session's `S` operation. The landing JSON and dimensions only count when the
     /// script creates the session's state, so a session Redis holds is sent without them.
-    private func appendSession(_ session: borrowing DerivedChanges.Session, to out: inout [String], devices: inout DeviceJSONMemo) {
-        let p = changes.partition
+    private func appendSession(
+        _ session: borrowing DerivedChanges.Session, keyPrefix: String, visitorKeyPrefix: String, bucketKeys: inout [RollupBucket: String],
+        to out: inout [String]
+    ) {
         let seed = seeds.sessions[session.id]
         let start = seed.flatMap { Int64($0[0]) } ?? session.first
-        let hour = RollupBucket(site: session.site, granularity: .hour, containing: start)
-        let day = RollupBucket(site: session.site, granularity: .day, containing: start)
-        func key(_ bucket: RollupBucket) -> String {
-            bucket.isOpen(now: now, window: rollupWindow) ? StreamLayout.rollupKey(bucket: bucket.name, partition: p) : ""
+        out.append("S")
+        out.append(keyPrefix + session.id)
+        out.append(visitorKeyPrefix + session.visitorId)
+        out.append(session.id)
+        out.append(String(session.first))
+        out.append(String(session.last))
+        out.append(String(session.pageViews))
+        out.append(String(session.events))
+        out.append(String(session.entry?.at ?? 0))
+        out.append(session.entry?.page ?? "")
+        out.append(String(session.exit?.at ?? 0))
+        out.append(session.exit?.page ?? "")
+        out.append(session.userId ?? "")
+        for granularity in RollupBucket.Granularity.allCases {
+            let bucket = RollupBucket(site: session.site, granularity: granularity, containing: start)
+            guard bucket.isOpen(now: now, window: rollupWindow) else {
+                out.append("")
+                continue
+            }
+            // Most sessions of a batch started in the same hour.
+            if let key = bucketKeys[bucket] {
+                out.append(key)
+            } else {
+                let key = StreamLayout.rollupKey(bucket: bucket.name, partition: changes.partition)
+                bucketKeys[bucket] = key
+                out.append(key)
+            }
         }
-        out += [
-            "S", StreamLayout.sessionStateKey(sessionId: session.id, partition: p), StreamLayout.visitorStateKey(visitorId: session.visitorId, partition: p),
-            session.id, String(session.first), String(session.last), String(session.pageViews), String(session.events),
-            String(session.entry?.at ?? 0), session.entry?.page ?? "", String(session.exit?.at ?? 0), session.exit?.page ?? "",
-            session.userId ?? "", key(hour), key(day),
-        ]
         if !session.opened && seeds.existingSessions.contains(session.id) {
-            out += ["", "", "", "", "", "", "", "", ""]
+            for _ in 0..<9 { out.append("") }
         } else {
             let traffic = session.traffic?.source, device = session.device?.info
-            out.append(SessionState.landingJSON(traffic: traffic, referrer: session.referrer, deviceJSON: device.map { devices.text(of: $0) }))
-            out += SessionState.dimensions(traffic: traffic, device: device)
+            out.append(SessionState.landingJSON(traffic: traffic, referrer: session.referrer, deviceJSON: device.map(DeviceJSONCache.text(of:))))
+            out.append(contentsOf: SessionState.dimensions(traffic: traffic, device: device))
         }
-        if let seed { out += ["1"] + seed } else { out.append("0") }
-    }
-}
-
-/// Each distinct device's stored JSON, built once per call: a batch's visitors and
-/// sessions share a few popular devices.
-private struct DeviceJSONMemo {
-    private struct Key: Hashable {
-        let device: DeviceInfo
-        func hash(into hasher: inout Hasher) {
-            hasher.combine(device.browser)
-            hasher.combine(device.browserVersion)
-            hasher.combine(device.os)
-            hasher.combine(device.osVersion)
+        if let seed {
+            out.append("1")
+            out.append(contentsOf: seed)
+        } else {
+            out.append("0")
         }
-    }
-
-    private var built: [Key: String] = [:]
-
-    /// The device's JSON text.
-    mutating func text(of device: DeviceInfo) -> String {
-        let key = Key(device: device)
-        if let known = built[key] { return known }
-        let text = VisitorState.jsonText(of: device)
-        built[key] = text
-        return text
     }
 }
