@@ -1,4 +1,5 @@
 import SluiceMongo
+import SluiceRollups
 
 /// The indexes the worker ensures at start: time, visitor and session on every
 /// event collection, plus the fields the seed's queries filter or group on, plus
@@ -15,6 +16,10 @@ enum IndexCatalog {
             ("sessions", [
                 IndexSpec(name: "visitorId_1", keys: [IndexKey("visitorId")]),
                 IndexSpec(name: "endTime_1_lastActivity_1", keys: [IndexKey("endTime"), IndexKey("lastActivity")]),
+            ]),
+            // A dashboard reads one site's hours or days of a range.
+            (RollupDocument.collection, [
+                IndexSpec(name: "site_1_granularity_1_start_1", keys: [IndexKey("site"), IndexKey("granularity"), IndexKey("start")])
             ]),
             // `sluicectl dead list` reads the newest moved letters first.
             (ArchivedDeadLetter.collection, [IndexSpec(name: "failedAt_1", keys: [IndexKey("failedAt")])]),

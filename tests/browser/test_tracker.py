@@ -121,7 +121,7 @@ class Stack:
         self.ingest_port = free_port()
         self.settings = {
             "SLUICE_REDIS_URL": redis_url, "SLUICE_MONGO_URL": mongo_url, "SLUICE_INGEST_PORT": str(self.ingest_port),
-            "SLUICE_WORKER_PORT": "0", "SLUICE_CONSUMER_NAME": "browser-test", "SLUICE_BLOCK_MS": "200",
+            "SLUICE_WORKER_PORT": "0", "SLUICE_CONSUMER_NAME": "browser-test", "SLUICE_BLOCK_MS": "200", "SLUICE_FLUSH_INTERVAL": "1",
             "SLUICE_LOG_LEVEL": "info",
         }
         self.procs = {}
@@ -182,8 +182,11 @@ def redis_lines(redis_url, *command):
 
 
 def workers_idle(redis_url, partitions=4):
-    """Every entry appended so far delivered to the worker group and acknowledged: the
-    worker stores events before their session and visitor roll-ups and acknowledges last."""
+    """Every entry appended so far delivered to the worker group and acknowledged, and
+    every derived change flushed: sessions, visitors and roll-ups are written behind."""
+    for partition in range(partitions):
+        if redis_lines(redis_url, "ZCARD", f"dirty:{{{partition}}}") != ["0"]:
+            return False
     for partition in range(partitions):
         stream = f"events:{{{partition}}}"
         newest = redis_lines(redis_url, "XREVRANGE", stream, "+", "-", "COUNT", "1")
