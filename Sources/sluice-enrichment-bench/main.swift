@@ -39,5 +39,5 @@ print("""
       cache hit ratio:          \(String(format: "%.1f%%", result.cacheHitRatio * 100))
       µs per event (amortised): \(String(format: "%.2f", result.microsecondsPerEvent))   target ≤ 5
       µs per cold parse:        \(String(format: "%.1f", result.coldParseMicroseconds)) (median)   target ≤ 100
-      roll-up maintenance µs/event: \(String(format: "%.2f", result.rollupMicrosecondsPerEvent)) CPU (batches of \(result.rollupBatchSize))   target ≤ 5
+      roll-up maintenance µs/event: \(String(format: "%.2f", result.rollupMicrosecondsPerEvent)) CPU (batches of \(result.rollupBatchSize)), median of \(result.rollupPasses) passes   target ≤ 5
     """)
