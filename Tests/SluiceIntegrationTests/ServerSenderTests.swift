@@ -43,6 +43,8 @@ import Testing
         #expect(api["device"]?.objectValue?["type"] != .string("bot"))
         #expect(api["ip"] == nil)
         #expect(api["sessionId"] == page["sessionId"], "the visitor's server and page events share a session")
+        // Visitors are written behind: once the workers are idle (derived state flushed).
+        #expect(try await eventually { try stack.workersAreIdle() })
         #expect(try stored.count("visitors", #"{"_id": "v-relay"}"#) == 1)
         try await stack.stop()
     }
