@@ -22,6 +22,17 @@ import Testing
         }
     }
 
+    @Test func theDeviceCacheTellsApartDevicesHashedAlike() throws {
+        // Same type, browser, versions and OS (what the cache hashes): only the model differs.
+        let phone = DeviceInfo(type: .mobile, browser: "Safari", browserVersion: "17.4", os: "iOS", osVersion: "17.4", brand: "Apple", model: "iPhone")
+        var pad = phone
+        pad.model = "iPad"
+        for device in [phone, pad, phone, pad] {
+            #expect(DeviceJSONCache.text(of: device) == VisitorState.jsonText(of: device))
+        }
+        #expect(DeviceJSONCache.text(of: phone) != DeviceJSONCache.text(of: pad))
+    }
+
     @Test func landingTextReadsBackAsTheLandingFields() throws {
         let traffic = TrafficSource(pageURL: "https://shop.example/?utm_source=news&gclid=x1", referrer: "https://www.google.com/search?q=a")
         let device = DeviceInfo(type: .tablet, browser: "Safari", os: "iOS")
