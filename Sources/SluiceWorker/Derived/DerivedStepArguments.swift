@@ -13,8 +13,10 @@ struct DerivedStepArguments {
         [StreamLayout.group, String(now), String(rollupWindow), String(RollupDelta.maxRows), String(chatLifetimeSeconds), String(ids.count)] + ids
     }
 
-    /// A chat's feedback is counted while its buckets are open, so its key lives as long plus an hour.
-    var chatLifetimeSeconds: Int64 { (RollupBucket.Granularity.day.milliseconds + rollupWindow) / 1000 + 3600 }
+    /// A chat's key lives a day: feedback comes within minutes of its chat, and one a day
+    /// later is stored on the chat but not counted in its roll-ups (1M chats a day hold
+    /// about 250 MB of these keys).
+    var chatLifetimeSeconds: Int64 { 86_400 }
 
     /// Visitors first (a new session counts a visit on its visitor), then sessions,
     /// chats, feedback (a chat of the same batch is known by then) and buckets.
