@@ -21,7 +21,7 @@ struct RollupsVerifyCommand: ParsableCommand {
     @OptionGroup var range: TimeRangeOptions
 
     @Option(help: ArgumentHelp("Seconds to wait for unflushed changes to reach MongoDB before comparing.", valueName: "seconds"))
-    var wait = 30
+    var wait = 90
 
     func validate() throws {
         _ = try range.resolved()

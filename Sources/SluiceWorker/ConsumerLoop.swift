@@ -24,6 +24,9 @@ final class ConsumerLoop: Sendable {
     private let logger: Logger
     private let stopRequested = Atomic<Bool>(false)
     private let backlogged = Atomic<Bool>(false)
+    private let writing = Atomic<Bool>(false)
+    /// Whether the loop is writing a batch to the store now (the flusher waits for it).
+    var isWriting: Bool { writing.load(ordering: .relaxed) }
     /// Whether the last read came back full: the worker is draining a backlog.
     var isBacklogged: Bool { backlogged.load(ordering: .relaxed) }
     static let maintenanceInterval = Duration.seconds(5)
@@ -117,6 +120,8 @@ final class ConsumerLoop: Sendable {
     /// Writes one batch, retrying with backoff while MongoDB is unreachable; gives
     /// up only when asked to stop (the batch then stays pending for the next start).
     private func writeAndAcknowledge(_ messages: [StreamMessage]) {
+        writing.store(true, ordering: .relaxed)
+        defer { writing.store(false, ordering: .relaxed) }
         var backoff = Backoff()
         let started = ContinuousClock.now
         while true {

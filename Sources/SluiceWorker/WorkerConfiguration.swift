@@ -31,7 +31,7 @@ public struct WorkerConfiguration: Sendable {
     /// `SLUICE_SESSION_TIMEOUT`: seconds of inactivity that end a session (default 1800).
     public var sessionTimeoutSeconds: Int
     /// `SLUICE_FLUSH_INTERVAL`: seconds between flushes of derived sessions, visitors and
-    /// roll-ups to MongoDB, so also how stale they may be (default 30; docs/derived-data.md).
+    /// roll-ups to MongoDB, so also how stale they may be (default 60; docs/derived-data.md).
     public var flushIntervalSeconds: Int
     /// `SLUICE_ROLLUP_WINDOW`: seconds after its end that an hour or day roll-up still takes
     /// late events; later ones are left to `sluicectl rollups rebuild` (default 172800, 48 hours).
@@ -63,7 +63,7 @@ public struct WorkerConfiguration: Sendable {
         deadLetterLimit = try settings.integer("SLUICE_DEAD_LETTER_LIMIT", default: 100_000, range: 0...100_000_000)
         deadLetterMaxAgeSeconds = try settings.seconds("SLUICE_DEAD_LETTER_MAX_AGE", default: 0, range: 0...315_360_000)
         sessionTimeoutSeconds = try settings.seconds("SLUICE_SESSION_TIMEOUT", default: 1800, range: 1...86_400)
-        flushIntervalSeconds = try settings.seconds("SLUICE_FLUSH_INTERVAL", default: 30, range: 1...3600)
+        flushIntervalSeconds = try settings.seconds("SLUICE_FLUSH_INTERVAL", default: 60, range: 1...3600)
         rollupWindowSeconds = try settings.seconds("SLUICE_ROLLUP_WINDOW", default: 172_800, range: 3600...2_678_400)
         maxEventAgeSeconds = try settings.seconds("SLUICE_MAX_EVENT_AGE", default: 604_800, range: 60...31_536_000)
         userAgentRegexesPath = settings.string("SLUICE_UAP_REGEXES", default: "/usr/share/uap-core/regexes.yaml")

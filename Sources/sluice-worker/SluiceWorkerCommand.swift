@@ -34,7 +34,7 @@ struct SluiceWorkerCommand: AsyncParsableCommand {
     var deadLetterMaxAge: Int?
     @Option(help: "Seconds of inactivity that end a session (SLUICE_SESSION_TIMEOUT, default 1800).")
     var sessionTimeout: Int?
-    @Option(help: "Seconds between flushes of derived sessions, visitors and roll-ups to MongoDB, so also their staleness bound (SLUICE_FLUSH_INTERVAL, default 30).")
+    @Option(help: "Seconds between flushes of derived sessions, visitors and roll-ups to MongoDB, so also their staleness bound (SLUICE_FLUSH_INTERVAL, default 60).")
     var flushInterval: Int?
     @Option(help: "Seconds after its end that an hour or day roll-up still counts late events; later ones wait for `sluicectl rollups rebuild` (SLUICE_ROLLUP_WINDOW, default 172800).")
     var rollupWindow: Int?

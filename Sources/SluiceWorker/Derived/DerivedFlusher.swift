@@ -1,4 +1,4 @@
-import FoundationEssentials
+import Foundation
 import Logging
 import SluiceCore
 import SluiceMongo
@@ -28,8 +28,14 @@ final class DerivedFlusher: @unchecked Sendable {
     let owner: String
     let metrics: WorkerMetrics
     let logger: Logger
-    /// Keys read per partition and pass.
-    static let chunk = 2000
+    /// Keys read per partition and pass: small passes, so a batch of events waits for
+    /// at most one of them at the store.
+    static let chunk = 32
+    /// Whether the consumer is writing a batch now; passes wait for it (up to
+    /// `yieldLimit`), because the store serves its writers one at a time and the events
+    /// come first: their lag is what senders and `/realtime` see.
+    let consumerBusy: @Sendable () -> Bool
+    static let yieldLimit = Duration.seconds(2)
     /// How long the lock outlives a pass that renews it no more.
     static let lockMilliseconds = 10_000
     /// While the worker drains a backlog, changes wait this many intervals.
@@ -37,8 +43,9 @@ final class DerivedFlusher: @unchecked Sendable {
 
     init(
         store: MongoStore, partitions: Int, intervalSeconds: Int, stateLifetimeSeconds: Int, rollupWindowSeconds: Int, owner: String,
-        metrics: WorkerMetrics, logger: Logger
+        metrics: WorkerMetrics, logger: Logger, consumerBusy: @escaping @Sendable () -> Bool = { false }
     ) {
+        self.consumerBusy = consumerBusy
         self.store = store
         self.partitions = partitions
         self.interval = Int64(intervalSeconds) * 1000
@@ -74,12 +81,19 @@ final class DerivedFlusher: @unchecked Sendable {
         let lockMilliseconds = String(Self.lockMilliseconds)
         guard try redis.run(RedisCommand("SET", StreamLayout.flushLockKey, owner, "NX", "PX", lockMilliseconds)).text == "OK" else { return }
         defer { _ = try? redis.run(RedisCommand("EVAL", Self.unlockScript, "1", StreamLayout.flushLockKey, owner)) }
-        let started = ContinuousClock.now
+        var working = Duration.zero
         var wrote = false
-        while try flushPass(redis: redis, cutoff: cutoff, wrote: &wrote) {
+        while true {
+            let waited = ContinuousClock.now
+            while consumerBusy() && ContinuousClock.now - waited < Self.yieldLimit { Thread.sleep(forTimeInterval: 0.002) }
+            let started = ContinuousClock.now
+            let more = try flushPass(redis: redis, cutoff: cutoff, wrote: &wrote)
+            working += ContinuousClock.now - started
+            guard more else { break }
             _ = try redis.run(RedisCommand("PEXPIRE", StreamLayout.flushLockKey, lockMilliseconds))
         }
-        if wrote { metrics.flushDuration.record(ContinuousClock.now - started) }
+        // The store's time, not the waits for the consumer.
+        if wrote { metrics.flushDuration.record(working) }
     }
 
     /// Releases the lock only if this worker still holds it.
