@@ -25,8 +25,10 @@ final class ConsumerLoop: Sendable {
     private let stopRequested = Atomic<Bool>(false)
     private let backlogged = Atomic<Bool>(false)
     private let writing = Atomic<Bool>(false)
-    /// Whether the loop is writing a batch to the store now (the flusher waits for it).
-    var isWriting: Bool { writing.load(ordering: .relaxed) }
+    private let batchesWritten = Atomic<Int>(0)
+    /// Whether the loop is writing a batch to the store now, and how many it has written
+    /// (the flusher takes turns with it).
+    var activity: ConsumerActivity { ConsumerActivity(writing: writing.load(ordering: .relaxed), batches: batchesWritten.load(ordering: .relaxed)) }
     /// Whether the last read came back full: the worker is draining a backlog.
     var isBacklogged: Bool { backlogged.load(ordering: .relaxed) }
     static let maintenanceInterval = Duration.seconds(5)
@@ -121,7 +123,10 @@ final class ConsumerLoop: Sendable {
     /// up only when asked to stop (the batch then stays pending for the next start).
     private func writeAndAcknowledge(_ messages: [StreamMessage]) {
         writing.store(true, ordering: .relaxed)
-        defer { writing.store(false, ordering: .relaxed) }
+        defer {
+            writing.store(false, ordering: .relaxed)
+            batchesWritten.add(1, ordering: .relaxed)
+        }
         var backoff = Backoff()
         let started = ContinuousClock.now
         while true {
@@ -130,12 +135,13 @@ final class ConsumerLoop: Sendable {
                 let result = try state.processor.process(messages, redis: redis)
                 try deadLetterAndAcknowledge(result.deadLetters)
                 let counted = Dictionary(grouping: result.counted, by: \.decoded.message.stream)
+                var parts: [DerivedStep.Part] = []
                 for (stream, entries) in Dictionary(grouping: result.acknowledge, by: \.stream) {
                     guard let partition = StreamLayout.partition(ofStreamKey: stream) else { throw RedisError.unexpectedReply(command: "XREADGROUP", reply: "stream \(stream)") }
-                    let outcome = try state.derived.acknowledge(
-                        entries, counting: counted[stream] ?? [], stream: stream, partition: partition, redis: redis, store: store)
-                    metrics.rollupLateEvents.increment(by: Int64(outcome.lateForRollups))
+                    parts.append(DerivedStep.Part(messages: entries, counted: counted[stream] ?? [], stream: stream, partition: partition))
                 }
+                let outcome = try state.derived.acknowledge(parts, redis: redis, store: store)
+                metrics.rollupLateEvents.increment(by: Int64(outcome.lateForRollups))
                 metrics.stored.increment(by: Int64(result.stored))
                 metrics.duplicates.increment(by: Int64(result.duplicates))
                 metrics.batchDuration.record(ContinuousClock.now - started)

@@ -28,7 +28,7 @@ public struct WorkerService: Service {
         let flusher = DerivedFlusher(
             store: store, partitions: configuration.partitions, intervalSeconds: configuration.flushIntervalSeconds,
             stateLifetimeSeconds: configuration.sessionTimeoutSeconds * 2 + 60, rollupWindowSeconds: configuration.rollupWindowSeconds,
-            owner: configuration.consumerName, metrics: metrics, logger: logger, consumerBusy: { loop.isWriting })
+            owner: configuration.consumerName, metrics: metrics, logger: logger, consumer: { loop.activity })
         let flushLoop = FlushLoop(flusher: flusher, endpoint: try RedisEndpoint(url: configuration.redisURL), backlogged: { loop.isBacklogged }, logger: logger)
         await withGracefulShutdownHandler {
             await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in

@@ -84,7 +84,7 @@ import Testing
             let events = try bed.enrich(messages)
             var changes = DerivedChanges(partition: 0, rollupWindow: bed.step.rollupWindow, now: E.base + 60_000)
             for event in events { changes.add(event) }
-            let seeds = try DerivedSeeds.load(for: changes, redis: bed.redis, store: bed.store)
+            let seeds = try DerivedSeeds.load(for: [changes], redis: bed.redis, store: bed.store)
             #expect(seeds.existingSessions == [s1])
             try bed.acknowledge(messages, events)
             // Sent without them, the held session keeps its landing and is counted once.

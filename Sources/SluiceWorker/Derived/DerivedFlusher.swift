@@ -31,10 +31,10 @@ final class DerivedFlusher: @unchecked Sendable {
     /// Keys read per partition and pass: small passes, so a batch of events waits for
     /// at most one of them at the store.
     static let chunk = 32
-    /// Whether the consumer is writing a batch now; passes wait for it (up to
-    /// `yieldLimit`), because the store serves its writers one at a time and the events
-    /// come first: their lag is what senders and `/realtime` see.
-    let consumerBusy: @Sendable () -> Bool
+    /// What the consumer is doing: passes take turns with its batches at the store,
+    /// which serves its writers one at a time (see `awaitTurn`).
+    let consumer: @Sendable () -> ConsumerActivity
+    /// The longest a pass waits for its turn.
     static let yieldLimit = Duration.seconds(2)
     /// How long the lock outlives a pass that renews it no more.
     static let lockMilliseconds = 10_000
@@ -43,9 +43,9 @@ final class DerivedFlusher: @unchecked Sendable {
 
     init(
         store: MongoStore, partitions: Int, intervalSeconds: Int, stateLifetimeSeconds: Int, rollupWindowSeconds: Int, owner: String,
-        metrics: WorkerMetrics, logger: Logger, consumerBusy: @escaping @Sendable () -> Bool = { false }
+        metrics: WorkerMetrics, logger: Logger, consumer: @escaping @Sendable () -> ConsumerActivity = { ConsumerActivity(writing: false, batches: 0) }
     ) {
-        self.consumerBusy = consumerBusy
+        self.consumer = consumer
         self.store = store
         self.partitions = partitions
         self.interval = Int64(intervalSeconds) * 1000
@@ -83,9 +83,9 @@ final class DerivedFlusher: @unchecked Sendable {
         defer { _ = try? redis.run(RedisCommand("EVAL", Self.unlockScript, "1", StreamLayout.flushLockKey, owner)) }
         var working = Duration.zero
         var wrote = false
+        var lastBatches = -1
         while true {
-            let waited = ContinuousClock.now
-            while consumerBusy() && ContinuousClock.now - waited < Self.yieldLimit { Thread.sleep(forTimeInterval: 0.002) }
+            lastBatches = awaitTurn(after: lastBatches)
             let started = ContinuousClock.now
             let more = try flushPass(redis: redis, cutoff: cutoff, wrote: &wrote)
             working += ContinuousClock.now - started
@@ -94,6 +94,21 @@ final class DerivedFlusher: @unchecked Sendable {
         }
         // The store's time, not the waits for the consumer.
         if wrote { metrics.flushDuration.record(working) }
+    }
+
+    /// Waits for the flusher's turn: at once while the consumer is not writing, else
+    /// until it has finished a batch since the last pass (`lastBatches`), up to
+    /// `yieldLimit`. Passes and batches thus alternate at the store: a batch waits for
+    /// at most one small pass, and under load the consumer's batches grow, which is
+    /// what makes its events cheaper. Returns the consumer's batch count.
+    private func awaitTurn(after lastBatches: Int) -> Int {
+        let started = ContinuousClock.now
+        while ContinuousClock.now - started < Self.yieldLimit {
+            let activity = consumer()
+            if !activity.writing || activity.batches != lastBatches { return activity.batches }
+            Thread.sleep(forTimeInterval: 0.002)
+        }
+        return consumer().batches
     }
 
     /// Releases the lock only if this worker still holds it.
@@ -181,4 +196,12 @@ final class DerivedFlusher: @unchecked Sendable {
         }
         return failed.union(try write(collection, again))
     }
+}
+
+/// What the consumer loop is doing, as the flusher sees it.
+struct ConsumerActivity: Sendable {
+    /// Whether it is writing a batch now.
+    let writing: Bool
+    /// Batches it has finished.
+    let batches: Int
 }

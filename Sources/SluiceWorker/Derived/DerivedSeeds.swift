@@ -14,12 +14,16 @@ struct DerivedSeeds {
     /// the landing fields sent with them, so none need building.
     var existingSessions: Set<String> = []
 
-    /// Looks up what `changes` needs. Sessions the stitcher opened in this batch cannot be stored yet.
-    static func load(for changes: DerivedChanges, redis: RedisConnection, store: MongoStore) throws -> DerivedSeeds {
-        let visitorIds = changes.visitors.map(\.id)
-        let sessionIds = changes.sessions.filter { !$0.opened }.map(\.id)
-        let probes = visitorIds.map { RedisCommand("EXISTS", StreamLayout.visitorStateKey(visitorId: $0, partition: changes.partition)) }
-            + sessionIds.map { RedisCommand("EXISTS", StreamLayout.sessionStateKey(sessionId: $0, partition: changes.partition)) }
+    /// Looks up what the partitions' `changes` need, for all of them at once: one probe
+    /// pipeline and at most one find per collection for a whole batch. Sessions the
+    /// stitcher opened in this batch cannot be stored yet.
+    static func load(for changes: [DerivedChanges], redis: RedisConnection, store: MongoStore) throws -> DerivedSeeds {
+        let visitorKeys = changes.flatMap { part in part.visitors.map { ($0.id, StreamLayout.visitorStateKey(visitorId: $0.id, partition: part.partition)) } }
+        let sessionKeys = changes.flatMap { part in
+            part.sessions.filter { !$0.opened }.map { ($0.id, StreamLayout.sessionStateKey(sessionId: $0.id, partition: part.partition)) }
+        }
+        let visitorIds = visitorKeys.map(\.0), sessionIds = sessionKeys.map(\.0)
+        let probes = (visitorKeys + sessionKeys).map { RedisCommand("EXISTS", $0.1) }
         guard !probes.isEmpty else { return DerivedSeeds() }
         let replies = try redis.pipeline(probes)
         if let message = replies.lazy.compactMap(\.errorMessage).first { throw RedisError.commandFailed(command: "EXISTS", message: message) }
