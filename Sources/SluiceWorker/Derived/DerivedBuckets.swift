@@ -61,8 +61,6 @@ struct DerivedBuckets {
         return lastSlot
     }
 
-    var isEmpty: Bool { hours.isEmpty }
-
     /// Every open hour's changes, then every day's: the sum of its hours' (a day of
     /// one hour shares that hour's delta and visitors, copying nothing).
     var changes: [Change] {

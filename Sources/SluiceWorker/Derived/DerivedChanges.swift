@@ -74,8 +74,6 @@ struct DerivedChanges {
         buckets = DerivedBuckets(now: now, rollupWindow: rollupWindow)
     }
 
-    var isEmpty: Bool { visitors.isEmpty && buckets.isEmpty && chats.isEmpty && feedback.isEmpty }
-
     /// Adds a stored event (one not stored before: see `BatchProcessor`).
     mutating func add(_ event: EnrichedEvent) {
         let fields = event.decoded.event
