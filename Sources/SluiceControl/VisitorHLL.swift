@@ -1,3 +1,4 @@
+import SluiceCore
 import SluiceRedis
 
 /// A bucket's HyperLogLog of human visitor ids, made the way the worker makes it: PFADD
@@ -11,12 +12,9 @@ struct VisitorHLL {
     /// Keeps this run's scratch keys apart from another's.
     let token: String
 
-    /// The scratch key of one bucket's HyperLogLog.
-    static func scratchKey(bucket: String, token: String) -> String { "sluicectl:rebuild:hll:\(token):\(bucket)" }
-
     /// The HLL's bytes and its estimate of the distinct visitors.
     func make(bucket: String, visitorIds: Set<String>) throws(RedisError) -> (bytes: [UInt8], count: Int64) {
-        let key = Self.scratchKey(bucket: bucket, token: token)
+        let key = StreamLayout.rebuildScratchKey(bucket: bucket, token: token)
         let ids = visitorIds.sorted()
         var commands = [RedisCommand("DEL", key), RedisCommand("PFADD", key)]
         for start in stride(from: 0, to: ids.count, by: Self.idsPerCommand) {

@@ -8,17 +8,44 @@ extension StreamLayout {
         "sess:{\(partition(visitorId: visitorId, partitions: partitions))}:\(visitorId)"
     }
 
-    /// The derived state of a session (docs/derived-data.md), under its visitor's partition.
-    public static func sessionStateKey(sessionId: String, partition: Int) -> String { "ss:{\(partition)}:\(sessionId)" }
+    /// The kinds of derived key (docs/derived-data.md), each `<prefix>:{<partition>}:<name>`.
+    public enum DerivedKey: String, Sendable, CaseIterable {
+        /// A session's state; the name is the session id.
+        case session = "ss"
+        /// A visitor's state; the name is the visitor id.
+        case visitor = "vs"
+        /// A roll-up bucket's counts; the name is `RollupBucket.name`.
+        case rollup = "ru"
+        /// A roll-up bucket's HyperLogLog of human visitor ids; the name is `RollupBucket.name`.
+        case rollupVisitors = "rv"
+
+        /// The key of `name` in `partition`.
+        public func key(_ name: String, partition: Int) -> String { "\(rawValue):{\(partition)}:\(name)" }
+
+        /// The kind of a derived key, nil for any other key.
+        public init?(ofKey key: String) {
+            guard let colon = key.firstIndex(of: ":") else { return nil }
+            self.init(rawValue: String(key[..<colon]))
+        }
+
+        /// The name in a derived key (what follows `}:`).
+        public static func name(ofKey key: String) -> String {
+            guard let close = key.firstIndex(of: "}") else { return key }
+            return String(key[close...].dropFirst(2))
+        }
+    }
+
+    /// The derived state of a session, under its visitor's partition.
+    public static func sessionStateKey(sessionId: String, partition: Int) -> String { DerivedKey.session.key(sessionId, partition: partition) }
 
     /// The derived state of a visitor, under its partition.
-    public static func visitorStateKey(visitorId: String, partition: Int) -> String { "vs:{\(partition)}:\(visitorId)" }
+    public static func visitorStateKey(visitorId: String, partition: Int) -> String { DerivedKey.visitor.key(visitorId, partition: partition) }
 
     /// A roll-up bucket's counts from one partition (`bucket` is `RollupBucket.name`).
-    public static func rollupKey(bucket: String, partition: Int) -> String { "ru:{\(partition)}:\(bucket)" }
+    public static func rollupKey(bucket: String, partition: Int) -> String { DerivedKey.rollup.key(bucket, partition: partition) }
 
     /// A roll-up bucket's HyperLogLog of human visitor ids from one partition.
-    public static func rollupVisitorsKey(bucket: String, partition: Int) -> String { "rv:{\(partition)}:\(bucket)" }
+    public static func rollupVisitorsKey(bucket: String, partition: Int) -> String { DerivedKey.rollupVisitors.key(bucket, partition: partition) }
 
     /// What a chat's feedback is counted against: its agent, model, language, buckets and
     /// current feedback (`scopedId` is the chat document's `_id`).
@@ -32,6 +59,9 @@ extension StreamLayout {
 
     /// Held by the one worker flushing derived state at a time.
     public static let flushLockKey = "sluice:flush:lock"
+
+    /// The scratch key `sluicectl rollups rebuild` builds a bucket's HyperLogLog in (`token`: one per run).
+    public static func rebuildScratchKey(bucket: String, token: String) -> String { "sluicectl:rebuild:hll:\(token):\(bucket)" }
 
     /// Scratch keys the flusher merges one bucket's HyperLogLogs in (one hash tag, so one slot).
     public static func flushScratchKey(_ index: Int) -> String { "sluice:{flush}:hll:\(index)" }

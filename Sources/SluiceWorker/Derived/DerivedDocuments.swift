@@ -58,7 +58,7 @@ enum SessionState {
         let end = state["end"].flatMap { Int64($0) }
         let pageViews = Int64(state["pv"] ?? "") ?? 0
         let events = Int64(state["ev"] ?? "") ?? 0
-        let visitorId = state["visitor"].map(VisitorState.id(ofKey:)) ?? ""
+        let visitorId = state["visitor"].map(StreamLayout.DerivedKey.name(ofKey:)) ?? ""
         if state["stored"] != "1" {
             let document = BSONDocumentBuilder()
             document.appendString("_id", id)
@@ -102,11 +102,6 @@ enum VisitorState {
     /// towards MongoDB's 16 MB limit; every event keeps its own `userId`.
     static let maxUserIds = 50
 
-    /// The visitor id in a state key (`vs:{p}:<id>`).
-    static func id(ofKey key: String) -> String {
-        guard let close = key.firstIndex(of: "}") else { return key }
-        return String(key[close...].dropFirst(2))
-    }
 
     /// A device as stored.
     static func json(of device: DeviceInfo) -> JSONValue {

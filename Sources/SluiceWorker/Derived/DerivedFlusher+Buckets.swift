@@ -80,16 +80,19 @@ extension DerivedFlusher {
         for (partition, keys) in due.enumerated() where !keys.isEmpty {
             var arguments = [String(now)]
             for key in keys {
-                let name = Self.bucketName(ofKey: key)
-                if failed.contains(key) || (key.hasPrefix("ru:") && failed.contains(name)) {
-                    arguments += [key, "", "0"]
+                let name = StreamLayout.DerivedKey.name(ofKey: key)
+                let isRollup = StreamLayout.DerivedKey(ofKey: key) == .rollup
+                // A bucket's HyperLogLog expires with it; a state hash gets `stored` instead.
+                let companion = isRollup ? StreamLayout.rollupVisitorsKey(bucket: name, partition: partition) : ""
+                if failed.contains(key) || (isRollup && failed.contains(name)) {
+                    arguments += [key, "", "0", companion]
                     continue
                 }
                 var lifetime = Int64(stateLifetimeSeconds)
-                if key.hasPrefix("ru:"), let bucket = RollupBucket(name: Substring(name)) {
+                if isRollup, let bucket = RollupBucket(name: Substring(name)) {
                     lifetime = max(60, (bucket.end + rollupWindow + 3_600_000 - now) / 1000)
                 }
-                arguments += [key, versions[key] ?? "", String(lifetime)]
+                arguments += [key, versions[key] ?? "", String(lifetime), companion]
             }
             commands.append(RedisCommand(arguments: ["EVAL", Self.cleanScript, "1", StreamLayout.dirtyKey(partition: partition)] + arguments))
         }
@@ -99,26 +102,26 @@ extension DerivedFlusher {
         }
     }
 
-    /// KEYS[1]: a partition's dirty set; ARGV: now, then (key, version read, lifetime)
-    /// triples, lifetime 0 for a key whose write failed.
+    /// KEYS[1]: a partition's dirty set; ARGV: now, then (key, version read, lifetime,
+    /// the bucket's HyperLogLog key or "" for a state hash) quadruples, lifetime 0 for a
+    /// key whose write failed.
     static let cleanScript = """
         #!lua flags=allow-oom
         local now = ARGV[1]
-        for i = 2, #ARGV, 3 do
-          local key, version, lifetime = ARGV[i], ARGV[i + 1], ARGV[i + 2]
-          local prefix = string.sub(key, 1, 3)
+        for i = 2, #ARGV, 4 do
+          local key, version, lifetime, hll = ARGV[i], ARGV[i + 1], ARGV[i + 2], ARGV[i + 3]
           local current = redis.call('HGET', key, '\(DerivedStepScript.versionField)')
           if lifetime == '0' then
             redis.call('ZADD', KEYS[1], 'XX', now, key)
           elseif not current or current == version then
             redis.call('ZREM', KEYS[1], key)
             if current then
-              if prefix == 'ss:' or prefix == 'vs:' then redis.call('HSET', key, 'stored', '1') end
+              if hll == '' then redis.call('HSET', key, 'stored', '1') end
               redis.call('EXPIRE', key, lifetime)
-              if prefix == 'ru:' then redis.call('EXPIRE', 'rv:' .. string.sub(key, 4), lifetime) end
+              if hll ~= '' then redis.call('EXPIRE', hll, lifetime) end
             end
           else
-            if prefix == 'ss:' or prefix == 'vs:' then redis.call('HSET', key, 'stored', '1') end
+            if hll == '' then redis.call('HSET', key, 'stored', '1') end
             redis.call('ZADD', KEYS[1], 'XX', now, key)
           end
         end

@@ -127,15 +127,15 @@ final class DerivedFlusher: @unchecked Sendable {
         }
         guard due.contains(where: { !$0.isEmpty }) else { return false }
         wrote = true
-        let stateKeys = due.joined().filter { $0.hasPrefix("ss:") || $0.hasPrefix("vs:") }
+        let stateKeys = due.joined().filter { [.session, .visitor].contains(StreamLayout.DerivedKey(ofKey: $0)) }
         let states = try redis.pipeline(stateKeys.map { RedisCommand("HGETALL", $0) })
         var versions: [String: String] = [:]
         var sessions = Writes(), visitors = Writes()
         for (key, reply) in zip(stateKeys, states) {
             let state = reply.fieldMap.compactMapValues(\.text)
             versions[key] = state[DerivedStepScript.versionField]
-            let id = VisitorState.id(ofKey: key)
-            if key.hasPrefix("ss:") {
+            let id = StreamLayout.DerivedKey.name(ofKey: key)
+            if StreamLayout.DerivedKey(ofKey: key) == .session {
                 sessions.add(key) { SessionState.operation(id: id, state: $0 ? state.merging(["stored": "1"]) { $1 } : state) }
             } else {
                 visitors.add(key) { VisitorState.operation(id: id, state: $0 ? state.merging(["stored": "1"]) { $1 } : state) }
@@ -144,7 +144,7 @@ final class DerivedFlusher: @unchecked Sendable {
         var failed = Set<String>()
         failed.formUnion(try write("sessions", sessions))
         failed.formUnion(try write("visitors", visitors))
-        let buckets = Set(due.joined().filter { $0.hasPrefix("ru:") }.map(Self.bucketName(ofKey:)))
+        let buckets = Set(due.joined().filter { StreamLayout.DerivedKey(ofKey: $0) == .rollup }.map(StreamLayout.DerivedKey.name(ofKey:)))
         let written = try writeBuckets(buckets.sorted(), redis: redis)
         failed.formUnion(written.failed)
         versions.merge(written.versions) { $1 }
@@ -152,10 +152,6 @@ final class DerivedFlusher: @unchecked Sendable {
         return due.contains { $0.count == Self.chunk }
     }
 
-    /// The bucket name in a roll-up key (`ru:{p}:<name>`).
-    static func bucketName(ofKey key: String) -> String {
-        key.firstIndex(of: "}").map { String(key[$0...].dropFirst(2)) } ?? key
-    }
 
     /// The writes of one collection: per key its operation and, for an insert, the
     /// update to send instead when the document is already there.
