@@ -60,7 +60,7 @@ struct BatchProcessor {
             // A duplicate on another unique index may be one too (the store named that index, not `_id`).
             let suspects = duplicates.union(failed.filter { $0.value.isDuplicateKey }.keys)
             let earlier = try earlierWrites.of(suspects.map { events[indexes[$0]] }, in: collection)
-            for (position, _) in failed where earlier[events[indexes[position]].decoded.message.id] != nil {
+            for (position, _) in failed where earlier[EarlierWrites.key(of: events[indexes[position]].decoded.message)] != nil {
                 failed[position] = nil
                 duplicates.insert(position)
             }
@@ -78,7 +78,7 @@ struct BatchProcessor {
                 result.acknowledge.append(event.decoded.message)
                 let isNew = operations[position].isInsert ? !duplicates.contains(position) : created.contains(position) && event.kind != .feedback
                 if isNew { result.stored += 1 } else { result.duplicates += 1 }
-                if let stored = earlier[event.decoded.message.id] {
+                if let stored = earlier[EarlierWrites.key(of: event.decoded.message)] {
                     // Counted with the session its document names, not the one stitched now.
                     event.session = stored.map { SessionAssignment(sessionId: $0, isNew: false) }
                     result.counted.append(event)

@@ -9,15 +9,16 @@ import SluiceMongo
 struct EarlierWrites {
     let store: MongoStore
 
-    /// Entry id → the `sessionId` its stored document names, for each of `events` (the
-    /// suspected duplicates of one collection) whose document is its own earlier write.
+    /// Entry (`key(of:)`: stream and id, since partitions' streams share ids) → the
+    /// `sessionId` its stored document names, for each of `events` (the suspected
+    /// duplicates of one collection) whose document is its own earlier write.
     func of(_ events: [EnrichedEvent], in collection: String) throws(RetryableBatchError) -> [String: String?] {
         guard !events.isEmpty else { return [:] }
         var expected: [String: (entry: String, receivedAt: Int64?)] = [:]
         for event in events {
             let receivedAt: Int64? = if case .int(let ms)? = event.decoded.event["receivedAt"] { ms } else { nil }
             let id = event.kind == .pageview ? event.decoded.event["pageviewId"]?.stringValue ?? event.decoded.id : event.decoded.id
-            expected[ScopedID.key(of: event.decoded, id: id)] = (event.decoded.message.id, receivedAt)
+            expected[ScopedID.key(of: event.decoded, id: id)] = (Self.key(of: event.decoded.message), receivedAt)
         }
         let ids = JSONWriter.string(of: .array(expected.keys.sorted().map(JSONValue.string)))
         let stored: [String]
@@ -35,4 +36,7 @@ struct EarlierWrites {
         }
         return own
     }
+
+    /// An entry's key in `of`'s answer.
+    static func key(of message: StreamMessage) -> String { message.stream + " " + message.id }
 }
