@@ -8,6 +8,7 @@ let package = Package(
         .executable(name: "sluice-ingest", targets: ["sluice-ingest"]),
         .executable(name: "sluice-worker", targets: ["sluice-worker"]),
         .executable(name: "sluicectl", targets: ["sluicectl"]),
+        .executable(name: "sluice-dashboard", targets: ["sluice-dashboard"]),
         // The Hummingbird tracking middleware for Swift servers (docs/server.md).
         .library(name: "SluiceClient", targets: ["SluiceClient"]),
     ],
@@ -78,6 +79,16 @@ let package = Package(
                 "SluiceCore", "SluiceRedis", "SluiceMongo", "SluiceRollups",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
+        // The read side: the seed's analytics read routes and the dashboard pages (docs/dashboard.md).
+        .target(
+            name: "SluiceDashboard",
+            dependencies: [
+                "SluiceCore", "SluiceRedis", "SluiceMongo",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]),
         // Server-side tracking for Hummingbird apps: a middleware and a batching sender. Only
         // Hummingbird, NIO and swift-service-lifecycle, so an app gains no other dependency.
         .target(
@@ -94,6 +105,9 @@ let package = Package(
         .executableTarget(
             name: "sluice-worker",
             dependencies: ["SluiceWorker", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+        .executableTarget(
+            name: "sluice-dashboard",
+            dependencies: ["SluiceDashboard", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         // `make bench-enrichment`: the enrichment step's cost, a benchmark rather than a timed test.
         .executableTarget(name: "sluice-enrichment-bench", dependencies: ["SluiceWorker"]),
         .executableTarget(
@@ -108,6 +122,12 @@ let package = Package(
             dependencies: ["SluiceWorker", "SluiceCore", "SluiceRedis", "SluiceMongo", "SluiceRollups", "SluiceUserAgent", .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "SluiceUserAgentTests", dependencies: ["SluiceUserAgent"]),
         .testTarget(name: "SluiceIngestTests", dependencies: ["SluiceIngest", .product(name: "NIOCore", package: "swift-nio")]),
+        .testTarget(
+            name: "SluiceDashboardTests",
+            dependencies: [
+                "SluiceDashboard", "SluiceCore", "SluiceRedis", "SluiceMongo",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]),
         .testTarget(name: "SluiceControlTests", dependencies: ["SluiceControl", "SluiceCore", "SluiceRedis", "SluiceMongo"]),
         .testTarget(
             name: "SluiceIntegrationTests",

@@ -1,20 +1,18 @@
-import FoundationEssentials
 import HTTPTypes
 import Hummingbird
 import SluiceCore
 import SluiceRedis
 
-/// The live read routes, answered from Redis (ingest never reads MongoDB).
+/// The live read routes, answered from Redis (ingest never reads MongoDB) by the
+/// `LiveReads` the dashboard serves them with too.
 ///
 /// `/current` only ever answers about the caller's own visitor cookie.
 /// `/realtime` gives aggregate counts; when `SLUICE_ADMIN_TOKEN` is set it
 /// requires it (`Authorization: Bearer <token>`), compared in constant time.
 struct AnalyticsController: Sendable {
-    let writer: RedisPipelineWriter
+    let reads: LiveReads
     let cookieName: String
     let adminToken: String?
-    /// The stream partition count: a visitor's session key carries its partition's hash tag.
-    let partitions: Int
 
     func addRoutes(to router: Router<IngestRequestContext>) {
         let group = router.group("api/analytics/analytics")
@@ -23,11 +21,8 @@ struct AnalyticsController: Sendable {
     }
 
     private func current(_ request: Request) async throws -> Response {
-        guard let visitorId = VisitorCookie.visitorId(in: request, cookieName: cookieName) else {
-            return json(JSONObject([("visitorId", .null), ("sessionId", .null)]))
-        }
-        let replies = try await redis([RedisCommand("HGET", StreamLayout.sessionKey(visitorId: visitorId, partitions: partitions), "id")])
-        return json(JSONObject([("visitorId", .string(visitorId)), ("sessionId", replies[0].text.map(JSONValue.string) ?? .null)]))
+        let visitorId = VisitorCookie.visitorId(in: request, cookieName: cookieName)
+        return json(try await live { try await reads.current(visitorId: visitorId) })
     }
 
     private func realtime(_ request: Request) async throws -> Response {
@@ -39,23 +34,13 @@ struct AnalyticsController: Sendable {
                     details: [ValidationProblem(field: "authorization", problem: "this route needs Authorization: Bearer <SLUICE_ADMIN_TOKEN>")])
             }
         }
-        let now = Int64(Date().timeIntervalSince1970 * 1000)
-        let minutes = (0..<5).map { now - Int64($0) * 60_000 }
-        var commands = [RedisCommand("ZCOUNT", LiveCounters.visitorsKey, String(now - LiveCounters.activeWindowMilliseconds), "+inf")]
-        commands += minutes.map { RedisCommand("GET", LiveCounters.eventsKey(minuteOf: $0)) }
-        commands += minutes.map { RedisCommand("GET", LiveCounters.pageViewsKey(minuteOf: $0)) }
-        let replies = try await redis(commands)
-        let events = replies[1...5].reduce(Int64(0)) { $0 + ($1.integer ?? 0) }
-        let pageViews = replies[6...10].reduce(Int64(0)) { $0 + ($1.integer ?? 0) }
-        return json(JSONObject([
-            ("activeVisitors", .int(replies[0].integer ?? 0)), ("eventsLast5Minutes", .int(events)),
-            ("pageViewsLast5Minutes", .int(pageViews)), ("at", .string(Timestamp.iso8601(milliseconds: now))),
-        ]))
+        return json(try await live { try await reads.realtime() })
     }
 
-    private func redis(_ commands: [RedisCommand]) async throws -> [RedisReply] {
+    /// The answer of `read`, or 503 when Redis cannot give it.
+    private func live(_ read: () async throws -> JSONObject) async throws(IngestError) -> JSONObject {
         do {
-            return try await writer.execute(commands)
+            return try await read()
         } catch {
             throw IngestError.unavailable("the live counters are unavailable, retry later", retryAfterSeconds: 1)
         }

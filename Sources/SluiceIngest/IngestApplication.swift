@@ -37,7 +37,7 @@ public func buildIngestApplication(
         access: access, appender: appender, limiter: limiter, salt: salt, backlog: backlog, metrics: metrics)
         .addRoutes(to: router)
     HealthController(appender: appender, metrics: metrics).addRoutes(to: router)
-    AnalyticsController(writer: writer, cookieName: configuration.cookieName, adminToken: configuration.adminToken, partitions: configuration.partitions).addRoutes(to: router)
+    AnalyticsController(reads: LiveReads(writer: writer, partitions: configuration.partitions), cookieName: configuration.cookieName, adminToken: configuration.adminToken).addRoutes(to: router)
     TrackerController(logger: logger).addRoutes(to: router)
     OpenAPIController(logger: logger).addRoutes(to: router)
     let deadline = TimeAmount.seconds(Int64(configuration.requestTimeoutSeconds))

@@ -11,14 +11,7 @@ enum VisitorCookie {
 
     /// The visitor id the request's cookie `name` carries, if it is a usable one.
     static func visitorId(in request: Request, cookieName name: String) -> String? {
-        guard let value = CookieHeader.value(of: name, in: request.headers[values: .cookie]).map(String.init), isValid(value) else { return nil }
-        return value
-    }
-
-    /// Whether a cookie value can be used as a visitor id (anything else is replaced).
-    private static func isValid(_ value: String) -> Bool {
-        !value.isEmpty && value.utf8.count <= 100
-            && value.utf8.allSatisfy { ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x41 && $0 <= 0x5A) || ($0 >= 0x61 && $0 <= 0x7A) || $0 == 0x2D || $0 == 0x5F }
+        VisitorCookieValue.visitorId(in: request.headers[values: .cookie], cookieName: name)
     }
 
     /// The cookie; `Secure` when the request came over HTTPS (directly or via a trusted proxy).

@@ -1,4 +1,5 @@
 import SluiceCore
+import SluiceMongo
 import SluiceRollups
 import Testing
 

@@ -1,0 +1,50 @@
+import Hummingbird
+import Logging
+import SluiceCore
+import SluiceMongo
+import SluiceRedis
+
+/// Builds the dashboard's HTTP application; the executable and the tests both call this.
+///
+/// Routes sit in router groups by access: the open ones (the login, `/current`) on the
+/// router itself, the JSON routes in `api` groups and the pages in `pages` groups, each
+/// protected group behind an `AdminGate`. A new page adds its own group, with its path,
+/// behind the same gate.
+///
+/// - Parameter onListening: called with the bound port once the server listens (useful with port 0).
+public func buildDashboardApplication(
+    configuration: DashboardConfiguration, logger: Logger, onListening: @escaping @Sendable (Int) async -> Void = { _ in }
+) throws -> some ApplicationProtocol {
+    let writer = RedisPipelineWriter(endpoint: try RedisEndpoint(url: configuration.redisURL), logger: logger)
+    let store = DashboardStore(store: try MongoStore(url: configuration.mongoURL, appName: "sluice-dashboard", logger: logger), logger: logger)
+    let access = DashboardAccess(token: configuration.adminToken, logins: LoginSessions())
+    if access.isOpen {
+        logger.warning("no SLUICE_ADMIN_TOKEN: the dashboard is open to anyone who can reach it, so it listens on \(DashboardConfiguration.localHost) only")
+    }
+
+    let router = Router()
+    let live = LiveController(reads: LiveReads(writer: writer, partitions: configuration.partitions), cookieName: configuration.cookieName, logger: logger)
+    let login = LoginController(access: access)
+    login.addLoginRoutes(to: router)
+    live.addCurrentRoute(to: router.group("api/analytics/analytics"))
+
+    let api = router.group("api/analytics/analytics").add(middleware: AdminGate(access: access, refusal: .json))
+    live.addRealtimeRoute(to: api)
+    VisitorController(store: store).addRoutes(to: api)
+    SessionController(store: store).addRoutes(to: api)
+
+    let pages = router.group().add(middleware: AdminGate(access: access, refusal: .loginPage))
+    login.addLogoutRoute(to: pages)
+    IndexController(access: access).addRoutes(pages: pages, api: router.group().add(middleware: AdminGate(access: access, refusal: .json)))
+
+    return Application(
+        router: router,
+        configuration: .init(address: .hostname(configuration.listenHost, port: configuration.port), serverName: "sluice-dashboard"),
+        services: [RedisWriterService(writer: writer)],
+        onServerRunning: { channel in
+            let port = channel.localAddress?.port ?? configuration.port
+            logger.info("sluice-dashboard listening on http://\(configuration.listenHost):\(port)")
+            await onListening(port)
+        },
+        logger: logger)
+}

@@ -1,0 +1,59 @@
+import SluiceCore
+
+/// Everything `sluice-dashboard` can be told, built from `SLUICE_*` variables and flags.
+public struct DashboardConfiguration: Sendable {
+    /// The host an open dashboard (no `SLUICE_ADMIN_TOKEN`) listens on, whatever `host` says.
+    public static let localHost = "127.0.0.1"
+
+    /// `SLUICE_REDIS_URL`: where the live counters and session keys are.
+    public var redisURL: String
+    /// `SLUICE_MONGO_URL`: where sessions, visitors and events are stored; the path names the database.
+    public var mongoURL: String
+    /// `SLUICE_DASHBOARD_HOST`: address to listen on when a token is set (default 127.0.0.1;
+    /// 0.0.0.0 behind a proxy). Without a token only a loopback address is accepted.
+    public var host: String
+    /// `SLUICE_DASHBOARD_PORT`: port to listen on (default 3007; 0 picks a free one).
+    public var port: Int
+    /// `SLUICE_PARTITIONS`: number of `events:{p}` streams (default 4); must match ingest's and the workers'.
+    public var partitions: Int
+    /// `SLUICE_COOKIE_NAME`: ingest's visitor cookie, which `/current` reads (default `sluice_visitor`).
+    public var cookieName: String
+    /// `SLUICE_ADMIN_TOKEN`: locks every route but the login page and `/current`; nil leaves
+    /// the dashboard open on loopback only.
+    public var adminToken: String?
+
+    /// The address actually listened on: `host` with a token, loopback without one.
+    public var listenHost: String { adminToken == nil ? Self.localHost : host }
+
+    /// Reads the configuration; unset settings take their documented defaults.
+    public init(settings: Settings) throws(ConfigurationError) {
+        redisURL = settings.string("SLUICE_REDIS_URL", default: "redis://127.0.0.1:6379")
+        mongoURL = settings.string("SLUICE_MONGO_URL", default: "mongodb://127.0.0.1:27017/sluice")
+        host = settings.string("SLUICE_DASHBOARD_HOST", default: Self.localHost)
+        port = try settings.integer("SLUICE_DASHBOARD_PORT", default: 3007, range: 0...65535)
+        partitions = try settings.integer("SLUICE_PARTITIONS", default: 4, range: 1...1024)
+        cookieName = settings.string("SLUICE_COOKIE_NAME", default: "sluice_visitor")
+        adminToken = settings.optionalString("SLUICE_ADMIN_TOKEN")
+        if let adminToken, adminToken.utf8.count < 16 {
+            throw ConfigurationError(variable: "SLUICE_ADMIN_TOKEN", value: maskedSecret(adminToken), expected: "at least 16 characters")
+        }
+        if adminToken == nil, !["127.0.0.1", "localhost", "::1"].contains(host) {
+            throw ConfigurationError(
+                variable: "SLUICE_DASHBOARD_HOST", value: host,
+                expected: "a loopback address (127.0.0.1) while SLUICE_ADMIN_TOKEN is unset: an open dashboard shows personal data, so set a token first")
+        }
+    }
+
+    /// The effective configuration as printed at start-up, secrets masked.
+    public var summary: [(String, String)] {
+        [
+            ("SLUICE_REDIS_URL", maskedURL(redisURL)),
+            ("SLUICE_MONGO_URL", maskedURL(mongoURL)),
+            ("SLUICE_DASHBOARD_HOST", adminToken == nil ? "\(Self.localHost) (open: no SLUICE_ADMIN_TOKEN, loopback only)" : host),
+            ("SLUICE_DASHBOARD_PORT", String(port)),
+            ("SLUICE_PARTITIONS", String(partitions)),
+            ("SLUICE_COOKIE_NAME", cookieName),
+            ("SLUICE_ADMIN_TOKEN", adminToken == nil ? "(not set: open, local only)" : maskedSecret(adminToken)),
+        ]
+    }
+}
