@@ -31,7 +31,7 @@ public func buildDashboardApplication(
     let api = router.group("api/analytics/analytics").add(middleware: AdminGate(access: access, refusal: .json))
     live.addRealtimeRoute(to: api)
     VisitorController(store: store).addRoutes(to: api)
-    SessionController(store: store).addRoutes(to: api)
+    SessionController(store: store, maxEvents: configuration.maxSessionEvents).addRoutes(to: api)
 
     let pages = router.group().add(middleware: AdminGate(access: access, refusal: .loginPage))
     login.addLogoutRoute(to: pages)

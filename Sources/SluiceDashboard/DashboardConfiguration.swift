@@ -21,6 +21,8 @@ public struct DashboardConfiguration: Sendable {
     /// `SLUICE_ADMIN_TOKEN`: locks every route but the login page and `/current`; nil leaves
     /// the dashboard open on loopback only.
     public var adminToken: String?
+    /// The most events the session route answers (not a setting: tests lower it).
+    var maxSessionEvents = SessionController.defaultMaxEvents
 
     /// The address actually listened on: `host` with a token, loopback without one.
     public var listenHost: String { adminToken == nil ? Self.localHost : host }

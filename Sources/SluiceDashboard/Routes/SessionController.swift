@@ -4,13 +4,16 @@ import SluiceCore
 /// `GET /api/analytics/analytics/session/:sessionId`: the sessions document and every
 /// event of the session from the six event collections, in time order, each with its kind.
 struct SessionController: Sendable {
-    /// The most events one answer holds; a longer session is cut there, with `"truncated": true`.
-    static let maxEvents = 5000
+    /// The most events one answer holds unless told otherwise; a longer session is cut
+    /// there, with `"truncated": true`.
+    static let defaultMaxEvents = 5000
     /// The event collections and the kind (DESIGN.md's name) each stores; feedback only updates chats.
     static let eventCollections: [(collection: String, kind: String)] =
         EventKind.allCases.filter { $0 != .feedback }.map { ($0.collection, $0.rawValue) }
 
     let store: DashboardStore
+    /// The most events one answer holds.
+    let maxEvents: Int
 
     /// Adds the route to `api`, the protected `api/analytics/analytics` group.
     func addRoutes(to api: some RouterMethods<BasicRequestContext>) {
@@ -25,8 +28,8 @@ struct SessionController: Sendable {
         }
         let events = try await events(of: sessionId)
         return JSONResponse.ok(JSONObject([
-            ("session", .object(session)), ("events", .array(events.prefix(Self.maxEvents).map(JSONValue.object))),
-            ("truncated", .bool(events.count > Self.maxEvents)),
+            ("session", .object(session)), ("events", .array(events.prefix(maxEvents).map(JSONValue.object))),
+            ("truncated", .bool(events.count > maxEvents)),
         ]))
     }
 
@@ -35,7 +38,7 @@ struct SessionController: Sendable {
     /// collection's read uses its `sessionId` index.
     private func events(of sessionId: String) async throws -> [JSONObject] {
         let filter = JSONWriter.string(of: .object(JSONObject([("sessionId", .string(sessionId))])))
-        let options = #"{"sort": {"timestamp": 1, "receivedAt": 1, "_id": 1}, "limit": \#(Self.maxEvents + 1)}"#
+        let options = #"{"sort": {"timestamp": 1, "receivedAt": 1, "_id": 1}, "limit": \#(maxEvents + 1)}"#
         var events: [JSONObject] = []
         try await withThrowingTaskGroup(of: [JSONObject].self) { group in
             for (collection, kind) in Self.eventCollections {
@@ -47,7 +50,7 @@ struct SessionController: Sendable {
             }
             for try await found in group { events += found }
         }
-        return events.map { (Self.order($0), $0) }.sorted { $0.0 < $1.0 }.prefix(Self.maxEvents + 1).map(\.1)
+        return events.map { (Self.order($0), $0) }.sorted { $0.0 < $1.0 }.prefix(maxEvents + 1).map(\.1)
     }
 
     /// An event's place in time order. Dates are ISO 8601 strings of one fixed width, so

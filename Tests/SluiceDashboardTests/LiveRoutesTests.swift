@@ -1,0 +1,32 @@
+import Foundation
+import Hummingbird
+import SluiceCore
+import SluiceRedis
+import Testing
+
+/// `/realtime` and `/current` answer from Redis as ingest's do.
+@Suite struct LiveRoutesTests {
+    @Test func realtimeCountsTheLiveKeysAndCurrentNamesTheCallersSession() async throws {
+        try await DashboardTestBed.run { bed in
+            let now = Int64(Date().timeIntervalSince1970 * 1000)
+            try bed.redis([
+                RedisCommand("ZADD", LiveCounters.visitorsKey, String(now), "v1"),
+                RedisCommand("ZADD", LiveCounters.visitorsKey, String(now - LiveCounters.activeWindowMilliseconds - 60_000), "gone"),
+                RedisCommand("SET", LiveCounters.eventsKey(minuteOf: now), "3"),
+                RedisCommand("SET", LiveCounters.eventsKey(minuteOf: now - 60_000), "2"),
+                RedisCommand("SET", LiveCounters.pageViewsKey(minuteOf: now), "4"),
+                RedisCommand("HSET", StreamLayout.sessionKey(visitorId: "v1", partitions: 4), "id", "s-live"),
+            ])
+            let (status, realtime) = try await bed.json("/api/analytics/analytics/realtime")
+            #expect(status == .ok)
+            #expect(realtime["activeVisitors"] == .int(1))
+            #expect(realtime["eventsLast5Minutes"] == .int(5))
+            #expect(realtime["pageViewsLast5Minutes"] == .int(4))
+            #expect(realtime["at"]?.stringValue.flatMap(Timestamp.parseISO8601) != nil)
+
+            let current = try DashboardTestBed.object(try await bed.send(.get, "/api/analytics/analytics/current", cookie: "sluice_visitor=v1"))
+            #expect(current["visitorId"] == .string("v1"))
+            #expect(current["sessionId"] == .string("s-live"))
+        }
+    }
+}
