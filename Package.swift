@@ -61,8 +61,9 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ],
-            // Served as is: the browser tracker at GET /tracker.js, this API's description at GET /openapi.json.
-            resources: [.copy("Tracker/tracker.js"), .copy("OpenAPI/openapi.json")]),
+            // Served as is, embedded at build time so the executable is self-contained: the browser
+            // tracker at GET /tracker.js, this API's description at GET /openapi.json.
+            plugins: ["EmbedFiles"]),
         .target(
             name: "SluiceWorker",
             dependencies: [
@@ -105,6 +106,9 @@ let package = Package(
         .executableTarget(
             name: "sluice-worker",
             dependencies: ["SluiceWorker", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+        // Build-time embedding of a target's data files (`EmbeddedFile`): the generator and its plugin.
+        .executableTarget(name: "sluice-embed-files", path: "Plugins/sluice-embed-files"),
+        .plugin(name: "EmbedFiles", capability: .buildTool(), dependencies: ["sluice-embed-files"]),
         .executableTarget(
             name: "sluice-dashboard",
             dependencies: ["SluiceDashboard", .product(name: "ArgumentParser", package: "swift-argument-parser")]),

@@ -38,8 +38,8 @@ public func buildIngestApplication(
         .addRoutes(to: router)
     HealthController(appender: appender, metrics: metrics).addRoutes(to: router)
     AnalyticsController(reads: LiveReads(writer: writer, partitions: configuration.partitions), cookieName: configuration.cookieName, adminToken: configuration.adminToken).addRoutes(to: router)
-    TrackerController(logger: logger).addRoutes(to: router)
-    OpenAPIController(logger: logger).addRoutes(to: router)
+    TrackerController().addRoutes(to: router)
+    OpenAPIController().addRoutes(to: router)
     let deadline = TimeAmount.seconds(Int64(configuration.requestTimeoutSeconds))
     return Application(
         router: router,

@@ -130,7 +130,7 @@ start_ingest open
 curl -fsS --max-time 5 "$INGEST_BASE/openapi.json" -o "$tmp/served.json" ||
     die "GET /openapi.json failed"
 cmp -s "$tmp/served.json" "$spec" ||
-    die "GET /openapi.json differs from docs/openapi.json: rebuild (swift build) so the resource is current"
+    die "GET /openapi.json differs from docs/openapi.json: rebuild (swift build) so the embedded copy is current"
 run_schemathesis open "" --max-examples "$max_examples"
 stop_process "$INGEST_PID" "sluice-ingest (open)"
 

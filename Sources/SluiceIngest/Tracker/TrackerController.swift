@@ -1,7 +1,5 @@
 import Foundation
 import Hummingbird
-import Logging
-import SluiceCore
 
 /// Serves the browser tracker at `GET /tracker.js` (and `HEAD`), cacheable, with
 /// an ETag and `304 Not Modified` on a matching `If-None-Match`.
@@ -9,37 +7,26 @@ struct TrackerController: Sendable {
     static let cacheControl = "public, max-age=3600"
     static let contentType = "text/javascript; charset=utf-8"
 
-    let script: TrackerScript?
+    let script: TrackerScript
 
-    init(script: TrackerScript?) {
+    /// Serves `script`, by default the one built into this executable.
+    init(script: TrackerScript = .embedded) {
         self.script = script
     }
 
-    /// Loads the script shipped with the executable; logs an error (and answers 404) without it.
-    init(logger: Logger) {
-        self.init(script: TrackerScript.load())
-        if script == nil {
-            let searched = BundledResource.candidateBundles().map(\.path).joined(separator: ", ")
-            logger.error("tracker.js not found, GET /tracker.js answers 404; copy the resource bundle beside the executable (searched \(searched))")
-        }
-    }
-
+    /// Adds `GET` and `HEAD /tracker.js`.
     func addRoutes(to router: Router<IngestRequestContext>) {
-        router.get("tracker.js") { request, _ in try response(to: request) }
+        router.get("tracker.js") { request, _ in response(to: request) }
         // This router does not derive HEAD from GET; the length is the one a GET would send.
         router.head("tracker.js") { request, _ in
-            var head = try response(to: request).createHeadResponse()
-            if head.status == .ok, let script { head.headers[.contentLength] = String(script.body.readableBytes) }
+            var head = response(to: request).createHeadResponse()
+            if head.status == .ok { head.headers[.contentLength] = String(script.body.readableBytes) }
             return head
         }
     }
 
-    func response(to request: Request) throws -> Response {
-        guard let script else {
-            throw IngestError(
-                status: .notFound, code: "not_found",
-                details: [ValidationProblem(field: "(server)", problem: "this ingest was deployed without tracker.js (its resource bundle)")])
-        }
+    /// The script, or `304 Not Modified` when the request already holds this version.
+    func response(to request: Request) -> Response {
         var headers: HTTPFields = [.cacheControl: Self.cacheControl, .eTag: script.etag]
         if Self.matches(request.headers[values: .ifNoneMatch], etag: script.etag) {
             return Response(status: .notModified, headers: headers)

@@ -1,7 +1,7 @@
 import NIOCore
 import SluiceCore
 
-/// The browser tracker (`tracker.js`, a resource of this module) and its entity tag.
+/// The browser tracker (`tracker.js`, embedded in this module at build time) and its entity tag.
 struct TrackerScript: Sendable {
     /// The script as served.
     let body: ByteBuffer
@@ -15,8 +15,6 @@ struct TrackerScript: Sendable {
         etag = "\"" + String(repeating: "0", count: 16 - hex.count) + hex + "-\(bytes.count)\""
     }
 
-    /// Loads the script from the resource bundle; nil when it is not there.
-    static func load() -> TrackerScript? {
-        BundledResource.contents(of: "tracker", withExtension: "js").map(TrackerScript.init(bytes:))
-    }
+    /// The script built into this executable (`Tracker/tracker.js`).
+    static let embedded = TrackerScript(bytes: EmbeddedFile.trackerJs)
 }

@@ -10,14 +10,20 @@ final class SluiceProcess: @unchecked Sendable {
     let logURL: URL
     private let process = Process()
 
-    init(binary: String, environment: TestEnvironment, settings: [String: String]) throws {
+    convenience init(binary: String, environment: TestEnvironment, settings: [String: String]) throws {
+        try self.init(executable: URL(fileURLWithPath: environment.binDirectory).appendingPathComponent(binary), settings: settings)
+    }
+
+    /// Starts `executable` (a built binary, or a copy of one elsewhere) with `settings` added to this environment.
+    init(executable: URL, settings: [String: String]) throws {
+        let binary = executable.lastPathComponent
         name = binary
         logURL = FileManager.default.temporaryDirectory.appendingPathComponent("\(binary)-\(UUID().uuidString.prefix(8)).log")
         guard FileManager.default.createFile(atPath: logURL.path, contents: nil) else {
             throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: logURL.path])
         }
         let log = try FileHandle(forWritingTo: logURL)
-        process.executableURL = URL(fileURLWithPath: environment.binDirectory).appendingPathComponent(binary)
+        process.executableURL = executable
         process.environment = ProcessInfo.processInfo.environment.merging(settings) { _, new in new }
         process.standardOutput = log
         process.standardError = log
