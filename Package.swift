@@ -69,6 +69,7 @@ let package = Package(
             dependencies: [
                 "SluiceCore", "SluiceRedis", "SluiceMongo", "SluiceUserAgent", "SluiceRollups",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

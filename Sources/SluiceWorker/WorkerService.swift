@@ -6,8 +6,9 @@ import SluiceRedis
 import SluiceUserAgent
 
 /// The worker as a service: runs the consumer loop and the flusher on threads of
-/// their own and, on graceful shutdown (SIGTERM/SIGINT), lets the consumer finish
-/// and acknowledge the batch in hand, then the flusher write what is still dirty.
+/// their own and, on graceful shutdown (SIGTERM/SIGINT) or when its service group is
+/// cancelled, lets the consumer finish and acknowledge the batch in hand, then the
+/// flusher write what is still dirty, and returns.
 public struct WorkerService: Service {
     let configuration: WorkerConfiguration
     let metrics: WorkerMetrics
@@ -20,6 +21,7 @@ public struct WorkerService: Service {
         self.logger = logger
     }
 
+    /// Consumes until a graceful shutdown or cancellation, then returns once both threads have stopped.
     public func run() async throws {
         let store = try MongoStore(url: configuration.mongoURL, appName: "sluice-worker", logger: logger)
         defer { store.close() }
@@ -30,25 +32,37 @@ public struct WorkerService: Service {
             stateLifetimeSeconds: configuration.sessionTimeoutSeconds * 2 + 60, rollupWindowSeconds: configuration.rollupWindowSeconds,
             owner: configuration.consumerName, metrics: metrics, logger: logger, consumer: { loop.activity })
         let flushLoop = FlushLoop(flusher: flusher, endpoint: try RedisEndpoint(url: configuration.redisURL), backlogged: { loop.isBacklogged }, logger: logger)
-        await withGracefulShutdownHandler {
-            await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
-                let consumer = Thread {
-                    loop.run()
-                    // The consumer's last batch is acknowledged: its changes go out with the flusher's last pass.
-                    flushLoop.requestStop()
-                }
-                consumer.name = "sluice-consumer"
-                let flushing = Thread {
-                    flushLoop.run()
-                    done.resume()
-                }
-                flushing.name = "sluice-flusher"
-                consumer.start()
-                flushing.start()
+        // Graceful shutdown (a signal) and cancellation (another service of the group failed, such as
+        // the metrics server on a taken port) both stop the consumer: its thread must not outlive the group.
+        await withTaskCancellationHandler {
+            await withGracefulShutdownHandler {
+                await runThreads(loop: loop, flushLoop: flushLoop)
+            } onGracefulShutdown: {
+                logger.info("shutting down: finishing the batch in hand, then a last flush")
+                loop.requestStop()
             }
-        } onGracefulShutdown: {
-            logger.info("shutting down: finishing the batch in hand, then a last flush")
+        } onCancel: {
+            logger.info("cancelled with its service group: finishing the batch in hand, then a last flush")
             loop.requestStop()
+        }
+    }
+
+    /// Runs the consumer and the flusher on threads of their own; returns once both have stopped.
+    private func runThreads(loop: ConsumerLoop, flushLoop: FlushLoop) async {
+        await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
+            let consumer = Thread {
+                loop.run()
+                // The consumer's last batch is acknowledged: its changes go out with the flusher's last pass.
+                flushLoop.requestStop()
+            }
+            consumer.name = "sluice-consumer"
+            let flushing = Thread {
+                flushLoop.run()
+                done.resume()
+            }
+            flushing.name = "sluice-flusher"
+            consumer.start()
+            flushing.start()
         }
     }
 }

@@ -76,6 +76,12 @@ struct SluiceWorkerCommand: AsyncParsableCommand {
             throw ValidationError("\(error)")
         }
         logEffectiveConfiguration(configuration.summary, logger: logger)
-        try await buildWorkerApplication(configuration: configuration, logger: logger).runService()
+        do {
+            try await buildWorkerApplication(configuration: configuration, logger: logger).runService()
+        } catch {
+            // Every service has stopped by now, the consumer included: say why, and exit non-zero.
+            logger.critical("sluice-worker exits: \(WorkerFailure(error, configuration: configuration))")
+            throw ExitCode.failure
+        }
     }
 }
