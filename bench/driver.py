@@ -41,7 +41,7 @@ import uuid
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(ROOT, "scripts"))
-from resp import Redis  # noqa: E402  (shared with scripts/chaos.py)
+from redis_client import Redis  # noqa: E402  (shared with scripts/chaos.py)
 import derived  # noqa: E402  (bench/derived.py: sessions, visitors and roll-ups written behind)
 import derived_report  # noqa: E402  (their rows in the table)
 CLK_TCK = os.sysconf("SC_CLK_TCK")

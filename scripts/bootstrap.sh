@@ -3,7 +3,8 @@
 # is already there, so it is cheap to call before every `make run`/`make test`:
 #   - Debian packages (C libraries, Redis, uap-core, curl), via apt-get;
 #   - a Python venv at .venv with SecantusDB, the MongoDB-compatible server
-#     used locally and in tests (MongoDB itself is not in Debian);
+#     used locally and in tests (MongoDB itself is not in Debian), and redis
+#     (redis-py), the Redis client of the chaos and bench scripts;
 #   - with BROWSER_TEST=1 (scripts/test.sh sets it unless BROWSER_TEST=0), what
 #     the browser tests need: Debian's chromium and chromium-driver, esbuild,
 #     node-typescript, node-react and node-react-dom (tests/react), and
@@ -18,6 +19,7 @@
 #     in the venv for the API contract check (tests/api/run.sh).
 # Environment:
 #   SECANTUSDB_SPEC  pip requirement to install (default: SecantusDB)
+#   REDIS_PY_SPEC    pip requirement for the scripts' Redis client (default: redis==8.1.0)
 #   SELENIUM_SPEC    pip requirement for the browser test (default: selenium>=4.10)
 #   SLUICE_VENV      venv location (default: <repo>/.venv)
 #   BROWSER_TEST     not 0: also install the browser test's packages (default: 0)
@@ -106,6 +108,20 @@ ensure_venv() {
         die "pip installed ${SECANTUSDB_SPEC:-SecantusDB} but $SLUICE_VENV/bin/secantusd-py is missing"
 }
 
+# redis-py for scripts/redis_client.py (chaos run, bench), pinned: its defaults
+# have changed between releases (RESP3 in 8).
+ensure_redis_python() {
+    local py="$SLUICE_VENV/bin/python" spec="${REDIS_PY_SPEC:-redis==8.1.0}" have
+    have="$("$py" -c 'import importlib.metadata as m; print(m.version("redis"))' 2>/dev/null || true)"
+    if [[ -n "$have" && ("$spec" != *==* || "$spec" == *"==$have") ]]; then
+        log "redis $have present in $SLUICE_VENV"
+        return 0
+    fi
+    log "installing $spec into $SLUICE_VENV"
+    "$py" -m pip install --disable-pip-version-check --progress-bar off -q "$spec"
+    "$py" -c 'import redis' || die "pip installed $spec but it cannot be imported"
+}
+
 # selenium for tests/browser, only when the browser test runs.
 ensure_browser_test_python() {
     [[ "${BROWSER_TEST:-0}" != 0 ]] || return 0
@@ -145,6 +161,7 @@ check_toolchain() {
 
 ensure_system_packages
 ensure_venv
+ensure_redis_python
 ensure_browser_test_python
 ensure_api_test_python
 check_toolchain

@@ -41,7 +41,7 @@ import time
 import pymongo
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from resp import Redis  # noqa: E402  (the scripts folder is not a package)
+from redis_client import Redis  # noqa: E402  (the scripts folder is not a package)
 import chaos_derived  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -91,7 +91,7 @@ class Stack:
     def start_redis(self):
         self.spawn("redis", ["redis-server", f"{ROOT}/deploy/redis.conf", "--port", str(self.redis_port),
                              "--dir", f"{self.tmp}/redis", "--appendfsync", "always"])
-        wait_for("redis", lambda: Redis(self.redis_port)("PING") == "PONG")
+        wait_for("redis", lambda: Redis(self.redis_port)("PING") == b"PONG")
 
     def start_mongo(self):
         self.spawn("mongo", [f"{ROOT}/.venv/bin/secantusd-py", "--config", f"{ROOT}/deploy/secantusd.toml",
