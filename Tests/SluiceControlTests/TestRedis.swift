@@ -79,8 +79,34 @@ struct TestRedis {
     /// Parses and runs a `sluicectl` command line against this database; `dead` commands
     /// also get this test's MongoDB unless the arguments name one.
     func run(_ arguments: [String]) throws {
-        let mongo = arguments.first == "dead" && !arguments.contains("--mongo-url") ? ["--mongo-url", try mongoURL] : []
-        var command = try SluiceControlCommand.parseAsRoot(arguments + ["--redis-url", url] + mongo)
+        var command = try SluiceControlCommand.parseAsRoot(try connected(arguments))
         try command.run()
+    }
+
+    /// Runs the built `sluicectl` with `arguments` against this database, as `run` does,
+    /// and returns what it printed on stdout; fails the test on a non-zero exit or any stderr.
+    func output(of arguments: [String]) throws -> String {
+        let bin = try #require(ProcessInfo.processInfo.environment["SLUICE_BIN_DIR"], "SLUICE_BIN_DIR is not set: run the tests with `make test`")
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: bin).appendingPathComponent("sluicectl")
+        process.arguments = try connected(arguments)
+        // Piped, without COLUMNS: the table is not cut to a terminal's width.
+        process.environment = ProcessInfo.processInfo.environment.filter { $0.key != "COLUMNS" }
+        let stdout = Pipe()
+        let stderr = Pipe()
+        process.standardOutput = stdout
+        process.standardError = stderr
+        try process.run()
+        let printed = stdout.fileHandleForReading.readDataToEndOfFile()
+        let warned = String(decoding: stderr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        try #require(process.terminationStatus == 0 && warned.isEmpty, "sluicectl \(arguments) exited \(process.terminationStatus): \(warned)")
+        return String(decoding: printed, as: UTF8.self)
+    }
+
+    /// `arguments` pointed at this database (and, for `dead`, at this test's MongoDB).
+    private func connected(_ arguments: [String]) throws -> [String] {
+        let mongo = arguments.first == "dead" && !arguments.contains("--mongo-url") ? ["--mongo-url", try mongoURL] : []
+        return arguments + ["--redis-url", url] + mongo
     }
 }
