@@ -87,6 +87,7 @@ let package = Package(
             dependencies: [
                 "SluiceCore", "SluiceRedis", "SluiceMongo",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

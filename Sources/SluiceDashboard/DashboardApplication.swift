@@ -1,5 +1,6 @@
 import Hummingbird
 import Logging
+import NIOCore
 import SluiceCore
 import SluiceMongo
 import SluiceRedis
@@ -39,6 +40,11 @@ public func buildDashboardApplication(
 
     return Application(
         router: router,
+        // Small header limits (the dashboard reads only a login form) and an idle timeout.
+        server: .http1(
+            configuration: .init(
+                idleTimeout: .seconds(60),
+                httpDecoderConfiguration: .init(maxHeaderFieldSize: 16 * 1024, maxHeaderListSize: 32 * 1024, maxHeaderFieldCount: 100))),
         configuration: .init(address: .hostname(configuration.listenHost, port: configuration.port), serverName: "sluice-dashboard"),
         services: [RedisWriterService(writer: writer)],
         onServerRunning: { channel in

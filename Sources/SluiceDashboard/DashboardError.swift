@@ -29,6 +29,7 @@ struct DashboardError: HTTPResponseError {
         status: .unauthorized, code: "unauthorized",
         details: [ValidationProblem(field: "authorization", problem: "this route needs Authorization: Bearer <SLUICE_ADMIN_TOKEN> or the cookie POST /login sets")])
 
+    /// The JSON error body, with `Retry-After` on 503 and `WWW-Authenticate` on 401.
     func response(from request: Request, context: some RequestContext) throws -> Response {
         let body = JSONObject([
             ("error", .string(code)),

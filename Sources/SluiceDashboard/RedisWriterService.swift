@@ -7,6 +7,7 @@ import SluiceRedis
 struct RedisWriterService: Service {
     let writer: RedisPipelineWriter
 
+    /// Starts the writer, waits for shutdown or cancellation, then stops it.
     func run() async throws {
         writer.start()
         try? await gracefulShutdown()

@@ -15,6 +15,7 @@ struct AdminGate<Context: RequestContext>: RouterMiddleware {
     let access: DashboardAccess
     let refusal: Refusal
 
+    /// Passes an admitted request on; refuses any other as `refusal` says.
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         guard access.admits(request) else {
             switch refusal {

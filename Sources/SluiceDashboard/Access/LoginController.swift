@@ -26,6 +26,8 @@ struct LoginController: Sendable {
         }
     }
 
+    /// Checks the form's token: the login cookie and a 303 to `/` when right, the form
+    /// again with the problem when not.
     private func login(_ request: Request) async throws -> Response {
         if access.isOpen { return Response(status: .seeOther, headers: [.location: "/", .cacheControl: "no-store"]) }
         var request = request

@@ -20,6 +20,7 @@ struct IndexController: Sendable {
         api.get("healthz") { _, _ in JSONResponse.ok(.init([("status", .string("ok"))])) }
     }
 
+    /// The route list, with a logout button when a token is set.
     private func page() -> HTMLPage {
         let items = Self.routes.map { "<li><code>GET \(HTMLPage.escaped($0.path))</code>: \(HTMLPage.escaped($0.summary))</li>" }
         let logout = access.isOpen ? "<p>Open: no SLUICE_ADMIN_TOKEN is set, so this dashboard listens on this machine only.</p>"

@@ -18,6 +18,7 @@ struct VisitorController: Sendable {
         }
     }
 
+    /// The visitor's answer for one page: `limit` sessions after `cursor`.
     private func visitor(_ visitorId: String, query: Parameters) async throws -> Response {
         let limit = try Self.limit(query["limit"].map(String.init))
         let cursor = try query["cursor"].map { token throws(DashboardError) in
