@@ -27,7 +27,7 @@ public func buildDashboardApplication(
     let live = LiveController(reads: LiveReads(writer: writer, partitions: configuration.partitions), cookieName: configuration.cookieName, logger: logger)
     let login = LoginController(access: access)
     login.addLoginRoutes(to: router)
-    live.addCurrentRoute(to: router.group("api/analytics/analytics"))
+    live.addCurrentRoute(to: router.group("api/analytics/analytics").add(middleware: VisitorOriginPolicy(sites: configuration.sites)))
 
     let api = router.group("api/analytics/analytics").add(middleware: AdminGate(access: access, refusal: .json))
     live.addRealtimeRoute(to: api)

@@ -1,3 +1,4 @@
+import Foundation
 import SluiceCore
 
 /// Everything `sluice-dashboard` can be told, built from `SLUICE_*` variables and flags.
@@ -21,6 +22,11 @@ public struct DashboardConfiguration: Sendable {
     /// `SLUICE_ADMIN_TOKEN`: locks every route but the login page and `/current`; nil leaves
     /// the dashboard open on loopback only.
     public var adminToken: String?
+    /// `SLUICE_SITES`: ingest's sites file; its origins are the pages that may ask `/current`
+    /// from the browser (nil: any page, as ingest without a sites file).
+    public var sitesPath: String?
+    /// The sites loaded from `sitesPath`.
+    public var sites: SiteRegistry?
     /// The most events the session route answers (not a setting: tests lower it).
     var maxSessionEvents = SessionController.defaultMaxEvents
 
@@ -39,6 +45,13 @@ public struct DashboardConfiguration: Sendable {
         if let adminToken, adminToken.utf8.count < 16 {
             throw ConfigurationError(variable: "SLUICE_ADMIN_TOKEN", value: maskedSecret(adminToken), expected: "at least 16 characters")
         }
+        sitesPath = settings.optionalString("SLUICE_SITES")
+        if let sitesPath {
+            guard let contents = FileManager.default.contents(atPath: sitesPath) else {
+                throw ConfigurationError(variable: "SLUICE_SITES", value: sitesPath, expected: "a readable sites file")
+            }
+            sites = try SiteRegistry(json: Array(contents), source: sitesPath)
+        }
         if adminToken == nil, !["127.0.0.1", "localhost", "::1"].contains(host) {
             throw ConfigurationError(
                 variable: "SLUICE_DASHBOARD_HOST", value: host,
@@ -55,6 +68,7 @@ public struct DashboardConfiguration: Sendable {
             ("SLUICE_DASHBOARD_PORT", String(port)),
             ("SLUICE_PARTITIONS", String(partitions)),
             ("SLUICE_COOKIE_NAME", cookieName),
+            ("SLUICE_SITES", sitesPath.map { "\($0) (\(sites?.sites.count ?? 0) sites: their origins may ask /current)" } ?? "(none: any page may ask /current)"),
             ("SLUICE_ADMIN_TOKEN", adminToken == nil ? "(not set: open, local only)" : maskedSecret(adminToken)),
         ]
     }

@@ -25,6 +25,8 @@ struct SluiceDashboardCommand: AsyncParsableCommand {
     var partitions: Int?
     @Option(help: "Name of ingest's visitor cookie, read by /current (SLUICE_COOKIE_NAME, default sluice_visitor).")
     var cookieName: String?
+    @Option(help: "Ingest's JSON sites file; its origins may ask /current from the browser (SLUICE_SITES, default: none, any origin).")
+    var sites: String?
     @Option(help: "Token that every route but the login and /current requires, at least 16 characters; unset: open on 127.0.0.1 only (SLUICE_ADMIN_TOKEN; prefer the variable: flags show in ps).")
     var adminToken: String?
     @Option(help: "Log level: trace, debug, info, notice, warning, error (SLUICE_LOG_LEVEL, default info).")
@@ -33,7 +35,7 @@ struct SluiceDashboardCommand: AsyncParsableCommand {
     func run() async throws {
         let overrides: [String: String?] = [
             "SLUICE_REDIS_URL": redisURL, "SLUICE_MONGO_URL": mongoURL, "SLUICE_DASHBOARD_HOST": host, "SLUICE_DASHBOARD_PORT": port.map(String.init),
-            "SLUICE_PARTITIONS": partitions.map(String.init), "SLUICE_COOKIE_NAME": cookieName, "SLUICE_ADMIN_TOKEN": adminToken, "SLUICE_LOG_LEVEL": logLevel,
+            "SLUICE_PARTITIONS": partitions.map(String.init), "SLUICE_COOKIE_NAME": cookieName, "SLUICE_SITES": sites, "SLUICE_ADMIN_TOKEN": adminToken, "SLUICE_LOG_LEVEL": logLevel,
         ]
         let settings = Settings(environment: ProcessInfo.processInfo.environment, overrides: overrides.compactMapValues { $0 })
         let configuration: DashboardConfiguration

@@ -71,7 +71,9 @@ import Testing
             for uri in Self.protectedAPI {
                 #expect(try await bed.send(.get, uri, cookie: pair).status != .unauthorized, "\(uri)")
             }
-            #expect(try await bed.send(.get, "/", cookie: pair).status == .ok)
+            let index = try await bed.send(.get, "/", cookie: pair)
+            #expect(index.status == .ok)
+            #expect(index.headers[.contentSecurityPolicy] == "frame-ancestors 'none'", "pages are never framed by another site")
 
             let logout = try await bed.send(.post, "/logout", cookie: pair)
             #expect(logout.status == .seeOther)

@@ -26,7 +26,7 @@ struct DashboardTestBed {
     /// Runs `body` against a dashboard with `token` (nil: open) on databases of its own;
     /// fails (never skips) without the test command's servers.
     static func run(
-        token: String? = Self.token, maxSessionEvents: Int? = nil, _ body: @escaping @Sendable (DashboardTestBed) async throws -> Void
+        token: String? = Self.token, maxSessionEvents: Int? = nil, settings extra: [String: String] = [:], _ body: @escaping @Sendable (DashboardTestBed) async throws -> Void
     ) async throws {
         let environment = ProcessInfo.processInfo.environment
         let redisBase = try #require(environment["SLUICE_TEST_REDIS_URL"], "SLUICE_TEST_REDIS_URL is not set: run the tests with `make test`")
@@ -45,6 +45,7 @@ struct DashboardTestBed {
         }
         var settings = ["SLUICE_REDIS_URL": redisURL, "SLUICE_MONGO_URL": mongoURL, "SLUICE_DASHBOARD_PORT": "0", "SLUICE_PARTITIONS": "4"]
         if let token { settings["SLUICE_ADMIN_TOKEN"] = token }
+        settings.merge(extra) { $1 }
         var configuration = try DashboardConfiguration(settings: Settings(environment: settings))
         if let maxSessionEvents { configuration.maxSessionEvents = maxSessionEvents }
         let app = try buildDashboardApplication(configuration: configuration, logger: Logger(label: "sluice-dashboard-tests"))
@@ -65,12 +66,14 @@ struct DashboardTestBed {
         _ = try RedisConnection(endpoint: RedisEndpoint(url: redisURL)).pipeline(commands)
     }
 
-    /// Sends a request; `bearer` adds `Authorization: Bearer`, `cookie` a `Cookie` header.
+    /// Sends a request; `bearer` adds `Authorization: Bearer`, `cookie` a `Cookie` header,
+    /// `origin` an `Origin` header, `form` a form body.
     func send(
         _ method: HTTPRequest.Method, _ uri: String, bearer: String? = nil, cookie: String? = nil,
-        form: String? = nil
+        origin: String? = nil, form: String? = nil
     ) async throws -> TestResponse {
         var headers: HTTPFields = [:]
+        if let origin { headers[.origin] = origin }
         if let bearer { headers[.authorization] = "Bearer \(bearer)" }
         if let cookie { headers[.cookie] = cookie }
         if form != nil { headers[.contentType] = "application/x-www-form-urlencoded" }

@@ -30,3 +30,28 @@ import Testing
         }
     }
 }
+
+/// `/current` answers a site's page across origins as ingest does: the origin echoed with
+/// credentials when a site lists it, or any origin without a sites file.
+@Suite struct CurrentOriginTests {
+    @Test func aListedOriginMayReadCurrentAndAnotherMayNot() async throws {
+        let sites = FileManager.default.temporaryDirectory.appendingPathComponent("dashboard-sites-\(UUID().uuidString).json")
+        try Data(#"{"sites": [{"id": "shop", "writeKeys": ["wk_shop_0123456789abcdef"], "origins": ["https://shop.example"]}]}"#.utf8).write(to: sites)
+        defer { try? FileManager.default.removeItem(at: sites) }
+        try await DashboardTestBed.run(settings: ["SLUICE_SITES": sites.path]) { bed in
+            let listed = try await bed.send(.get, "/api/analytics/analytics/current", origin: "https://shop.example")
+            #expect(listed.status == .ok)
+            #expect(listed.headers[.accessControlAllowOrigin] == "https://shop.example")
+            #expect(listed.headers[.accessControlAllowCredentials] == "true")
+            #expect(listed.headers[.vary] == "Origin")
+            let other = try await bed.send(.get, "/api/analytics/analytics/current", origin: "https://evil.example")
+            #expect(other.headers[.accessControlAllowOrigin] == nil)
+            #expect(try await bed.send(.get, "/api/analytics/analytics/realtime", origin: "https://shop.example").headers[.accessControlAllowOrigin] == nil,
+                "only /current is meant for a site's pages")
+        }
+        try await DashboardTestBed.run { bed in
+            let any = try await bed.send(.get, "/api/analytics/analytics/current", origin: "https://anywhere.example")
+            #expect(any.headers[.accessControlAllowOrigin] == "https://anywhere.example")
+        }
+    }
+}

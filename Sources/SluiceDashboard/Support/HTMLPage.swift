@@ -1,3 +1,4 @@
+import HTTPTypes
 import Hummingbird
 
 /// A server-rendered page: the shared shell around a page's own markup.
@@ -6,10 +7,13 @@ struct HTMLPage {
     /// The page's markup, already escaped where it holds data (`HTMLPage.escaped`).
     let body: String
 
-    /// The page as a response, never cached.
-    func response(status: HTTPResponse.Status = .ok, headers extra: HTTPFields = [:]) -> Response {
-        var headers: HTTPFields = [.contentType: "text/html; charset=utf-8", .cacheControl: "no-store"]
-        headers.append(contentsOf: extra)
+    /// The page as a response: never cached, never framed by another site (clickjacking),
+    /// and sending no referrer, since a page's URL may name a visitor or session.
+    func response(status: HTTPResponse.Status = .ok) -> Response {
+        let headers: HTTPFields = [
+            .contentType: "text/html; charset=utf-8", .cacheControl: "no-store", .contentSecurityPolicy: "frame-ancestors 'none'",
+            .xFrameOptions: "DENY", .xContentTypeOptions: "nosniff", .referrerPolicy: "no-referrer",
+        ]
         let document = """
             <!doctype html>
             <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
@@ -37,4 +41,11 @@ struct HTMLPage {
         }
         return out
     }
+}
+
+extension HTTPField.Name {
+    /// Legacy clickjacking defence, for browsers without CSP `frame-ancestors`.
+    static let xFrameOptions = HTTPField.Name("X-Frame-Options")!
+    /// What the browser sends as `Referer` when leaving a page.
+    static let referrerPolicy = HTTPField.Name("Referrer-Policy")!
 }
