@@ -121,11 +121,13 @@ let package = Package(
             dependencies: ["SluiceControl", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
 
         .testTarget(name: "SluiceCoreTests", dependencies: ["SluiceCore"]),
-        .testTarget(name: "SluiceMongoTests", dependencies: ["SluiceMongo", "SluiceCore"]),
+        // What the test targets share: a fresh MongoDB database per test.
+        .target(name: "SluiceTestSupport", dependencies: ["SluiceMongo"], path: "Tests/SluiceTestSupport"),
+        .testTarget(name: "SluiceMongoTests", dependencies: ["SluiceMongo", "SluiceCore", "SluiceTestSupport"]),
         .testTarget(name: "SluiceRollupsTests", dependencies: ["SluiceRollups", "SluiceCore", "SluiceMongo"]),
         .testTarget(
             name: "SluiceWorkerTests",
-            dependencies: ["SluiceWorker", "SluiceCore", "SluiceRedis", "SluiceMongo", "SluiceRollups", "SluiceUserAgent", .product(name: "Logging", package: "swift-log")]),
+            dependencies: ["SluiceWorker", "SluiceCore", "SluiceRedis", "SluiceMongo", "SluiceRollups", "SluiceUserAgent", "SluiceTestSupport", .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "SluiceUserAgentTests", dependencies: ["SluiceUserAgent"]),
         .testTarget(name: "SluiceIngestTests", dependencies: ["SluiceIngest", .product(name: "NIOCore", package: "swift-nio")]),
         .testTarget(
@@ -134,7 +136,7 @@ let package = Package(
                 "SluiceDashboard", "SluiceCore", "SluiceRedis", "SluiceMongo",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]),
-        .testTarget(name: "SluiceControlTests", dependencies: ["SluiceControl", "SluiceCore", "SluiceRedis", "SluiceMongo"]),
+        .testTarget(name: "SluiceControlTests", dependencies: ["SluiceControl", "SluiceCore", "SluiceRedis", "SluiceMongo", "SluiceTestSupport"]),
         .testTarget(
             name: "SluiceIntegrationTests",
             dependencies: [

@@ -2,6 +2,7 @@ import Foundation
 import SluiceCore
 import SluiceMongo
 import SluiceRedis
+import SluiceTestSupport
 import Testing
 
 @testable import SluiceControl
@@ -29,12 +30,8 @@ struct DeadLetterArchiveTests {
 
     /// The `redis` test's own `deadletters` (the database `sluicectl` gets in `TestRedis.run`).
     private func withMongo(of redis: TestRedis, _ body: (TestMongo) throws -> Void) throws {
-        let store = try MongoStore(url: try redis.mongoURL, appName: "sluice-control-tests")
-        defer {
-            do { try store.dropDatabase() } catch { Issue.record("could not drop \(store.databaseName): \(error)") }
-            store.close()
-        }
-        try body(TestMongo(url: try redis.mongoURL, store: store))
+        let url = try redis.mongoURL
+        try FreshMongoDatabase.withStore(url: url, appName: "sluice-control-tests") { store in try body(TestMongo(url: url, store: store)) }
     }
 
     @Test func aMovedLetterReadsBackAsTheStreamHeldIt() throws {

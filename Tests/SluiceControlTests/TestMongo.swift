@@ -1,5 +1,6 @@
 import Foundation
 import SluiceMongo
+import SluiceTestSupport
 import Testing
 
 /// A MongoDB database of its own for one test, on the server the test command started,
@@ -10,19 +11,9 @@ struct TestMongo {
 
     /// Runs `body` with a fresh database; fails (never skips) without `SLUICE_TEST_MONGO_URL`.
     static func withFresh<R>(_ body: (TestMongo) throws -> R) throws -> R {
-        let base = try #require(
-            ProcessInfo.processInfo.environment["SLUICE_TEST_MONGO_URL"],
-            "SLUICE_TEST_MONGO_URL is not set: run the tests with `make test`, which starts a private SecantusDB and sets it")
-        let name = "sluicectl_" + UUID().uuidString.prefix(8).lowercased()
-        let parts = base.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false)
-        let server = parts[0].hasSuffix("/") ? String(parts[0].dropLast()) : String(parts[0])
-        let url = server + "/" + name + (parts.count > 1 ? "?" + parts[1] : "")
-        let store = try MongoStore(url: url, appName: "sluice-control-tests")
-        defer {
-            do { try store.dropDatabase() } catch { Issue.record("could not drop test database \(name): \(error)") }
-            store.close()
+        try FreshMongoDatabase.withStore(prefix: "sluicectl", appName: "sluice-control-tests") { store in
+            try body(TestMongo(url: try FreshMongoDatabase.url(database: store.databaseName), store: store))
         }
-        return try body(TestMongo(url: url, store: store))
     }
 
     /// Inserts documents `{_id, visitorId?, userId?, timestamp}` into `collection`.

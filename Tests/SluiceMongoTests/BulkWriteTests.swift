@@ -1,3 +1,4 @@
+import SluiceTestSupport
 import Testing
 
 @testable import SluiceMongo
@@ -6,7 +7,7 @@ import Testing
 struct BulkWriteTests {
     @Test("a repeated _id is a duplicate, within one bulk and across bulks")
     func duplicates() throws {
-        try TestDatabase.withStore { store in
+        try FreshMongoDatabase.withStore { store in
             let first = try store.bulkWrite(
                 collection: "pageviews",
                 operations: ["a", "b", "a"].map { .insert(TestDatabase.document(id: $0)) })
@@ -26,7 +27,7 @@ struct BulkWriteTests {
 
     @Test("upserts apply $min, $max, $inc, $addToSet and $setOnInsert")
     func upsertOperators() throws {
-        try TestDatabase.withStore { store in
+        try FreshMongoDatabase.withStore { store in
             func visit(first: Int64, last: Int64, user: String) -> BulkOperation {
                 let filter = TestDatabase.document(id: "visitor-1")
                 let update = BSONDocumentBuilder()
@@ -63,7 +64,7 @@ struct BulkWriteTests {
 
     @Test("upsertedIndexes names the upserts that created their document")
     func upsertedIndexes() throws {
-        try TestDatabase.withStore { store in
+        try FreshMongoDatabase.withStore { store in
             func touch(_ id: String) -> BulkOperation {
                 let update = BSONDocumentBuilder()
                 update.appendDocument("$inc") { $0.appendInt32("n", 1) }
@@ -80,7 +81,7 @@ struct BulkWriteTests {
 
     @Test("other errors are failures with the caller's index, the rest is stored")
     func failures() throws {
-        try TestDatabase.withStore { store in
+        try FreshMongoDatabase.withStore { store in
             let badIncrement = BSONDocumentBuilder()
             badIncrement.appendDocument("$inc") { $0.appendString("n", "not a number") }
             let noOperators = BSONDocumentBuilder()
@@ -111,7 +112,7 @@ struct BulkWriteTests {
 
     @Test("a clash on a unique index other than _id is a failure, not 'already stored'")
     func otherUniqueIndex() throws {
-        try TestDatabase.withStore { store in
+        try FreshMongoDatabase.withStore { store in
             try store.createIndexes(
                 collection: "users", indexes: [IndexSpec(name: "email_1", keys: [("email", 1)], unique: true)])
             let outcome = try store.bulkWrite(
@@ -130,7 +131,7 @@ struct BulkWriteTests {
 
     @Test("deleteMany removes every match and counts them in deleted")
     func deleteMany() throws {
-        try TestDatabase.withStore { store in
+        try FreshMongoDatabase.withStore { store in
             let seeded = try store.bulkWrite(
                 collection: "pageviews",
                 operations: [("p1", "v-1"), ("p2", "v-1"), ("p3", "v-2"), ("p4", "v-1")].map { id, visitor in
@@ -163,7 +164,7 @@ struct BulkWriteTests {
 
     @Test("concurrent bulk writes share the pool safely")
     func concurrentWrites() async throws {
-        try await TestDatabase.withAsyncStore { store in
+        try await FreshMongoDatabase.withStore { store in
             let totals = try await withThrowingTaskGroup(of: Int.self) { group in
                 for writer in 0..<4 {
                     group.addTask {

@@ -1,3 +1,4 @@
+import SluiceTestSupport
 import Testing
 
 @testable import SluiceMongo
@@ -6,12 +7,12 @@ import Testing
 struct MongoStoreTests {
     @Test("ping answers")
     func ping() throws {
-        try TestDatabase.withStore { store in try store.ping() }
+        try FreshMongoDatabase.withStore { store in try store.ping() }
     }
 
     @Test("dates are stored as BSON dates and can be queried as dates")
     func dates() throws {
-        try TestDatabase.withStore { store in
+        try FreshMongoDatabase.withStore { store in
             let document = TestDatabase.document(id: "e1") { event in
                 event.appendDate("timestamp", millisecondsSince1970: 1_700_000_000_123)
                 event.appendNull("endTime")
@@ -30,7 +31,7 @@ struct MongoStoreTests {
 
     @Test("createIndexes is idempotent; a conflicting definition is a clear error")
     func createIndexesTwice() throws {
-        try TestDatabase.withStore { store in
+        try FreshMongoDatabase.withStore { store in
             let indexes = [
                 IndexSpec(name: "timestamp_1", keys: [("timestamp", 1)]),
                 IndexSpec(name: "visitor_time", keys: [("visitorId", 1), ("timestamp", -1)]),
@@ -61,7 +62,7 @@ struct MongoStoreTests {
 
     @Test("countDocuments and findCanonicalJSON filter and limit")
     func countAndFind() throws {
-        try TestDatabase.withStore { store in
+        try FreshMongoDatabase.withStore { store in
             let operations = (0..<5).map { number in
                 BulkOperation.insert(
                     TestDatabase.document(id: "d\(number)") { $0.appendString("kind", number < 3 ? "a" : "b") })

@@ -3,6 +3,7 @@ import Logging
 import SluiceCore
 import SluiceMongo
 import SluiceRedis
+import SluiceTestSupport
 import SluiceUserAgent
 import Synchronization
 import Testing
@@ -39,20 +40,14 @@ final class DerivedTestBed {
     static func withFresh<R>(sessionTimeoutSeconds: Int = 60, _ body: (DerivedTestBed) throws -> R) throws -> R {
         let environment = ProcessInfo.processInfo.environment
         let redisBase = try #require(environment["SLUICE_TEST_REDIS_URL"], "SLUICE_TEST_REDIS_URL is not set: run the tests with `make test`")
-        let mongoBase = try #require(environment["SLUICE_TEST_MONGO_URL"], "SLUICE_TEST_MONGO_URL is not set: run the tests with `make test`")
         let database = nextDatabase.add(1, ordering: .relaxed).oldValue
         try #require(database < 160, "more SluiceWorkerTests Redis tests than databases 128...159")
         let redis = try RedisConnection(endpoint: RedisEndpoint(url: (redisBase.hasSuffix("/") ? String(redisBase.dropLast()) : redisBase) + "/\(database)"))
         _ = try redis.run(RedisCommand("FLUSHDB"))
         _ = try redis.run(RedisCommand("XGROUP", "CREATE", stream, StreamLayout.group, "0", "MKSTREAM"))
-        let server = mongoBase.split(separator: "?", maxSplits: 1)[0]
-        let name = "sluiceworker_" + UUID().uuidString.prefix(8).lowercased()
-        let store = try MongoStore(url: (server.hasSuffix("/") ? String(server.dropLast()) : String(server)) + "/" + name, appName: "sluice-worker-tests")
-        defer {
-            do { try store.dropDatabase() } catch { Issue.record("could not drop test database \(name): \(error)") }
-            store.close()
+        return try FreshMongoDatabase.withStore(prefix: "sluiceworker", appName: "sluice-worker-tests") { store in
+            try body(try DerivedTestBed(redis: redis, store: store, sessionTimeoutSeconds: sessionTimeoutSeconds))
         }
-        return try body(try DerivedTestBed(redis: redis, store: store, sessionTimeoutSeconds: sessionTimeoutSeconds))
     }
 
     /// Appends events (JSON objects, as ingest writes them) and reads them back as the
