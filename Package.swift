@@ -92,6 +92,8 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]),
+        // The dashboard's data: date ranges in a site's time zone and every page's figures, read from roll-ups (docs/dashboard.md#reports). No HTTP.
+        .target(name: "SluiceReports", dependencies: ["SluiceCore", "SluiceMongo", "SluiceRedis", "SluiceRollups"]),
         // Server-side tracking for Hummingbird apps: a middleware and a batching sender. Only
         // Hummingbird, NIO and swift-service-lifecycle, so an app gains no other dependency.
         .target(
@@ -136,6 +138,7 @@ let package = Package(
                 "SluiceDashboard", "SluiceCore", "SluiceRedis", "SluiceMongo",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]),
+        .testTarget(name: "SluiceReportsTests", dependencies: ["SluiceReports", "SluiceCore", "SluiceMongo", "SluiceRedis", "SluiceRollups"]),
         .testTarget(name: "SluiceControlTests", dependencies: ["SluiceControl", "SluiceCore", "SluiceRedis", "SluiceMongo", "SluiceTestSupport"]),
         .testTarget(
             name: "SluiceIntegrationTests",

@@ -66,6 +66,10 @@ extension StreamLayout {
     /// Scratch keys the flusher merges one bucket's HyperLogLogs in (one hash tag, so one slot).
     public static func flushScratchKey(_ index: Int) -> String { "sluice:{flush}:hll:\(index)" }
 
+    /// Scratch keys one report request counts unique visitors in (`token`: one per request,
+    /// in the hash tag, so a request's keys share one slot and requests never collide).
+    public static func reportScratchKey(token: String, index: Int) -> String { "sluice:{report:\(token)}:hll:\(index)" }
+
     /// The cookieless secret of one UTC day (`day` = epoch ms / 86,400,000).
     public static func saltKey(day: Int64) -> String { "sluice:salt:\(day)" }
 

@@ -1,0 +1,136 @@
+import Foundation
+import SluiceRollups
+
+/// The days a report covers, whole days in a site's time zone, and the roll-up buckets
+/// that hold them (docs/dashboard.md#reports).
+///
+/// Buckets are UTC hours and UTC days. A range is read from day buckets when every one
+/// of its day boundaries falls on a UTC midnight (UTC itself, or a zone at offset 0 all
+/// along the range); otherwise from hour buckets, each local midnight moved back to the
+/// start of its UTC hour, so a zone with a non-whole-hour offset (India's +5:30) is
+/// approximated to the hour. The series has one point per hour for ranges of up to two
+/// days and one per day otherwise.
+public struct ReportRange: Sendable, Equatable {
+    /// The ranges a query string may name (`range=`).
+    public enum Preset: String, Sendable, CaseIterable {
+        case today, yesterday
+        /// The last 7 or 30 days, ending today inclusive.
+        case last7Days = "7d", last30Days = "30d"
+        /// `from` … `to`.
+        case custom
+    }
+
+    /// The longest range allowed, in days.
+    public static let maxDays = 400
+    /// Days up to which the series has a point per hour.
+    public static let hourlySeriesMaxDays = 2
+
+    public let timeZone: TimeZone
+    /// The first and the last day, both included.
+    public let first: CivilDate
+    public let last: CivilDate
+    /// The first day's local midnight and the local midnight after the last day (epoch ms).
+    public let start: Int64
+    public let end: Int64
+    /// Whether every day boundary of the range falls on a UTC midnight.
+    public let isUTCAligned: Bool
+
+    /// The range from `first` to `last` in `timeZone`.
+    public init(first: CivilDate, last: CivilDate, timeZone: TimeZone) throws(ReportParameterError) {
+        guard first <= last else { throw .fromAfterTo(from: first, to: last) }
+        let days = last.dayNumber - first.dayNumber + 1
+        guard days <= Self.maxDays else { throw .rangeTooLong(days: days) }
+        self.init(checkedFirst: first, last: last, timeZone: timeZone)
+    }
+
+    private init(checkedFirst first: CivilDate, last: CivilDate, timeZone: TimeZone) {
+        self.timeZone = timeZone
+        self.first = first
+        self.last = last
+        start = Self.midnight(of: first, in: timeZone)
+        end = Self.midnight(of: last.adding(days: 1), in: timeZone)
+        isUTCAligned = (0...(last.dayNumber - first.dayNumber + 1)).allSatisfy {
+            Self.midnight(of: first.adding(days: $0), in: timeZone) % RollupBucket.Granularity.day.milliseconds == 0
+        }
+    }
+
+    /// The number of days.
+    public var days: Int { last.dayNumber - first.dayNumber + 1 }
+
+    /// The period of equal length just before this one.
+    public var previous: ReportRange {
+        ReportRange(checkedFirst: first.adding(days: -days), last: first.adding(days: -1), timeZone: timeZone)
+    }
+
+    /// The granularity of the buckets the range's totals are read from.
+    public var totalsGranularity: RollupBucket.Granularity { isUTCAligned ? .day : .hour }
+
+    /// One point of the series per hour or per day.
+    public var seriesGranularity: RollupBucket.Granularity { days <= Self.hourlySeriesMaxDays ? .hour : .day }
+
+    /// The granularity of the buckets the series is read from.
+    public var seriesBucketGranularity: RollupBucket.Granularity { seriesGranularity == .hour ? .hour : totalsGranularity }
+
+    /// The first bucket millisecond the range reads: `start` moved back to its UTC hour.
+    public var bucketStart: Int64 { Self.hourFloor(start) }
+    /// The end of the buckets the range reads: `end` moved back to its UTC hour.
+    public var bucketEnd: Int64 { Self.hourFloor(end) }
+
+    /// The series' points, in time order, each with the bucket span it covers.
+    public var seriesSlots: [ReportSeriesSlot] {
+        if seriesGranularity == .hour {
+            let hour = RollupBucket.Granularity.hour.milliseconds
+            return stride(from: bucketStart, to: bucketEnd, by: Int(hour)).map { slotStart in
+                ReportSeriesSlot(start: slotStart, end: slotStart + hour, label: Self.localLabel(slotStart, in: timeZone))
+            }
+        }
+        return (0..<days).map { offset in
+            let day = first.adding(days: offset)
+            return ReportSeriesSlot(
+                start: Self.hourFloor(Self.midnight(of: day, in: timeZone)),
+                end: Self.hourFloor(Self.midnight(of: day.adding(days: 1), in: timeZone)), label: day.description)
+        }
+    }
+
+    /// The local midnight starting `date` in `zone` (epoch ms); where a zone skips
+    /// midnight (a daylight-saving jump), the instant the day begins.
+    public static func midnight(of date: CivilDate, in zone: TimeZone) -> Int64 {
+        let local = Int64(date.dayNumber) * RollupBucket.Granularity.day.milliseconds
+        let guess = local - offset(at: local, in: zone)
+        let corrected = local - offset(at: guess, in: zone)
+        return corrected
+    }
+
+    /// The day in `zone` holding the instant `milliseconds`.
+    public static func day(containing milliseconds: Int64, in zone: TimeZone) -> CivilDate {
+        let local = milliseconds + offset(at: milliseconds, in: zone)
+        let span = RollupBucket.Granularity.day.milliseconds
+        return CivilDate(dayNumber: Int(local >= 0 ? local / span : (local + 1) / span - 1))
+    }
+
+    /// `zone`'s offset from UTC at `milliseconds`, in ms.
+    static func offset(at milliseconds: Int64, in zone: TimeZone) -> Int64 {
+        Int64(zone.secondsFromGMT(for: Date(timeIntervalSince1970: Double(milliseconds) / 1000))) * 1000
+    }
+
+    private static func hourFloor(_ milliseconds: Int64) -> Int64 {
+        RollupBucket(site: nil, granularity: .hour, containing: milliseconds).start
+    }
+
+    /// `YYYY-MM-DD HH:MM` of `milliseconds` in `zone`.
+    private static func localLabel(_ milliseconds: Int64, in zone: TimeZone) -> String {
+        let local = milliseconds + offset(at: milliseconds, in: zone)
+        let day = day(containing: milliseconds, in: zone)
+        let minutes = Int((local - Int64(day.dayNumber) * RollupBucket.Granularity.day.milliseconds) / 60_000)
+        let (hour, minute) = (minutes / 60, minutes % 60)
+        return "\(day) \(hour < 10 ? "0" : "")\(hour):\(minute < 10 ? "0" : "")\(minute)"
+    }
+}
+
+/// One point of a report's series: the buckets starting in `start ..< end` (epoch ms), and how to label it.
+public struct ReportSeriesSlot: Sendable, Equatable {
+    public let start: Int64
+    public let end: Int64
+    /// `YYYY-MM-DD` for a day, `YYYY-MM-DD HH:MM` (local) for an hour.
+    public let label: String
+}

@@ -1,0 +1,39 @@
+import SluiceRollups
+
+extension RollupCounts {
+    /// Adds every count of `other`.
+    mutating func merge(_ other: RollupCounts) {
+        for (audience, values) in other.totals {
+            for (name, count) in values { totals[audience, default: [:]][name, default: 0] += count }
+        }
+        for (audience, dimensions) in other.rows {
+            for (dimension, values) in dimensions {
+                // The first bucket's rows are taken whole; later ones are added row by row.
+                guard rows[audience]?[dimension] != nil else {
+                    rows[audience, default: [:]][dimension] = values
+                    continue
+                }
+                for (value, metrics) in values {
+                    for (metric, count) in metrics { rows[audience]![dimension]![value, default: [:]][metric, default: 0] += count }
+                }
+            }
+        }
+    }
+
+    /// The total `name` of `audience`'s parts added up.
+    func total(_ name: RollupTotal, _ audience: ReportAudience) -> Int64 {
+        audience.parts.reduce(0) { $0 + (totals[$1]?[name.rawValue] ?? 0) }
+    }
+
+    /// Value → metric → count of `dimension` for `audience` (both parts added up for `all`).
+    func rows(_ dimension: RollupDimension, _ audience: ReportAudience) -> [String: [String: Int64]] {
+        let parts = audience.parts
+        var merged = rows[parts[0]]?[dimension.rawValue] ?? [:]
+        for part in parts.dropFirst() {
+            for (value, metrics) in rows[part]?[dimension.rawValue] ?? [:] {
+                for (metric, count) in metrics { merged[value, default: [:]][metric, default: 0] += count }
+            }
+        }
+        return merged
+    }
+}

@@ -1,0 +1,84 @@
+import Foundation
+import SluiceCore
+import SluiceMongo
+import SluiceRollups
+
+/// Reads a site's roll-up buckets for a range from the `rollups` collection: one find on
+/// the `site_1_granularity_1_start_1` index, projected to the parts a report needs.
+/// Never reads raw event collections. Blocking.
+public struct RollupReader: Sendable {
+    let store: MongoStore
+
+    public init(store: MongoStore) {
+        self.store = store
+    }
+
+    /// The buckets of `site` (`""` without a sites file) in `range`: `dimensions`' rows
+    /// and the totals of `audience`, the visitors' HyperLogLogs unless only bots are
+    /// counted, and the series' buckets when `series` is set.
+    public func read(site: String, range: ReportRange, dimensions: [RollupDimension], audience: ReportAudience, series: Bool) throws(ReportError) -> RollupRead {
+        let totalsGranularity = range.totalsGranularity
+        let seriesGranularity = range.seriesBucketGranularity
+        let granularities = series && seriesGranularity != totalsGranularity ? [totalsGranularity, seriesGranularity] : [totalsGranularity]
+        let filter = Self.filter(site: site, granularities: granularities, from: range.bucketStart, to: range.bucketEnd)
+        let options: JSONValue = .object(JSONObject([("projection", Self.projection(dimensions: dimensions, audience: audience)), ("sort", .object(JSONObject([("start", .int(1))])))]))
+        var snapshots: [RollupSnapshot] = []
+        var failure: ReportError?
+        do {
+            try store.forEachCanonicalJSON(collection: RollupDocument.collection, filterJSON: JSONWriter.string(of: filter), optionsJSON: JSONWriter.string(of: options)) { text in
+                guard failure == nil else { return }
+                do throws(ReportError) { snapshots.append(try Self.snapshot(text, site: site)) } catch { failure = error }
+            }
+        } catch {
+            throw .store(error)
+        }
+        if let failure { throw failure }
+        return RollupRead(
+            range: range, totalBuckets: snapshots.filter { $0.bucket.granularity == totalsGranularity },
+            seriesBuckets: series ? snapshots.filter { $0.bucket.granularity == seriesGranularity } : [])
+    }
+
+    /// `{site, granularity, start: {$gte, $lt}}`: the index's fields in its order.
+    static func filter(site: String, granularities: [RollupBucket.Granularity], from: Int64, to: Int64) -> JSONValue {
+        func date(_ milliseconds: Int64) -> JSONValue { .object(JSONObject([("$date", .object(JSONObject([("$numberLong", .string(String(milliseconds)))])))])) }
+        let granularity: JSONValue =
+            granularities.count == 1
+            ? .string(granularities[0].rawValue) : .object(JSONObject([("$in", .array(granularities.map { .string($0.rawValue) }))]))
+        return .object(JSONObject([("site", .string(site)), ("granularity", granularity), ("start", .object(JSONObject([("$gte", date(from)), ("$lt", date(to))])))]))
+    }
+
+    /// Only what the report reads: bucket, HyperLogLog, the audience's totals and `dimensions`' rows.
+    static func projection(dimensions: [RollupDimension], audience: ReportAudience) -> JSONValue {
+        var fields: [(String, JSONValue)] = [("granularity", .int(1)), ("start", .int(1))]
+        if audience != .bots { fields.append(("visitorsHLL", .int(1))) }
+        for part in audience.parts {
+            if part == .human { fields.append(("human.visitors", .int(1))) }
+            for total in RollupTotal.allCases where part == .human || [.pageViews, .events].contains(total) {
+                fields.append(("\(part.rawValue).\(total.rawValue)", .int(1)))
+            }
+            for dimension in dimensions { fields.append(("\(part.rawValue).\(dimension.rawValue)", .int(1))) }
+        }
+        return .object(JSONObject(fields))
+    }
+
+    /// One document's bucket, counts, visitors and HyperLogLog.
+    static func snapshot(_ text: String, site: String) throws(ReportError) -> RollupSnapshot {
+        guard let document = ExtendedJSON.document(text) else { throw .malformedDocument(id: "?", problem: "not a JSON object") }
+        let id = document["_id"]?.stringValue ?? "?"
+        guard let name = document["granularity"]?.stringValue, let granularity = RollupBucket.Granularity(rawValue: name) else {
+            throw .malformedDocument(id: id, problem: "no granularity")
+        }
+        guard case .int(let start)? = document["start"] else { throw .malformedDocument(id: id, problem: "no start date") }
+        var visitors: Int64 = 0
+        if case .int(let count)? = document["human"]?.objectValue?["visitors"] { visitors = count }
+        return RollupSnapshot(
+            bucket: RollupBucket(site: site, granularity: granularity, start: start), counts: RollupDocument.counts(of: document),
+            visitors: visitors, visitorsHLL: document["visitorsHLL"].flatMap(binary))
+    }
+
+    /// The bytes of an extended JSON binary (`{"$binary": {"base64": …}}`).
+    static func binary(_ value: JSONValue) -> [UInt8]? {
+        guard let encoded = value.objectValue?["$binary"]?.objectValue?["base64"]?.stringValue, let data = Data(base64Encoded: encoded) else { return nil }
+        return [UInt8](data)
+    }
+}

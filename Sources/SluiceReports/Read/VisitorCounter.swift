@@ -1,0 +1,79 @@
+import SluiceCore
+import SluiceRedis
+import SluiceRollups
+
+/// A unique-visitor count and whether it is a HyperLogLog estimate (it is whenever it
+/// comes from more than one bucket with visitors; a lone bucket's count is exact).
+public struct VisitorCount: Sendable, Equatable {
+    public let value: Int64
+    public let isEstimate: Bool
+
+    public init(value: Int64, isEstimate: Bool) {
+        self.value = value
+        self.isEstimate = isEstimate
+    }
+}
+
+/// Counts the unique visitors of groups of buckets: a group of one bucket takes its
+/// `visitors` as is; larger groups are counted by Redis from the buckets' HyperLogLogs,
+/// all in one pipeline (SET each sketch once under one request's hash tag, one
+/// `PFCOUNT` over several keys per group, which counts their union, then DEL). Blocking.
+public struct VisitorCounter {
+    let redis: RedisConnection
+    /// How long a scratch key lives if the request dies before its DEL.
+    static let scratchLifetimeMilliseconds = "60000"
+
+    public init(redis: RedisConnection) {
+        self.redis = redis
+    }
+
+    /// One count per group, in order.
+    public func count(_ groups: [[RollupSnapshot]]) throws(ReportError) -> [VisitorCount] {
+        var results: [VisitorCount?] = []
+        var keyIndex: [RollupBucket: Int] = [:]
+        var sketches: [[UInt8]] = []
+        var unions: [(group: Int, keys: [Int])] = []
+        for (position, group) in groups.enumerated() {
+            let counted = group.filter { $0.visitors > 0 }
+            guard counted.count > 1 else {
+                results.append(VisitorCount(value: counted.first?.visitors ?? 0, isEstimate: false))
+                continue
+            }
+            results.append(nil)
+            var keys: [Int] = []
+            for snapshot in counted {
+                guard let sketch = snapshot.visitorsHLL else { continue }
+                if let known = keyIndex[snapshot.bucket] {
+                    keys.append(known)
+                } else {
+                    keyIndex[snapshot.bucket] = sketches.count
+                    keys.append(sketches.count)
+                    sketches.append(sketch)
+                }
+            }
+            unions.append((position, keys))
+        }
+        guard !unions.isEmpty else { return results.map { $0! } }
+        let token = String(UInt64.random(in: 0...UInt64.max), radix: 16)
+        let names = sketches.indices.map { StreamLayout.reportScratchKey(token: token, index: $0) }
+        var commands: [RedisCommand] = sketches.enumerated().map { index, bytes in
+            var set = RedisCommand("SET", names[index])
+            set.append(bytes: bytes)
+            set.append("PX")
+            set.append(Self.scratchLifetimeMilliseconds)
+            return set
+        }
+        commands += unions.map { RedisCommand(arguments: ["PFCOUNT"] + $0.keys.map { names[$0] }) }
+        commands.append(RedisCommand(arguments: ["DEL"] + names))
+        let replies: [RedisReply]
+        do { replies = try redis.pipeline(commands) } catch { throw .redis(error) }
+        if let message = replies.lazy.compactMap(\.errorMessage).first { throw .redis(.commandFailed(command: "PFCOUNT", message: message)) }
+        for (offset, union) in unions.enumerated() {
+            guard let count = replies[sketches.count + offset].integer else {
+                throw .redis(.unexpectedReply(command: "PFCOUNT", reply: "\(replies[sketches.count + offset])"))
+            }
+            results[union.group] = VisitorCount(value: count, isEstimate: true)
+        }
+        return results.map { $0! }
+    }
+}
