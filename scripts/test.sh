@@ -24,7 +24,8 @@
 # through promtool (ALERTS_TEST=0 skips it).
 # BROWSER_TEST=0 skips it, e.g. while iterating locally. Then the API contract
 # check tests/api/run.sh: schemathesis against a live ingest and
-# docs/openapi.json (docs/api.md); API_TEST=0 skips it. Before the servers
+# docs/openapi.json (docs/api.md), and tests/api/dashboard.sh, the same against
+# a live dashboard and docs/dashboard.openapi.json; API_TEST=0 skips both. Before the servers
 # start, the fuzz target (fuzz/run.sh) runs for FUZZ_SECONDS (default 60 here);
 # FUZZ=0 skips it.
 #
@@ -185,6 +186,7 @@ if [[ "$API_TEST" == 0 ]]; then
     log "API check skipped (API_TEST=0)"
 else
     bash "$SLUICE_ROOT/tests/api/run.sh" || die "the ingest does not match docs/openapi.json (see above)"
+    bash "$SLUICE_ROOT/tests/api/dashboard.sh" || die "the dashboard does not match docs/dashboard.openapi.json (see above)"
 fi
 
 log "swift test --skip-build ${extra_args[*]} $*"
