@@ -19,6 +19,7 @@ public final class WorkerMetrics: Sendable {
     let deadLettersMoved: Counter
     let storeReady: Gauge
     let flushDuration: DurationHistogram
+    let derivedAge: DurationHistogram
     let rollupLateEvents: Counter
 
     /// Counts derived documents the flusher wrote: `operation` is `insert` or `update`,
@@ -62,6 +63,11 @@ public final class WorkerMetrics: Sendable {
         flushDuration = registry.makeDurationHistogram(
             descriptor: name("flush_duration", "seconds", "Time of one flush of derived sessions, visitors and roll-ups to MongoDB."),
             buckets: [.milliseconds(10), .milliseconds(50), .milliseconds(100), .milliseconds(500), .seconds(1), .seconds(2.5), .seconds(5), .seconds(10), .seconds(30)])
+        derivedAge = registry.makeDurationHistogram(
+            descriptor: name(
+                "derived_age", "seconds",
+                "How old a derived key's first unwritten change was when the flusher wrote it: the staleness of sessions, visitors and roll-ups (bound: SLUICE_FLUSH_INTERVAL)."),
+            buckets: [.seconds(1), .seconds(10), .seconds(30), .seconds(55), .seconds(60), .seconds(61), .seconds(65), .seconds(75), .seconds(90), .seconds(120), .seconds(300), .seconds(600)])
         rollupLateEvents = registry.makeCounter(
             descriptor: name("rollup_late_events", "total", "Events stored after their roll-up hour or day had closed (SLUICE_ROLLUP_WINDOW); `sluicectl rollups rebuild` counts them."))
         storeReady = registry.makeGauge(descriptor: name("store_ready", "", "1 while MongoDB answers this worker's pings in time (its /readyz answers 200), else 0."))

@@ -1,3 +1,4 @@
+import Foundation
 import SluiceCore
 import SluiceMongo
 import SluiceRedis
@@ -109,6 +110,35 @@ import Testing
             try bed.flusher().flush(redis: bed.redis)
             #expect(try bed.documents("sessions").count == 2 && bed.documents("visitors").count == 2)
             #expect(try bed.dirtyKeys().isEmpty)
+        }
+    }
+
+    /// A change is written an interval less the flusher's lead after it, so that it is in
+    /// the store within the interval; the age it had then is what `derived_age` counts.
+    @Test func dueChangesAreWrittenWithinTheIntervalAndTheirAgeIsCounted() throws {
+        try DerivedTestBed.withFresh { bed in
+            let events = try bed.step(DerivedStepTests.twoVisitors).events
+            let s1 = try #require(events[0].sessionId)
+            let metrics = WorkerMetrics()
+            let flusher = bed.flusher(intervalSeconds: 60, metrics: metrics)
+            #expect(flusher.leadMilliseconds == 3000)
+            // Changed 58 s ago: due (60 s less the 3 s lead); everything else changed just now.
+            let now = Int64(Date().timeIntervalSince1970 * 1000)
+            _ = try bed.redis.run(RedisCommand("ZADD", StreamLayout.dirtyKey(partition: 0), "XX", String(now - 58_000), "ss:{0}:\(s1)"))
+            try flusher.flushDue(redis: bed.redis, backlogged: false)
+            #expect(Set(try bed.documents("sessions").keys) == [s1])
+            #expect(try bed.documents("visitors").isEmpty)
+            #expect(!(try bed.dirtyKeys().contains("ss:{0}:\(s1)")))
+            var text: [UInt8] = []
+            metrics.registry.emit(into: &text)
+            let exposition = String(decoding: text, as: UTF8.self)
+            #expect(exposition.contains("sluice_worker_derived_age_seconds_count 1\n"), "\(exposition)")
+            #expect(exposition.contains("sluice_worker_derived_age_seconds_bucket{le=\"55.0\"} 0\n"))
+            #expect(exposition.contains("sluice_worker_derived_age_seconds_bucket{le=\"60.0\"} 1\n"))
+            // While draining a backlog the same age is not due (ten intervals).
+            _ = try bed.redis.run(RedisCommand("ZADD", StreamLayout.dirtyKey(partition: 0), "XX", String(now - 58_000), "vs:{0}:v1"))
+            try flusher.flushDue(redis: bed.redis, backlogged: true)
+            #expect(try bed.documents("visitors").isEmpty)
         }
     }
 }

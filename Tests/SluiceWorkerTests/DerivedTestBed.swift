@@ -112,11 +112,11 @@ final class DerivedTestBed {
         try #require(redis.run(RedisCommand("XPENDING", Self.stream, StreamLayout.group)).elements?.first?.integer)
     }
 
-    /// A flusher over this partition, flushing at every call.
-    func flusher() -> DerivedFlusher {
+    /// A flusher over this partition (with a 1 s interval unless told).
+    func flusher(intervalSeconds: Int = 1, metrics: WorkerMetrics = WorkerMetrics()) -> DerivedFlusher {
         DerivedFlusher(
-            store: store, partitions: 1, intervalSeconds: 1, stateLifetimeSeconds: 180, rollupWindowSeconds: 7200, owner: "test",
-            metrics: WorkerMetrics(), logger: Logger(label: "sluice.worker.tests"))
+            store: store, partitions: 1, intervalSeconds: intervalSeconds, stateLifetimeSeconds: 180, rollupWindowSeconds: 7200, owner: "test",
+            metrics: metrics, logger: Logger(label: "sluice.worker.tests"))
     }
 
     /// The documents of `collection` as canonical extended JSON, by `_id`.

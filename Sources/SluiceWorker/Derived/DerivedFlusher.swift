@@ -29,8 +29,9 @@ final class DerivedFlusher: @unchecked Sendable {
     let metrics: WorkerMetrics
     let logger: Logger
     /// Keys read per partition and pass: small passes, so a batch of events waits for
-    /// at most one of them at the store.
-    static let chunk = 32
+    /// at most one of them at the store (16 keeps a pass of inserts near 20 ms on the
+    /// embedded store, where 32 put updates-heavy passes past 150 ms: the lag's p99).
+    static let chunk = 16
     /// What the consumer is doing: passes take turns with its batches at the store,
     /// which serves its writers one at a time (see `awaitTurn`).
     let consumer: @Sendable () -> ConsumerActivity
@@ -56,17 +57,22 @@ final class DerivedFlusher: @unchecked Sendable {
         self.logger = logger
     }
 
-    /// How often the flusher looks for due keys.
-    var period: Duration { .milliseconds(min(1000, max(100, interval / 4))) }
+    /// How often the flusher looks for due keys (ms).
+    var periodMilliseconds: Int64 { min(1000, max(100, interval / 4)) }
 
-    /// Writes the keys changed at least an interval ago or, while the worker drains a
-    /// backlog, `backlogDeferral` intervals ago: the store's time goes to the events
-    /// first, and a session changed throughout the backlog is written once instead of
-    /// every interval. Derived documents cannot be fresher than the events they come
-    /// from, which are late by the backlog anyway.
+    /// How much earlier than its interval a change is written: the look's period and
+    /// the passes before its own (a second or two under load), so that a change is in
+    /// the store within the interval (ms).
+    var leadMilliseconds: Int64 { min(interval / 4, 3000) }
+
+    /// Writes the keys first changed at least an interval (less `leadMilliseconds`) ago
+    /// or, while the worker drains a backlog, `backlogDeferral` intervals ago: the
+    /// store's time goes to the events first, and a session changed throughout the
+    /// backlog is written once instead of every interval. Derived documents cannot be
+    /// fresher than the events they come from, which are late by the backlog anyway.
     func flushDue(redis: RedisConnection, backlogged: Bool) throws {
         let now = Int64(Date().timeIntervalSince1970 * 1000)
-        try flush(redis: redis, changedBefore: now - interval * (backlogged ? Self.backlogDeferral : 1))
+        try flush(redis: redis, changedBefore: backlogged ? now - interval * Self.backlogDeferral : now - interval + leadMilliseconds)
     }
 
     /// Writes every changed key now, whatever its age (a stopping worker, tests).
@@ -118,15 +124,22 @@ final class DerivedFlusher: @unchecked Sendable {
     private func flushPass(redis: RedisConnection, cutoff: Int64, wrote: inout Bool) throws -> Bool {
         let bound = cutoff == Int64.max ? "+inf" : String(cutoff)
         let listed = try redis.pipeline((0..<partitions).map {
-            RedisCommand("ZRANGEBYSCORE", StreamLayout.dirtyKey(partition: $0), "-inf", bound, "LIMIT", "0", String(Self.chunk))
+            RedisCommand("ZRANGEBYSCORE", StreamLayout.dirtyKey(partition: $0), "-inf", bound, "WITHSCORES", "LIMIT", "0", String(Self.chunk))
         })
         var due: [[String]] = []
+        var firstChanges: [Int64] = []
         for reply in listed {
             if let message = reply.errorMessage { throw RedisError.commandFailed(command: "ZRANGEBYSCORE", message: message) }
-            due.append((reply.elements ?? []).compactMap(\.text))
+            let pairs = reply.elements ?? []
+            due.append(stride(from: 0, to: pairs.count - 1, by: 2).compactMap { pairs[$0].text })
+            firstChanges += stride(from: 1, to: pairs.count, by: 2).compactMap { pairs[$0].integer }
         }
         guard due.contains(where: { !$0.isEmpty }) else { return false }
         wrote = true
+        defer {
+            let now = Int64(Date().timeIntervalSince1970 * 1000)
+            for first in firstChanges { metrics.derivedAge.record(.milliseconds(max(0, now - first))) }
+        }
         let stateKeys = due.joined().filter { [.session, .visitor].contains(StreamLayout.DerivedKey(ofKey: $0)) }
         let states = try redis.pipeline(stateKeys.map { RedisCommand("HGETALL", $0) })
         var versions: [String: String] = [:]
@@ -150,47 +163,6 @@ final class DerivedFlusher: @unchecked Sendable {
         versions.merge(written.versions) { $1 }
         try clean(due, versions: versions, except: failed, redis: redis)
         return due.contains { $0.count == Self.chunk }
-    }
-
-
-    /// The writes of one collection: per key its operation and, for an insert, the
-    /// update to send instead when the document is already there.
-    struct Writes {
-        var operations: [BulkOperation] = []
-        var updates: [BulkOperation?] = []
-        var keys: [String] = []
-
-        /// Adds `key`'s write; `make(true)` is its write as if already stored.
-        mutating func add(_ key: String, _ make: (Bool) -> BulkOperation?) {
-            guard let operation = make(false) else { return }
-            operations.append(operation)
-            updates.append(operation.isInsert ? make(true) : nil)
-            keys.append(key)
-        }
-    }
-
-    /// Writes `writes`; inserts that find the document already there (a flush cut short
-    /// after writing, or a document from before derived state lived in Redis) are sent
-    /// again as updates. Returns the keys whose write failed.
-    private func write(_ collection: String, _ writes: Writes) throws(MongoError) -> Set<String> {
-        guard !writes.operations.isEmpty else { return [] }
-        let outcome = try store.bulkWrite(collection: collection, operations: writes.operations)
-        var failed = Set<String>()
-        for failure in outcome.failures {
-            failed.insert(writes.keys[failure.index])
-            logger.error("derived write failed", metadata: ["sluice.collection": "\(collection)", "sluice.key": "\(writes.keys[failure.index])", "sluice.error": "\(failure)"])
-        }
-        let inserts = writes.updates.filter { $0 != nil }.count
-        metrics.derivedWrites(collection, "insert", inserts - outcome.duplicateIndexes.count)
-        metrics.derivedWrites(collection, "update", writes.operations.count - inserts)
-        var again = Writes()
-        for index in outcome.duplicateIndexes {
-            guard let update = writes.updates[index] else { continue }
-            again.operations.append(update)
-            again.updates.append(nil)
-            again.keys.append(writes.keys[index])
-        }
-        return failed.union(try write(collection, again))
     }
 }
 

@@ -3,7 +3,7 @@ import Logging
 import SluiceRedis
 import Synchronization
 
-/// The flusher's own thread: every `DerivedFlusher.period` it writes the derived
+/// The flusher's own thread: every `DerivedFlusher.periodMilliseconds` it writes the derived
 /// state that is due, with a Redis connection of its own, so the consumer never
 /// waits for the store's derived writes. Stopping, it writes everything still
 /// dirty once.
@@ -32,9 +32,12 @@ final class FlushLoop: Sendable {
             do {
                 let connection = try redis ?? RedisConnection(endpoint: endpoint)
                 redis = connection
+                let started = ContinuousClock.now
                 try flusher.flushDue(redis: connection, backlogged: backlogged())
                 backoff.reset()
-                Thread.sleep(forTimeInterval: Double(flusher.period.components.attoseconds) / 1e18 + Double(flusher.period.components.seconds))
+                // Looks start a period apart, however long the flush took.
+                let rest = Duration.milliseconds(flusher.periodMilliseconds) - (ContinuousClock.now - started)
+                if rest > .zero { Thread.sleep(forTimeInterval: Double(rest.components.attoseconds) / 1e18 + Double(rest.components.seconds)) }
             } catch {
                 logger.warning("flush of derived data failed, retrying", metadata: ["sluice.error": "\(error)"])
                 redis = nil
