@@ -233,10 +233,9 @@ def rollup_bench(exe):
             "events": int(events.group(1)) if events else None, "output": out.stdout.strip()}
 
 
-def previous_lag_p99(path):
-    """The lag p99 (ms) of the run whose results are at `path`, or None."""
-    try:
-        with open(path) as f:
-            return json.load(f)["summary"]["lag"]["lag_ms"]["p99"]
-    except (OSError, ValueError, KeyError, TypeError):
-        return None
+def lag_baseline(path):
+    """The pinned lag baseline (bench/lag-baseline.json): the rate and p99 that the
+    lag at equal load is held to."""
+    with open(path) as f:
+        baseline = json.load(f)
+    return {"events_per_s": baseline["events_per_s"], "p99_ms": baseline["lag_ms"]["p99"], "what": baseline["what"]}

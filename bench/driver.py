@@ -726,6 +726,10 @@ def percentile(values, p):
     return values[k]
 
 
+# The lag phases: the baseline's rate (equal load, the target's comparison), then half the drain rate.
+LAG_PHASES = [("lag_equal", "the baseline's rate"), ("lag", "half the drain rate")]
+
+
 def cmd_lag(args):
     rng = random.Random(args.seed)
     visitors = visitor_pool(rng, args.visitors)
@@ -778,7 +782,7 @@ def cmd_lag(args):
     result["staleness"] = {"probes": len(stale), "never_fresh": out["never_fresh"], "without_session": out["without_session"],
                            "ms": {"p50": round(percentile(stale, 50)) if stale else None, "p99": round(percentile(stale, 99)) if stale else None,
                                   "max": round(stale[-1]) if stale else None}}
-    update_state(args.state, "lag", result)
+    update_state(args.state, args.label, result)
     log(f"lag at {result['events_per_s']:.0f} events/s (target {rate:.0f}): p50 {result['lag_ms']['p50']} ms, "
         f"p99 {result['lag_ms']['p99']} ms over {len(lags)} probes ({out['missing']} not seen); session documents stale by "
         f"{result['staleness']['ms']} ms over {len(stale)} sampled probes ({out['never_fresh']} never shown, "
@@ -1140,11 +1144,12 @@ def build_rows(state):
     if drain:
         rows.append(("↳ worker peak RSS (VmHWM after the drain)", fmt_mib(drain["worker_vmhwm_bytes"]), "—", "—", "—", "—"))
         summary["worker_rss"] = {"bytes": drain["worker_vmhwm_bytes"]}
-    lag = state.get("lag")
-    if lag:
-        lag_rows, lag_summary = derived_report.lag_rows(lag, state.get("previous", {}).get("lag_p99_ms"))
-        rows += lag_rows
-        summary.update(lag_summary)
+    baseline = state.get("lag_baseline")
+    for key, what in LAG_PHASES:
+        if state.get(key):
+            lag_rows, lag_summary = derived_report.lag_rows(state[key], baseline, key, what)
+            rows += lag_rows
+            summary.update(lag_summary)
     return rows, summary
 
 
@@ -1281,11 +1286,15 @@ def markdown(state, rows, summary):
     if profile and profile.get("enrichment_share") is not None:
         details.append(f"- Enrichment share of the worker's CPU samples (perf, {profile['samples']} samples): "
                        f"{100 * profile['enrichment_share']:.1f}% → ≈ {profile['enrichment_us_per_event']:.1f} µs/event.")
-    lag = state.get("lag")
-    if lag:
-        details.append(f"- Lag: {lag['events']:,} events in {lag['seconds']} s ({lag['requests']} batch requests of {lag['events_per_request']}), "
+    for key, what in LAG_PHASES:
+        lag = state.get(key)
+        if not lag:
+            continue
+        details.append(f"- Lag at {what}: {lag['events']:,} events in {lag['seconds']} s ({lag['requests']} batch requests of {lag['events_per_request']}), "
                        f"the first event of each request a probe: {lag['probes']} probes seen, "
                        f"{lag['probes_missing']} not seen; poll period p50 {lag['poll_period_ms_p50']} ms; max lag {lag['lag_ms']['max']} ms.")
+    if state.get("lag_baseline"):
+        details.append(f"- Lag baseline (bench/lag-baseline.json): {state['lag_baseline']['what']}")
     details += derived_report.details(state)
     rss = state.get("rss", {})
     for label, value in rss.items():
@@ -1368,9 +1377,8 @@ def cmd_median_single(args):
 
 
 def cmd_report(args):
-    # The previous run's lag p99, read before its results are overwritten: the lag target.
-    if args.previous:
-        update_state(args.state, "previous", {"lag_p99_ms": derived.previous_lag_p99(args.previous), "from": os.path.relpath(args.previous, ROOT)})
+    if args.lag_baseline:
+        update_state(args.state, "lag_baseline", derived.lag_baseline(args.lag_baseline))
     state = load_state(args.state)
     rows, summary = build_rows(state)
     md = markdown(state, rows, summary)
@@ -1505,6 +1513,7 @@ def main():
     p.add_argument("--worker-log", help="the worker's log, for its SLUICE_FLUSH_INTERVAL")
     p.add_argument("--visitors", type=int, default=20000)
     p.add_argument("--seed", type=int, default=3)
+    p.add_argument("--label", default="lag", help="where the result goes in the state: lag (half the drain rate) or lag_equal (the baseline's rate)")
     p.set_defaults(func=cmd_lag)
 
     p = sub.add_parser("profile")
@@ -1522,7 +1531,7 @@ def main():
     p = sub.add_parser("report")
     p.add_argument("--out", required=True)
     p.add_argument("--doc", help="a Markdown file whose bench:begin/bench:end block gets this run's table")
-    p.add_argument("--previous", help="the previous run's latest.json (its lag p99 is the lag target)")
+    p.add_argument("--lag-baseline", help="bench/lag-baseline.json: the lag p99 (and its rate) before derived data, the lag target")
     p.set_defaults(func=cmd_report)
 
     p = sub.add_parser("rollup-bench")
