@@ -12,7 +12,7 @@ import Testing
 /// started, and `rollups` documents written as the flusher writes them
 /// (`RollupDocument.fields`), with HyperLogLogs made by Redis itself.
 ///
-/// Redis databases 192...199 are this target's (scripts/test.sh starts Redis with 200).
+/// Redis databases 192...223 are this target's (scripts/test.sh starts Redis with 224).
 final class ReportsTestBed {
     let redis: RedisConnection
     let store: MongoStore
@@ -31,7 +31,7 @@ final class ReportsTestBed {
     static func withFresh<R>(_ body: (ReportsTestBed) throws -> R) throws -> R {
         let redisBase = try #require(ProcessInfo.processInfo.environment["SLUICE_TEST_REDIS_URL"], "SLUICE_TEST_REDIS_URL is not set: run the tests with `make test`")
         let database = nextDatabase.add(1, ordering: .relaxed).oldValue
-        try #require(database < 200, "more SluiceReportsTests Redis tests than databases 192...199")
+        try #require(database < 224, "more SluiceReportsTests Redis tests than databases 192...223")
         let redis = try RedisConnection(endpoint: RedisEndpoint(url: (redisBase.hasSuffix("/") ? String(redisBase.dropLast()) : redisBase) + "/\(database)"))
         _ = try redis.run(RedisCommand("FLUSHDB"))
         return try FreshMongoDatabase.withStore(prefix: "sluicereports", appName: "sluice-reports-tests") { store in
