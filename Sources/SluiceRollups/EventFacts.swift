@@ -38,5 +38,6 @@ public struct EventFacts: Sendable {
         return value
     }
 
-    func milliseconds(_ name: String) -> Double? { fields[name]?.numberValue }
+    /// A numeric field (a duration in ms), nil when absent or not a number.
+    public func milliseconds(_ name: String) -> Double? { fields[name]?.numberValue }
 }

@@ -25,6 +25,9 @@ public enum RollupTotal: String, Sendable, CaseIterable {
     /// Sessions that started in the bucket, those with fewer than two page views, and
     /// their summed length (last activity minus start, ms). Humans only.
     case sessions, bounces, duration
+    /// Engaged time: the summed `timeSpent` (ms) of the bucket's page views, as their
+    /// engagement updates raised it (the latest, largest value per page view). Humans only.
+    case engaged
 
     /// The position among `allCases`.
     var index: Int {
@@ -34,6 +37,7 @@ public enum RollupTotal: String, Sendable, CaseIterable {
         case .sessions: 2
         case .bounces: 3
         case .duration: 4
+        case .engaged: 5
         }
     }
 }
@@ -65,6 +69,9 @@ public enum RollupContribution {
         case .pageview:
             delta.add(who, total: RollupTotal.pageViews)
             delta.add(who, RollupDimension.page.rawValue, facts.path ?? "")
+            // A page view that brings its own time (a stored one: its updates' largest);
+            // the time of later engagement updates is added in the Redis step.
+            if who == .human, let spent = facts.milliseconds("timeSpent"), spent >= 1 { delta.add(who, total: RollupTotal.engaged, by: Int64(spent)) }
         case .chat:
             let time = facts.milliseconds("responseTime")
             for (dimension, value) in chatRows(facts) {

@@ -6,7 +6,7 @@ import SluiceMongo
 /// ```
 /// {_id: "h:<start ms>:<site>", site, granularity: "hour"|"day", start, end, updatedAt,
 ///  visitorsHLL: <Redis HyperLogLog of human visitor ids>,
-///  human: {visitors, pageViews, events, sessions, bounces, duration,
+///  human: {visitors, pageViews, events, sessions, bounces, duration, engaged,
 ///          page: [{key, count}], agent: [{key, count, satisfied, unsatisfied, time: [{le, count}]}], ...},
 ///  bot: {pageViews, events, page: [...], ...}}
 /// ```

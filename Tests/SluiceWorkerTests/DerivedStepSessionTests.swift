@@ -101,19 +101,29 @@ import Testing
         }
     }
 
-    @Test func engagementUpdatesMoveNoSessionVisitorOrBucket() throws {
+    @Test func engagementUpdatesMoveNoSessionOrVisitorAndAddOnlyEngagedTime() throws {
         try DerivedTestBed.withFresh { bed in
             let sessionId = try #require(try bed.step([E.pageView("p1", "v1", "/", at: 0)]).events[0].sessionId)
             let before = try bed.snapshot()
+            let bucketsBefore = try [E.hourKey, E.dayKey].map { try bed.hash($0) }
             let update = #"{"id":"u1","type":"pageview","visitorId":"v1","timestamp":\#(E.base + 30_000),"pageviewId":"p1","timeSpent":30000,"url":"https://shop.example/"}"#
             let outcome = try bed.step([update]).outcome
             #expect(outcome.counted == 1)
             let session = try bed.hash("ss:{0}:\(sessionId)")
             #expect(session["last"] == String(E.base) && session["pv"] == "1" && session["ev"] == "1")
             #expect(try bed.hash("vs:{0}:v1")["last"] == String(E.base))
-            // Nothing else changed: buckets, visitor HyperLogLogs, dirty keys (the stitcher's pointer and the step's counter aside).
-            let unchanged = { (key: String) in !key.hasPrefix("dirtyseq:") && !key.hasPrefix("sess:") }
-            #expect(try bed.snapshot().filter { unchanged($0.key) } == before.filter { unchanged($0.key) })
+            // The buckets gained the engaged time and nothing else; no other key changed but the
+            // page view's engagement key (the stitcher's pointer, the step's counter and the dirty set aside).
+            let after = try bed.snapshot()
+            for (key, earlier) in zip([E.hourKey, E.dayKey], bucketsBefore) {
+                var bucket = try bed.hash(key)
+                #expect(bucket.removeValue(forKey: "h|engaged") == "30000")
+                bucket["~seq"] = earlier["~seq"]
+                #expect(bucket == earlier, "\(key)")
+            }
+            let unchanged = { (key: String) in !key.hasPrefix("dirty") && !key.hasPrefix("sess:") && !key.hasPrefix("ru:") && !key.hasPrefix("pe:") }
+            #expect(after.filter { unchanged($0.key) } == before.filter { unchanged($0.key) })
+            #expect(after.keys.filter { $0.hasPrefix("pe:") }.count == 1)
         }
     }
 

@@ -69,7 +69,7 @@ import Testing
             // The script finds every entry acknowledged: it answers "acked" with their ids.
             let reply = try bed.redis.run(
                 RedisCommand(
-                    arguments: ["EVAL", DerivedStepScript.source, "3", DerivedTestBed.stream, "dirty:{0}", "dirtyseq:{0}", StreamLayout.group, "0", "0", "100", "60", "1", messages[0].id]))
+                    arguments: ["EVAL", DerivedStepScript.source, "3", DerivedTestBed.stream, "dirty:{0}", "dirtyseq:{0}", StreamLayout.group, "0", "0", "100", "60", "60", "1", messages[0].id]))
             #expect(reply.elements?.compactMap(\.text) == ["acked", messages[0].id])
             let again = try bed.acknowledge(messages, events)
             #expect(again.counted == 0)

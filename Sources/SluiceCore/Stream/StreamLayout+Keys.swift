@@ -51,6 +51,10 @@ extension StreamLayout {
     /// current feedback (`scopedId` is the chat document's `_id`).
     public static func chatKey(scopedId: String, partition: Int) -> String { "ci:{\(partition)}:\(scopedId)" }
 
+    /// What a page view's engagement updates are counted against: its hour and day
+    /// buckets and the `timeSpent` counted so far (`scopedId` is the page view document's `_id`).
+    public static func pageViewKey(scopedId: String, partition: Int) -> String { "pe:{\(partition)}:\(scopedId)" }
+
     /// A partition's changed derived keys, scored by the change's sequence number; the flusher's to-do list.
     public static func dirtyKey(partition: Int) -> String { "dirty:{\(partition)}" }
 

@@ -53,6 +53,15 @@ struct DerivedChanges {
         let buckets: [RollupBucket]
     }
 
+    /// A human page view's engagement: the page view itself (its buckets, `spent` nil)
+    /// or an update of it (its `timeSpent`, and its own buckets, used only when the
+    /// update arrives before the page view).
+    struct Engagement {
+        let key: String
+        let buckets: [RollupBucket]
+        let spent: Int64?
+    }
+
     let partition: Int
     let rollupWindow: Int64
     let now: Int64
@@ -64,6 +73,7 @@ struct DerivedChanges {
     private(set) var buckets: DerivedBuckets
     private(set) var chats: [Chat] = []
     private(set) var feedback: [(key: String, satisfied: Bool)] = []
+    private(set) var engagements: [Engagement] = []
     /// Events counted in no bucket because theirs had closed (left to `sluicectl rollups rebuild`).
     private(set) var lateForRollups = 0
 
@@ -92,6 +102,8 @@ struct DerivedChanges {
             if case .bool(let satisfied)? = fields["satisfied"], let interaction = fields["interactionId"]?.stringValue {
                 feedback.append((StreamLayout.chatKey(scopedId: ScopedID.key(of: event.decoded, id: interaction), partition: partition), satisfied))
             }
+        case .pageview where !event.isBot:
+            addEngagement(event, facts)
         default:
             break
         }
@@ -100,6 +112,20 @@ struct DerivedChanges {
         let isPageView = event.kind == .pageview
         addVisitor(event, isPageView: isPageView, userId: userId)
         if let session = event.session { addSession(session, event, isPageView: isPageView, userId: userId) }
+    }
+
+    /// A human page view with a `pageviewId` (engagement updates will name it), or an
+    /// update of one that reports `timeSpent`.
+    private mutating func addEngagement(_ event: EnrichedEvent, _ facts: EventFacts) {
+        guard let pageviewId = event.decoded.event["pageviewId"]?.stringValue else { return }
+        var spent: Int64?
+        if facts.isEngagementUpdate {
+            guard let time = facts.milliseconds("timeSpent") else { return }
+            spent = Int64(time)
+        }
+        engagements.append(Engagement(
+            key: StreamLayout.pageViewKey(scopedId: ScopedID.key(of: event.decoded, id: pageviewId), partition: partition),
+            buckets: RollupBucket.both(site: facts.site, containing: event.timestamp), spent: spent))
     }
 
     private mutating func addVisitor(_ event: EnrichedEvent, isPageView: Bool, userId: String?) {

@@ -10,7 +10,10 @@ struct DerivedStepArguments {
 
     /// The group, clock, limits and the entry ids.
     func header(ids: [String]) -> [String] {
-        [StreamLayout.group, String(now), String(rollupWindow), String(RollupDelta.maxRows), String(chatLifetimeSeconds), String(ids.count)] + ids
+        [
+            StreamLayout.group, String(now), String(rollupWindow), String(RollupDelta.maxRows), String(chatLifetimeSeconds),
+            String(pageViewLifetimeSeconds), String(ids.count),
+        ] + ids
     }
 
     /// A chat's key lives a day: feedback comes within minutes of its chat, and one a day
@@ -18,8 +21,14 @@ struct DerivedStepArguments {
     /// about 250 MB of these keys).
     var chatLifetimeSeconds: Int64 { 86_400 }
 
+    /// A page view's engagement key lives six hours after its last update: updates come
+    /// while the page is open, and one after six silent hours has its whole time counted
+    /// again (docs/derived-data.md, "Engaged time"); 1M page views a day hold about 50 MB.
+    var pageViewLifetimeSeconds: Int64 { 21_600 }
+
     /// Visitors first (a new session counts a visit on its visitor), then sessions,
-    /// chats, feedback (a chat of the same batch is known by then) and buckets.
+    /// chats, feedback (a chat of the same batch is known by then), page views'
+    /// engagement (likewise) and buckets.
     var operations: [String] {
         var out: [String] = []
         out.reserveCapacity(changes.visitors.count * 8 + changes.sessions.count * 26)
@@ -44,6 +53,11 @@ struct DerivedStepArguments {
             out += ["C", chat.key, chat.audience.tag] + chat.rows.map { RollupDelta.clip($0.1) } + buckets
         }
         for (key, satisfied) in changes.feedback { out += ["F", key, satisfied ? "1" : "0"] }
+        for engagement in changes.engagements {
+            out += ["E", engagement.key] + RollupBucket.Granularity.allCases.map { granularity in
+                engagement.buckets.first { $0.granularity == granularity }.map { StreamLayout.rollupKey(bucket: $0.name, partition: p) } ?? ""
+            } + [engagement.spent.map(String.init) ?? ""]
+        }
         for change in changes.buckets.changes {
             let name = change.bucket.name
             out += [

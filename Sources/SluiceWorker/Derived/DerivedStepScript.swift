@@ -18,7 +18,7 @@
 /// KEYS: the stream, its `dirty:{p}` set and `dirtyseq:{p}` counter. Every other key
 /// it touches is named in ARGV and carries the same `{p}` hash tag (one slot).
 /// ARGV: group, now (ms), roll-up window (ms), rows per dimension, chat key lifetime
-/// (s), entry count, entry ids, then operations, each a letter and its arguments:
+/// (s), page view key lifetime (s), entry count, entry ids, then operations, each a letter and its arguments:
 ///
 /// - `V` visitor: key, first, last, page views to add, device JSON, user ids
 ///   (`\x1f`-joined), seed (`""`, or the stored document's first, last, visits,
@@ -32,6 +32,10 @@
 /// - `C` chat: key, audience tag, agent, model, language, hour and day bucket keys
 ///   (a verdict its feedback left first is counted then).
 /// - `F` feedback: chat key, "1" satisfied or "0" not (kept for the chat if it is not there yet).
+/// - `E` engagement: page view key, hour and day bucket keys, then `timeSpent` (ms) of an
+///   engagement update, or "" for the page view itself. The key holds the page view's
+///   buckets (the first op to come sets them) and the time counted so far; an update
+///   adds to `engaged` only what its time exceeds that by (the tracker's times are cumulative).
 import SluiceRollups
 
 enum DerivedStepScript {
@@ -43,15 +47,15 @@ enum DerivedStepScript {
 
     static let source = """
         #!lua flags=allow-oom
-        local group, now, window, cap, chatTTL = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4]), ARGV[5]
+        local group, now, window, cap, chatTTL, pageTTL = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4]), ARGV[5], ARGV[6]
         local DIMS = {\(landingDimensions.map { "'\($0.rawValue)'" }.joined(separator: ", "))}
-        local n = tonumber(ARGV[6])
+        local n = tonumber(ARGV[7])
         local acked = {}
-        for i = 7, 6 + n do
+        for i = 8, 7 + n do
           if #redis.call('XPENDING', KEYS[1], group, ARGV[i], ARGV[i], 1) == 0 then acked[#acked + 1] = ARGV[i] end
         end
         if #acked > 0 then table.insert(acked, 1, 'acked'); return acked end
-        for i = 7, 6 + n, 500 do redis.call('XACK', KEYS[1], group, unpack(ARGV, i, math.min(i + 499, 6 + n))) end
+        for i = 8, 7 + n, 500 do redis.call('XACK', KEYS[1], group, unpack(ARGV, i, math.min(i + 499, 7 + n))) end
         local seq = redis.call('INCR', KEYS[3])
         local dirtied = {}
         local function dirty(key)
@@ -95,7 +99,7 @@ enum DerivedStepScript {
           if open(hour) then fn(hour) end
           if open(day) then fn(day) end
         end
-        local i = 7 + n
+        local i = 8 + n
         local function take() local v = ARGV[i]; i = i + 1; return v end
         while i <= #ARGV do
           local op = take()
@@ -241,6 +245,21 @@ enum DerivedStepScript {
               end)
               redis.call('HSET', key, 'sat', satisfied)
             end
+          elseif op == 'E' then
+            local key, hour, day, spent = take(), take(), take(), take()
+            local e = redis.call('HMGET', key, 'hour', 'day', 't')
+            if not e[1] then
+              redis.call('HSET', key, 'hour', hour, 'day', day, 't', 0)
+              e = {hour, day, '0'}
+            end
+            if spent ~= '' then
+              local grown = tonumber(spent) - tonumber(e[3])
+              if grown > 0 then
+                redis.call('HSET', key, 't', spent)
+                bothBuckets(e[1], e[2], function(b) redis.call('HINCRBY', b, 'h|engaged', grown); dirty(b) end)
+              end
+            end
+            redis.call('EXPIRE', key, pageTTL)
           else
             return redis.error_reply('unknown derived operation ' .. tostring(op))
           end
