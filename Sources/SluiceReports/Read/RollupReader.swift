@@ -61,19 +61,31 @@ public struct RollupReader: Sendable {
         return .object(JSONObject(fields))
     }
 
-    /// One document's bucket, counts, visitors and HyperLogLog.
+    /// One document's bucket, counts, visitors and HyperLogLog, read from its canonical
+    /// extended JSON as parsed (`RollupDocument.counts` reads the number wrappers itself,
+    /// so the tree is not rebuilt with plain values first).
     static func snapshot(_ text: String, site: String) throws(ReportError) -> RollupSnapshot {
-        guard let document = ExtendedJSON.document(text) else { throw .malformedDocument(id: "?", problem: "not a JSON object") }
+        guard case .object(let document)? = try? JSONParser.parse(text, maxDepth: maxDepth) else {
+            throw .malformedDocument(id: "?", problem: "not a JSON object")
+        }
         let id = document["_id"]?.stringValue ?? "?"
         guard let name = document["granularity"]?.stringValue, let granularity = RollupBucket.Granularity(rawValue: name) else {
             throw .malformedDocument(id: id, problem: "no granularity")
         }
-        guard case .int(let start)? = document["start"] else { throw .malformedDocument(id: id, problem: "no start date") }
-        var visitors: Int64 = 0
-        if case .int(let count)? = document["human"]?.objectValue?["visitors"] { visitors = count }
+        guard let start = document["start"]?.objectValue?["$date"].flatMap(integer) else { throw .malformedDocument(id: id, problem: "no start date") }
         return RollupSnapshot(
             bucket: RollupBucket(site: site, granularity: granularity, start: start), counts: RollupDocument.counts(of: document),
-            visitors: visitors, visitorsHLL: document["visitorsHLL"].flatMap(binary))
+            visitors: document["human"]?.objectValue?["visitors"].flatMap(integer) ?? 0, visitorsHLL: document["visitorsHLL"].flatMap(binary))
+    }
+
+    /// Deep enough for a roll-up document (document, part, breakdown, row, histogram, bin, number).
+    static let maxDepth = 16
+
+    /// An integer from canonical extended JSON (`{"$numberLong": "5"}`, `{"$numberInt": "5"}`) or a plain one.
+    static func integer(_ value: JSONValue) -> Int64? {
+        if case .int(let number) = value { return number }
+        guard let object = value.objectValue, let text = (object["$numberLong"] ?? object["$numberInt"])?.stringValue else { return nil }
+        return Int64(text)
     }
 
     /// The bytes of an extended JSON binary (`{"$binary": {"base64": …}}`).
