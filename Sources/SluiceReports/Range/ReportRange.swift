@@ -97,8 +97,7 @@ public struct ReportRange: Sendable, Equatable {
     public static func midnight(of date: CivilDate, in zone: TimeZone) -> Int64 {
         let local = Int64(date.dayNumber) * RollupBucket.Granularity.day.milliseconds
         let guess = local - offset(at: local, in: zone)
-        let corrected = local - offset(at: guess, in: zone)
-        return corrected
+        return local - offset(at: guess, in: zone)
     }
 
     /// The day in `zone` holding the instant `milliseconds`.

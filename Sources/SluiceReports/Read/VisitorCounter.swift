@@ -39,10 +39,16 @@ public struct VisitorCounter {
                 results.append(VisitorCount(value: counted.first?.visitors ?? 0, isEstimate: false))
                 continue
             }
+            // A bucket stored without its sketch can only bound the union from below.
+            let sketched = counted.filter { $0.visitorsHLL != nil }
+            guard !sketched.isEmpty else {
+                results.append(VisitorCount(value: counted.map(\.visitors).max()!, isEstimate: true))
+                continue
+            }
             results.append(nil)
             var keys: [Int] = []
-            for snapshot in counted {
-                guard let sketch = snapshot.visitorsHLL else { continue }
+            for snapshot in sketched {
+                let sketch = snapshot.visitorsHLL!
                 if let known = keyIndex[snapshot.bucket] {
                     keys.append(known)
                 } else {

@@ -1,0 +1,39 @@
+import SluiceRollups
+import Testing
+
+@testable import SluiceReports
+
+/// Unique visitors of groups of buckets, counted by real Redis.
+@Suite struct VisitorCounterTests {
+    func snapshot(_ hour: Int64, _ ids: [String], sketch: [UInt8]?) -> RollupSnapshot {
+        RollupSnapshot(bucket: RollupBucket(site: "shop", granularity: .hour, start: hour * 3_600_000), counts: RollupCounts(), visitors: Int64(ids.count), visitorsHLL: sketch)
+    }
+
+    @Test func loneBucketsAreExactAndUnionsAreEstimates() throws {
+        try ReportsTestBed.withFresh { bed in
+            let a = ReportsTestBed.ids("u", 0..<1000), b = ReportsTestBed.ids("u", 500..<1500), c = ReportsTestBed.ids("u", 1500..<1600)
+            let first = snapshot(0, a, sketch: try bed.sketch(a)), second = snapshot(1, b, sketch: try bed.sketch(b)), third = snapshot(2, c, sketch: try bed.sketch(c))
+            let empty = snapshot(3, [], sketch: nil)
+            let counts = try VisitorCounter(redis: bed.redis).count([[first, second, third], [second], [empty, third], [], [first, second], [first, empty]])
+            #expect(abs(Double(counts[0].value) - 1600) / 1600 < 0.02, "\(counts[0])")
+            #expect(counts[0].isEstimate)
+            // A bucket alone, or alone with visitors, is its own exact count.
+            #expect(counts[1] == VisitorCount(value: 1000, isEstimate: false))
+            #expect(counts[2] == VisitorCount(value: 100, isEstimate: false))
+            #expect(counts[3] == VisitorCount(value: 0, isEstimate: false))
+            #expect(abs(Double(counts[4].value) - 1500) / 1500 < 0.02, "\(counts[4])")
+            #expect(counts[4].isEstimate)
+            #expect(counts[5] == VisitorCount(value: 1000, isEstimate: false))
+            #expect(try bed.redisKeys() == [])
+        }
+    }
+
+    @Test func bucketsWithoutSketchesBoundTheUnionFromBelow() throws {
+        try ReportsTestBed.withFresh { bed in
+            let counts = try VisitorCounter(redis: bed.redis).count([
+                [snapshot(0, ReportsTestBed.ids("u", 0..<30), sketch: nil), snapshot(1, ReportsTestBed.ids("u", 0..<20), sketch: nil)]
+            ])
+            #expect(counts == [VisitorCount(value: 30, isEstimate: true)])
+        }
+    }
+}
