@@ -10,6 +10,7 @@ public struct ReportSource {
     let reader: RollupReader
     let visitors: VisitorCounter
 
+    /// Reports reading `store`'s `rollups` and counting visitors on `redis`.
     public init(store: MongoStore, redis: RedisConnection) {
         reader = RollupReader(store: store)
         visitors = VisitorCounter(redis: redis)

@@ -9,6 +9,7 @@ import SluiceRollups
 public struct RollupReader: Sendable {
     let store: MongoStore
 
+    /// A reader of `store`'s `rollups` collection.
     public init(store: MongoStore) {
         self.store = store
     }

@@ -9,6 +9,7 @@ public struct RollupSnapshot: Sendable {
     /// The Redis HyperLogLog of those visitors, nil when there were none (or it was not read).
     public let visitorsHLL: [UInt8]?
 
+    /// A bucket with its counts, visitor count and sketch.
     public init(bucket: RollupBucket, counts: RollupCounts, visitors: Int64, visitorsHLL: [UInt8]?) {
         self.bucket = bucket
         self.counts = counts
@@ -28,6 +29,7 @@ public struct RollupRead: Sendable {
     /// `totalBuckets`' counts added up.
     public let totals: RollupCounts
 
+    /// The read of `range`: its buckets, the totals added up here.
     public init(range: ReportRange, totalBuckets: [RollupSnapshot], seriesBuckets: [RollupSnapshot]) {
         self.range = range
         self.totalBuckets = totalBuckets

@@ -8,6 +8,7 @@ public struct VisitorCount: Sendable, Equatable {
     public let value: Int64
     public let isEstimate: Bool
 
+    /// A count, and whether it is an estimate.
     public init(value: Int64, isEstimate: Bool) {
         self.value = value
         self.isEstimate = isEstimate
@@ -23,6 +24,7 @@ public struct VisitorCounter {
     /// How long a scratch key lives if the request dies before its DEL.
     static let scratchLifetimeMilliseconds = "60000"
 
+    /// A counter sending its commands on `redis`.
     public init(redis: RedisConnection) {
         self.redis = redis
     }

@@ -4,6 +4,7 @@ public struct ReportFigure: Sendable, Equatable {
     public let current: Double?
     public let previous: Double?
 
+    /// The figure `current` now and `previous` in the period before.
     public init(current: Double?, previous: Double?) {
         self.current = current
         self.previous = previous

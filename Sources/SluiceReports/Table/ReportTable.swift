@@ -6,6 +6,7 @@ public struct ReportTable: Sendable, Equatable {
     public let columns: [String]
     public let rows: [[ReportCell]]
 
+    /// A table titled `title`; every row has one cell per column.
     public init(title: String, columns: [String], rows: [[ReportCell]]) {
         self.title = title
         self.columns = columns
