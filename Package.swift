@@ -85,7 +85,7 @@ let package = Package(
         .target(
             name: "SluiceDashboard",
             dependencies: [
-                "SluiceCore", "SluiceRedis", "SluiceMongo",
+                "SluiceCore", "SluiceRedis", "SluiceMongo", "SluiceReports",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -135,7 +135,7 @@ let package = Package(
         .testTarget(
             name: "SluiceDashboardTests",
             dependencies: [
-                "SluiceDashboard", "SluiceCore", "SluiceRedis", "SluiceMongo",
+                "SluiceDashboard", "SluiceCore", "SluiceRedis", "SluiceMongo", "SluiceReports", "SluiceRollups",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]),
         .testTarget(name: "SluiceReportsTests", dependencies: ["SluiceReports", "SluiceCore", "SluiceMongo", "SluiceRedis", "SluiceRollups", "SluiceTestSupport"]),

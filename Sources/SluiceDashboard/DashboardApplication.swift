@@ -23,6 +23,10 @@ public func buildDashboardApplication(
         logger.warning("no SLUICE_ADMIN_TOKEN: the dashboard is open to anyone who can reach it, so it listens on \(DashboardConfiguration.localHost) only")
     }
 
+    // The pages' shared frame and the sites their selector offers (each page uses both).
+    let layout = PageLayout(isOpen: access.isOpen)
+    let sites = try DashboardSites(configuration: configuration)
+
     let router = Router()
     let live = LiveController(reads: LiveReads(writer: writer, partitions: configuration.partitions), cookieName: configuration.cookieName, logger: logger)
     let login = LoginController(access: access)
@@ -37,6 +41,8 @@ public func buildDashboardApplication(
     let pages = router.group().add(middleware: AdminGate(access: access, refusal: .loginPage))
     login.addLogoutRoute(to: pages)
     IndexController(access: access).addRoutes(pages: pages, api: router.group().add(middleware: AdminGate(access: access, refusal: .json)))
+    let dashboardAPI = router.group("api/dashboard").add(middleware: AdminGate(access: access, refusal: .json))
+    RealtimeController(reads: LiveReads(writer: writer, partitions: configuration.partitions), logger: logger).addRoutes(pages: pages, api: dashboardAPI)
 
     return Application(
         router: router,

@@ -6,6 +6,8 @@ struct HTMLPage {
     let title: String
     /// The page's markup, already escaped where it holds data (`HTMLPage.escaped`).
     let body: String
+    /// Extra markup for `<head>` (the layout's stylesheet).
+    var head = ""
 
     /// The page as a response: never cached, never framed by another site (clickjacking),
     /// and sending no referrer, since a page's URL may name a visitor or session.
@@ -17,7 +19,7 @@ struct HTMLPage {
         let document = """
             <!doctype html>
             <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-            <title>\(Self.escaped(title)) · Sluice</title></head>
+            <title>\(Self.escaped(title)) · Sluice</title>\(head)</head>
             <body><main>
             \(body)
             </main></body></html>

@@ -1,0 +1,27 @@
+import SluiceReports
+
+/// What a report page or route asks for, parsed from its `ReportControls`: the site,
+/// the days in a time zone, whose events and how many rows per table.
+///
+/// The time zone is `tz` when given, else the site's `timeZone` in the sites file,
+/// else UTC.
+struct ReportQuery: Sendable {
+    let site: String
+    let range: ReportRange
+    let audience: ReportAudience
+    let limit: Int
+
+    /// The query `controls` ask for on `sites`, today being the day holding `now` (epoch
+    /// ms); a bad value is a 400 naming its parameter.
+    init(_ controls: ReportControls, sites: DashboardSites, now: Int64) throws(DashboardError) {
+        site = try sites.site(controls.site)
+        let zone = controls.timeZone.flatMap { $0.isEmpty ? nil : $0 } ?? sites.zones[site]?.identifier
+        do {
+            range = try ReportRange.parse(range: controls.range, from: controls.from, to: controls.to, timeZone: zone, now: now)
+            audience = try ReportAudience.parse(controls.audience)
+            limit = try ReportLimit.parse(controls.limit)
+        } catch {
+            throw .invalidQuery(error.parameter, error.problem)
+        }
+    }
+}
