@@ -40,7 +40,18 @@ public func buildDashboardApplication(
 
     let pages = router.group().add(middleware: AdminGate(access: access, refusal: .loginPage))
     login.addLogoutRoute(to: pages)
-    IndexController(access: access).addRoutes(pages: pages, api: router.group().add(middleware: AdminGate(access: access, refusal: .json)))
+    HealthController().addRoutes(to: router.group().add(middleware: AdminGate(access: access, refusal: .json)))
+
+    // The report pages: each at its path, with its JSON and CSV under api/dashboard.
+    let reportsAPI = router.group("api/dashboard").add(middleware: AdminGate(access: access, refusal: .json))
+    let runner = ReportRunner(store: store.store, redis: try RedisEndpoint(url: configuration.redisURL), logger: logger)
+    let reportPages: [(DashboardPage, ReportPageController.Builder)] = [
+        (.overview, OverviewPage.view), (.chats, ChatsPage.view), (.tools, ToolsPage.view), (.lab, LabPage.view),
+        (.performance, PerformancePage.view), (.funnels, FunnelsPage.view),
+    ]
+    for (page, build) in reportPages {
+        ReportPageController(page: page, layout: layout, sites: sites, runner: runner, build: build).addRoutes(pages: pages, api: reportsAPI)
+    }
     let dashboardAPI = router.group("api/dashboard").add(middleware: AdminGate(access: access, refusal: .json))
     RealtimeController(reads: LiveReads(writer: writer, partitions: configuration.partitions), logger: logger).addRoutes(pages: pages, api: dashboardAPI)
 

@@ -20,6 +20,7 @@ enum PageStyle {
         table{border-collapse:collapse;width:100%;background:#fff;border:1px solid #d8dce3}
         th,td{padding:4px 8px;border-bottom:1px solid #eceef2;text-align:left}td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}
         .csv{font-size:12px;font-weight:normal;margin-left:8px}
+        .chart .axis{stroke:#c4c9d2}.chart .tick{fill:#5a6372;font-size:11px}.chart .legend{font-size:12px}
         svg.chart{background:#fff;border:1px solid #d8dce3;border-radius:6px;width:100%;height:auto}
         """
 }

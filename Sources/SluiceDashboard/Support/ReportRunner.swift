@@ -1,0 +1,29 @@
+import Logging
+import NIOPosix
+import SluiceMongo
+import SluiceRedis
+import SluiceReports
+
+/// Runs a `ReportSource` read on NIO's blocking thread pool (libmongoc and hiredis
+/// block), with a Redis connection of its own for the call (a `ReportSource` holds one
+/// and is not for concurrent use). A failing store or Redis is a 503 for the caller; the
+/// cause goes to the log.
+struct ReportRunner: Sendable {
+    let store: MongoStore
+    let redis: RedisEndpoint
+    let logger: Logger
+
+    /// `body`'s result, computed off the cooperative pool.
+    func run<Result: Sendable>(_ body: @escaping @Sendable (ReportSource) throws(ReportError) -> Result) async throws(DashboardError) -> Result {
+        let (store, redis) = (store, redis)
+        do {
+            return try await NIOThreadPool.singleton.runIfActive {
+                let connection = try RedisConnection(endpoint: redis)
+                return try body(ReportSource(store: store, redis: connection))
+            }
+        } catch {
+            logger.error("report failed", metadata: ["sluice.error": "\(error)"])
+            throw .unavailable("the store or Redis did not answer, retry later")
+        }
+    }
+}
