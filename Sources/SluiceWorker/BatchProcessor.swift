@@ -19,11 +19,6 @@ struct BatchResult {
     var duplicates = 0
 }
 
-/// A failure after which the whole batch is tried again later; nothing is acknowledged.
-struct RetryableBatchError: Error, CustomStringConvertible {
-    let description: String
-}
-
 /// Decodes, enriches and writes a batch: one unordered bulk per event collection.
 /// Sessions, visitors and roll-ups are derived when the batch is acknowledged
 /// (`DerivedStep`). Re-running the same batch is safe.
@@ -34,9 +29,9 @@ struct BatchProcessor {
     let logger: Logger
     var earlierWrites: EarlierWrites { EarlierWrites(store: store) }
 
-    /// Writes the batch. Throws `RetryableBatchError` when the outcome is unknown or
-    /// MongoDB or Redis is unreachable.
-    func process(_ messages: [StreamMessage], redis: RedisConnection) throws(RetryableBatchError) -> BatchResult {
+    /// Writes the batch. Throws when a command failed or its outcome is unknown: nothing is
+    /// acknowledged then, and the consumer decides on a retry (`BatchRetryPolicy`).
+    func process(_ messages: [StreamMessage], redis: RedisConnection) throws(BatchFailure) -> BatchResult {
         var result = BatchResult()
         var events: [EnrichedEvent] = []
         for message in messages {
@@ -96,16 +91,16 @@ struct BatchProcessor {
 
     /// A failure's place in the batch, or a retry of the whole batch when two upserts
     /// raced to create one document (the loser did not apply).
-    private func retryIfRaced(_ failure: BulkWriteFailure, _ operations: [BulkOperation], _ collection: String) throws(RetryableBatchError) -> BulkWriteFailure {
+    private func retryIfRaced(_ failure: BulkWriteFailure, _ operations: [BulkOperation], _ collection: String) throws(BatchFailure) -> BulkWriteFailure {
         if failure.isDuplicateKey, case .upsert = operations[failure.index] {
-            throw RetryableBatchError(description: "upsert raced on \(collection): \(failure.message)")
+            throw .raced(collection: collection, message: failure.message)
         }
         return failure
     }
 
     /// Assigns Redis-stitched sessions to human events that did not bring their own.
     /// Feedback and engagement updates belong to an earlier event: they extend no session.
-    private func stitchSessions(_ events: inout [EnrichedEvent], redis: RedisConnection) throws(RetryableBatchError) {
+    private func stitchSessions(_ events: inout [EnrichedEvent], redis: RedisConnection) throws(BatchFailure) {
         let needing = events.indices.filter {
             events[$0].session == nil && !events[$0].isBot && events[$0].kind != .feedback && !events[$0].isEngagementUpdate
         }
@@ -113,15 +108,15 @@ struct BatchProcessor {
             let assignments = try stitcher.assign(needing.map { (events[$0].visitorId, events[$0].timestamp) }, on: redis)
             for (index, assignment) in zip(needing, assignments) { events[index].session = assignment }
         } catch {
-            throw RetryableBatchError(description: "session stitching failed: \(error)")
+            throw .redis(error)
         }
     }
 
-    private func write(_ collection: String, _ operations: [BulkOperation]) throws(RetryableBatchError) -> BulkWriteOutcome {
+    private func write(_ collection: String, _ operations: [BulkOperation]) throws(BatchFailure) -> BulkWriteOutcome {
         do {
             return try store.bulkWrite(collection: collection, operations: operations)
         } catch {
-            throw RetryableBatchError(description: "\(error)")
+            throw BatchFailure(error)
         }
     }
 }

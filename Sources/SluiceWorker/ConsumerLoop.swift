@@ -119,8 +119,12 @@ final class ConsumerLoop: Sendable {
         }
     }
 
-    /// Writes one batch, retrying with backoff while MongoDB is unreachable; gives
-    /// up only when asked to stop (the batch then stays pending for the next start).
+    /// Writes one batch, retrying with backoff while MongoDB or Redis is unreachable
+    /// (however long: an outage dead-letters nothing). A batch MongoDB keeps refusing
+    /// is released after `BatchRetryPolicy.maxRefusals` tries: left pending, it is
+    /// claimed again after `SLUICE_CLAIM_IDLE` and dead-lettered past
+    /// `SLUICE_MAX_DELIVERIES`. When asked to stop it gives up at once (the batch then
+    /// stays pending for the next start).
     private func writeAndAcknowledge(_ messages: [StreamMessage]) {
         writing.store(true, ordering: .relaxed)
         defer {
@@ -128,6 +132,7 @@ final class ConsumerLoop: Sendable {
             batchesWritten.add(1, ordering: .relaxed)
         }
         var backoff = Backoff()
+        var policy = BatchRetryPolicy()
         let started = ContinuousClock.now
         while true {
             do {
@@ -149,8 +154,16 @@ final class ConsumerLoop: Sendable {
                 logger.debug("batch written", metadata: ["sluice.batch.size": "\(messages.count)", "sluice.stored": "\(result.stored)", "sluice.duplicates": "\(result.duplicates)"])
                 return
             } catch {
+                let failure = BatchFailure(classifying: error)
+                if policy.decide(after: failure) == .release {
+                    metrics.released.increment()
+                    logger.error(
+                        "batch released to redelivery: MongoDB refused it \(policy.refusals) times",
+                        metadata: ["sluice.batch.size": "\(messages.count)", "sluice.error": "\(failure)", "sluice.first": "\(messages[0].stream) \(messages[0].id)"])
+                    return
+                }
                 metrics.retries.increment()
-                logger.warning("batch not written, retrying", metadata: ["sluice.batch.size": "\(messages.count)", "sluice.error": "\(error)"])
+                logger.warning("batch not written, retrying", metadata: ["sluice.batch.size": "\(messages.count)", "sluice.error": "\(failure)"])
                 if stopping { return }
                 backoff.sleep()
             }

@@ -12,7 +12,7 @@ struct EarlierWrites {
     /// Entry (`key(of:)`: stream and id, since partitions' streams share ids) → the
     /// `sessionId` its stored document names, for each of `events` (the suspected
     /// duplicates of one collection) whose document is its own earlier write.
-    func of(_ events: [EnrichedEvent], in collection: String) throws(RetryableBatchError) -> [String: String?] {
+    func of(_ events: [EnrichedEvent], in collection: String) throws(BatchFailure) -> [String: String?] {
         guard !events.isEmpty else { return [:] }
         var expected: [String: (entry: String, receivedAt: Int64?)] = [:]
         for event in events {
@@ -25,7 +25,7 @@ struct EarlierWrites {
         do {
             stored = try store.findCanonicalJSON(collection: collection, filterJSON: #"{"_id": {"$in": \#(ids)}}"#)
         } catch {
-            throw RetryableBatchError(description: "\(error)")
+            throw BatchFailure(error)
         }
         var own: [String: String?] = [:]
         for text in stored {

@@ -10,6 +10,7 @@ public final class WorkerMetrics: Sendable {
     let deadLettered: Counter
     let claimed: Counter
     let retries: Counter
+    let released: Counter
     let trimmed: Counter
     let batchDuration: DurationHistogram
     let lag: Gauge
@@ -45,6 +46,10 @@ public final class WorkerMetrics: Sendable {
         deadLettered = registry.makeCounter(descriptor: name("events_dead_lettered", "total", "Entries moved to events:dead."))
         claimed = registry.makeCounter(descriptor: name("events_claimed", "total", "Entries taken over from idle consumers (XAUTOCLAIM)."))
         retries = registry.makeCounter(descriptor: name("batch_retries", "total", "Batch attempts that failed transiently and were retried."))
+        released = registry.makeCounter(
+            descriptor: name(
+                "batches_released", "total",
+                "Batches MongoDB refused on every try (BatchRetryPolicy), left pending for redelivery and, past SLUICE_MAX_DELIVERIES, the dead letters."))
         trimmed = registry.makeCounter(descriptor: name("entries_trimmed", "total", "Acknowledged entries removed from the streams."))
         batchDuration = registry.makeDurationHistogram(
             descriptor: name("batch_duration", "seconds", "Time to write and acknowledge one batch."),
