@@ -54,6 +54,7 @@ public func buildDashboardApplication(
     }
     let dashboardAPI = router.group("api/dashboard").add(middleware: AdminGate(access: access, refusal: .json))
     RealtimeController(reads: LiveReads(writer: writer, partitions: configuration.partitions), logger: logger).addRoutes(pages: pages, api: dashboardAPI)
+    JourneyController(store: store, maxEvents: configuration.maxSessionEvents).addRoutes(pages: pages, api: dashboardAPI)
 
     return Application(
         router: router,

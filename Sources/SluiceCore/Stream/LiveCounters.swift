@@ -3,6 +3,8 @@
 public enum LiveCounters {
     /// Sorted set of human visitor ids scored by their last event time (epoch ms).
     public static let visitorsKey = "live:visitors"
+    /// Sorted set of human sessions' ids scored by their last event time (epoch ms).
+    public static let sessionsKey = "live:sessions"
     /// How far back "active" reaches.
     public static let activeWindowMilliseconds: Int64 = 5 * 60_000
     /// Bucket lifetime in seconds.
@@ -12,4 +14,6 @@ public enum LiveCounters {
     public static func eventsKey(minuteOf milliseconds: Int64) -> String { "live:events:\(milliseconds / 60_000)" }
     /// Page views stored in the minute holding `milliseconds`.
     public static func pageViewsKey(minuteOf milliseconds: Int64) -> String { "live:pageviews:\(milliseconds / 60_000)" }
+    /// Sorted set of paths scored by people's page views in the minute holding `milliseconds`.
+    public static func pagesKey(minuteOf milliseconds: Int64) -> String { "live:pages:\(milliseconds / 60_000)" }
 }

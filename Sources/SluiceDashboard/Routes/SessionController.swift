@@ -37,7 +37,7 @@ struct SessionController: Sendable {
     /// The session's events of every collection, each with `kind` first, sorted by
     /// `timestamp`, then `receivedAt`, then `_id`; at most `maxEvents + 1` of them. Each
     /// collection's read uses its `sessionId` index.
-    private func events(of sessionId: String) async throws -> [JSONObject] {
+    func events(of sessionId: String) async throws -> [JSONObject] {
         let filter = JSONWriter.string(of: .object(JSONObject([("sessionId", .string(sessionId))])))
         let options = #"{"sort": {"timestamp": 1, "receivedAt": 1, "_id": 1}, "limit": \#(maxEvents + 1)}"#
         var events: [JSONObject] = []
