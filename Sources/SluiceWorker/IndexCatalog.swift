@@ -12,7 +12,8 @@ enum IndexCatalog {
         eventCollections.map { collection in
             (collection, common + (seedQueryFields[collection] ?? []).map { IndexSpec(name: "\($0)_1", keys: [IndexKey($0)]) })
         } + [
-            ("visitors", [IndexSpec(name: "firstVisit_1", keys: [IndexKey("firstVisit")])]),
+            // The dashboard's user-journey search finds visitors by a user id.
+            ("visitors", [IndexSpec(name: "firstVisit_1", keys: [IndexKey("firstVisit")]), IndexSpec(name: "userIds_1", keys: [IndexKey("userIds")])]),
             ("sessions", [
                 IndexSpec(name: "visitorId_1", keys: [IndexKey("visitorId")]),
                 IndexSpec(name: "endTime_1_lastActivity_1", keys: [IndexKey("endTime"), IndexKey("lastActivity")]),
