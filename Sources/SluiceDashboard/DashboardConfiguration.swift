@@ -68,7 +68,8 @@ public struct DashboardConfiguration: Sendable {
             ("SLUICE_DASHBOARD_PORT", String(port)),
             ("SLUICE_PARTITIONS", String(partitions)),
             ("SLUICE_COOKIE_NAME", cookieName),
-            ("SLUICE_SITES", sitesPath.map { "\($0) (\(sites?.sites.count ?? 0) sites: their origins may ask /current)" } ?? "(none: any page may ask /current)"),
+            ("SLUICE_SITES", sitesPath.map { "\($0) (\(sites?.sites.count ?? 0) sites: their origins may ask /current; the report pages' site selector, each site in its timeZone or UTC)" }
+                    ?? "(none: any page may ask /current; reports of the unnamed site, in UTC unless tz= says otherwise)"),
             ("SLUICE_ADMIN_TOKEN", adminToken == nil ? "(not set: open, local only)" : maskedSecret(adminToken)),
         ]
     }

@@ -3,6 +3,8 @@ import HummingbirdTesting
 import SluiceCore
 import Testing
 
+@testable import SluiceDashboard
+
 /// The report pages and their JSON and CSV routes, over roll-ups written to real
 /// SecantusDB with visitors counted by real Redis (`RollupSeed`).
 @Suite struct ReportPagesTests {

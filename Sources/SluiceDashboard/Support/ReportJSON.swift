@@ -32,7 +32,7 @@ enum ReportJSON {
                 "range",
                 .object(
                     JSONObject([
-                        ("from", .string(range.first.description)), ("to", .string(range.last.description)), ("timeZone", .string(range.timeZone.identifier)),
+                        ("from", .string(range.first.description)), ("to", .string(range.last.description)), ("timeZone", .string(query.timeZoneName)),
                         ("start", .string(Timestamp.iso8601(milliseconds: range.start))), ("end", .string(Timestamp.iso8601(milliseconds: range.end))),
                     ]))
             ),

@@ -10,12 +10,15 @@ struct ReportQuery: Sendable {
     let range: ReportRange
     let audience: ReportAudience
     let limit: Int
+    /// The zone's name as chosen (`UTC` by default; Foundation may call UTC "GMT").
+    let timeZoneName: String
 
     /// The query `controls` ask for on `sites`, today being the day holding `now` (epoch
     /// ms); a bad value is a 400 naming its parameter.
     init(_ controls: ReportControls, sites: DashboardSites, now: Int64) throws(DashboardError) {
         site = try sites.site(controls.site)
-        let zone = controls.timeZone.flatMap { $0.isEmpty ? nil : $0 } ?? sites.zones[site]?.identifier
+        let zone = controls.timeZone.flatMap { $0.isEmpty ? nil : $0 } ?? sites.zones[site]?.identifier ?? "UTC"
+        timeZoneName = zone
         do {
             range = try ReportRange.parse(range: controls.range, from: controls.from, to: controls.to, timeZone: zone, now: now)
             audience = try ReportAudience.parse(controls.audience)
