@@ -93,6 +93,16 @@ import Testing
         #expect(spring.seriesSlots.count == 23)
         let autumn = try ReportRange(first: CivilDate("2026-10-25")!, last: CivilDate("2026-10-25")!, timeZone: ReportRange.timeZone(named: "Europe/Paris"))
         #expect(autumn.seriesSlots.count == 25)
+        // Santiago skips its midnight (00:00 -04 → 01:00 -03) on 2025-09-07, Havana (-05 → -04) on 2025-03-09:
+        // the day begins at 01:00 local, not at 23:00 the evening before.
+        let santiago = try ReportRange(first: CivilDate("2025-09-07")!, last: CivilDate("2025-09-07")!, timeZone: ReportRange.timeZone(named: "America/Santiago"))
+        #expect(santiago.start == Self.utc("2025-09-07") + 4 * Self.hour)
+        #expect(santiago.end == Self.utc("2025-09-08") + 3 * Self.hour)
+        #expect(santiago.seriesSlots.count == 23)
+        #expect(santiago.seriesSlots.first?.label == "2025-09-07 01:00")
+        let havana = try ReportRange(first: CivilDate("2025-03-09")!, last: CivilDate("2025-03-09")!, timeZone: ReportRange.timeZone(named: "America/Havana"))
+        #expect(havana.start == Self.utc("2025-03-09") + 5 * Self.hour)
+        #expect(ReportRange.day(containing: havana.start, in: havana.timeZone) == CivilDate("2025-03-09")!)
         // London is at offset 0 in winter only: a winter week reads day buckets, a summer one hours.
         let london = try ReportRange.timeZone(named: "Europe/London")
         #expect(try ReportRange(first: CivilDate("2026-01-05")!, last: CivilDate("2026-01-11")!, timeZone: london).totalsGranularity == .day)

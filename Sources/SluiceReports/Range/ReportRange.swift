@@ -97,7 +97,10 @@ public struct ReportRange: Sendable, Equatable {
     public static func midnight(of date: CivilDate, in zone: TimeZone) -> Int64 {
         let local = Int64(date.dayNumber) * RollupBucket.Granularity.day.milliseconds
         let guess = local - offset(at: local, in: zone)
-        return local - offset(at: guess, in: zone)
+        let candidate = local - offset(at: guess, in: zone)
+        // West of UTC a skipped midnight puts the candidate in the evening before (offset after
+        // the jump applied before it): the day then begins where the offset before the jump puts it.
+        return day(containing: candidate, in: zone) == date ? candidate : local - offset(at: candidate, in: zone)
     }
 
     /// The day in `zone` holding the instant `milliseconds`.
