@@ -36,4 +36,17 @@ import Testing
             #expect(counts == [VisitorCount(value: 30, isEstimate: true)])
         }
     }
+
+    @Test func aBucketWithoutItsSketchStillBoundsAMixedGroup() throws {
+        try ReportsTestBed.withFresh { bed in
+            let a = ReportsTestBed.ids("u", 0..<1000), b = ReportsTestBed.ids("u", 500..<1500)
+            let sketched = [snapshot(0, a, sketch: try bed.sketch(a)), snapshot(1, b, sketch: try bed.sketch(b))]
+            let unsketched = snapshot(2, ReportsTestBed.ids("w", 0..<3000), sketch: nil)
+            let counts = try VisitorCounter(redis: bed.redis).count([sketched + [unsketched], sketched + [snapshot(3, ReportsTestBed.ids("w", 0..<10), sketch: nil)]])
+            // The sketched union (about 1,500) is less than the unsketched bucket's own 3,000 visitors.
+            #expect(counts[0] == VisitorCount(value: 3000, isEstimate: true))
+            #expect(abs(Double(counts[1].value) - 1500) / 1500 < 0.02, "\(counts[1])")
+            #expect(try bed.redisKeys() == [])
+        }
+    }
 }

@@ -18,7 +18,9 @@ public struct VisitorCount: Sendable, Equatable {
 /// Counts the unique visitors of groups of buckets: a group of one bucket takes its
 /// `visitors` as is; larger groups are counted by Redis from the buckets' HyperLogLogs,
 /// all in one pipeline (SET each sketch once under one request's hash tag, one
-/// `PFCOUNT` over several keys per group, which counts their union, then DEL). Blocking.
+/// `PFCOUNT` over several keys per group, which counts their union, then DEL). A bucket
+/// stored without its sketch bounds its group's count from below by its own `visitors`.
+/// Blocking.
 public struct VisitorCounter {
     let redis: RedisConnection
     /// How long a scratch key lives if the request dies before its DEL.
@@ -34,7 +36,7 @@ public struct VisitorCounter {
         var results: [VisitorCount?] = []
         var keyIndex: [RollupBucket: Int] = [:]
         var sketches: [[UInt8]] = []
-        var unions: [(group: Int, keys: [Int])] = []
+        var unions: [(group: Int, keys: [Int], floor: Int64)] = []
         for (position, group) in groups.enumerated() {
             let counted = group.filter { $0.visitors > 0 }
             guard counted.count > 1 else {
@@ -43,8 +45,9 @@ public struct VisitorCounter {
             }
             // A bucket stored without its sketch can only bound the union from below.
             let sketched = counted.filter { $0.visitorsHLL != nil }
+            let floor = counted.lazy.filter { $0.visitorsHLL == nil }.map(\.visitors).max() ?? 0
             guard !sketched.isEmpty else {
-                results.append(VisitorCount(value: counted.map(\.visitors).max()!, isEstimate: true))
+                results.append(VisitorCount(value: floor, isEstimate: true))
                 continue
             }
             results.append(nil)
@@ -59,7 +62,7 @@ public struct VisitorCounter {
                     sketches.append(sketch)
                 }
             }
-            unions.append((position, keys))
+            unions.append((position, keys, floor))
         }
         guard !unions.isEmpty else { return results.map { $0! } }
         let token = String(UInt64.random(in: 0...UInt64.max), radix: 16)
@@ -80,7 +83,7 @@ public struct VisitorCounter {
             guard let count = replies[sketches.count + offset].integer else {
                 throw .redis(.unexpectedReply(command: "PFCOUNT", reply: "\(replies[sketches.count + offset])"))
             }
-            results[union.group] = VisitorCount(value: count, isEstimate: true)
+            results[union.group] = VisitorCount(value: max(count, union.floor), isEstimate: true)
         }
         return results.map { $0! }
     }
