@@ -15,7 +15,7 @@ import SluiceMongo
 /// and `subkey` (tool and error message, endpoint and method, event type and name).
 public enum RollupDocument {
     /// The collection.
-    public static let collection = "rollups"
+    public static let collection = StoreCollection.rollups
 
     /// The document's fields after `_id`, to `$set` whole (a flush writes absolute values).
     public static func fields(bucket: RollupBucket, counts: RollupCounts, visitors: Int64, visitorsHLL: [UInt8]?, now: Int64) -> BSONDocumentBuilder {
@@ -122,7 +122,7 @@ public enum RollupDocument {
     }
 
     /// An integer from relaxed (`5`) or extended (`{"$numberLong": "5"}`) JSON.
-    static func integer(_ value: JSONValue) -> Int64? {
+    public static func integer(_ value: JSONValue) -> Int64? {
         switch value {
         case .int(let number): return number
         case .double(let number) where number == number.rounded(): return Int64(number)

@@ -1,5 +1,6 @@
 import Hummingbird
 import SluiceCore
+import SluiceMongo
 
 /// `GET /api/analytics/analytics/visitor/:visitorId`: the visitors document and a page of
 /// the visitor's sessions, newest first, with a cursor to the next page.
@@ -54,7 +55,7 @@ struct VisitorController: Sendable {
     static func sessionFilter(visitorId: String, after cursor: SessionCursor?) -> String {
         var filter = JSONObject([("visitorId", .string(visitorId))])
         if let cursor {
-            let startTime = DashboardStore.date(cursor.startTime)
+            let startTime = ExtendedJSON.date(milliseconds: cursor.startTime)
             filter["$or"] = .array([
                 .object(JSONObject([("startTime", .object(JSONObject([("$lt", startTime)])))])),
                 .object(JSONObject([("startTime", startTime), ("_id", .object(JSONObject([("$lt", .string(cursor.id))])))])),

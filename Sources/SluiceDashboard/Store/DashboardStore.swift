@@ -40,9 +40,4 @@ struct DashboardStore: Sendable {
             throw .unavailable("the store did not answer, retry later")
         }
     }
-
-    /// `{"$date": {"$numberLong": ms}}`, a BSON date in an extended JSON query.
-    static func date(_ milliseconds: Int64) -> JSONValue {
-        .object(JSONObject([("$date", .object(JSONObject([("$numberLong", .string(String(milliseconds)))])))]))
-    }
 }

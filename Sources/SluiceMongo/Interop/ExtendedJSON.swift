@@ -58,6 +58,12 @@ public enum ExtendedJSON {
         }
     }
 
+    /// `{"$date": {"$numberLong": "<ms>"}}`: a BSON date in canonical extended JSON, for a
+    /// query filter compared against stored dates.
+    public static func date(milliseconds: Int64) -> JSONValue {
+        .object(JSONObject([("$date", .object(JSONObject([("$numberLong", .string(String(milliseconds)))])))]))
+    }
+
     private static func dateValue(milliseconds: Int64, _ style: DateStyle) -> JSONValue {
         switch style {
         case .epochMilliseconds: .int(milliseconds)
