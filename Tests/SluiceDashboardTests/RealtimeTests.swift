@@ -57,7 +57,7 @@ import Testing
     @Test func theStreamSendsTheFiguresThenHeartbeatsAndEnds() async throws {
         try await DashboardTestBed.run { bed in
             try Self.seed(bed, now: Int64(Date().timeIntervalSince1970 * 1000))
-            try await Self.withController(redisURL: bed.redisURL, interval: .milliseconds(50), lifetime: .milliseconds(260)) { client in
+            try await Self.withController(redisURL: bed.redisURL, interval: .milliseconds(50), lifetime: .milliseconds(1200)) { client in
                 let response = try await client.execute(uri: "/api/dashboard/realtime/stream", method: .get)
                 #expect(response.status == .ok)
                 #expect(response.headers[.contentType] == "text/event-stream")
