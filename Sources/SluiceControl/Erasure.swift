@@ -8,9 +8,9 @@ import SluiceRedis
 /// finished by running it again.
 struct Erasure {
     /// The event collections, in report order; `EraseTests` checks them against `EventKind`.
-    static let eventCollections = ["pageviews", "chatinteractions", "toolusages", "labexperiments", "userevents", "apiusages"]
+    static let eventCollections = StoreCollection.events
     /// Every collection holding a person's data.
-    static let collections = eventCollections + ["sessions", "visitors"]
+    static let collections = StoreCollection.personal
 
     let store: MongoStore
     let redis: RedisConnection
@@ -33,7 +33,7 @@ struct Erasure {
         var visitorIds = try store.findCanonicalJSON(collection: "visitors", filterJSON: #"{"userIds": \#(user)}"#)
             .compactMap { Self.field("_id", of: $0) }
         // One document per new visitor: a user has a few visitors (devices), but may have many events.
-        for collection in ["sessions"] + Self.eventCollections {
+        for collection in [StoreCollection.sessions] + Self.eventCollections {
             while true {
                 let known = JSONWriter.string(of: .array(visitorIds.map(JSONValue.string)))
                 let filter = #"{"userId": \#(user), "visitorId": {"$type": "string", "$nin": \#(known)}}"#

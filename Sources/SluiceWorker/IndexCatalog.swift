@@ -1,3 +1,4 @@
+import SluiceCore
 import SluiceMongo
 import SluiceRollups
 
@@ -5,7 +6,7 @@ import SluiceRollups
 /// event collection, plus the fields the seed's queries filter or group on, plus
 /// each collection's age index, which `SLUICE_RETENTION` turns into a TTL index.
 enum IndexCatalog {
-    static let eventCollections = ["pageviews", "chatinteractions", "toolusages", "labexperiments", "userevents", "apiusages"]
+    static let eventCollections = StoreCollection.events
 
     /// Every index except the age indexes; none of these depends on the configuration.
     static let indexes: [(String, [IndexSpec])] =
@@ -13,8 +14,8 @@ enum IndexCatalog {
             (collection, common + (seedQueryFields[collection] ?? []).map { IndexSpec(name: "\($0)_1", keys: [IndexKey($0)]) })
         } + [
             // The dashboard's user-journey search finds visitors by a user id.
-            ("visitors", [IndexSpec(name: "firstVisit_1", keys: [IndexKey("firstVisit")]), IndexSpec(name: "userIds_1", keys: [IndexKey("userIds")])]),
-            ("sessions", [
+            (StoreCollection.visitors, [IndexSpec(name: "firstVisit_1", keys: [IndexKey("firstVisit")]), IndexSpec(name: "userIds_1", keys: [IndexKey("userIds")])]),
+            (StoreCollection.sessions, [
                 IndexSpec(name: "visitorId_1", keys: [IndexKey("visitorId")]),
                 IndexSpec(name: "endTime_1_lastActivity_1", keys: [IndexKey("endTime"), IndexKey("lastActivity")]),
             ]),
@@ -46,8 +47,8 @@ enum IndexCatalog {
     /// (so a visitor unseen for the retention period goes, while one who keeps coming back stays).
     static func ageField(of collection: String) -> String {
         switch collection {
-        case "sessions": "lastActivity"
-        case "visitors": "lastVisit"
+        case StoreCollection.sessions: "lastActivity"
+        case StoreCollection.visitors: "lastVisit"
         default: "timestamp"
         }
     }

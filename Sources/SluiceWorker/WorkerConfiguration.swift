@@ -107,7 +107,7 @@ public struct WorkerConfiguration: Sendable {
 /// collection without days keeps its documents forever.
 public struct RetentionPolicy: Sendable, Equatable {
     /// The collections a policy may name: the six event collections, then sessions and visitors.
-    public static let collections = IndexCatalog.eventCollections + ["sessions", "visitors"]
+    public static let collections = StoreCollection.personal
     /// The most days, so that the seconds fit the `int32` MongoDB stores `expireAfterSeconds` as.
     public static let maximumDays = Int(Int32.max) / 86_400
 

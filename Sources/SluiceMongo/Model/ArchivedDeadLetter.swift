@@ -9,7 +9,7 @@ import SluiceCore
 /// read back to the same text; every other value is a string, or binary when it is not UTF-8.
 public struct ArchivedDeadLetter: Sendable, Equatable {
     /// The collection the letters move to.
-    public static let collection = "deadletters"
+    public static let collection = StoreCollection.deadLetters
 
     /// One field of the letter, its value as the stream held it.
     public struct Field: Sendable, Equatable {

@@ -155,8 +155,8 @@ final class DerivedFlusher: @unchecked Sendable {
             }
         }
         var failed = Set<String>()
-        failed.formUnion(try write("sessions", sessions))
-        failed.formUnion(try write("visitors", visitors))
+        failed.formUnion(try write(StoreCollection.sessions, sessions))
+        failed.formUnion(try write(StoreCollection.visitors, visitors))
         let buckets = Set(due.joined().filter { StreamLayout.DerivedKey(ofKey: $0) == .rollup }.map(StreamLayout.DerivedKey.name(ofKey:)))
         let written = try writeBuckets(buckets.sorted(), redis: redis)
         failed.formUnion(written.failed)

@@ -32,7 +32,7 @@ struct DerivedSeeds {
         let missingSessions = sessionReplies.filter { $0.1.integer == 0 }.map(\.0)
         var seeds = DerivedSeeds()
         seeds.existingSessions = Set(sessionReplies.filter { $0.1.integer != 0 }.map(\.0))
-        for document in try find("visitors", ids: missingVisitors, in: store) {
+        for document in try find(StoreCollection.visitors, ids: missingVisitors, in: store) {
             guard let id = document["_id"]?.stringValue else { continue }
             seeds.visitors[id] = [
                 StoredFields.date(document["firstVisit"]), StoredFields.date(document["lastVisit"]),
@@ -41,7 +41,7 @@ struct DerivedSeeds {
                 StoredFields.strings(document["userIds"]).prefix(VisitorState.maxUserIds).joined(separator: "\u{1F}"),
             ]
         }
-        for document in try find("sessions", ids: missingSessions, in: store) {
+        for document in try find(StoreCollection.sessions, ids: missingSessions, in: store) {
             guard let id = document["_id"]?.stringValue else { continue }
             seeds.sessions[id] = [
                 StoredFields.date(document["startTime"]), StoredFields.date(document["lastActivity"]),

@@ -14,7 +14,7 @@ struct SessionSweep {
         // Grace for events still in flight when the timeout passes: a minute, or the timeout if shorter.
         let cutoff = Int64(Date().timeIntervalSince1970 * 1000) - Int64(timeoutSeconds + min(60, timeoutSeconds)) * 1000
         let filter = #"{"endTime": null, "lastActivity": {"$lt": {"$date": {"$numberLong": "\#(cutoff)"}}}}"#
-        let idle = try store.findCanonicalJSON(collection: "sessions", filterJSON: filter, limit: limit)
+        let idle = try store.findCanonicalJSON(collection: StoreCollection.sessions, filterJSON: filter, limit: limit)
         let closes: [BulkOperation] = idle.compactMap { text in
             guard let document = try? JSONParser.parse(text).objectValue, let id = document["_id"]?.stringValue,
                 let last = document["lastActivity"]?.objectValue?["$date"]?.objectValue?["$numberLong"]?.stringValue.flatMap({ Int64($0) })
@@ -27,6 +27,6 @@ struct SessionSweep {
             update.appendDocument("$set") { $0.appendDate("endTime", millisecondsSince1970: last) }
             return .updateMany(filter: filter, update: update)
         }
-        return try store.bulkWrite(collection: "sessions", operations: closes).modified
+        return try store.bulkWrite(collection: StoreCollection.sessions, operations: closes).modified
     }
 }
