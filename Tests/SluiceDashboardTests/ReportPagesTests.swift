@@ -1,3 +1,4 @@
+import Foundation
 import Hummingbird
 import HummingbirdTesting
 import SluiceCore
@@ -106,6 +107,20 @@ import Testing
             for name in ["overview", "chats", "tools", "lab", "performance", "funnels"] {
                 #expect(try await bed.send(.get, "/api/dashboard/\(name)").status == .unauthorized, "\(name)")
                 #expect(try await bed.send(.get, "/api/dashboard/\(name).csv?table=x").status == .unauthorized, "\(name).csv")
+            }
+        }
+    }
+
+    @Test func everyPagesTablesAreTheOnesTheOpenAPIDocumentNames() async throws {
+        let documentPath = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../docs/dashboard.openapi.json").path
+        let contents = try #require(FileManager.default.contents(atPath: documentPath), "docs/dashboard.openapi.json beside the tests")
+        let document = try #require(try JSONParser.parse(Array(contents)).objectValue)
+        try await DashboardTestBed.run { bed in
+            for name in ["overview", "chats", "tools", "lab", "performance", "funnels"] {
+                let operation = document["paths"]?.objectValue?["/api/dashboard/\(name).csv"]?.objectValue?["get"]?.objectValue
+                let documented = operation?["parameters"]?.items?.first?.objectValue?["schema"]?.objectValue?["enum"]?.items?.compactMap(\.stringValue)
+                let tables = try await bed.json("/api/dashboard/\(name)").body["tables"]?.objectValue?.members.map(\.key)
+                #expect(tables == documented, "\(name)")
             }
         }
     }

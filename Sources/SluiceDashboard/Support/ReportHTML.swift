@@ -30,6 +30,7 @@ enum ReportHTML {
         return #"<div data-table="\#(named.name)">\#(heading)<table><thead><tr>\#(header.joined())</tr></thead><tbody>\#(rows.joined())</tbody></table></div>"#
     }
 
+    /// Whether `cell` holds a number (right-aligned).
     private static func numericCell(_ cell: ReportCell) -> Bool {
         if case .text = cell { return false }
         return true

@@ -60,6 +60,7 @@ struct ReportView: Sendable {
             self.name = name ?? Self.slug(table.title)
         }
 
+        /// `title` in lower case, each run of other characters than letters and digits as one dash.
         static func slug(_ title: String) -> String {
             var out = ""
             for character in title.lowercased() {
