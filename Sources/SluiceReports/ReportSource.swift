@@ -18,8 +18,9 @@ public struct ReportSource {
 
     /// The overview of `site` (`""` without a sites file) over `range`, against the period before.
     public func overview(site: String, range: ReportRange, audience: ReportAudience = .humans, limit: Int = ReportLimit.standard) throws(ReportError) -> OverviewReport {
-        let current = try reader.read(site: site, range: range, dimensions: OverviewReport.dimensions, audience: audience, series: true)
-        let previous = try reader.read(site: site, range: range.previous, dimensions: [], audience: audience, series: false)
+        let sketches = audience != .bots
+        let current = try reader.read(site: site, range: range, dimensions: OverviewReport.dimensions, audience: audience, series: true, sketches: sketches)
+        let previous = try reader.read(site: site, range: range.previous, dimensions: [], audience: audience, series: false, sketches: sketches)
         let counts = audience == .bots ? [] : try visitors.count([current.totalBuckets, previous.totalBuckets] + current.seriesGroups)
         let none = VisitorCount(value: 0, isEstimate: false)
         return OverviewReport(

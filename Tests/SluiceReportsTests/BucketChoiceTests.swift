@@ -48,11 +48,14 @@ import Testing
                 d.add(.human, total: "pageViews", by: 6)
                 d.add(.human, "page", "/", by: 6)
             }
-            try bed.write(.day, ReportsTestBed.utc("2026-12-01"), visitors: ids("w", 0..<20)) { $0.add(.human, total: "pageViews", by: 2) }
+            // Yesterday: 2 page views before 03:00, 100 after; today is compared with its first three hours only.
+            try bed.write(.day, ReportsTestBed.utc("2026-12-01"), visitors: ids("w", 0..<20)) { $0.add(.human, total: "pageViews", by: 102) }
+            try bed.write(.hour, ReportsTestBed.utc("2026-12-01", hours: 1), visitors: ids("w", 0..<5)) { $0.add(.human, total: "pageViews", by: 2) }
+            try bed.write(.hour, ReportsTestBed.utc("2026-12-01", hours: 3), visitors: ids("w", 0..<20)) { $0.add(.human, total: "pageViews", by: 100) }
             let range = try ReportRange.parse(range: "today", from: nil, to: nil, timeZone: nil, now: ReportsTestBed.utc("2026-12-02", hours: 3))
             let report = try bed.source.overview(site: "shop", range: range)
             // One day bucket: its own exact count, no estimate, and no hour counted twice.
-            #expect(report.visitors == ReportFigure(current: 500, previous: 20))
+            #expect(report.visitors == ReportFigure(current: 500, previous: 5))
             #expect(!report.visitorsAreEstimated)
             #expect(report.pageViews == ReportFigure(current: 10, previous: 2))
             #expect(report.breakdowns.first?.rows.map(\.count) == [10])
@@ -66,12 +69,16 @@ import Testing
 
     @Test func theFindFollowsTheIndexAndReadsOnlyWhatTheReportNeeds() throws {
         let range = try ThreeDays.range()
-        let filter = RollupReader.filter(site: "shop", granularities: [range.totalsGranularity], from: range.bucketStart, to: range.bucketEnd)
-        #expect(filter.objectValue?.members.map(\.key) == ["site", "granularity", "start"])
-        let fields = RollupReader.projection(dimensions: ChatReport.dimensions, audience: .humans).objectValue?.members.map(\.key) ?? []
-        #expect(fields.contains("human.agent") && fields.contains("visitorsHLL") && fields.contains("human.sessions"))
-        #expect(!fields.contains("human.page") && !fields.contains { $0.hasPrefix("bot.") })
-        let botFields = RollupReader.projection(dimensions: [], audience: .bots).objectValue?.members.map(\.key) ?? []
+        for span in range.readSpans(series: true) {
+            let filter = RollupReader.filter(site: "shop", span: span)
+            #expect(filter.objectValue?.members.map(\.key) == ["site", "granularity", "start"])
+        }
+        // Only the overview counts visitors over several buckets, so only it fetches their sketches (up to 12 KB a bucket).
+        let fields = RollupReader.projection(dimensions: ChatReport.dimensions, audience: .humans, sketches: false).objectValue?.members.map(\.key) ?? []
+        #expect(fields.contains("human.agent") && fields.contains("human.sessions"))
+        #expect(!fields.contains("visitorsHLL") && !fields.contains("human.page") && !fields.contains { $0.hasPrefix("bot.") })
+        #expect(RollupReader.projection(dimensions: [], audience: .humans, sketches: true).objectValue?["visitorsHLL"] != nil)
+        let botFields = RollupReader.projection(dimensions: [], audience: .bots, sketches: true).objectValue?.members.map(\.key) ?? []
         #expect(botFields == ["granularity", "start", "bot.pageViews", "bot.events"])
     }
 }

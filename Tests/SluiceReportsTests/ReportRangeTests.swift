@@ -46,6 +46,19 @@ import Testing
         #expect((previous.first.description, previous.last.description, previous.days) == ("2026-11-19", "2026-11-25", 7))
         #expect(previous.end == week.start)
         #expect(previous.timeZone == week.timeZone)
+        // The week ends today, 04:00 in Paris: the week before is read to 04:00 on its last day too,
+        // its whole UTC days as days and its edges as hours.
+        #expect(previous.totalsSpans == [
+            BucketSpan(granularity: .hour, from: Self.utc("2026-11-18") + 23 * Self.hour, to: Self.utc("2026-11-19")),
+            BucketSpan(granularity: .day, from: Self.utc("2026-11-19"), to: Self.utc("2026-11-25")),
+            BucketSpan(granularity: .hour, from: Self.utc("2026-11-25"), to: Self.utc("2026-11-25") + 3 * Self.hour),
+        ])
+        // A range that does not end today is compared with whole days.
+        let past = try ReportRange.parse(range: "custom", from: "2026-11-01", to: "2026-11-07", timeZone: "UTC", now: Self.now)
+        #expect(past.previous.totalsSpans == [BucketSpan(granularity: .day, from: Self.utc("2026-10-25"), to: Self.utc("2026-11-01"))])
+        let today = try ReportRange.parse(range: "today", from: nil, to: nil, timeZone: "UTC", now: Self.now + 30 * 60_000)
+        #expect(today.totalsSpans == [BucketSpan(granularity: .day, from: Self.utc("2026-12-02"), to: Self.utc("2026-12-03"))])
+        #expect(today.previous.totalsSpans == [BucketSpan(granularity: .hour, from: Self.utc("2026-12-01"), to: Self.utc("2026-12-01") + 4 * Self.hour)])
     }
 
     @Test func utcRangesReadDayBucketsWithADailySeries() throws {
@@ -72,8 +85,14 @@ import Testing
         #expect((today.totalsGranularity, today.seriesBucketGranularity) == (.hour, .hour))
         #expect(today.seriesSlots.first?.label == "2026-12-01 00:00")
         let week = try ReportRange.parse(range: "7d", from: nil, to: nil, timeZone: "America/New_York", now: Self.now)
-        #expect((week.totalsGranularity, week.seriesGranularity, week.seriesBucketGranularity) == (.hour, .day, .hour))
         #expect(week.seriesSlots.map { $0.end - $0.start } == Array(repeating: Self.day, count: 7))
+        // Longer than two days: its whole UTC days are read as days, only the edges as hours.
+        #expect((week.totalsGranularity, week.seriesGranularity, week.seriesBucketGranularity) == (.day, .day, .day))
+        #expect(week.totalsSpans == [
+            BucketSpan(granularity: .hour, from: Self.utc("2026-11-25") + 5 * Self.hour, to: Self.utc("2026-11-26")),
+            BucketSpan(granularity: .day, from: Self.utc("2026-11-26"), to: Self.utc("2026-12-02")),
+            BucketSpan(granularity: .hour, from: Self.utc("2026-12-02"), to: Self.utc("2026-12-02") + 5 * Self.hour),
+        ])
     }
 
     @Test func halfHourZonesAreApproximatedToTheHour() throws {
@@ -103,10 +122,12 @@ import Testing
         let havana = try ReportRange(first: CivilDate("2025-03-09")!, last: CivilDate("2025-03-09")!, timeZone: ReportRange.timeZone(named: "America/Havana"))
         #expect(havana.start == Self.utc("2025-03-09") + 5 * Self.hour)
         #expect(ReportRange.day(containing: havana.start, in: havana.timeZone) == CivilDate("2025-03-09")!)
-        // London is at offset 0 in winter only: a winter week reads day buckets, a summer one hours.
+        // London is at offset 0 in winter only: a winter week reads day buckets only, a summer one an hour at each edge too;
+        // two summer days read hours only.
         let london = try ReportRange.timeZone(named: "Europe/London")
-        #expect(try ReportRange(first: CivilDate("2026-01-05")!, last: CivilDate("2026-01-11")!, timeZone: london).totalsGranularity == .day)
-        #expect(try ReportRange(first: CivilDate("2026-07-06")!, last: CivilDate("2026-07-12")!, timeZone: london).totalsGranularity == .hour)
+        #expect(try ReportRange(first: CivilDate("2026-01-05")!, last: CivilDate("2026-01-11")!, timeZone: london).totalsSpans.map(\.granularity) == [.day])
+        #expect(try ReportRange(first: CivilDate("2026-07-06")!, last: CivilDate("2026-07-12")!, timeZone: london).totalsSpans.map(\.granularity) == [.hour, .day, .hour])
+        #expect(try ReportRange(first: CivilDate("2026-07-06")!, last: CivilDate("2026-07-07")!, timeZone: london).totalsSpans.map(\.granularity) == [.hour])
     }
 
     @Test func badParametersNameTheParameterAndTheProblem() {

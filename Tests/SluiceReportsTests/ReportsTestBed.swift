@@ -67,6 +67,25 @@ final class ReportsTestBed {
         try #require(outcome.failures.isEmpty, "\(outcome.failures)")
     }
 
+    /// Writes `buckets`' documents in bulk, each with `pageViews` human page views and `visitors` visitors sketched by `sketch`.
+    func writeMany(_ buckets: [RollupBucket], pageViews: Int64, visitors: Int64, sketch: [UInt8]) throws {
+        var delta = RollupDelta()
+        delta.add(.human, total: "pageViews", by: pageViews)
+        var counts = RollupCounts()
+        counts.add(delta)
+        for chunk in stride(from: 0, to: buckets.count, by: 1000).map({ buckets[$0..<min($0 + 1000, buckets.count)] }) {
+            let operations: [BulkOperation] = chunk.map { bucket in
+                let update = BSONDocumentBuilder()
+                update.appendDocument("$set", RollupDocument.fields(bucket: bucket, counts: counts, visitors: visitors, visitorsHLL: sketch, now: bucket.start))
+                let filter = BSONDocumentBuilder()
+                filter.appendString("_id", bucket.documentId)
+                return .upsert(filter: filter, update: update)
+            }
+            let outcome = try store.bulkWrite(collection: RollupDocument.collection, operations: operations)
+            try #require(outcome.failures.isEmpty, "\(outcome.failures)")
+        }
+    }
+
     /// Every Redis key left (scratch keys must not be).
     func redisKeys() throws -> [String] {
         try redis.run(RedisCommand("KEYS", "*")).elements?.compactMap(\.text) ?? []

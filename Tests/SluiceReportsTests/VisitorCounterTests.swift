@@ -37,6 +37,24 @@ import Testing
         }
     }
 
+    @Test func sketchesGoToRedisABatchAtATime() throws {
+        try ReportsTestBed.withFresh { bed in
+            // Two and a half batches of hours, 20 visitors each, every other hour sharing half its visitors with the one before.
+            let hours = (0..<Int64(VisitorCounter.sketchesPerBatch * 5 / 2)).map { hour in
+                let ids = ReportsTestBed.ids("u", Int(hour) * 10..<Int(hour) * 10 + 20)
+                return (hour, ids)
+            }
+            let snapshots = try hours.map { snapshot($0.0, $0.1, sketch: try bed.sketch($0.1)) }
+            let distinct = Set(hours.flatMap(\.1)).count
+            let counts = try VisitorCounter(redis: bed.redis).count([snapshots, Array(snapshots.suffix(70)), Array(snapshots.prefix(3))])
+            #expect(abs(Double(counts[0].value) - Double(distinct)) / Double(distinct) < 0.02, "\(counts[0]) of \(distinct)")
+            #expect(abs(Double(counts[1].value) - 710) / 710 < 0.02, "\(counts[1])")
+            #expect(abs(counts[2].value - 40) <= 1 && counts[2].isEstimate, "\(counts[2])")
+            // Neither a sketch nor an accumulator is left behind.
+            #expect(try bed.redisKeys() == [])
+        }
+    }
+
     @Test func aBucketWithoutItsSketchStillBoundsAMixedGroup() throws {
         try ReportsTestBed.withFresh { bed in
             let a = ReportsTestBed.ids("u", 0..<1000), b = ReportsTestBed.ids("u", 500..<1500)

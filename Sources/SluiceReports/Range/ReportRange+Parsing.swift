@@ -11,12 +11,12 @@ extension ReportRange {
         guard let preset = Preset(rawValue: presetName) else { throw .unknownPreset(presetName) }
         let today = day(containing: now, in: zone)
         switch preset {
-        case .today: return try ReportRange(first: today, last: today, timeZone: zone)
-        case .yesterday: return try ReportRange(first: today.adding(days: -1), last: today.adding(days: -1), timeZone: zone)
-        case .last7Days: return try ReportRange(first: today.adding(days: -6), last: today, timeZone: zone)
-        case .last30Days: return try ReportRange(first: today.adding(days: -29), last: today, timeZone: zone)
+        case .today: return try ReportRange(first: today, last: today, timeZone: zone, now: now)
+        case .yesterday: return try ReportRange(first: today.adding(days: -1), last: today.adding(days: -1), timeZone: zone, now: now)
+        case .last7Days: return try ReportRange(first: today.adding(days: -6), last: today, timeZone: zone, now: now)
+        case .last30Days: return try ReportRange(first: today.adding(days: -29), last: today, timeZone: zone, now: now)
         case .custom:
-            return try ReportRange(first: try date(from, parameter: "from"), last: try date(to, parameter: "to"), timeZone: zone)
+            return try ReportRange(first: try date(from, parameter: "from"), last: try date(to, parameter: "to"), timeZone: zone, now: now)
         }
     }
 

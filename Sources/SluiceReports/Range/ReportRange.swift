@@ -4,12 +4,13 @@ import SluiceRollups
 /// The days a report covers, whole days in a site's time zone, and the roll-up buckets
 /// that hold them (docs/dashboard.md#reports).
 ///
-/// Buckets are UTC hours and UTC days. A range is read from day buckets when every one
-/// of its day boundaries falls on a UTC midnight (UTC itself, or a zone at offset 0 all
-/// along the range); otherwise from hour buckets, each local midnight moved back to the
-/// start of its UTC hour, so a zone with a non-whole-hour offset (India's +5:30) is
-/// approximated to the hour. The series has one point per hour for ranges of up to two
-/// days and one per day otherwise.
+/// Buckets are UTC hours and UTC days, and a range reads them from each local midnight
+/// moved back to the start of its UTC hour, so a zone with a non-whole-hour offset
+/// (India's +5:30) is approximated to the hour. The whole UTC days inside are read as day
+/// buckets when every day boundary falls on a UTC midnight (UTC itself, or a zone at offset
+/// 0 all along the range) or the range is longer than two days; the rest as hour buckets
+/// (`ReportRange+Buckets.swift`). The series has one point per hour for ranges of up to
+/// two days and one per day otherwise.
 public struct ReportRange: Sendable, Equatable {
     /// The ranges a query string may name (`range=`).
     public enum Preset: String, Sendable, CaseIterable {
@@ -34,47 +35,71 @@ public struct ReportRange: Sendable, Equatable {
     public let end: Int64
     /// Whether every day boundary of the range falls on a UTC midnight.
     public let isUTCAligned: Bool
+    /// The end of the buckets the range reads: `end` moved back to its UTC hour, or, for the
+    /// period compared with a range that ends today, the end of the hour as far into it as
+    /// that range has run.
+    public let bucketEnd: Int64
+    /// The instant a range that ends today was asked at (`parse`'s `now`), nil otherwise:
+    /// its previous period is read only as far as it has run.
+    public let now: Int64?
 
     /// The range from `first` to `last` in `timeZone`.
     public init(first: CivilDate, last: CivilDate, timeZone: TimeZone) throws(ReportParameterError) {
         guard first <= last else { throw .fromAfterTo(from: first, to: last) }
         let days = last.dayNumber - first.dayNumber + 1
         guard days <= Self.maxDays else { throw .rangeTooLong(days: days) }
-        self.init(checkedFirst: first, last: last, timeZone: timeZone)
+        self.init(checkedFirst: first, last: last, timeZone: timeZone, now: nil, elapsed: nil)
     }
 
-    private init(checkedFirst first: CivilDate, last: CivilDate, timeZone: TimeZone) {
+    /// The range as `parse` makes it: when `now` falls inside it (the range ends today),
+    /// it is kept so the previous period can be cut at the same point.
+    init(first: CivilDate, last: CivilDate, timeZone: TimeZone, now: Int64) throws(ReportParameterError) {
+        let range = try ReportRange(first: first, last: last, timeZone: timeZone)
+        guard range.start <= now, now < range.end else {
+            self = range
+            return
+        }
+        self.init(checkedFirst: first, last: last, timeZone: timeZone, now: now, elapsed: nil)
+    }
+
+    /// `elapsed` (ms from `start`) cuts the buckets read at the end of the hour it reaches.
+    private init(checkedFirst first: CivilDate, last: CivilDate, timeZone: TimeZone, now: Int64?, elapsed: Int64?) {
         self.timeZone = timeZone
         self.first = first
         self.last = last
-        start = Self.midnight(of: first, in: timeZone)
-        end = Self.midnight(of: last.adding(days: 1), in: timeZone)
+        self.now = now
+        let start = Self.midnight(of: first, in: timeZone), end = Self.midnight(of: last.adding(days: 1), in: timeZone)
+        self.start = start
+        self.end = end
         isUTCAligned = (0...(last.dayNumber - first.dayNumber + 1)).allSatisfy {
             Self.midnight(of: first.adding(days: $0), in: timeZone) % RollupBucket.Granularity.day.milliseconds == 0
         }
+        let hour = RollupBucket.Granularity.hour.milliseconds
+        bucketEnd = elapsed.map { min(Self.hourFloor(start + $0 + hour - 1), Self.hourFloor(end)) } ?? Self.hourFloor(end)
     }
 
     /// The number of days.
     public var days: Int { last.dayNumber - first.dayNumber + 1 }
 
-    /// The period of equal length just before this one.
+    /// The period of equal length just before this one; for a range that ends today, read
+    /// only as far into it as this one has run (to the hour), so a partial day is compared
+    /// with the same part of a day.
     public var previous: ReportRange {
-        ReportRange(checkedFirst: first.adding(days: -days), last: first.adding(days: -1), timeZone: timeZone)
+        ReportRange(checkedFirst: first.adding(days: -days), last: first.adding(days: -1), timeZone: timeZone, now: nil, elapsed: now.map { $0 - start })
     }
 
-    /// The granularity of the buckets the range's totals are read from.
-    public var totalsGranularity: RollupBucket.Granularity { isUTCAligned ? .day : .hour }
+    /// The granularity of the buckets the range's totals are mostly read from: days when
+    /// whole UTC days are read as such, else hours.
+    public var totalsGranularity: RollupBucket.Granularity { readsDays ? .day : .hour }
 
     /// One point of the series per hour or per day.
     public var seriesGranularity: RollupBucket.Granularity { days <= Self.hourlySeriesMaxDays ? .hour : .day }
 
-    /// The granularity of the buckets the series is read from.
+    /// The granularity of the buckets the series is read from: hours, or the totals' own buckets.
     public var seriesBucketGranularity: RollupBucket.Granularity { seriesGranularity == .hour ? .hour : totalsGranularity }
 
     /// The first bucket millisecond the range reads: `start` moved back to its UTC hour.
     public var bucketStart: Int64 { Self.hourFloor(start) }
-    /// The end of the buckets the range reads: `end` moved back to its UTC hour.
-    public var bucketEnd: Int64 { Self.hourFloor(end) }
 
     /// The series' points, in time order, each with the bucket span it covers.
     public var seriesSlots: [ReportSeriesSlot] {
@@ -115,7 +140,7 @@ public struct ReportRange: Sendable, Equatable {
         Int64(zone.secondsFromGMT(for: Date(timeIntervalSince1970: Double(milliseconds) / 1000))) * 1000
     }
 
-    private static func hourFloor(_ milliseconds: Int64) -> Int64 {
+    static func hourFloor(_ milliseconds: Int64) -> Int64 {
         RollupBucket(site: nil, granularity: .hour, containing: milliseconds).start
     }
 

@@ -3,8 +3,9 @@ import SluiceCore
 import SluiceMongo
 import SluiceRollups
 
-/// Reads a site's roll-up buckets for a range from the `rollups` collection: one find on
-/// the `site_1_granularity_1_start_1` index, projected to the parts a report needs.
+/// Reads a site's roll-up buckets for a range from the `rollups` collection: one find per
+/// span of the range (`ReportRange.readSpans`, at most three) on the
+/// `site_1_granularity_1_start_1` index, projected to the parts a report needs.
 /// Never reads raw event collections. Blocking.
 public struct RollupReader: Sendable {
     let store: MongoStore
@@ -15,43 +16,45 @@ public struct RollupReader: Sendable {
     }
 
     /// The buckets of `site` (`""` without a sites file) in `range`: `dimensions`' rows
-    /// and the totals of `audience`, the visitors' HyperLogLogs unless only bots are
-    /// counted, and the series' buckets when `series` is set.
-    public func read(site: String, range: ReportRange, dimensions: [RollupDimension], audience: ReportAudience, series: Bool) throws(ReportError) -> RollupRead {
-        let totalsGranularity = range.totalsGranularity
-        let seriesGranularity = range.seriesBucketGranularity
-        let granularities = series && seriesGranularity != totalsGranularity ? [totalsGranularity, seriesGranularity] : [totalsGranularity]
-        let filter = Self.filter(site: site, granularities: granularities, from: range.bucketStart, to: range.bucketEnd)
-        let options: JSONValue = .object(JSONObject([("projection", Self.projection(dimensions: dimensions, audience: audience)), ("sort", .object(JSONObject([("start", .int(1))])))]))
+    /// and the totals of `audience`, the visitors' HyperLogLogs when `sketches` is set (only
+    /// the overview counts visitors over several buckets), and the series' buckets when
+    /// `series` is set.
+    public func read(
+        site: String, range: ReportRange, dimensions: [RollupDimension], audience: ReportAudience, series: Bool, sketches: Bool = false
+    ) throws(ReportError) -> RollupRead {
+        let options: JSONValue = .object(
+            JSONObject([("projection", Self.projection(dimensions: dimensions, audience: audience, sketches: sketches)), ("sort", .object(JSONObject([("start", .int(1))])))]))
         var snapshots: [RollupSnapshot] = []
         var failure: ReportError?
-        do {
-            try store.forEachCanonicalJSON(collection: RollupDocument.collection, filterJSON: JSONWriter.string(of: filter), optionsJSON: JSONWriter.string(of: options)) { text in
-                guard failure == nil else { return }
-                do throws(ReportError) { snapshots.append(try Self.snapshot(text, site: site)) } catch { failure = error }
+        for span in range.readSpans(series: series) {
+            do {
+                let filter = Self.filter(site: site, span: span)
+                try store.forEachCanonicalJSON(collection: RollupDocument.collection, filterJSON: JSONWriter.string(of: filter), optionsJSON: JSONWriter.string(of: options)) { text in
+                    guard failure == nil else { return }
+                    do throws(ReportError) { snapshots.append(try Self.snapshot(text, site: site)) } catch { failure = error }
+                }
+            } catch {
+                throw .store(error)
             }
-        } catch {
-            throw .store(error)
+            if let failure { throw failure }
         }
-        if let failure { throw failure }
+        snapshots.sort { $0.bucket.start < $1.bucket.start }
         return RollupRead(
-            range: range, totalBuckets: snapshots.filter { $0.bucket.granularity == totalsGranularity },
-            seriesBuckets: series ? snapshots.filter { $0.bucket.granularity == seriesGranularity } : [])
+            range: range, totalBuckets: snapshots.filter { range.countsInTotals($0.bucket) },
+            seriesBuckets: series ? snapshots.filter { range.countsInSeries($0.bucket) } : [])
     }
 
-    /// `{site, granularity, start: {$gte, $lt}}`: the index's fields in its order.
-    static func filter(site: String, granularities: [RollupBucket.Granularity], from: Int64, to: Int64) -> JSONValue {
-        func date(_ milliseconds: Int64) -> JSONValue { .object(JSONObject([("$date", .object(JSONObject([("$numberLong", .string(String(milliseconds)))])))])) }
-        let granularity: JSONValue =
-            granularities.count == 1
-            ? .string(granularities[0].rawValue) : .object(JSONObject([("$in", .array(granularities.map { .string($0.rawValue) }))]))
-        return .object(JSONObject([("site", .string(site)), ("granularity", granularity), ("start", .object(JSONObject([("$gte", date(from)), ("$lt", date(to))])))]))
+    /// `{site, granularity, start: {$gte, $lt}}` of `span`: the index's fields in its order.
+    static func filter(site: String, span: BucketSpan) -> JSONValue {
+        let start: JSONValue = .object(JSONObject([("$gte", ExtendedJSON.date(milliseconds: span.from)), ("$lt", ExtendedJSON.date(milliseconds: span.to))]))
+        return .object(JSONObject([("site", .string(site)), ("granularity", .string(span.granularity.rawValue)), ("start", start)]))
     }
 
-    /// Only what the report reads: bucket, HyperLogLog, the audience's totals and `dimensions`' rows.
-    static func projection(dimensions: [RollupDimension], audience: ReportAudience) -> JSONValue {
+    /// Only what the report reads: bucket, the audience's totals, `dimensions`' rows and,
+    /// when `sketches` is set and people are counted, the visitors' HyperLogLog.
+    static func projection(dimensions: [RollupDimension], audience: ReportAudience, sketches: Bool) -> JSONValue {
         var fields: [(String, JSONValue)] = [("granularity", .int(1)), ("start", .int(1))]
-        if audience != .bots { fields.append(("visitorsHLL", .int(1))) }
+        if sketches && audience != .bots { fields.append(("visitorsHLL", .int(1))) }
         for part in audience.parts {
             if part == .human { fields.append(("human.visitors", .int(1))) }
             for total in RollupTotal.allCases where part == .human || [.pageViews, .events].contains(total) {
@@ -73,21 +76,14 @@ public struct RollupReader: Sendable {
         guard let name = document["granularity"]?.stringValue, let granularity = RollupBucket.Granularity(rawValue: name) else {
             throw .malformedDocument(id: id, problem: "no granularity")
         }
-        guard let start = document["start"]?.objectValue?["$date"].flatMap(integer) else { throw .malformedDocument(id: id, problem: "no start date") }
+        guard let start = document["start"]?.objectValue?["$date"].flatMap(RollupDocument.integer) else { throw .malformedDocument(id: id, problem: "no start date") }
         return RollupSnapshot(
             bucket: RollupBucket(site: site, granularity: granularity, start: start), counts: RollupDocument.counts(of: document),
-            visitors: document["human"]?.objectValue?["visitors"].flatMap(integer) ?? 0, visitorsHLL: document["visitorsHLL"].flatMap(binary))
+            visitors: document["human"]?.objectValue?["visitors"].flatMap(RollupDocument.integer) ?? 0, visitorsHLL: document["visitorsHLL"].flatMap(binary))
     }
 
     /// Deep enough for a roll-up document (document, part, breakdown, row, histogram, bin, number).
     static let maxDepth = 16
-
-    /// An integer from canonical extended JSON (`{"$numberLong": "5"}`, `{"$numberInt": "5"}`) or a plain one.
-    static func integer(_ value: JSONValue) -> Int64? {
-        if case .int(let number) = value { return number }
-        guard let object = value.objectValue, let text = (object["$numberLong"] ?? object["$numberInt"])?.stringValue else { return nil }
-        return Int64(text)
-    }
 
     /// The bytes of an extended JSON binary (`{"$binary": {"base64": …}}`).
     static func binary(_ value: JSONValue) -> [UInt8]? {

@@ -22,9 +22,10 @@ public struct RollupSnapshot: Sendable {
 /// (the same ones unless the series is hourly over day buckets), and the totals.
 public struct RollupRead: Sendable {
     public let range: ReportRange
-    /// Buckets of `range.totalsGranularity`, by start.
+    /// The buckets of `range.totalsSpans`, by start.
     public let totalBuckets: [RollupSnapshot]
-    /// Buckets of `range.seriesBucketGranularity`, by start; empty when no series was asked for.
+    /// The series' buckets (hours for an hourly series, else the totals'), by start; empty
+    /// when no series was asked for.
     public let seriesBuckets: [RollupSnapshot]
     /// `totalBuckets`' counts added up.
     public let totals: RollupCounts
@@ -39,18 +40,22 @@ public struct RollupRead: Sendable {
         self.totals = totals
     }
 
-    /// The series' buckets grouped by `range.seriesSlots` (a slot's buckets start within it).
+    /// The series' buckets grouped by `range.seriesSlots`: an hour bucket in the slot it
+    /// starts within, a day bucket in the day of its date.
     public var seriesGroups: [[RollupSnapshot]] {
-        var groups: [[RollupSnapshot]] = []
-        var next = seriesBuckets.startIndex
-        for slot in range.seriesSlots {
-            while next < seriesBuckets.endIndex, seriesBuckets[next].bucket.start < slot.start { next += 1 }
-            var group: [RollupSnapshot] = []
-            while next < seriesBuckets.endIndex, seriesBuckets[next].bucket.start < slot.end {
-                group.append(seriesBuckets[next])
-                next += 1
+        let slots = range.seriesSlots
+        var groups = Array(repeating: [RollupSnapshot](), count: slots.count)
+        var next = slots.startIndex
+        for snapshot in seriesBuckets {
+            let bucket = snapshot.bucket
+            if bucket.granularity == .day {
+                let day = CivilDate(dayNumber: Int(bucket.start / RollupBucket.Granularity.day.milliseconds)).dayNumber - range.first.dayNumber
+                if groups.indices.contains(day) { groups[day].append(snapshot) }
+                continue
             }
-            groups.append(group)
+            // Hour buckets come by start, as the slots do.
+            while next < slots.endIndex, slots[next].end <= bucket.start { next += 1 }
+            if next < slots.endIndex, slots[next].start <= bucket.start { groups[next].append(snapshot) }
         }
         return groups
     }
