@@ -13,7 +13,7 @@ import Testing
 /// `buildDashboardApplication` on a fresh MongoDB database and a fresh Redis database of
 /// the servers the test command started, driven through HummingbirdTesting's router client.
 ///
-/// Redis databases 160...191 are this target's (scripts/test.sh starts Redis with 192).
+/// Redis databases 160...191 and 224...255 are this target's (scripts/test.sh starts Redis with 256).
 struct DashboardTestBed {
     static let token = "dashboard-test-token-0123456789"
 
@@ -21,7 +21,8 @@ struct DashboardTestBed {
     let redisURL: String
     let client: any TestClientProtocol
 
-    private static let nextDatabase = Atomic<Int>(160)
+    /// How many tests have taken a Redis database.
+    private static let databasesTaken = Atomic<Int>(0)
 
     /// Runs `body` against a dashboard with `token` (nil: open) on databases of its own;
     /// fails (never skips) without the test command's servers.
@@ -31,8 +32,9 @@ struct DashboardTestBed {
         let environment = ProcessInfo.processInfo.environment
         let redisBase = try #require(environment["SLUICE_TEST_REDIS_URL"], "SLUICE_TEST_REDIS_URL is not set: run the tests with `make test`")
         let mongoBase = try #require(environment["SLUICE_TEST_MONGO_URL"], "SLUICE_TEST_MONGO_URL is not set: run the tests with `make test`")
-        let database = nextDatabase.add(1, ordering: .relaxed).oldValue
-        try #require(database < 192, "more SluiceDashboardTests Redis tests than databases 160...191")
+        let taken = databasesTaken.add(1, ordering: .relaxed).oldValue
+        try #require(taken < 64, "more SluiceDashboardTests Redis tests than databases 160...191 and 224...255")
+        let database = taken < 32 ? 160 + taken : 224 + taken - 32
         let redisURL = (redisBase.hasSuffix("/") ? String(redisBase.dropLast()) : redisBase) + "/\(database)"
         _ = try RedisConnection(endpoint: RedisEndpoint(url: redisURL)).run(RedisCommand("FLUSHDB"))
         let server = mongoBase.split(separator: "?", maxSplits: 1)[0]
