@@ -27,6 +27,8 @@ public struct DashboardConfiguration: Sendable {
     public var sitesPath: String?
     /// The sites loaded from `sitesPath`.
     public var sites: SiteRegistry?
+    /// `SLUICE_LOG_LEVEL`: the least severe level logged (default `info`), as `makeLogger` reads it.
+    public var logLevel: String
     /// The most events the session route answers (not a setting: tests lower it).
     var maxSessionEvents = SessionController.defaultMaxEvents
 
@@ -42,6 +44,7 @@ public struct DashboardConfiguration: Sendable {
         partitions = try settings.integer("SLUICE_PARTITIONS", default: 4, range: 1...1024)
         cookieName = settings.string("SLUICE_COOKIE_NAME", default: "sluice_visitor")
         adminToken = settings.optionalString("SLUICE_ADMIN_TOKEN")
+        logLevel = settings.string("SLUICE_LOG_LEVEL", default: "info").lowercased()
         if let adminToken, adminToken.utf8.count < 16 {
             throw ConfigurationError(variable: "SLUICE_ADMIN_TOKEN", value: maskedSecret(adminToken), expected: "at least 16 characters")
         }
@@ -71,6 +74,7 @@ public struct DashboardConfiguration: Sendable {
             ("SLUICE_SITES", sitesPath.map { "\($0) (\(sites?.sites.count ?? 0) sites: their origins may ask /current; the report pages' site selector, each site in its timeZone or UTC)" }
                     ?? "(none: any page may ask /current; reports of the unnamed site, in UTC unless tz= says otherwise)"),
             ("SLUICE_ADMIN_TOKEN", adminToken == nil ? "(not set: open, local only)" : maskedSecret(adminToken)),
+            ("SLUICE_LOG_LEVEL", logLevel),
         ]
     }
 }
