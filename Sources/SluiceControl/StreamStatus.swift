@@ -23,12 +23,12 @@ struct StreamStatus {
         let groups = try redis.pipeline(streams.map { RedisCommand("XINFO", "GROUPS", $0) })
         let consumers = try redis.pipeline(streams.map { RedisCommand("XINFO", "CONSUMERS", $0, StreamLayout.group) })
         return streams.indices.map { index in
-            let group = groups[index].elements?.map(\.fieldMap).first { $0["name"]?.text == StreamLayout.group }
+            let group = StreamGroupInfo.workers(in: groups[index])
             return StreamStatus(
                 stream: streams[index],
                 length: lengths[index].integer ?? 0,
-                pending: group?["pending"]?.integer,
-                lag: group?["lag"]?.integer,
+                pending: group?.pending,
+                lag: group?.lag,
                 consumers: (consumers[index].elements ?? []).map(\.fieldMap).map {
                     Consumer(name: $0["name"]?.text ?? "?", pending: $0["pending"]?.integer ?? 0, idleMilliseconds: $0["idle"]?.integer ?? 0)
                 })

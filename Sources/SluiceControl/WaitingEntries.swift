@@ -47,9 +47,8 @@ struct WaitingEntries {
         let groups = try redis.send(RedisCommand("XINFO", "GROUPS", stream))
         // No stream: nothing waits. No group: no worker has read anything, so everything waits.
         if groups.errorMessage != nil { return (counts, false) }
-        let group = groups.elements?.map(\.fieldMap).first { $0["name"]?.text == StreamLayout.group }
-        let lastDeliveredText = group?["last-delivered-id"]?.text
-        let lastDelivered = lastDeliveredText.flatMap(Self.parseID)
+        let lastDelivered = StreamGroupInfo.workers(in: groups)?.lastDeliveredID
+        let lastDeliveredText = lastDelivered?.description
         var start = "-"
         if let lastDeliveredText {
             // Entries up to last-delivered-id were delivered; of those, only the pending ones still wait.
@@ -68,7 +67,7 @@ struct WaitingEntries {
                 guard case .success(let value)? = entry.event, let event = value.objectValue,
                     let owner = subjects.firstIndex(where: { $0.owns(event) })
                 else { continue }
-                if let lastDelivered, let id = Self.parseID(entry.id), !(id > lastDelivered) {
+                if let lastDelivered, let id = StreamID(entry.id), !(id > lastDelivered) {
                     delivered.append((entry.id, owner))
                 } else {
                     counts[owner] += 1
@@ -89,22 +88,5 @@ struct WaitingEntries {
             counts[entry.owner] += 1
         }
         return counts
-    }
-
-    /// A stream id `<ms>-<seq>` as a comparable pair.
-    static func parseID(_ text: String) -> StreamID? {
-        let parts = text.split(separator: "-")
-        guard parts.count == 2, let ms = UInt64(parts[0]), let seq = UInt64(parts[1]) else { return nil }
-        return StreamID(milliseconds: ms, sequence: seq)
-    }
-
-    /// A stream entry id, ordered as Redis orders them.
-    struct StreamID: Comparable {
-        let milliseconds: UInt64
-        let sequence: UInt64
-
-        static func < (lhs: StreamID, rhs: StreamID) -> Bool {
-            (lhs.milliseconds, lhs.sequence) < (rhs.milliseconds, rhs.sequence)
-        }
     }
 }

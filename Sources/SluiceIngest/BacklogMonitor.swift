@@ -65,9 +65,8 @@ final class BacklogMonitor: Service, Sendable {
         guard let replies = try? await writer.execute(commands) else { return }  // Redis down: appends fail on their own
         var backlog: Int64 = 0
         for index in streams.indices {
-            let group = replies[index].elements?.map(\.fieldMap).first { $0["name"]?.text == StreamLayout.group }
-            if let group, let lag = group["lag"]?.integer {
-                backlog += lag + (group["pending"]?.integer ?? 0)
+            if let group = StreamGroupInfo.workers(in: replies[index]), let lag = group.lag {
+                backlog += lag + group.pending
             } else {
                 // No worker has created the group yet, or Redis cannot tell the lag: all entries count.
                 backlog += replies[streams.count + index].integer ?? 0
@@ -76,10 +75,7 @@ final class BacklogMonitor: Service, Sendable {
         let now = Int64(Date().timeIntervalSince1970 * 1000)
         var drainRate: Int64 = 0
         for (_, value) in replies[2 * streams.count].fieldMap {
-            let parts = value.text?.split(separator: ":") ?? []
-            if parts.count == 2, let rate = Int64(parts[0]), let at = Int64(parts[1]), now - at < Self.staleAfterMilliseconds {
-                drainRate += rate
-            }
+            if let entry = value.text.flatMap(DrainRateEntry.init), now - entry.at < Self.staleAfterMilliseconds { drainRate += entry.perSecond }
         }
         let status = Status(backlog: backlog, drainRate: drainRate, overLimit: backlog >= Int64(limit))
         let previous = current.withLock { state in

@@ -41,54 +41,27 @@ extension StreamConsumer {
         let groupInfos = try connection.pipeline(streams.map { RedisCommand("XINFO", "GROUPS", $0) })
         var thresholds: [(String, String)] = []
         for (stream, info) in zip(streams, groupInfos) {
-            guard let groups = info.elements?.map(\.fieldMap), !groups.isEmpty else { continue }  // no reader yet: keep all
+            let groups = StreamGroupInfo.groups(in: info)
+            guard !groups.isEmpty else { continue }  // no reader yet: keep all
             var lowest: StreamID?
             for group in groups {
-                guard let name = group["name"]?.text, let delivered = group["last-delivered-id"]?.text.flatMap(StreamID.init) else {
-                    lowest = StreamID(milliseconds: 0, sequence: 0)
+                guard let delivered = group.lastDeliveredID else {
+                    lowest = .zero
                     break
                 }
                 var needed = delivered.successor
-                if (group["pending"]?.integer ?? 0) > 0 {
-                    let summary = try connection.run(RedisCommand("XPENDING", stream, name))
+                if group.pending > 0 {
+                    let summary = try connection.run(RedisCommand("XPENDING", stream, group.name))
                     if let oldest = summary.elements?[safeIndex: 1]?.text.flatMap(StreamID.init) { needed = min(needed, oldest) }
                 }
                 lowest = min(lowest ?? needed, needed)
             }
-            if let lowest, lowest > StreamID(milliseconds: 0, sequence: 0) { thresholds.append((stream, lowest.description)) }
+            if let lowest, lowest > .zero { thresholds.append((stream, lowest.description)) }
         }
         guard !thresholds.isEmpty else { return 0 }
         // "~" lets Redis drop only whole internal nodes: cheaper, and never past the threshold.
         let replies = try connection.pipeline(thresholds.map { RedisCommand("XTRIM", $0.0, "MINID", "~", $0.1) })
         return replies.reduce(0) { $0 + Int($1.integer ?? 0) }
-    }
-}
-
-/// A stream entry id `<milliseconds>-<sequence>`, ordered as Redis orders them.
-struct StreamID: Comparable, CustomStringConvertible {
-    let milliseconds: UInt64
-    let sequence: UInt64
-
-    init(milliseconds: UInt64, sequence: UInt64) {
-        self.milliseconds = milliseconds
-        self.sequence = sequence
-    }
-
-    init?(_ text: String) {
-        let parts = text.split(separator: "-")
-        guard parts.count == 2, let ms = UInt64(parts[0]), let seq = UInt64(parts[1]) else { return nil }
-        self.init(milliseconds: ms, sequence: seq)
-    }
-
-    /// The smallest id after this one.
-    var successor: StreamID {
-        sequence == .max ? StreamID(milliseconds: milliseconds + 1, sequence: 0) : StreamID(milliseconds: milliseconds, sequence: sequence + 1)
-    }
-
-    var description: String { "\(milliseconds)-\(sequence)" }
-
-    static func < (lhs: StreamID, rhs: StreamID) -> Bool {
-        (lhs.milliseconds, lhs.sequence) < (rhs.milliseconds, rhs.sequence)
     }
 }
 
@@ -104,9 +77,9 @@ extension StreamConsumer {
         var lag: Int64 = 0
         var pending: Int64 = 0
         for info in infos {
-            guard let group = info.elements?.map(\.fieldMap).first(where: { $0["name"]?.text == StreamLayout.group }) else { continue }
-            lag += group["lag"]?.integer ?? 0
-            pending += group["pending"]?.integer ?? 0
+            guard let group = StreamGroupInfo.workers(in: info) else { continue }
+            lag += group.lag ?? 0
+            pending += group.pending
         }
         return (lag, pending)
     }
@@ -130,6 +103,6 @@ extension StreamConsumer {
     /// Publishes this worker's drain rate for ingest's `Retry-After` (`HSET sluice:drain <name> <rate>:<ms>`).
     func publishDrainRate(_ perSecond: Double) throws(RedisError) {
         let now = Int64(Date().timeIntervalSince1970 * 1000)
-        _ = try connected().run(RedisCommand("HSET", DrainRate.key, consumerName, "\(Int(perSecond.rounded())):\(now)"))
+        _ = try connected().run(RedisCommand("HSET", DrainRate.key, consumerName, DrainRateEntry(perSecond: Int64(perSecond.rounded()), at: now).value))
     }
 }

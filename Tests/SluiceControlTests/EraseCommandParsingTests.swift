@@ -99,10 +99,4 @@ struct EraseCommandParsingTests {
         let cut = EraseCommand.warning(.init(stream: "events:{0}", count: 0, truncated: true), subject: .visitor("v-1"))
         #expect(cut.hasPrefix("warning: the backlog of events:{0} is too long to check in full: visitor v-1 may have more events waiting there than the 0 found; they will be stored"))
     }
-
-    @Test func streamIDsCompareAsRedisOrdersThem() throws {
-        let ids = try ["10-0", "9-5", "10-1", "9-12"].map { try #require(WaitingEntries.parseID($0)) }.sorted()
-        #expect(ids.map { "\($0.milliseconds)-\($0.sequence)" } == ["9-5", "9-12", "10-0", "10-1"])
-        #expect(WaitingEntries.parseID("abc") == nil && WaitingEntries.parseID("1") == nil)
-    }
 }

@@ -127,8 +127,7 @@ final class TestStack: @unchecked Sendable {
         let infos = try redis.pipeline(Self.streamKeys.flatMap { [RedisCommand("XINFO", "STREAM", $0), RedisCommand("XINFO", "GROUPS", $0)] })
         for index in stride(from: 0, to: infos.count, by: 2) {
             guard let lastEntry = infos[index].fieldMap["last-generated-id"]?.text else { continue }
-            let group = infos[index + 1].elements?.map(\.fieldMap).first { $0["name"]?.text == StreamLayout.group }
-            guard let group, group["last-delivered-id"]?.text == lastEntry, group["pending"]?.integer == 0 else { return false }
+            guard let group = StreamGroupInfo.workers(in: infos[index + 1]), group.lastDeliveredID == StreamID(lastEntry), group.pending == 0 else { return false }
         }
         return true
     }
