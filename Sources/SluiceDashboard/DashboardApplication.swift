@@ -53,8 +53,8 @@ public func buildDashboardApplication(
         ReportPageController(page: page, layout: layout, sites: sites, runner: runner, build: build).addRoutes(pages: pages, api: reportsAPI)
     }
     let dashboardAPI = router.group("api/dashboard").add(middleware: AdminGate(access: access, refusal: .json))
-    RealtimeController(reads: LiveReads(writer: writer, partitions: configuration.partitions), logger: logger).addRoutes(pages: pages, api: dashboardAPI)
-    JourneyController(store: store, maxEvents: configuration.maxSessionEvents).addRoutes(pages: pages, api: dashboardAPI)
+    RealtimeController(reads: LiveReads(writer: writer, partitions: configuration.partitions), layout: layout, logger: logger).addRoutes(pages: pages, api: dashboardAPI)
+    JourneyController(store: store, layout: layout, maxEvents: configuration.maxSessionEvents).addRoutes(pages: pages, api: dashboardAPI)
 
     return Application(
         router: router,

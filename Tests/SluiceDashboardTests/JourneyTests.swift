@@ -36,7 +36,7 @@ import Testing
         try bed.insert("userevents", [event("e1", "2026-01-01T10:05:00Z", #", "eventType": "auth", "eventName": "signup", "success": true"#)])
     }
 
-    @Test func theSearchFindsAVisitorAUserAndASession() async throws {
+    @Test func theSearchFindsAVisitorAUserAndASessionOrSaysNothingWasFound() async throws {
         try await DashboardTestBed.run { bed in
             try Self.seed(bed)
             func matches(_ q: String) async throws -> [[String: String]] {
@@ -55,10 +55,17 @@ import Testing
                 let (status, error) = try await bed.json(bad)
                 #expect(status == .badRequest && error["error"] == .string("invalid_query"), "\(bad)")
             }
+
+            // The page says so when nothing is found; the form alone without a search.
+            let response = try await bed.send(.get, "/journey?q=%3Cnobody%3E", bearer: DashboardTestBed.token)
+            #expect(response.status == .ok)
+            #expect(String(buffer: response.body).contains("Nothing found for “&lt;nobody&gt;”"))
+            #expect(try await bed.send(.get, "/journey", bearer: DashboardTestBed.token).status == .ok)
+            #expect(try await bed.send(.get, "/journey?q=", bearer: DashboardTestBed.token).status == .badRequest)
         }
     }
 
-    @Test func aSessionSearchShowsTheVisitorsSessionsAndTheTimelineInOrder() async throws {
+    @Test func thePageShowsSessionsNewestFirstPagedAndATimelineInOrder() async throws {
         try await DashboardTestBed.run { bed in
             try Self.seed(bed)
             let response = try await bed.send(.get, "/journey?q=s1", bearer: DashboardTestBed.token)
@@ -75,12 +82,8 @@ import Testing
             #expect(html.contains("⚠ unsatisfied feedback: wrong answer") && html.contains("⚠ failed: timeout") && html.contains("⚠ server error 503"))
             #expect(html.components(separatedBy: #"<tr class="error""#).count == 4, "three problems")
             #expect(html.contains("auth/signup") && !html.contains("p-old"))
-        }
-    }
 
-    @Test func aUserIdLeadsToItsVisitorAndSessionsArePaged() async throws {
-        try await DashboardTestBed.run { bed in
-            try Self.seed(bed)
+            // A user id leads to its visitor; sessions are paged.
             let byUser = String(buffer: try await bed.send(.get, "/journey?q=u-42", bearer: DashboardTestBed.token).body)
             #expect(byUser.contains("<h2>Visitor v1</h2>") && !byUser.contains("id=\"timeline\""))
             let chosen = String(buffer: try await bed.send(.get, "/journey?q=v1&session=s-old", bearer: DashboardTestBed.token).body)
@@ -93,20 +96,9 @@ import Testing
 
             let first = String(buffer: try await bed.send(.get, "/journey?q=v3", bearer: DashboardTestBed.token).body)
             #expect(first.components(separatedBy: "session=v3-").count - 1 == 20 && !first.contains("session=v3-0\""))
-            let older = try #require(first.firstMatch(of: /id="older" href="([^"]+)"/)).1.replacingOccurrences(of: "&amp;", with: "&")
-            let second = String(buffer: try await bed.send(.get, String(older), bearer: DashboardTestBed.token).body)
+            let olderLink = try #require(first.firstMatch(of: /id="older" href="([^"]+)"/)).1.replacingOccurrences(of: "&amp;", with: "&")
+            let second = String(buffer: try await bed.send(.get, String(olderLink), bearer: DashboardTestBed.token).body)
             #expect(second.contains("session=v3-0\"") && !second.contains("id=\"older\""))
-        }
-    }
-
-    @Test func aSearchThatFindsNothingSaysSo() async throws {
-        try await DashboardTestBed.run { bed in
-            let response = try await bed.send(.get, "/journey?q=%3Cnobody%3E", bearer: DashboardTestBed.token)
-            #expect(response.status == .ok)
-            let html = String(buffer: response.body)
-            #expect(html.contains("Nothing found for “&lt;nobody&gt;”"))
-            #expect(try await bed.send(.get, "/journey", bearer: DashboardTestBed.token).status == .ok)
-            #expect(try await bed.send(.get, "/journey?q=", bearer: DashboardTestBed.token).status == .badRequest)
         }
     }
 

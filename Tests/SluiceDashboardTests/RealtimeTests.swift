@@ -25,7 +25,7 @@ import Testing
         ])
     }
 
-    @Test func theJSONAndThePageShowTheSeededLiveKeys() async throws {
+    @Test func theJSONAndThePageShowTheSeededLiveKeysAndRefuseAnonymousCallers() async throws {
         try await DashboardTestBed.run { bed in
             let now = Int64(Date().timeIntervalSince1970 * 1000)
             try Self.seed(bed, now: now)
@@ -46,18 +46,28 @@ import Testing
             let html = String(buffer: page.body)
             #expect(page.status == .ok)
             #expect(page.headers[.contentType] == "text/html; charset=utf-8")
-            #expect(html.contains(#"<dd id="rt-visitors">2</dd>"#) && html.contains(#"<dd id="rt-sessions">2</dd>"#))
-            #expect(html.contains(#"<dd id="rt-events">11</dd>"#))
+            #expect(html.contains(#"id="rt-visitors">2</div>"#) && html.contains(#"id="rt-sessions">2</div>"#))
+            #expect(html.contains(#"id="rt-events">11</div>"#))
+            #expect(html.contains(#"<a href="/realtime" aria-current="page">"#), "the shared navigation")
             #expect(html.contains("<svg id=\"rt-chart\"") && html.components(separatedBy: "class=\"rt-bar\"").count == 31)
             #expect(html.contains("<td>/&lt;b&gt;</td>") && !html.contains("<td>/<b>"))
             #expect(html.contains("new EventSource(\"/api/dashboard/realtime/stream\")"))
+
+            // With the token set (the test bed's), anonymous callers are refused.
+            for uri in ["/api/dashboard/realtime", "/api/dashboard/realtime/stream", "/api/dashboard/journey?q=v1"] {
+                #expect(try await bed.send(.get, uri).status == .unauthorized, "\(uri)")
+            }
+            for uri in ["/realtime", "/journey?q=v1"] {
+                let response = try await bed.send(.get, uri)
+                #expect(response.status == .seeOther && response.headers[.location] == "/login", "\(uri)")
+            }
         }
     }
 
-    @Test func theStreamSendsTheFiguresThenHeartbeatsAndEnds() async throws {
+    @Test func theStreamSendsTheFiguresThenHeartbeatsEndsAndIsBounded() async throws {
         try await DashboardTestBed.run { bed in
             try Self.seed(bed, now: Int64(Date().timeIntervalSince1970 * 1000))
-            try await Self.withController(redisURL: bed.redisURL, interval: .milliseconds(50), lifetime: .milliseconds(1200)) { client in
+            try await Self.withController(redisURL: bed.redisURL, interval: .milliseconds(20), lifetime: .seconds(3)) { client in
                 let response = try await client.execute(uri: "/api/dashboard/realtime/stream", method: .get)
                 #expect(response.status == .ok)
                 #expect(response.headers[.contentType] == "text/event-stream")
@@ -72,11 +82,6 @@ import Testing
                 #expect(figures["pages"]?.items?.count == 3)
                 #expect(blocks.contains(": heartbeat"), "unchanged figures send a heartbeat comment: \(blocks)")
             }
-        }
-    }
-
-    @Test func streamsPastTheLimitAreRefused() async throws {
-        try await DashboardTestBed.run { bed in
             try await Self.withController(redisURL: bed.redisURL, interval: .milliseconds(50), lifetime: .milliseconds(50), streamLimit: 0) { client in
                 let response = try await client.execute(uri: "/api/dashboard/realtime/stream", method: .get)
                 #expect(response.status == .serviceUnavailable)
@@ -90,18 +95,6 @@ import Testing
         #expect(slots.count == 1 && slots.take())
     }
 
-    @Test func anonymousCallersAreRefusedWithATokenSet() async throws {
-        try await DashboardTestBed.run { bed in
-            for uri in ["/api/dashboard/realtime", "/api/dashboard/realtime/stream", "/api/dashboard/journey?q=v1"] {
-                #expect(try await bed.send(.get, uri).status == .unauthorized, "\(uri)")
-            }
-            for uri in ["/realtime", "/journey?q=v1"] {
-                let response = try await bed.send(.get, uri)
-                #expect(response.status == .seeOther && response.headers[.location] == "/login", "\(uri)")
-            }
-        }
-    }
-
     /// Runs `body` against a `RealtimeController` alone, with a short stream, on `redisURL`.
     static func withController(
         redisURL: String, interval: Duration, lifetime: Duration, streamLimit: Int = 4, _ body: @escaping @Sendable (any TestClientProtocol) async throws -> Void
@@ -110,7 +103,7 @@ import Testing
         let writer = RedisPipelineWriter(endpoint: try RedisEndpoint(url: redisURL), logger: logger)
         let router = Router()
         let controller = RealtimeController(
-            reads: LiveReads(writer: writer, partitions: 4), logger: logger, interval: interval, lifetime: lifetime, streamLimit: streamLimit)
+            reads: LiveReads(writer: writer, partitions: 4), layout: PageLayout(isOpen: true), logger: logger, interval: interval, lifetime: lifetime, streamLimit: streamLimit)
         controller.addRoutes(pages: router.group(), api: router.group("api/dashboard"))
         let app = Application(router: router, services: [RedisWriterService(writer: writer)], logger: logger)
         try await app.test(.router, body)

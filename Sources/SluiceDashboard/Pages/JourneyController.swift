@@ -10,12 +10,15 @@ struct JourneyController: Sendable {
 
     let store: DashboardStore
     let search: JourneySearch
+    /// The pages' shared frame.
+    let layout: PageLayout
     /// The seed's session route, whose read gathers a session's events.
     let sessionRoute: SessionController
 
     /// Reads `store`; a timeline holds at most `maxEvents` events, as the session route does.
-    init(store: DashboardStore, maxEvents: Int) {
+    init(store: DashboardStore, layout: PageLayout, maxEvents: Int) {
         self.store = store
+        self.layout = layout
         search = JourneySearch(store: store)
         sessionRoute = SessionController(store: store, maxEvents: maxEvents)
     }
@@ -33,23 +36,23 @@ struct JourneyController: Sendable {
 
     /// The page for the search in `parameters`: the form alone without one.
     private func page(_ parameters: Parameters) async throws -> Response {
-        guard parameters["q"] != nil else { return JourneyPage.page(query: "", content: "") }
+        guard parameters["q"] != nil else { return JourneyPage.page(query: "", content: "", layout: layout) }
         let query: String
         do {
             query = try JourneySearch.query(parameters["q"])
         } catch {
-            return JourneyPage.page(query: "", content: JourneyPage.problem(error.details.map(\.problem).joined()), status: .badRequest)
+            return JourneyPage.page(query: "", content: JourneyPage.problem(error.details.map(\.problem).joined()), layout: layout, status: .badRequest)
         }
         let matches = try await search.matches(query)
         var visitorIds: [String] = []
         for match in matches where !visitorIds.contains(match.visitorId) { visitorIds.append(match.visitorId) }
-        guard let visitorId = visitorIds.first else { return JourneyPage.page(query: query, content: JourneyPage.nothingFound(query)) }
-        guard visitorIds.count == 1 else { return JourneyPage.page(query: query, content: JourneyPage.choices(query, matches)) }
+        guard let visitorId = visitorIds.first else { return JourneyPage.page(query: query, content: JourneyPage.nothingFound(query), layout: layout) }
+        guard visitorIds.count == 1 else { return JourneyPage.page(query: query, content: JourneyPage.choices(query, matches), layout: layout) }
 
         var cursor: SessionCursor?
         if let token = parameters["cursor"] {
             guard let parsed = SessionCursor(token: String(token)) else {
-                return JourneyPage.page(query: query, content: JourneyPage.problem("cursor: not one this page handed out; follow the “Older sessions” link as it is"), status: .badRequest)
+                return JourneyPage.page(query: query, content: JourneyPage.problem("cursor: not one this page handed out; follow the “Older sessions” link as it is"), layout: layout, status: .badRequest)
             }
             cursor = parsed
         }
@@ -62,7 +65,7 @@ struct JourneyController: Sendable {
                 content += JourneyPage.problem("session: this visitor has no session with this id")
             }
         }
-        return JourneyPage.page(query: query, content: content)
+        return JourneyPage.page(query: query, content: content, layout: layout)
     }
 
     /// The visitor's document and a page of sessions, newest first, after `cursor`.

@@ -20,17 +20,16 @@ enum JourneyPage {
         let truncated: Bool
     }
 
-    /// The page: the form holding `query`, then `content`.
-    static func page(query: String, content: String, status: HTTPResponse.Status = .ok) -> Response {
+    /// The page in the dashboard's `layout`: the form holding `query`, then `content`.
+    static func page(query: String, content: String, layout: PageLayout, status: HTTPResponse.Status = .ok) -> Response {
         let body = """
-            <style>tr.error{background:#fde8e8}.problem{color:#a00}table{border-collapse:collapse}td,th{padding:2px 8px;text-align:left}</style>
-            <h1>User journey</h1>
-            <form method="get" action="/journey"><label>Visitor id, user id or session id
+            <style>tr.error{background:#fde8e8}.problem{color:#8a1c1c}</style>
+            <form class="controls" method="get" action="/journey"><label>Visitor id, user id or session id
             <input name="q" value="\(HTMLPage.escaped(query))" maxlength="\(JourneySearch.maxQueryLength)" required></label>
             <button type="submit">Find</button></form>
             \(content)
             """
-        return HTMLPage(title: "User journey", body: body).response(status: status)
+        return layout.page(.journey, body: body).response(status: status)
     }
 
     /// A search that found nothing.

@@ -25,12 +25,12 @@ enum RealtimeChart {
                 """
         }
         return """
-            <svg id="rt-chart" role="img" aria-label="Events per minute over the last \(minutes.count) minutes" \
+            <svg id="rt-chart" class="chart" role="img" aria-label="Events per minute over the last \(minutes.count) minutes" \
             viewBox="0 0 \(width) \(height)" width="\(width)" height="\(height)" data-plot="\(format(plot))" data-slot="\(format(slot))">
-            \(bars)<line x1="0" y1="\(format(plot))" x2="\(width)" y2="\(format(plot))" stroke="#888"/>
-            <text x="0" y="\(height - 4)" font-size="12">\(minutes.count) min ago</text>
-            <text x="\(width)" y="\(height - 4)" font-size="12" text-anchor="end">now</text>
-            <text id="rt-peak" x="\(width)" y="12" font-size="12" text-anchor="end">peak \(peak)/min</text>
+            \(bars)<line class="axis" x1="0" y1="\(format(plot))" x2="\(width)" y2="\(format(plot))"/>
+            <text class="tick" x="2" y="\(height - 4)">\(minutes.count) min ago</text>
+            <text class="tick" x="\(width - 2)" y="\(height - 4)" text-anchor="end">now</text>
+            <text id="rt-peak" class="tick" x="\(width - 2)" y="12" text-anchor="end">peak \(peak)/min</text>
             </svg>
             """
     }

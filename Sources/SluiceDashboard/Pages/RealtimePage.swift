@@ -4,27 +4,26 @@ import SluiceReports
 /// The real-time page's markup: the figures as the server read them (the page is complete
 /// without JavaScript) and a small script that keeps them current from the event stream.
 enum RealtimePage {
-    /// The page for `snapshot`.
-    static func page(_ snapshot: LiveSnapshot) -> HTMLPage {
+    /// The page for `snapshot`, in the dashboard's `layout`.
+    static func page(_ snapshot: LiveSnapshot, layout: PageLayout) -> HTMLPage {
         let total = snapshot.eventsPerMinute.reduce(0) { $0 + $1.events }
-        let rows = snapshot.pages.map { "<tr><td>\(HTMLPage.escaped($0.path))</td><td>\(ReportFormat.count($0.views))</td></tr>" }.joined()
+        let rows = snapshot.pages.map { #"<tr><td>\#(HTMLPage.escaped($0.path))</td><td class="n">\#(ReportFormat.count($0.views))</td></tr>"# }.joined()
         let body = """
-            <h1>Real-time</h1>
-            <p>People active in the last 5 minutes; bots left out. <span id="rt-status">As of page load; updates every few seconds while the page is open.</span></p>
-            <dl id="rt-figures">
-            <dt>Live visitors</dt><dd id="rt-visitors">\(ReportFormat.count(snapshot.activeVisitors))</dd>
-            <dt>Active sessions</dt><dd id="rt-sessions">\(ReportFormat.count(snapshot.activeSessions))</dd>
-            <dt>Events, last \(LiveReads.seriesMinutes) minutes</dt><dd id="rt-events">\(ReportFormat.count(total))</dd>
-            </dl>
+            <p class="muted">People active in the last 5 minutes; bots left out. <span id="rt-status">As of page load; updates every few seconds while the page is open.</span></p>
+            <div class="cards">
+            <div class="card"><div class="label">Live visitors</div><div class="value" id="rt-visitors">\(ReportFormat.count(snapshot.activeVisitors))</div></div>
+            <div class="card"><div class="label">Active sessions</div><div class="value" id="rt-sessions">\(ReportFormat.count(snapshot.activeSessions))</div></div>
+            <div class="card"><div class="label">Events, last \(LiveReads.seriesMinutes) minutes</div><div class="value" id="rt-events">\(ReportFormat.count(total))</div></div>
+            </div>
             <h2>Events per minute</h2>
             \(RealtimeChart.svg(snapshot.eventsPerMinute))
             <h2>Pages being viewed now</h2>
-            <p>People's page views in the last \(LiveReads.pageMinutes) minutes, by path.</p>
-            <table id="rt-pages"><thead><tr><th>Path</th><th>Views</th></tr></thead>
+            <p class="muted">People's page views in the last \(LiveReads.pageMinutes) minutes, by path.</p>
+            <table id="rt-pages"><thead><tr><th>Path</th><th class="n">Views</th></tr></thead>
             <tbody>\(rows.isEmpty ? emptyRow : rows)</tbody></table>
             <script>\(script)</script>
             """
-        return HTMLPage(title: "Real-time", body: body)
+        return layout.page(.realtime, body: body)
     }
 
     static let emptyRow = #"<tr><td colspan="2">No page views in the last minutes.</td></tr>"#
@@ -55,7 +54,7 @@ enum RealtimePage {
             var body = document.querySelector("#rt-pages tbody");
             body.replaceChildren.apply(body, figures.pages.map(function (page) {
               var row = document.createElement("tr"), path = document.createElement("td"), views = document.createElement("td");
-              path.textContent = page.path; views.textContent = count(page.views); row.append(path, views); return row;
+              path.textContent = page.path; views.className = "n"; views.textContent = count(page.views); row.append(path, views); return row;
             }));
             if (!figures.pages.length) { var none = body.insertRow(), cell = none.insertCell(); cell.colSpan = 2; cell.textContent = "No page views in the last minutes."; }
           };
