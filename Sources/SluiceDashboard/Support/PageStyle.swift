@@ -17,6 +17,7 @@ enum PageStyle {
         .card .label{font-size:12px;color:#5a6372}.card .value{font-size:22px;font-weight:600}
         .card .change{font-size:12px;color:#5a6372}
         .tables{display:grid;grid-template-columns:repeat(auto-fill,minmax(360px,1fr));gap:12px}
+        .tables>div{min-width:0;overflow-x:auto}.tables>div.wide{grid-column:1/-1}
         table{border-collapse:collapse;width:100%;background:#fff;border:1px solid #d8dce3}
         th,td{padding:4px 8px;border-bottom:1px solid #eceef2;text-align:left}td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}
         .csv{font-size:12px;font-weight:normal;margin-left:8px}

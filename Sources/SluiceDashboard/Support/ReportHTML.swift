@@ -20,14 +20,16 @@ enum ReportHTML {
     /// One table with its heading and download link; an empty table says so.
     static func table(named: ReportView.NamedTable, csvLink: String) -> String {
         let table = named.table
+        // Tables of more than four columns take the whole width of the grid.
+        let frame = #"<div data-table="\#(named.name)"\#(table.columns.count > 4 ? #" class="wide""# : "")>"#
         let heading = #"<h2>\#(HTMLPage.escaped(table.title))<a class="csv" href="\#(HTMLPage.escaped(csvLink))">CSV</a></h2>"#
-        guard !table.rows.isEmpty else { return #"<div data-table="\#(named.name)">\#(heading)<p class="muted">Nothing in this range.</p></div>"# }
+        guard !table.rows.isEmpty else { return #"\#(frame)\#(heading)<p class="muted">Nothing in this range.</p></div>"# }
         let numeric = table.rows[0].map(numericCell)
         let header = zip(table.columns, numeric).map { column, isNumber in "<th\(isNumber ? #" class="n""# : "")>\(HTMLPage.escaped(column))</th>" }
         let rows = table.rows.map { row in
             "<tr>" + row.map { cell in "<td\(numericCell(cell) ? #" class="n""# : "")>\(HTMLPage.escaped(cell.display))</td>" }.joined() + "</tr>"
         }
-        return #"<div data-table="\#(named.name)">\#(heading)<table><thead><tr>\#(header.joined())</tr></thead><tbody>\#(rows.joined())</tbody></table></div>"#
+        return #"\#(frame)\#(heading)<table><thead><tr>\#(header.joined())</tr></thead><tbody>\#(rows.joined())</tbody></table></div>"#
     }
 
     /// Whether `cell` holds a number (right-aligned).
