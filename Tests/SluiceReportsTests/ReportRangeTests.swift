@@ -53,6 +53,12 @@ import Testing
             BucketSpan(granularity: .day, from: Self.utc("2026-11-19"), to: Self.utc("2026-11-25")),
             BucketSpan(granularity: .hour, from: Self.utc("2026-11-25"), to: Self.utc("2026-11-25") + 3 * Self.hour),
         ])
+        // A custom range running past today is cut the same way, at the same point of its days.
+        let ahead = try ReportRange.parse(range: "custom", from: "2026-12-01", to: "2026-12-04", timeZone: "UTC", now: Self.now)
+        #expect(ahead.previous.totalsSpans == [
+            BucketSpan(granularity: .day, from: Self.utc("2026-11-27"), to: Self.utc("2026-11-28")),
+            BucketSpan(granularity: .hour, from: Self.utc("2026-11-28"), to: Self.utc("2026-11-28") + 3 * Self.hour),
+        ])
         // A range that does not end today is compared with whole days.
         let past = try ReportRange.parse(range: "custom", from: "2026-11-01", to: "2026-11-07", timeZone: "UTC", now: Self.now)
         #expect(past.previous.totalsSpans == [BucketSpan(granularity: .day, from: Self.utc("2026-10-25"), to: Self.utc("2026-11-01"))])

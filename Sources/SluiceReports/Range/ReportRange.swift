@@ -36,11 +36,11 @@ public struct ReportRange: Sendable, Equatable {
     /// Whether every day boundary of the range falls on a UTC midnight.
     public let isUTCAligned: Bool
     /// The end of the buckets the range reads: `end` moved back to its UTC hour, or, for the
-    /// period compared with a range that ends today, the end of the hour as far into it as
-    /// that range has run.
+    /// period compared with a range holding `now` (ending today or later), the end of the
+    /// hour as far into it as that range has run.
     public let bucketEnd: Int64
-    /// The instant a range that ends today was asked at (`parse`'s `now`), nil otherwise:
-    /// its previous period is read only as far as it has run.
+    /// `parse`'s `now` when the range holds it (ends today or later), nil otherwise: its
+    /// previous period is read only as far as it has run.
     public let now: Int64?
 
     /// The range from `first` to `last` in `timeZone`.
@@ -51,7 +51,7 @@ public struct ReportRange: Sendable, Equatable {
         self.init(checkedFirst: first, last: last, timeZone: timeZone, now: nil, elapsed: nil)
     }
 
-    /// The range as `parse` makes it: when `now` falls inside it (the range ends today),
+    /// The range as `parse` makes it: when `now` falls inside it (the range ends today or later),
     /// it is kept so the previous period can be cut at the same point.
     init(first: CivilDate, last: CivilDate, timeZone: TimeZone, now: Int64) throws(ReportParameterError) {
         let range = try ReportRange(first: first, last: last, timeZone: timeZone)
@@ -81,7 +81,7 @@ public struct ReportRange: Sendable, Equatable {
     /// The number of days.
     public var days: Int { last.dayNumber - first.dayNumber + 1 }
 
-    /// The period of equal length just before this one; for a range that ends today, read
+    /// The period of equal length just before this one; for a range holding `now`, read
     /// only as far into it as this one has run (to the hour), so a partial day is compared
     /// with the same part of a day.
     public var previous: ReportRange {
