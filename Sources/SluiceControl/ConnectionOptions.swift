@@ -5,7 +5,7 @@ import SluiceRedis
 
 /// Where the pipeline's Redis is; shared by every subcommand.
 struct ConnectionOptions: ParsableArguments {
-    @Option(help: "Redis URL (default: $SLUICE_REDIS_URL, else redis://127.0.0.1:6379).")
+    @Option(help: "Redis URL (default: $SLUICE_REDIS_URL, else \(Settings.defaultRedisURL)).")
     var redisURL: String?
 
     @Option(help: "Number of stream partitions (default: $SLUICE_PARTITIONS, else 4).")
@@ -15,8 +15,8 @@ struct ConnectionOptions: ParsableArguments {
     func resolved(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> (endpoint: RedisEndpoint, partitions: Int) {
         let settings = Settings(environment: environment, overrides: ["SLUICE_REDIS_URL": redisURL, "SLUICE_PARTITIONS": partitions.map(String.init)].compactMapValues { $0 })
         do {
-            let endpoint = try RedisEndpoint(url: settings.string("SLUICE_REDIS_URL", default: "redis://127.0.0.1:6379"))
-            return (endpoint, try settings.integer("SLUICE_PARTITIONS", default: 4, range: 1...1024))
+            let endpoint = try RedisEndpoint(url: settings.redisURL)
+            return (endpoint, try settings.partitions())
         } catch {
             throw ValidationError("\(error)")
         }

@@ -5,19 +5,18 @@ import SluiceMongo
 
 /// Where the pipeline's MongoDB is, for the commands that read or change documents.
 struct MongoOptions: ParsableArguments {
-    static let defaultURL = "mongodb://127.0.0.1:27017/sluice"
     /// How long a command waits for a server before it gives up (unless the URL says otherwise):
     /// libmongoc's default of 30 s is long for a person at a terminal.
     static let serverSelectionTimeoutMS = 5000
 
-    @Option(help: "MongoDB URL; its path names the database (default: $SLUICE_MONGO_URL, else \(MongoOptions.defaultURL)).")
+    @Option(help: "MongoDB URL; its path names the database (default: $SLUICE_MONGO_URL, else \(Settings.defaultMongoURL)).")
     var mongoURL: String?
 
     /// The URL after flag and environment are merged, with a short server selection timeout
     /// unless it sets one.
     func resolvedURL(environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
         let settings = Settings(environment: environment, overrides: ["SLUICE_MONGO_URL": mongoURL].compactMapValues { $0 })
-        return Self.withServerSelectionTimeout(settings.string("SLUICE_MONGO_URL", default: Self.defaultURL))
+        return Self.withServerSelectionTimeout(settings.mongoURL)
     }
 
     /// `url` with `serverSelectionTimeoutMS` added when it has none.

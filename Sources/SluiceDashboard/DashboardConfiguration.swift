@@ -37,11 +37,11 @@ public struct DashboardConfiguration: Sendable {
 
     /// Reads the configuration; unset settings take their documented defaults.
     public init(settings: Settings) throws(ConfigurationError) {
-        redisURL = settings.string("SLUICE_REDIS_URL", default: "redis://127.0.0.1:6379")
-        mongoURL = settings.string("SLUICE_MONGO_URL", default: "mongodb://127.0.0.1:27017/sluice")
+        redisURL = settings.redisURL
+        mongoURL = settings.mongoURL
         host = settings.string("SLUICE_DASHBOARD_HOST", default: Self.localHost)
         port = try settings.integer("SLUICE_DASHBOARD_PORT", default: 3007, range: 0...65535)
-        partitions = try settings.integer("SLUICE_PARTITIONS", default: 4, range: 1...1024)
+        partitions = try settings.partitions()
         cookieName = settings.string("SLUICE_COOKIE_NAME", default: "sluice_visitor")
         adminToken = settings.optionalString("SLUICE_ADMIN_TOKEN")
         logLevel = settings.string("SLUICE_LOG_LEVEL", default: "info").lowercased()

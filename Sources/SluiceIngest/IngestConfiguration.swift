@@ -47,10 +47,10 @@ public struct IngestConfiguration: Sendable {
 
     /// Reads the configuration; unset settings take their documented defaults.
     public init(settings: Settings) throws(ConfigurationError) {
-        redisURL = settings.string("SLUICE_REDIS_URL", default: "redis://127.0.0.1:6379")
+        redisURL = settings.redisURL
         host = settings.string("SLUICE_INGEST_HOST", default: "127.0.0.1")
         port = try settings.integer("SLUICE_INGEST_PORT", default: 3005, range: 0...65535)
-        partitions = try settings.integer("SLUICE_PARTITIONS", default: 4, range: 1...1024)
+        partitions = try settings.partitions()
         cookieName = settings.string("SLUICE_COOKIE_NAME", default: "sluice_visitor")
         backlogLimit = try settings.integer("SLUICE_BACKLOG_LIMIT", default: 1_000_000, range: 1...1_000_000_000)
         limits = EventLimits(

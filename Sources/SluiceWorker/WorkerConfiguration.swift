@@ -52,9 +52,9 @@ public struct WorkerConfiguration: Sendable {
 
     /// Reads the configuration; unset settings take their documented defaults.
     public init(settings: Settings) throws(ConfigurationError) {
-        redisURL = settings.string("SLUICE_REDIS_URL", default: "redis://127.0.0.1:6379")
-        mongoURL = settings.string("SLUICE_MONGO_URL", default: "mongodb://127.0.0.1:27017/sluice")
-        partitions = try settings.integer("SLUICE_PARTITIONS", default: 4, range: 1...1024)
+        redisURL = settings.redisURL
+        mongoURL = settings.mongoURL
+        partitions = try settings.partitions()
         batchSize = try settings.integer("SLUICE_BATCH_SIZE", default: 500, range: 1...10_000)
         consumerName = settings.string("SLUICE_CONSUMER_NAME", default: ProcessInfo.processInfo.hostName)
         blockMilliseconds = try settings.integer("SLUICE_BLOCK_MS", default: 2000, range: 10...60_000)

@@ -13,15 +13,15 @@ struct SluiceDashboardCommand: AsyncParsableCommand {
         abstract: "Serve the seed's analytics read routes and the dashboard from MongoDB and Redis.",
         discussion: "Every option can also be set by its environment variable; an option given on the command line wins.")
 
-    @Option(help: "Redis URL, redis://[:password@]host:port[/db] (SLUICE_REDIS_URL, default redis://127.0.0.1:6379).")
+    @Option(help: "Redis URL, redis://[:password@]host:port[/db] (SLUICE_REDIS_URL, default \(Settings.defaultRedisURL)).")
     var redisURL: String?
-    @Option(help: "MongoDB URL; its path names the database (SLUICE_MONGO_URL, default mongodb://127.0.0.1:27017/sluice).")
+    @Option(help: "MongoDB URL; its path names the database (SLUICE_MONGO_URL, default \(Settings.defaultMongoURL)).")
     var mongoURL: String?
     @Option(help: "Address to listen on once a token is set; without one only 127.0.0.1 (SLUICE_DASHBOARD_HOST, default 127.0.0.1).")
     var host: String?
     @Option(help: "Port to listen on; 0 picks a free one (SLUICE_DASHBOARD_PORT, default 3007).")
     var port: Int?
-    @Option(help: "Number of stream partitions; must match ingest and the workers (SLUICE_PARTITIONS, default 4).")
+    @Option(help: "Number of stream partitions; must match ingest and the workers (SLUICE_PARTITIONS, default \(Settings.defaultPartitions)).")
     var partitions: Int?
     @Option(help: "Name of ingest's visitor cookie, read by /current (SLUICE_COOKIE_NAME, default sluice_visitor).")
     var cookieName: String?

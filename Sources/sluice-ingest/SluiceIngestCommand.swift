@@ -13,13 +13,13 @@ struct SluiceIngestCommand: AsyncParsableCommand {
         abstract: "Accept tracking events over HTTP and append them to Redis streams.",
         discussion: "Every option can also be set by its environment variable; an option given on the command line wins.")
 
-    @Option(help: "Redis URL, redis://[:password@]host:port[/db] (SLUICE_REDIS_URL, default redis://127.0.0.1:6379).")
+    @Option(help: "Redis URL, redis://[:password@]host:port[/db] (SLUICE_REDIS_URL, default \(Settings.defaultRedisURL)).")
     var redisURL: String?
     @Option(help: "Address to listen on (SLUICE_INGEST_HOST, default 127.0.0.1).")
     var host: String?
     @Option(help: "Port to listen on; 0 picks a free one (SLUICE_INGEST_PORT, default 3005).")
     var port: Int?
-    @Option(help: "Number of stream partitions; must match the workers (SLUICE_PARTITIONS, default 4).")
+    @Option(help: "Number of stream partitions; must match the workers (SLUICE_PARTITIONS, default \(Settings.defaultPartitions)).")
     var partitions: Int?
     @Option(help: "Name of the visitor cookie (SLUICE_COOKIE_NAME, default sluice_visitor).")
     var cookieName: String?

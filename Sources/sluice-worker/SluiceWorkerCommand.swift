@@ -12,11 +12,11 @@ struct SluiceWorkerCommand: AsyncParsableCommand {
         abstract: "Read events from the Redis streams, enrich them and store them in MongoDB.",
         discussion: "Start as many workers as you like; they share the consumer group. Every option can also be set by its environment variable; an option given on the command line wins.")
 
-    @Option(help: "Redis URL (SLUICE_REDIS_URL, default redis://127.0.0.1:6379).")
+    @Option(help: "Redis URL (SLUICE_REDIS_URL, default \(Settings.defaultRedisURL)).")
     var redisURL: String?
-    @Option(help: "MongoDB URL; its path names the database (SLUICE_MONGO_URL, default mongodb://127.0.0.1:27017/sluice).")
+    @Option(help: "MongoDB URL; its path names the database (SLUICE_MONGO_URL, default \(Settings.defaultMongoURL)).")
     var mongoURL: String?
-    @Option(help: "Number of stream partitions; must match ingest (SLUICE_PARTITIONS, default 4).")
+    @Option(help: "Number of stream partitions; must match ingest (SLUICE_PARTITIONS, default \(Settings.defaultPartitions)).")
     var partitions: Int?
     @Option(help: "Most entries per batch (SLUICE_BATCH_SIZE, default 500).")
     var batchSize: Int?
