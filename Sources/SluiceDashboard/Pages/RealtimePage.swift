@@ -42,13 +42,13 @@ enum RealtimePage {
             set("rt-sessions", count(figures.activeSessions));
             set("rt-events", count(figures.eventsLast30Minutes));
             set("rt-status", "Live, as of " + figures.at.slice(11, 19) + " UTC.");
-            var chart = document.getElementById("rt-chart"), plot = Number(chart.dataset.plot);
+            var chart = document.getElementById("rt-chart"), base = Number(chart.dataset.base), plot = Number(chart.dataset.plot);
             var peak = Math.max(1, Math.max.apply(null, figures.eventsPerMinute.map(function (m) { return m.events; })));
             set("rt-peak", "peak " + peak + "/min");
             chart.querySelectorAll(".rt-bar").forEach(function (bar, index) {
               var minute = figures.eventsPerMinute[index]; if (!minute) return;
               var height = plot * minute.events / peak;
-              bar.setAttribute("y", (plot - height).toFixed(1)); bar.setAttribute("height", height.toFixed(1));
+              bar.setAttribute("y", (base - height).toFixed(1)); bar.setAttribute("height", height.toFixed(1));
               bar.querySelector("title").textContent = minute.minute.slice(11, 16) + " UTC: " + minute.events + " events";
             });
             var body = document.querySelector("#rt-pages tbody");
