@@ -71,7 +71,7 @@ import Testing
             let response = try await bed.send(.get, "/journey?q=s1", bearer: DashboardTestBed.token)
             #expect(response.status == .ok)
             let html = String(buffer: response.body)
-            #expect(html.contains("<h2>Visitor v1</h2>") && html.contains("<dd>u-42</dd>"))
+            #expect(html.contains("<h2>Visitor v1</h2>") && html.contains(#"<div class="label">User ids</div><div>u-42</div>"#))
             let sessions = try #require(html.range(of: "<table id=\"sessions\"")).upperBound
             let newer = try #require(html.range(of: "s1\">2026-01-01 10:00:00", range: sessions..<html.endIndex)).lowerBound
             let older = try #require(html.range(of: "s-old\">2026-01-01 09:00:00", range: sessions..<html.endIndex)).lowerBound

@@ -23,7 +23,7 @@ enum JourneyPage {
     /// The page in the dashboard's `layout`: the form holding `query`, then `content`.
     static func page(query: String, content: String, layout: PageLayout, status: HTTPResponse.Status = .ok) -> Response {
         let body = """
-            <style>tr.error{background:#fde8e8}.problem{color:#8a1c1c}</style>
+            <style>tr.error{background:#fde8e8}.problem{color:#8a1c1c}tr[aria-current] td{font-weight:600}</style>
             <form class="controls" method="get" action="/journey"><label>Visitor id, user id or session id
             <input name="q" value="\(HTMLPage.escaped(query))" maxlength="\(JourneySearch.maxQueryLength)" required></label>
             <button type="submit">Find</button></form>
@@ -54,11 +54,11 @@ enum JourneyPage {
         if let visitor = page.visitor {
             var users: [String] = []
             if case .array(let ids)? = visitor["userIds"] { users = ids.compactMap(\.stringValue) }
-            out += """
-                <dl id="visitor"><dt>First visit</dt><dd>\(date(visitor["firstVisit"]))</dd><dt>Last visit</dt><dd>\(date(visitor["lastVisit"]))</dd>\
-                <dt>Visits</dt><dd>\(count(visitor["visits"]))</dd><dt>Page views</dt><dd>\(count(visitor["pageViews"]))</dd>\
-                <dt>User ids</dt><dd>\(users.isEmpty ? "none" : HTMLPage.escaped(users.joined(separator: ", ")))</dd></dl>
-                """
+            let cards = [
+                ("First visit", date(visitor["firstVisit"])), ("Last visit", date(visitor["lastVisit"])), ("Visits", count(visitor["visits"])),
+                ("Page views", count(visitor["pageViews"])), ("User ids", users.isEmpty ? "none" : HTMLPage.escaped(users.joined(separator: ", "))),
+            ]
+            out += #"<div class="cards" id="visitor">"# + cards.map { #"<div class="card"><div class="label">\#($0.0)</div><div>\#($0.1)</div></div>"# }.joined() + "</div>"
         } else {
             out += "<p>The visitor's own document is not stored yet; its sessions are.</p>"
         }
