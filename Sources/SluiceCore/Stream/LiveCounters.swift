@@ -1,5 +1,5 @@
-/// The Redis keys behind `/realtime`: workers update them as they store events,
-/// ingest reads them. Minute buckets expire after an hour.
+/// The Redis keys behind `/realtime` and the dashboard's real-time page: workers update
+/// them as they store events, ingest and the dashboard read them. Minute buckets expire after an hour.
 public enum LiveCounters {
     /// Sorted set of human visitor ids scored by their last event time (epoch ms).
     public static let visitorsKey = "live:visitors"
