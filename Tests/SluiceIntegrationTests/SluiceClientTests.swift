@@ -131,8 +131,11 @@ import Testing
                 let response = try await client.execute(uri: "/api/items/1", method: .get)
                 #expect(response.status == .ok)
             }
+            // Waiting for each batch would take 20 × 3 s = 60 s; half that is the bound, far
+            // above the second or so this takes alone (16 s was seen with the whole suite
+            // running beside it on two cores).
             let took = ContinuousClock.now - started
-            #expect(took < .seconds(15), "20 requests took \(took)")
+            #expect(took < .seconds(30), "20 requests took \(took)")
         }
         #expect(await sender.queued > 0, "batches still waiting on the stalled ingest")
         #expect(throws: SluiceClientError.self) { _ = try SluiceClientConfiguration(endpoint: URL(string: "ftp://x")!, writeKey: ServerSenderTests.serverKey) }
