@@ -4,9 +4,17 @@ import SluiceRedis
 
 /// Where a dead letter lives: the `events:dead` stream, or MongoDB's `deadletters`
 /// once the worker moved it there past the stream's bound.
-enum DeadLetterPlace: String {
-    case stream = "events:dead"
-    case archive = "deadletters"
+enum DeadLetterPlace {
+    case stream
+    case archive
+
+    /// The stream's key or the collection's name, as each owner spells it.
+    var rawValue: String {
+        switch self {
+        case .stream: StreamLayout.deadLetterStream
+        case .archive: StoreCollection.deadLetters
+        }
+    }
 }
 
 /// One dead letter: the original entry's fields (`v`, `e`) plus the `reason`,

@@ -65,13 +65,15 @@ public struct EnrichmentBenchmark {
             return userAgents[low]
         }
         let now = Int64(Date().timeIntervalSince1970 * 1000)
+        let stream = StreamLayout.streamKey(partition: 0)
         let decoded: [DecodedEvent] = (0..<events).compactMap { n in
             let ua = JSONWriter.string(of: .string(pick()))
             let json =
                 n % 3 == 0
                 ? #"{"id":"e\#(n)","type":"event","visitorId":"v\#(n % 5000)","timestamp":\#(now - 5000),"receivedAt":\#(now),"sentAt":\#(now - 2000),"ua":\#(ua),"eventType":"ui","eventName":"click","context":{"url":"https://shop.example/p/\#(n % 97)","referrer":"https://shop.example/"}}"#
                 : #"{"id":"e\#(n)","type":"pageview","visitorId":"v\#(n % 5000)","timestamp":\#(now - 1000),"receivedAt":\#(now),"ua":\#(ua),"url":"https://shop.example/p/\#(n % 97)?utm_source=news&utm_medium=email&utm_campaign=c\#(n % 7)","referrer":"https://www.google.com/search?q=x"}"#
-            let message = StreamMessage(stream: "events:{0}", id: "0-\(n)", fields: ["v": Array("1".utf8), "e": Array(json.utf8)])
+            let message = StreamMessage(
+                stream: stream, id: "0-\(n)", fields: [StreamLayout.versionField: Array(StreamLayout.schemaVersion.utf8), StreamLayout.eventField: Array(json.utf8)])
             return try? DecodedEvent.decode(message).get()
         }
 
