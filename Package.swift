@@ -36,6 +36,8 @@ let package = Package(
             dependencies: [
                 "CHiredis", "SluiceCore",
                 .product(name: "Logging", package: "swift-log"),
+                // RedisWriterService: the pipeline writer as a service of ingest's and the dashboard's groups.
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]),
         // The only importer of libmongoc/libbson.
         .target(

@@ -21,13 +21,7 @@ public struct LabReport: Sendable {
         range = read.range
         self.audience = audience
         let experimentRows = read.totals.rows(.experiment, audience)
-        var runs: Int64 = 0, failures: Int64 = 0
-        for metrics in experimentRows.values {
-            runs += metrics[RollupMetric.count] ?? 0
-            failures += metrics[RollupMetric.failures] ?? 0
-        }
-        self.runs = runs
-        self.failures = failures
+        (self.runs, self.failures) = RunRow.totals(experimentRows)
         experiments = RunRow.top(experimentRows, limit: limit)
         models = RunRow.top(read.totals.rows(.labModel, audience), limit: limit)
     }

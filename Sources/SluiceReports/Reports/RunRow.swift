@@ -1,3 +1,5 @@
+import SluiceRollups
+
 /// A tool's, a tool category's, an experiment's or a lab model's runs: how many, how many
 /// failed, and how long they took.
 public struct RunRow: Sendable, Equatable {
@@ -16,6 +18,16 @@ public struct RunRow: Sendable, Equatable {
         failures = entry.metrics.failures
         p50 = entry.metrics.percentile(0.5)
         p95 = entry.metrics.percentile(0.95)
+    }
+
+    /// Runs and failures summed over every row of `values` (value → metric → count).
+    static func totals(_ values: [String: [String: Int64]]) -> (runs: Int64, failures: Int64) {
+        var runs: Int64 = 0, failures: Int64 = 0
+        for metrics in values.values {
+            runs += metrics[RollupMetric.count] ?? 0
+            failures += metrics[RollupMetric.failures] ?? 0
+        }
+        return (runs, failures)
     }
 
     /// The top `limit` rows of `values` (value → metric → count), most runs first.

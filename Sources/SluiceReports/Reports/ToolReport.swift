@@ -32,13 +32,7 @@ public struct ToolReport: Sendable {
         range = read.range
         self.audience = audience
         let toolRows = read.totals.rows(.tool, audience)
-        var runs: Int64 = 0, failures: Int64 = 0
-        for metrics in toolRows.values {
-            runs += metrics[RollupMetric.count] ?? 0
-            failures += metrics[RollupMetric.failures] ?? 0
-        }
-        self.runs = runs
-        self.failures = failures
+        (self.runs, self.failures) = RunRow.totals(toolRows)
         tools = RunRow.top(toolRows, limit: limit)
         categories = RunRow.top(read.totals.rows(.toolCategory, audience), limit: limit)
         errors = ReportMath.rows(read.totals.rows(.toolError, audience)).prefix(limit).map { entry in
