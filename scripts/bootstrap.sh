@@ -8,7 +8,8 @@
 #   - with BROWSER_TEST=1 (scripts/test.sh sets it unless BROWSER_TEST=0), what
 #     the browser tests need: Debian's chromium and chromium-driver, esbuild,
 #     node-typescript, node-react and node-react-dom (tests/react), and
-#     selenium in the venv;
+#     selenium in the venv; with DASHBOARD_TEST=1 (scripts/test.sh sets it unless
+#     DASHBOARD_TEST=0) the same, for the dashboard test (tests/dashboard);
 #   - with EXPRESS_TEST=1 (scripts/test.sh sets it unless EXPRESS_TEST=0),
 #     Debian's nodejs and node-express for the Express middleware's test;
 #   - with ALERTS_TEST=1 (scripts/test.sh sets it unless ALERTS_TEST=0), Debian's
@@ -23,6 +24,7 @@
 #   SELENIUM_SPEC    pip requirement for the browser test (default: selenium>=4.10)
 #   SLUICE_VENV      venv location (default: <repo>/.venv)
 #   BROWSER_TEST     not 0: also install the browser test's packages (default: 0)
+#   DASHBOARD_TEST   not 0: the same, for the dashboard test (default: 0)
 #   SCHEMATHESIS_SPEC  pip requirement for the API check (default: schemathesis==4.32.5)
 #   API_TEST         not 0: also install schemathesis (default: 0)
 #   ALERTS_TEST      not 0: also install prometheus, for promtool (default: 0)
@@ -40,9 +42,15 @@ pkg_installed() {
     [[ "$(dpkg-query -W -f='${Status}' "$1" 2>/dev/null)" == "install ok installed" ]]
 }
 
+# browser_tests_run — whether a test that drives Chromium runs: the browser
+# tests (tests/browser, tests/react) or the dashboard test (tests/dashboard).
+browser_tests_run() {
+    [[ "${BROWSER_TEST:-0}" != 0 || "${DASHBOARD_TEST:-0}" != 0 ]]
+}
+
 ensure_system_packages() {
     local wanted=("${SLUICE_APT_PACKAGES[@]}")
-    if [[ "${BROWSER_TEST:-0}" != 0 ]]; then
+    if browser_tests_run; then
         wanted+=("${SLUICE_BROWSER_APT_PACKAGES[@]}")
     fi
     if [[ "${EXPRESS_TEST:-0}" != 0 ]]; then
@@ -122,9 +130,9 @@ ensure_redis_python() {
     "$py" -c 'import redis' || die "pip installed $spec but it cannot be imported"
 }
 
-# selenium for tests/browser, only when the browser test runs.
+# selenium for tests/browser and tests/dashboard, only when one of them runs.
 ensure_browser_test_python() {
-    [[ "${BROWSER_TEST:-0}" != 0 ]] || return 0
+    browser_tests_run || return 0
     local py="$SLUICE_VENV/bin/python"
     if "$py" -c 'import selenium, pymongo' >/dev/null 2>&1; then
         log "selenium present in $SLUICE_VENV"

@@ -1,0 +1,92 @@
+"""The seed's visitor and session routes against the raw collections, and the
+dashboard's access control with SLUICE_ADMIN_TOKEN set: every route of
+docs/dashboard.openapi.json (and the real-time event stream) refuses an anonymous
+caller but the login and `current`; a bearer token and the cookie of POST /login
+open them, and a wrong token does not.
+"""
+import json
+import os
+import urllib.parse
+
+import expected
+from test_tracker import ROOT, check, http_request, log
+
+SPEC = os.path.join(ROOT, "docs", "dashboard.openapi.json")
+# Open with a token set (docs/dashboard.md, "Access"): the login itself and a visitor's own ids.
+OPEN_ROUTES = {("GET", "/login"), ("POST", "/login"), ("GET", "/api/analytics/analytics/current")}
+LOGIN_COOKIE = "sluice_dashboard"
+
+
+def check_seed_routes(port, db, visitor):
+    """The visitor route answers the visitor's sessions newest first; the session route
+    the session's events, every kind, in time order; unknown ids are 404."""
+    sessions = expected.visitor_sessions(db, visitor)
+    status, _, body = http_request(port, "GET", f"/api/analytics/analytics/visitor/{visitor}")
+    answer = json.loads(body) if status == 200 else {}
+    got = [s.get("_id") for s in answer.get("sessions", [])]
+    check(status == 200 and answer.get("visitor", {}).get("_id") == visitor and got == sessions and answer.get("next") is None,
+          f"the visitor route answers {visitor}'s sessions newest first: {status}, {got}, the raw collections give {sessions}")
+    for session in sessions:
+        want = expected.session_events(db, session)
+        status, _, body = http_request(port, "GET", f"/api/analytics/analytics/session/{urllib.parse.quote(session)}")
+        answer = json.loads(body) if status == 200 else {}
+        events = answer.get("events", [])
+        got = [(e.get("kind"), e.get("eventId")) for e in events]
+        times = [e.get("timestamp") for e in events]
+        check(status == 200 and answer.get("session", {}).get("_id") == session and got == want and times == sorted(times),
+              f"the session route answers {session}'s events in time order: {status}, {got}, the raw collections give {want}")
+        log(f"session route: {session}: {len(got)} events, {', '.join(kind for kind, _ in got)}")
+    for route in ["visitor/no-such-visitor", "session/no-such-session"]:
+        status, _, _ = http_request(port, "GET", f"/api/analytics/analytics/{route}")
+        check(status == 404, f"/api/analytics/analytics/{route} answers 404 ({status})")
+
+
+def protected_routes(visitor, session):
+    """Every (method, path) of the contract but the open ones, path parameters filled in
+    with seeded ids, plus the real-time event stream the contract leaves out."""
+    with open(SPEC) as f:
+        paths = json.load(f)["paths"]
+    routes = [("GET", "/api/dashboard/realtime/stream")]
+    for path, operations in paths.items():
+        filled = path.replace("{visitorId}", visitor).replace("{sessionId}", urllib.parse.quote(session))
+        routes += [(method.upper(), filled) for method in operations if method in ("get", "post")]
+    return [(method, path) for method, path in routes if (method, path) not in OPEN_ROUTES]
+
+
+def check_anonymous(port, visitor, session):
+    """Every protected route refuses a caller without the token: 401 for JSON and CSV,
+    a 303 to /login for pages; the open ones answer."""
+    routes = protected_routes(visitor, session)
+    for method, path in routes:
+        status, headers, body = http_request(port, method, path, {"Content-Type": "application/x-www-form-urlencoded"},
+                                             b"" if method == "POST" else None)
+        refused = status == 401 or (status == 303 and headers.get("location") == "/login")
+        check(refused and visitor.encode() not in body, f"anonymous {method} {path} is refused ({status}, {headers.get('location')})")
+        status, headers, _ = http_request(port, method, path, {"Authorization": "Bearer not-the-token-0123456789"})
+        check(status in (401, 303), f"{method} {path} with a wrong bearer token is refused ({status})")
+    status, _, _ = http_request(port, "GET", "/login")
+    check(status == 200, f"GET /login is open ({status})")
+    status, _, _ = http_request(port, "GET", "/api/analytics/analytics/current")
+    check(status == 200, f"GET /api/analytics/analytics/current is open ({status})")
+    log(f"token set: {len(routes)} routes refuse an anonymous caller; /login and current answer")
+
+
+def check_bearer(port, token, visitor):
+    """`Authorization: Bearer <token>` opens the visitor route."""
+    status, _, body = http_request(port, "GET", f"/api/analytics/analytics/visitor/{visitor}", {"Authorization": f"Bearer {token}"})
+    check(status == 200 and json.loads(body).get("visitor", {}).get("_id") == visitor, f"the bearer token opens the visitor route ({status})")
+
+
+def log_in(driver, origin, token):
+    """Logs in through the form; a wrong token first, which must fail without a cookie."""
+    for attempt in ["wrong-token-0123456789abcdef", token]:
+        driver.get(f"{origin}/login")
+        driver.find_element("id", "token").send_keys(attempt)
+        driver.find_element("css selector", "form[action='/login'] button").click()
+        cookie = driver.get_cookie(LOGIN_COOKIE)
+        if attempt != token:
+            check(cookie is None and driver.execute_script("return location.pathname") == "/login",
+                  f"a wrong token logs nobody in ({driver.current_url}, {cookie})")
+    check(driver.execute_script("return location.pathname") == "/", f"the login leads to the overview ({driver.current_url})")
+    check(cookie is not None and cookie.get("httpOnly") is True and cookie.get("sameSite") == "Strict" and "expiry" in cookie,
+          f"the login cookie is HttpOnly, SameSite=Strict and expires ({cookie})")
