@@ -133,7 +133,19 @@ let package = Package(
             name: "SluiceWorkerTests",
             dependencies: ["SluiceWorker", "SluiceCore", "SluiceRedis", "SluiceMongo", "SluiceRollups", "SluiceUserAgent", "SluiceTestSupport", .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "SluiceUserAgentTests", dependencies: ["SluiceUserAgent"]),
-        .testTarget(name: "SluiceIngestTests", dependencies: ["SluiceIngest", .product(name: "NIOCore", package: "swift-nio")]),
+        .testTarget(
+            name: "SluiceIngestTests",
+            dependencies: [
+                "SluiceIngest", "SluiceCore", "SluiceRedis", .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]),
+        .testTarget(
+            name: "SluiceRedisTests",
+            dependencies: [
+                "SluiceRedis", "SluiceCore", .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"),
+            ]),
         .testTarget(
             name: "SluiceDashboardTests",
             dependencies: [

@@ -12,6 +12,8 @@ public enum RedisError: Error, Sendable, CustomStringConvertible {
     case commandFailed(command: String, message: String)
     /// A reply had a shape the caller did not expect.
     case unexpectedReply(command: String, reply: String)
+    /// The commands would take the writer's queue past its bound of `limit` commands: refused at once, not buffered.
+    case queueFull(limit: Int)
     /// The writer is shutting down and takes no more commands.
     case shutDown
 
@@ -23,6 +25,7 @@ public enum RedisError: Error, Sendable, CustomStringConvertible {
         case .setupFailed(let endpoint, let command, let message): return "Redis at \(endpoint) refused \(command): \(message)"
         case .commandFailed(let command, let message): return "Redis \(command) failed: \(message)"
         case .unexpectedReply(let command, let reply): return "unexpected reply to Redis \(command): \(reply)"
+        case .queueFull(let limit): return "the Redis writer's queue is full (\(limit) commands waiting for Redis): retry later"
         case .shutDown: return "the Redis writer is shut down"
         }
     }

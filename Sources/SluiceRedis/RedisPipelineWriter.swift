@@ -61,8 +61,9 @@ public final class RedisPipelineWriter: @unchecked Sendable {
 
     /// Sends `commands` in the next pipeline and returns their replies in order.
     ///
-    /// Throws if Redis cannot be reached or the connection broke before every
-    /// reply arrived (the commands may or may not have been applied).
+    /// Throws a `RedisError`: if Redis cannot be reached or the connection broke
+    /// before every reply arrived (the commands may or may not have been applied),
+    /// `.queueFull` when the queue cannot take them, `.shutDown` after `shutdown()`.
     public func execute(_ commands: [RedisCommand]) async throws -> [RedisReply] {
         guard !commands.isEmpty else { return [] }
         return try await withCheckedThrowingContinuation { continuation in
@@ -74,7 +75,7 @@ public final class RedisPipelineWriter: @unchecked Sendable {
             }
             if queuedCommands + commands.count > maxQueuedCommands {
                 condition.unlock()
-                continuation.resume(throwing: RedisError.connectFailed(endpoint: endpoint.description, message: "writer queue is full"))
+                continuation.resume(throwing: RedisError.queueFull(limit: maxQueuedCommands))
                 return
             }
             queue.append(Pending(commands: commands, continuation: continuation))

@@ -1,0 +1,108 @@
+import Logging
+import ServiceLifecycle
+import ServiceLifecycleTestKit
+import SluiceRedis
+import Testing
+
+/// Group commit against a real Redis: each caller gets its own replies, in order,
+/// its commands run together; a full queue, a stopped writer and an unreachable
+/// server are typed errors; the service stops the writer on graceful shutdown.
+@Suite struct RedisPipelineWriterTests {
+    private let logger = Logger(label: "sluice.test.writer")
+
+    @Test func concurrentCallersEachGetTheirOwnRepliesAndRunUninterrupted() async throws {
+        let redis = try RedisTestDatabase.fresh()
+        let writer = RedisPipelineWriter(endpoint: redis.endpoint, logger: logger)
+        writer.start()
+        defer { writer.shutdown() }
+        let callers = 200
+        let answers = try await withThrowingTaskGroup(of: (Int, [RedisReply]).self) { group in
+            for caller in 0..<callers {
+                group.addTask {
+                    let replies = try await writer.execute([
+                        RedisCommand("SET", "value:\(caller)", "v\(caller)"), RedisCommand("RPUSH", "log", "\(caller)-a"),
+                        RedisCommand("RPUSH", "log", "\(caller)-b"), RedisCommand("GET", "value:\(caller)"),
+                    ])
+                    return (caller, replies)
+                }
+            }
+            return try await group.reduce(into: [Int: [RedisReply]]()) { $0[$1.0] = $1.1 }
+        }
+        #expect(answers.count == callers)
+        for (caller, replies) in answers {
+            #expect(replies.count == 4 && replies[0] == .status("OK") && replies[3].text == "v\(caller)", "caller \(caller): \(replies)")
+        }
+        // One caller's commands go out back to back in one pipeline: its two pushes sit side by side.
+        let log = try (redis.run("LRANGE", "log", "0", "-1").elements ?? []).compactMap(\.text)
+        #expect(log.count == 2 * callers)
+        for index in stride(from: 0, to: log.count, by: 2) {
+            #expect(log[index].hasSuffix("-a") && log[index + 1] == log[index].dropLast(2) + "-b", "\(log[index]), \(log[index + 1])")
+        }
+        #expect(try await writer.execute([]).isEmpty, "no commands: no round trip, no replies")
+    }
+
+    @Test func commandsPastTheQueueBoundAreRefusedWithQueueFull() async throws {
+        let redis = try RedisTestDatabase.fresh()
+        let writer = RedisPipelineWriter(endpoint: redis.endpoint, logger: logger, maxQueuedCommands: 3)
+        writer.start()
+        defer { writer.shutdown() }
+        let tooMany = (0..<4).map { RedisCommand("INCR", "counter\($0)") }
+        do {
+            _ = try await writer.execute(tooMany)
+            Issue.record("four commands were queued past a bound of three")
+        } catch let error as RedisError {
+            guard case .queueFull(let limit) = error else { throw error }
+            #expect(limit == 3 && "\(error)".contains("queue is full"))
+        }
+        #expect(try redis.run("KEYS", "counter*").elements?.isEmpty == true, "a refused request left writes behind")
+        // Within the bound the writer carries on.
+        #expect(try await writer.execute(Array(tooMany.prefix(3))).map(\.integer) == [1, 1, 1])
+    }
+
+    @Test func aStoppedWriterAndAnUnreachableServerAreTypedErrors() async throws {
+        let redis = try RedisTestDatabase.fresh()
+        let writer = RedisPipelineWriter(endpoint: redis.endpoint, logger: logger)
+        writer.start()
+        #expect(try await writer.execute([RedisCommand("PING")]) == [.status("PONG")])
+        writer.shutdown()
+        do {
+            _ = try await writer.execute([RedisCommand("PING")])
+            Issue.record("a shut-down writer took a command")
+        } catch let error as RedisError {
+            guard case .shutDown = error else { throw error }
+        }
+
+        // Port 1 on the loopback: nothing listens there.
+        let nowhere = RedisPipelineWriter(endpoint: try RedisEndpoint(url: "redis://127.0.0.1:1/0"), logger: logger)
+        nowhere.start()
+        defer { nowhere.shutdown() }
+        do {
+            _ = try await nowhere.execute([RedisCommand("PING")])
+            Issue.record("a PING to a closed port succeeded")
+        } catch let error as RedisError {
+            guard case .connectFailed(let endpoint, _) = error else { throw error }
+            #expect(endpoint == "127.0.0.1:1/0")
+        }
+    }
+
+    @Test func theServiceStopsItsWriterOnGracefulShutdown() async throws {
+        let redis = try RedisTestDatabase.fresh()
+        let writer = RedisPipelineWriter(endpoint: redis.endpoint, logger: logger)
+        try await testGracefulShutdown { trigger in
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { try await RedisWriterService(writer: writer).run() }
+                // Queued until the service has started the writer, then answered.
+                #expect(try await writer.execute([RedisCommand("SET", "served", "1")]) == [.status("OK")])
+                trigger.triggerGracefulShutdown()
+                try await group.waitForAll()
+            }
+        }
+        #expect(try redis.run("GET", "served").text == "1")
+        do {
+            _ = try await writer.execute([RedisCommand("PING")])
+            Issue.record("the writer still takes commands after the service ended")
+        } catch let error as RedisError {
+            guard case .shutDown = error else { throw error }
+        }
+    }
+}
