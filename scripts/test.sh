@@ -27,7 +27,9 @@
 # docs/openapi.json (docs/api.md), and tests/api/dashboard.sh, the same against
 # a live dashboard and docs/dashboard.openapi.json; API_TEST=0 skips both. Before the servers
 # start, the fuzz target (fuzz/run.sh) runs for FUZZ_SECONDS (default 60 here);
-# FUZZ=0 skips it.
+# FUZZ=0 skips it. Then, still before the servers, the deploy kits' check
+# tests/deploy/check.sh (Compose schema, Kubernetes and KEDA schemas, hadolint,
+# systemd-analyze verify; docs/deploy.md); DEPLOY_TEST=0 skips it.
 #
 # Extra `swift test` arguments: TEST_ARGS (split on spaces), then this
 # script's own arguments, e.g.
@@ -50,6 +52,8 @@ EXPRESS_TEST="${EXPRESS_TEST:-1}"
 export EXPRESS_TEST
 PROXY_TEST="${PROXY_TEST:-1}"
 export PROXY_TEST
+DEPLOY_TEST="${DEPLOY_TEST:-1}"
+export DEPLOY_TEST
 bash "$SLUICE_ROOT/scripts/bootstrap.sh"
 
 tmp="$(mktemp -d "${TMPDIR:-/tmp}/sluice-test.XXXXXX")"
@@ -84,6 +88,15 @@ if [[ "${FUZZ:-1}" == 0 ]]; then
     log "fuzzing skipped (FUZZ=0)"
 else
     FUZZ_SECONDS="${FUZZ_SECONDS:-60}" bash "$SLUICE_ROOT/fuzz/run.sh" || die "the fuzz target failed (see above)"
+fi
+
+# The deploy kits (deploy/): validated without a container engine or cluster,
+# and without servers, so before they start. DEPLOY_TEST=0 skips it.
+if [[ "$DEPLOY_TEST" == 0 ]]; then
+    log "deploy kits check skipped (DEPLOY_TEST=0)"
+else
+    bash "$SLUICE_ROOT/tests/deploy/check.sh" ||
+        die "a deploy kit in deploy/ failed its check (see above; docs/deploy.md says what each check covers)"
 fi
 
 # Fresh ports every run, so tests can run beside `make run` or another
