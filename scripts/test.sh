@@ -16,6 +16,10 @@
 # React hooks test tests/react/test_react.py (tsc, esbuild, React from Debian),
 # the cookie domain test tests/browser/test_cookie_domain.py (SLUICE_COOKIE_DOMAIN
 # in Chromium with --host-resolver-rules),
+# then the dashboard test tests/dashboard/test_dashboard.py (every page of a
+# sluice-dashboard over a store seeded through ingest, read in headless Chromium
+# and compared with figures counted from the raw collections; the login with
+# SLUICE_ADMIN_TOKEN; DASHBOARD_TEST=0 skips it),
 # then the Express middleware test tests/express/test_express.py (Debian's
 # nodejs and node-express; EXPRESS_TEST=0 skips it),
 # then the schema guide's queries, tests/schema/test_schema.py (SCHEMA_TEST=0
@@ -54,6 +58,8 @@ PROXY_TEST="${PROXY_TEST:-1}"
 export PROXY_TEST
 DEPLOY_TEST="${DEPLOY_TEST:-1}"
 export DEPLOY_TEST
+DASHBOARD_TEST="${DASHBOARD_TEST:-1}"
+export DASHBOARD_TEST
 bash "$SLUICE_ROOT/scripts/bootstrap.sh"
 
 tmp="$(mktemp -d "${TMPDIR:-/tmp}/sluice-test.XXXXXX")"
@@ -152,6 +158,15 @@ else
     log "cookie domain test: tests/browser/test_cookie_domain.py"
     "$SLUICE_VENV/bin/python" "$SLUICE_ROOT/tests/browser/test_cookie_domain.py" ||
         die "the cookie domain test failed (see above)"
+fi
+
+# The dashboard's pages in Chromium against the raw collections; DASHBOARD_TEST=0 skips it.
+if [[ "$DASHBOARD_TEST" == 0 ]]; then
+    log "dashboard test skipped (DASHBOARD_TEST=0)"
+else
+    log "dashboard test: tests/dashboard/test_dashboard.py"
+    "$SLUICE_VENV/bin/python" "$SLUICE_ROOT/tests/dashboard/test_dashboard.py" ||
+        die "a dashboard page shows a figure other than the raw collections give, or its access control failed (see above)"
 fi
 
 # The Express middleware (clients/express) under Debian's node and node-express,
