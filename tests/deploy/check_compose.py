@@ -16,8 +16,9 @@ import sys
 import jsonschema
 import yaml
 
+from deploy_root import ROOT
+
 HERE = os.path.dirname(os.path.abspath(__file__))
-ROOT = os.path.dirname(os.path.dirname(HERE))
 COMPOSE = os.path.join(ROOT, "deploy", "compose")
 
 

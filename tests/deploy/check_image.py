@@ -19,7 +19,8 @@ import subprocess
 import sys
 import threading
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from deploy_root import ROOT
+
 DOCKERFILE = os.path.join(ROOT, "deploy", "docker", "Dockerfile")
 PROBE = os.path.join(ROOT, "deploy", "docker", "sluice-probe")
 TOKEN = "probe-test-token-0123456789"

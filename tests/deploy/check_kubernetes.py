@@ -21,8 +21,8 @@ import yaml
 import crd_schema
 import k8s_consistency
 import kustomize_render
+from deploy_root import ROOT
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 KUBE = os.path.join(ROOT, "deploy", "kubernetes")
 # The oldest Kubernetes the kit supports (autoscaling/v2, policy/v1 PDBs, ...).
 KUBERNETES_VERSION = "1.30"

@@ -9,7 +9,7 @@
 # output at all fails the check. Exits 1 naming the failing units.
 set -euo pipefail
 
-root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+root="${DEPLOY_CHECK_ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}"
 command -v systemd-analyze >/dev/null 2>&1 ||
     { echo "deploy/systemd: systemd-analyze not found (scripts/bootstrap.sh installs Debian's systemd when DEPLOY_TEST is not 0)"; exit 1; }
 tmp="$(mktemp -d "${TMPDIR:-/tmp}/sluice-units.XXXXXX")"

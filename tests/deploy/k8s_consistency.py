@@ -6,9 +6,9 @@ Each function returns readable problems (empty when all is well).
 import os
 import re
 
+from deploy_root import ROOT
 from kustomize_render import pod_containers
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 # The consumer group (StreamLayout.group in Sources/SluiceCore/Stream/StreamEntry.swift).
 GROUP_PATTERN = re.compile(r'static let group = "([^"]+)"')
 # deploy/redis.conf settings the in-cluster Redis must repeat as arguments.
