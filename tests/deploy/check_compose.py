@@ -6,12 +6,17 @@ in tests/deploy/schemas/compose-spec.json; README.md there says where from),
 then for what `docker compose config` would refuse and the schema cannot see:
 services, volumes and networks named but not declared, files mounted or built
 that do not exist, SLUICE_PARTITIONS differing between Sluice services, and a
-proxy address ingest does not trust. Exits 1 naming every problem.
+proxy address ingest does not trust; and `nginx -t` on the proxy's
+configuration. Exits 1 naming every problem.
 """
 import glob
 import json
 import os
+import re
+import shutil
+import subprocess
 import sys
+import tempfile
 
 import jsonschema
 import yaml
@@ -73,6 +78,25 @@ def setting_problems(document):
     return problems
 
 
+def nginx_problems():
+    """`nginx -t` on the proxy's configuration. Debian's nginx (1.22) predates the upstream
+    `resolve` parameter (1.27.3) and cannot resolve the Compose service names, so those
+    two are stood in for (dropped, and 127.0.0.1); everything else is checked as written."""
+    nginx = shutil.which("nginx") or shutil.which("nginx", path="/usr/sbin")
+    if nginx is None:
+        return ["nginx not found (scripts/bootstrap.sh installs Debian's nginx when DEPLOY_TEST is not 0)"]
+    with open(os.path.join(COMPOSE, "nginx.conf")) as f:
+        text = f.read()
+    text = re.sub(r"(\n\s*server\s+)[a-z][a-z0-9-]*(:\d+)(.*?)\s+resolve;", r"\g<1>127.0.0.1\2\3;", text)
+    with tempfile.TemporaryDirectory(prefix="sluice-nginx.") as folder:
+        with open(os.path.join(folder, "site.conf"), "w") as f:
+            f.write(text)
+        with open(os.path.join(folder, "nginx.conf"), "w") as f:
+            f.write(f"pid {folder}/nginx.pid;\nerror_log stderr;\nevents {{}}\nhttp {{\n  access_log off;\n  include {folder}/site.conf;\n}}\n")
+        result = subprocess.run([nginx, "-t", "-q", "-p", folder, "-e", "stderr", "-c", os.path.join(folder, "nginx.conf")], capture_output=True, text=True)
+    return [] if result.returncode == 0 else [line for line in result.stderr.replace(folder, "(copy)").splitlines() if line.strip()]
+
+
 def main():
     with open(os.path.join(HERE, "schemas", "compose-spec.json")) as f:
         validator = jsonschema.Draft7Validator(json.load(f))
@@ -98,7 +122,12 @@ def main():
         failed |= bool(problems)
         if not problems:
             print(f"{name}: valid against the Compose specification; {len(document['services'])} services, names and files consistent")
-    return 1 if failed else 0
+    problems = nginx_problems()
+    for problem in problems:
+        print(f"deploy/compose/nginx.conf: {problem}")
+    if not problems:
+        print("deploy/compose/nginx.conf: nginx -t accepts it (with `resolve` and the service names stood in for)")
+    return 1 if failed or problems else 0
 
 
 if __name__ == "__main__":

@@ -21,6 +21,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 CASES = [
     ("check_compose.py", "deploy/compose/compose.yaml", "  stop_grace_period: 30s", "  stop_grace_periods: 30s", "'stop_grace_periods'"),
     ("check_compose.py", "deploy/compose/compose.yaml", "- mongo-data:/data/db", "- mongo-dat:/data/db", "no volume mongo-dat"),
+    ("check_compose.py", "deploy/compose/nginx.conf", "proxy_pass http://sluice_dashboard;", "proxy_passs http://sluice_dashboard;", "unknown directive"),
     ("check_kubernetes.py", "deploy/kubernetes/base/ingest.yaml", "          livenessProbe:", "          livenesProbe:", "'livenesProbe' was unexpected"),
     ("check_kubernetes.py", "deploy/kubernetes/components/keda-worker/scaledobject.yaml", "minReplicaCount: 2", "minReplicas: 2", "'minReplicas' was unexpected"),
     ("check_kubernetes.py", "deploy/kubernetes/base/configmap.yaml", 'SLUICE_PARTITIONS: "4"', 'SLUICE_PARTITIONS: "8"', "SLUICE_PARTITIONS=8 means"),
