@@ -2,7 +2,7 @@
 dashboard's access control with SLUICE_ADMIN_TOKEN set: every route of
 docs/dashboard.openapi.json (and the real-time event stream) refuses an anonymous
 caller but the login and `current`; a bearer token and the cookie of POST /login
-open them, and a wrong token does not.
+open them, a wrong token does not, and a logout revokes the cookie.
 """
 import json
 import os
@@ -90,3 +90,15 @@ def log_in(driver, origin, token):
     check(driver.execute_script("return location.pathname") == "/", f"the login leads to the overview ({driver.current_url})")
     check(cookie is not None and cookie.get("httpOnly") is True and cookie.get("sameSite") == "Strict" and "expiry" in cookie,
           f"the login cookie is HttpOnly, SameSite=Strict and expires ({cookie})")
+
+
+def log_out(driver, origin):
+    """The pages' logout button ends the login: its cookie no longer opens a page."""
+    cookie = driver.get_cookie(LOGIN_COOKIE)
+    driver.find_element("css selector", "form[action='/logout'] button").click()
+    check(driver.get_cookie(LOGIN_COOKIE) is None, "logging out clears the login cookie")
+    driver.get(f"{origin}/")
+    check(driver.execute_script("return location.pathname") == "/login", f"after logging out a page leads to the login ({driver.current_url})")
+    if cookie:
+        status, headers, _ = http_request(int(origin.rsplit(":", 1)[1]), "GET", "/", {"Cookie": f"{LOGIN_COOKIE}={cookie['value']}"})
+        check(status == 303 and headers.get("location") == "/login", f"the logged-out cookie, sent again, is refused ({status})")

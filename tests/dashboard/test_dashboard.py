@@ -16,7 +16,7 @@ derived state, and starts sluice-dashboard on the same store. Then:
   timeline; signups / visitors; API error rates (pages.py);
 - a second dashboard with SLUICE_ADMIN_TOKEN refuses an anonymous caller on
   every route but the login and `current`, and after logging in through the
-  form the same pages show the same figures.
+  form the same pages show the same figures; logging out ends that login.
 
     scripts/test.sh runs it (DASHBOARD_TEST=0 skips it there); by hand, with the
     servers and env of scripts/test.sh:
@@ -129,6 +129,7 @@ def run(stack, db, redis_url, screenshots):
         access.log_in(driver, f"http://127.0.0.1:{port}", token)
         log("logged in: the same pages through the token's cookie")
         pages.check_all(driver, f"http://127.0.0.1:{port}", db, day, utc_now, JOURNEY_VISITOR)
+        access.log_out(driver, f"http://127.0.0.1:{port}")
     finally:
         driver.quit()
 
