@@ -73,6 +73,16 @@ def figures(db, day):
     }
 
 
+def everyone(db, day):
+    """The overview's page views and top page with bots included (`audience=all`)."""
+    where = {key: value for key, value in day_filter(day).items() if key not in PEOPLE}
+    by_path = {}
+    for view in db.pageviews.find(where, {"path": 1}):
+        by_path[view["path"]] = by_path.get(view["path"], 0) + 1
+    top = sorted(by_path.items(), key=lambda item: (-item[1], item[0]))[0]
+    return {"pageViews": count(sum(by_path.values())), "topPage": [top[0], count(top[1])]}
+
+
 def rows(db, day):
     """Per report page, one table's rows as (table name, {first cell: {column: shown value}}):
     chats per agent, tool runs per tool, lab runs per model, API calls per endpoint."""

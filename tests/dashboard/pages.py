@@ -86,6 +86,18 @@ def check_report(driver, origin, path, name, figures, day, screenshots=None):
               f"/: the top page is {top}, the raw collections give {figures[name]['topPage']} ({figures[name]['topPageViews']} views)")
 
 
+def check_bots_included(driver, origin, db, day):
+    """With "Include bots" (`audience=all`) the overview counts the crawler's page views too."""
+    want = expected.everyone(db, day)
+    open_page(driver, origin, f"/?range=custom&from={day.isoformat()}&to={day.isoformat()}&audience=all", None, "overview-all")
+    shown = driver.execute_script(READ_FIGURES).get("pageViews")
+    pages = table(driver, "pages")
+    top = pages[0][:2] if pages else None
+    check(shown == want["pageViews"] and top == want["topPage"],
+          f"/?audience=all: page views {shown}, top page {top}; the raw collections give {want['pageViews']}, {want['topPage']}")
+    log(f"/?audience=all: page views {shown}, top page {top} (bots included)")
+
+
 def check_realtime(driver, origin, db, now, screenshots=None):
     """The real-time page's live visitors, active sessions, events of the last 30 minutes
     and pages viewed now equal what the raw collections hold for those windows."""
@@ -127,3 +139,5 @@ def check_all(driver, origin, db, day, now, visitor, screenshots=None):
             check_journey(driver, origin, db, visitor, screenshots)
         else:
             check_report(driver, origin, path, name, figures, day, screenshots)
+        if name == "overview":
+            check_bots_included(driver, origin, db, day)
