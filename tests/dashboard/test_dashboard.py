@@ -11,9 +11,10 @@ derived state, and starts sluice-dashboard on the same store. Then:
   session's events in time order (access.py);
 - every page, opened in Chromium, shows the figures expected.py computes from
   the raw event collections: visitors, sessions, page views, bounce rate and the
-  top page (and with bots included, the crawler's page views); live visitors, active sessions, recent events and pages viewed now;
-  satisfaction rate; tool and lab success rates; the journey's sessions and
-  timeline; signups / visitors; API error rates (pages.py);
+  top page (and with bots included, the crawler's page views); live visitors,
+  active sessions, recent events and pages viewed now; satisfaction rate; tool
+  and lab success rates; the journey's sessions and timeline; signups /
+  visitors; API error rates (pages.py);
 - a second dashboard with SLUICE_ADMIN_TOKEN refuses an anonymous caller on
   every route but the login and `current`, and after logging in through the
   form the same pages show the same figures; logging out ends that login.
