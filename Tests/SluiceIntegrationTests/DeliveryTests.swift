@@ -85,25 +85,6 @@ import Testing
         try await stack.stop()
     }
 
-    @Test func aBacklogOverItsLimitIsRefusedWith503AndRetryAfter() async throws {
-        let stack = try await TestStack(prefix: "backlog", startWorker: false, ingestSettings: ["SLUICE_BACKLOG_LIMIT": "20"])
-        let batch = (0..<25).map { #"{"type":"event","id":"b-\#($0)","eventType":"t","eventName":"n"}"# }
-        let first = try await HTTP.post("\(stack.baseURL)/api/analytics/batch", json: #"{"batch":[\#(batch.joined(separator: ","))]}"#)
-        #expect(first.status == 202)
-        var refused: HTTPReply?
-        _ = try await eventually {
-            refused = try await post(stack)
-            return refused?.status == 503
-        }
-        #expect(refused?.status == 503, "\(refused?.text ?? "")")
-        let retryAfter = Int(refused?.headers["retry-after"] ?? "")
-        #expect(retryAfter.map { (1...60).contains($0) } == true, "Retry-After \(refused?.headers["retry-after"] ?? "missing")")
-
-        try stack.startWorkerProcess()
-        #expect(try await eventually(timeout: .seconds(30)) { try await post(stack).status == 202 }, "never accepted again; worker log:\n\(stack.worker?.log ?? "")")
-        try await stack.stop()
-    }
-
     /// With the rate limits on the events go through the limit-and-append script,
     /// with every one off as plain XADDs: either way a Redis that refuses writes
     /// means 503 with Retry-After, and only what was answered 202 is in the streams.
