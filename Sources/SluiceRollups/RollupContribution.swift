@@ -16,6 +16,9 @@ public enum RollupDimension: String, Sendable, CaseIterable {
     case endpoint
     // User events by type and name, with failures.
     case userEvent
+    // Visitors (humans) by funnel (`key`) and the step they reached (`subkey`), in the
+    // buckets of the hour and day they reached the first step (docs/derived-data.md, "Funnels").
+    case funnel
 }
 
 /// The totals of a bucket.

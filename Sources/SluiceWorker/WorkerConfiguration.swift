@@ -1,5 +1,6 @@
 import Foundation
 import SluiceCore
+import SluiceRollups
 
 /// Everything `sluice-worker` can be told, built from `SLUICE_*` variables and flags.
 public struct WorkerConfiguration: Sendable {
@@ -36,6 +37,8 @@ public struct WorkerConfiguration: Sendable {
     /// `SLUICE_ROLLUP_WINDOW`: seconds after its end that an hour or day roll-up still takes
     /// late events; later ones are left to `sluicectl rollups rebuild` (default 172800, 48 hours).
     public var rollupWindowSeconds: Int
+    /// `SLUICE_FUNNELS`: the conversion funnels whose progress the roll-ups count (default: none).
+    public var funnels: FunnelSettings
     /// `SLUICE_MAX_EVENT_AGE`: seconds after which an arriving event is flagged `late` (default 604800, 7 days).
     public var maxEventAgeSeconds: Int
     /// `SLUICE_UAP_REGEXES`: uap-core's regexes.yaml (default /usr/share/uap-core/regexes.yaml, Debian's `uap-core`).
@@ -65,6 +68,7 @@ public struct WorkerConfiguration: Sendable {
         sessionTimeoutSeconds = try settings.seconds("SLUICE_SESSION_TIMEOUT", default: 1800, range: 1...86_400)
         flushIntervalSeconds = try settings.seconds("SLUICE_FLUSH_INTERVAL", default: 60, range: 1...3600)
         rollupWindowSeconds = try settings.seconds("SLUICE_ROLLUP_WINDOW", default: 172_800, range: 3600...2_678_400)
+        funnels = try FunnelSettings(settings: settings)
         maxEventAgeSeconds = try settings.seconds("SLUICE_MAX_EVENT_AGE", default: 604_800, range: 60...31_536_000)
         userAgentRegexesPath = settings.string("SLUICE_UAP_REGEXES", default: "/usr/share/uap-core/regexes.yaml")
         userAgentCacheSize = try settings.integer("SLUICE_UA_CACHE_SIZE", default: 10_000, range: 1...10_000_000)
@@ -91,6 +95,7 @@ public struct WorkerConfiguration: Sendable {
             ("SLUICE_SESSION_TIMEOUT", String(sessionTimeoutSeconds)),
             ("SLUICE_FLUSH_INTERVAL", String(flushIntervalSeconds)),
             ("SLUICE_ROLLUP_WINDOW", String(rollupWindowSeconds)),
+            (FunnelSettings.variable, funnels.summary),
             ("SLUICE_MAX_EVENT_AGE", String(maxEventAgeSeconds)),
             ("SLUICE_UAP_REGEXES", userAgentRegexesPath),
             ("SLUICE_UA_CACHE_SIZE", String(userAgentCacheSize)),

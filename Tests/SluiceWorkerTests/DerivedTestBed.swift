@@ -21,7 +21,8 @@ final class DerivedTestBed {
     let redis: RedisConnection
     let store: MongoStore
     let stitcher: SessionStitcher
-    let step = DerivedStep(rollupWindowSeconds: 7200)
+    /// The step under test: tests that count funnels replace it with one that has them.
+    var step = DerivedStep(rollupWindowSeconds: 7200)
     let enricher: EventEnricher
 
     private static let nextDatabase = Atomic<Int>(128)

@@ -65,6 +65,8 @@ struct DerivedChanges {
     let partition: Int
     let rollupWindow: Int64
     let now: Int64
+    /// The configured funnels' steps (none: no event is looked at for them).
+    let funnels: FunnelMatcher
     /// Visitors and sessions in first-seen order.
     private(set) var visitors: [Visitor] = []
     private(set) var sessions: [Session] = []
@@ -74,13 +76,16 @@ struct DerivedChanges {
     private(set) var chats: [Chat] = []
     private(set) var feedback: [(key: String, satisfied: Bool)] = []
     private(set) var engagements: [Engagement] = []
+    /// Funnel steps human events reached, in the order counted (`DerivedChanges+Funnels`).
+    var funnelSteps: [FunnelStepReached] = []
     /// Events counted in no bucket because theirs had closed (left to `sluicectl rollups rebuild`).
     private(set) var lateForRollups = 0
 
-    init(partition: Int, rollupWindow: Int64, now: Int64) {
+    init(partition: Int, rollupWindow: Int64, now: Int64, funnels: FunnelMatcher = FunnelMatcher()) {
         self.partition = partition
         self.rollupWindow = rollupWindow
         self.now = now
+        self.funnels = funnels
         buckets = DerivedBuckets(now: now, rollupWindow: rollupWindow)
     }
 
@@ -108,6 +113,7 @@ struct DerivedChanges {
             break
         }
         guard human else { return }
+        if !funnels.isEmpty { addFunnelSteps(facts, visitorId: event.visitorId) }
         let userId = fields["userId"]?.stringValue
         let isPageView = event.kind == .pageview
         addVisitor(event, isPageView: isPageView, userId: userId)

@@ -102,7 +102,6 @@ enum VisitorState {
     /// towards MongoDB's 16 MB limit; every event keeps its own `userId`.
     static let maxUserIds = 50
 
-
     /// A device as stored.
     static func json(of device: DeviceInfo) -> JSONValue {
         var fields: [(String, JSONValue)] = [("type", .string(device.type.rawValue))]
@@ -163,6 +162,7 @@ enum VisitorState {
             document.appendInt64("visits", visits)
             document.appendInt64("pageViews", pageViews)
             appendSettable(document)
+            VisitorFunnels.append(state, to: document, asUpdate: false)
             return .insert(document)
         }
         let update = BSONDocumentBuilder()
@@ -172,7 +172,10 @@ enum VisitorState {
             max.appendInt64("visits", visits)
             max.appendInt64("pageViews", pageViews)
         }
-        update.appendDocument("$set", appendSettable)
+        update.appendDocument("$set") { set in
+            appendSettable(set)
+            VisitorFunnels.append(state, to: set, asUpdate: true)
+        }
         return .upsert(filter: .filter(id: id), update: update)
     }
 }

@@ -6,7 +6,8 @@ import SluiceRedis
 /// (expired, or a returning visitor): read from MongoDB before the acknowledgement
 /// step, which starts their state from them, so an absolute write never lowers a count.
 struct DerivedSeeds {
-    /// Visitor id → first, last, visits, page views, returning ("1"/"0"), user ids (`\x1f`-joined).
+    /// Visitor id → first, last, visits, page views, returning ("1"/"0"), user ids (`\x1f`-joined),
+    /// then the count of its funnel fields and each field and value (`VisitorFunnels`).
     var visitors: [String: [String]] = [:]
     /// Session id → start, last, page views, events, entry page, exit page, end ("" while open), landing JSON.
     var sessions: [String: [String]] = [:]
@@ -32,14 +33,17 @@ struct DerivedSeeds {
         let missingSessions = sessionReplies.filter { $0.1.integer == 0 }.map(\.0)
         var seeds = DerivedSeeds()
         seeds.existingSessions = Set(sessionReplies.filter { $0.1.integer != 0 }.map(\.0))
+        let partOfVisitor = Dictionary(changes.flatMap { part in part.visitors.map { ($0.id, part) } }) { first, _ in first }
         for document in try find(StoreCollection.visitors, ids: missingVisitors, in: store) {
-            guard let id = document["_id"]?.stringValue else { continue }
+            guard let id = document["_id"]?.stringValue, let part = partOfVisitor[id] else { continue }
+            let funnels = VisitorFunnels.fields(ofStored: document, partition: part.partition, now: part.now, rollupWindow: part.rollupWindow)
             seeds.visitors[id] = [
                 StoredFields.date(document["firstVisit"]), StoredFields.date(document["lastVisit"]),
                 StoredFields.integer(document["visits"]), StoredFields.integer(document["pageViews"]),
                 document["returning"] == .bool(true) ? "1" : "0",
                 StoredFields.strings(document["userIds"]).prefix(VisitorState.maxUserIds).joined(separator: "\u{1F}"),
-            ]
+                String(funnels.count),
+            ] + funnels.flatMap { [$0.field, $0.value] }
         }
         for document in try find(StoreCollection.sessions, ids: missingSessions, in: store) {
             guard let id = document["_id"]?.stringValue else { continue }

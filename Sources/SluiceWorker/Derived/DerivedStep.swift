@@ -11,11 +11,14 @@ import SluiceRollups
 final class DerivedStep {
     /// How long after its end a roll-up bucket still takes changes (ms).
     let rollupWindow: Int64
+    /// The configured funnels' steps, matched against every human event.
+    let funnels: FunnelMatcher
     /// The script's SHA-1 once loaded.
     private var scriptSHA: String?
 
-    init(rollupWindowSeconds: Int) {
+    init(rollupWindowSeconds: Int, funnels: FunnelSettings = FunnelSettings()) {
         rollupWindow = Int64(rollupWindowSeconds) * 1000
+        self.funnels = FunnelMatcher(funnels)
     }
 
     /// What the step did: how many events were counted, and how many fell in closed buckets.
@@ -51,7 +54,7 @@ final class DerivedStep {
         while !pending.isEmpty {
             let now = Int64(Date().timeIntervalSince1970 * 1000)
             let changes = pending.map { part in
-                var changes = DerivedChanges(partition: part.partition, rollupWindow: rollupWindow, now: now)
+                var changes = DerivedChanges(partition: part.partition, rollupWindow: rollupWindow, now: now, funnels: funnels)
                 for event in part.counted { changes.add(event) }
                 return changes
             }

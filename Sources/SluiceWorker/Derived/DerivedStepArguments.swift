@@ -26,9 +26,9 @@ struct DerivedStepArguments {
     /// again (docs/derived-data.md, "Engaged time"); 1M page views a day hold about 50 MB.
     var pageViewLifetimeSeconds: Int64 { 21_600 }
 
-    /// Visitors first (a new session counts a visit on its visitor), then sessions,
-    /// chats, feedback (a chat of the same batch is known by then), page views'
-    /// engagement (likewise) and buckets.
+    /// Visitors first (a new session counts a visit on its visitor, a seed restores its
+    /// funnel progress), then sessions, chats, feedback (a chat of the same batch is known
+    /// by then), page views' engagement (likewise), buckets and funnel steps.
     var operations: [String] {
         var out: [String] = []
         out.reserveCapacity(changes.visitors.count * 8 + changes.sessions.count * 26)
@@ -71,7 +71,23 @@ struct DerivedStepArguments {
             out.append(String(change.visitors.count))
             out.append(contentsOf: change.visitors)
         }
+        if !changes.funnelSteps.isEmpty { appendFunnelSteps(keyPrefix: visitorKey, to: &out) }
         return out
+    }
+
+    /// One `U` operation per funnel step reached, in time order: the visitor's key, the
+    /// funnel, the step, and for a first step its time, site and open hour and day bucket keys.
+    private func appendFunnelSteps(keyPrefix: String, to out: inout [String]) {
+        for reached in changes.funnelStepsInOrder {
+            out += ["U", keyPrefix + reached.visitorId, changes.funnels.funnels[reached.match.funnel].name, String(reached.match.step)]
+            guard reached.match.step == 1 else {
+                out += ["", "", "", ""]
+                continue
+            }
+            out += [String(reached.at), reached.site ?? ""] + RollupBucket.both(site: reached.site, containing: reached.at).map { bucket in
+                bucket.isOpen(now: now, window: rollupWindow) ? StreamLayout.rollupKey(bucket: bucket.name, partition: changes.partition) : ""
+            }
+        }
     }
 
     /// A visitor's `V` operation (appended one by one: a batch has one per visitor).

@@ -21,8 +21,8 @@
 /// (s), page view key lifetime (s), entry count, entry ids, then operations, each a letter and its arguments:
 ///
 /// - `V` visitor: key, first, last, page views to add, device JSON, user ids
-///   (`\x1f`-joined), seed (`""`, or the stored document's first, last, visits,
-///   page views, returning, user ids).
+///   (`\x1f`-joined), seed (`"0"`, or `"1"` and the stored document's first, last, visits,
+///   page views, returning, user ids, then a count of funnel fields and each field and value).
 /// - `S` session: key, visitor key, session id, first, last, page views and events to
 ///   add, entry time and page, exit time and page, user id, hour and day bucket keys
 ///   of the session's start ("" when closed), landing JSON, the eight landing
@@ -36,6 +36,12 @@
 ///   engagement update, or "" for the page view itself. The key holds the page view's
 ///   buckets (the first op to come sets them) and the time counted so far; an update
 ///   adds to `engaged` only what its time exceeds that by (the tracker's times are cumulative).
+/// - `U` funnel step: visitor key, funnel, step (1-based), then for a first step its time,
+///   site and hour and day bucket keys ("" for a later step or a closed bucket). The
+///   visitor's `f|<funnel>` field holds `<step>\x1f<time>\x1f<site>\x1f<hour key>\x1f<day key>`:
+///   a first step sets it (once: a visitor never re-enters), a step one past the stored
+///   one raises it; each counts the step's row (`h|funnel|n|<funnel>\x1f<step>`) in the
+///   buckets of the visitor's first step, so the buckets hold cohorts.
 import SluiceRollups
 
 enum DerivedStepScript {
@@ -109,6 +115,10 @@ enum DerivedStepScript {
             if not cur[1] then
               if seeded == '1' then
                 redis.call('HSET', key, 'first', take(), 'last', take(), 'visits', take(), 'pv', take(), 'ret', take(), 'users', take(), 'stored', '1')
+                for _ = 1, tonumber(take()) do
+                  local field = take()
+                  redis.call('HSET', key, field, take())
+                end
                 cur = redis.call('HMGET', key, 'first', 'last', 'users', 'pv')
               else
                 redis.call('HSET', key, 'visits', 0, 'ret', '0')
@@ -116,6 +126,7 @@ enum DerivedStepScript {
               end
             elseif seeded == '1' then
               for _ = 1, 6 do take() end
+              for _ = 1, 2 * tonumber(take()) do take() end
             end
             local list = cur[3] or ''
             if users ~= '' then
@@ -260,6 +271,24 @@ enum DerivedStepScript {
               end
             end
             redis.call('EXPIRE', key, pageTTL)
+          elseif op == 'U' then
+            local key, funnel, step, at, site, hour, day = take(), take(), tonumber(take()), take(), take(), take(), take()
+            local field = '\(Funnel.visitorFieldPrefix)' .. funnel
+            local cur = redis.call('HGET', key, field)
+            -- A visitor enters once, at the first step, and then only moves to the next one.
+            if step == 1 and not cur then
+              redis.call('HSET', key, field, '1\\31' .. at .. '\\31' .. site .. '\\31' .. hour .. '\\31' .. day)
+              bothBuckets(hour, day, function(b) row(b, 'h|funnel|n|' .. funnel .. '\\31' .. 1, 1) end)
+              dirty(key)
+            elseif step > 1 and cur then
+              local reached, rest = string.match(cur, '^(%d+)(.*)$')
+              if tonumber(reached) == step - 1 then
+                local entryHour, entryDay = string.match(rest, '\\31([^\\31]*)\\31([^\\31]*)$')
+                redis.call('HSET', key, field, step .. rest)
+                bothBuckets(entryHour or '', entryDay or '', function(b) row(b, 'h|funnel|n|' .. funnel .. '\\31' .. step, 1) end)
+                dirty(key)
+              end
+            end
           else
             return redis.error_reply('unknown derived operation ' .. tostring(op))
           end
