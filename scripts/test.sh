@@ -33,7 +33,9 @@
 # start, the fuzz target (fuzz/run.sh) runs for FUZZ_SECONDS (default 60 here);
 # FUZZ=0 skips it. Then, still before the servers, the deploy kits' check
 # tests/deploy/check.sh (Compose schema, Kubernetes and KEDA schemas, hadolint,
-# systemd-analyze verify; docs/deploy.md); DEPLOY_TEST=0 skips it.
+# systemd-analyze verify; docs/deploy.md); DEPLOY_TEST=0 skips it. Then the
+# capacity model's invariants, tests/capacity/test_capacity.py (docs/capacity.md);
+# CAPACITY_TEST=0 skips it.
 #
 # Extra `swift test` arguments: TEST_ARGS (split on spaces), then this
 # script's own arguments, e.g.
@@ -103,6 +105,15 @@ if [[ "$DEPLOY_TEST" == 0 ]]; then
 else
     bash "$SLUICE_ROOT/tests/deploy/check.sh" ||
         die "a deploy kit in deploy/ failed its check (see above; docs/deploy.md says what each check covers)"
+fi
+
+# The capacity model's invariants on the committed bench results (docs/capacity.md);
+# no servers, about a second. CAPACITY_TEST=0 skips it.
+if [[ "${CAPACITY_TEST:-1}" == 0 ]]; then
+    log "capacity model test skipped (CAPACITY_TEST=0)"
+else
+    "$SLUICE_VENV/bin/python" "$SLUICE_ROOT/tests/capacity/test_capacity.py" ||
+        die "the capacity model (bench/capacity_model.py) broke an invariant (see above)"
 fi
 
 # Fresh ports every run, so tests can run beside `make run` or another
