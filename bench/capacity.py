@@ -12,34 +12,36 @@ from capacity_model import CapacityModel, Deployment
 PARTS = ["ingest", "redis", "workers", "store", "flusher"]
 
 
-def table(title, model, deployments):
-    """One sweep: each deployment's ceilings, what it sustains, and whether the added part helped."""
+def table(title, model, swept, deployments):
+    """One sweep of the part `swept`: each deployment's ceilings, what it sustains, and what adding
+    the part gained, for its own ceiling and for what is sustained."""
     print(f"\n{title}\n")
-    print("| P | W | R | ingest cores | store k | " + " | ".join(PARTS) + " | sustained | bound by | gain |")
-    print("|" + "---:|" * (5 + len(PARTS)) + "---:|---|---:|")
+    print("| P | W | R | ingest cores | store k | " + " | ".join(PARTS) + f" | sustained | bound by | gain: {swept} | gain: sustained |")
+    print("|" + "---:|" * (5 + len(PARTS)) + "---:|---|---:|---:|")
     previous = None
     for d in deployments:
         ceilings = model.ceilings(d)
         rate, part = model.sustained(d)
-        gain = "—" if previous is None else f"{rate / previous:.2f}x"
+        gains = ("—", "—") if previous is None else (f"{ceilings[swept] / previous[0]:.2f}x", f"{rate / previous[1]:.2f}x")
         marks = " | ".join(f"{ceilings[p]:,.0f}" for p in PARTS)
         print(f"| {d.partitions} | {d.workers} | {d.redis_nodes} | {d.ingest_cores:g} | {d.store_speedup:g} | {marks} "
-              f"| **{rate:,.0f}** | {part} | {gain} |")
-        previous = rate
+              f"| **{rate:,.0f}** | {part} | {gains[0]} | {gains[1]} |")
+        previous = (ceilings[swept], rate)
 
 
 def sweeps(model, mode):
     base = dict(ingest_cores=2, mode=mode)
     table("Adding workers on the measured store (P=4, R=1, k=1): the store's ceiling comes at the second worker",
-          model, [Deployment(4, w, 1, store_speedup=1, **base) for w in (1, 2, 3, 4, 8)])
+          model, "workers", [Deployment(4, w, 1, store_speedup=1, **base) for w in (1, 2, 3, 4, 8)])
     table("Adding workers on a store 10x the measured one (P=4, R=1): one Redis node's ceiling comes next",
-          model, [Deployment(4, w, 1, store_speedup=10, **base) for w in (1, 2, 3, 4, 8)])
+          model, "workers", [Deployment(4, w, 1, store_speedup=10, **base) for w in (1, 2, 3, 4, 8)])
     table("Adding Redis nodes with P=4 (W=32, k=100): 3 nodes help no more than 2 (the busiest holds 2 of 4 "
-          "partitions); nodes beyond P hold nothing", model,
+          "partitions); nodes beyond P hold nothing", model, "redis",
           [Deployment(4, 32, r, store_speedup=100, ingest_cores=4, mode=mode) for r in (1, 2, 3, 4, 6, 8)])
-    table("Adding partitions with R=6 (W=32, k=100): P a multiple of R spreads evenly; past P=R, more partitions "
-          "give nothing", model, [Deployment(p, 32, 6, store_speedup=100, ingest_cores=4, mode=mode) for p in (4, 6, 8, 12, 16)])
-    table("The flusher (one worker at a time) as the store grows (P=16, W=64, R=16)", model,
+    table("Adding partitions with R=6 (W=32, k=100): only a multiple of R spreads evenly (8 leave the busiest node "
+          "2 of 8, worse than 6); past P=R, nothing is gained", model, "redis",
+          [Deployment(p, 32, 6, store_speedup=100, ingest_cores=4, mode=mode) for p in (4, 6, 8, 12, 16)])
+    table("The flusher (one worker at a time) as the store grows (P=16, W=64, R=16)", model, "flusher",
           [Deployment(16, 64, 16, store_speedup=k, ingest_cores=8, mode=mode) for k in (1, 10, 100, 1000)])
 
 
