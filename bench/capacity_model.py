@@ -85,7 +85,8 @@ class CapacityModel:
         store_speedup = max(1.0, target / self.store(Deployment(1, 1, 1, mode=mode)))
         unit = Deployment(1, 1, 1, 1.0, store_speedup, mode)
         nodes = math.ceil(target / self.redis_node(unit))
-        deployment = Deployment(partitions=max(partitions_min, nodes), workers=math.ceil(target / self.worker(unit)),
+        # Partitions a multiple of the masters, so each holds as many (the busiest sets the ceiling).
+        deployment = Deployment(partitions=nodes * math.ceil(partitions_min / nodes), workers=math.ceil(target / self.worker(unit)),
                                 redis_nodes=nodes, ingest_cores=math.ceil(10 * target / self.ingest(unit)) / 10,
                                 store_speedup=round(store_speedup, 1), mode=mode)
         flusher = self.flusher(deployment)

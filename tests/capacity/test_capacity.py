@@ -74,6 +74,13 @@ class CapacityModelTests(unittest.TestCase):
         d, reason = MODEL.size(1000, headroom=0.7)
         self.assertIsNone(reason)
         self.assertGreaterEqual(MODEL.sustained(d)[0], 1000 / 0.7)
+        for peak in (500, 5_000, 20_000, 300_000):
+            for mode in ("batch", "single"):
+                d, _ = MODEL.size(peak, headroom=0.7, mode=mode)
+                ceilings = MODEL.ceilings(d)
+                del ceilings["flusher"]  # the one no count of parts raises: reported as the reason instead
+                self.assertGreaterEqual(min(ceilings.values()), peak / 0.7 * 0.999, (peak, mode, ceilings))
+                self.assertEqual(d.partitions % d.redis_nodes, 0, d)
         d, reason = MODEL.size(10_000_000, headroom=0.7)
         self.assertIsNotNone(d)
         self.assertIn("flusher", reason)
