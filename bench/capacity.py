@@ -30,6 +30,7 @@ def table(title, model, swept, deployments):
 
 
 def sweeps(model, mode):
+    """Each part added in turn, from a deployment where it is the bound until it is not."""
     base = dict(ingest_cores=2, mode=mode)
     table("Adding workers on the measured store (P=4, R=1, k=1): the store's ceiling comes at the second worker",
           model, "workers", [Deployment(4, w, 1, store_speedup=1, **base) for w in (1, 2, 3, 4, 8)])
@@ -46,6 +47,7 @@ def sweeps(model, mode):
 
 
 def sizing(model, peaks, headroom, mode):
+    """The parts each peak needs (CapacityModel.size), what they sustain and what bounds them."""
     print(f"\nParts for a peak, every part at most {headroom:.0%} busy ({mode} ingest):\n")
     print("| peak events/s | ingest cores | Redis masters | partitions | workers | store k | sustained | bound by |")
     print("|---:|---:|---:|---:|---:|---:|---:|---|")
@@ -56,6 +58,7 @@ def sizing(model, peaks, headroom, mode):
               f"| {rate:,.0f} | {reason or part} |")
 
 def main():
+    """Checks the arguments, loads the figures, prints the inputs, sweeps and sizing."""
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--results", default=RESULTS, help="the directory with latest.json and capacity.json")
     parser.add_argument("--mode", choices=["batch", "single"], default="batch",

@@ -29,6 +29,7 @@ def results_commit(path):
 
 
 def dig(data, path, file_name):
+    """data[path[0]][path[1]]…, or MissingFigure naming the file and the key path."""
     node = data
     for key in path:
         if not isinstance(node, dict) or key not in node:
@@ -57,6 +58,7 @@ def load(results=RESULTS):
     figures = {}
 
     def put(name, value, unit, source):
+        """Records one figure, rounded to hundredths."""
         figures[name] = Figure(round(value, 2), unit, source)
 
     for mode, rate in (("batch", L("summary", "batch_ingest", "events_per_s")), ("single", L("summary", "single_ingest", "rps"))):

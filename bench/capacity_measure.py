@@ -33,6 +33,7 @@ KEY_KINDS = {"sess": "session pointer", "ss": "session state", "vs": "visitor st
 
 
 def update_state(path, key, value):
+    """Writes `value` under `key` in the JSON state file, keeping the other keys."""
     state = json.load(open(path)) if os.path.exists(path) else {}
     state[key] = value
     with open(path, "w") as f:
@@ -40,6 +41,7 @@ def update_state(path, key, value):
 
 
 def memory(r):
+    """used_memory and used_memory_rss from INFO memory."""
     info = r.info("memory")
     return {"used_memory": info["used_memory"], "used_memory_rss": info["used_memory_rss"]}
 
@@ -147,6 +149,7 @@ def key_memory(r):
 
 
 def cmd_store_bytes(args):
+    """Bytes per stored document by collection and per event, and Redis bytes per derived key."""
     db = MongoClient(args.mongo_url)[args.db]
     collections = {name: collection_bytes(db, name) for name in EVENT_COLLECTIONS + DERIVED_COLLECTIONS}
     events = sum(collections[n]["documents"] for n in EVENT_COLLECTIONS)
@@ -162,6 +165,7 @@ def cmd_store_bytes(args):
 
 
 def main():
+    """Parses the subcommand and runs it."""
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--state", required=True)
     sub = parser.add_subparsers(dest="command", required=True)

@@ -35,12 +35,14 @@ class CapacityModel:
     """
 
     def __init__(self, figures):
+        """Takes the figures of capacity_inputs.load()."""
         self.f = {name: figure.value for name, figure in figures.items()}
         # One worker's busy time per event, less the store's time in it.
         self.worker_rest_us = 1e6 / self.f["worker_rate"] - self.f["store_us"]
         self.flush_rest_us = self.f["flush_us_per_doc"] - self.f["flush_store_us_per_doc"]
 
     def ingest(self, d):
+        """Ingest's events/s: linear in cores."""
         return d.ingest_cores * 1e6 / self.f[f"ingest_us_{d.mode}"]
 
     def redis_node(self, d):
@@ -49,6 +51,7 @@ class CapacityModel:
         return min(1e6 / (self.f[f"redis_ingest_us_{d.mode}"] + self.f["redis_worker_us"]), self.f["xadd_ceiling"])
 
     def redis(self, d):
+        """R nodes' events/s: as many nodes as carry partitions, at the busiest one's pace."""
         busiest = math.ceil(d.partitions / d.redis_nodes)
         return self.redis_node(d) * (d.partitions / busiest)
 
@@ -58,12 +61,15 @@ class CapacityModel:
         return min(1e6 / per_event, 1e6 / self.f["worker_cpu_us"])
 
     def workers(self, d):
+        """W workers' events/s: each at one worker's rate."""
         return d.workers * self.worker(d)
 
     def store(self, d):
+        """The store's events/s: k times the measured one."""
         return d.store_speedup * 1e6 / self.f["store_us"]
 
     def flusher(self, d):
+        """The one flusher's events/s: its time per derived document, the store's share of it over k."""
         per_doc = self.flush_rest_us + self.f["flush_store_us_per_doc"] / d.store_speedup
         return 1e6 / (self.f["derived_docs_per_event"] * per_doc)
 

@@ -9,6 +9,7 @@ import subprocess
 
 
 def run_text(argv):
+    """A command's stdout, stripped (empty when it cannot run)."""
     try:
         return subprocess.run(argv, capture_output=True, text=True, timeout=30).stdout.strip()
     except OSError:
@@ -30,6 +31,7 @@ def meta(binaries):
 
 
 def markdown(data):
+    """capacity.md's text from the state and its meta."""
     m, rm, sb = data["meta"], data["redis_memory"], data["store_bytes"]
     lines = [
         "# Capacity measurements",
@@ -90,6 +92,7 @@ def markdown(data):
 
 
 def main():
+    """Writes capacity.json and capacity.md into --out."""
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--state", required=True)
     parser.add_argument("--out", required=True, help="the results directory")

@@ -25,6 +25,7 @@ MEASURED = json.load(open(os.path.join(BENCH, "results", "latest.json")))
 
 
 def rate(**parts):
+    """Events/s a deployment of these parts sustains."""
     return MODEL.sustained(Deployment(**parts))[0]
 
 
@@ -93,6 +94,7 @@ class CapacityModelTests(unittest.TestCase):
 
 class CapacityCommandTests(unittest.TestCase):
     def run_capacity(self, *args):
+        """bench/capacity.py with `args`, its exit status and output."""
         return subprocess.run([sys.executable, os.path.join(BENCH, "capacity.py"), *args],
                               capture_output=True, text=True, timeout=60)
 
