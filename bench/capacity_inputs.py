@@ -23,8 +23,11 @@ class MissingFigure(Exception):
 
 def results_commit(path):
     """The commit that last committed `path` (git log), or 'not committed'."""
-    out = subprocess.run(["git", "-C", os.path.dirname(path), "log", "-1", "--format=%h", "--", path],
-                         capture_output=True, text=True).stdout.strip()
+    try:
+        out = subprocess.run(["git", "-C", os.path.dirname(path), "log", "-1", "--format=%h", "--", path],
+                             capture_output=True, text=True, timeout=10).stdout.strip()
+    except (OSError, subprocess.TimeoutExpired):  # no git, or not a checkout
+        out = ""
     return out or "not committed"
 
 
