@@ -18,6 +18,7 @@ enum DerivedComparison {
         }
         for id in recount.visitors.keys.sorted() {
             found += visitorDifferences(id: id, stored: recount.storedVisitors[id], recomputed: recount.visitors[id]!)
+            if let stored = recount.storedVisitors[id] { found += recount.funnels.differences(visitorId: id, stored: stored) }
         }
         let tallies = recount.rollups(sessionDocuments: sessionDocuments)
         for bucket in recount.buckets {

@@ -37,7 +37,7 @@ struct DerivedRebuild {
         sessionDocuments = documents
         self.liveVisitors = recount.visitors.keys.filter(liveVisitors.contains).sorted()
         visitors = recount.visitors.keys.sorted().filter { !liveVisitors.contains($0) }.map { id in
-            (id, DerivedRewrite.visitor(recount.visitors[id]!, stored: recount.storedVisitors[id]))
+            (id, DerivedRewrite.visitor(recount.visitors[id]!, stored: recount.storedVisitors[id], funnels: recount.funnels.document(visitorId: id)))
         }
     }
 

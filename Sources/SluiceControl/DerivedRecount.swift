@@ -20,6 +20,8 @@ struct DerivedRecount {
     /// and those of the events in the range.
     private(set) var storedSessions: [String: JSONObject] = [:]
     private(set) var visitors: [String: VisitorTally] = [:]
+    /// The visitors' funnel progress, counted from all their events.
+    private(set) var funnels = FunnelTally([], matcher: FunnelMatcher())
     private(set) var storedVisitors: [String: JSONObject] = [:]
     /// The buckets compared, in time order.
     private(set) var buckets: [RollupBucket] = []
@@ -31,24 +33,30 @@ struct DerivedRecount {
     var scanEnd: Int64 { RollupBucket(site: nil, granularity: .hour, containing: to - 1).end }
 
     /// Reads and counts the range.
-    static func read(from: Int64, to: Int64, reader: StoredEventReader) throws(MongoError) -> DerivedRecount {
+    static func read(from: Int64, to: Int64, reader: StoredEventReader, funnels: FunnelMatcher = FunnelMatcher()) throws(MongoError) -> DerivedRecount {
         var recount = DerivedRecount(from: from, to: to)
-        try recount.read(reader)
+        try recount.read(reader, funnels: funnels)
         return recount
     }
 
     /// Counts the range's events, then reads the sessions, visitors and buckets they touch.
-    private mutating func read(_ reader: StoredEventReader) throws(MongoError) {
+    /// Funnel progress is counted from every event of the range's visitors: one who reached
+    /// a first step before the range counts in earlier buckets, not the range's.
+    private mutating func read(_ reader: StoredEventReader, funnels matcher: FunnelMatcher) throws(MongoError) {
         let (from, to, end) = (from, to, scanEnd)
         var rollups = RollupRecount()
         var visitorIds = Set<String>(), sessionsWithEvents = Set<String>()
+        // Visitors who may have entered a funnel in a compared hour (up to `end`).
+        var funnelVisitorIds = Set<String>()
         try reader.forEachEvent(from: from, to: end) { event in
             rollups.add(event)
+            if !matcher.isEmpty, !event.isBot, let visitorId = event.visitorId, !matcher.matches(event.facts).isEmpty {
+                funnelVisitorIds.insert(visitorId)
+            }
             guard !event.isBot, event.timestamp < to else { return }
             if let visitorId = event.visitorId { visitorIds.insert(visitorId) }
             if let sessionId = event.sessionId, event.isEvent { sessionsWithEvents.insert(sessionId) }
         }
-        events = rollups
 
         storedSessions = try reader.documents("sessions", whose: "startTime", from: from, to: end)
         storedSessions.merge(try reader.documents("sessions", ids: sessionsWithEvents.subtracting(storedSessions.keys))) { kept, _ in kept }
@@ -58,7 +66,11 @@ struct DerivedRecount {
             [Self.time(storedSessions[id]?["startTime"]), sessions[id]?.startTime].contains { $0.map((from..<to).contains) ?? false }
         }.sorted()
 
-        visitors = VisitorTally.tally(try reader.events(whose: "visitorId", isIn: visitorIds))
+        let visitorEvents = try reader.events(whose: "visitorId", isIn: visitorIds.union(funnelVisitorIds))
+        visitors = VisitorTally.tally(visitorEvents.filter { $0.visitorId.map(visitorIds.contains) ?? false })
+        funnels = FunnelTally(visitorEvents, matcher: matcher)
+        rollups.add(funnels: funnels)
+        events = rollups
         storedVisitors = try reader.documents("visitors", ids: visitorIds)
 
         storedRollups = try reader.documents(RollupDocument.collection, whose: "start", from: from, to: end)

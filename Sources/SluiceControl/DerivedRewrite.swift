@@ -5,7 +5,7 @@ import SluiceMongo
 /// as plain fields (times as epoch ms) and as the `$set` upserts that store them.
 enum DerivedRewrite {
     /// Fields written as BSON dates.
-    static let dateFields: Set<String> = ["startTime", "lastActivity", "endTime", "firstVisit", "lastVisit"]
+    static let dateFields: Set<String> = ["startTime", "lastActivity", "endTime", "firstVisit", "lastVisit", "entered"]
     /// The most user ids a visitor document created by a rebuild takes (the worker keeps about as many).
     static let maxUserIds = 50
 
@@ -30,12 +30,15 @@ enum DerivedRewrite {
         return set
     }
 
-    /// A visitor's fields from its recount; one rebuild creates also gets its user ids and device.
-    static func visitor(_ tally: VisitorTally, stored: JSONObject?) -> JSONObject {
+    /// A visitor's fields from its recount (with its funnel progress, when it has any); one
+    /// rebuild creates also gets its user ids and device.
+    static func visitor(_ tally: VisitorTally, stored: JSONObject?, funnels: JSONValue? = nil) -> JSONObject {
         var set = JSONObject([
             ("firstVisit", .int(tally.firstVisit)), ("lastVisit", .int(tally.lastVisit)), ("pageViews", .int(tally.pageViews)),
             ("visits", .int(tally.visits)), ("returning", .bool(tally.visits > 1)),
         ])
+        // A funnel's `entered` is written as a date (`dateFields`).
+        if let funnels { set["funnels"] = funnels }
         if stored == nil {
             set["userIds"] = .array(tally.userIds.prefix(maxUserIds).map(JSONValue.string))
             if let device = tally.device { set["device"] = device.value }
@@ -74,7 +77,8 @@ enum DerivedRewrite {
         case .int(let number): if isDate { document.appendDate(key, millisecondsSince1970: number) } else { document.appendInt64(key, number) }
         case .double(let number): document.appendDouble(key, number)
         case .string(let text): document.appendString(key, text)
-        case .object(let object): document.appendDocument(key) { inner in object.members.forEach { append($0.value, as: $0.key, to: inner) } }
+        case .object(let object):
+            document.appendDocument(key) { inner in object.members.forEach { append($0.value, as: $0.key, to: inner, isDate: dateFields.contains($0.key)) } }
         case .array(let items): document.appendArray(key) { array in items.forEach { append($0, to: array) } }
         }
     }

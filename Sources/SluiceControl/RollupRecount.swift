@@ -34,6 +34,11 @@ struct RollupRecount {
         }
     }
 
+    /// Adds the funnel rows `tally` counted (in the buckets of each visitor's first step).
+    mutating func add(funnels tally: FunnelTally) {
+        for (bucket, delta) in tally.rows { buckets[bucket, default: Tally()].counts.add(delta) }
+    }
+
     /// Adds the session part of a session document (plain values): sessions, bounces,
     /// duration and one row per session in each session dimension, in `site`'s buckets
     /// holding its start.

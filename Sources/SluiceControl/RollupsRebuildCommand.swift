@@ -22,6 +22,7 @@ struct RollupsRebuildCommand: ParsableCommand {
     @OptionGroup var connection: ConnectionOptions
     @OptionGroup var mongo: MongoOptions
     @OptionGroup var range: TimeRangeOptions
+    @OptionGroup var funnelOptions: FunnelOptions
 
     /// The worker's default `SLUICE_ROLLUP_WINDOW`.
     static let defaultRollupWindow = 172_800
@@ -36,6 +37,7 @@ struct RollupsRebuildCommand: ParsableCommand {
 
     func validate() throws {
         _ = try range.resolved()
+        _ = try funnelOptions.matcher()
         _ = try window()
     }
 
@@ -53,6 +55,7 @@ struct RollupsRebuildCommand: ParsableCommand {
         let now = Int64(Date().timeIntervalSince1970 * 1000)
         let (from, to) = try range.resolved(now: now)
         let window = try self.window()
+        let funnels = try funnelOptions.matcher()
         if let open = Self.firstOpenHour(from: from, to: to, now: now, window: window) {
             throw ControlError(
                 "refusing to rebuild: the hour starting \(DerivedDifference.text(open.start, isTime: true)) is still open (until "
@@ -64,7 +67,7 @@ struct RollupsRebuildCommand: ParsableCommand {
         let (redis, partitions) = try connection.connect()
         try MongoOptions.ping(store)
         do {
-            let recount = try DerivedRecount.read(from: from, to: to, reader: StoredEventReader(store: store))
+            let recount = try DerivedRecount.read(from: from, to: to, reader: StoredEventReader(store: store), funnels: funnels)
             let live = try DerivedRebuild.liveVisitors(of: recount, redis: redis, partitions: partitions)
             let rebuild = DerivedRebuild(recount: recount, liveVisitors: live, closedBefore: now - window)
             let differences = rebuild.differences

@@ -19,17 +19,20 @@ struct RollupsVerifyCommand: ParsableCommand {
     @OptionGroup var connection: ConnectionOptions
     @OptionGroup var mongo: MongoOptions
     @OptionGroup var range: TimeRangeOptions
+    @OptionGroup var funnelOptions: FunnelOptions
 
     @Option(help: ArgumentHelp("Seconds to wait for unflushed changes to reach MongoDB before comparing.", valueName: "seconds"))
     var wait = 90
 
     func validate() throws {
         _ = try range.resolved()
+        _ = try funnelOptions.matcher()
         if wait < 0 { throw ValidationError("--wait must be 0 or more seconds, not \(wait).") }
     }
 
     func run() throws {
         let (from, to) = try range.resolved()
+        let funnels = try funnelOptions.matcher()
         let store = try mongo.store()
         defer { store.close() }
         let (redis, partitions) = try connection.connect()
@@ -38,7 +41,7 @@ struct RollupsVerifyCommand: ParsableCommand {
         let summary: DifferenceSummary
         do {
             _ = try FlushWait(redis: redis, partitions: partitions).wait(seconds: wait)
-            let recount = try DerivedRecount.read(from: from, to: to, reader: StoredEventReader(store: store))
+            let recount = try DerivedRecount.read(from: from, to: to, reader: StoredEventReader(store: store), funnels: funnels)
             differences = DerivedComparison.differences(recount, sessionDocuments: recount.sessionDocumentsFillingMissing)
             summary = DifferenceSummary(
                 differences: differences, sessions: recount.sessionIds.count, visitors: recount.visitors.count, buckets: recount.buckets.count)

@@ -7,10 +7,12 @@ struct StoredEvent {
     /// The event collections and the kind each stores (feedback only updates chats).
     static let collections: [(name: String, kind: EventKind)] = EventKind.allCases.filter { $0 != .feedback }.map { ($0.collection, $0) }
 
-    /// The fields sessions and visitors are counted from, for reads that need no more.
+    /// The fields sessions, visitors and funnel progress are counted from, for reads that need no more.
     static let sessionProjection = [
         "visitorId", "sessionId", "userId", "siteId", "timestamp", "device", "path", "pageviewId", "timeSpent", "scrollDepth",
         "referrer", "context.referrer", "referrerHost", "channel", "utm", "gclid", "fbclid", "msclkid",
+        // What funnel steps are matched by (`FunnelTally`).
+        "eventType", "eventName", "success",
     ]
 
     let facts: EventFacts

@@ -1,0 +1,23 @@
+import ArgumentParser
+import Foundation
+import SluiceCore
+import SluiceRollups
+
+/// The funnels `sluicectl rollups` recounts: `--funnels`, else `SLUICE_FUNNELS` (the
+/// worker's setting, which they must match for `verify` to agree with the worker).
+struct FunnelOptions: ParsableArguments {
+    @Option(help: ArgumentHelp(
+        "Conversion funnels to recount, as the worker's SLUICE_FUNNELS (\"checkout: /pricing > auth/signup > payment/succeeded\"; default: $SLUICE_FUNNELS, else none).",
+        valueName: "funnels"))
+    var funnels: String?
+
+    /// The funnels' matcher, or a validation error naming the funnel and step at fault.
+    func matcher(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> FunnelMatcher {
+        let settings = Settings(environment: environment, overrides: [FunnelSettings.variable: funnels].compactMapValues { $0 })
+        do {
+            return FunnelMatcher(try FunnelSettings(settings: settings))
+        } catch {
+            throw ValidationError("\(error)")
+        }
+    }
+}
