@@ -4,16 +4,16 @@
 /// event happened at `receivedAt − (sentAt − timestamp)`. A time still in the
 /// future is clamped to `receivedAt`. An event older than `maxAge` is kept
 /// but flagged `late`, so dashboards can tell a replayed backlog from traffic.
-public struct ClockSkew: Sendable, Equatable {
+struct ClockSkew: Sendable, Equatable {
     /// The corrected event time, epoch milliseconds.
-    public let timestamp: Int64
+    let timestamp: Int64
     /// Whether the time differs from what the client sent.
-    public let adjusted: Bool
+    let adjusted: Bool
     /// Whether the event is older than the allowed age on arrival.
-    public let late: Bool
+    let late: Bool
 
     /// Corrects `timestamp` using `sentAt` and `receivedAt` (all epoch ms).
-    public init(timestamp: Int64, sentAt: Int64?, receivedAt: Int64, maxAgeMilliseconds: Int64) {
+    init(timestamp: Int64, sentAt: Int64?, receivedAt: Int64, maxAgeMilliseconds: Int64) {
         var corrected = timestamp
         if let sentAt { corrected = receivedAt - (sentAt - timestamp) }
         if corrected > receivedAt { corrected = receivedAt }

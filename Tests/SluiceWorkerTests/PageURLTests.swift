@@ -1,6 +1,6 @@
 import Testing
 
-import SluiceCore
+@testable import SluiceWorker
 
 @Suite("PageURL")
 struct PageURLTests {

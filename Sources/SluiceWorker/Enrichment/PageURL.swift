@@ -1,7 +1,7 @@
 /// The parts of a page URL the worker stores. Works on UTF-8 bytes: the worker
 /// runs these for every page view, and Character-by-Character string walking
 /// was most of the enrichment cost.
-public enum PageURL {
+enum PageURL {
     private static let slash = UInt8(ascii: "/")
     private static let question = UInt8(ascii: "?")
     private static let hash = UInt8(ascii: "#")
@@ -21,7 +21,7 @@ public enum PageURL {
     private static func isDelimiter(_ byte: UInt8) -> Bool { byte == slash || byte == question || byte == hash }
 
     /// The path of an absolute or relative URL: `https://a.com/x/y?q=1#f` → `/x/y`; `/` when empty.
-    public static func path(of url: String) -> String {
+    static func path(of url: String) -> String {
         let bytes = Array(url.utf8)
         var start = 0
         if let authority = afterScheme(bytes) {
@@ -33,7 +33,7 @@ public enum PageURL {
     }
 
     /// The host of an absolute URL, lower-cased and without `www.`; nil for relative URLs.
-    public static func host(of url: String) -> String? {
+    static func host(of url: String) -> String? {
         let bytes = Array(url.utf8)
         guard let authority = afterScheme(bytes) else { return nil }
         var end = bytes[authority...].firstIndex(where: isDelimiter) ?? bytes.count
@@ -47,7 +47,7 @@ public enum PageURL {
     }
 
     /// The query parameters of a URL in order, percent-decoded (`+` as space); later duplicates kept.
-    public static func queryItems(of url: String) -> [(key: String, value: String)] {
+    static func queryItems(of url: String) -> [(key: String, value: String)] {
         let bytes = Array(url.utf8)
         guard let question = bytes.firstIndex(of: question) else { return [] }
         let end = bytes[question...].firstIndex(of: hash) ?? bytes.count

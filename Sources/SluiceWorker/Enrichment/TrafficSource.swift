@@ -9,29 +9,29 @@
 /// 5. `internal`: the referrer host is the page's own host.
 /// 6. `referral`: any other referrer, or campaign parameters without a referrer.
 /// 7. `direct`: no referrer and no campaign.
-public struct TrafficSource: Sendable, Equatable {
+struct TrafficSource: Sendable, Equatable {
     /// The channels of the rules above.
-    public enum Channel: String, Sendable {
+    enum Channel: String, Sendable {
         case direct, search, social, email, paid, referral, `internal`
     }
 
     /// The referrer's host, lower-cased, without `www.`; nil without a referrer.
-    public var referrerHost: String?
+    var referrerHost: String?
     /// `utm_source`, `utm_medium`, `utm_campaign`, `utm_term`, `utm_content` present on the page URL (keys without `utm_`).
-    public var utm: [(key: String, value: String)]
+    var utm: [(key: String, value: String)]
     /// `gclid`, `fbclid`, `msclkid` present on the page URL.
-    public var clickIds: [(key: String, value: String)]
+    var clickIds: [(key: String, value: String)]
     /// The channel.
-    public var channel: Channel
+    var channel: Channel
 
-    public static func == (lhs: TrafficSource, rhs: TrafficSource) -> Bool {
+    static func == (lhs: TrafficSource, rhs: TrafficSource) -> Bool {
         lhs.referrerHost == rhs.referrerHost && lhs.channel == rhs.channel
             && lhs.utm.map { "\($0.key)=\($0.value)" } == rhs.utm.map { "\($0.key)=\($0.value)" }
             && lhs.clickIds.map { "\($0.key)=\($0.value)" } == rhs.clickIds.map { "\($0.key)=\($0.value)" }
     }
 
     /// Classifies a page view (or any event with a page URL and referrer).
-    public init(pageURL: String?, referrer: String?) {
+    init(pageURL: String?, referrer: String?) {
         // One pass over the query: campaign keys in their documented order, click ids as found.
         var campaign: [String?] = Array(repeating: nil, count: Self.campaignKeys.count)
         var clicks: [(key: String, value: String)] = []
