@@ -47,10 +47,11 @@ public func buildDashboardApplication(
     let runner = ReportRunner(store: store.store, redis: try RedisEndpoint(url: configuration.redisURL), logger: logger)
     let reportPages: [(DashboardPage, ReportPageController.Builder)] = [
         (.overview, OverviewPage.view), (.chats, ChatsPage.view), (.tools, ToolsPage.view), (.lab, LabPage.view),
-        (.performance, PerformancePage.view), (.funnels, FunnelsPage.view),
+        (.performance, PerformancePage.view), (.funnels, FunnelsPage.builder(configuration.funnels)),
     ]
     for (page, build) in reportPages {
-        ReportPageController(page: page, layout: layout, sites: sites, runner: runner, build: build).addRoutes(pages: pages, api: reportsAPI)
+        let funnels = page == .funnels ? configuration.funnels.funnels.map(\.name) : []
+        ReportPageController(page: page, layout: layout, sites: sites, runner: runner, build: build, funnels: funnels).addRoutes(pages: pages, api: reportsAPI)
     }
     let dashboardAPI = router.group("api/dashboard").add(middleware: AdminGate(access: access, refusal: .json))
     RealtimeController(reads: LiveReads(writer: writer, partitions: configuration.partitions), layout: layout, logger: logger).addRoutes(pages: pages, api: dashboardAPI)

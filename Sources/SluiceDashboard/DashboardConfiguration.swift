@@ -1,5 +1,6 @@
 import Foundation
 import SluiceCore
+import SluiceRollups
 
 /// Everything `sluice-dashboard` can be told, built from `SLUICE_*` variables and flags.
 public struct DashboardConfiguration: Sendable {
@@ -29,6 +30,9 @@ public struct DashboardConfiguration: Sendable {
     public var sites: SiteRegistry?
     /// `SLUICE_LOG_LEVEL`: the least severe level logged (default `info`), as `makeLogger` reads it.
     public var logLevel: String
+    /// `SLUICE_FUNNELS`: the conversion funnels the workers count, which the funnels page
+    /// shows (default: none). Set it as the workers have it.
+    public var funnels: FunnelSettings
     /// The most events the session route answers (not a setting: tests lower it).
     var maxSessionEvents = SessionController.defaultMaxEvents
 
@@ -45,6 +49,7 @@ public struct DashboardConfiguration: Sendable {
         cookieName = settings.string("SLUICE_COOKIE_NAME", default: "sluice_visitor")
         adminToken = settings.optionalString("SLUICE_ADMIN_TOKEN")
         logLevel = settings.string("SLUICE_LOG_LEVEL", default: "info").lowercased()
+        funnels = try FunnelSettings(settings: settings)
         if let adminToken, adminToken.utf8.count < 16 {
             throw ConfigurationError(variable: "SLUICE_ADMIN_TOKEN", value: maskedSecret(adminToken), expected: "at least 16 characters")
         }
@@ -75,6 +80,7 @@ public struct DashboardConfiguration: Sendable {
                     ?? "(none: any page may ask /current; reports of the unnamed site, in UTC unless tz= says otherwise)"),
             ("SLUICE_ADMIN_TOKEN", adminToken == nil ? "(not set: open, local only)" : maskedSecret(adminToken)),
             ("SLUICE_LOG_LEVEL", logLevel),
+            (FunnelSettings.variable, funnels.summary),
         ]
     }
 }

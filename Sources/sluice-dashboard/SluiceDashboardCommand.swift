@@ -31,11 +31,14 @@ struct SluiceDashboardCommand: AsyncParsableCommand {
     var adminToken: String?
     @Option(help: "Log level: trace, debug, info, notice, warning, error (SLUICE_LOG_LEVEL, default info).")
     var logLevel: String?
+    @Option(help: "The conversion funnels the workers count, as theirs, e.g. \"checkout: /pricing > auth/signup > payment/succeeded\" (SLUICE_FUNNELS, default: none).")
+    var funnels: String?
 
     func run() async throws {
         let overrides: [String: String?] = [
             "SLUICE_REDIS_URL": redisURL, "SLUICE_MONGO_URL": mongoURL, "SLUICE_DASHBOARD_HOST": host, "SLUICE_DASHBOARD_PORT": port.map(String.init),
             "SLUICE_PARTITIONS": partitions.map(String.init), "SLUICE_COOKIE_NAME": cookieName, "SLUICE_SITES": sites, "SLUICE_ADMIN_TOKEN": adminToken, "SLUICE_LOG_LEVEL": logLevel,
+            "SLUICE_FUNNELS": funnels,
         ]
         let settings = Settings(environment: ProcessInfo.processInfo.environment, overrides: overrides.compactMapValues { $0 })
         let configuration: DashboardConfiguration

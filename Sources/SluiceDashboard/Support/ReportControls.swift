@@ -2,7 +2,8 @@ import Hummingbird
 import SluiceReports
 
 /// The report controls' values as the query string gave them (`range`, `from`, `to`,
-/// `tz`, `audience`, `site`, `limit`), and the form that sends them back by GET.
+/// `tz`, `audience`, `site`, `limit`, and on the funnels page `funnel`), and the form
+/// that sends them back by GET.
 struct ReportControls: Sendable {
     let range: String?
     let from: String?
@@ -11,11 +12,15 @@ struct ReportControls: Sendable {
     let audience: String?
     let site: String?
     let limit: String?
+    /// The funnel the funnels page shows (`funnel`).
+    let funnel: String?
     /// The sites the selector offers; empty without a sites file (no selector then).
     let sites: [String]
+    /// The funnels the funnel selector offers; empty on other pages (no selector then).
+    let funnels: [String]
 
-    /// The values of `query`.
-    init(query: Parameters, sites: DashboardSites) {
+    /// The values of `query`; `funnels` are offered on the funnels page.
+    init(query: Parameters, sites: DashboardSites, funnels: [String] = []) {
         func value(_ name: String) -> String? { query[Substring(name)].map(String.init) }
         range = value("range")
         from = value("from")
@@ -24,17 +29,19 @@ struct ReportControls: Sendable {
         audience = value("audience")
         site = value("site")
         limit = value("limit")
+        funnel = value("funnel")
         self.sites = sites.ids
+        self.funnels = funnels
     }
 
     /// The query string that asks for these values again, with `extra` pairs added (`table=pages`).
     func queryString(adding extra: [(String, String)] = []) -> String {
-        let pairs = [("range", range), ("from", from), ("to", to), ("tz", timeZone), ("audience", audience), ("site", site), ("limit", limit)]
+        let pairs = [("range", range), ("from", from), ("to", to), ("tz", timeZone), ("audience", audience), ("site", site), ("limit", limit), ("funnel", funnel)]
             .compactMap { name, value in value.map { (name, $0) } } + extra
         return pairs.map { "\($0)=\(Self.percentEncoded($1))" }.joined(separator: "&")
     }
 
-    /// The GET form: range preset, custom days, site, audience and time zone.
+    /// The GET form: range preset, custom days, site, funnel, audience and time zone.
     func form(action: String) -> String {
         let selectedRange = range ?? (from != nil || to != nil ? "custom" : "7d")
         let ranges = [("today", "Today"), ("yesterday", "Yesterday"), ("7d", "Last 7 days"), ("30d", "Last 30 days"), ("custom", "Custom")]
@@ -45,6 +52,7 @@ struct ReportControls: Sendable {
             Self.input("to", "To", type: "date", value: to),
         ]
         if !sites.isEmpty { fields.append(Self.select("site", "Site", sites.map { ($0, $0) }, selected: site ?? sites[0])) }
+        if !funnels.isEmpty { fields.append(Self.select("funnel", "Funnel", funnels.map { ($0, $0) }, selected: funnel ?? funnels[0])) }
         fields.append(Self.select("audience", "Audience", audiences, selected: audience ?? "humans"))
         fields.append(Self.input("tz", "Time zone", type: "text", value: timeZone, placeholder: "site's zone or UTC"))
         if let limit { fields.append(#"<input type="hidden" name="limit" value="\#(HTMLPage.escaped(limit))">"#) }

@@ -4,7 +4,7 @@ import SluiceReports
 /// A `ReportView` as the JSON routes answer it (docs/dashboard.md#pages):
 /// `{"page", "site", "range": {"from", "to", "timeZone", "start", "end"}, "audience",
 /// "figures": {key: {"value", "previous", "change", "estimate"}}, "tables": {name:
-/// {"title", "columns", "rows"}}}`; cells as raw values (counts as integers, rates as
+/// {"title", "columns", "rows"}}}`, and on the funnels page `"funnel"` (the one shown); cells as raw values (counts as integers, rates as
 /// fractions, times in ms, null where there is none).
 enum ReportJSON {
     /// The answer for `page`.
@@ -26,7 +26,7 @@ enum ReportJSON {
                     ("rows", .array(named.table.rows.map { .array($0.map(cell)) })),
                 ]))
         }
-        return JSONObject([
+        var object = JSONObject([
             ("page", .string(page.rawValue)), ("site", .string(query.site)),
             (
                 "range",
@@ -38,6 +38,8 @@ enum ReportJSON {
             ),
             ("audience", .string(query.audience.rawValue)), ("figures", .object(figures)), ("tables", .object(tables)),
         ])
+        if let funnel = query.funnel { object["funnel"] = .string(funnel) }
+        return object
     }
 
     private static func number(_ value: Double?, _ kind: ReportView.Headline.Kind) -> JSONValue {

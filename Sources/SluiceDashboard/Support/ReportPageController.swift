@@ -16,12 +16,14 @@ struct ReportPageController: Sendable {
     let sites: DashboardSites
     let runner: ReportRunner
     let build: Builder
+    /// The funnels the page's funnel selector offers (the funnels page; none elsewhere).
+    var funnels: [String] = []
 
     /// Adds the page to `pages` and its JSON and CSV routes to `api` (the `api/dashboard` group).
     func addRoutes(pages: some RouterMethods<BasicRequestContext>, api: some RouterMethods<BasicRequestContext>) {
         pages.get(RouterPath(page.path)) { request, _ in await html(request) }
         api.get(RouterPath(page.rawValue)) { request, _ in
-            let (query, view) = try await view(ReportControls(query: request.uri.queryParameters, sites: sites))
+            let (query, view) = try await view(ReportControls(query: request.uri.queryParameters, sites: sites, funnels: funnels))
             return JSONResponse.ok(ReportJSON.object(page: page, query: query, view: view))
         }
         api.get(RouterPath(page.rawValue + ".csv")) { request, _ in try await csv(request) }
@@ -36,7 +38,7 @@ struct ReportPageController: Sendable {
 
     /// The page, or the page with the problem and the status of the error.
     private func html(_ request: Request) async -> Response {
-        let controls = ReportControls(query: request.uri.queryParameters, sites: sites)
+        let controls = ReportControls(query: request.uri.queryParameters, sites: sites, funnels: funnels)
         do {
             let (_, view) = try await view(controls)
             return layout.page(page, controls: controls, body: ReportHTML.body(view, csvLink: { name in
@@ -51,7 +53,7 @@ struct ReportPageController: Sendable {
     /// The table `table=` names, as CSV.
     private func csv(_ request: Request) async throws(DashboardError) -> Response {
         let parameters = request.uri.queryParameters
-        let (_, view) = try await view(ReportControls(query: parameters, sites: sites))
+        let (_, view) = try await view(ReportControls(query: parameters, sites: sites, funnels: funnels))
         let names = view.tables.map(\.name).joined(separator: ", ")
         guard let name = parameters["table"].map(String.init), !name.isEmpty else {
             throw .invalidQuery("table", "name the table to download: one of \(names)")
