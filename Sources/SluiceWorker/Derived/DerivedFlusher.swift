@@ -4,6 +4,7 @@ import SluiceCore
 import SluiceMongo
 import SluiceRedis
 import SluiceRollups
+import Synchronization
 
 /// Writes derived state behind to MongoDB (docs/derived-data.md), on a thread of
 /// its own so the consumer never waits for it. About once a second one worker at
@@ -41,6 +42,8 @@ final class DerivedFlusher: @unchecked Sendable {
     static let lockMilliseconds = 10_000
     /// While the worker drains a backlog, changes wait this many intervals.
     static let backlogDeferral: Int64 = 10
+    /// How long the last look outside a backlog took, waits for turns included (ms).
+    private let lastLookMilliseconds = Atomic<Int64>(0)
 
     init(
         store: MongoStore, partitions: Int, intervalSeconds: Int, stateLifetimeSeconds: Int, rollupWindowSeconds: Int, owner: String,
@@ -60,10 +63,19 @@ final class DerivedFlusher: @unchecked Sendable {
     /// How often the flusher looks for due keys (ms).
     var periodMilliseconds: Int64 { min(1000, max(100, interval / 4)) }
 
-    /// How much earlier than its interval a change is written: the look's period and
-    /// the passes before its own (a second or two under load), so that a change is in
-    /// the store within the interval (ms).
-    var leadMilliseconds: Int64 { min(interval / 4, 3000) }
+    /// How much earlier than its interval a change is written, so that it is in the store
+    /// within the interval (ms): the time the last look took to write every key then due
+    /// (the passes before a key's own, turns with the consumer included), at least three
+    /// seconds, at most a quarter of the interval.
+    var leadMilliseconds: Int64 {
+        Self.lead(intervalMilliseconds: interval, lastLookMilliseconds: lastLookMilliseconds.load(ordering: .relaxed), period: periodMilliseconds)
+    }
+
+    /// The lead for an interval, given how long the last look took (see `leadMilliseconds`):
+    /// a store that falls behind gets the changes earlier rather than late.
+    static func lead(intervalMilliseconds interval: Int64, lastLookMilliseconds lastLook: Int64, period: Int64) -> Int64 {
+        min(interval / 4, max(3000, lastLook + period))
+    }
 
     /// Writes the keys first changed at least an interval (less `leadMilliseconds`) ago
     /// or, while the worker drains a backlog, `backlogDeferral` intervals ago: the
@@ -72,7 +84,11 @@ final class DerivedFlusher: @unchecked Sendable {
     /// fresher than the events they come from, which are late by the backlog anyway.
     func flushDue(redis: RedisConnection, backlogged: Bool) throws {
         let now = Int64(Date().timeIntervalSince1970 * 1000)
-        try flush(redis: redis, changedBefore: backlogged ? now - interval * Self.backlogDeferral : now - interval + leadMilliseconds)
+        if backlogged { return try flush(redis: redis, changedBefore: now - interval * Self.backlogDeferral) }
+        let started = ContinuousClock.now
+        try flush(redis: redis, changedBefore: now - interval + leadMilliseconds)
+        let took = ContinuousClock.now - started
+        lastLookMilliseconds.store(took.components.seconds * 1000 + took.components.attoseconds / 1_000_000_000_000_000, ordering: .relaxed)
     }
 
     /// Writes every changed key now, whatever its age (a stopping worker, tests).
