@@ -12,9 +12,11 @@ public final class EventAppender: Sendable {
     /// Why events could not be appended; every case means "not accepted", answered 503.
     public enum Failure: Error, CustomStringConvertible {
         case redis(String)
+        /// Redis has the events but fewer replicas than `SLUICE_REPLICA_ACKS` confirmed them in time.
+        case replicaAcksMissing(String)
         public var description: String {
             switch self {
-            case .redis(let message): return message
+            case .redis(let message), .replicaAcksMissing(let message): return message
             }
         }
     }
@@ -81,7 +83,7 @@ public final class EventAppender: Sendable {
         }
         for attempt in 0..<2 {
             let digest = try await loadedScriptDigest(reload: attempt > 0)
-            let reply = try await execute([limitedAppend(events, charge: charge, digest: digest)])[0]
+            let reply = try await execute([limitedAppend(events, charge: charge, digest: digest)], replicated: true)[0]
             if reply.errorMessage?.hasPrefix("NOSCRIPT") == true { continue }  // Redis restarted: load it again
             if let message = reply.errorMessage { throw .redis("Redis refused the append: \(message)") }
             guard let wait = reply.integer else { throw .redis("unexpected reply to the append script: \(reply)") }
@@ -102,7 +104,7 @@ public final class EventAppender: Sendable {
         }
         // An error reply (e.g. OOM under maxmemory) means that event is not stored:
         // the whole request is refused so the client retries it; ids make retries idempotent.
-        if let message = try await execute(commands).lazy.compactMap(\.errorMessage).first {
+        if let message = try await execute(commands, replicated: true).lazy.compactMap(\.errorMessage).first {
             throw .redis("Redis refused the append: \(message)")
         }
     }
@@ -144,9 +146,12 @@ public final class EventAppender: Sendable {
         return digest
     }
 
-    private func execute(_ commands: [RedisCommand]) async throws(Failure) -> [RedisReply] {
+    /// Runs `commands` through the writer; `replicated` ones count only once replicas confirm them.
+    private func execute(_ commands: [RedisCommand], replicated: Bool = false) async throws(Failure) -> [RedisReply] {
         do {
-            return try await writer.execute(commands)
+            return try await writer.execute(commands, replicated: replicated)
+        } catch RedisError.replicaAcksMissing(let wanted, let confirmed, let timeout) {
+            throw .replicaAcksMissing("only \(confirmed) of \(wanted) replicas confirmed the events within \(timeout) ms")
         } catch {
             throw .redis("\(error)")
         }

@@ -12,7 +12,8 @@ import SluiceRedis
 public func buildIngestApplication(
     configuration: IngestConfiguration, logger: Logger, onListening: @escaping @Sendable (Int) async -> Void = { _ in }
 ) throws(RedisError) -> some ApplicationProtocol {
-    let writer = RedisPipelineWriter(endpoint: try RedisEndpoint(url: configuration.redisURL), logger: logger)
+    let writer = RedisPipelineWriter(
+        endpoint: try RedisEndpoint(url: configuration.redisURL), logger: logger, replicaAcknowledgement: configuration.replicaAcknowledgement)
     let appender = EventAppender(writer: writer, partitions: configuration.partitions)
     let metrics = IngestMetrics()
     let salt = DailySalt(writer: writer)

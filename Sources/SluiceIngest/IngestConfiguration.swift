@@ -1,5 +1,6 @@
 import Foundation
 import SluiceCore
+import SluiceRedis
 
 /// Everything `sluice-ingest` can be told, built from `SLUICE_*` variables and flags.
 public struct IngestConfiguration: Sendable {
@@ -44,6 +45,9 @@ public struct IngestConfiguration: Sendable {
     public var maxConnections: Int
     /// `SLUICE_MAX_EVENT_BYTES`, `SLUICE_MAX_REQUEST_BYTES`, `SLUICE_MAX_BATCH_EVENTS`.
     public var limits: EventLimits
+    /// `SLUICE_REPLICA_ACKS` and `SLUICE_REPLICA_ACK_TIMEOUT_MS`: replicas that must confirm
+    /// a request's entries before it is answered 202 (default 0: none, no `WAIT`).
+    public var replicaAcknowledgement: ReplicaAcknowledgement?
 
     /// Reads the configuration; unset settings take their documented defaults.
     public init(settings: Settings) throws(ConfigurationError) {
@@ -73,6 +77,7 @@ public struct IngestConfiguration: Sendable {
         }
         requestTimeoutSeconds = try settings.seconds("SLUICE_REQUEST_TIMEOUT", default: 30, range: 1...3600)
         maxConnections = try settings.integer("SLUICE_MAX_CONNECTIONS", default: 10_000, range: 1...1_000_000)
+        replicaAcknowledgement = try Self.replicaAcknowledgement(settings)
         sitesPath = settings.optionalString("SLUICE_SITES")
         if let sitesPath {
             guard let contents = FileManager.default.contents(atPath: sitesPath) else {
@@ -107,7 +112,16 @@ public struct IngestConfiguration: Sendable {
             ("SLUICE_MAX_EVENT_BYTES", String(limits.maxEventBytes)),
             ("SLUICE_MAX_REQUEST_BYTES", String(limits.maxRequestBytes)),
             ("SLUICE_MAX_BATCH_EVENTS", String(limits.maxBatchEvents)),
+            ("SLUICE_REPLICA_ACKS", replicaAcknowledgement.map { "\($0.replicas) (WAIT up to \($0.timeoutMilliseconds) ms, else 503)" } ?? "0 (answer once the master has the entries)"),
         ] + privacy.summary
+    }
+
+    /// `SLUICE_REPLICA_ACKS` (0...16, default 0) with `SLUICE_REPLICA_ACK_TIMEOUT_MS`
+    /// (1...60000, default 1000); nil when no replica must confirm.
+    private static func replicaAcknowledgement(_ settings: Settings) throws(ConfigurationError) -> ReplicaAcknowledgement? {
+        let replicas = try settings.integer("SLUICE_REPLICA_ACKS", default: 0, range: 0...16)
+        let timeout = try settings.integer("SLUICE_REPLICA_ACK_TIMEOUT_MS", default: 1000, range: 1...60_000)
+        return replicas == 0 ? nil : ReplicaAcknowledgement(replicas: replicas, timeoutMilliseconds: timeout)
     }
 
     /// Whether `domain` can be a cookie's `Domain`: dot-separated labels of letters,

@@ -8,6 +8,8 @@ public final class IngestMetrics: Sendable {
     let accepted: Counter
     /// Requests answered 503 because Redis could not take the events or the backlog is over its limit.
     let unavailable: Counter
+    /// Requests answered 503 because fewer than `SLUICE_REPLICA_ACKS` replicas confirmed their entries in time.
+    let replicaAckFailures: Counter
     /// Request latency of the tracking routes.
     let latency: DurationHistogram
 
@@ -17,6 +19,8 @@ public final class IngestMetrics: Sendable {
         self.registry = registry
         accepted = registry.makeCounter(descriptor: Self.name("events_accepted", "total", "Events appended to a Redis stream and answered 202."))
         unavailable = registry.makeCounter(descriptor: Self.name("unavailable", "total", "Requests answered 503 (Redis unavailable or backlog over its limit)."))
+        replicaAckFailures = registry.makeCounter(
+            descriptor: Self.name("replica_ack_failures", "total", "Requests answered 503 because fewer than SLUICE_REPLICA_ACKS replicas confirmed their entries in time."))
         latency = registry.makeDurationHistogram(
             descriptor: Self.name("request_duration", "seconds", "Time from request to answer on the tracking routes."),
             buckets: [.microseconds(250), .microseconds(500), .milliseconds(1), .milliseconds(2), .milliseconds(5), .milliseconds(10), .milliseconds(25), .milliseconds(50), .milliseconds(100), .milliseconds(250), .seconds(1)])

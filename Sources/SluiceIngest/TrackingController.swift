@@ -116,6 +116,11 @@ struct TrackingController: Sendable {
         let outcome: EventAppender.Outcome
         do {
             outcome = try await appender.append(events, charging: charge)
+        } catch EventAppender.Failure.replicaAcksMissing(let message) {
+            // The master has them; a retry is stored once, by event id (docs/production.md).
+            metrics.replicaAckFailures.increment()
+            context.logger.warning("events not accepted: too few replicas confirmed them", metadata: ["sluice.error": "\(message)"])
+            throw IngestError.unavailable("too few Redis replicas confirmed the events in time, retry later", retryAfterSeconds: backlog.retryAfterSeconds)
         } catch {
             context.logger.warning("events not accepted: redis unavailable", metadata: ["sluice.error": "\(error)"])
             throw IngestError.unavailable("the event store is unavailable, retry later", retryAfterSeconds: backlog.retryAfterSeconds)

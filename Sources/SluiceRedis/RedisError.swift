@@ -16,6 +16,9 @@ public enum RedisError: Error, Sendable, CustomStringConvertible {
     case queueFull(limit: Int)
     /// The writer is shutting down and takes no more commands.
     case shutDown
+    /// Fewer replicas than required confirmed the writes within the timeout (`WAIT`): the
+    /// master has them, but a failover now could lose them, so they do not count as accepted.
+    case replicaAcksMissing(wanted: Int, confirmed: Int, timeoutMilliseconds: Int)
 
     public var description: String {
         switch self {
@@ -27,6 +30,8 @@ public enum RedisError: Error, Sendable, CustomStringConvertible {
         case .unexpectedReply(let command, let reply): return "unexpected reply to Redis \(command): \(reply)"
         case .queueFull(let limit): return "the Redis writer's queue is full (\(limit) commands waiting for Redis): retry later"
         case .shutDown: return "the Redis writer is shut down"
+        case .replicaAcksMissing(let wanted, let confirmed, let timeout):
+            return "only \(confirmed) of \(wanted) Redis replicas confirmed the writes within \(timeout) ms (WAIT): check the replicas (INFO replication) or lower SLUICE_REPLICA_ACKS"
         }
     }
 }

@@ -8,9 +8,14 @@ import Logging
 /// Under load one pipeline carries many requests' commands; at low load a
 /// request costs one round trip. The queue is bounded: past `maxQueuedCommands`
 /// callers are refused at once instead of buffering without limit.
+///
+/// With a `ReplicaAcknowledgement`, a pipeline that carries any `replicated`
+/// commands ends with one `WAIT`: one wait covers every request in the flush.
 public final class RedisPipelineWriter: @unchecked Sendable {
     private struct Pending {
         let commands: [RedisCommand]
+        /// Whether the caller's writes count only once replicas confirm them.
+        let replicated: Bool
         let continuation: CheckedContinuation<[RedisReply], any Error>
     }
 
@@ -18,6 +23,7 @@ public final class RedisPipelineWriter: @unchecked Sendable {
     private let logger: Logger
     private let maxQueuedCommands: Int
     private let readTimeout: Double
+    private let replicaAcknowledgement: ReplicaAcknowledgement?
     /// Guards `queue`, `queuedCommands`, `stopped` and `thread`.
     private let condition = NSCondition()
     private var queue: [Pending] = []
@@ -30,12 +36,17 @@ public final class RedisPipelineWriter: @unchecked Sendable {
     private var connection: RedisConnection?
     private var lastConnectFailure: ContinuousClock.Instant?
 
-    /// A writer for `endpoint`; call `start()` before use.
-    public init(endpoint: RedisEndpoint, logger: Logger, maxQueuedCommands: Int = 100_000, readTimeout: Double = 2) {
+    /// A writer for `endpoint`; call `start()` before use. With `replicaAcknowledgement`,
+    /// replicated commands wait for replicas (the read timeout is stretched past `WAIT`'s).
+    public init(
+        endpoint: RedisEndpoint, logger: Logger, maxQueuedCommands: Int = 100_000, readTimeout: Double = 2,
+        replicaAcknowledgement: ReplicaAcknowledgement? = nil
+    ) {
         self.endpoint = endpoint
         self.logger = logger
         self.maxQueuedCommands = maxQueuedCommands
-        self.readTimeout = readTimeout
+        self.replicaAcknowledgement = replicaAcknowledgement
+        self.readTimeout = readTimeout + Double(replicaAcknowledgement?.timeoutMilliseconds ?? 0) / 1000
     }
 
     /// Starts the writer thread.
@@ -64,7 +75,9 @@ public final class RedisPipelineWriter: @unchecked Sendable {
     /// Throws a `RedisError`: if Redis cannot be reached or the connection broke
     /// before every reply arrived (the commands may or may not have been applied),
     /// `.queueFull` when the queue cannot take them, `.shutDown` after `shutdown()`.
-    public func execute(_ commands: [RedisCommand]) async throws -> [RedisReply] {
+    /// With `replicated` and a `ReplicaAcknowledgement`, also `.replicaAcksMissing` when
+    /// too few replicas confirmed the pipeline in time (the master has the writes).
+    public func execute(_ commands: [RedisCommand], replicated: Bool = false) async throws -> [RedisReply] {
         guard !commands.isEmpty else { return [] }
         return try await withCheckedThrowingContinuation { continuation in
             condition.lock()
@@ -78,7 +91,7 @@ public final class RedisPipelineWriter: @unchecked Sendable {
                 continuation.resume(throwing: RedisError.queueFull(limit: maxQueuedCommands))
                 return
             }
-            queue.append(Pending(commands: commands, continuation: continuation))
+            queue.append(Pending(commands: commands, replicated: replicated, continuation: continuation))
             queuedCommands += commands.count
             condition.signal()
             condition.unlock()
@@ -104,15 +117,25 @@ public final class RedisPipelineWriter: @unchecked Sendable {
     }
 
     private func flush(_ work: [Pending]) {
+        // One WAIT after the whole pipeline: it covers every write before it on this connection.
+        let wait = work.contains(where: \.replicated) ? replicaAcknowledgement : nil
         let result = Result { () throws(RedisError) -> [RedisReply] in
             let connection = try connected()
-            return try connection.pipeline(work.flatMap(\.commands))
+            return try connection.pipeline(work.flatMap(\.commands) + (wait.map { [$0.command] } ?? []))
         }
         switch result {
         case .success(let replies):
+            let shortfall = wait.flatMap { $0.shortfall(in: replies[replies.count - 1]) }
+            if let shortfall {
+                logger.warning("too few replicas confirmed a pipeline: its writes are refused", metadata: ["sluice.error": "\(shortfall)"])
+            }
             var offset = 0
             for pending in work {
-                pending.continuation.resume(returning: Array(replies[offset..<offset + pending.commands.count]))
+                if pending.replicated, let shortfall {
+                    pending.continuation.resume(throwing: shortfall)
+                } else {
+                    pending.continuation.resume(returning: Array(replies[offset..<offset + pending.commands.count]))
+                }
                 offset += pending.commands.count
             }
         case .failure(let error):

@@ -67,6 +67,10 @@ struct SluiceIngestCommand: AsyncParsableCommand {
     var maxRequestBytes: Int?
     @Option(help: "Most events in one batch (SLUICE_MAX_BATCH_EVENTS, default 500).")
     var maxBatchEvents: Int?
+    @Option(help: "Redis replicas that must confirm a request's entries (WAIT) before it is answered 202, else 503 (SLUICE_REPLICA_ACKS, default 0: none).")
+    var replicaAcks: Int?
+    @Option(help: "Milliseconds to wait for those replicas (SLUICE_REPLICA_ACK_TIMEOUT_MS, default 1000).")
+    var replicaAckTimeoutMs: Int?
     @Option(help: "Log level: trace, debug, info, notice, warning, error (SLUICE_LOG_LEVEL, default info).")
     var logLevel: String?
 
@@ -81,6 +85,7 @@ struct SluiceIngestCommand: AsyncParsableCommand {
             "SLUICE_MAX_CONNECTIONS": maxConnections.map(String.init), "SLUICE_ADMIN_TOKEN": adminToken,
             "SLUICE_MAX_EVENT_BYTES": maxEventBytes.map(String.init), "SLUICE_MAX_REQUEST_BYTES": maxRequestBytes.map(String.init),
             "SLUICE_MAX_BATCH_EVENTS": maxBatchEvents.map(String.init), "SLUICE_LOG_LEVEL": logLevel,
+            "SLUICE_REPLICA_ACKS": replicaAcks.map(String.init), "SLUICE_REPLICA_ACK_TIMEOUT_MS": replicaAckTimeoutMs.map(String.init),
         ]
         let settings = Settings(environment: ProcessInfo.processInfo.environment, overrides: overrides.compactMapValues { $0 })
         let configuration: IngestConfiguration
