@@ -12,7 +12,7 @@ import Testing
 @Suite("dead letters moved to MongoDB")
 struct DeadLetterArchiveTests {
     /// A letter as the worker writes it, then moves it: the stream entry's fields, keyed by its dead-letter id.
-    private func moved(_ id: String, eventId: String = UUID().uuidString, reason: String = "delivered 6 times", stream: String = "events:{1}", event: [UInt8]? = nil)
+    private func moved(_ id: String, eventId: String = UUID().uuidString, reason: String = "delivered 6 times", stream: String = StreamLayout.streamKey(partition: 1), event: [UInt8]? = nil)
         -> ArchivedDeadLetter
     {
         let e = event ?? Array(#"{"id":"\#(eventId)","type":"event","visitorId":"visitor-1","eventType":"t","eventName":"n"}"#.utf8)
@@ -46,7 +46,7 @@ struct DeadLetterArchiveTests {
             #expect(back.place == .archive)
             #expect(back.fields.map(\.name) == letter.fields.map(\.name))
             #expect(back.fields.map(\.value) == letter.fields.map(\.value))
-            let document = try #require(try mongo.store.findCanonicalJSON(collection: "deadletters", filterJSON: "{}").first)
+            let document = try #require(try mongo.store.findCanonicalJSON(collection: StoreCollection.deadLetters, filterJSON: "{}").first)
             #expect(document.contains(#""deliveries" : { "$numberLong" : "6" }"#) && document.contains(#""failedAt" : { "$date""#), "\(document)")
             #expect(document.contains(#""e" : { "$binary""#) && document.contains(#""_id" : "1700000000005-12""#))
         }
@@ -64,9 +64,9 @@ struct DeadLetterArchiveTests {
             let letters = try redis.queue.newest(limit: 5, reason: nil) + archive.newest(limit: 4, reason: nil)
             let text = DeadLetterTable.text(letters, counts: .init(stream: 1, archive: 2), reason: nil, width: nil)
             let lines = text.split(separator: "\n")
-            #expect(lines[1].hasPrefix("\(inStream)  events:dead"))
-            #expect(lines[2].contains(" deadletters ") && lines[3].contains(" deadletters "))
-            #expect(lines.last == "shown 3 of 3 dead letters: 1 in events:dead, 2 in deadletters")
+            #expect(lines[1].hasPrefix("\(inStream)  \(StreamLayout.deadLetterStream)"))
+            #expect(lines[2].contains(" \(StoreCollection.deadLetters) ") && lines[3].contains(" \(StoreCollection.deadLetters) "))
+            #expect(lines.last == "shown 3 of 3 dead letters: 1 in \(StreamLayout.deadLetterStream), 2 in \(StoreCollection.deadLetters)")
             try redis.run(["dead", "list"])
             try redis.run(["dead", "show", "5-0"])
             #expect(throws: ControlError.self) { try redis.run(["dead", "show", "7-0"]) }
@@ -84,27 +84,27 @@ struct DeadLetterArchiveTests {
             #expect(try purge.run(named) == 1)
             try redis.run(["dead", "purge", "--all", "--yes"])
             #expect(try redis.length(StreamLayout.deadLetterStream) == 0)
-            #expect(try mongo.store.countDocuments(collection: "deadletters", filterJSON: "{}") == 0)
+            #expect(try mongo.store.countDocuments(collection: StoreCollection.deadLetters, filterJSON: "{}") == 0)
         }
     }
 
     @Test func replayRequeuesFromMongoDBAndRemovesTheLetterThere() throws {
         let redis = try TestRedis.fresh()
         try withMongo(of: redis) { mongo in
-            let stays = try redis.seed(stream: "events:{2}")
-            try archive([moved("5-0", eventId: "ev-a", stream: "events:{1}"), moved("6-0", eventId: "ev-b", stream: "orders")], in: mongo)
+            let stays = try redis.seed(stream: StreamLayout.streamKey(partition: 2))
+            try archive([moved("5-0", eventId: "ev-a", stream: StreamLayout.streamKey(partition: 1)), moved("6-0", eventId: "ev-b", stream: "orders")], in: mongo)
             let replay = DeadLetterReplay(queue: redis.queue, partitions: 4, archive: DeadLetterArchive(store: mongo.store))
             let plan = try replay.plan(.ids(["5-0", "6-0"]), reason: nil)
             #expect(plan.archivedIds == ["5-0"] && plan.skipped.map(\.id) == ["6-0"])
             let outcome = try replay.run(plan)
             #expect(outcome.replayed == 1 && outcome.failed.isEmpty)
-            let replayed = try redis.entries("events:{1}")
+            let replayed = try redis.entries(StreamLayout.streamKey(partition: 1))
             #expect(replayed.count == 1 && replayed.first?.fields["e"]?.contains(#""id":"ev-a""#) == true && replayed.first?.fields["v"] == "1")
-            #expect(try mongo.ids("deadletters") == ["6-0"])
+            #expect(try mongo.ids(StoreCollection.deadLetters) == ["6-0"])
             #expect(try redis.entries(StreamLayout.deadLetterStream).map(\.id) == [stays])
             try redis.run(["dead", "replay", "--all", "--yes"])
-            #expect(try redis.length(StreamLayout.deadLetterStream) == 0 && redis.length("events:{2}") == 1)
-            #expect(try mongo.ids("deadletters") == ["6-0"])  // not a partition: kept, never dropped
+            #expect(try redis.length(StreamLayout.deadLetterStream) == 0 && redis.length(StreamLayout.streamKey(partition: 2)) == 1)
+            #expect(try mongo.ids(StoreCollection.deadLetters) == ["6-0"])  // not a partition: kept, never dropped
         }
     }
 
@@ -118,7 +118,7 @@ struct DeadLetterArchiveTests {
             let letters = try #require(try erasure.deadLetters(of: [.visitor("visitor-1")]).first)
             #expect(letters.ids.count == 1 && letters.archivedIds == ["5-0"])
             #expect(try erasure.eraseDeadLetters(letters) == 2)
-            #expect(try mongo.ids("deadletters") == ["6-0"] && redis.length(StreamLayout.deadLetterStream) == 0)
+            #expect(try mongo.ids(StoreCollection.deadLetters) == ["6-0"] && redis.length(StreamLayout.deadLetterStream) == 0)
         }
     }
 }

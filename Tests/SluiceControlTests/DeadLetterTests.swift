@@ -12,7 +12,7 @@ struct DeadLetterTests {
 
     private let complete: [(String, String)] = [
         ("e", #"{"id":"ev-1","type":"page","visitorId":"v"}"#), ("v", "1"), ("reason", "Document failed validation"),
-        ("stream", "events:{2}"), ("entryId", "1699999999999-3"), ("deliveries", "4"), ("failedAt", "2024-05-01T10:00:00.000Z"),
+        ("stream", StreamLayout.streamKey(partition: 2)), ("entryId", "1699999999999-3"), ("deliveries", "4"), ("failedAt", "2024-05-01T10:00:00.000Z"),
     ]
 
     @Test func readsAnXRangeEntry() throws {
@@ -24,7 +24,7 @@ struct DeadLetterTests {
 
     @Test func fieldsAndEvent() {
         let dead = letter(complete)
-        #expect(dead.reason == "Document failed validation" && dead.stream == "events:{2}" && dead.entryId == "1699999999999-3")
+        #expect(dead.reason == "Document failed validation" && dead.stream == StreamLayout.streamKey(partition: 2) && dead.entryId == "1699999999999-3")
         #expect(dead.deliveries == 4 && dead.failedAt == "2024-05-01T10:00:00.000Z")
         #expect(dead.eventType == "page" && dead.eventId == "ev-1")
         let broken = letter([("e", "{oops"), ("reason", "undecodable")])
@@ -43,10 +43,6 @@ struct DeadLetterTests {
     func invalidIds(_ id: String) { #expect(!DeadLetter.isValidID(id)) }
 
     @Test func onlyPartitionStreamsAreReplayable() {
-        #expect(StreamLayout.partition(ofStreamKey: "events:{0}") == 0 && StreamLayout.partition(ofStreamKey: "events:{12}") == 12)
-        for bad in ["events:dead", "events:{}", "events:{01}", "events:{-1}", "events:{+1}", "events:{a}", "other:{1}", "events:{1}x"] {
-            #expect(StreamLayout.partition(ofStreamKey: bad) == nil, "\(bad)")
-        }
         #expect(letter(complete).replayProblem(partitions: 4) == nil)
         #expect(letter(complete).replayProblem(partitions: 2)?.contains("2 partitions") == true)
         #expect(letter(complete.filter { $0.0 != "stream" }).replayProblem(partitions: 4) == "no stream field")
@@ -62,9 +58,9 @@ struct DeadLetterTests {
         #expect(lines[0].hasPrefix("ID") && lines[0].hasSuffix("REASON"))
         #expect(lines[1].count == 140 && lines[1].hasSuffix("x…"))
         #expect(lines[2].hasPrefix("1-0 ") && lines[2].contains("page") && lines[2].contains("ev-1"))
-        #expect(lines[3] == "shown 2 of 7 dead letters in events:dead")
+        #expect(lines[3] == "shown 2 of 7 dead letters in \(StreamLayout.deadLetterStream)")
         #expect(!DeadLetterTable.text([letter(long)], counts: .init(stream: 1, archive: 0), reason: nil, width: nil).contains("…"))
-        #expect(DeadLetterTable.text([], counts: .init(stream: 0, archive: 0), reason: "x", width: 80) == #"shown 0 matching reason "x" of 0 dead letters in events:dead"#)
+        #expect(DeadLetterTable.text([], counts: .init(stream: 0, archive: 0), reason: "x", width: 80) == #"shown 0 matching reason "x" of 0 dead letters in \#(StreamLayout.deadLetterStream)"#)
     }
 
     @Test func listJSON() throws {
@@ -75,20 +71,20 @@ struct DeadLetterTests {
             Issue.record("no deadLetters array in \(json)")
             return
         }
-        #expect(first["eventType"] == .string("page") && first["deliveries"] == .int(4) && first["stream"] == .string("events:{2}"))
+        #expect(first["eventType"] == .string("page") && first["deliveries"] == .int(4) && first["stream"] == .string(StreamLayout.streamKey(partition: 2)))
     }
 
     @Test func detailPrettyPrintsTheEvent() throws {
         let detail = letter(complete).detail
-        #expect(detail.hasPrefix("id          1700000000000-0\nwhere       events:dead\nv           1\nreason      Document failed validation\n"))
+        #expect(detail.hasPrefix("id          1700000000000-0\nwhere       \(StreamLayout.deadLetterStream)\nv           1\nreason      Document failed validation\n"))
         #expect(detail.hasSuffix("e:\n{\n  \"id\": \"ev-1\",\n  \"type\": \"page\",\n  \"visitorId\": \"v\"\n}"))
         #expect(letter([("e", "{oops")]).detail.contains("not valid JSON"))
         let json = try #require(try JSONParser.parse(letter(complete).detailJSON).objectValue)
         #expect(json["fields"]?.objectValue?["e"]?.objectValue?["type"] == .string("page"))
         #expect(json["fields"]?.objectValue?["deliveries"] == .string("4"))
-        #expect(json["where"] == .string("events:dead"))
+        #expect(json["where"] == .string(StreamLayout.deadLetterStream))
         let moved = DeadLetter(id: "1-0", fields: [("v", Array("1".utf8))], place: .archive)
-        #expect(moved.detail.contains("\nwhere  deadletters\n") && moved.detailJSON.contains(#""where":"deadletters""#))
+        #expect(moved.detail.contains("\nwhere  \(StoreCollection.deadLetters)\n") && moved.detailJSON.contains(#""where":"\#(StoreCollection.deadLetters)""#))
     }
 
     @Test func prettyJSONRoundTrips() throws {

@@ -37,14 +37,14 @@ struct DeadListAndShowTests {
     @Test func listAndShowCommandsPrintTheLetters() throws {
         let redis = try TestRedis.fresh()
         try redis.seed(id: "1000-0", eventId: "ev-old", type: "track", reason: "Document failed validation")
-        let id = try redis.seed(id: "2000-0", eventId: "ev-show", type: "identify", reason: "E11000", stream: "events:{3}", deliveries: 5)
+        let id = try redis.seed(id: "2000-0", eventId: "ev-show", type: "identify", reason: "E11000", stream: StreamLayout.streamKey(partition: 3), deliveries: 5)
 
         // The newest letter only, every column in its place, and a footer counting both.
         let table = try redis.output(of: ["dead", "list", "--limit", "1"]).split(separator: "\n")
         try #require(table.count == 3, "\(table)")
         #expect(table[0].split(separator: " ").map(String.init) == ["ID", "WHERE", "FAILED", "AT", "STREAM", "TYPE", "EVENT", "ID", "DELIVERIES", "REASON"])
-        #expect(table[1].split(separator: " ").map(String.init) == [id, "events:dead", "2024-05-01T10:00:00.000Z", "events:{3}", "identify", "ev-show", "5", "E11000"])
-        #expect(table[2] == "shown 1 of 2 dead letters in events:dead")
+        #expect(table[1].split(separator: " ").map(String.init) == [id, StreamLayout.deadLetterStream, "2024-05-01T10:00:00.000Z", StreamLayout.streamKey(partition: 3), "identify", "ev-show", "5", "E11000"])
+        #expect(table[2] == "shown 1 of 2 dead letters in \(StreamLayout.deadLetterStream)")
 
         // The reason filter leaves the validation failure out: only the E11000 letter.
         let listed = try #require(try JSONParser.parse(Array(try redis.output(of: ["dead", "list", "--reason", "e11000", "--json"]).utf8)).objectValue)
@@ -54,7 +54,7 @@ struct DeadListAndShowTests {
             return
         }
         #expect(item["id"] == .string(id) && item["eventId"] == .string("ev-show") && item["eventType"] == .string("identify"))
-        #expect(item["stream"] == .string("events:{3}") && item["deliveries"] == .int(5) && item["reason"] == .string("E11000"))
+        #expect(item["stream"] == .string(StreamLayout.streamKey(partition: 3)) && item["deliveries"] == .int(5) && item["reason"] == .string("E11000"))
 
         // Every field, name and value, then the event pretty-printed.
         let shown = try redis.output(of: ["dead", "show", id])
@@ -62,7 +62,7 @@ struct DeadListAndShowTests {
         let eventLine = try #require(lines.firstIndex(of: "e:"), "\(shown)")
         let named = lines[..<eventLine].map { $0.split(separator: " ", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) } }
         #expect(named == [
-            ["id", id], ["where", "events:dead"], ["v", "1"], ["reason", "E11000"], ["stream", "events:{3}"],
+            ["id", id], ["where", StreamLayout.deadLetterStream], ["v", "1"], ["reason", "E11000"], ["stream", StreamLayout.streamKey(partition: 3)],
             ["entryId", "1700000000000-0"], ["deliveries", "5"], ["failedAt", "2024-05-01T10:00:00.000Z"],
         ])
         let event = lines[(eventLine + 1)...].joined(separator: "\n")
@@ -70,15 +70,15 @@ struct DeadListAndShowTests {
 
         // JSON: the event as a JSON value, the other fields as strings.
         let detail = try #require(try JSONParser.parse(Array(try redis.output(of: ["dead", "show", id, "--json"]).utf8)).objectValue)
-        #expect(detail["id"] == .string(id) && detail["where"] == .string("events:dead"))
+        #expect(detail["id"] == .string(id) && detail["where"] == .string(StreamLayout.deadLetterStream))
         let fields = try #require(detail["fields"]?.objectValue)
-        #expect(fields["reason"] == .string("E11000") && fields["deliveries"] == .string("5") && fields["stream"] == .string("events:{3}"))
+        #expect(fields["reason"] == .string("E11000") && fields["deliveries"] == .string("5") && fields["stream"] == .string(StreamLayout.streamKey(partition: 3)))
         #expect(fields["e"]?.objectValue?["id"] == .string("ev-show") && fields["e"]?.objectValue?["type"] == .string("identify"))
     }
 
     @Test func showReadsEveryField() throws {
         let redis = try TestRedis.fresh()
-        let id = try redis.seed(eventId: "ev-show", type: "identify", reason: "E11000", stream: "events:{3}", deliveries: 5)
+        let id = try redis.seed(eventId: "ev-show", type: "identify", reason: "E11000", stream: StreamLayout.streamKey(partition: 3), deliveries: 5)
         let letter = try #require(try redis.queue.letter(id: id))
         #expect(letter.fields.map(\.name) == ["e", "v", "reason", "stream", "entryId", "deliveries", "failedAt"])
         #expect(letter.eventId == "ev-show" && letter.eventType == "identify" && letter.deliveries == 5)
@@ -90,7 +90,7 @@ struct DeadListAndShowTests {
         try redis.seed(id: "5-0")
         #expect(try redis.queue.letter(id: "6-0") == nil)
         let error = try #require(throws: ControlError.self) { try redis.run(["dead", "show", "6-0"]) }
-        #expect(error.description == "no dead letter 6-0 in events:dead or deadletters")
+        #expect(error.description == "no dead letter 6-0 in \(StreamLayout.deadLetterStream) or \(StoreCollection.deadLetters)")
         #expect(SluiceControlCommand.exitCode(for: error) == .failure)
     }
 

@@ -13,20 +13,20 @@ struct DeadReplayTests {
 
     @Test func movesLettersBackWithIdenticalFields() throws {
         let redis = try TestRedis.fresh()
-        let first = try redis.seed(eventId: "ev-a", stream: "events:{1}")
-        let second = try redis.seed(eventId: "ev-b", stream: "events:{3}")
+        let first = try redis.seed(eventId: "ev-a", stream: StreamLayout.streamKey(partition: 1))
+        let second = try redis.seed(eventId: "ev-b", stream: StreamLayout.streamKey(partition: 3))
         let before = try redis.entries(StreamLayout.deadLetterStream)
 
         let outcome = try replay(redis, .all)
         #expect(outcome.replayed == 2 && outcome.skipped.isEmpty && outcome.failed.isEmpty)
         #expect(try redis.length(StreamLayout.deadLetterStream) == 0)
-        for (stream, id) in [("events:{1}", first), ("events:{3}", second)] {
+        for (stream, id) in [(StreamLayout.streamKey(partition: 1), first), (StreamLayout.streamKey(partition: 3), second)] {
             let original = try #require(before.first { $0.id == id }).fields
             let replayed = try redis.entries(stream)
             #expect(replayed.count == 1)
             #expect(replayed.first?.fields == ["v": try #require(original["v"]), "e": try #require(original["e"])])
         }
-        #expect(try redis.length("events:{0}") == 0)
+        #expect(try redis.length(StreamLayout.streamKey(partition: 0)) == 0)
     }
 
     @Test func replayingTwiceFindsNothingTheSecondTime() throws {
@@ -35,36 +35,36 @@ struct DeadReplayTests {
         #expect(try replay(redis, .all).replayed == 3)
         let again = try replay(redis, .all)
         #expect(again.replayed == 0 && again.skipped.isEmpty)
-        #expect(try redis.length("events:{0}") == 3)
+        #expect(try redis.length(StreamLayout.streamKey(partition: 0)) == 3)
     }
 
     @Test func dryRunChangesNothing() throws {
         let redis = try TestRedis.fresh()
         for n in 1...3 { try redis.seed(id: "\(n)-0") }
-        try redis.seed(id: "4-0", stream: "events:dead")
+        try redis.seed(id: "4-0", stream: StreamLayout.deadLetterStream)
         let before = try redis.entries(StreamLayout.deadLetterStream)
         var visited: [String] = []
         let plan = try DeadLetterReplay(queue: redis.queue, partitions: 4).plan(.all, reason: nil) { visited.append($0.id) }
         #expect(plan.ids == ["1-0", "2-0", "3-0"] && visited == plan.ids && plan.skipped.map(\.id) == ["4-0"])
         try redis.run(["dead", "replay", "--all", "--dry-run"])
         #expect(try redis.entries(StreamLayout.deadLetterStream).map(\.id) == before.map(\.id))
-        #expect(try redis.length("events:{0}") == 0)
+        #expect(try redis.length(StreamLayout.streamKey(partition: 0)) == 0)
     }
 
     @Test func unreplayableLettersAreSkippedAndKept() throws {
         let redis = try TestRedis.fresh()
-        let good = try redis.seed(stream: "events:{2}")
+        let good = try redis.seed(stream: StreamLayout.streamKey(partition: 2))
         let badStream = try redis.seed(stream: "orders")
-        let outOfRange = try redis.seed(stream: "events:{9}")
+        let outOfRange = try redis.seed(stream: StreamLayout.streamKey(partition: 9))
         let noVersion = try redis.seed(version: nil)
-        _ = try redis.connection.run(RedisCommand("SET", "events:{3}", "not a stream"))
-        let wrongType = try redis.seed(stream: "events:{3}")
+        _ = try redis.connection.run(RedisCommand("SET", StreamLayout.streamKey(partition: 3), "not a stream"))
+        let wrongType = try redis.seed(stream: StreamLayout.streamKey(partition: 3))
 
         let outcome = try replay(redis, .all)
         #expect(outcome.replayed == 1 && outcome.failed.isEmpty)
         #expect(Set(outcome.skipped.map(\.id)) == [badStream, outOfRange, noVersion, wrongType])
         #expect(Set(try redis.entries(StreamLayout.deadLetterStream).map(\.id)) == [badStream, outOfRange, noVersion, wrongType])
-        #expect(try redis.length("events:{2}") == 1)
+        #expect(try redis.length(StreamLayout.streamKey(partition: 2)) == 1)
         #expect(try !redis.entries(StreamLayout.deadLetterStream).contains { $0.id == good })
     }
 
@@ -79,7 +79,7 @@ struct DeadReplayTests {
         let filtered = try replay(redis, .all, reason: "TIMEOUT")
         #expect(filtered.replayed == 2)
         #expect(try redis.length(StreamLayout.deadLetterStream) == 0)
-        #expect(try redis.entries("events:{0}").count == 3)
+        #expect(try redis.entries(StreamLayout.streamKey(partition: 0)).count == 3)
     }
 
     @Test func largeReplayInChunks() throws {
@@ -88,7 +88,7 @@ struct DeadReplayTests {
         for n in 0..<1_200 {
             commands.append(RedisCommand(
                 "XADD", StreamLayout.deadLetterStream, "*", "e", #"{"id":"ev-\#(n)","type":"page"}"#, "v", "1",
-                "reason", "E11000", "stream", "events:{\(n % 4)}", "entryId", "1-0", "deliveries", "1", "failedAt", "2024-05-01T10:00:00.000Z"))
+                "reason", "E11000", "stream", StreamLayout.streamKey(partition: n % 4), "entryId", "1-0", "deliveries", "1", "failedAt", "2024-05-01T10:00:00.000Z"))
         }
         _ = try redis.connection.pipeline(commands)
         var replay = DeadLetterReplay(queue: redis.queue, partitions: 4)
@@ -97,17 +97,17 @@ struct DeadReplayTests {
         let outcome = try replay.run(try replay.plan(.all, reason: nil)) { reported.append($0) }
         #expect(outcome.replayed == 1_200)
         #expect(reported.count == 20 && reported.last == 1_200)  // chunks of 60: progress moves every 5%
-        #expect(try (0..<4).map { try redis.length("events:{\($0)}") } == [300, 300, 300, 300])
+        #expect(try (0..<4).map { try redis.length(StreamLayout.streamKey(partition: $0)) } == [300, 300, 300, 300])
         // Oldest first: each partition gets its events in their dead-letter order.
-        #expect(try redis.entries("events:{1}").prefix(2).map { $0.fields["e"] } == [#"{"id":"ev-1","type":"page"}"#, #"{"id":"ev-5","type":"page"}"#])
+        #expect(try redis.entries(StreamLayout.streamKey(partition: 1)).prefix(2).map { $0.fields["e"] } == [#"{"id":"ev-1","type":"page"}"#, #"{"id":"ev-5","type":"page"}"#])
     }
 
     @Test func commandReplaysWithYes() throws {
         let redis = try TestRedis.fresh()
-        try redis.seed(stream: "events:{1}")
+        try redis.seed(stream: StreamLayout.streamKey(partition: 1))
         try redis.seed(stream: "elsewhere")
         try redis.run(["dead", "replay", "--all", "--yes", "--partitions", "2"])
-        #expect(try redis.length("events:{1}") == 1)
+        #expect(try redis.length(StreamLayout.streamKey(partition: 1)) == 1)
         #expect(try redis.length(StreamLayout.deadLetterStream) == 1)
     }
 }

@@ -94,9 +94,9 @@ struct EraseCommandParsingTests {
     }
 
     @Test func waitingWarningSaysWhatToDo() {
-        let one = EraseCommand.warning(.init(stream: "events:{2}", count: 1), subject: .visitor("v-1"))
-        #expect(one == "warning: 1 event of visitor v-1 still waiting in events:{2} will be stored when a worker reaches them: run this erase again once `sluicectl streams` shows no lag")
-        let cut = EraseCommand.warning(.init(stream: "events:{0}", count: 0, truncated: true), subject: .visitor("v-1"))
-        #expect(cut.hasPrefix("warning: the backlog of events:{0} is too long to check in full: visitor v-1 may have more events waiting there than the 0 found; they will be stored"))
+        let one = EraseCommand.warning(.init(stream: StreamLayout.streamKey(partition: 2), count: 1), subject: .visitor("v-1"))
+        #expect(one == "warning: 1 event of visitor v-1 still waiting in \(StreamLayout.streamKey(partition: 2)) will be stored when a worker reaches them: run this erase again once `sluicectl streams` shows no lag")
+        let cut = EraseCommand.warning(.init(stream: StreamLayout.streamKey(partition: 0), count: 0, truncated: true), subject: .visitor("v-1"))
+        #expect(cut.hasPrefix("warning: the backlog of \(StreamLayout.streamKey(partition: 0)) is too long to check in full: visitor v-1 may have more events waiting there than the 0 found; they will be stored"))
     }
 }

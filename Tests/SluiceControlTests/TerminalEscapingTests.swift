@@ -17,7 +17,7 @@ struct TerminalEscapingTests {
     private func letter(eventId: String, reason: String, extraField: (String, String)? = nil) -> DeadLetter {
         var fields: [(String, String)] = [
             ("e", JSONWriter.string(of: .object(JSONObject([("id", .string(eventId)), ("type", .string("page\u{9B}")), ("visitorId", .string(eventId))])))),
-            ("v", "1"), ("reason", reason), ("stream", "events:{0}"), ("entryId", "1-0"), ("deliveries", "1"), ("failedAt", "2024-05-01T10:00:00.000Z"),
+            ("v", "1"), ("reason", reason), ("stream", StreamLayout.streamKey(partition: 0)), ("entryId", "1-0"), ("deliveries", "1"), ("failedAt", "2024-05-01T10:00:00.000Z"),
         ]
         if let extraField { fields.append(extraField) }
         return DeadLetter(id: "1700000000000-0", fields: fields.map { ($0.0, Array($0.1.utf8)) })
@@ -59,7 +59,7 @@ struct TerminalEscapingTests {
 
     @Test func streamsAndEraseOutputEscapeStoredNames() {
         let status = StreamStatus(
-            stream: "events:{0}", length: 1, pending: 0, lag: 0,
+            stream: StreamLayout.streamKey(partition: 0), length: 1, pending: 0, lag: 0,
             consumers: [.init(name: "w\u{1B}]0;x\u{07}", pending: 0, idleMilliseconds: 5)])
         #expect(!containsRawControl(StreamStatus.table([status])))
         #expect(!containsRawControl(StreamStatus.json([status]), allowingNewlines: false))

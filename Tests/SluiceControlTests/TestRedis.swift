@@ -35,7 +35,7 @@ struct TestRedis {
     @discardableResult
     func seed(
         id: String = "*", event: String? = nil, eventId: String = UUID().uuidString.lowercased(), type: String = "track",
-        version: String? = "1", reason: String = "E11000 duplicate key", stream: String = "events:{0}", deliveries: Int = 1
+        version: String? = "1", reason: String = "E11000 duplicate key", stream: String = StreamLayout.streamKey(partition: 0), deliveries: Int = 1
     ) throws -> String {
         var command = RedisCommand("XADD", StreamLayout.deadLetterStream, id)
         var fields: [(String, String)] = []

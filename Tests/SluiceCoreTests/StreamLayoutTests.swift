@@ -14,6 +14,29 @@ struct StreamLayoutTests {
         #expect(StreamLayout.eventField == "e")
     }
 
+    @Test func aStreamKeysPartitionIsReadFromTheExactKeyOnly() {
+        #expect(StreamLayout.partition(ofStreamKey: "events:{0}") == 0 && StreamLayout.partition(ofStreamKey: "events:{12}") == 12)
+        for bad in ["events:dead", "events:{}", "events:{01}", "events:{-1}", "events:{+1}", "events:{a}", "other:{1}", "events:{1}x"] {
+            #expect(StreamLayout.partition(ofStreamKey: bad) == nil, "\(bad)")
+        }
+    }
+
+    @Test func derivedKeysNameTheirKindPartitionAndName() {
+        #expect(StreamLayout.sessionStateKey(sessionId: "s1", partition: 2) == "ss:{2}:s1")
+        #expect(StreamLayout.visitorStateKey(visitorId: "v1", partition: 0) == "vs:{0}:v1")
+        #expect(StreamLayout.rollupKey(bucket: "h|2024-05-01T10", partition: 3) == "ru:{3}:h|2024-05-01T10")
+        #expect(StreamLayout.rollupVisitorsKey(bucket: "d|2024-05-01", partition: 1) == "rv:{1}:d|2024-05-01")
+        #expect(StreamLayout.sessionKey(visitorId: "visitor-1", partitions: 8) == "sess:{6}:visitor-1")
+        #expect(StreamLayout.dirtyKey(partition: 5) == "dirty:{5}" && StreamLayout.dirtySequenceKey(partition: 5) == "dirtyseq:{5}")
+        #expect(StreamLayout.drainKey == "sluice:drain" && StreamLayout.rateLimitKey("visitor", "v-1") == "rl:visitor:v-1")
+        // Every kind reads back from its key, the name too, even when the name holds braces or colons.
+        for kind in StreamLayout.DerivedKey.allCases {
+            let key = kind.key("a:{b}", partition: 7)
+            #expect(StreamLayout.DerivedKey(ofKey: key) == kind && StreamLayout.DerivedKey.name(ofKey: key) == "a:{b}", "\(key)")
+        }
+        #expect(StreamLayout.DerivedKey(ofKey: StreamLayout.dirtyKey(partition: 0)) == nil && StreamLayout.DerivedKey(ofKey: "plain") == nil)
+    }
+
     @Test func partitionIsStableAcrossProcesses() {
         // Pinned values: a per-process seeded hash (Hasher) would break these,
         // and with them the per-visitor ordering across ingest replicas.

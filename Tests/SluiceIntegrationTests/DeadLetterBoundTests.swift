@@ -48,11 +48,11 @@ import Testing
         let deadLength = { try redis.run(RedisCommand("XLEN", StreamLayout.deadLetterStream)).integer ?? -1 }
         let moved = Self.letters - Self.limit
         #expect(
-            try await eventually(timeout: .seconds(30)) { try deadLength() == Self.limit && stored.count("deadletters") == moved },
+            try await eventually(timeout: .seconds(30)) { try deadLength() == Self.limit && stored.count(StoreCollection.deadLetters) == moved },
             "worker log:\n\(stack.worker?.log ?? "")")
 
         // The oldest letters moved, with the stream entry's fields; the newest stayed.
-        let documents = try stored.find("deadletters")
+        let documents = try stored.find(StoreCollection.deadLetters)
         let remaining = try (redis.run(RedisCommand("XRANGE", StreamLayout.deadLetterStream, "-", "+")).elements ?? []).compactMap { $0.elements?.first?.text }
         let movedIds = documents.compactMap { $0["_id"]?.stringValue }
         #expect(movedIds.count == moved && remaining.count == Self.limit)
@@ -77,13 +77,13 @@ import Testing
         #expect(show.status == 0 && show.output.contains("where       deadletters"), "\(show.output)")
         let replay = try sluicectl(stack, ["dead", "replay", "--yes", movedIds[0], movedIds[1]])
         #expect(replay.status == 0 && replay.output.contains("replayed 2"), "\(replay.output)")
-        #expect(try stored.count("deadletters") == moved - 2)
+        #expect(try stored.count(StoreCollection.deadLetters) == moved - 2)
         #expect(try await eventually(timeout: .seconds(20)) { try stored.count("userevents") == 2 }, "worker log:\n\(stack.worker?.log ?? "")")
 
         // Purge empties both places.
         let purge = try sluicectl(stack, ["dead", "purge", "--all", "--yes"])
         #expect(purge.status == 0 && purge.output.contains("purged \(Self.letters - 2)"), "\(purge.output)")
-        #expect(try deadLength() == 0 && stored.count("deadletters") == 0)
+        #expect(try deadLength() == 0 && stored.count(StoreCollection.deadLetters) == 0)
         try await stack.stop()
     }
 
@@ -93,7 +93,7 @@ import Testing
         func letter(_ id: String) -> RedisCommand {
             RedisCommand(
                 "XADD", StreamLayout.deadLetterStream, id, "e", #"{"id":"age-\#(id)","type":"event","visitorId":"v"}"#, "v", "1", "reason", "undecodable: test",
-                "stream", "events:{0}", "entryId", "1-0", "deliveries", "1", "failedAt", "1970-01-01T00:00:01.000Z")
+                "stream", StreamLayout.streamKey(partition: 0), "entryId", "1-0", "deliveries", "1", "failedAt", "1970-01-01T00:00:01.000Z")
         }
         for id in ["1000-0", "2000-0", "3000-0", "*", "*"] { _ = try redis.run(letter(id)) }
         // A worker that crashed after inserting 2000-0 into MongoDB and before deleting it from the stream.
@@ -104,9 +104,9 @@ import Testing
         try stack.startWorkerProcess()
         #expect(
             try await eventually(timeout: .seconds(30)) {
-                try redis.run(RedisCommand("XLEN", StreamLayout.deadLetterStream)).integer == 2 && store.count("deadletters") == 3
+                try redis.run(RedisCommand("XLEN", StreamLayout.deadLetterStream)).integer == 2 && store.count(StoreCollection.deadLetters) == 3
             }, "worker log:\n\(stack.worker?.log ?? "")")
-        #expect(try store.find("deadletters").compactMap { $0["_id"]?.stringValue }.sorted() == ["1000-0", "2000-0", "3000-0"])
+        #expect(try store.find(StoreCollection.deadLetters).compactMap { $0["_id"]?.stringValue }.sorted() == ["1000-0", "2000-0", "3000-0"])
         try await stack.stop()
     }
 

@@ -13,7 +13,7 @@ import Testing
     /// Every rate-limit key in the stack's Redis, with its fields and values.
     private func bucketKeysAndValues(_ stack: TestStack) throws -> [String] {
         let redis = try RedisConnection(endpoint: RedisEndpoint(url: stack.redisURL))
-        let keys = try (redis.run(RedisCommand("KEYS", "rl:*")).elements ?? []).compactMap(\.text)
+        let keys = try (redis.run(RedisCommand("KEYS", StreamLayout.rateLimitKey("*", "*"))).elements ?? []).compactMap(\.text)
         return try keys + keys.flatMap { key in try (redis.run(RedisCommand("HGETALL", key)).elements ?? []).compactMap(\.text) }
     }
 
@@ -41,13 +41,13 @@ import Testing
         #expect(try await HTTP.post(url, json: batch(5), headers: ["X-Forwarded-For": "198.51.100.24"]).status == 202)
 
         let stored = try bucketKeysAndValues(stack)
-        #expect(stored.contains { $0.hasPrefix("rl:address:") }, "no address bucket in \(stored)")
-        #expect(stored.contains("rl:visitor:fresh-0"), "the visitor bucket is keyed by its cookie: \(stored)")
+        #expect(stored.contains { $0.hasPrefix(StreamLayout.rateLimitKey("address", "")) }, "no address bucket in \(stored)")
+        #expect(stored.contains(StreamLayout.rateLimitKey("visitor", "fresh-0")), "the visitor bucket is keyed by its cookie: \(stored)")
         for address in [attacker, "198.51.100.24", "2001:db8", "127.0.0.1"] {
             #expect(!stored.contains { $0.contains(address) }, "\(address) stored in Redis: \(stored)")
         }
         // Never a visitor bucket keyed by the address alone.
-        #expect(stored.filter { $0.hasPrefix("rl:visitor:") }.allSatisfy { $0.hasPrefix("rl:visitor:fresh-") }, "\(stored)")
+        #expect(stored.filter { $0.hasPrefix(StreamLayout.rateLimitKey("visitor", "")) }.allSatisfy { $0.hasPrefix(StreamLayout.rateLimitKey("visitor", "fresh-")) }, "\(stored)")
         try await stack.stop()
     }
 
@@ -60,7 +60,7 @@ import Testing
         let expected = SipHash.hash([4, 192, 0, 2, 7], k0: 0x0011_2233_4455_6677, k1: 0x8899_aabb_ccdd_eeff)
         let hex = String(expected, radix: 16)
         let stored = try bucketKeysAndValues(stack)
-        #expect(stored.contains("rl:address:" + String(repeating: "0", count: 16 - hex.count) + hex), "\(stored)")
+        #expect(stored.contains(StreamLayout.rateLimitKey("address", "") + String(repeating: "0", count: 16 - hex.count) + hex), "\(stored)")
         let redis = try RedisConnection(endpoint: RedisEndpoint(url: stack.redisURL))
         let everyKey = try (redis.run(RedisCommand("KEYS", "*")).elements ?? []).compactMap(\.text)
         let values = try everyKey.compactMap { try redis.run(RedisCommand("TYPE", $0)).text == "string" ? redis.run(RedisCommand("GET", $0)).text : nil }

@@ -145,7 +145,7 @@ import Testing
         let environment = try TestEnvironment.require()
         let redis = environment.isolatedRedisURL(), mongo = environment.isolatedMongoURL(prefix: "rollups")
         let connection = try RedisConnection(endpoint: RedisEndpoint(url: redis))
-        _ = try connection.run(RedisCommand("ZADD", StreamLayout.dirtyKey(partition: 3), "1", "vs:{3}:v9"))
+        _ = try connection.run(RedisCommand("ZADD", StreamLayout.dirtyKey(partition: 3), "1", StreamLayout.visitorStateKey(visitorId: "v9", partition: 3)))
         defer { _ = try? connection.run(RedisCommand("DEL", StreamLayout.dirtyKey(partition: 3))) }
         let result = try sluicectl(environment, redis: redis, mongo: mongo, ["rollups", "verify", "--wait", "1", "--from", String(day), "--to", String(day + 3_600_000)])
         #expect(result.status == 0 && result.output.contains("no difference"), "\(result)")

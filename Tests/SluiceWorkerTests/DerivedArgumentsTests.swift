@@ -53,7 +53,7 @@ import Testing
         var events: [EnrichedEvent] = []
         for (n, visitor) in ["v1", "v2", "v3"].enumerated() {
             let json = #"{"id":"e\#(n)","type":"pageview","visitorId":"\#(visitor)","timestamp":\#(E.base),"url":"https://shop.example/?utm_source=news","ua":"Mozilla/5.0 (X11; Linux x86_64; rv:125.0) Gecko/20100101 Firefox/125.0"}"#
-            let message = StreamMessage(stream: "events:{0}", id: "0-\(n)", fields: ["v": Array("1".utf8), "e": Array(json.utf8)])
+            let message = StreamMessage(stream: StreamLayout.streamKey(partition: 0), id: "0-\(n)", fields: [StreamLayout.versionField: Array(StreamLayout.schemaVersion.utf8), StreamLayout.eventField: Array(json.utf8)])
             var event = enricher.enrich(try DecodedEvent.decode(message).get())
             event.session = SessionAssignment(sessionId: "s-\(visitor)", isNew: visitor == "v1")
             events.append(event)
@@ -79,7 +79,7 @@ import Testing
         try DerivedTestBed.withFresh { bed in
             let first = try bed.step([E.pageView("e1", "v1", "/", at: 0)]).events
             let s1 = try #require(first[0].sessionId)
-            let landing = try bed.hash("ss:{0}:\(s1)")["landing"]
+            let landing = try bed.hash(StreamLayout.sessionStateKey(sessionId: s1, partition: 0))["landing"]
             let messages = try bed.deliver([E.pageView("e2", "v1", "/pricing", at: 1000), E.pageView("e3", "v2", "/", at: 2000)])
             let events = try bed.enrich(messages)
             var changes = DerivedChanges(partition: 0, rollupWindow: bed.step.rollupWindow, now: E.base + 60_000)
@@ -88,7 +88,7 @@ import Testing
             #expect(seeds.existingSessions == [s1])
             try bed.acknowledge(messages, events)
             // Sent without them, the held session keeps its landing and is counted once.
-            #expect(try bed.hash("ss:{0}:\(s1)")["landing"] == landing)
+            #expect(try bed.hash(StreamLayout.sessionStateKey(sessionId: s1, partition: 0))["landing"] == landing)
             let hour = try bed.hash(E.hourKey)
             #expect(hour["h|sessions"] == "2" && hour["h|channel|n|direct"] == "2" && hour["h|pageViews"] == "3")
         }

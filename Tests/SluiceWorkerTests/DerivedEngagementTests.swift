@@ -59,7 +59,7 @@ import Testing
         try DerivedTestBed.withFresh { bed in
             try bed.step([Self.pageView("p1", "v1", at: 0), Self.update("u1", "v1", of: "p1", spent: 7000, at: 7000)])
             try bed.flusher().flush(redis: bed.redis)
-            let name = String(E.hourKey.dropFirst("ru:{0}:".count))
+            let name = StreamLayout.DerivedKey.name(ofKey: E.hourKey)
             let document = try #require(try bed.documents(RollupDocument.collection)[name])
             #expect(StoredFields.integer(document["human"]?.objectValue?["engaged"]) == "7000")
             // What the stored page view (its largest time) counts, as `sluicectl rollups verify` reads it.

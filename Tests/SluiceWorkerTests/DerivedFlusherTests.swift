@@ -45,7 +45,7 @@ import Testing
 
             let rollups = try bed.documents(RollupDocument.collection)
             for key in [E.hourKey, E.dayKey] {
-                let name = String(key.dropFirst("ru:{0}:".count))
+                let name = StreamLayout.DerivedKey.name(ofKey: key)
                 let document = try #require(rollups[name], "no rollups document \(name): \(rollups.keys)")
                 let written = RollupDocument.counts(of: document)
                 let differences = written.differences(from: try counts(bed, key))
@@ -56,7 +56,7 @@ import Testing
             #expect(rollups.count == 2)
 
             #expect(try bed.dirtyKeys().isEmpty)
-            for key in ["ss:{0}:\(s1)", "ss:{0}:\(s2)", "vs:{0}:v1", "vs:{0}:v2"] {
+            for key in [StreamLayout.sessionStateKey(sessionId: s1, partition: 0), StreamLayout.sessionStateKey(sessionId: s2, partition: 0), StreamLayout.visitorStateKey(visitorId: "v1", partition: 0), StreamLayout.visitorStateKey(visitorId: "v2", partition: 0)] {
                 #expect(try bed.hash(key)["stored"] == "1", "\(key)")
                 let ttl = try bed.redis.run(RedisCommand("TTL", key)).integer ?? -2
                 #expect(ttl > 0 && ttl <= 180, "\(key) expires in \(ttl) s")
@@ -76,7 +76,7 @@ import Testing
             _ = try bed.store.bulkWrite(collection: "visitors", operations: [.upsert(filter: .filter(id: "v1"), update: raise)])
 
             try bed.step([E.pageView("e5", "v1", "/about", at: 30_000)])
-            #expect(try bed.dirtyKeys().contains("ss:{0}:\(s1)"))
+            #expect(try bed.dirtyKeys().contains(StreamLayout.sessionStateKey(sessionId: s1, partition: 0)))
             try flusher.flush(redis: bed.redis)
 
             let session = try #require(try bed.documents("sessions")[s1])
@@ -87,7 +87,7 @@ import Testing
             let visitor = try #require(try bed.documents("visitors")["v1"])
             #expect(StoredFields.integer(visitor["pageViews"]) == "99")
             #expect(StoredFields.date(visitor["lastVisit"]) == String(E.base + 30_000))
-            let hour = try #require(try bed.documents(RollupDocument.collection)[String(E.hourKey.dropFirst("ru:{0}:".count))])
+            let hour = try #require(try bed.documents(RollupDocument.collection)[StreamLayout.DerivedKey.name(ofKey: E.hourKey)])
             let written = RollupDocument.counts(of: hour)
             #expect(written.totals[.human]?["pageViews"] == 4 && written.totals[.human]?["events"] == 5)
             #expect(written.rows[.human]?["page"]?["/about"]?["n"] == 1)
@@ -124,11 +124,11 @@ import Testing
             #expect(flusher.leadMilliseconds == 3000)
             // Changed 58 s ago: due (60 s less the 3 s lead); everything else changed just now.
             let now = Int64(Date().timeIntervalSince1970 * 1000)
-            _ = try bed.redis.run(RedisCommand("ZADD", StreamLayout.dirtyKey(partition: 0), "XX", String(now - 58_000), "ss:{0}:\(s1)"))
+            _ = try bed.redis.run(RedisCommand("ZADD", StreamLayout.dirtyKey(partition: 0), "XX", String(now - 58_000), StreamLayout.sessionStateKey(sessionId: s1, partition: 0)))
             try flusher.flushDue(redis: bed.redis, backlogged: false)
             #expect(Set(try bed.documents("sessions").keys) == [s1])
             #expect(try bed.documents("visitors").isEmpty)
-            #expect(!(try bed.dirtyKeys().contains("ss:{0}:\(s1)")))
+            #expect(!(try bed.dirtyKeys().contains(StreamLayout.sessionStateKey(sessionId: s1, partition: 0))))
             var text: [UInt8] = []
             metrics.registry.emit(into: &text)
             let exposition = String(decoding: text, as: UTF8.self)
@@ -136,7 +136,7 @@ import Testing
             #expect(exposition.contains("sluice_worker_derived_age_seconds_bucket{le=\"55.0\"} 0\n"))
             #expect(exposition.contains("sluice_worker_derived_age_seconds_bucket{le=\"60.0\"} 1\n"))
             // While draining a backlog the same age is not due (ten intervals).
-            _ = try bed.redis.run(RedisCommand("ZADD", StreamLayout.dirtyKey(partition: 0), "XX", String(now - 58_000), "vs:{0}:v1"))
+            _ = try bed.redis.run(RedisCommand("ZADD", StreamLayout.dirtyKey(partition: 0), "XX", String(now - 58_000), StreamLayout.visitorStateKey(visitorId: "v1", partition: 0)))
             try flusher.flushDue(redis: bed.redis, backlogged: true)
             #expect(try bed.documents("visitors").isEmpty)
         }

@@ -18,16 +18,16 @@ import Testing
             let s2 = try #require(second[0].sessionId)
             #expect(s2 != s1)
 
-            let previous = try bed.hash("ss:{0}:\(s1)")
+            let previous = try bed.hash(StreamLayout.sessionStateKey(sessionId: s1, partition: 0))
             #expect(previous["end"] == String(E.base + 30_000))
             #expect(previous["last"] == String(E.base + 30_000) && previous["pv"] == "2")
-            let current = try bed.hash("ss:{0}:\(s2)")
+            let current = try bed.hash(StreamLayout.sessionStateKey(sessionId: s2, partition: 0))
             #expect(current["end"] == nil)
             #expect(current["start"] == String(E.base + 630_000) && current["pv"] == "1" && current["entry"] == "/pricing")
-            let visitor = try bed.hash("vs:{0}:v1")
+            let visitor = try bed.hash(StreamLayout.visitorStateKey(visitorId: "v1", partition: 0))
             #expect(visitor["visits"] == "2" && visitor["ret"] == "1" && visitor["cur"] == s2)
             #expect(visitor["pv"] == "3" && visitor["first"] == String(E.base) && visitor["last"] == String(E.base + 630_000))
-            #expect(try bed.dirtyKeys().contains("ss:{0}:\(s1)"))
+            #expect(try bed.dirtyKeys().contains(StreamLayout.sessionStateKey(sessionId: s1, partition: 0)))
 
             let hour = try bed.hash(E.hourKey)
             #expect(hour["h|sessions"] == "2" && hour["h|bounces"] == "1" && hour["h|duration"] == "30000")
@@ -109,9 +109,9 @@ import Testing
             let update = #"{"id":"u1","type":"pageview","visitorId":"v1","timestamp":\#(E.base + 30_000),"pageviewId":"p1","timeSpent":30000,"url":"https://shop.example/"}"#
             let outcome = try bed.step([update]).outcome
             #expect(outcome.counted == 1)
-            let session = try bed.hash("ss:{0}:\(sessionId)")
+            let session = try bed.hash(StreamLayout.sessionStateKey(sessionId: sessionId, partition: 0))
             #expect(session["last"] == String(E.base) && session["pv"] == "1" && session["ev"] == "1")
-            #expect(try bed.hash("vs:{0}:v1")["last"] == String(E.base))
+            #expect(try bed.hash(StreamLayout.visitorStateKey(visitorId: "v1", partition: 0))["last"] == String(E.base))
             // The buckets gained the engaged time and nothing else; no other key changed but the
             // page view's engagement key (the stitcher's pointer, the step's counter and the dirty set aside).
             let after = try bed.snapshot()
@@ -121,9 +121,17 @@ import Testing
                 bucket["~seq"] = earlier["~seq"]
                 #expect(bucket == earlier, "\(key)")
             }
-            let unchanged = { (key: String) in !key.hasPrefix("dirty") && !key.hasPrefix("sess:") && !key.hasPrefix("ru:") && !key.hasPrefix("pe:") }
+            // Only the kinds an engagement update touches change: the to-do list, the current
+            // session, the roll-ups and the page view's own key.
+            let kind = { (key: String) in key.prefix { $0 != ":" } }
+            let touched = Set(
+                [
+                    StreamLayout.dirtyKey(partition: 0), StreamLayout.dirtySequenceKey(partition: 0), StreamLayout.sessionKey(visitorId: "v1", partitions: 1),
+                    StreamLayout.rollupKey(bucket: "", partition: 0), StreamLayout.pageViewKey(scopedId: "", partition: 0),
+                ].map(kind))
+            let unchanged = { (key: String) in !touched.contains(kind(key)) }
             #expect(after.filter { unchanged($0.key) } == before.filter { unchanged($0.key) })
-            #expect(after.keys.filter { $0.hasPrefix("pe:") }.count == 1)
+            #expect(after.keys.filter { kind($0) == kind(StreamLayout.pageViewKey(scopedId: "", partition: 0)) }.count == 1)
         }
     }
 

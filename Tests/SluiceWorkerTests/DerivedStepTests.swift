@@ -25,21 +25,21 @@ import Testing
             let s1 = try #require(events[0].sessionId), s2 = try #require(events[1].sessionId)
             #expect(events[2].sessionId == s1 && events[3].sessionId == s1 && s1 != s2)
 
-            let session1 = try bed.hash("ss:{0}:\(s1)")
-            #expect(session1["visitor"] == "vs:{0}:v1")
+            let session1 = try bed.hash(StreamLayout.sessionStateKey(sessionId: s1, partition: 0))
+            #expect(session1["visitor"] == StreamLayout.visitorStateKey(visitorId: "v1", partition: 0))
             #expect(session1["pv"] == "2" && session1["ev"] == "3")
             #expect(session1["start"] == String(E.base) && session1["last"] == String(E.base + 20_000))
             #expect(session1["entry"] == "/" && session1["exit"] == "/pricing")
             #expect(session1["end"] == nil && session1["stored"] == nil)
-            let session2 = try bed.hash("ss:{0}:\(s2)")
+            let session2 = try bed.hash(StreamLayout.sessionStateKey(sessionId: s2, partition: 0))
             #expect(session2["pv"] == "1" && session2["ev"] == "1")
             #expect(session2["start"] == String(E.base + 5_000) && session2["last"] == String(E.base + 5_000))
             #expect(session2["entry"] == "/" && session2["exit"] == "/")
 
-            let visitor1 = try bed.hash("vs:{0}:v1")
+            let visitor1 = try bed.hash(StreamLayout.visitorStateKey(visitorId: "v1", partition: 0))
             #expect(visitor1["first"] == String(E.base) && visitor1["last"] == String(E.base + 20_000))
             #expect(visitor1["pv"] == "2" && visitor1["visits"] == "1" && visitor1["ret"] == "0" && visitor1["cur"] == s1)
-            let visitor2 = try bed.hash("vs:{0}:v2")
+            let visitor2 = try bed.hash(StreamLayout.visitorStateKey(visitorId: "v2", partition: 0))
             #expect(visitor2["pv"] == "1" && visitor2["visits"] == "1" && visitor2["cur"] == s2)
 
             for key in [E.hourKey, E.dayKey] {
@@ -51,13 +51,13 @@ import Testing
                 #expect(bucket["h|exitPage|n|/pricing"] == "1" && bucket["h|exitPage|n|/"] == "1", "\(key)")
                 #expect(bucket["h|userEvent|n|ui\u{1F}click"] == "1", "\(key)")
                 #expect(bucket["h|referrer|n|(none)"] == "2", "\(key)")
-                let visitors = try bed.redis.run(RedisCommand("PFCOUNT", "rv:{0}:" + key.dropFirst("ru:{0}:".count))).integer
+                let visitors = try bed.redis.run(RedisCommand("PFCOUNT", StreamLayout.rollupVisitorsKey(bucket: StreamLayout.DerivedKey.name(ofKey: key), partition: 0))).integer
                 #expect(visitors == 2, "\(key)")
             }
 
             // The HyperLogLogs are flushed with their buckets.
             let dirty = try bed.dirtyKeys()
-            #expect(dirty == (["ss:{0}:\(s1)", "ss:{0}:\(s2)", "vs:{0}:v1", "vs:{0}:v2", E.hourKey, E.dayKey]).sorted())
+            #expect(dirty == ([StreamLayout.sessionStateKey(sessionId: s1, partition: 0), StreamLayout.sessionStateKey(sessionId: s2, partition: 0), StreamLayout.visitorStateKey(visitorId: "v1", partition: 0), StreamLayout.visitorStateKey(visitorId: "v2", partition: 0), E.hourKey, E.dayKey]).sorted())
         }
     }
 
@@ -69,7 +69,7 @@ import Testing
             // The script finds every entry acknowledged: it answers "acked" with their ids.
             let reply = try bed.redis.run(
                 RedisCommand(
-                    arguments: ["EVAL", DerivedStepScript.source, "3", DerivedTestBed.stream, "dirty:{0}", "dirtyseq:{0}", StreamLayout.group, "0", "0", "100", "60", "60", "1", messages[0].id]))
+                    arguments: ["EVAL", DerivedStepScript.source, "3", DerivedTestBed.stream, StreamLayout.dirtyKey(partition: 0), StreamLayout.dirtySequenceKey(partition: 0), StreamLayout.group, "0", "0", "100", "60", "60", "1", messages[0].id]))
             #expect(reply.elements?.compactMap(\.text) == ["acked", messages[0].id])
             let again = try bed.acknowledge(messages, events)
             #expect(again.counted == 0)
@@ -86,10 +86,10 @@ import Testing
             let outcome = try bed.acknowledge(messages, events)
             #expect(outcome.counted == 2)
             #expect(try bed.pendingCount() == 0)
-            let session = try bed.hash("ss:{0}:\(try #require(events[0].sessionId))")
+            let session = try bed.hash(StreamLayout.sessionStateKey(sessionId: try #require(events[0].sessionId), partition: 0))
             #expect(session["pv"] == "2" && session["ev"] == "2")
             #expect(session["entry"] == "/a" && session["exit"] == "/c")
-            #expect(try bed.hash("vs:{0}:v1")["pv"] == "2")
+            #expect(try bed.hash(StreamLayout.visitorStateKey(visitorId: "v1", partition: 0))["pv"] == "2")
             let hour = try bed.hash(E.hourKey)
             #expect(hour["h|pageViews"] == "2" && hour["h|events"] == "2")
             #expect(hour["h|page|n|/a"] == "1" && hour["h|page|n|/c"] == "1" && hour["h|page|n|/b"] == nil)
@@ -103,8 +103,8 @@ import Testing
             let events = try bed.step([bot]).events
             #expect(events[0].isBot && events[0].sessionId == nil)
             #expect(try bed.hash(E.hourKey).filter { $0.key != DerivedStepScript.versionField } == ["b|events": "1", "b|pageViews": "1", "b|page|n|/robots": "1", "b|page|#": "1"])
-            #expect(try bed.hash("vs:{0}:crawler").isEmpty)
-            #expect(try bed.redis.run(RedisCommand("EXISTS", "rv:{0}:" + E.hourKey.dropFirst("ru:{0}:".count))).integer == 0)
+            #expect(try bed.hash(StreamLayout.visitorStateKey(visitorId: "crawler", partition: 0)).isEmpty)
+            #expect(try bed.redis.run(RedisCommand("EXISTS", StreamLayout.rollupVisitorsKey(bucket: StreamLayout.DerivedKey.name(ofKey: E.hourKey), partition: 0))).integer == 0)
             #expect(try bed.dirtyKeys() == [E.dayKey, E.hourKey])
         }
     }

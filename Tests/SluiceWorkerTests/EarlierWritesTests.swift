@@ -28,7 +28,7 @@ import Testing
             let first = try processor(bed).process(try bed.deliver([event]), redis: bed.redis)
             #expect(first.stored == 1 && first.counted.count == 1)
             let storedSession = try #require(first.counted[0].sessionId)
-            _ = try bed.redis.run(RedisCommand("XACK", DerivedTestBed.stream, "workers", first.acknowledge[0].id))
+            _ = try bed.redis.run(RedisCommand("XACK", DerivedTestBed.stream, StreamLayout.group, first.acknowledge[0].id))
             // Its replay is a new entry with the same stamp, and the stitcher now opens another session.
             _ = try bed.redis.run(RedisCommand("DEL", StreamLayout.sessionKey(visitorId: "v1", partitions: 1)))
             let replay = try processor(bed).process(try bed.deliver([event]), redis: bed.redis)

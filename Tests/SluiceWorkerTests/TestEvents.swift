@@ -1,4 +1,5 @@
 import Foundation
+import SluiceCore
 import SluiceRollups
 
 /// Events as ingest writes them to a stream, at times inside one open hour.
@@ -11,9 +12,9 @@ enum TestEvents {
         return now / 3_600_000 * 3_600_000 - 3_600_000 + 600_000
     }()
 
-    /// The hour and the day holding `base`, as `ru:{0}:` keys.
-    static let hourKey = "ru:{0}:" + RollupBucket(site: nil, granularity: .hour, containing: base).name
-    static let dayKey = "ru:{0}:" + RollupBucket(site: nil, granularity: .day, containing: base).name
+    /// The hour and the day holding `base`, as partition 0's roll-up keys.
+    static let hourKey = StreamLayout.rollupKey(bucket: RollupBucket(site: nil, granularity: .hour, containing: base).name, partition: 0)
+    static let dayKey = StreamLayout.rollupKey(bucket: RollupBucket(site: nil, granularity: .day, containing: base).name, partition: 0)
 
     /// A page view of `path` by `visitor`, `offset` ms after `base`.
     static func pageView(_ id: String, _ visitor: String, _ path: String, at offset: Int64) -> String {
