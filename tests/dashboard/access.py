@@ -8,6 +8,9 @@ import json
 import os
 import urllib.parse
 
+from selenium.webdriver.support.expected_conditions import staleness_of
+from selenium.webdriver.support.wait import WebDriverWait
+
 import expected
 from test_tracker import ROOT, check, http_request, log
 
@@ -82,7 +85,9 @@ def log_in(driver, origin, token):
     for attempt in ["wrong-token-0123456789abcdef", token]:
         driver.get(f"{origin}/login")
         driver.find_element("id", "token").send_keys(attempt)
-        driver.find_element("css selector", "form[action='/login'] button").click()
+        button = driver.find_element("css selector", "form[action='/login'] button")
+        button.click()
+        WebDriverWait(driver, 10).until(staleness_of(button))  # the answer to the POST has loaded
         cookie = driver.get_cookie(LOGIN_COOKIE)
         if attempt != token:
             check(cookie is None and driver.execute_script("return location.pathname") == "/login",
@@ -95,7 +100,9 @@ def log_in(driver, origin, token):
 def log_out(driver, origin):
     """The pages' logout button ends the login: its cookie no longer opens a page."""
     cookie = driver.get_cookie(LOGIN_COOKIE)
-    driver.find_element("css selector", "form[action='/logout'] button").click()
+    button = driver.find_element("css selector", "form[action='/logout'] button")
+    button.click()
+    WebDriverWait(driver, 10).until(staleness_of(button))
     check(driver.get_cookie(LOGIN_COOKIE) is None, "logging out clears the login cookie")
     driver.get(f"{origin}/")
     check(driver.execute_script("return location.pathname") == "/login", f"after logging out a page leads to the login ({driver.current_url})")

@@ -10,6 +10,10 @@ import datetime
 import math
 
 # The event collections and the kind the session route names each one's events.
+# The funnels the test's worker and dashboard run with (SLUICE_FUNNELS): the pricing
+# page then a signup, the docs page then a signup, and the other way round (a signup,
+# then the pricing page), so the order of steps matters.
+FUNNELS = "pricing: /pricing > auth/signup; docs: /docs > auth/signup; back: auth/signup > /pricing"
 KINDS = {"pageviews": "pageview", "chatinteractions": "chat", "toolusages": "tool",
          "labexperiments": "lab", "userevents": "event", "apiusages": "api"}
 PEOPLE = {"device.type": {"$ne": "bot"}}
@@ -69,8 +73,47 @@ def figures(db, day):
         "lab": {"runs": count(len(labs)), "failures": count(lab_failures), "successRate": percent(len(labs) - lab_failures, len(labs))},
         "performance": {"calls": count(len(calls)), "errorRate": percent(client_errors + server_errors, len(calls)),
                         "clientErrorRate": percent(client_errors, len(calls)), "serverErrorRate": percent(server_errors, len(calls))},
-        "funnels": {"signups": count(signups), "visitors": count(len(people)), "signupRate": percent(signups, len(people))},
+        "funnels": {"signups": count(signups), "visitors": count(len(people)), "signupRate": percent(signups, len(people)),
+                    **funnel_figures(*funnels(db, day)[0][1:])[0]},
     }
+
+
+def funnels(db, day):
+    """Per funnel of FUNNELS, in order, (name, [visitors reaching each step]), as cohorts:
+    people whose first step fell on `day`, a step counted once reached after the one
+    before it, in time order (page views by path; user events by type/name, unless
+    sent with success: false)."""
+    steps_of = {}
+    for view in db.pageviews.find(PEOPLE, {"visitorId": 1, "timestamp": 1, "receivedAt": 1, "path": 1}):
+        steps_of.setdefault(view["visitorId"], []).append((view["timestamp"], view["receivedAt"], view["path"]))
+    for event in db.userevents.find({**PEOPLE, "success": {"$ne": False}}):
+        steps_of.setdefault(event["visitorId"], []).append((event["timestamp"], event["receivedAt"], f"{event['eventType']}/{event['eventName']}"))
+    # pymongo gives dates as naive UTC datetimes.
+    start, end = (bound.replace(tzinfo=None) for bound in day_filter(day)["timestamp"].values())
+    out = []
+    for item in FUNNELS.split(";"):
+        name, text = item.split(":")
+        steps = [step.strip() for step in text.split(">")]
+        reached = [0] * len(steps)
+        for events in steps_of.values():
+            done, entered = 0, None
+            for at, _, what in sorted(events):
+                if done < len(steps) and what == steps[done]:
+                    entered, done = entered or at, done + 1
+            if entered and start <= entered < end:
+                for step in range(done):
+                    reached[step] += 1
+        out.append((name.strip(), steps, reached))
+    return out
+
+
+def funnel_figures(steps, reached):
+    """One funnel's headline figures and its steps table's rows, as the page prints them."""
+    figures = {"funnelEntered": count(reached[0]), "funnelCompleted": count(reached[-1]),
+               "funnelConversion": percent(reached[-1], reached[0])}
+    rows = {str(number): {"Reached": step, "Visitors": count(visitors)}
+            for number, (step, visitors) in enumerate(zip(steps, reached), start=1)}
+    return figures, rows
 
 
 def everyone(db, day):
@@ -114,6 +157,8 @@ def rows(db, day):
         "tools": ("tools", {tool: runs(docs) for tool, docs in grouped("toolusages", "toolName")}),
         "lab": ("lab-models", {model: runs(docs) for model, docs in grouped("labexperiments", "model")}),
         "performance": ("api-endpoints", {endpoint: calls(docs) for endpoint, docs in grouped("apiusages", "endpoint")}),
+        "funnels": ("funnels", {name: {"Steps": " > ".join(steps), "Entered": count(reached[0]), "Completed": count(reached[-1]),
+                                       "Conversion": percent(reached[-1], reached[0])} for name, steps, reached in funnels(db, day)}),
     }
 
 

@@ -98,6 +98,18 @@ def check_bots_included(driver, origin, db, day):
     log(f"/?audience=all: page views {shown}, top page {top} (bots included)")
 
 
+def check_funnels(driver, origin, db, day):
+    """Each configured funnel, chosen on the funnels page, shows its cohort step by step."""
+    for name, steps, reached in expected.funnels(db, day):
+        figures, rows = expected.funnel_figures(steps, reached)
+        open_page(driver, origin, f"/funnels?range=custom&from={day.isoformat()}&to={day.isoformat()}&funnel={name}", None, "funnel")
+        shown = driver.execute_script(READ_FIGURES)
+        got = {key: shown.get(key) for key in figures}
+        check(got == figures, f"/funnels?funnel={name}: {got}, the raw collections give {figures}")
+        check_rows(driver, f"/funnels?funnel={name}", "funnel-steps", rows)
+        log(f"/funnels?funnel={name}: {' > '.join(steps)}: visitors {reached}, {figures['funnelConversion']}")
+
+
 def check_realtime(driver, origin, db, now, screenshots=None):
     """The real-time page's live visitors, active sessions, events of the last 30 minutes
     and pages viewed now equal what the raw collections hold for those windows."""
@@ -141,3 +153,5 @@ def check_all(driver, origin, db, day, now, visitor, screenshots=None):
             check_report(driver, origin, path, name, figures, day, screenshots)
         if name == "overview":
             check_bots_included(driver, origin, db, day)
+        if name == "funnels":
+            check_funnels(driver, origin, db, day)

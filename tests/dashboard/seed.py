@@ -10,7 +10,8 @@ it from the raw collections the worker stored (expected.py). The mix only makes
 each figure non-trivial: /pricing is clearly the top page (the crawler's /blog
 views would beat it if bots were counted), some chats rated satisfied and some
 not (one not rated), some tool and lab runs failed, some API calls answered 4xx
-or 5xx, two of the five people signed up.
+or 5xx, two of the five people signed up (one after the docs page, both after the
+pricing page, one viewing the pricing page again later: expected.FUNNELS's steps).
 """
 import datetime
 import json

@@ -2,7 +2,7 @@
 """The dashboard's pages in headless Chromium show the figures the raw collections hold.
 
 Starts its own sluice-ingest and sluice-worker (120 s session timeout, 1 s flush
-interval) on the test servers of scripts/test.sh (Redis database 0, flushed
+interval, three funnels) on the test servers of scripts/test.sh (Redis database 0, flushed
 before and after; a fresh MongoDB database), sends seed.py's traffic through
 ingest's routes, waits until the worker stored every event and flushed the
 derived state, and starts sluice-dashboard on the same store. Then:
@@ -14,7 +14,8 @@ derived state, and starts sluice-dashboard on the same store. Then:
   top page (and with bots included, the crawler's page views); live visitors,
   active sessions, recent events and pages viewed now; satisfaction rate; tool
   and lab success rates; the journey's sessions and timeline; signups /
-  visitors; API error rates (pages.py);
+  visitors and each funnel of expected.FUNNELS step by step; API error rates
+  (pages.py);
 - a second dashboard with SLUICE_ADMIN_TOKEN refuses an anonymous caller on
   every route but the login and `current`, and after logging in through the
   form the same pages show the same figures; logging out ends that login.
@@ -63,7 +64,7 @@ def start_dashboard(stack, name, settings):
     port = stack_helpers.free_port()
     env = {key: value for key, value in os.environ.items() if key != "SLUICE_ADMIN_TOKEN"}  # open unless `settings` set one
     env.update({"SLUICE_REDIS_URL": stack.settings["SLUICE_REDIS_URL"], "SLUICE_MONGO_URL": stack.settings["SLUICE_MONGO_URL"],
-                "SLUICE_DASHBOARD_PORT": str(port), "SLUICE_LOG_LEVEL": "info", **settings})
+                "SLUICE_DASHBOARD_PORT": str(port), "SLUICE_FUNNELS": expected.FUNNELS, "SLUICE_LOG_LEVEL": "info", **settings})
     out = open(os.path.join(stack.tmp, f"{name}.log"), "ab")
     process = subprocess.Popen([exe], stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, env=env, start_new_session=True)
     stack.procs[name] = process  # stopped and its log shown with the rest
@@ -151,7 +152,7 @@ def main():
     tmp = tempfile.mkdtemp(prefix="sluice-dashboard.")
     stack_helpers.redis_flush(redis_url)
     stack = stack_helpers.Stack(env["SLUICE_BIN_DIR"], redis_url, f"{mongo_base}/{database}", tmp)
-    stack.settings["SLUICE_SESSION_TIMEOUT"] = str(seed.SESSION_TIMEOUT_SECONDS)
+    stack.settings.update({"SLUICE_SESSION_TIMEOUT": str(seed.SESSION_TIMEOUT_SECONDS), "SLUICE_FUNNELS": expected.FUNNELS})
     mongo = pymongo.MongoClient(mongo_base + "/", serverSelectionTimeoutMS=5000)
     ok = False
     try:
