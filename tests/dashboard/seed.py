@@ -87,7 +87,7 @@ TRAFFIC = [
     ("visitor-2", PHONE, [
         (660, page("/pricing", referrer="https://news.example/post")), (655, chat("chat-2", "support", "gpt-x", "en", 2600)),
         (652, feedback("chat-2", False)), (650, tool("image-resizer", False, 900, "too large")), (648, lab("m2", True, 30000)),
-        (646, api("/v1/orders", "GET", 404, 15)), (640, page("/blog")),
+        (646, api("/v1/orders", "GET", 404, 15)), (644, page("/docs")), (640, page("/blog")),
     ]),
     ("visitor-3", FIREFOX, [
         (18, page("/pricing")), (17, chat("chat-3", "sales", "gpt-y", "de", 300)), (16, feedback("chat-3", True)),

@@ -35,6 +35,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import traceback
 import uuid
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -161,7 +162,7 @@ def main():
         ok = not stack_helpers.failures
     except Exception as error:
         stack_helpers.failures.append(f"{type(error).__name__}: {error}")
-        log(f"error: {type(error).__name__}: {error}")
+        log(f"error: {type(error).__name__}: {error}\n{traceback.format_exc()}")
     finally:
         for name in ["dashboard-token", "dashboard-open"]:
             stop(stack, name)
