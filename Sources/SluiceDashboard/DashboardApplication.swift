@@ -4,6 +4,7 @@ import NIOCore
 import SluiceCore
 import SluiceMongo
 import SluiceRedis
+import SluiceReports
 
 /// Builds the dashboard's HTTP application; the executable and the tests both call this.
 ///
@@ -28,6 +29,8 @@ public func buildDashboardApplication(
     let sites = try DashboardSites(configuration: configuration)
 
     let router = Router()
+    // Before every route: routes take the router's middleware when they are added.
+    router.add(middleware: ServerTiming())
     let live = LiveController(reads: LiveReads(writer: writer, partitions: configuration.partitions), cookieName: configuration.cookieName, logger: logger)
     let login = LoginController(access: access)
     login.addLoginRoutes(to: router)
@@ -44,7 +47,9 @@ public func buildDashboardApplication(
 
     // The report pages: each at its path, with its JSON and CSV under api/dashboard.
     let reportsAPI = router.group("api/dashboard").add(middleware: AdminGate(access: access, refusal: .json))
-    let runner = ReportRunner(store: store.store, redis: try RedisEndpoint(url: configuration.redisURL), logger: logger)
+    let cache = configuration.reportCacheSeconds == 0
+        ? nil : RollupCache(lifetimeSeconds: configuration.reportCacheSeconds, windowSeconds: configuration.rollupWindowSeconds)
+    let runner = ReportRunner(store: store.store, redis: try RedisEndpoint(url: configuration.redisURL), cache: cache, logger: logger)
     let reportPages: [(DashboardPage, ReportPageController.Builder)] = [
         (.overview, OverviewPage.view), (.chats, ChatsPage.view), (.tools, ToolsPage.view), (.lab, LabPage.view),
         (.performance, PerformancePage.view), (.funnels, FunnelsPage.builder(configuration.funnels)),

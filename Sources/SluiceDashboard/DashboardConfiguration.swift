@@ -30,6 +30,13 @@ public struct DashboardConfiguration: Sendable {
     public var sites: SiteRegistry?
     /// `SLUICE_LOG_LEVEL`: the least severe level logged (default `info`), as `makeLogger` reads it.
     public var logLevel: String
+    /// `SLUICE_DASHBOARD_CACHE_SECONDS`: how long the report pages reuse a read of closed
+    /// roll-up buckets (default 300; 0 reads every bucket every time). Only
+    /// `sluicectl rollups rebuild` changes a closed bucket: a rebuild shows within this.
+    public var reportCacheSeconds: Int
+    /// `SLUICE_ROLLUP_WINDOW`: the workers' roll-up window (default 172800): a bucket is
+    /// closed this many seconds after its end. Set it as the workers have it.
+    public var rollupWindowSeconds: Int
     /// `SLUICE_FUNNELS`: the conversion funnels the workers count, which the funnels page
     /// shows (default: none). Set it as the workers have it.
     public var funnels: FunnelSettings
@@ -49,6 +56,8 @@ public struct DashboardConfiguration: Sendable {
         cookieName = settings.string("SLUICE_COOKIE_NAME", default: "sluice_visitor")
         adminToken = settings.optionalString("SLUICE_ADMIN_TOKEN")
         logLevel = settings.string("SLUICE_LOG_LEVEL", default: "info").lowercased()
+        reportCacheSeconds = try settings.seconds("SLUICE_DASHBOARD_CACHE_SECONDS", default: 300, range: 0...86_400)
+        rollupWindowSeconds = try settings.seconds("SLUICE_ROLLUP_WINDOW", default: 172_800, range: 3600...2_678_400)
         funnels = try FunnelSettings(settings: settings)
         if let adminToken, adminToken.utf8.count < 16 {
             throw ConfigurationError(variable: "SLUICE_ADMIN_TOKEN", value: maskedSecret(adminToken), expected: "at least 16 characters")
@@ -81,6 +90,8 @@ public struct DashboardConfiguration: Sendable {
             ("SLUICE_ADMIN_TOKEN", adminToken == nil ? "(not set: open, local only)" : maskedSecret(adminToken)),
             ("SLUICE_LOG_LEVEL", logLevel),
             (FunnelSettings.variable, funnels.summary),
+            ("SLUICE_DASHBOARD_CACHE_SECONDS", reportCacheSeconds == 0 ? "0 (every report reads every bucket)" : "\(reportCacheSeconds) (closed buckets' reads reused)"),
+            ("SLUICE_ROLLUP_WINDOW", "\(rollupWindowSeconds) (buckets closed this long after their end)"),
         ]
     }
 }

@@ -10,9 +10,10 @@ public struct ReportSource {
     let reader: RollupReader
     let visitors: VisitorCounter
 
-    /// Reports reading `store`'s `rollups` and counting visitors on `redis`.
-    public init(store: MongoStore, redis: RedisConnection) {
-        reader = RollupReader(store: store)
+    /// Reports reading `store`'s `rollups` (closed buckets' reads reused from `cache` when
+    /// given) and counting visitors on `redis`.
+    public init(store: MongoStore, redis: RedisConnection, cache: RollupCache? = nil) {
+        reader = RollupReader(store: store, cache: cache)
         visitors = VisitorCounter(redis: redis)
     }
 

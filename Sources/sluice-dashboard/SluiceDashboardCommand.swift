@@ -31,6 +31,10 @@ struct SluiceDashboardCommand: AsyncParsableCommand {
     var adminToken: String?
     @Option(help: "Log level: trace, debug, info, notice, warning, error (SLUICE_LOG_LEVEL, default info).")
     var logLevel: String?
+    @Option(help: "Seconds the report pages reuse a read of closed roll-up buckets; 0: never (SLUICE_DASHBOARD_CACHE_SECONDS, default 300).")
+    var cacheSeconds: Int?
+    @Option(help: "The workers' roll-up window: a bucket is closed this many seconds after its end (SLUICE_ROLLUP_WINDOW, default 172800).")
+    var rollupWindow: Int?
     @Option(help: "The conversion funnels the workers count, as theirs, e.g. \"checkout: /pricing > auth/signup > payment/succeeded\" (SLUICE_FUNNELS, default: none).")
     var funnels: String?
 
@@ -38,6 +42,7 @@ struct SluiceDashboardCommand: AsyncParsableCommand {
         let overrides: [String: String?] = [
             "SLUICE_REDIS_URL": redisURL, "SLUICE_MONGO_URL": mongoURL, "SLUICE_DASHBOARD_HOST": host, "SLUICE_DASHBOARD_PORT": port.map(String.init),
             "SLUICE_PARTITIONS": partitions.map(String.init), "SLUICE_COOKIE_NAME": cookieName, "SLUICE_SITES": sites, "SLUICE_ADMIN_TOKEN": adminToken, "SLUICE_LOG_LEVEL": logLevel,
+            "SLUICE_DASHBOARD_CACHE_SECONDS": cacheSeconds.map(String.init), "SLUICE_ROLLUP_WINDOW": rollupWindow.map(String.init),
             "SLUICE_FUNNELS": funnels,
         ]
         let settings = Settings(environment: ProcessInfo.processInfo.environment, overrides: overrides.compactMapValues { $0 })

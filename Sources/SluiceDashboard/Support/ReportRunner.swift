@@ -6,20 +6,21 @@ import SluiceReports
 
 /// Runs a `ReportSource` read on NIO's blocking thread pool (libmongoc and hiredis
 /// block), with a Redis connection of its own for the call (a `ReportSource` holds one
-/// and is not for concurrent use). A failing store or Redis is a 503 for the caller; the
-/// cause goes to the log.
+/// and is not for concurrent use), and the process's `RollupCache` (nil: none). A failing
+/// store or Redis is a 503 for the caller; the cause goes to the log.
 struct ReportRunner: Sendable {
     let store: MongoStore
     let redis: RedisEndpoint
+    let cache: RollupCache?
     let logger: Logger
 
     /// `body`'s result, computed off the cooperative pool.
     func run<Result: Sendable>(_ body: @escaping @Sendable (ReportSource) throws(ReportError) -> Result) async throws(DashboardError) -> Result {
-        let (store, redis) = (store, redis)
+        let (store, redis, cache) = (store, redis, cache)
         do {
             return try await NIOThreadPool.singleton.runIfActive {
                 let connection = try RedisConnection(endpoint: redis)
-                return try body(ReportSource(store: store, redis: connection))
+                return try body(ReportSource(store: store, redis: connection, cache: cache))
             }
         } catch {
             logger.error("report failed", metadata: ["sluice.error": "\(error)"])

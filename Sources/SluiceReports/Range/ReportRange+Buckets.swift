@@ -1,7 +1,7 @@
 import SluiceRollups
 
 /// The buckets of one granularity starting in `from ..< to` (epoch ms): what one find reads.
-public struct BucketSpan: Sendable, Equatable {
+public struct BucketSpan: Sendable, Hashable {
     public let granularity: RollupBucket.Granularity
     public let from: Int64
     public let to: Int64

@@ -5,14 +5,17 @@ import SluiceRollups
 
 /// Reads a site's roll-up buckets for a range from the `rollups` collection: one find per
 /// span of the range (`ReportRange.readSpans`, at most three) on the
-/// `site_1_granularity_1_start_1` index, projected to the parts a report needs.
+/// `site_1_granularity_1_start_1` index, projected to the parts a report needs; with a
+/// `RollupCache`, the closed buckets of a span come from the cache when it has them.
 /// Never reads raw event collections. Blocking.
 public struct RollupReader: Sendable {
     let store: MongoStore
+    let cache: RollupCache?
 
-    /// A reader of `store`'s `rollups` collection.
-    public init(store: MongoStore) {
+    /// A reader of `store`'s `rollups` collection, reusing closed buckets' reads from `cache` when given.
+    public init(store: MongoStore, cache: RollupCache? = nil) {
         self.store = store
+        self.cache = cache
     }
 
     /// The buckets of `site` (`""` without a sites file) in `range`: `dimensions`' rows
@@ -24,24 +27,50 @@ public struct RollupReader: Sendable {
     ) throws(ReportError) -> RollupRead {
         let options: JSONValue = .object(
             JSONObject([("projection", Self.projection(dimensions: dimensions, audience: audience, sketches: sketches)), ("sort", .object(JSONObject([("start", .int(1))])))]))
+        let optionsText = JSONWriter.string(of: options)
         var snapshots: [RollupSnapshot] = []
-        var failure: ReportError?
         for span in range.readSpans(series: series) {
-            do {
-                let filter = Self.filter(site: site, span: span)
-                try store.forEachCanonicalJSON(collection: RollupDocument.collection, filterJSON: JSONWriter.string(of: filter), optionsJSON: JSONWriter.string(of: options)) { text in
-                    guard failure == nil else { return }
-                    do throws(ReportError) { snapshots.append(try Self.snapshot(text, site: site)) } catch { failure = error }
-                }
-            } catch {
-                throw .store(error)
+            guard let cache else {
+                snapshots += try find(site: site, span: span, options: optionsText).snapshots
+                continue
             }
-            if let failure { throw failure }
+            let now = RollupCache.now()
+            let (closed, open) = cache.split(span, now: now)
+            if let closed {
+                let key = RollupCache.Key(site: site, span: closed, options: optionsText)
+                if let kept = cache.snapshots(key, now: now) {
+                    snapshots += kept
+                } else {
+                    let read = try find(site: site, span: closed, options: optionsText)
+                    cache.keep(read.snapshots, bytes: read.bytes, for: key, now: now)
+                    snapshots += read.snapshots
+                }
+            }
+            if let open { snapshots += try find(site: site, span: open, options: optionsText).snapshots }
         }
         snapshots.sort { $0.bucket.start < $1.bucket.start }
         return RollupRead(
             range: range, totalBuckets: snapshots.filter { range.countsInTotals($0.bucket) },
             seriesBuckets: series ? snapshots.filter { range.countsInSeries($0.bucket) } : [])
+    }
+
+    /// The buckets of `span`, and the length of their documents' JSON text.
+    func find(site: String, span: BucketSpan, options: String) throws(ReportError) -> (snapshots: [RollupSnapshot], bytes: Int) {
+        var snapshots: [RollupSnapshot] = []
+        var bytes = 0
+        var failure: ReportError?
+        do {
+            let filter = JSONWriter.string(of: Self.filter(site: site, span: span))
+            try store.forEachCanonicalJSON(collection: RollupDocument.collection, filterJSON: filter, optionsJSON: options) { text in
+                guard failure == nil else { return }
+                bytes += text.utf8.count
+                do throws(ReportError) { snapshots.append(try Self.snapshot(text, site: site)) } catch { failure = error }
+            }
+        } catch {
+            throw .store(error)
+        }
+        if let failure { throw failure }
+        return (snapshots, bytes)
     }
 
     /// `{site, granularity, start: {$gte, $lt}}` of `span`: the index's fields in its order.

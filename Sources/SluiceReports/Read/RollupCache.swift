@@ -1,0 +1,92 @@
+import Foundation
+import Synchronization
+
+/// Reads of *closed* roll-up buckets, kept for reuse by later reports of the same process.
+///
+/// A bucket is closed once its roll-up window has passed (`SLUICE_ROLLUP_WINDOW` after its
+/// end): the workers never write it again, only `sluicectl rollups rebuild` does. So a
+/// read of closed buckets is reused for `lifetime` (a rebuild shows within it) and the
+/// store is asked only for the open buckets at the end of a range: a 30-day page costs
+/// about what its last two days cost, however much history the store holds. Entries are
+/// keyed by site, span and projection; the least recently used go first once the
+/// entries' size (their documents' JSON text) passes `capacityBytes`. Safe for
+/// concurrent use.
+public final class RollupCache: Sendable {
+    /// What one read of a span asked for.
+    struct Key: Hashable {
+        let site: String
+        let span: BucketSpan
+        let options: String
+    }
+
+    private struct Entry {
+        let snapshots: [RollupSnapshot]
+        let bytes: Int
+        let storedAt: Int64
+        var lastUse: UInt64
+    }
+
+    private struct State {
+        var entries: [Key: Entry] = [:]
+        var bytes = 0
+        var uses: UInt64 = 0
+    }
+
+    /// How long a read is reused, in ms.
+    public let lifetime: Int64
+    /// The roll-up window, in ms: a bucket is closed this long after its end.
+    public let window: Int64
+    /// The most JSON text the entries may hold together.
+    public let capacityBytes: Int
+    private let state = Mutex(State())
+
+    /// A cache reusing reads for `lifetimeSeconds`, for buckets closed `windowSeconds` after their end.
+    public init(lifetimeSeconds: Int, windowSeconds: Int, capacityBytes: Int = 64 << 20) {
+        lifetime = Int64(lifetimeSeconds) * 1000
+        window = Int64(windowSeconds) * 1000
+        self.capacityBytes = capacityBytes
+    }
+
+    /// `span` split where its buckets stop being closed at `now`: the closed part (reusable)
+    /// and the open part, each nil when empty.
+    func split(_ span: BucketSpan, now: Int64) -> (closed: BucketSpan?, open: BucketSpan?) {
+        let size = span.granularity.milliseconds
+        // A bucket starting at s is closed once s + size + window <= now.
+        let latestClosed = now - window - size
+        let boundary = (latestClosed >= 0 ? latestClosed / size : (latestClosed + 1) / size - 1) * size + size
+        let cut = min(max(boundary, span.from), span.to)
+        return (
+            cut > span.from ? BucketSpan(granularity: span.granularity, from: span.from, to: cut) : nil,
+            cut < span.to ? BucketSpan(granularity: span.granularity, from: cut, to: span.to) : nil
+        )
+    }
+
+    /// The kept read of `key`, if younger than `lifetime` at `now`.
+    func snapshots(_ key: Key, now: Int64) -> [RollupSnapshot]? {
+        state.withLock { state in
+            guard let entry = state.entries[key], now - entry.storedAt < lifetime else { return nil }
+            state.uses += 1
+            state.entries[key]!.lastUse = state.uses
+            return entry.snapshots
+        }
+    }
+
+    /// Keeps `snapshots`, read at `now` from documents of `bytes` bytes of JSON, evicting the least recently used.
+    func keep(_ snapshots: [RollupSnapshot], bytes: Int, for key: Key, now: Int64) {
+        guard bytes <= capacityBytes / 4 else { return }
+        state.withLock { state in
+            state.uses += 1
+            if let old = state.entries.updateValue(Entry(snapshots: snapshots, bytes: bytes, storedAt: now, lastUse: state.uses), forKey: key) {
+                state.bytes -= old.bytes
+            }
+            state.bytes += bytes
+            while state.bytes > capacityBytes, let oldest = state.entries.min(by: { $0.value.lastUse < $1.value.lastUse }) {
+                state.bytes -= oldest.value.bytes
+                state.entries[oldest.key] = nil
+            }
+        }
+    }
+
+    /// The current time in epoch ms.
+    static func now() -> Int64 { Int64(Date().timeIntervalSince1970 * 1000) }
+}

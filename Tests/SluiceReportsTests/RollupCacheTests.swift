@@ -1,0 +1,75 @@
+import Foundation
+import SluiceRollups
+import Testing
+
+@testable import SluiceReports
+
+/// Closed buckets' reads are reused (only a rebuild changes them); open buckets are read
+/// from the store every time.
+@Suite struct RollupCacheTests {
+    static let hour = RollupBucket.Granularity.hour.milliseconds
+    static let day = RollupBucket.Granularity.day.milliseconds
+
+    @Test func aSpanSplitsWhereItsBucketsStopBeingClosed() {
+        let cache = RollupCache(lifetimeSeconds: 300, windowSeconds: 7200)
+        // At 10:30 with a two-hour window, hours ending by 08:30 are closed: those starting at 07:00 or before.
+        let midnight: Int64 = 20_000 * Self.day, now = midnight + 10 * Self.hour + 30 * 60_000
+        let hours = BucketSpan(granularity: .hour, from: midnight, to: midnight + Self.day)
+        let (closed, open) = cache.split(hours, now: now)
+        #expect(closed == BucketSpan(granularity: .hour, from: midnight, to: midnight + 8 * Self.hour))
+        #expect(open == BucketSpan(granularity: .hour, from: midnight + 8 * Self.hour, to: midnight + Self.day))
+        // Days: yesterday ended 10.5 hours ago, past the window, so closed; today is open.
+        let days = BucketSpan(granularity: .day, from: midnight - 5 * Self.day, to: midnight + Self.day)
+        #expect(cache.split(days, now: now).closed == BucketSpan(granularity: .day, from: midnight - 5 * Self.day, to: midnight))
+        #expect(cache.split(days, now: now).open == BucketSpan(granularity: .day, from: midnight, to: midnight + Self.day))
+        // With a two-day window, yesterday and the day before are open too.
+        let twoDays = RollupCache(lifetimeSeconds: 300, windowSeconds: 172_800)
+        #expect(twoDays.split(days, now: now).open == BucketSpan(granularity: .day, from: midnight - 2 * Self.day, to: midnight + Self.day))
+        // Wholly closed, wholly open.
+        #expect(cache.split(BucketSpan(granularity: .day, from: 0, to: Self.day), now: now).open == nil)
+        #expect(cache.split(BucketSpan(granularity: .hour, from: now, to: now + Self.hour), now: now).closed == nil)
+    }
+
+    @Test func closedBucketsAreReadOnceOpenOnesEveryTime() throws {
+        try ReportsTestBed.withFresh { bed in
+            let today = CivilDate(dayNumber: Int(RollupCache.now() / Self.day))
+            let range = try ReportRange(first: today.adding(days: -30), last: today.adding(days: -1), timeZone: TimeZone(identifier: "UTC")!)
+            let closedDay = Int64(today.adding(days: -30).dayNumber) * Self.day, openDay = Int64(today.adding(days: -1).dayNumber) * Self.day
+            func write(closed: Int64, open: Int64) throws {
+                try bed.write(.day, closedDay) { $0.add(.human, total: "pageViews", by: closed) }
+                try bed.write(.day, openDay) { $0.add(.human, total: "pageViews", by: open) }
+            }
+            func pageViews(_ source: ReportSource) throws -> Double? {
+                try source.overview(site: "shop", range: range).pageViews.current
+            }
+            let cached = ReportSource(store: bed.store, redis: bed.redis, cache: RollupCache(lifetimeSeconds: 300, windowSeconds: 172_800))
+            let uncached = ReportSource(store: bed.store, redis: bed.redis, cache: RollupCache(lifetimeSeconds: 0, windowSeconds: 172_800))
+            try write(closed: 10, open: 1)
+            #expect(try pageViews(cached) == 11)
+            #expect(try pageViews(uncached) == 11)
+            // A rebuild rewrites both: the closed day's read is reused until it expires; the open day is read again.
+            try write(closed: 20, open: 2)
+            #expect(try pageViews(cached) == 12)
+            #expect(try pageViews(uncached) == 22)
+            #expect(try pageViews(bed.source) == 22)
+        }
+    }
+
+    @Test func theLeastRecentlyUsedReadsGoPastTheCapacity() {
+        let cache = RollupCache(lifetimeSeconds: 300, windowSeconds: 3600, capacityBytes: 400)
+        let spans = (0..<3).map { BucketSpan(granularity: .day, from: Int64($0) * Self.day, to: Int64($0 + 1) * Self.day) }
+        let keys = spans.map { RollupCache.Key(site: "", span: $0, options: "{}") }
+        for key in keys { cache.keep([], bytes: 100, for: key, now: 0) }
+        #expect(keys.allSatisfy { cache.snapshots($0, now: 1) != nil })
+        _ = cache.snapshots(keys[0], now: 2)
+        // A read over a quarter of the capacity is never kept; two more of 100 bytes push out the least recently used (keys[1]).
+        cache.keep([], bytes: 101, for: RollupCache.Key(site: "big", span: spans[0], options: "{}"), now: 3)
+        #expect(cache.snapshots(RollupCache.Key(site: "big", span: spans[0], options: "{}"), now: 4) == nil)
+        cache.keep([], bytes: 100, for: RollupCache.Key(site: "a", span: spans[0], options: "{}"), now: 5)
+        cache.keep([], bytes: 100, for: RollupCache.Key(site: "b", span: spans[0], options: "{}"), now: 6)
+        #expect(cache.snapshots(keys[1], now: 7) == nil)
+        #expect(cache.snapshots(keys[0], now: 7) != nil)
+        // Expired reads are not used.
+        #expect(cache.snapshots(keys[0], now: 300_000) == nil)
+    }
+}
