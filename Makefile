@@ -14,7 +14,7 @@ TEST_ARGS ?=
 # on make's command line, like REDIS_PORT=6380, are exported by make anyway.)
 export CONFIG TEST_ARGS
 
-.PHONY: help bootstrap build release run test fuzz chaos bench bench-adversarial bench-enrichment capacity clean
+.PHONY: help bootstrap build release run test fuzz chaos bench bench-adversarial bench-enrichment bench-dashboard capacity clean
 
 help:
 	@echo 'Sluice targets:'
@@ -35,6 +35,8 @@ help:
 	@echo '  make bench-adversarial  ingest CPU per KB of hostile bodies beside a typical one (~2 min);'
 	@echo '                  writes bench/results/adversarial.md (also run at the end of make bench)'
 	@echo '  make bench-enrichment  µs per event of the enrichment step, cold user-agent parse time'
+	@echo '  make bench-dashboard  every dashboard page'"'"'s server time (p50/p95) over 10,000 and 1,000,000'
+	@echo '                  events across 30 days, side by side (~40 min); writes bench/results/dashboard.md'
 	@echo '  make capacity  the capacity model: parts a peak needs, where each added part stops helping,'
 	@echo '                  from bench/results/*.json (CAPACITY_ARGS, e.g. --mode single; docs/capacity.md)'
 	@echo '  make clean      remove .run (local stack data and logs)'
@@ -77,6 +79,10 @@ bench-adversarial: bootstrap
 bench-enrichment: bootstrap
 	swift build -c release --product sluice-enrichment-bench
 	"$$(swift build -c release --show-bin-path)/sluice-enrichment-bench"
+
+# The dashboard's pages over a small and a large store, side by side (docs/performance.md).
+bench-dashboard: bootstrap
+	@bash bench/dashboard.sh
 
 # The capacity model over the measured figures (docs/capacity.md); no servers.
 CAPACITY_ARGS ?=

@@ -1,0 +1,127 @@
+"""`make bench-dashboard`'s report: the pages' server time at each store size side by
+side, with the ratio of the largest to the smallest, from what bench/dashboard.sh left
+in its temp dir (per size: data.json, rebuild.json, rebuild.log, pages.json). Prints
+the table and writes dashboard.md and dashboard.json. Standard library only.
+"""
+import argparse
+import datetime
+import json
+import os
+import platform
+
+TARGET_MS = 100.0
+# A p95 counts as grown with the history when it is both this much larger (ratio) and
+# this many milliseconds more: below that, one run's noise on a shared machine.
+GROWTH_RATIO, GROWTH_MS = 1.5, 5.0
+
+
+def load(directory, size):
+    def read(name):
+        with open(os.path.join(directory, str(size), name), encoding="utf-8") as f:
+            return f.read()
+
+    result = json.loads(read("pages.json"))
+    result["data"] = json.loads(read("data.json").strip().splitlines()[-1])
+    result["rebuild"] = json.loads(read("rebuild.json"))
+    result["rebuild"]["summary"] = next((line.strip() for line in read("rebuild.log").splitlines() if "wrote" in line), "")
+    return result
+
+
+def machine():
+    model = next((line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name")), platform.processor())
+    memory = next(int(line.split()[1]) for line in open("/proc/meminfo") if line.startswith("MemTotal")) / 1024 / 1024
+    return f"{model}, {os.cpu_count()} cores, {memory:.1f} GiB, Linux {platform.release()}"
+
+
+def count(n):
+    return f"{n:,}"
+
+
+def rows_by_key(result):
+    return {(r["page"], r["route"], r["range"]): r for r in result["rows"]}
+
+
+def compare(small, large):
+    """One line per route and range: both sizes, the ratio, and the verdicts."""
+    lines, small_rows = [], rows_by_key(small)
+    for row in large["rows"]:
+        base = small_rows.get((row["page"], row["route"], row["range"]))
+        ratio = row["p95"] / base["p95"] if base and base["p95"] > 0 else None
+        grew = base is not None and ratio is not None and ratio > GROWTH_RATIO and row["p95"] - base["p95"] > GROWTH_MS
+        lines.append({"page": row["page"], "route": row["route"], "range": row["range"], "small": base, "large": row, "ratio": ratio,
+                      "withinTarget": row["p95"] <= TARGET_MS, "grew": grew})
+    return lines
+
+
+def table(lines, results):
+    """Markdown rows: p50 / p95 at every size, the largest's ratio to the smallest, the verdicts."""
+    sizes = " | ".join(f"{count(r['events'])} events: p50 / p95 ms" for r in results)
+    out = [f"| page | route | range | {sizes} | p95 ratio | ≤ {TARGET_MS:.0f} ms p95? | {count(results[-1]['events'])}: first request ms |",
+           "|---|---|---|" + "---|" * len(results) + "---|---|---|"]
+    middle = [rows_by_key(r) for r in results[1:-1]]
+    for line in lines:
+        key = (line["page"], line["route"], line["range"])
+        cells = [line["small"]] + [m.get(key) for m in middle] + [line["large"]]
+        figures = " | ".join(f"{c['p50']:.1f} / {c['p95']:.1f}" if c else "—" for c in cells)
+        ratio = f"{line['ratio']:.2f}×" if line["ratio"] is not None else "—"
+        verdict = "yes" if line["withinTarget"] else "**NO**"
+        out.append(f"| {line['page']} | {line['route']} | {line['range']} | {figures} | {ratio}{' (grew)' if line['grew'] else ''} | "
+                   f"{verdict} | {line['large'].get('first') or 0:.0f} |")
+    return out
+
+
+def size_lines(result):
+    data, rebuild = result["data"], result["rebuild"]
+    seconds = max(rebuild["seconds"], 1)
+    cpu = ", ".join(f"{name} {value:.0f}%" for name, value in result["cpu"].items())
+    out = [f"- **{count(result['events'])} events** (asked; {count(data['events'])} written: "
+           + ", ".join(f"{name} {count(n)}" for name, n in data["collections"].items()) + ")",
+           f"  - raw collections written in {data['seconds']:.0f} s ({count(data['docsPerSecond'])} documents/s, bulks of 2,000)",
+           f"  - `sluicectl rollups rebuild`: {rebuild['seconds']} s, {count(round(data['events'] / seconds))} events/s; {rebuild['summary']}",
+           f"  - CPU while timing, % of one core (200% = both): {cpu}"]
+    for read in result["store"]:
+        if "p95" in read:
+            out.append(f"  - store alone (pymongo, same find): {read['read']}: p50 {read['p50']:.1f} ms, p95 {read['p95']:.1f} ms, "
+                       f"{count(read['jsonBytes'])} bytes as JSON")
+        else:
+            out.append(f"  - {read['read']}: {count(read['rows'])}")
+    return out
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--dir", required=True)
+    parser.add_argument("--sizes", nargs="+", type=int, required=True)
+    parser.add_argument("--out", required=True)
+    parser.add_argument("--commit", default="unknown")
+    args = parser.parse_args()
+    results = [load(args.dir, size) for size in args.sizes]
+    small, large = results[0], results[-1]
+    lines = compare(small, large)
+    worst = max(lines, key=lambda line: line["large"]["p95"])
+    grown = [line for line in lines if line["grew"]]
+    met = all(line["withinTarget"] for line in lines) and not grown
+    stamp = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    summary = (f"Target (every page ≤ {TARGET_MS:.0f} ms p95 of server time at {count(large['events'])} events, not growing with "
+               f"the history): **{'met' if met else 'NOT MET'}**. Slowest: {worst['page']} {worst['route']} over {worst['range']}, "
+               f"p95 {worst['large']['p95']:.1f} ms; routes grown past {GROWTH_RATIO}× and {GROWTH_MS:.0f} ms: {len(grown)}.")
+    markdown = [f"# The dashboard at {' and '.join(count(r['events']) for r in results)} events",
+                "", f"`make bench-dashboard`, {stamp}, {machine()}; commit {args.commit}. Method: docs/performance.md "
+                "(\"The dashboard: `make bench-dashboard`\").", "", summary, "",
+                f"Server time is the dashboard's `Server-Timing` header; {small['requests']} timed requests per route and range, "
+                "one at a time, after 3 untimed ones. The data covers the 30 whole UTC days before today; \"today\" reads the "
+                "live day, which the rebuild leaves to the worker (empty here).", ""]
+    markdown += table(lines, results) + ["", "## Each store", ""]
+    for result in results:
+        markdown += size_lines(result)
+    text = "\n".join(markdown) + "\n"
+    print(text)
+    os.makedirs(args.out, exist_ok=True)
+    with open(os.path.join(args.out, "dashboard.md"), "w", encoding="utf-8") as f:
+        f.write(text)
+    with open(os.path.join(args.out, "dashboard.json"), "w", encoding="utf-8") as f:
+        json.dump({"at": stamp, "commit": args.commit, "machine": machine(), "met": met, "comparison": lines, "results": results}, f, indent=1)
+
+
+if __name__ == "__main__":
+    main()
