@@ -30,6 +30,10 @@ let package = Package(
 
         // Pure Swift: event model, JSON, validation, configuration. No I/O.
         .target(name: "SluiceCore", dependencies: [.product(name: "Logging", package: "swift-log")]),
+        // What ingest does to an event before it is queued: validation against the schema, the
+        // canonical JSON, redaction, URL scrubbing, address anonymisation. Pure Swift, no I/O; the
+        // fuzz target (fuzz/run.sh) links it without ingest's HTTP stack.
+        .target(name: "SluiceValidation", dependencies: ["SluiceCore"]),
         // The only importer of hiredis.
         .target(
             name: "SluiceRedis",
@@ -54,7 +58,7 @@ let package = Package(
             name: "SluiceIngest",
             dependencies: [
                 // The only importer of zlib (compressed request bodies).
-                "SluiceCore", "SluiceRedis", "CZlib",
+                "SluiceCore", "SluiceValidation", "SluiceRedis", "CZlib",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
@@ -125,6 +129,7 @@ let package = Package(
             dependencies: ["SluiceControl", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
 
         .testTarget(name: "SluiceCoreTests", dependencies: ["SluiceCore"]),
+        .testTarget(name: "SluiceValidationTests", dependencies: ["SluiceValidation", "SluiceCore"]),
         // What the test targets share: a fresh MongoDB database per test.
         .target(name: "SluiceTestSupport", dependencies: ["SluiceMongo"], path: "Tests/SluiceTestSupport"),
         .testTarget(name: "SluiceMongoTests", dependencies: ["SluiceMongo", "SluiceCore", "SluiceTestSupport"]),

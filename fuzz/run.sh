@@ -5,8 +5,8 @@
 # accepted event MongoDB could not store; the input is left in
 # .build-fuzz/artifacts/ and printed.
 #
-# The target is not part of the package: SluiceCore and SluiceMongo (and their
-# one dependency, swift-log) are built by SwiftPM with -sanitize=fuzzer,address
+# The target is not part of the package: SluiceCore, SluiceValidation and
+# SluiceMongo (and their one dependency, swift-log) are built by SwiftPM with -sanitize=fuzzer,address
 # in their own scratch path, .build-fuzz, so the shared .build is untouched;
 # then swiftc links the entry point and the worker's JSON-to-BSON conversion
 # (Sources/SluiceWorker/BSONDocumentBuilder+JSON.swift) against their objects.
@@ -25,14 +25,15 @@ seconds="${FUZZ_SECONDS:-600}"
 scratch="$SLUICE_ROOT/.build-fuzz"
 sanitizers="-sanitize=fuzzer,address"
 
-log "building SluiceCore and SluiceMongo with $sanitizers in $scratch"
-swift build --scratch-path "$scratch" --target SluiceMongo -Xswiftc "$sanitizers" ||
+log "building SluiceCore, SluiceValidation and SluiceMongo with $sanitizers in $scratch"
+swift build --scratch-path "$scratch" --target SluiceValidation -Xswiftc "$sanitizers" &&
+    swift build --scratch-path "$scratch" --target SluiceMongo -Xswiftc "$sanitizers" ||
     die "the sanitized libraries did not build (see above)"
 build_dir="$(swift build --scratch-path "$scratch" --show-bin-path)"
 
 cflags=()
 for flag in $(pkg-config --cflags libmongoc-1.0); do cflags+=(-Xcc "$flag"); done
-objects=("$build_dir"/Logging.build/*.o "$build_dir"/SluiceCore.build/*.o "$build_dir"/SluiceMongo.build/*.o)
+objects=("$build_dir"/Logging.build/*.o "$build_dir"/SluiceCore.build/*.o "$build_dir"/SluiceValidation.build/*.o "$build_dir"/SluiceMongo.build/*.o)
 fuzzer="$scratch/sluice-fuzz"
 log "linking $fuzzer"
 # ld.gold warns about every local ASan symbol it cannot export; the warnings say nothing about our code.

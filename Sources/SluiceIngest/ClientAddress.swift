@@ -1,6 +1,6 @@
 import HTTPTypes
 import Hummingbird
-import SluiceCore
+import SluiceValidation
 
 /// Who the client is behind any trusted proxies, and whether it came over HTTPS.
 ///

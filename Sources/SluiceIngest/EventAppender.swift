@@ -1,4 +1,5 @@
 import SluiceCore
+import SluiceValidation
 import SluiceRedis
 import Synchronization
 

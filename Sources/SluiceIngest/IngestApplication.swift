@@ -2,8 +2,8 @@ import Hummingbird
 import HummingbirdCore
 import Logging
 import NIOCore
-import SluiceCore
 import SluiceRedis
+import SluiceValidation
 
 /// Builds the ingest HTTP application; the executable and the tests both call this.
 ///

@@ -1,5 +1,6 @@
 import Foundation
 import SluiceCore
+import SluiceValidation
 import SluiceRedis
 
 /// Everything `sluice-ingest` can be told, built from `SLUICE_*` variables and flags.

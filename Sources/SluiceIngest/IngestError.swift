@@ -1,5 +1,6 @@
 import Hummingbird
 import SluiceCore
+import SluiceValidation
 
 /// An answer other than 202, with the JSON body DESIGN.md specifies.
 struct IngestError: HTTPResponseError {

@@ -1,5 +1,6 @@
 import Foundation
 import SluiceCore
+import SluiceValidation
 
 /// How ingest treats the people behind the events (docs/privacy.md).
 public struct PrivacyConfiguration: Sendable {

@@ -1,4 +1,5 @@
 import SluiceCore
+import SluiceValidation
 
 /// A token bucket: `rate` tokens per second, at most `burst` saved up.
 public struct RateLimit: Sendable, Equatable {

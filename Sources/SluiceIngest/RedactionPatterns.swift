@@ -1,5 +1,6 @@
 import Foundation
 import SluiceCore
+import SluiceValidation
 
 /// Operator-defined redaction patterns from the JSON file named by
 /// `SLUICE_REDACT_PATTERNS`, e.g. `{"patterns": {"employee": "EMP-[0-9]{6}"}}`:

@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import Logging
 import SluiceCore
+import SluiceValidation
 
 /// The tracking routes: validate, stamp, append, answer 202.
 struct TrackingController: Sendable {

@@ -1,5 +1,6 @@
 import SluiceCore
 import SluiceMongo
+import SluiceValidation
 
 /// The properties every input must keep: no trap in the parser, the redactor, the
 /// URL scrubber or the validator, and every event the validator accepts is one the worker can

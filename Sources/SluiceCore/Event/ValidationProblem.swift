@@ -19,23 +19,8 @@ public struct ValidationProblem: Sendable, Equatable, CustomStringConvertible {
 
     /// A key as it appears in a field path: NUL spelled `\u0000`, and cut to its
     /// first 64 bytes (then `…`), so a path stays short however long the key.
-    static func fieldName(_ key: String) -> String {
+    package static func fieldName(_ key: String) -> String {
         let shown = key.utf8.count > 64 ? String(decoding: key.utf8.prefix(64), as: UTF8.self) + "…" : key
         return shown.replacing("\u{0}", with: "\\u0000")
-    }
-}
-
-/// Why a request's events were refused as a whole.
-public enum EventRejection: Error, Sendable, Equatable {
-    /// One or more fields are invalid (HTTP 400).
-    case invalid([ValidationProblem])
-    /// An event or the batch is over a size limit (HTTP 413).
-    case tooLarge([ValidationProblem])
-
-    /// Every problem named by the rejection.
-    public var problems: [ValidationProblem] {
-        switch self {
-        case .invalid(let p), .tooLarge(let p): return p
-        }
     }
 }

@@ -2,14 +2,15 @@
 /// check and a copy. `Array.append` checks uniqueness and capacity on every call,
 /// which cost more than the copying. Reused across the events of a batch, so it is
 /// allocated once per request and each event's bytes are copied out at their size.
-struct JSONOutput: ~Copyable {
+/// Package-wide so ingest's `EventValidator` writes each canonical event straight into it.
+package struct JSONOutput: ~Copyable {
     private var base: UnsafeMutablePointer<UInt8>
     private var capacity: Int
     /// The number of bytes written.
-    private(set) var count = 0
+    package private(set) var count = 0
 
     /// An empty buffer with room for `capacity` bytes.
-    init(capacity: Int) {
+    package init(capacity: Int) {
         self.capacity = max(capacity, 64)
         base = .allocate(capacity: self.capacity)
     }
@@ -17,7 +18,7 @@ struct JSONOutput: ~Copyable {
     deinit { base.deallocate() }
 
     /// The bytes written, as an array of exactly their size.
-    var bytes: [UInt8] { Array(UnsafeBufferPointer(start: base, count: count)) }
+    package var bytes: [UInt8] { Array(UnsafeBufferPointer(start: base, count: count)) }
 
     /// Appends the bytes written to `array`.
     func copy(to array: inout [UInt8]) {
@@ -25,7 +26,7 @@ struct JSONOutput: ~Copyable {
     }
 
     /// Forgets the bytes written, keeping the room.
-    mutating func removeAll() { count = 0 }
+    package mutating func removeAll() { count = 0 }
 
     /// Makes room for `extra` more bytes.
     @inline(__always)
@@ -44,7 +45,7 @@ struct JSONOutput: ~Copyable {
 
     /// Appends one byte.
     @inline(__always)
-    mutating func append(_ byte: UInt8) {
+    package mutating func append(_ byte: UInt8) {
         reserve(1)
         base[count] = byte
         count += 1
@@ -52,7 +53,7 @@ struct JSONOutput: ~Copyable {
 
     /// Appends bytes.
     @inline(__always)
-    mutating func append(_ bytes: UnsafeRawBufferPointer) {
+    package mutating func append(_ bytes: UnsafeRawBufferPointer) {
         reserve(bytes.count)
         appendReserved(bytes)
     }
@@ -67,12 +68,12 @@ struct JSONOutput: ~Copyable {
 
     /// Appends a literal's UTF-8 as it is (no quoting or escaping).
     @inline(__always)
-    mutating func append(_ literal: StaticString) {
+    package mutating func append(_ literal: StaticString) {
         append(UnsafeRawBufferPointer(start: literal.utf8Start, count: literal.utf8CodeUnitCount))
     }
 
     /// Appends an integer in decimal, without making a `String` of it.
-    mutating func appendDecimal(_ value: Int64) {
+    package mutating func appendDecimal(_ value: Int64) {
         reserve(20)
         if value < 0 {
             base[count] = UInt8(ascii: "-")
@@ -117,7 +118,7 @@ struct JSONOutput: ~Copyable {
 
     /// Appends a string quoted and escaped.
     @inline(__always)
-    mutating func appendQuoted(_ string: String) {
+    package mutating func appendQuoted(_ string: String) {
         var string = string
         string.withUTF8 { appendQuoted(UnsafeRawBufferPointer($0)) }
     }
@@ -146,7 +147,7 @@ struct JSONOutput: ~Copyable {
     }
 
     /// Appends a value's compact JSON.
-    mutating func append(_ value: borrowing JSONValue) {
+    package mutating func append(_ value: borrowing JSONValue) {
         switch value {
         case .null: append("null")
         case .bool(let b): if b { append("true") } else { append("false") }

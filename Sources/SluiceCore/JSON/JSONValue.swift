@@ -24,7 +24,7 @@ public enum JSONValue: Sendable, Equatable {
     }
 
     /// Whether this value is an array or an object.
-    var isContainer: Bool {
+    package var isContainer: Bool {
         switch self {
         case .array, .object: return true
         default: return false
@@ -100,7 +100,7 @@ public struct JSONObject: Sendable, Equatable {
     }
 
     /// Replaces the value of the member at `index` (of `members`).
-    mutating func setValue(_ value: JSONValue, at index: Int) {
+    package mutating func setValue(_ value: JSONValue, at index: Int) {
         members[index].value = value
     }
 

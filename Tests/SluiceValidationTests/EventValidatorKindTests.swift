@@ -2,7 +2,7 @@ import Testing
 
 import SluiceCore
 
-@testable import SluiceIngest
+import SluiceValidation
 
 @Suite("EventValidator: each kind")
 struct EventValidatorKindTests {

@@ -1,3 +1,5 @@
+import SluiceCore
+
 /// Size limits on what ingest accepts (DESIGN.md defaults; each is configurable).
 public struct EventLimits: Sendable, Equatable {
     /// Largest canonical event, in bytes (default 32 KB).

@@ -1,3 +1,5 @@
+import SluiceCore
+
 /// An event that passed validation, in the canonical form written to the stream.
 public struct ValidatedEvent: Sendable {
     /// The event's kind.

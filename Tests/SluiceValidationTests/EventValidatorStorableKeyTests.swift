@@ -2,6 +2,8 @@ import Testing
 
 import SluiceCore
 
+import SluiceValidation
+
 @Suite("EventValidator: keys MongoDB cannot store")
 struct EventValidatorStorableKeyTests {
     let validator = EventValidator()

@@ -1,5 +1,7 @@
+import SluiceCore
+
 /// The field rules of every event kind (DESIGN.md's route table), plus the common fields.
-public enum EventSchema {
+enum EventSchema {
     static let shortText = FieldRule.Shape.string(maxLength: 200)
     static let identifier = FieldRule.Shape.identifier(maxLength: 100)
     static let longText = FieldRule.Shape.string(maxLength: 16_384)
@@ -7,7 +9,7 @@ public enum EventSchema {
 
     /// Fields any event may carry. `id`/`messageId` become the event id;
     /// `writeKey` and `type` are consumed by ingest and not stored.
-    public static let common: [FieldRule] = [
+    static let common: [FieldRule] = [
         FieldRule("id", identifier),
         FieldRule("messageId", identifier),
         FieldRule("timestamp", .timestamp),
@@ -140,7 +142,7 @@ public enum EventSchema {
     }
 
     /// The kind-specific fields.
-    public static func fields(of kind: EventKind) -> [FieldRule] {
+    static func fields(of kind: EventKind) -> [FieldRule] {
         switch kind {
         case .chat:
             return [

@@ -3,7 +3,7 @@ import Testing
 
 import SluiceCore
 
-@testable import SluiceIngest
+import SluiceValidation
 
 @Suite("Privacy primitives")
 struct PrivacyPrimitivesTests {

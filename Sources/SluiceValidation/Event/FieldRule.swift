@@ -1,7 +1,7 @@
 /// What one field of an event must look like.
-public struct FieldRule: Sendable {
+struct FieldRule: Sendable {
     /// The accepted JSON shapes of a field.
-    public enum Shape: Sendable {
+    enum Shape: Sendable {
         /// A string of at most `maxLength` UTF-8 bytes.
         case string(maxLength: Int)
         /// A non-empty string of at most `maxLength` UTF-8 bytes (ids: an empty one would collide).
@@ -20,14 +20,14 @@ public struct FieldRule: Sendable {
     }
 
     /// The field's name in the body and in storage.
-    public let name: String
+    let name: String
     /// The accepted shape.
-    public let shape: Shape
+    let shape: Shape
     /// Whether the event is invalid without it.
-    public let required: Bool
+    let required: Bool
 
     /// A rule for `name`.
-    public init(_ name: String, _ shape: Shape, required: Bool = false) {
+    init(_ name: String, _ shape: Shape, required: Bool = false) {
         self.name = name
         self.shape = shape
         self.required = required

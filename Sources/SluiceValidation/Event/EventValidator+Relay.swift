@@ -1,3 +1,5 @@
+import SluiceCore
+
 extension EventValidator {
     /// The longest user agent kept, in bytes, from the header or `context.userAgent`.
     public static let maxUserAgentBytes = 1024

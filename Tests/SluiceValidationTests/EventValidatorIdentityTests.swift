@@ -2,7 +2,7 @@ import Testing
 
 import SluiceCore
 
-@testable import SluiceIngest
+import SluiceValidation
 
 @Suite("EventValidator: id, visitor, timestamp, size")
 struct EventValidatorIdentityTests {

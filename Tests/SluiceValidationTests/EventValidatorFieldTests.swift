@@ -2,6 +2,8 @@ import Testing
 
 import SluiceCore
 
+import SluiceValidation
+
 @Suite("EventValidator: fields")
 struct EventValidatorFieldTests {
     let validator = EventValidator()

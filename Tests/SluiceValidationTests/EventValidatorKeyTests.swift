@@ -2,6 +2,8 @@ import Testing
 
 import SluiceCore
 
+import SluiceValidation
+
 @Suite("EventValidator: MongoDB-unsafe keys")
 struct EventValidatorKeyTests {
     let validator = EventValidator()

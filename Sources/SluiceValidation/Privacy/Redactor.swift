@@ -1,3 +1,5 @@
+import SluiceCore
+
 /// Scrubs personal data from free text before it is queued: email addresses,
 /// phone numbers and payment card numbers, replaced by `[email]`, `[phone]`,
 /// `[card]`.

@@ -2,6 +2,8 @@ import Testing
 
 import SluiceCore
 
+import SluiceValidation
+
 @Suite("EventValidator: batches")
 struct EventBatchTests {
     let validator = EventValidator()

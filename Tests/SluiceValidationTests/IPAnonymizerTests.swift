@@ -1,6 +1,6 @@
 import Testing
 
-@testable import SluiceIngest
+import SluiceValidation
 
 @Suite("IPAnonymizer")
 struct IPAnonymizerTests {

@@ -2,6 +2,8 @@ import Testing
 
 import SluiceCore
 
+import SluiceValidation
+
 /// `context.userAgent` and `context.ip` relayed by a server, and the sites file's server keys.
 @Suite("Relayed context")
 struct RelayedContextTests {

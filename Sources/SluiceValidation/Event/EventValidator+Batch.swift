@@ -1,3 +1,5 @@
+import SluiceCore
+
 extension EventValidator {
     /// Validates a `{"batch": [...]}` body whose elements name their kind in `type`.
     ///

@@ -1,4 +1,5 @@
 import FoundationEssentials
+import SluiceCore
 
 /// Checks a JSON event against its kind's rules and produces the canonical event.
 ///
