@@ -1,5 +1,6 @@
 import Foundation
 import SluiceCore
+import SluiceMongo
 import SluiceRollups
 
 /// Everything `sluice-worker` can be told, built from `SLUICE_*` variables and flags.
@@ -8,6 +9,9 @@ public struct WorkerConfiguration: Sendable {
     public var redisURL: String
     /// `SLUICE_MONGO_URL`: where documents are stored; the path names the database.
     public var mongoURL: String
+    /// `SLUICE_MONGO_WRITE_CONCERN`: `majority` or a member count replacing the URL's `w`
+    /// for every write (default: the URL's, else 1); entries are acknowledged only after it.
+    public var mongoWriteConcern: MongoWriteConcern?
     /// `SLUICE_PARTITIONS`: number of `events:{p}` streams (default 4); must match ingest's.
     public var partitions: Int
     /// `SLUICE_BATCH_SIZE`: most entries read and written per batch (default 500).
@@ -57,6 +61,7 @@ public struct WorkerConfiguration: Sendable {
     public init(settings: Settings) throws(ConfigurationError) {
         redisURL = settings.redisURL
         mongoURL = settings.mongoURL
+        mongoWriteConcern = try MongoWriteConcern.parse(settings.string("SLUICE_MONGO_WRITE_CONCERN", default: ""))
         partitions = try settings.partitions()
         batchSize = try settings.integer("SLUICE_BATCH_SIZE", default: 500, range: 1...10_000)
         consumerName = settings.string("SLUICE_CONSUMER_NAME", default: ProcessInfo.processInfo.hostName)
@@ -84,6 +89,7 @@ public struct WorkerConfiguration: Sendable {
         [
             ("SLUICE_REDIS_URL", maskedURL(redisURL)),
             ("SLUICE_MONGO_URL", maskedURL(mongoURL)),
+            ("SLUICE_MONGO_WRITE_CONCERN", mongoWriteConcern?.description ?? "(the URL's w, else 1)"),
             ("SLUICE_PARTITIONS", String(partitions)),
             ("SLUICE_BATCH_SIZE", String(batchSize)),
             ("SLUICE_CONSUMER_NAME", consumerName),

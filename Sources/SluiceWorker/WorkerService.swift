@@ -23,8 +23,9 @@ public struct WorkerService: Service {
 
     /// Consumes until a graceful shutdown or cancellation, then returns once both threads have stopped.
     public func run() async throws {
-        let store = try MongoStore(url: configuration.mongoURL, appName: "sluice-worker", logger: logger)
+        let store = try MongoStore(url: configuration.mongoURL, appName: "sluice-worker", writeConcern: configuration.mongoWriteConcern, logger: logger)
         defer { store.close() }
+        logger.info("MongoDB: \(store.connectionSummary)")
         let userAgents = try CachedUserAgentParser(regexesPath: configuration.userAgentRegexesPath, capacity: configuration.userAgentCacheSize)
         let loop = try ConsumerLoop(configuration: configuration, store: store, userAgents: userAgents, metrics: metrics, logger: logger)
         let flusher = DerivedFlusher(

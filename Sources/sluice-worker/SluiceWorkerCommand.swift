@@ -40,6 +40,8 @@ struct SluiceWorkerCommand: AsyncParsableCommand {
     var rollupWindow: Int?
     @Option(help: "Conversion funnels whose progress the roll-ups count, e.g. \"checkout: /pricing > auth/signup > payment/succeeded; onboarding: /welcome > /setup\" (SLUICE_FUNNELS, default: none).")
     var funnels: String?
+    @Option(help: "Write concern of every write, majority or a member count, replacing the URL's w (SLUICE_MONGO_WRITE_CONCERN, default: the URL's, else 1).")
+    var mongoWriteConcern: String?
     @Option(help: "Seconds after which an arriving event is flagged late (SLUICE_MAX_EVENT_AGE, default 604800).")
     var maxEventAge: Int?
     @Option(help: "Path of uap-core's regexes.yaml (SLUICE_UAP_REGEXES, default /usr/share/uap-core/regexes.yaml).")
@@ -67,7 +69,7 @@ struct SluiceWorkerCommand: AsyncParsableCommand {
             "SLUICE_RETENTION": retention, "SLUICE_DEAD_LETTER_LIMIT": deadLetterLimit.map(String.init),
             "SLUICE_DEAD_LETTER_MAX_AGE": deadLetterMaxAge.map(String.init),
             "SLUICE_FLUSH_INTERVAL": flushInterval.map(String.init), "SLUICE_ROLLUP_WINDOW": rollupWindow.map(String.init),
-            "SLUICE_FUNNELS": funnels,
+            "SLUICE_FUNNELS": funnels, "SLUICE_MONGO_WRITE_CONCERN": mongoWriteConcern,
         ]
         let settings = Settings(environment: ProcessInfo.processInfo.environment, overrides: overrides.compactMapValues { $0 })
         let configuration: WorkerConfiguration

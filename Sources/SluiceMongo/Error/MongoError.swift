@@ -28,6 +28,10 @@ public enum MongoError: Error, CustomStringConvertible, Sendable {
     /// A message for a person: what failed, where, why, and what to do.
     public var description: String {
         switch self {
+        case .invalidURL(let url, let reason) where url.hasPrefix("mongodb+srv://"):
+            "invalid MongoDB URL \(url): \(reason) (a mongodb+srv URL names one host whose DNS SRV record "
+                + "_mongodb._tcp.<host> lists the servers, looked up at start: check the name and the DNS, "
+                + "or list the servers: mongodb://h1,h2,h3/[database]?replicaSet=<name>)"
         case .invalidURL(let url, let reason):
             "invalid MongoDB URL \(url): \(reason) "
                 + "(expected mongodb://[user:password@]host[:port]/[database][?options])"

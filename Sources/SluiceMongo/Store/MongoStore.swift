@@ -13,13 +13,20 @@ public final class MongoStore: Sendable {
     public let databaseName: String
     /// The URL with its password masked, for logs.
     public let maskedURL: String
+    /// What the pool was set up with, for the start-up log: topology hints from the
+    /// URL, retryable writes and the write concern in force.
+    public let connectionSummary: String
 
     let pool: ClientPool
     let logger: Logger
 
-    /// Parses `url`, creates the client pool and names connections `appName`.
-    /// Connects lazily: an unreachable server shows up on the first call.
-    public init(url: String, appName: String, logger: Logger = Logger(label: "sluice.mongo")) throws(MongoError) {
+    /// Parses `url`, creates the client pool and names connections `appName`;
+    /// `writeConcern` replaces the URL's `w` for every write. Connects lazily: an
+    /// unreachable server shows up on the first call, except that a `mongodb+srv`
+    /// URL's DNS records are looked up here.
+    public init(
+        url: String, appName: String, writeConcern: MongoWriteConcern? = nil, logger: Logger = Logger(label: "sluice.mongo")
+    ) throws(MongoError) {
         _ = MongocRuntime.initialized
         let masked = SluiceCore.maskedURL(url)
         var error = bson_error_t()
@@ -27,6 +34,7 @@ public final class MongoStore: Sendable {
             throw CError(error).mongoError(operation: "connect", collection: "", context: .url(masked))
         }
         defer { mongoc_uri_destroy(uri) }
+        if let writeConcern { Self.apply(writeConcern, to: uri) }
         guard let pool = mongoc_client_pool_new_with_error(uri, &error) else {
             throw CError(error).mongoError(operation: "connect", collection: "", context: .url(masked))
         }
@@ -39,6 +47,7 @@ public final class MongoStore: Sendable {
         let database = mongoc_uri_get_database(uri).map { String(cString: $0) } ?? ""
         databaseName = database.isEmpty ? "sluice" : database
         maskedURL = masked
+        connectionSummary = Self.summary(of: uri)
         self.pool = ClientPool(pool)
         self.logger = logger
         logger.debug(
