@@ -112,7 +112,8 @@ class Stack:
                 "SLUICE_RATE_LIMIT_SITE": "off",
                 # Derived documents written behind every second; sessions short enough that
                 # every visitor has several in a run (chaos_derived.active_visitors).
-                "SLUICE_FLUSH_INTERVAL": "1", "SLUICE_SESSION_TIMEOUT": str(chaos_derived.SESSION_TIMEOUT)}
+                "SLUICE_FLUSH_INTERVAL": "1", "SLUICE_SESSION_TIMEOUT": str(chaos_derived.SESSION_TIMEOUT),
+                "SLUICE_FUNNELS": chaos_derived.FUNNELS}
 
     def start_ingest(self):
         self.spawn("ingest", [f"{self.bin_dir}/sluice-ingest"], self.settings())
@@ -177,6 +178,11 @@ class Poster(threading.Thread):
         for start in range(0, self.total, self.batch):
             visitors = chaos_derived.active_visitors(time.time())
             events = [chaos_derived.event(n, visitors[n % len(visitors)]) for n in range(start, min(start + self.batch, self.total))]
+            # Distinct times in posting order (a batch takes under its 100 ms slot): funnel steps
+            # are counted in time order, and ties would leave the order to batch boundaries.
+            now_ms = int(time.time() * 1000)
+            for offset, event in enumerate(events):
+                event["timestamp"] = now_ms + offset
             ids = [e["id"] for e in events]
             agent = chaos_derived.USER_AGENTS[start // self.batch % len(chaos_derived.USER_AGENTS)]
             while True:

@@ -6,7 +6,7 @@ short session timeout every visitor has several sessions. What is checked once
 the run has drained: derived state flushed (every `dirty:{p}` empty), then every
 session's pageViews and events and every visitor's pageViews and visits against
 the raw event collections, counted here client side, and `sluicectl rollups
-verify` over the run.
+verify` over the run (funnel progress included: the run sets FUNNELS).
 """
 import collections
 import random
@@ -28,6 +28,11 @@ USER_AGENTS = [
     "Mozilla/5.0 (iPhone; CPU iPhone OS 17_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.1 Mobile/15E148 Safari/604.1",
 ]
 SHOWN = 20
+# The run's funnels (SLUICE_FUNNELS), passed through by the generated traffic: a short one
+# every visitor completes, and a long one most stop part of the way along;
+# `sluicectl rollups verify` recounts their rows and each visitor's step.
+FUNNELS = ("shop: /products > chaos/add_to_cart > /checkout; "
+           "browse: chaos/search > /products/97 > chaos/tick > /account > /blog/winter-sale > /cart > /products/42 > /checkout")
 
 
 def active_visitors(now):
@@ -115,8 +120,11 @@ def compare(db):
                 mismatches.append(f"visitor {vid}: {field} stored {doc.get(field)}, raw events say {want}")
     for vid in sorted(set(raw["visitor_sessions"]) - set(visitors)):
         mismatches.append(f"visitor {vid}: has sessions in the raw events but no visitor document")
+    funnels = [doc.get("funnels", {}) for doc in db["visitors"].find({}, {"funnels": 1})]
+    steps = {name: dict(sorted(collections.Counter(f.get(name, {}).get("step", 0) for f in funnels).items())) for name in ["shop", "browse"]}
     summary = (f"derived: {len(sessions)} sessions and {len(visitors)} visitors checked against {raw['documents']} event documents "
-               f"({sum(raw['visitor_pv'].values())} human page views, {raw['bots']} bot documents): {len(mismatches)} mismatches")
+               f"({sum(raw['visitor_pv'].values())} human page views, {raw['bots']} bot documents): {len(mismatches)} mismatches; "
+               f"visitors by funnel step reached: {steps}")
     return summary, mismatches
 
 
@@ -129,6 +137,6 @@ def verify(sluicectl, settings, run_start):
     iso = lambda seconds: time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(seconds))  # noqa: E731
     argv = [sluicectl, "rollups", "verify", "--from", iso(run_start - run_start % 3600), "--to", iso(time.time() + 60), "--wait", "30",
             "--redis-url", settings["SLUICE_REDIS_URL"], "--partitions", settings["SLUICE_PARTITIONS"],
-            "--mongo-url", settings["SLUICE_MONGO_URL"]]
+            "--mongo-url", settings["SLUICE_MONGO_URL"], "--funnels", settings["SLUICE_FUNNELS"]]
     result = subprocess.run(argv, capture_output=True, text=True, timeout=600)
     return result.returncode == 0, "sluicectl " + " ".join(argv[1:7]) + ":\n" + result.stdout + result.stderr

@@ -31,6 +31,10 @@ public struct Funnel: Sendable, Equatable {
     public var visitorField: String { Self.visitorFieldPrefix + name }
     /// What every visitor-state funnel field starts with.
     public static let visitorFieldPrefix = "f|"
+    /// What the field of each step's event times starts with (`ft|<funnel>`).
+    public static let visitorTimesFieldPrefix = "ft|"
+    /// Event times kept per step and visitor: the latest not after the step's own time.
+    public static let keptTimes = 16
 
     /// The roll-up row (`RollupDimension.funnel`) counting visitors who reached step `step`
     /// (1-based): the funnel's name and the step's number as a two-part value.

@@ -89,10 +89,12 @@ public struct FunnelSettings: Sendable, Equatable {
         guard text.utf8.count <= RollupDelta.maxValueBytes / 2 - 1 else {
             throw invalid("longer than \(RollupDelta.maxValueBytes / 2 - 1) bytes")
         }
-        guard !text.contains(where: { $0.isWhitespace || $0 == "?" || $0 == "#" }) || !text.hasPrefix("/") else {
-            throw invalid("a page path holds no spaces, query string or fragment: the stored path has none")
+        if text.hasPrefix("/") {
+            guard !text.contains(where: { $0.isWhitespace || $0 == "?" || $0 == "#" }) else {
+                throw invalid("a page path holds no spaces, query string or fragment: the stored path has none")
+            }
+            return .page(path: String(Funnel.comparable(path: text)))
         }
-        if text.hasPrefix("/") { return .page(path: String(Funnel.comparable(path: text))) }
         guard let slash = text.firstIndex(of: "/"), slash != text.startIndex, text.index(after: slash) != text.endIndex else {
             throw invalid("a page path starts with / (/pricing); a user event is type/name (auth/signup)")
         }

@@ -1,5 +1,6 @@
 import FoundationEssentials
 import SluiceCore
+import SluiceRollups
 import SluiceUserAgent
 
 #if canImport(Glibc)
@@ -33,7 +34,13 @@ public struct EnrichmentBenchmark {
         public let rollupBatchSize: Int
         /// Passes over the events in the roll-up measurement (the median is reported).
         public let rollupPasses: Int
+        /// The same with `funnels` configured (every user event and a few page views reach a step).
+        public let rollupWithFunnelsMicrosecondsPerEvent: Double
     }
+
+    /// The funnels of the with-funnels measurement: the mix's user events (`ui/click`) are
+    /// all a step, and 5 of its 97 pages.
+    public static let funnels = try! FunnelSettings(parsing: "bench: /p/1 > ui/click > /p/2; pages: /p/3 > /p/4 > /p/5")
 
     let parser: UserAgentParser
 
@@ -94,8 +101,10 @@ public struct EnrichmentBenchmark {
         }
         cold.sort()
         let rollupBatchSize = Self.batchSize * Self.partitions
-        let rollup = Self.rollupMaintenance(decoded.map(enricher.enrich), batchSize: rollupBatchSize, passes: Self.rollupPasses)
-        sink &+= rollup.operations
+        let enriched = decoded.map(enricher.enrich)
+        let rollup = Self.rollupMaintenance(enriched, batchSize: rollupBatchSize, passes: Self.rollupPasses)
+        let withFunnels = Self.rollupMaintenance(enriched, batchSize: rollupBatchSize, passes: Self.rollupPasses, funnels: FunnelMatcher(Self.funnels))
+        sink &+= rollup.operations + withFunnels.operations
         precondition(sink >= 0)
         return Result(
             events: decoded.count, distinctUserAgents: Set(userAgents).count,
@@ -103,7 +112,7 @@ public struct EnrichmentBenchmark {
             microsecondsPerEvent: Self.microseconds(elapsed) / Double(max(1, decoded.count)),
             coldParseMicroseconds: cold.isEmpty ? 0 : cold[cold.count / 2],
             rollupMicrosecondsPerEvent: rollup.cpuMicroseconds / Double(max(1, decoded.count)), rollupBatchSize: rollupBatchSize,
-            rollupPasses: Self.rollupPasses)
+            rollupPasses: Self.rollupPasses, rollupWithFunnelsMicrosecondsPerEvent: withFunnels.cpuMicroseconds / Double(max(1, decoded.count)))
     }
 
     /// `SLUICE_BATCH_SIZE` (entries per partition per read) and partitions, as `make bench` runs the worker.
@@ -119,7 +128,9 @@ public struct EnrichmentBenchmark {
     /// script: per partition, `DerivedChanges.add` of each event and the script's operations.
     /// Returns this thread's CPU time (the median of `passes` passes over all the batches)
     /// and the operations one pass built (so none is optimised away).
-    static func rollupMaintenance(_ enriched: [EnrichedEvent], batchSize: Int, passes: Int = 1) -> (cpuMicroseconds: Double, operations: Int) {
+    static func rollupMaintenance(
+        _ enriched: [EnrichedEvent], batchSize: Int, passes: Int = 1, funnels: FunnelMatcher = FunnelMatcher()
+    ) -> (cpuMicroseconds: Double, operations: Int) {
         var seen = Set<String>()
         let events = enriched.map { event -> EnrichedEvent in
             guard !event.isBot, event.session == nil else { return event }
@@ -137,20 +148,20 @@ public struct EnrichmentBenchmark {
         var operations = 0
         for _ in 0..<max(passes, 1) {
             let started = threadCPUMicroseconds()
-            operations = pass(over: batches)
+            operations = pass(over: batches, funnels: funnels)
             times.append(threadCPUMicroseconds() - started)
         }
         return (times.sorted()[times.count / 2], operations)
     }
 
     /// One pass of the roll-up measurement: each batch's changes and operations, per partition.
-    private static func pass(over batches: [[Int: [EnrichedEvent]]]) -> Int {
+    private static func pass(over batches: [[Int: [EnrichedEvent]]], funnels: FunnelMatcher) -> Int {
         let window: Int64 = 172_800_000
         var operations = 0
         for byPartition in batches {
             let now = Int64(Date().timeIntervalSince1970 * 1000)
             for (partition, share) in byPartition {
-                var changes = DerivedChanges(partition: partition, rollupWindow: window, now: now)
+                var changes = DerivedChanges(partition: partition, rollupWindow: window, now: now, funnels: funnels)
                 for event in share { changes.add(event) }
                 // What the worker's probe finds: a session opened in an earlier batch is in Redis.
                 var seeds = DerivedSeeds()

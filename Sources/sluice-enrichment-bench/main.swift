@@ -40,4 +40,5 @@ print("""
       µs per event (amortised): \(String(format: "%.2f", result.microsecondsPerEvent))   target ≤ 5
       µs per cold parse:        \(String(format: "%.1f", result.coldParseMicroseconds)) (median)   target ≤ 100
       roll-up maintenance µs/event: \(String(format: "%.2f", result.rollupMicrosecondsPerEvent)) CPU (batches of \(result.rollupBatchSize)), median of \(result.rollupPasses) passes   target ≤ 5
+      the same with funnels:    \(String(format: "%.2f", result.rollupWithFunnelsMicrosecondsPerEvent)) CPU µs/event (SLUICE_FUNNELS="\(EnrichmentBenchmark.funnels.summary)")
     """)

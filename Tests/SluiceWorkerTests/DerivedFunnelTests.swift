@@ -20,6 +20,8 @@ import Testing
         }
     }
 
+    static func visitorKey(_ id: String) -> String { StreamLayout.visitorStateKey(visitorId: id, partition: 0) }
+
     static func signup(_ id: String, _ visitor: String, at offset: Int64, success: Bool = true) -> String {
         #"{"id":"\#(id)","type":"event","visitorId":"\#(visitor)","timestamp":\#(E.base + offset),"eventType":"auth","eventName":"signup","success":\#(success)}"#
     }
@@ -45,10 +47,10 @@ import Testing
             // A repeated first step does not enter again; v3's signup now counts.
             try bed.step([E.pageView("a4", "v1", "/pricing", at: 3000), Self.signup("c3", "v3", at: 4000)])
             #expect(try checkout(bed) == ["3", "2", "1"])
-            let v1 = try bed.hash("vs:{0}:v1")["f|checkout"]
+            let v1 = try bed.hash(Self.visitorKey("v1"))["f|checkout"]
             #expect(v1 == ["3", String(E.base), "", E.hourKey, E.dayKey].joined(separator: "\u{1F}"))
-            #expect(try bed.hash("vs:{0}:v2")["f|checkout"]?.hasPrefix("1\u{1F}") == true)
-            #expect(try bed.hash("vs:{0}:v1")["f|tour"] == nil)
+            #expect(try bed.hash(Self.visitorKey("v2"))["f|checkout"]?.hasPrefix("1\u{1F}") == true)
+            #expect(try bed.hash(Self.visitorKey("v1"))["f|tour"] == nil)
         }
     }
 
@@ -57,6 +59,23 @@ import Testing
             // Sent out of order: the signup's time is after the pricing page's.
             try bed.step([Self.signup("a2", "v1", at: 1000), E.pageView("a1", "v1", "/pricing", at: 0)])
             #expect(try checkout(bed) == ["1", "1", nil])
+        }
+    }
+
+    @Test func aStepCountedLateTakesItsPlaceInTimeOrder() throws {
+        try Self.withFunnels { bed in
+            // The signup's batch is counted after the paid page's (a claimed batch): both count then.
+            try bed.step([E.pageView("a1", "v1", "/pricing", at: 0), E.pageView("a3", "v1", "/paid", at: 2000)])
+            #expect(try checkout(bed) == ["1", nil, nil])
+            try bed.step([Self.signup("a2", "v1", at: 1000)])
+            #expect(try checkout(bed) == ["1", "1", "1"])
+            // An earlier first step counted late moves the visitor's cohort to its own hour.
+            let earlier = RollupBucket(site: nil, granularity: .hour, containing: E.base - 700_000)
+            let earlierKey = StreamLayout.rollupKey(bucket: earlier.name, partition: 0)
+            try bed.step([E.pageView("a0", "v1", "/pricing", at: -700_000)])
+            #expect(try checkout(bed) == ["0", "0", "0"])
+            #expect(try checkout(bed, earlierKey) == ["1", "1", "1"])
+            #expect(try bed.hash(Self.visitorKey("v1"))["f|checkout"]?.hasPrefix("3\u{1F}\(E.base - 700_000)\u{1F}") == true)
         }
     }
 
@@ -69,7 +88,7 @@ import Testing
             let bot = "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)"
             try bed.step([#"{"id":"r1","type":"pageview","visitorId":"v9","timestamp":\#(E.base),"url":"https://shop.example/pricing","ua":"\#(bot)"}"#])
             #expect(try checkout(bed) == ["1", "1", nil])
-            #expect(try bed.hash("vs:{0}:v9").isEmpty)
+            #expect(try bed.hash(Self.visitorKey("v9")).isEmpty)
         }
     }
 
@@ -85,7 +104,7 @@ import Testing
             #expect(funnels["checkout"]?.objectValue?["site"] == nil)
 
             // Redis forgets the visitor (expired): it continues from its document, it does not restart.
-            #expect(try bed.redis.run(RedisCommand("DEL", "vs:{0}:v1")).integer == 1)
+            #expect(try bed.redis.run(RedisCommand("DEL", Self.visitorKey("v1"))).integer == 1)
             try bed.step([E.pageView("a4", "v1", "/pricing", at: 3000), E.pageView("a5", "v1", "/paid", at: 4000), E.pageView("a6", "v1", "/b", at: 5000)])
             #expect(try checkout(bed) == ["1", "1", "1"])
             #expect(try bed.hash(E.hourKey)["h|funnel|n|tour\u{1F}2"] == "1")
@@ -93,7 +112,8 @@ import Testing
             let again = try #require(try bed.documents("visitors")["v1"]?["funnels"]?.objectValue)
             #expect(StoredFields.integer(again["checkout"]?.objectValue?["step"]) == "3")
             #expect(StoredFields.integer(again["tour"]?.objectValue?["step"]) == "2")
-            let rollup = try #require(try bed.documents(RollupDocument.collection)[String(E.hourKey.dropFirst("ru:{0}:".count))])
+            let hour = RollupBucket(site: nil, granularity: .hour, containing: E.base).documentId
+            let rollup = try #require(try bed.documents(RollupDocument.collection)[hour])
             guard case .array(let rows)? = rollup["human"]?.objectValue?["funnel"] else { Issue.record("no funnel rows"); return }
             // checkout 1, 2, 3 and tour 1, 2; step 3 read back as the row checkout / 3.
             #expect(rows.count == 5)
@@ -105,7 +125,7 @@ import Testing
         try DerivedTestBed.withFresh { bed in
             try bed.step([E.pageView("a1", "v1", "/pricing", at: 0), Self.signup("a2", "v1", at: 1000)])
             #expect(try bed.hash(E.hourKey).keys.contains { $0.contains("funnel") } == false)
-            #expect(try bed.hash("vs:{0}:v1").keys.contains { $0.hasPrefix("f|") } == false)
+            #expect(try bed.hash(Self.visitorKey("v1")).keys.contains { $0.hasPrefix("f|") } == false)
         }
     }
 }

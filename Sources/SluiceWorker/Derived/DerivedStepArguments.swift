@@ -76,15 +76,17 @@ struct DerivedStepArguments {
     }
 
     /// One `U` operation per funnel step reached, in time order: the visitor's key, the
-    /// funnel, the step, and for a first step its time, site and open hour and day bucket keys.
+    /// funnel, its number of steps, the step, the time, and for a first step its site and
+    /// open hour and day bucket keys.
     private func appendFunnelSteps(keyPrefix: String, to out: inout [String]) {
         for reached in changes.funnelStepsInOrder {
-            out += ["U", keyPrefix + reached.visitorId, changes.funnels.funnels[reached.match.funnel].name, String(reached.match.step)]
+            let funnel = changes.funnels.funnels[reached.match.funnel]
+            out += ["U", keyPrefix + reached.visitorId, funnel.name, String(funnel.steps.count), String(reached.match.step), String(reached.at)]
             guard reached.match.step == 1 else {
-                out += ["", "", "", ""]
+                out += ["", "", ""]
                 continue
             }
-            out += [String(reached.at), reached.site ?? ""] + RollupBucket.both(site: reached.site, containing: reached.at).map { bucket in
+            out += [reached.site ?? ""] + RollupBucket.both(site: reached.site, containing: reached.at).map { bucket in
                 bucket.isOpen(now: now, window: rollupWindow) ? StreamLayout.rollupKey(bucket: bucket.name, partition: changes.partition) : ""
             }
         }

@@ -36,12 +36,15 @@
 ///   engagement update, or "" for the page view itself. The key holds the page view's
 ///   buckets (the first op to come sets them) and the time counted so far; an update
 ///   adds to `engaged` only what its time exceeds that by (the tracker's times are cumulative).
-/// - `U` funnel step: visitor key, funnel, step (1-based), then for a first step its time,
-///   site and hour and day bucket keys ("" for a later step or a closed bucket). The
-///   visitor's `f|<funnel>` field holds `<step>\x1f<time>\x1f<site>\x1f<hour key>\x1f<day key>`:
-///   a first step sets it (once: a visitor never re-enters), a step one past the stored
-///   one raises it; each counts the step's row (`h|funnel|n|<funnel>\x1f<step>`) in the
-///   buckets of the visitor's first step, so the buckets hold cohorts.
+/// - `U` funnel step: visitor key, funnel, its number of steps, the step reached (1-based),
+///   the event's time, then for a first step its site and hour and day bucket keys (""
+///   for a later step or a closed bucket). `ft|<funnel>` keeps each step's event times
+///   (`;` between steps, `,` between times); the steps reached are the chain of earliest
+///   times in order (step k's earliest time at or after step k−1's), and `f|<funnel>`
+///   holds `<steps reached>\x1f<entry time>\x1f<site>\x1f<hour key>\x1f<day key>`. Each
+///   step reached counts once in its row (`h|funnel|n|<funnel>\x1f<step>`) of the entry
+///   buckets, so the buckets hold cohorts; an earlier first step that comes late moves
+///   the visitor's rows to its buckets.
 import SluiceRollups
 
 enum DerivedStepScript {
@@ -272,23 +275,61 @@ enum DerivedStepScript {
             end
             redis.call('EXPIRE', key, pageTTL)
           elseif op == 'U' then
-            local key, funnel, step, at, site, hour, day = take(), take(), tonumber(take()), take(), take(), take(), take()
-            local field = '\(Funnel.visitorFieldPrefix)' .. funnel
-            local cur = redis.call('HGET', key, field)
-            -- A visitor enters once, at the first step, and then only moves to the next one.
-            if step == 1 and not cur then
-              redis.call('HSET', key, field, '1\\31' .. at .. '\\31' .. site .. '\\31' .. hour .. '\\31' .. day)
-              bothBuckets(hour, day, function(b) row(b, 'h|funnel|n|' .. funnel .. '\\31' .. 1, 1) end)
-              dirty(key)
-            elseif step > 1 and cur then
-              local reached, rest = string.match(cur, '^(%d+)(.*)$')
-              if tonumber(reached) == step - 1 then
-                local entryHour, entryDay = string.match(rest, '\\31([^\\31]*)\\31([^\\31]*)$')
-                redis.call('HSET', key, field, step .. rest)
-                bothBuckets(entryHour or '', entryDay or '', function(b) row(b, 'h|funnel|n|' .. funnel .. '\\31' .. step, 1) end)
-                dirty(key)
-              end
+            local key, funnel, count, step, at = take(), take(), tonumber(take()), tonumber(take()), tonumber(take())
+            local site, hour, day = take(), take(), take()
+            local field, timesField = '\(Funnel.visitorFieldPrefix)' .. funnel, '\(Funnel.visitorTimesFieldPrefix)' .. funnel
+            local cur = redis.call('HMGET', key, field, timesField)
+            -- Each step's event times, this one added; the steps reached are worked out from
+            -- them in time order, so an event counted late (a claimed batch) takes its place.
+            local times, s = {}, 1
+            for part in string.gmatch((cur[2] or '') .. ';', '([^;]*);') do
+              local list = {}
+              for t in string.gmatch(part, '[^,]+') do list[#list + 1] = tonumber(t) end
+              times[s] = list; s = s + 1
             end
+            for k = s, count do times[k] = {} end
+            table.insert(times[step], at)
+            local reached, chain = 0, {}
+            for k = 1, count do
+              local best
+              for _, t in ipairs(times[k]) do
+                if (k == 1 or t >= chain[k - 1]) and (not best or t < best) then best = t end
+              end
+              if not best then break end
+              chain[k] = best; reached = k
+            end
+            -- Kept per step: the latest \(Funnel.keptTimes) times not after the step's own (a step not reached: any).
+            local parts = {}
+            for k = 1, count do
+              local list = {}
+              for _, t in ipairs(times[k]) do if not chain[k] or t <= chain[k] then list[#list + 1] = t end end
+              table.sort(list)
+              local kept = {}
+              for j = 1, #list do if list[j] ~= list[j + 1] then kept[#kept + 1] = list[j] end end
+              parts[k] = table.concat(kept, ',', math.max(1, #kept - \(Funnel.keptTimes - 1)), #kept)
+            end
+            redis.call('HSET', key, timesField, table.concat(parts, ';'))
+            local old, oldAt, oldSite, oldHour, oldDay = 0, nil, '', '', ''
+            if cur[1] then
+              local r, a, st, h, d = string.match(cur[1], '^(%d+)\\31([^\\31]*)\\31([^\\31]*)\\31([^\\31]*)\\31(.*)$')
+              old, oldAt, oldSite, oldHour, oldDay = tonumber(r), tonumber(a), st, h, d
+            end
+            local function count_rows(h, d, from, to, by)
+              for k = from, to do bothBuckets(h, d, function(b) row(b, 'h|funnel|n|' .. funnel .. '\\31' .. k, by) end) end
+            end
+            if reached > 0 then
+              local entrySite, entryHour, entryDay = oldSite, oldHour, oldDay
+              if chain[1] ~= oldAt then
+                -- Entered earlier than counted (this first step came late): the cohort moves to its buckets.
+                entrySite, entryHour, entryDay = site, hour, day
+                count_rows(oldHour, oldDay, 1, old, -1)
+                count_rows(hour, day, 1, reached, 1)
+              else
+                count_rows(oldHour, oldDay, old + 1, reached, 1)
+              end
+              redis.call('HSET', key, field, reached .. '\\31' .. chain[1] .. '\\31' .. entrySite .. '\\31' .. entryHour .. '\\31' .. entryDay)
+            end
+            dirty(key)
           else
             return redis.error_reply('unknown derived operation ' .. tostring(op))
           end

@@ -27,18 +27,28 @@ enum VisitorFunnels {
     }
 
     /// The state fields that continue a stored visitor's progress: its entry buckets'
-    /// keys on `partition` where they are still open at `now`, "" where not.
+    /// keys on `partition` where they are still open at `now`, "" where not, and as each
+    /// reached step's time the entry time (the document keeps no other).
     static func fields(ofStored document: JSONObject, partition: Int, now: Int64, rollupWindow: Int64) -> [(field: String, value: String)] {
         guard let funnels = document["funnels"]?.objectValue else { return [] }
-        return funnels.members.compactMap { member in
-            guard let progress = member.value.objectValue, let step = Int64(StoredFields.integer(progress["step"])), step > 0 else { return nil }
-            let entered = Int64(StoredFields.date(progress["entered"])) ?? 0
-            let site = progress["site"]?.stringValue ?? ""
-            let keys = RollupBucket.both(site: site, containing: entered).map { bucket in
-                bucket.isOpen(now: now, window: rollupWindow) ? StreamLayout.rollupKey(bucket: bucket.name, partition: partition) : ""
-            }
-            return (Funnel.visitorFieldPrefix + member.key, ([String(step), String(entered), site] + keys).joined(separator: "\u{1F}"))
+        return funnels.members.flatMap { member -> [(field: String, value: String)] in
+            guard let progress = progress(member.value.objectValue, partition: partition, now: now, rollupWindow: rollupWindow) else { return [] }
+            return [
+                (Funnel.visitorFieldPrefix + member.key, progress.value),
+                (Funnel.visitorTimesFieldPrefix + member.key, Array(repeating: String(progress.entered), count: Int(progress.step)).joined(separator: ";")),
+            ]
         }
+    }
+
+    /// A stored funnel's `f|` value, step and entry time.
+    private static func progress(_ progress: JSONObject?, partition: Int, now: Int64, rollupWindow: Int64) -> (value: String, step: Int64, entered: Int64)? {
+        guard let progress, let step = Int64(StoredFields.integer(progress["step"])), step > 0 else { return nil }
+        let entered = Int64(StoredFields.date(progress["entered"])) ?? 0
+        let site = progress["site"]?.stringValue ?? ""
+        let keys = RollupBucket.both(site: site, containing: entered).map { bucket in
+            bucket.isOpen(now: now, window: rollupWindow) ? StreamLayout.rollupKey(bucket: bucket.name, partition: partition) : ""
+        }
+        return (([String(step), String(entered), site] + keys).joined(separator: "\u{1F}"), step, entered)
     }
 
     /// Appends `funnels` (a new document) or `funnels.<name>` fields (an update's `$set`,
