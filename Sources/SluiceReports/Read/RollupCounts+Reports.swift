@@ -4,19 +4,23 @@ extension RollupCounts {
     /// Adds every count of `other`.
     mutating func merge(_ other: RollupCounts) {
         for (audience, values) in other.totals {
-            for (name, count) in values { totals[audience, default: [:]][name, default: 0] += count }
+            totals[audience, default: [:]].merge(values, uniquingKeysWith: +)
         }
         for (audience, dimensions) in other.rows {
+            var part = rows.removeValue(forKey: audience) ?? [:]
             for (dimension, values) in dimensions {
-                // The first bucket's rows are taken whole; later ones are added row by row.
-                guard rows[audience]?[dimension] != nil else {
-                    rows[audience, default: [:]][dimension] = values
+                // The first bucket's rows are taken whole; later ones are added row by row, each
+                // dimension's table taken out while it changes so it is never copied.
+                guard var merged = part.removeValue(forKey: dimension) else {
+                    part[dimension] = values
                     continue
                 }
                 for (value, metrics) in values {
-                    for (metric, count) in metrics { rows[audience]![dimension]![value, default: [:]][metric, default: 0] += count }
+                    merged[value, default: [:]].merge(metrics, uniquingKeysWith: +)
                 }
+                part[dimension] = merged
             }
+            rows[audience] = part
         }
     }
 
