@@ -60,13 +60,11 @@ struct IngestTestBed: Sendable {
 
     /// The entries of one stream, in stream order.
     private func entries(of stream: String, on redis: RedisConnection) throws -> [StoredEntry] {
-        try (redis.run(RedisCommand("XRANGE", stream, "-", "+")).elements ?? []).map { entry in
-            let parts = try #require(entry.elements, "\(entry)")
-            let id = try #require(parts.first?.text.flatMap(StreamID.init), "\(entry)")
-            let fields = try #require(parts.last?.fieldMap, "\(entry)")
-            let json = try #require(fields[StreamLayout.eventField]?.text, "no event field in \(entry)")
-            let event = try #require(try JSONParser.parse(json).objectValue, "\(json)")
-            return StoredEntry(stream: stream, id: id, version: fields[StreamLayout.versionField]?.text, event: event)
+        try StreamEntryReply.entries(in: redis.run(RedisCommand("XRANGE", stream, "-", "+"))).map { entry in
+            let json = try #require(entry.value(StreamLayout.eventField), "no event field in \(entry)")
+            let event = try #require(try JSONParser.parse(json).objectValue, "\(String(decoding: json, as: UTF8.self))")
+            let version = entry.value(StreamLayout.versionField).map { String(decoding: $0, as: UTF8.self) }
+            return StoredEntry(stream: stream, id: entry.id, version: version, event: event)
         }
     }
 

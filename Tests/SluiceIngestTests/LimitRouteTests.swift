@@ -90,7 +90,7 @@ import Testing
         for stream in StreamLayout.streamKeys(partitions: IngestTestBed.partitions) {
             _ = try redis.run(RedisCommand("XGROUP", "CREATE", stream, StreamLayout.group, "0", "MKSTREAM"))
             let read = try redis.run(RedisCommand("XREADGROUP", "GROUP", StreamLayout.group, "test", "COUNT", "1000", "STREAMS", stream, ">"))
-            let ids = (read.elements?.first?.elements?.last?.elements ?? []).compactMap { $0.elements?.first?.text }
+            let ids = try StreamEntryReply.streams(in: read).flatMap(\.entries).map(\.id.description)
             if !ids.isEmpty { _ = try redis.run(RedisCommand(arguments: ["XACK", stream, StreamLayout.group] + ids)) }
         }
     }
