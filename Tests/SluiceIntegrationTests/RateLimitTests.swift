@@ -3,6 +3,8 @@ import SluiceCore
 import SluiceRedis
 import Testing
 
+@testable import SluiceIngest
+
 /// The address bucket holds whatever cookies a client rotates, its Redis key
 /// never holds the address, and it leaves room for honest senders without a cookie.
 @Suite struct RateLimitTests {

@@ -1,7 +1,6 @@
 import Testing
 
 import SluiceCore
-
 import SluiceValidation
 
 @Suite("EventValidator: id, visitor, timestamp, size")

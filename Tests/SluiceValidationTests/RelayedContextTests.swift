@@ -1,7 +1,6 @@
 import Testing
 
 import SluiceCore
-
 import SluiceValidation
 
 /// `context.userAgent` and `context.ip` relayed by a server, and the sites file's server keys.

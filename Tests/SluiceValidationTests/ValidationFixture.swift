@@ -1,7 +1,6 @@
 import Testing
 
 import SluiceCore
-
 import SluiceValidation
 
 /// The validator tests' request stamp and minimal event bodies.

@@ -1,9 +1,9 @@
 /// SipHash-2-4 (Aumasson & Bernstein): a keyed hash for short inputs, the one
 /// Plausible uses for cookieless visitor ids. With a secret key nobody can
 /// recompute or reverse the id from the inputs.
-public struct SipHash {
+struct SipHash {
     /// The 64-bit SipHash-2-4 of `message` under the 128-bit key (k0, k1).
-    public static func hash(_ message: [UInt8], k0: UInt64, k1: UInt64) -> UInt64 {
+    static func hash(_ message: [UInt8], k0: UInt64, k1: UInt64) -> UInt64 {
         var v0: UInt64 = 0x736f_6d65_7073_6575 ^ k0
         var v1: UInt64 = 0x646f_7261_6e64_6f6d ^ k1
         var v2: UInt64 = 0x6c79_6765_6e65_7261 ^ k0
