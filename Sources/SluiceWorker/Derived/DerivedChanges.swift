@@ -76,7 +76,7 @@ struct DerivedChanges {
     private(set) var chats: [Chat] = []
     private(set) var feedback: [(key: String, satisfied: Bool)] = []
     private(set) var engagements: [Engagement] = []
-    /// Funnel steps human events reached, in the order counted (`DerivedChanges+Funnels`).
+    /// Funnel steps human events reached (`DerivedChanges+Funnels`).
     var funnelSteps: [FunnelStepReached] = []
     /// Events counted in no bucket because theirs had closed (left to `sluicectl rollups rebuild`).
     private(set) var lateForRollups = 0

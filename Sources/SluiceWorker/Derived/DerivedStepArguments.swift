@@ -75,11 +75,11 @@ struct DerivedStepArguments {
         return out
     }
 
-    /// One `U` operation per funnel step reached, in time order: the visitor's key, the
-    /// funnel, its number of steps, the step, the time, and for a first step its site and
-    /// open hour and day bucket keys.
+    /// One `U` operation per funnel step reached (in any order: the script works progress
+    /// out from the times): the visitor's key, the funnel, its number of steps, the step,
+    /// the time, and for a first step its site and open hour and day bucket keys.
     private func appendFunnelSteps(keyPrefix: String, to out: inout [String]) {
-        for reached in changes.funnelStepsInOrder {
+        for reached in changes.funnelSteps {
             let funnel = changes.funnels.funnels[reached.match.funnel]
             out += ["U", keyPrefix + reached.visitorId, funnel.name, String(funnel.steps.count), String(reached.match.step), String(reached.at)]
             guard reached.match.step == 1 else {
