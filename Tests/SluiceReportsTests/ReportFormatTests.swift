@@ -62,6 +62,15 @@ import Testing
         #expect(ReportTable(title: "Empty", columns: ["A"], rows: []).csv == "A\r\n")
     }
 
+    /// A page's cells show durations with their unit ("1.2 s"); CSV holds them as plain
+    /// milliseconds, so its header names the unit and the page's does not.
+    @Test func durationColumnsNameTheirUnitInCSVOnly() {
+        let table = ReportTable(title: "Tools", columns: ["Tool", "Execution p50"], rows: [[.text("search"), .milliseconds(1200)]])
+        #expect(table.columns == ["Tool", "Execution p50"])
+        #expect(table.rows[0][1].display == "1.2 s")
+        #expect(table.csv == "Tool,Execution p50 (ms)\r\nsearch,1200\r\n")
+    }
+
     @Test func rowMetricsReadRatesAndPercentilesFromTheHistogram() {
         let fast = TimeHistogram.index(of: 100), slow = TimeHistogram.index(of: 2000)
         let metrics = RowMetrics([RollupMetric.count: 20, RollupMetric.failures: 5, RollupMetric.time(fast): 18, RollupMetric.time(slow): 2])

@@ -71,7 +71,7 @@ public struct APIReport: Sendable {
         [
             ReportTable(
                 title: "API endpoints",
-                columns: ["Endpoint", "Method", "Calls", "4xx", "4xx rate", "5xx", "5xx rate", "Error rate", "p50 (ms)", "p95 (ms)", "p99 (ms)"],
+                columns: ["Endpoint", "Method", "Calls", "4xx", "4xx rate", "5xx", "5xx rate", "Error rate", "p50", "p95", "p99"],
                 rows: endpoints.map {
                     [
                         .text($0.endpoint), .text($0.method), .count($0.calls), .count($0.clientErrors), .rate($0.clientErrorRate), .count($0.serverErrors),

@@ -55,7 +55,7 @@ public struct ChatReport: Sendable {
     public var tables: [ReportTable] {
         func table(_ title: String, _ rows: [Row]) -> ReportTable {
             ReportTable(
-                title: title + "s", columns: [title, "Chats", "Feedback", "Satisfied", "Satisfaction rate", "Response p50 (ms)", "Response p95 (ms)"],
+                title: title + "s", columns: [title, "Chats", "Feedback", "Satisfied", "Satisfaction rate", "Response p50", "Response p95"],
                 rows: rows.map { [.text($0.key), .count($0.chats), .count($0.feedback), .count($0.satisfied), .rate($0.satisfactionRate), .milliseconds($0.p50), .milliseconds($0.p95)] })
         }
         return [table("Agent", agents), table("Model", models), languages.table]

@@ -38,7 +38,7 @@ public struct RunRow: Sendable, Equatable {
     /// `rows` as a table whose first column is `name` and whose times are `timeName` ("Execution", "Processing").
     static func table(title: String, name: String, timeName: String, _ rows: [RunRow]) -> ReportTable {
         ReportTable(
-            title: title, columns: [name, "Runs", "Failures", "Success rate", "\(timeName) p50 (ms)", "\(timeName) p95 (ms)"],
+            title: title, columns: [name, "Runs", "Failures", "Success rate", "\(timeName) p50", "\(timeName) p95"],
             rows: rows.map { [.text($0.key), .count($0.runs), .count($0.failures), .rate($0.successRate), .milliseconds($0.p50), .milliseconds($0.p95)] })
     }
 }

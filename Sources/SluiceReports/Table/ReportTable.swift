@@ -2,7 +2,8 @@
 public struct ReportTable: Sendable, Equatable {
     /// What the table lists, e.g. "Pages".
     public let title: String
-    /// Column headers, one per cell of every row.
+    /// Column headers, one per cell of every row; without units, which the page's cells
+    /// carry ("1.2 s") and CSV's headers add (`csvColumns`).
     public let columns: [String]
     public let rows: [[ReportCell]]
 
@@ -19,7 +20,7 @@ public struct ReportTable: Sendable, Equatable {
     /// choose) gets a leading `'`, so a spreadsheet shows it instead of running it as a formula.
     public var csv: String {
         var out = ""
-        Self.appendLine(columns, to: &out)
+        Self.appendLine(csvColumns, to: &out)
         for row in rows {
             Self.appendLine(row.map { cell in
                 if case .text(let text) = cell, let first = text.first, "=+-@\t\r".contains(first) { return "'" + text }
@@ -27,6 +28,18 @@ public struct ReportTable: Sendable, Equatable {
             }, to: &out)
         }
         return out
+    }
+
+    /// The headers CSV carries: a column of durations, which CSV holds as plain numbers,
+    /// says its unit ("Response p50 (ms)").
+    var csvColumns: [String] {
+        columns.indices.map { index in
+            let durations = rows.contains { row in
+                if index < row.count, case .milliseconds = row[index] { return true }
+                return false
+            }
+            return durations ? columns[index] + " (ms)" : columns[index]
+        }
     }
 
     private static func appendLine(_ fields: [String], to out: inout String) {
