@@ -28,7 +28,7 @@ let package = Package(
         .systemLibrary(name: "CPCRE2", pkgConfig: "libpcre2-8", providers: [.apt(["libpcre2-dev"])]),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
 
-        // Pure Swift: event model, JSON, validation, configuration. No I/O.
+        // Pure Swift, no I/O: only what more than one process needs (JSON, event kinds, stream keys, collections, settings).
         .target(name: "SluiceCore", dependencies: [.product(name: "Logging", package: "swift-log")]),
         // What ingest does to an event before it is queued: validation against the schema, the
         // canonical JSON, redaction, URL scrubbing, address anonymisation. Pure Swift, no I/O; the
