@@ -14,7 +14,7 @@ TEST_ARGS ?=
 # on make's command line, like REDIS_PORT=6380, are exported by make anyway.)
 export CONFIG TEST_ARGS
 
-.PHONY: help bootstrap build release run test fuzz chaos bench bench-adversarial bench-enrichment bench-dashboard capacity clean
+.PHONY: help bootstrap build release run test fuzz chaos bench bench-adversarial bench-enrichment bench-dashboard bench-lag-compare capacity clean
 
 help:
 	@echo 'Sluice targets:'
@@ -37,6 +37,9 @@ help:
 	@echo '  make bench-enrichment  µs per event of the enrichment step, cold user-agent parse time'
 	@echo '  make bench-dashboard  every dashboard page'"'"'s server time (p50/p95) over 10,000 and 1,000,000'
 	@echo '                  events across 30 days, side by side (~40 min); writes bench/results/dashboard.md'
+	@echo '  make bench-lag-compare  end-to-end lag of the design before derived data (LAG_BASELINE_COMMIT) and of'
+	@echo '                  this tree, one after the other (~30 min with the old build); writes'
+	@echo '                  bench/results/lag-compare.md and re-pins bench/lag-baseline.json'
 	@echo '  make capacity  the capacity model: parts a peak needs, where each added part stops helping,'
 	@echo '                  from bench/results/*.json (CAPACITY_ARGS, e.g. --mode single; docs/capacity.md)'
 	@echo '  make clean      remove .run (local stack data and logs)'
@@ -83,6 +86,10 @@ bench-enrichment: bootstrap
 # The dashboard's pages over a small and a large store, side by side (docs/performance.md).
 bench-dashboard: bootstrap
 	@bash bench/dashboard.sh
+
+# The lag target's baseline, measured beside this tree in one run (docs/performance.md).
+bench-lag-compare: bootstrap
+	@bash bench/lag-compare.sh
 
 # The capacity model over the measured figures (docs/capacity.md); no servers.
 CAPACITY_ARGS ?=
