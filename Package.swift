@@ -91,7 +91,7 @@ let package = Package(
         .target(
             name: "SluiceDashboard",
             dependencies: [
-                "SluiceCore", "SluiceRedis", "SluiceMongo", "SluiceReports",
+                "SluiceCore", "SluiceRedis", "SluiceMongo", "SluiceReports", "SluiceRollups",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -130,8 +130,8 @@ let package = Package(
 
         .testTarget(name: "SluiceCoreTests", dependencies: ["SluiceCore"]),
         .testTarget(name: "SluiceValidationTests", dependencies: ["SluiceValidation", "SluiceCore"]),
-        // What the test targets share: a fresh MongoDB database per test.
-        .target(name: "SluiceTestSupport", dependencies: ["SluiceMongo"], path: "Tests/SluiceTestSupport"),
+        // What the test targets share: a fresh MongoDB database and Redis database per test.
+        .target(name: "SluiceTestSupport", dependencies: ["SluiceMongo", "SluiceRedis"], path: "Tests/SluiceTestSupport"),
         .testTarget(name: "SluiceMongoTests", dependencies: ["SluiceMongo", "SluiceCore", "SluiceTestSupport"]),
         .testTarget(name: "SluiceRollupsTests", dependencies: ["SluiceRollups", "SluiceCore", "SluiceMongo"]),
         .testTarget(
@@ -141,20 +141,20 @@ let package = Package(
         .testTarget(
             name: "SluiceIngestTests",
             dependencies: [
-                "SluiceIngest", "SluiceCore", "SluiceRedis", .product(name: "NIOCore", package: "swift-nio"),
+                "SluiceIngest", "SluiceCore", "SluiceRedis", "SluiceTestSupport", .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]),
         .testTarget(
             name: "SluiceRedisTests",
             dependencies: [
-                "SluiceRedis", "SluiceCore", .product(name: "Logging", package: "swift-log"),
+                "SluiceRedis", "SluiceCore", "SluiceTestSupport", .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"),
             ]),
         .testTarget(
             name: "SluiceDashboardTests",
             dependencies: [
-                "SluiceDashboard", "SluiceCore", "SluiceRedis", "SluiceMongo", "SluiceReports", "SluiceRollups",
+                "SluiceDashboard", "SluiceCore", "SluiceRedis", "SluiceMongo", "SluiceReports", "SluiceRollups", "SluiceTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]),
         .testTarget(name: "SluiceReportsTests", dependencies: ["SluiceReports", "SluiceCore", "SluiceMongo", "SluiceRedis", "SluiceRollups", "SluiceTestSupport"]),
@@ -162,7 +162,7 @@ let package = Package(
         .testTarget(
             name: "SluiceIntegrationTests",
             dependencies: [
-                "SluiceCore", "SluiceRedis", "SluiceMongo", "SluiceIngest", "SluiceWorker", "SluiceControl", "SluiceClient",
+                "SluiceCore", "SluiceRedis", "SluiceMongo", "SluiceIngest", "SluiceWorker", "SluiceControl", "SluiceClient", "SluiceTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]),
     ]

@@ -1,7 +1,7 @@
 import Foundation
 import SluiceCore
 import SluiceRedis
-import Synchronization
+import SluiceTestSupport
 import Testing
 
 @testable import SluiceControl
@@ -13,18 +13,12 @@ struct TestRedis {
     let url: String
     let connection: RedisConnection
 
-    private static let nextDatabase = Atomic<Int>(40)
+    private static let databases = RedisDatabasePool("SluiceControlTests", 40..<64)
 
     /// Connects to a fresh, flushed database; fails (never skips) without `SLUICE_TEST_REDIS_URL`.
     static func fresh() throws -> TestRedis {
-        let base = try #require(
-            ProcessInfo.processInfo.environment["SLUICE_TEST_REDIS_URL"],
-            "SLUICE_TEST_REDIS_URL is not set: run the tests with `make test`, which starts a private Redis and sets it")
-        let database = nextDatabase.add(1, ordering: .relaxed).oldValue
-        try #require(database < 64, "more SluiceControlTests Redis tests than databases 40...63")
-        let url = (base.hasSuffix("/") ? String(base.dropLast()) : base) + "/\(database)"
+        let url = try databases.fresh()
         let connection = try RedisConnection(endpoint: RedisEndpoint(url: url))
-        _ = try connection.run(RedisCommand("FLUSHDB"))
         return TestRedis(url: url, connection: connection)
     }
 

@@ -5,7 +5,7 @@ import Logging
 import SluiceCore
 import SluiceMongo
 import SluiceRedis
-import Synchronization
+import SluiceTestSupport
 import Testing
 
 @testable import SluiceDashboard
@@ -22,24 +22,16 @@ struct DashboardTestBed {
     let client: any TestClientProtocol
 
     /// How many tests have taken a Redis database.
-    private static let databasesTaken = Atomic<Int>(0)
+    private static let databases = RedisDatabasePool("SluiceDashboardTests", 160..<192, 224..<256)
 
     /// Runs `body` against a dashboard with `token` (nil: open) on databases of its own;
     /// fails (never skips) without the test command's servers.
     static func run(
         token: String? = Self.token, maxSessionEvents: Int? = nil, settings extra: [String: String] = [:], _ body: @escaping @Sendable (DashboardTestBed) async throws -> Void
     ) async throws {
-        let environment = ProcessInfo.processInfo.environment
-        let redisBase = try #require(environment["SLUICE_TEST_REDIS_URL"], "SLUICE_TEST_REDIS_URL is not set: run the tests with `make test`")
-        let mongoBase = try #require(environment["SLUICE_TEST_MONGO_URL"], "SLUICE_TEST_MONGO_URL is not set: run the tests with `make test`")
-        let taken = databasesTaken.add(1, ordering: .relaxed).oldValue
-        try #require(taken < 64, "more SluiceDashboardTests Redis tests than databases 160...191 and 224...255")
-        let database = taken < 32 ? 160 + taken : 224 + taken - 32
-        let redisURL = (redisBase.hasSuffix("/") ? String(redisBase.dropLast()) : redisBase) + "/\(database)"
-        _ = try RedisConnection(endpoint: RedisEndpoint(url: redisURL)).run(RedisCommand("FLUSHDB"))
-        let server = mongoBase.split(separator: "?", maxSplits: 1)[0]
+        let redisURL = try databases.fresh()
         let name = "sluicedash_" + UUID().uuidString.prefix(8).lowercased()
-        let mongoURL = (server.hasSuffix("/") ? String(server.dropLast()) : String(server)) + "/" + name
+        let mongoURL = try FreshMongoDatabase.url(database: name)
         let store = try MongoStore(url: mongoURL, appName: "sluice-dashboard-tests")
         defer {
             do { try store.dropDatabase() } catch { Issue.record("could not drop test database \(name): \(error)") }

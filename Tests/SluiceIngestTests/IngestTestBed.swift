@@ -7,7 +7,7 @@ import NIOCore
 import SluiceCore
 import SluiceIngest
 import SluiceRedis
-import Synchronization
+import SluiceTestSupport
 import Testing
 
 /// `buildIngestApplication` run in-process through HummingbirdTesting's router
@@ -22,19 +22,12 @@ struct IngestTestBed: Sendable {
     /// The test's own database (the application's, unless built with another Redis URL).
     let databaseURL: String
 
-    private static let nextDatabase = Atomic<Int>(256)
+    private static let databases = RedisDatabasePool("SluiceIngestTests", 256..<288)
 
     /// A fresh database and a configuration with `settings` over the defaults; fails (never
     /// skips) without `SLUICE_TEST_REDIS_URL`. `redisURL` points the application elsewhere.
     static func fresh(_ settings: [String: String] = [:], redisURL: String? = nil) throws -> IngestTestBed {
-        let base = try #require(
-            ProcessInfo.processInfo.environment["SLUICE_TEST_REDIS_URL"],
-            "SLUICE_TEST_REDIS_URL is not set: run the tests with `make test`, which starts a private Redis and sets it")
-        let database = nextDatabase.add(1, ordering: .relaxed).oldValue
-        try #require(database < 288, "more SluiceIngestTests Redis tests than databases 256...287")
-        let url = (base.hasSuffix("/") ? String(base.dropLast()) : base) + "/\(database)"
-        let redis = try RedisConnection(endpoint: RedisEndpoint(url: url))
-        _ = try redis.run(RedisCommand("FLUSHDB"))
+        let url = try databases.fresh()
         let environment = ["SLUICE_REDIS_URL": redisURL ?? url, "SLUICE_PARTITIONS": String(partitions)].merging(settings) { $1 }
         return IngestTestBed(configuration: try IngestConfiguration(settings: Settings(environment: environment)), databaseURL: url)
     }

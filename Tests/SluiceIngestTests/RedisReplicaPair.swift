@@ -42,10 +42,15 @@ final class RedisReplicaPair: @unchecked Sendable {
         Self.stop(master)
     }
 
+    /// Each server in a directory of its own: a replica's first sync writes the master's
+    /// snapshot to `dump.rdb` in its directory, which must not be the checkout.
     private static func start(port: Int, extra: [String] = []) throws -> Process {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("sluice-redis-\(port)-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["redis-server", "--bind", "127.0.0.1", "--port", String(port), "--save", "", "--appendonly", "no"] + extra
+        process.currentDirectoryURL = directory
+        process.arguments = ["redis-server", "--bind", "127.0.0.1", "--port", String(port), "--save", "", "--appendonly", "no", "--dir", directory.path] + extra
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try process.run()
@@ -54,9 +59,11 @@ final class RedisReplicaPair: @unchecked Sendable {
 
     /// SIGKILL and wait: the server keeps nothing, and must not outlive the test.
     private static func stop(_ process: Process) {
-        guard process.isRunning else { return }
-        kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
+        if process.isRunning {
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+        }
+        if let directory = process.currentDirectoryURL { try? FileManager.default.removeItem(at: directory) }
     }
 
     private static func eventually(_ condition: () -> Bool) async -> Bool {

@@ -121,7 +121,7 @@ import Testing
         let environment = try TestEnvironment.require()
         let refused = try SluiceProcess(
             binary: "sluice-ingest", environment: environment,
-            settings: ["SLUICE_REDIS_URL": environment.isolatedRedisURL(), "SLUICE_INGEST_PORT": "0", "SLUICE_REDACT_PATTERNS": file.path])
+            settings: ["SLUICE_REDIS_URL": try environment.isolatedRedisURL(), "SLUICE_INGEST_PORT": "0", "SLUICE_REDACT_PATTERNS": file.path])
         // As long as TestStack gives an ingest to start (20 s): on a loaded machine even a failing start takes seconds.
         #expect(try await eventually(timeout: .seconds(20)) { !refused.isRunning }, "ingest started with an invalid pattern")
         #expect(refused.log.contains("SLUICE_REDACT_PATTERNS"), "the error names the setting: \(refused.log)")

@@ -69,7 +69,7 @@ import Testing
 
     @Test func aWorkerMakesTheAgeIndexesTTLIndexesAndSaysHowToChangeThemLater() async throws {
         let environment = try TestEnvironment.require()
-        let redisURL = environment.isolatedRedisURL()
+        let redisURL = try environment.isolatedRedisURL()
         let mongoURL = environment.isolatedMongoURL(prefix: "retention")
         func startWorker(retention: String) async throws -> SluiceProcess {
             let worker = try SluiceProcess(

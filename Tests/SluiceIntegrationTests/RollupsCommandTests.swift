@@ -70,7 +70,7 @@ import Testing
 
     @Test func verifyFindsEveryChangedCountAndRebuildFixesThem() throws {
         let environment = try TestEnvironment.require()
-        let redis = environment.isolatedRedisURL(), mongo = environment.isolatedMongoURL(prefix: "rollups")
+        let redis = try environment.isolatedRedisURL(), mongo = environment.isolatedMongoURL(prefix: "rollups")
         let store = try MongoStore(url: mongo, appName: "sluice-tests")
         defer { try? store.dropDatabase() }
         try seed(store)
@@ -133,7 +133,7 @@ import Testing
 
     @Test func badTimesAndOpenBucketsAreRefusedWithTheReason() throws {
         let environment = try TestEnvironment.require()
-        let redis = environment.isolatedRedisURL(), mongo = environment.isolatedMongoURL(prefix: "rollups")
+        let redis = try environment.isolatedRedisURL(), mongo = environment.isolatedMongoURL(prefix: "rollups")
         let bad = try sluicectl(environment, redis: redis, mongo: mongo, ["rollups", "verify", "--from", "yesterday"])
         #expect(bad.status != 0 && bad.errors.contains("--from 'yesterday' is not a time"), "\(bad)")
 
@@ -143,7 +143,7 @@ import Testing
 
     @Test func verifyWaitsForUnflushedChangesThenComparesAnyway() throws {
         let environment = try TestEnvironment.require()
-        let redis = environment.isolatedRedisURL(), mongo = environment.isolatedMongoURL(prefix: "rollups")
+        let redis = try environment.isolatedRedisURL(), mongo = environment.isolatedMongoURL(prefix: "rollups")
         let connection = try RedisConnection(endpoint: RedisEndpoint(url: redis))
         _ = try connection.run(RedisCommand("ZADD", StreamLayout.dirtyKey(partition: 3), "1", StreamLayout.visitorStateKey(visitorId: "v9", partition: 3)))
         defer { _ = try? connection.run(RedisCommand("DEL", StreamLayout.dirtyKey(partition: 3))) }

@@ -35,7 +35,7 @@ import Testing
 
     @Test func rebuildWritesFunnelProgressAndVerifyFindsABrokenCount() throws {
         let environment = try TestEnvironment.require()
-        let redis = environment.isolatedRedisURL(), mongo = environment.isolatedMongoURL(prefix: "funnels")
+        let redis = try environment.isolatedRedisURL(), mongo = environment.isolatedMongoURL(prefix: "funnels")
         let store = try MongoStore(url: mongo, appName: "sluice-tests")
         defer { try? store.dropDatabase() }
         // v1 saw the pricing page in the hour before the range; v2 in the range.

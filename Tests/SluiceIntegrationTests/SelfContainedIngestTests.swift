@@ -21,7 +21,7 @@ import Testing
         #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path) == ["sluice-ingest"])
 
         let ingest = try SluiceProcess(
-            executable: copy, settings: ["SLUICE_REDIS_URL": environment.isolatedRedisURL(), "SLUICE_INGEST_PORT": "0"])
+            executable: copy, settings: ["SLUICE_REDIS_URL": try environment.isolatedRedisURL(), "SLUICE_INGEST_PORT": "0"])
         var port: Substring = ""
         #expect(try await eventually(timeout: .seconds(20)) {
             port = ingest.log.range(of: "sluice-ingest listening on http://127.0.0.1:").map { ingest.log[$0.upperBound...].prefix { $0.isNumber } } ?? ""

@@ -13,7 +13,7 @@ import Testing
         let worker = try SluiceProcess(
             binary: "sluice-worker", environment: environment,
             settings: [
-                "SLUICE_REDIS_URL": environment.isolatedRedisURL(), "SLUICE_MONGO_URL": environment.isolatedMongoURL(prefix: "portgone"),
+                "SLUICE_REDIS_URL": try environment.isolatedRedisURL(), "SLUICE_MONGO_URL": environment.isolatedMongoURL(prefix: "portgone"),
                 "SLUICE_WORKER_PORT": String(holder.port), "SLUICE_BLOCK_MS": "200",
             ])
         let exited = try await eventually(timeout: .seconds(5), interval: .milliseconds(20)) { !worker.isRunning }

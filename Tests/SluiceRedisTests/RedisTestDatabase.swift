@@ -1,7 +1,5 @@
-import Foundation
 import SluiceRedis
-import Synchronization
-import Testing
+import SluiceTestSupport
 
 /// A flushed Redis database of its own for one test, on the server the test command started.
 ///
@@ -11,19 +9,13 @@ struct RedisTestDatabase {
     let endpoint: RedisEndpoint
     let connection: RedisConnection
 
-    private static let nextDatabase = Atomic<Int>(288)
+    private static let databases = RedisDatabasePool("SluiceRedisTests", 288..<320)
 
     /// Connects to a fresh database; fails (never skips) without `SLUICE_TEST_REDIS_URL`.
     static func fresh() throws -> RedisTestDatabase {
-        let base = try #require(
-            ProcessInfo.processInfo.environment["SLUICE_TEST_REDIS_URL"],
-            "SLUICE_TEST_REDIS_URL is not set: run the tests with `make test`, which starts a private Redis and sets it")
-        let database = nextDatabase.add(1, ordering: .relaxed).oldValue
-        try #require(database < 320, "more SluiceRedisTests Redis tests than databases 288...319")
-        let url = (base.hasSuffix("/") ? String(base.dropLast()) : base) + "/\(database)"
+        let url = try databases.fresh()
         let endpoint = try RedisEndpoint(url: url)
         let connection = try RedisConnection(endpoint: endpoint)
-        _ = try connection.run(RedisCommand("FLUSHDB"))
         return RedisTestDatabase(url: url, endpoint: endpoint, connection: connection)
     }
 

@@ -5,7 +5,6 @@ import SluiceRedis
 import SluiceReports
 import SluiceRollups
 import SluiceTestSupport
-import Synchronization
 import Testing
 
 /// A fresh MongoDB database and a fresh Redis database of the servers the test command
@@ -18,7 +17,7 @@ final class ReportsTestBed {
     let store: MongoStore
     let source: ReportSource
 
-    private static let nextDatabase = Atomic<Int>(192)
+    private static let databases = RedisDatabasePool("SluiceReportsTests", 192..<224)
 
     private init(redis: RedisConnection, store: MongoStore) {
         self.redis = redis
@@ -29,11 +28,7 @@ final class ReportsTestBed {
     /// Runs `body` with a flushed Redis database and a new MongoDB database (dropped
     /// afterwards) holding the roll-ups' index; fails (never skips) without the servers.
     static func withFresh<R>(_ body: (ReportsTestBed) throws -> R) throws -> R {
-        let redisBase = try #require(ProcessInfo.processInfo.environment["SLUICE_TEST_REDIS_URL"], "SLUICE_TEST_REDIS_URL is not set: run the tests with `make test`")
-        let database = nextDatabase.add(1, ordering: .relaxed).oldValue
-        try #require(database < 224, "more SluiceReportsTests Redis tests than databases 192...223")
-        let redis = try RedisConnection(endpoint: RedisEndpoint(url: (redisBase.hasSuffix("/") ? String(redisBase.dropLast()) : redisBase) + "/\(database)"))
-        _ = try redis.run(RedisCommand("FLUSHDB"))
+        let redis = try RedisConnection(endpoint: RedisEndpoint(url: try databases.fresh()))
         return try FreshMongoDatabase.withStore(prefix: "sluicereports", appName: "sluice-reports-tests") { store in
             try store.createIndexes(
                 collection: RollupDocument.collection,

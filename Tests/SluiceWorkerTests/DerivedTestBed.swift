@@ -5,7 +5,6 @@ import SluiceMongo
 import SluiceRedis
 import SluiceTestSupport
 import SluiceUserAgent
-import Synchronization
 import Testing
 
 @testable import SluiceWorker
@@ -25,7 +24,7 @@ final class DerivedTestBed {
     var step = DerivedStep(rollupWindowSeconds: 7200)
     let enricher: EventEnricher
 
-    private static let nextDatabase = Atomic<Int>(128)
+    private static let databases = RedisDatabasePool("SluiceWorkerTests", 128..<160)
     /// Loading compiles uap-core's rules: once per test process.
     private static let userAgents = Result { () throws(UserAgentError) in try CachedUserAgentParser(parser: UserAgentParser()) }
 
@@ -39,12 +38,7 @@ final class DerivedTestBed {
     /// Runs `body` with flushed Redis and MongoDB databases of its own (the MongoDB one
     /// dropped afterwards); fails (never skips) without the test command's servers.
     static func withFresh<R>(sessionTimeoutSeconds: Int = 60, _ body: (DerivedTestBed) throws -> R) throws -> R {
-        let environment = ProcessInfo.processInfo.environment
-        let redisBase = try #require(environment["SLUICE_TEST_REDIS_URL"], "SLUICE_TEST_REDIS_URL is not set: run the tests with `make test`")
-        let database = nextDatabase.add(1, ordering: .relaxed).oldValue
-        try #require(database < 160, "more SluiceWorkerTests Redis tests than databases 128...159")
-        let redis = try RedisConnection(endpoint: RedisEndpoint(url: (redisBase.hasSuffix("/") ? String(redisBase.dropLast()) : redisBase) + "/\(database)"))
-        _ = try redis.run(RedisCommand("FLUSHDB"))
+        let redis = try RedisConnection(endpoint: RedisEndpoint(url: try databases.fresh()))
         _ = try redis.run(RedisCommand("XGROUP", "CREATE", stream, StreamLayout.group, "0", "MKSTREAM"))
         return try FreshMongoDatabase.withStore(prefix: "sluiceworker", appName: "sluice-worker-tests") { store in
             try body(try DerivedTestBed(redis: redis, store: store, sessionTimeoutSeconds: sessionTimeoutSeconds))

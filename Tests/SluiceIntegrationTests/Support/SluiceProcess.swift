@@ -75,7 +75,7 @@ final class TestStack: @unchecked Sendable {
     ) async throws {
         self.workerSettings = workerSettings
         environment = try TestEnvironment.require()
-        self.redisURL = redisURL ?? environment.isolatedRedisURL()
+        self.redisURL = try redisURL ?? environment.isolatedRedisURL()
         self.mongoURL = mongoURL ?? environment.isolatedMongoURL(prefix: prefix)
         ingest = try SluiceProcess(
             binary: "sluice-ingest", environment: environment,

@@ -1,7 +1,7 @@
 import Foundation
 import SluiceMongo
 import SluiceRedis
-import Synchronization
+import SluiceTestSupport
 import Testing
 
 /// The servers and binaries `make test` provides. Missing ones fail the test with
@@ -11,7 +11,7 @@ struct TestEnvironment {
     let mongoURL: String
     let binDirectory: String
 
-    private static let nextDatabase = Atomic<Int>(1)
+    private static let databases = RedisDatabasePool("SluiceIntegrationTests", 1..<40, 64..<128)
 
     static func require() throws -> TestEnvironment {
         let environment = ProcessInfo.processInfo.environment
@@ -22,14 +22,10 @@ struct TestEnvironment {
         return TestEnvironment(redisURL: redis, mongoURL: mongo, binDirectory: bin)
     }
 
-    /// A Redis URL on a database no other test in this run uses.
-    func isolatedRedisURL() -> String {
-        let taken = Self.nextDatabase.add(1, ordering: .relaxed).oldValue
-        // 40...63 belong to SluiceControlTests, which share this test process;
-        // the test command's Redis has 128 databases (scripts/test.sh).
-        let database = taken < 40 ? taken : taken + 24
-        precondition(database < 128, "more integration tests than Redis databases 1...39 and 64...127")
-        return redisURL.trimmingSuffix("/") + "/\(database)"
+    /// A Redis URL on a database no other test in this run uses (SluiceControlTests,
+    /// which share this test process, have 40...63).
+    func isolatedRedisURL() throws -> String {
+        try Self.databases.next()
     }
 
     /// A MongoDB URL naming a fresh database.
