@@ -27,17 +27,9 @@ struct DeadLetter {
     /// Where the letter is now.
     var place = DeadLetterPlace.stream
 
-    /// Reads one `[id, [field, value, ...]]` element of an XRANGE reply.
-    init?(entry: RedisReply) {
-        guard let parts = entry.elements, parts.count == 2, let id = parts[0].text, let items = parts[1].elements else { return nil }
-        var fields: [(name: String, value: [UInt8])] = []
-        var index = 0
-        while index + 1 < items.count {
-            if let name = items[index].text, case .string(let value) = items[index + 1] { fields.append((name, value)) }
-            index += 2
-        }
-        self.id = id
-        self.fields = fields
+    /// The letter of one decoded XRANGE entry of `events:dead`.
+    init(entry: StreamEntryReply) {
+        self.init(id: entry.id.description, fields: (entry.fields ?? []).map { ($0.name, $0.value) })
     }
 
     init(id: String, fields: [(name: String, value: [UInt8])], place: DeadLetterPlace = .stream) {

@@ -99,12 +99,6 @@ struct DeadLetterQueue {
 
     private static func letters(in reply: RedisReply, command: String) throws(RedisError) -> [DeadLetter] {
         if let message = reply.errorMessage { throw .commandFailed(command: "\(command) \(key)", message: message) }
-        guard let items = reply.elements else { throw .unexpectedReply(command: command, reply: "\(reply)") }
-        var letters: [DeadLetter] = []
-        for item in items {
-            guard let letter = DeadLetter(entry: item) else { throw .unexpectedReply(command: command, reply: "\(item)") }
-            letters.append(letter)
-        }
-        return letters
+        return try StreamEntryReply.entries(in: reply, command: command).map(DeadLetter.init(entry:))
     }
 }

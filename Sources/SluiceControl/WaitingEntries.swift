@@ -62,7 +62,7 @@ struct WaitingEntries {
             let count = min(pageSize, limit - examined)
             let reply = try redis.run(RedisCommand("XRANGE", stream, start, "+", "COUNT", String(count)))
             // An XRANGE entry has the shape of a dead letter: an id and its fields.
-            let page = (reply.elements ?? []).compactMap(DeadLetter.init(entry:))
+            let page = try StreamEntryReply.entries(in: reply).map(DeadLetter.init(entry:))
             for entry in page {
                 guard case .success(let value)? = entry.event, let event = value.objectValue,
                     let owner = subjects.firstIndex(where: { $0.owns(event) })

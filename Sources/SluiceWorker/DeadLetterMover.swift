@@ -69,18 +69,10 @@ struct DeadLetterMover {
         return length
     }
 
-    /// Reads an XRANGE reply, `[[id, [field, value, ...]], ...]`, keeping field order.
+    /// The letters of an XRANGE reply, fields in entry order.
     static func letters(in reply: RedisReply) throws(RedisError) -> [ArchivedDeadLetter] {
-        guard let entries = reply.elements else { throw .unexpectedReply(command: "XRANGE", reply: "\(reply)") }
-        return try entries.map { entry throws(RedisError) in
-            guard let parts = entry.elements, parts.count == 2, let id = parts[0].text, let items = parts[1].elements else {
-                throw .unexpectedReply(command: "XRANGE", reply: "\(entry)")
-            }
-            var fields: [ArchivedDeadLetter.Field] = []
-            for index in stride(from: 0, to: items.count - 1, by: 2) {
-                if let name = items[index].text, case .string(let value) = items[index + 1] { fields.append(.init(name: name, value: value)) }
-            }
-            return ArchivedDeadLetter(id: id, fields: fields)
+        try StreamEntryReply.entries(in: reply).map { entry in
+            ArchivedDeadLetter(id: entry.id.description, fields: (entry.fields ?? []).map { ArchivedDeadLetter.Field(name: $0.name, value: $0.value) })
         }
     }
 }

@@ -8,17 +8,16 @@ extension StreamConsumer {
     func claim(minIdleMilliseconds: Int, count: Int) throws(RedisError) -> [StreamMessage] {
         var claimed: [StreamMessage] = []
         for stream in streams where claimed.count < count {
-            var cursor = "0-0"
+            var cursor = StreamID.zero
             repeat {
                 let reply = try connected().run(
-                    RedisCommand("XAUTOCLAIM", stream, StreamLayout.group, consumerName, String(minIdleMilliseconds), cursor, "COUNT", String(count - claimed.count)))
-                guard let parts = reply.elements, parts.count >= 2, let next = parts[0].text else {
-                    throw .unexpectedReply(command: "XAUTOCLAIM", reply: "\(reply)")
-                }
-                // Wrap the entries as an XREADGROUP-shaped reply so one parser reads both.
-                claimed += try Self.parseRead(.array([.array([.string(Array(stream.utf8)), parts[1]])]))
-                cursor = next
-            } while cursor != "0-0" && claimed.count < count
+                    RedisCommand(
+                        "XAUTOCLAIM", stream, StreamLayout.group, consumerName, String(minIdleMilliseconds), cursor.description, "COUNT", String(count - claimed.count)))
+                // Entries deleted while pending come back as ids only (Redis 7), and Redis drops them from the pending list itself.
+                let claim = try StreamEntryReply.claimed(in: reply)
+                claimed += claim.entries.map { StreamMessage(stream: stream, entry: $0) }
+                cursor = claim.next
+            } while cursor != .zero && claimed.count < count
         }
         return claimed
     }

@@ -100,32 +100,9 @@ final class StreamConsumer {
         }
     }
 
-    /// Parses `[[stream, [[id, [field, value, ...]], ...]], ...]`.
+    /// The messages of an `XREADGROUP` reply, stream by stream.
     static func parseRead(_ reply: RedisReply) throws(RedisError) -> [StreamMessage] {
-        guard let streams = reply.elements else { throw .unexpectedReply(command: "XREADGROUP", reply: "\(reply)") }
-        var messages: [StreamMessage] = []
-        for stream in streams {
-            guard let pair = stream.elements, pair.count == 2, let key = pair[0].text, let entries = pair[1].elements else {
-                throw .unexpectedReply(command: "XREADGROUP", reply: "\(stream)")
-            }
-            for entry in entries {
-                guard let parts = entry.elements, parts.count == 2, let id = parts[0].text else {
-                    throw .unexpectedReply(command: "XREADGROUP", reply: "\(entry)")
-                }
-                var fields: [String: [UInt8]]?
-                if let items = parts[1].elements, !items.isEmpty || parts[1] != .null {
-                    var map: [String: [UInt8]] = [:]
-                    var index = 0
-                    while index + 1 < items.count {
-                        if let name = items[index].text, case .string(let value) = items[index + 1] { map[name] = value }
-                        index += 2
-                    }
-                    fields = map
-                }
-                messages.append(StreamMessage(stream: key, id: id, fields: parts[1] == .null ? nil : fields))
-            }
-        }
-        return messages
+        try StreamEntryReply.streams(in: reply).flatMap { stream in stream.entries.map { StreamMessage(stream: stream.stream, entry: $0) } }
     }
 }
 

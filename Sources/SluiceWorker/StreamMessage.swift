@@ -1,3 +1,5 @@
+import SluiceRedis
+
 /// One entry read from a partition stream.
 struct StreamMessage: Sendable {
     /// The stream key, e.g. `events:{2}`.
@@ -6,4 +8,12 @@ struct StreamMessage: Sendable {
     let id: String
     /// The entry's fields; nil when the entry was deleted while pending.
     let fields: [String: [UInt8]]?
+}
+
+extension StreamMessage {
+    /// The message of a decoded entry of `stream`; a later field of the same name wins.
+    init(stream: String, entry: StreamEntryReply) {
+        let fields = entry.fields.map { fields in Dictionary(fields.map { ($0.name, $0.value) }, uniquingKeysWith: { $1 }) }
+        self.init(stream: stream, id: entry.id.description, fields: fields)
+    }
 }

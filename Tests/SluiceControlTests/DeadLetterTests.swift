@@ -17,9 +17,9 @@ struct DeadLetterTests {
 
     @Test func readsAnXRangeEntry() throws {
         let reply = RedisReply.array([.string(Array("5-1".utf8)), .array([.string(Array("v".utf8)), .string(Array("1".utf8))])])
-        let letter = try #require(DeadLetter(entry: reply))
+        let letter = try #require(try StreamEntryReply.entries(in: .array([reply])).map(DeadLetter.init(entry:)).first)
         #expect(letter.id == "5-1" && letter.text("v") == "1")
-        #expect(DeadLetter(entry: .string([])) == nil)
+        #expect(throws: RedisError.self) { try StreamEntryReply.entries(in: .array([.string([])])).map(DeadLetter.init(entry:)) }
     }
 
     @Test func fieldsAndEvent() {

@@ -54,8 +54,8 @@ struct TestRedis {
     /// A stream's entries as (id, field → value).
     func entries(_ stream: String) throws -> [(id: String, fields: [String: String])] {
         let reply = try connection.run(RedisCommand("XRANGE", stream, "-", "+"))
-        return try (reply.elements ?? []).map { entry in
-            let letter = try #require(DeadLetter(entry: entry))
+        return try StreamEntryReply.entries(in: reply).map { entry in
+            let letter = DeadLetter(entry: entry)
             return (letter.id, Dictionary(uniqueKeysWithValues: letter.fields.map { ($0.name, String(decoding: $0.value, as: UTF8.self)) }))
         }
     }
