@@ -65,19 +65,13 @@ on_exit() {
 trap on_exit EXIT
 exit_on_signals
 
-{ read -r redis_port && read -r ingest_port; } < <(free_ports 2) ||
-    die "could not pick free ports (python3 needed)"
-start_redis "$redis_port" "$tmp/redis" "$tmp/redis.log"
-ingest_url="http://127.0.0.1:$ingest_port"
-rotate_log "$tmp/ingest.log"
-spawn "sluice-ingest" "$tmp/ingest.log" env SLUICE_REDIS_URL="redis://127.0.0.1:$redis_port" \
-    SLUICE_INGEST_PORT="$ingest_port" SLUICE_PARTITIONS="$PARTITIONS" SLUICE_BACKLOG_LIMIT="$BACKLOG_LIMIT" \
+start_private_stack "$tmp" --ingest "$bin_dir" SLUICE_PARTITIONS="$PARTITIONS" SLUICE_BACKLOG_LIMIT="$BACKLOG_LIMIT" \
     SLUICE_MAX_REQUEST_BYTES="$MAX_REQUEST_BYTES" SLUICE_MAX_BATCH_EVENTS="$MAX_BATCH_EVENTS" \
     SLUICE_RATE_LIMIT_ADDRESS="$RATE_LIMIT_ADDRESS" SLUICE_RATE_LIMIT_VISITOR="$RATE_LIMIT_VISITOR" \
-    SLUICE_RATE_LIMIT_SITE="$RATE_LIMIT_SITE" "$bin_dir/sluice-ingest"
-ingest_pid=$SPAWNED_PID
-wait_until "sluice-ingest" "$ingest_pid" "$tmp/ingest.log" 60 http_ok "$ingest_url/healthz"
-log "sluice-ingest ready at $ingest_url (pid $ingest_pid)"
+    SLUICE_RATE_LIMIT_SITE="$RATE_LIMIT_SITE"
+redis_port=$STACK_REDIS_PORT
+ingest_url="http://127.0.0.1:$STACK_HTTP_PORT"
+ingest_pid=$INGEST_PID
 
 read -r -a sizes <<<"${BENCH_ADV_SIZES:-262144 1048576}"
 python3 "$BENCH_DIR/adversarial.py" --url "$ingest_url" --pid "$ingest_pid" --redis-port "$redis_port" \

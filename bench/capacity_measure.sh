@@ -63,23 +63,23 @@ trap on_exit EXIT
 exit_on_signals
 
 measure() { "$PY" "$BENCH_DIR/capacity_measure.py" --state "$state" "$@"; }
-{ read -r redis_port && read -r mongo_port && read -r ingest_port; } < <(free_ports 3) ||
-    die "could not pick free ports (python3 needed)"
-
 log "== 1. Redis memory per queued event ($CAPACITY_ENTRIES entries)"
-start_redis "$redis_port" "$tmp/redis" "$tmp/redis.log" --maxmemory 0 --appendonly no
+# Redis alone for step 1; SecantusDB (on the spare port) and ingest join for step 2.
+start_private_stack "$tmp" --spare-ports 1 -- --maxmemory 0 --appendonly no
+redis_port=$STACK_REDIS_PORT
+mongo_port=${STACK_SPARE_PORTS[0]}
+ingest_port=$STACK_HTTP_PORT
 measure redis-memory --port "$redis_port" --entries "$CAPACITY_ENTRIES" --partitions "$PARTITIONS" \
     --latest "$BENCH_OUT/latest.json"
 
 log "== 2. bytes per stored event ($CAPACITY_EVENTS events, $CAPACITY_VISITORS visitors)"
 start_secantusd "$mongo_port" "$tmp/mongo" "$tmp/mongo.log"
-export SLUICE_REDIS_URL="redis://127.0.0.1:$redis_port"
+export SLUICE_REDIS_URL="$STACK_REDIS_URL"
 export SLUICE_MONGO_URL="mongodb://127.0.0.1:$mongo_port/sluice_capacity"
 export SLUICE_PARTITIONS="$PARTITIONS"
-spawn "sluice-ingest" "$tmp/ingest.log" env SLUICE_INGEST_PORT="$ingest_port" SLUICE_BACKLOG_LIMIT=100000000 \
+start_sluice_ingest "$bin_dir" "$ingest_port" "$tmp/ingest.log" SLUICE_BACKLOG_LIMIT=100000000 \
     SLUICE_RATE_LIMIT_ADDRESS=1000000000/1000000000 SLUICE_RATE_LIMIT_VISITOR=1000000000/1000000000 \
-    SLUICE_RATE_LIMIT_SITE=off "$bin_dir/sluice-ingest"
-wait_until "sluice-ingest" "$SPAWNED_PID" "$tmp/ingest.log" 60 http_ok "http://127.0.0.1:$ingest_port/healthz"
+    SLUICE_RATE_LIMIT_SITE=off
 "$PY" "$BENCH_DIR/driver.py" --state "$tmp/driver-state.json" prefill --url "http://127.0.0.1:$ingest_port" \
     --redis-port "$redis_port" --events "$CAPACITY_EVENTS" --visitors "$CAPACITY_VISITORS" --partitions "$PARTITIONS"
 spawn "sluice-worker" "$tmp/worker.log" env SLUICE_CONSUMER_NAME=capacity SLUICE_WORKER_PORT=0 \

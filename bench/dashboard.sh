@@ -82,11 +82,9 @@ today="$(date -u +%F)"
 measure() {
     local size="$1" dir="$tmp/$1"
     mkdir -p "$dir"
-    local redis_port mongo_port dashboard_port
-    { read -r redis_port && read -r mongo_port && read -r dashboard_port; } < <(free_ports 3) || die "could not pick free ports"
-    start_redis "$redis_port" "$dir/redis" "$dir/redis.log"
-    start_secantusd "$mongo_port" "$dir/mongo" "$dir/mongo.log"
-    local mongo_url="mongodb://127.0.0.1:$mongo_port/sluice" redis_url="redis://127.0.0.1:$redis_port"
+    start_private_stack "$dir" --mongo
+    local redis_port=$STACK_REDIS_PORT dashboard_port=$STACK_HTTP_PORT
+    local mongo_url="${STACK_MONGO_URL}sluice" redis_url="$STACK_REDIS_URL"
     local settings=(SLUICE_REDIS_URL="$redis_url" SLUICE_MONGO_URL="$mongo_url")
 
     if [[ -s "$dir/rebuild.json" ]]; then
@@ -100,6 +98,7 @@ measure() {
     # 1. The worker's indexes: ready once it reads its last partition.
     spawn "sluice-worker" "$dir/worker.log" env "${settings[@]}" SLUICE_METRICS_PORT=0 "$bin_dir/sluice-worker"
     local worker_pid=$SPAWNED_PID
+    # shellcheck disable=SC2016  # $1 is expanded by the inner bash
     wait_until "sluice-worker" "$worker_pid" "$dir/worker.log" 120 \
         bash -c '[[ "$(redis-cli -p "$1" XINFO GROUPS "events:{3}" 2>/dev/null)" == *workers* ]]' _ "$redis_port"
     stop_process "$worker_pid" "sluice-worker"

@@ -58,17 +58,14 @@ fi
 
 # measure LABEL BIN_DIR: a private stack from the binaries in BIN_DIR, drained, then the lag phase.
 measure() {
-    local label="$1" bin="$2" dir="$tmp/$1" redis_port mongo_port ingest_port worker_log
+    local label="$1" bin="$2" dir="$tmp/$1" worker_log
     mkdir -p "$dir"
-    { read -r redis_port && read -r mongo_port && read -r ingest_port; } < <(free_ports 3)
-    start_redis "$redis_port" "$dir/redis" "$dir/redis.log" --maxmemory 0
-    start_secantusd "$mongo_port" "$dir/mongo" "$dir/mongo.log"
-    export SLUICE_REDIS_URL="redis://127.0.0.1:$redis_port" SLUICE_PARTITIONS=4 \
-        SLUICE_MONGO_URL="mongodb://127.0.0.1:$mongo_port/sluice_bench"
-    spawn "ingest-$label" "$dir/ingest.log" env SLUICE_INGEST_PORT="$ingest_port" SLUICE_BACKLOG_LIMIT=100000000 \
+    export SLUICE_PARTITIONS=4
+    start_private_stack "$dir" --mongo --ingest "$bin" SLUICE_BACKLOG_LIMIT=100000000 \
         SLUICE_RATE_LIMIT_ADDRESS=1000000000/1000000000 SLUICE_RATE_LIMIT_VISITOR=1000000000/1000000000 \
-        SLUICE_RATE_LIMIT_SITE=off "$bin/sluice-ingest"
-    wait_until ingest "$SPAWNED_PID" "$dir/ingest.log" 60 http_ok "http://127.0.0.1:$ingest_port/healthz"
+        SLUICE_RATE_LIMIT_SITE=off -- --maxmemory 0
+    local redis_port=$STACK_REDIS_PORT mongo_port=$STACK_MONGO_PORT ingest_port=$STACK_HTTP_PORT
+    export SLUICE_REDIS_URL="$STACK_REDIS_URL" SLUICE_MONGO_URL="${STACK_MONGO_URL}sluice_bench"
     driver prefill --url "http://127.0.0.1:$ingest_port" --redis-port "$redis_port" --events "$BENCH_DRAIN_EVENTS" \
         --partitions 4 --key "prefill_$label"
     spawn "worker-$label" "$dir/worker.log" env SLUICE_CONSUMER_NAME="drain-$label" SLUICE_WORKER_PORT=0 \

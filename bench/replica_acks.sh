@@ -43,7 +43,7 @@ on_exit() {
     trap '' INT TERM HUP
     stop_tracked
     if ((rc != 0)); then
-        for f in master replica ingest0 ingest1; do show_log_tail "$tmp/$f.log" 25; done
+        for f in redis replica ingest0 ingest1; do show_log_tail "$tmp/$f.log" 25; done
     fi
     rm -rf "$tmp"
     exit "$rc"
@@ -51,23 +51,25 @@ on_exit() {
 trap on_exit EXIT
 exit_on_signals
 
-{ read -r master_port && read -r replica_port && read -r port0 && read -r port1; } < <(free_ports 4) ||
-    die "could not pick free ports (python3 needed)"
-start_redis "$master_port" "$tmp/master" "$tmp/master.log"
+# The stack's Redis is the master; the spare ports are the replica's and the second ingest's.
+start_private_stack "$tmp" --spare-ports 2
+master_port=$STACK_REDIS_PORT
+replica_port=${STACK_SPARE_PORTS[0]}
+port0=$STACK_HTTP_PORT
+port1=${STACK_SPARE_PORTS[1]}
 start_redis "$replica_port" "$tmp/replica" "$tmp/replica.log" --replicaof 127.0.0.1 "$master_port"
 wait_until "replica link" "$REDIS_PID" "$tmp/replica.log" 30 \
     bash -c "redis-cli -p $replica_port info replication | grep -q master_link_status:up"
 
-start_ingest() {
+# start_acks_ingest PORT ACKS — a sluice-ingest on the master with SLUICE_REPLICA_ACKS=ACKS.
+start_acks_ingest() {
     local port="$1" acks="$2"
-    spawn "sluice-ingest acks=$acks" "$tmp/ingest$acks.log" env SLUICE_REDIS_URL="redis://127.0.0.1:$master_port" \
-        SLUICE_INGEST_PORT="$port" SLUICE_PARTITIONS=4 SLUICE_BACKLOG_LIMIT=1000000000 SLUICE_REPLICA_ACKS="$acks" \
-        SLUICE_RATE_LIMIT_ADDRESS=off SLUICE_RATE_LIMIT_VISITOR=off SLUICE_RATE_LIMIT_SITE=off SLUICE_RATE_LIMIT_SERVER=off \
-        "$bin_dir/sluice-ingest"
-    wait_until "sluice-ingest acks=$acks" "$SPAWNED_PID" "$tmp/ingest$acks.log" 60 http_ok "http://127.0.0.1:$port/healthz"
+    start_sluice_ingest "$bin_dir" "$port" "$tmp/ingest$acks.log" SLUICE_REDIS_URL="$STACK_REDIS_URL" \
+        SLUICE_PARTITIONS=4 SLUICE_BACKLOG_LIMIT=1000000000 SLUICE_REPLICA_ACKS="$acks" \
+        SLUICE_RATE_LIMIT_ADDRESS=off SLUICE_RATE_LIMIT_VISITOR=off SLUICE_RATE_LIMIT_SITE=off SLUICE_RATE_LIMIT_SERVER=off
 }
-start_ingest "$port0" 0
-start_ingest "$port1" 1
+start_acks_ingest "$port0" 0
+start_acks_ingest "$port1" 1
 
 # run ACKS PORT — one wrk run; appends "acks requests/s p50 p99 non-2xx" to $tmp/runs.
 run() {

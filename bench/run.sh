@@ -177,33 +177,26 @@ gcc -O2 -Wall -o "$tmp/mongo_ceiling" "$BENCH_DIR/mongo_ceiling.c" $(pkg-config 
 driver() { "$PY" "$BENCH_DIR/driver.py" --state "$state" "$@"; }
 state_get() { "$PY" -c 'import json,sys; s=json.load(open(sys.argv[1])); print(eval(sys.argv[2], {}, {"s": s}))' "$state" "$1"; }
 
-{ read -r redis_port && read -r mongo_port && read -r ingest_port; } < <(free_ports 3) ||
-    die "could not pick free ports (python3 needed)"
-
 driver meta --command "make bench" --partitions "$PARTITIONS"
 driver corpus "$corpus"
 
-# No memory cap: the XADD ceiling alone writes a few million entries, past the
-# 1200mb that deploy/redis.conf sizes for the default backlog limit.
-start_redis "$redis_port" "$tmp/redis" "$tmp/redis.log" --maxmemory 0
-start_secantusd "$mongo_port" "$tmp/mongo" "$tmp/mongo.log"
-redis_pid=$REDIS_PID
-mongo_pid=$SECANTUSD_PID
-
-export SLUICE_REDIS_URL="redis://127.0.0.1:$redis_port"
-export SLUICE_MONGO_URL="mongodb://127.0.0.1:$mongo_port/sluice_bench"
 export SLUICE_PARTITIONS="$PARTITIONS"
 # The workers flush derived data at the default interval, as issue #13 demands of the bench.
 unset SLUICE_FLUSH_INTERVAL
-ingest_url="http://127.0.0.1:$ingest_port"
+# No memory cap: the XADD ceiling alone writes a few million entries, past the
+# 1200mb that deploy/redis.conf sizes for the default backlog limit.
+start_private_stack "$tmp" --mongo --ingest "$bin_dir" SLUICE_BACKLOG_LIMIT="$BACKLOG_LIMIT" \
+    SLUICE_RATE_LIMIT_ADDRESS="$RATE_LIMIT_ADDRESS" SLUICE_RATE_LIMIT_VISITOR="$RATE_LIMIT_VISITOR" \
+    SLUICE_RATE_LIMIT_SITE="$RATE_LIMIT_SITE" -- --maxmemory 0
+redis_port=$STACK_REDIS_PORT
+mongo_port=$STACK_MONGO_PORT
+redis_pid=$REDIS_PID
+mongo_pid=$SECANTUSD_PID
+ingest_pid=$INGEST_PID
+ingest_url="http://127.0.0.1:$STACK_HTTP_PORT"
 
-rotate_log "$tmp/ingest.log"
-spawn "sluice-ingest" "$tmp/ingest.log" env SLUICE_INGEST_PORT="$ingest_port" \
-    SLUICE_BACKLOG_LIMIT="$BACKLOG_LIMIT" SLUICE_RATE_LIMIT_ADDRESS="$RATE_LIMIT_ADDRESS" \
-    SLUICE_RATE_LIMIT_VISITOR="$RATE_LIMIT_VISITOR" SLUICE_RATE_LIMIT_SITE="$RATE_LIMIT_SITE" "$bin_dir/sluice-ingest"
-ingest_pid=$SPAWNED_PID
-wait_until "sluice-ingest" "$ingest_pid" "$tmp/ingest.log" 60 http_ok "$ingest_url/healthz"
-log "sluice-ingest ready at $ingest_url (pid $ingest_pid)"
+export SLUICE_REDIS_URL="$STACK_REDIS_URL"
+export SLUICE_MONGO_URL="${STACK_MONGO_URL}sluice_bench"
 
 procs=(--pid "ingest=$ingest_pid" --pid "redis=$redis_pid")
 wrk_single() { driver wrk --url "$ingest_url" --script "$BENCH_DIR/wrk/mixed.lua" --corpus "$corpus/single.tsv" \

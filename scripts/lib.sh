@@ -342,6 +342,92 @@ start_secantusd() {
     log "secantusd ready on 127.0.0.1:$port (pid $SECANTUSD_PID, storage $storage)"
 }
 
+# start_sluice_ingest BIN_DIR PORT LOG [VAR=VALUE...] — BIN_DIR/sluice-ingest on
+# 127.0.0.1:PORT with VAR=VALUE... added to its environment (SLUICE_REDIS_URL
+# among them unless the caller exported it), ready once GET /healthz answers.
+# Sets INGEST_PID.
+start_sluice_ingest() {
+    local bin_dir="$1" port="$2" logfile="$3"
+    shift 3
+    [[ -x "$bin_dir/sluice-ingest" ]] || die "$bin_dir/sluice-ingest not found or not executable"
+    require_port_free "$port" "sluice-ingest"
+    rotate_log "$logfile"
+    spawn "sluice-ingest :$port" "$logfile" env "$@" SLUICE_INGEST_PORT="$port" "$bin_dir/sluice-ingest"
+    INGEST_PID=$SPAWNED_PID
+    wait_until "sluice-ingest on port $port" "$INGEST_PID" "$logfile" "${INGEST_START_TIMEOUT:-60}" \
+        http_ok "http://127.0.0.1:$port/healthz"
+    log "sluice-ingest ready at http://127.0.0.1:$port (pid $INGEST_PID)"
+}
+
+# start_private_stack DIR [OPTION...] [-- REDIS_OPTION...] — a stack of its own
+# on free loopback ports, for a bench or a test: Redis with deploy/redis.conf
+# (data in DIR/redis, log DIR/redis.log; REDIS_OPTIONs passed to redis-server)
+# and, as asked:
+#   --mongo          SecantusDB too (DIR/mongo, DIR/mongo.log)
+#   --ingest BIN     BIN/sluice-ingest on STACK_HTTP_PORT (log DIR/ingest.log)
+#                    with SLUICE_REDIS_URL of this Redis
+#   VAR=VALUE        a variable of ingest's environment (with --ingest)
+#   --spare-ports N  N more free ports for the caller's own servers
+# Every server is waited for and tracked (start_redis, start_secantusd,
+# start_sluice_ingest). Sets STACK_REDIS_PORT, STACK_REDIS_URL,
+# STACK_MONGO_PORT and STACK_MONGO_URL (the server's, no database; empty
+# without --mongo), STACK_HTTP_PORT (ingest's, or free for the caller's HTTP
+# server), STACK_SPARE_PORTS (an array), REDIS_PID, SECANTUSD_PID and
+# INGEST_PID. Nothing is exported: the variables are the caller's to export.
+start_private_stack() {
+    local dir="$1" mongo=0 ingest_bin="" spare=0 ingest_env=() redis_options=() ports=()
+    shift
+    while (($#)); do
+        case "$1" in
+        --mongo) mongo=1 ;;
+        --ingest)
+            (($# >= 2)) || die "start_private_stack: --ingest needs the directory of sluice-ingest"
+            ingest_bin="$2"
+            shift
+            ;;
+        --spare-ports)
+            (($# >= 2)) || die "start_private_stack: --spare-ports needs a count"
+            spare="$2"
+            shift
+            ;;
+        --)
+            shift
+            redis_options=("$@")
+            break
+            ;;
+        *=*) ingest_env+=("$1") ;;
+        *) die "start_private_stack: unknown option $1" ;;
+        esac
+        shift
+    done
+    if ((${#ingest_env[@]})) && [[ -z "$ingest_bin" ]]; then
+        die "start_private_stack: ${ingest_env[0]} is for ingest, but no --ingest BIN_DIR was given"
+    fi
+    local wanted=$((2 + mongo + spare))
+    mapfile -t ports < <(free_ports "$wanted")
+    ((${#ports[@]} == wanted)) || die "could not pick free ports (python3 needed)"
+    # In the order the scripts always took them: Redis, SecantusDB, HTTP, then spares.
+    STACK_REDIS_PORT="${ports[0]}"
+    STACK_REDIS_URL="redis://127.0.0.1:$STACK_REDIS_PORT"
+    STACK_MONGO_PORT="" STACK_MONGO_URL=""
+    if ((mongo)); then
+        STACK_MONGO_PORT="${ports[1]}"
+        # shellcheck disable=SC2034  # read by the caller
+        STACK_MONGO_URL="mongodb://127.0.0.1:$STACK_MONGO_PORT/"
+    fi
+    # shellcheck disable=SC2034  # read by the caller
+    STACK_HTTP_PORT="${ports[1 + mongo]}"
+    # shellcheck disable=SC2034  # read by the caller
+    STACK_SPARE_PORTS=("${ports[@]:2+mongo}")
+    start_redis "$STACK_REDIS_PORT" "$dir/redis" "$dir/redis.log" "${redis_options[@]}"
+    if ((mongo)); then
+        start_secantusd "$STACK_MONGO_PORT" "$dir/mongo" "$dir/mongo.log"
+    fi
+    if [[ -n "$ingest_bin" ]]; then
+        start_sluice_ingest "$ingest_bin" "$STACK_HTTP_PORT" "$dir/ingest.log" SLUICE_REDIS_URL="$STACK_REDIS_URL" "${ingest_env[@]}"
+    fi
+}
+
 # ------------------------------------------------------------------ swift
 
 # swift_bin_dir CONFIG — where `swift build -c CONFIG` puts the executables.
