@@ -96,7 +96,7 @@ measure() {
     fi
 
     # 1. The worker's indexes: ready once it reads its last partition.
-    spawn "sluice-worker" "$dir/worker.log" env "${settings[@]}" SLUICE_METRICS_PORT=0 "$bin_dir/sluice-worker"
+    spawn "sluice-worker" "$dir/worker.log" env "${settings[@]}" SLUICE_WORKER_PORT=0 "$bin_dir/sluice-worker"
     local worker_pid=$SPAWNED_PID
     # shellcheck disable=SC2016  # $1 is expanded by the inner bash
     wait_until "sluice-worker" "$worker_pid" "$dir/worker.log" 120 \
