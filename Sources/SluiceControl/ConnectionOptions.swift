@@ -16,7 +16,9 @@ struct ConnectionOptions: ParsableArguments {
         let settings = Settings(environment: environment, overrides: ["SLUICE_REDIS_URL": redisURL, "SLUICE_PARTITIONS": partitions.map(String.init)].compactMapValues { $0 })
         do {
             let endpoint = try RedisEndpoint(url: settings.redisURL)
-            return (endpoint, try settings.partitions())
+            let partitions = try settings.partitions()
+            StreamLayout.usePartitionTags(endpoint.partitionTags(partitions: partitions))
+            return (endpoint, partitions)
         } catch {
             throw ValidationError("\(error)")
         }

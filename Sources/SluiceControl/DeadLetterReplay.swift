@@ -8,6 +8,10 @@ import SluiceRedis
 /// a letter both replayed and still dead (replayed again later) or deleted but not
 /// replayed. A letter replayed twice anyway (two operators at once) is harmless:
 /// the event id is the MongoDB `_id`, so the second copy is a duplicate-key no-op.
+/// On a Redis Cluster the partition stream and `events:dead` sit in different slots,
+/// where no transaction reaches: the append runs first and the delete only after it
+/// succeeded, so a crash between them replays the letter twice (harmless, as above)
+/// and never loses it.
 /// Letters the worker moved to MongoDB's `deadletters` are appended first and deleted
 /// from MongoDB after (see `DeadLetterReplay+Archive.swift`).
 struct DeadLetterReplay {
@@ -90,6 +94,7 @@ struct DeadLetterReplay {
         let letters = try replayable(ids, found: found, place: DeadLetterQueue.key, into: &outcome)
         guard !letters.isEmpty else { return }
 
+        guard !queue.redis.isCluster else { return try replayWithoutTransactions(letters, into: &outcome) }
         var commands: [RedisCommand] = []
         commands.reserveCapacity(letters.count * 4)
         for letter in letters {
@@ -116,6 +121,28 @@ struct DeadLetterReplay {
             }
         }
         try restore(lost)
+    }
+
+    /// On a cluster: every append in one pipeline, then the deletes of the letters appended.
+    private func replayWithoutTransactions(_ letters: [DeadLetter], into outcome: inout Outcome) throws(RedisError) {
+        let appended = try queue.redis.pipeline(letters.map(Self.appendCommand))
+        var delete: [DeadLetter] = []
+        for (letter, reply) in zip(letters, appended) {
+            if let message = reply.errorMessage {
+                outcome.failed.append((letter.id, "XADD \(letter.stream ?? "") failed: \(message)"))
+            } else {
+                delete.append(letter)
+            }
+        }
+        guard !delete.isEmpty else { return }
+        let deleted = try queue.redis.pipeline(delete.map { RedisCommand("XDEL", DeadLetterQueue.key, $0.id) })
+        for (letter, reply) in zip(delete, deleted) {
+            if let message = reply.errorMessage {
+                outcome.failed.append((letter.id, "replayed, but XDEL from \(DeadLetterQueue.key) failed (it will be replayed again, harmlessly): \(message)"))
+            } else {
+                outcome.replayed += 1
+            }
+        }
     }
 
     /// The letters of `ids` that `found` still holds, less those whose stream key holds

@@ -10,6 +10,8 @@ struct StreamStatus {
     }
 
     let stream: String
+    /// The Redis server holding the stream (`host:port`): on a cluster, its slot's master.
+    let node: String
     let length: Int64
     /// Nil when the group does not exist yet (no worker has started).
     let pending: Int64?
@@ -26,6 +28,7 @@ struct StreamStatus {
             let group = StreamGroupInfo.workers(in: groups[index])
             return StreamStatus(
                 stream: streams[index],
+                node: redis.address(servingKey: streams[index]).description,
                 length: lengths[index].integer ?? 0,
                 pending: group?.pending,
                 lag: group?.lag,
@@ -36,22 +39,22 @@ struct StreamStatus {
     }
 
     static func table(_ report: [StreamStatus]) -> String {
-        var rows = [["STREAM", "LENGTH", "PENDING", "LAG", "CONSUMERS"]]
+        var rows = [["STREAM", "NODE", "LENGTH", "PENDING", "LAG", "CONSUMERS"]]
         for status in report {
             let consumers = status.consumers.map { "\(Terminal.escaped($0.name)) (pending \($0.pending), idle \(formatIdle($0.idleMilliseconds)))" }
             rows.append([
-                status.stream, String(status.length), status.pending.map(String.init) ?? "no group",
+                status.stream, Terminal.escaped(status.node), String(status.length), status.pending.map(String.init) ?? "no group",
                 status.lag.map(String.init) ?? "", consumers.isEmpty ? "-" : consumers.joined(separator: ", "),
             ])
         }
         rows.append([
-            "total", String(report.reduce(0) { $0 + $1.length }), String(report.reduce(0) { $0 + ($1.pending ?? 0) }),
+            "total", "", String(report.reduce(0) { $0 + $1.length }), String(report.reduce(0) { $0 + ($1.pending ?? 0) }),
             report.contains { $0.lag == nil } ? "" : String(report.reduce(0) { $0 + ($1.lag ?? 0) }), "",
         ])
-        let widths = (0..<5).map { column in rows.map { $0[column].count }.max() ?? 0 }
+        let widths = (0..<6).map { column in rows.map { $0[column].count }.max() ?? 0 }
         return rows.map { row in
             row.enumerated().map { column, cell in
-                column == 4 ? cell : cell + String(repeating: " ", count: widths[column] - cell.count)
+                column == 5 ? cell : cell + String(repeating: " ", count: widths[column] - cell.count)
             }.joined(separator: "  ")
         }.joined(separator: "\n")
     }
@@ -60,7 +63,7 @@ struct StreamStatus {
         func optional(_ value: Int64?) -> JSONValue { value.map { .int($0) } ?? .null }
         let streams: [JSONValue] = report.map { status in
             .object(JSONObject([
-                ("stream", .string(status.stream)), ("length", .int(status.length)),
+                ("stream", .string(status.stream)), ("node", .string(status.node)), ("length", .int(status.length)),
                 ("pending", optional(status.pending)), ("lag", optional(status.lag)),
                 ("consumers", .array(status.consumers.map {
                     .object(JSONObject([("name", .string($0.name)), ("pending", .int($0.pending)), ("idleMs", .int($0.idleMilliseconds))]))

@@ -17,7 +17,9 @@ import SluiceReports
 public func buildDashboardApplication(
     configuration: DashboardConfiguration, logger: Logger, onListening: @escaping @Sendable (Int) async -> Void = { _ in }
 ) throws -> some ApplicationProtocol {
-    let writer = RedisPipelineWriter(endpoint: try RedisEndpoint(url: configuration.redisURL), logger: logger)
+    let endpoint = try RedisEndpoint(url: configuration.redisURL)
+    StreamLayout.usePartitionTags(endpoint.partitionTags(partitions: configuration.partitions))
+    let writer = RedisPipelineWriter(endpoint: endpoint, logger: logger)
     let store = DashboardStore(store: try MongoStore(url: configuration.mongoURL, appName: "sluice-dashboard", logger: logger), logger: logger)
     let access = DashboardAccess(token: configuration.adminToken, logins: LoginSessions())
     if access.isOpen {
@@ -49,7 +51,7 @@ public func buildDashboardApplication(
     let reportsAPI = router.group("api/dashboard").add(middleware: AdminGate(access: access, refusal: .json))
     let cache = configuration.reportCacheSeconds == 0
         ? nil : RollupCache(lifetimeSeconds: configuration.reportCacheSeconds, windowSeconds: configuration.rollupWindowSeconds)
-    let runner = ReportRunner(store: store.store, redis: try RedisEndpoint(url: configuration.redisURL), cache: cache, logger: logger)
+    let runner = ReportRunner(store: store.store, redis: endpoint, cache: cache, logger: logger)
     let reportPages: [(DashboardPage, ReportPageController.Builder)] = [
         (.overview, OverviewPage.view), (.chats, ChatsPage.view), (.tools, ToolsPage.view), (.lab, LabPage.view),
         (.performance, PerformancePage.view), (.funnels, FunnelsPage.builder(configuration.funnels)),

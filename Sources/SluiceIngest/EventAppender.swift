@@ -9,6 +9,12 @@ import Synchronization
 /// With limits it is one script call (`limitedAppendScript`) that checks and takes
 /// the request's token buckets and, only if they allow it, appends its events:
 /// one round trip, and a refused request leaves nothing behind.
+///
+/// On a Redis Cluster a script cannot span the slots of several partitions: the same
+/// script takes the buckets alone (their keys share the `{rl}` slot), then the events
+/// go as XADDs, each to its partition's master. A request refused by its buckets still
+/// leaves nothing behind; one whose XADDs partly fail is answered 503 and its retry is
+/// deduplicated by event id.
 public final class EventAppender: Sendable {
     /// Why events could not be appended; every case means "not accepted", answered 503.
     public enum Failure: Error, CustomStringConvertible {
@@ -82,9 +88,17 @@ public final class EventAppender: Sendable {
             try await appendUnlimited(events)
             return .appended
         }
+        guard writer.isCluster else { return try await limitedAppend(events, charging: charge) }
+        let outcome = try await limitedAppend([], charging: charge)
+        if outcome == .appended { try await appendUnlimited(events) }
+        return outcome
+    }
+
+    /// Runs `limitedAppendScript` for `events` (none: only the buckets).
+    private func limitedAppend(_ events: [ValidatedEvent], charging charge: RateCharge) async throws(Failure) -> Outcome {
         for attempt in 0..<2 {
             let digest = try await loadedScriptDigest(reload: attempt > 0)
-            let reply = try await execute([limitedAppend(events, charge: charge, digest: digest)], replicated: true)[0]
+            let reply = try await execute([limitedAppend(events, charge: charge, digest: digest)], replicated: !events.isEmpty)[0]
             if reply.errorMessage?.hasPrefix("NOSCRIPT") == true { continue }  // Redis restarted: load it again
             if let message = reply.errorMessage { throw .redis("Redis refused the append: \(message)") }
             guard let wait = reply.integer else { throw .redis("unexpected reply to the append script: \(reply)") }

@@ -2,6 +2,7 @@ import Hummingbird
 import HummingbirdCore
 import Logging
 import NIOCore
+import SluiceCore
 import SluiceRedis
 import SluiceValidation
 
@@ -12,8 +13,9 @@ import SluiceValidation
 public func buildIngestApplication(
     configuration: IngestConfiguration, logger: Logger, onListening: @escaping @Sendable (Int) async -> Void = { _ in }
 ) throws(RedisError) -> some ApplicationProtocol {
-    let writer = RedisPipelineWriter(
-        endpoint: try RedisEndpoint(url: configuration.redisURL), logger: logger, replicaAcknowledgement: configuration.replicaAcknowledgement)
+    let endpoint = try RedisEndpoint(url: configuration.redisURL)
+    StreamLayout.usePartitionTags(endpoint.partitionTags(partitions: configuration.partitions))
+    let writer = RedisPipelineWriter(endpoint: endpoint, logger: logger, replicaAcknowledgement: configuration.replicaAcknowledgement)
     let appender = EventAppender(writer: writer, partitions: configuration.partitions)
     let metrics = IngestMetrics()
     let salt = DailySalt(writer: writer)

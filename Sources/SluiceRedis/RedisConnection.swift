@@ -1,59 +1,52 @@
-import CHiredis
-import Glibc
-
-/// A blocking connection to one Redis server, wrapping a hiredis context.
+/// A blocking connection to Redis: one server, or every master of a Redis Cluster
+/// when the endpoint lists seed nodes (`RedisEndpoint.isCluster`).
 ///
-/// Not thread-safe (neither is the context): one thread owns it. After any I/O
-/// error hiredis leaves the context unusable, so the connection marks itself
-/// broken and the owner makes a new one (`redisReconnect` would drop the read
-/// timeout).
+/// Either way callers send commands and pipelines alike. On a cluster each command
+/// goes to the master of its key's hash slot, redirections (`MOVED`, `ASK`) are
+/// followed and the slot map is read again after a failover (`RedisClusterRouter`);
+/// callers keep every key a command or script touches within one slot.
+///
+/// Not thread-safe: one thread owns it. A single server's connection is unusable after
+/// an I/O error (`isBroken`) and the owner makes a new one; a cluster's reconnects
+/// to its nodes by itself.
 public final class RedisConnection {
-    /// The server this connection talks to.
-    public let endpoint: RedisEndpoint
-    private let context: UnsafeMutablePointer<redisContext>
-    /// True once an I/O error has made the connection unusable.
-    public private(set) var isBroken = false
+    private enum Link {
+        case server(RedisNodeConnection)
+        case cluster(RedisClusterRouter)
+    }
 
-    /// Connects, then authenticates and selects the database the endpoint names.
+    /// The server or cluster this connection talks to.
+    public let endpoint: RedisEndpoint
+    private let link: Link
+
+    /// Connects, then authenticates and selects the database the endpoint names; for
+    /// a cluster, reads the slot map from the first seed that answers.
     /// - Parameters:
-    ///   - connectTimeout: seconds to wait for the TCP connection.
+    ///   - connectTimeout: seconds to wait for a TCP connection.
     ///   - readTimeout: seconds to wait for any reply; must exceed any `BLOCK` time used.
     public init(endpoint: RedisEndpoint, connectTimeout: Double = 2, readTimeout: Double = 5) throws(RedisError) {
         self.endpoint = endpoint
-        guard let context = redisConnectWithTimeout(endpoint.host, Int32(endpoint.port), timeval(seconds: connectTimeout)) else {
-            throw .connectFailed(endpoint: endpoint.description, message: "out of memory")
-        }
-        if context.pointee.err != 0 {
-            let message = Self.errorString(context)
-            redisFree(context)
-            throw .connectFailed(endpoint: endpoint.description, message: message)
-        }
-        self.context = context
-        redisSetTimeout(context, timeval(seconds: readTimeout))
-        _ = redisEnableKeepAlive(context)
-        if let password = endpoint.password {
-            let auth = endpoint.username.map { RedisCommand("AUTH", $0, password) } ?? RedisCommand("AUTH", password)
-            try setup(auth, label: "AUTH")
-        }
-        if endpoint.database != 0 {
-            try setup(RedisCommand("SELECT", String(endpoint.database)), label: "SELECT \(endpoint.database)")
+        if endpoint.isCluster {
+            link = .cluster(try RedisClusterRouter(endpoint: endpoint, connectTimeout: connectTimeout, readTimeout: readTimeout))
+        } else {
+            let server = try RedisNodeConnection(endpoint: endpoint, connectTimeout: connectTimeout, readTimeout: readTimeout)
+            try Self.refuseClusterNode(server)
+            link = .server(server)
         }
     }
 
-    deinit {
-        redisFree(context)
+    /// True once an I/O error has made a single server's connection unusable (never for a cluster).
+    public var isBroken: Bool {
+        switch link {
+        case .server(let server): return server.isBroken
+        case .cluster: return false
+        }
     }
 
-    private func setup(_ command: RedisCommand, label: String) throws(RedisError) {
-        let reply: RedisReply
-        do {
-            reply = try send(command)
-        } catch {
-            throw .connectFailed(endpoint: endpoint.description, message: "\(error)")
-        }
-        if let message = reply.errorMessage {
-            throw .setupFailed(endpoint: endpoint.description, command: label, message: message)
-        }
+    /// True when this connection routes to a Redis Cluster's nodes.
+    public var isCluster: Bool {
+        if case .cluster = link { return true }
+        return false
     }
 
     /// Sends one command and waits for its reply. Error replies are returned, not thrown.
@@ -68,81 +61,33 @@ public final class RedisConnection {
         return reply
     }
 
-    /// Sends commands back to back and then reads every reply, in order: one round trip.
+    /// Sends commands back to back and then reads every reply, in order: one round trip
+    /// (per node, the nodes in parallel, on a cluster).
     public func pipeline(_ commands: [RedisCommand]) throws(RedisError) -> [RedisReply] {
-        guard !isBroken else { throw .connectionLost(endpoint: endpoint.description, message: "connection already broken") }
-        for command in commands {
-            let status = command.withArgv { argc, argv, argvlen in
-                redisAppendCommandArgv(context, argc, argv, argvlen)
-            }
-            guard status == REDIS_OK else { throw lost() }
-        }
-        var replies: [RedisReply] = []
-        replies.reserveCapacity(commands.count)
-        for _ in commands {
-            var raw: UnsafeMutableRawPointer?
-            guard redisGetReply(context, &raw) == REDIS_OK, let raw else { throw lost() }
-            replies.append(Self.decode(raw.assumingMemoryBound(to: redisReply.self)))
-            freeReplyObject(raw)
-        }
-        return replies
-    }
-
-    private func lost() -> RedisError {
-        isBroken = true
-        return .connectionLost(endpoint: endpoint.description, message: Self.errorString(context))
-    }
-
-    private static func errorString(_ context: UnsafeMutablePointer<redisContext>) -> String {
-        withUnsafeBytes(of: context.pointee.errstr) { raw in
-            let bytes = raw.prefix { $0 != 0 }
-            return bytes.isEmpty ? "error \(context.pointee.err)" : String(decoding: bytes, as: UTF8.self)
+        guard !commands.isEmpty else { return [] }
+        switch link {
+        case .server(let server): return try server.pipeline(commands)
+        case .cluster(let router): return try router.pipeline(commands)
         }
     }
 
-    private static func decode(_ reply: UnsafeMutablePointer<redisReply>) -> RedisReply {
-        let r = reply.pointee
-        switch r.type {
-        case REDIS_REPLY_STRING:
-            return .string(r.str == nil ? [] : Array(UnsafeRawBufferPointer(start: r.str, count: r.len)))
-        case REDIS_REPLY_STATUS:
-            return .status(String(decoding: UnsafeRawBufferPointer(start: r.str, count: r.len), as: UTF8.self))
-        case REDIS_REPLY_ERROR:
-            return .error(String(decoding: UnsafeRawBufferPointer(start: r.str, count: r.len), as: UTF8.self))
-        case REDIS_REPLY_INTEGER:
-            return .integer(Int64(r.integer))
-        case REDIS_REPLY_ARRAY:
-            return .array((0..<r.elements).map { decode(r.element[$0]!) })
-        default:
-            return .null
+    /// The address of the master that serves `key`: the server itself, or on a
+    /// cluster its slot's master as last known.
+    public func address(servingKey key: String) -> RedisAddress {
+        switch link {
+        case .server: return RedisAddress(host: endpoint.host, port: endpoint.port)
+        case .cluster(let router): return router.address(servingKey: key)
         }
     }
-}
 
-extension RedisCommand {
-    /// Calls `body` with C argv arrays pointing into this command's buffer.
-    fileprivate func withArgv<R>(_ body: (Int32, UnsafeMutablePointer<UnsafePointer<CChar>?>, UnsafePointer<Int>) -> R) -> R {
-        bytes.withUnsafeBufferPointer { buffer in
-            let base = UnsafeRawPointer(buffer.baseAddress) ?? UnsafeRawPointer(bitPattern: 1)!
-            var pointers: [UnsafePointer<CChar>?] = []
-            pointers.reserveCapacity(lengths.count)
-            var offset = 0
-            for length in lengths {
-                pointers.append((base + offset).assumingMemoryBound(to: CChar.self))
-                offset += length
-            }
-            return pointers.withUnsafeMutableBufferPointer { argv in
-                lengths.withUnsafeBufferPointer { argvlen in
-                    body(Int32(lengths.count), argv.baseAddress!, argvlen.baseAddress!)
-                }
-            }
+    /// A URL naming one node of a cluster would leave the processes routing nothing
+    /// and using the single server's partition keys: refused with the way out.
+    private static func refuseClusterNode(_ server: RedisNodeConnection) throws(RedisError) {
+        guard let info = try server.send(RedisCommand("INFO", "cluster")).text else { return }
+        if info.contains("cluster_enabled:1") {
+            throw .setupFailed(
+                endpoint: server.endpoint.description, command: "INFO cluster",
+                message: "this is a Redis Cluster node: list two or more of the cluster's nodes in SLUICE_REDIS_URL (redis://host1:port1,host2:port2,…) so every process routes by slot and uses the cluster's partition keys")
         }
-    }
-}
-
-extension timeval {
-    fileprivate init(seconds: Double) {
-        let whole = seconds.rounded(.down)
-        self.init(tv_sec: Int(whole), tv_usec: Int((seconds - whole) * 1_000_000))
     }
 }

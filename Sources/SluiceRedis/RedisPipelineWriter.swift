@@ -49,6 +49,9 @@ public final class RedisPipelineWriter: @unchecked Sendable {
         self.readTimeout = readTimeout + Double(replicaAcknowledgement?.timeoutMilliseconds ?? 0) / 1000
     }
 
+    /// True when the writer talks to a Redis Cluster (its commands may land on different nodes).
+    public var isCluster: Bool { endpoint.isCluster }
+
     /// Starts the writer thread.
     public func start() {
         condition.lock()

@@ -46,16 +46,48 @@ final class StreamConsumer {
 
     /// Reads up to `count` entries: with `pending`, this consumer's unacknowledged
     /// ones (after a restart); otherwise new ones, blocking up to the block time.
+    ///
+    /// On a Redis Cluster one read cannot span the partitions' slots: each partition is
+    /// read without blocking (up to `count` each, in one pipeline over the masters),
+    /// and when all are empty one partition in turn is read blocking for at most
+    /// `clusterIdleBlockMilliseconds`, so an idle worker looks at every partition
+    /// that often.
     func read(pending: Bool, count: Int) throws(RedisError) -> [StreamMessage] {
+        let connection = try connected()
+        guard connection.isCluster else {
+            return try read(streams, pending: pending, count: count, block: pending ? nil : blockMilliseconds, on: connection)
+        }
+        let replies = try connection.pipeline(streams.map { readCommand([$0], pending: pending, count: count, block: nil) })
+        var messages: [StreamMessage] = []
+        for reply in replies { messages += try parse(reply) }
+        guard messages.isEmpty, !pending else { return messages }
+        idleTurn = (idleTurn + 1) % streams.count
+        let block = min(blockMilliseconds, Self.clusterIdleBlockMilliseconds)
+        return try read([streams[idleTurn]], pending: false, count: count, block: block, on: connection)
+    }
+
+    /// The longest blocking read on a cluster, where a blocking read watches one partition.
+    static let clusterIdleBlockMilliseconds = 100
+    /// The partition the next idle blocking read on a cluster watches.
+    private var idleTurn = 0
+
+    private func read(_ streams: [String], pending: Bool, count: Int, block: Int?, on connection: RedisConnection) throws(RedisError) -> [StreamMessage] {
+        try parse(connection.send(readCommand(streams, pending: pending, count: count, block: block)))
+    }
+
+    private func readCommand(_ streams: [String], pending: Bool, count: Int, block: Int?) -> RedisCommand {
         var command = RedisCommand("XREADGROUP", "GROUP", StreamLayout.group, consumerName, "COUNT", String(count))
-        if !pending {
+        if let block {
             command.append("BLOCK")
-            command.append(String(blockMilliseconds))
+            command.append(String(block))
         }
         command.append("STREAMS")
         for stream in streams { command.append(stream) }
         for _ in streams { command.append(pending ? "0" : ">") }
-        let reply = try connected().send(command)
+        return command
+    }
+
+    private func parse(_ reply: RedisReply) throws(RedisError) -> [StreamMessage] {
         if let message = reply.errorMessage {
             if message.hasPrefix("NOGROUP") { connection = nil }  // group lost (Redis restarted empty): recreate on next call
             throw .commandFailed(command: "XREADGROUP", message: message)

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import ServiceLifecycle
+import SluiceCore
 import SluiceMongo
 import SluiceRedis
 import SluiceUserAgent
@@ -23,6 +24,8 @@ public struct WorkerService: Service {
 
     /// Consumes until a graceful shutdown or cancellation, then returns once both threads have stopped.
     public func run() async throws {
+        let endpoint = try RedisEndpoint(url: configuration.redisURL)
+        StreamLayout.usePartitionTags(endpoint.partitionTags(partitions: configuration.partitions))
         let store = try MongoStore(url: configuration.mongoURL, appName: "sluice-worker", writeConcern: configuration.mongoWriteConcern, logger: logger)
         defer { store.close() }
         logger.info("MongoDB: \(store.connectionSummary)")
@@ -32,7 +35,7 @@ public struct WorkerService: Service {
             store: store, partitions: configuration.partitions, intervalSeconds: configuration.flushIntervalSeconds,
             stateLifetimeSeconds: configuration.sessionTimeoutSeconds * 2 + 60, rollupWindowSeconds: configuration.rollupWindowSeconds,
             owner: configuration.consumerName, metrics: metrics, logger: logger, consumer: { loop.activity })
-        let flushLoop = FlushLoop(flusher: flusher, endpoint: try RedisEndpoint(url: configuration.redisURL), backlogged: { loop.isBacklogged }, logger: logger)
+        let flushLoop = FlushLoop(flusher: flusher, endpoint: endpoint, backlogged: { loop.isBacklogged }, logger: logger)
         // Graceful shutdown (a signal) and cancellation (another service of the group failed, such as
         // the metrics server on a taken port) both stop the consumer: its thread must not outlive the group.
         await withTaskCancellationHandler {

@@ -59,7 +59,7 @@ struct TerminalEscapingTests {
 
     @Test func streamsAndEraseOutputEscapeStoredNames() {
         let status = StreamStatus(
-            stream: StreamLayout.streamKey(partition: 0), length: 1, pending: 0, lag: 0,
+            stream: StreamLayout.streamKey(partition: 0), node: "h\u{1B}[2J:7000", length: 1, pending: 0, lag: 0,
             consumers: [.init(name: "w\u{1B}]0;x\u{07}", pending: 0, idleMilliseconds: 5)])
         #expect(!containsRawControl(StreamStatus.table([status])))
         #expect(!containsRawControl(StreamStatus.json([status]), allowingNewlines: false))

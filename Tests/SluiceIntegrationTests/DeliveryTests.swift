@@ -1,6 +1,7 @@
 import Foundation
 import SluiceCore
 import SluiceRedis
+import SluiceTestSupport
 import Testing
 
 /// Reclaim, dead letters, the delivery limit, trimming and backpressure against live processes.
@@ -90,7 +91,7 @@ import Testing
     /// means 503 with Retry-After, and only what was answered 202 is in the streams.
     @Test(arguments: ["100/1000", "off"])
     func aRedisRefusingWritesGets503AndNothingUnansweredIsQueued(limit: String) async throws {
-        let server = try await PrivateRedis()
+        let server = try await PrivateRedisServer()
         defer { server.stop() }
         let stack = try await TestStack(
             prefix: "refused", startWorker: false, redisURL: server.url,

@@ -11,16 +11,14 @@ public enum StreamLayout {
     /// Entry field holding the canonical event JSON.
     public static let eventField = "e"
 
-    /// The stream key of partition `p`; the hash tag lets each live on any Redis Cluster node.
-    public static func streamKey(partition: Int) -> String { "events:{\(partition)}" }
+    /// The stream key of partition `p`; the hash tag (`PartitionTags`) lets each live on any Redis Cluster node.
+    public static func streamKey(partition: Int) -> String { "events:{\(tag(partition: partition))}" }
 
     /// The partition of a stream key (`events:{3}` → 3); nil for any other key.
     public static func partition(ofStreamKey key: String) -> Int? {
         let prefix = "events:{"
         guard key.hasPrefix(prefix), key.hasSuffix("}") else { return nil }
-        // The round trip rejects signs and leading zeros: only the exact key the workers read.
-        guard let partition = Int(key.dropFirst(prefix.count).dropLast()), partition >= 0, streamKey(partition: partition) == key else { return nil }
-        return partition
+        return partition(ofTag: key.dropFirst(prefix.count).dropLast())
     }
 
     /// Every partition's stream key.

@@ -5,10 +5,10 @@ extension StreamLayout {
 
     /// A visitor's current-session hash `{id, last}` (DESIGN.md, "Sessions"), under its partition's hash tag.
     public static func sessionKey(visitorId: String, partitions: Int) -> String {
-        "sess:{\(partition(visitorId: visitorId, partitions: partitions))}:\(visitorId)"
+        "sess:{\(tag(partition: partition(visitorId: visitorId, partitions: partitions)))}:\(visitorId)"
     }
 
-    /// The kinds of derived key (docs/derived-data.md), each `<prefix>:{<partition>}:<name>`.
+    /// The kinds of derived key (docs/derived-data.md), each `<prefix>:{<partition tag>}:<name>`.
     public enum DerivedKey: String, Sendable, CaseIterable {
         /// A session's state; the name is the session id.
         case session = "ss"
@@ -20,7 +20,7 @@ extension StreamLayout {
         case rollupVisitors = "rv"
 
         /// The key of `name` in `partition`.
-        public func key(_ name: String, partition: Int) -> String { "\(rawValue):{\(partition)}:\(name)" }
+        public func key(_ name: String, partition: Int) -> String { "\(rawValue):{\(StreamLayout.tag(partition: partition))}:\(name)" }
 
         /// The kind of a derived key, nil for any other key.
         public init?(ofKey key: String) {
@@ -49,17 +49,17 @@ extension StreamLayout {
 
     /// What a chat's feedback is counted against: its agent, model, language, buckets and
     /// current feedback (`scopedId` is the chat document's `_id`).
-    public static func chatKey(scopedId: String, partition: Int) -> String { "ci:{\(partition)}:\(scopedId)" }
+    public static func chatKey(scopedId: String, partition: Int) -> String { "ci:{\(tag(partition: partition))}:\(scopedId)" }
 
     /// What a page view's engagement updates are counted against: its hour and day
     /// buckets and the `timeSpent` counted so far (`scopedId` is the page view document's `_id`).
-    public static func pageViewKey(scopedId: String, partition: Int) -> String { "pe:{\(partition)}:\(scopedId)" }
+    public static func pageViewKey(scopedId: String, partition: Int) -> String { "pe:{\(tag(partition: partition))}:\(scopedId)" }
 
     /// A partition's changed derived keys, scored by the change's sequence number; the flusher's to-do list.
-    public static func dirtyKey(partition: Int) -> String { "dirty:{\(partition)}" }
+    public static func dirtyKey(partition: Int) -> String { "dirty:{\(tag(partition: partition))}" }
 
     /// The sequence behind `dirtyKey`'s scores.
-    public static func dirtySequenceKey(partition: Int) -> String { "dirtyseq:{\(partition)}" }
+    public static func dirtySequenceKey(partition: Int) -> String { "dirtyseq:{\(tag(partition: partition))}" }
 
     /// Held by the one worker flushing derived state at a time.
     public static let flushLockKey = "sluice:flush:lock"
@@ -77,6 +77,10 @@ extension StreamLayout {
     /// The cookieless secret of one UTC day (`day` = epoch ms / 86,400,000).
     public static func saltKey(day: Int64) -> String { "sluice:salt:\(day)" }
 
-    /// A token bucket's key: `kind` is `address`, `visitor`, `site` or `server`.
-    public static func rateLimitKey(_ kind: String, _ name: String) -> String { "rl:\(kind):\(name)" }
+    /// A token bucket's key: `kind` is `address`, `visitor`, `site` or `server`. On a
+    /// cluster every bucket shares the hash tag `{rl}`, so one script can check and take
+    /// all of a request's buckets in one slot.
+    public static func rateLimitKey(_ kind: String, _ name: String) -> String {
+        spreadTags.withLock { $0 == nil } ? "rl:\(kind):\(name)" : "rl:{rl}:\(kind):\(name)"
+    }
 }
