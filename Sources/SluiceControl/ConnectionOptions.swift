@@ -5,7 +5,7 @@ import SluiceRedis
 
 /// Where the pipeline's Redis is; shared by every subcommand.
 struct ConnectionOptions: ParsableArguments {
-    @Option(help: "Redis URL (default: $SLUICE_REDIS_URL, else \(Settings.defaultRedisURL)).")
+    @Option(help: "Redis URL, or a Redis Cluster's seed list redis://host1:port1,host2:port2 (default: $SLUICE_REDIS_URL, else \(Settings.defaultRedisURL)).")
     var redisURL: String?
 
     @Option(help: "Number of stream partitions (default: $SLUICE_PARTITIONS, else 4).")

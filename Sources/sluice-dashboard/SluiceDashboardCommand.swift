@@ -13,7 +13,7 @@ struct SluiceDashboardCommand: AsyncParsableCommand {
         abstract: "Serve the seed's analytics read routes and the dashboard from MongoDB and Redis.",
         discussion: "Every option can also be set by its environment variable; an option given on the command line wins.")
 
-    @Option(help: "Redis URL, redis://[:password@]host:port[/db] (SLUICE_REDIS_URL, default \(Settings.defaultRedisURL)).")
+    @Option(help: "Redis URL, redis://[:password@]host:port[/db], or a Redis Cluster's seed list redis://[:password@]host1:port1,host2:port2 (SLUICE_REDIS_URL, default \(Settings.defaultRedisURL)).")
     var redisURL: String?
     @Option(help: "MongoDB URL; its path names the database (SLUICE_MONGO_URL, default \(Settings.defaultMongoURL)).")
     var mongoURL: String?

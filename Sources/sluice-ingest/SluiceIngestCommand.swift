@@ -13,7 +13,7 @@ struct SluiceIngestCommand: AsyncParsableCommand {
         abstract: "Accept tracking events over HTTP and append them to Redis streams.",
         discussion: "Every option can also be set by its environment variable; an option given on the command line wins.")
 
-    @Option(help: "Redis URL, redis://[:password@]host:port[/db] (SLUICE_REDIS_URL, default \(Settings.defaultRedisURL)).")
+    @Option(help: "Redis URL, redis://[:password@]host:port[/db], or a Redis Cluster's seed list redis://[:password@]host1:port1,host2:port2 (SLUICE_REDIS_URL, default \(Settings.defaultRedisURL)).")
     var redisURL: String?
     @Option(help: "Address to listen on (SLUICE_INGEST_HOST, default 127.0.0.1).")
     var host: String?

@@ -12,7 +12,7 @@ struct SluiceWorkerCommand: AsyncParsableCommand {
         abstract: "Read events from the Redis streams, enrich them and store them in MongoDB.",
         discussion: "Start as many workers as you like; they share the consumer group. Every option can also be set by its environment variable; an option given on the command line wins.")
 
-    @Option(help: "Redis URL (SLUICE_REDIS_URL, default \(Settings.defaultRedisURL)).")
+    @Option(help: "Redis URL, or a Redis Cluster's seed list redis://host1:port1,host2:port2 (SLUICE_REDIS_URL, default \(Settings.defaultRedisURL)).")
     var redisURL: String?
     @Option(help: "MongoDB URL; its path names the database (SLUICE_MONGO_URL, default \(Settings.defaultMongoURL)).")
     var mongoURL: String?

@@ -66,6 +66,8 @@ struct SettingsTests {
         ("mongodb://u:p@h/db", "mongodb://u:****@h/db"),
         ("mongodb://admin:s3cr3t@db1:27017,db2:27017/sluice?replicaSet=rs0", "mongodb://admin:****@db1:27017,db2:27017/sluice?replicaSet=rs0"),
         ("redis://:p@ss@h:6379/0", "redis://:****@h:6379/0"),
+        ("redis://secret@h:1", "redis://****@h:1"),
+        ("redis://:secret@h1:7000,h2:7001", "redis://:****@h1:7000,h2:7001"),
     ])
     func maskedURLHidesThePassword(url: String, expected: String) {
         #expect(maskedURL(url) == expected)

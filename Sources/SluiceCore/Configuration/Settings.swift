@@ -54,7 +54,10 @@ extension String {
 public func maskedURL(_ url: String) -> String {
     guard let schemeEnd = url.firstRange(of: "://"), let at = url[schemeEnd.upperBound...].lastIndex(of: "@") else { return url }
     let userInfo = url[schemeEnd.upperBound..<at]
-    guard let colon = userInfo.firstIndex(of: ":") else { return url }
+    guard let colon = userInfo.firstIndex(of: ":") else {
+        // In `redis://secret@host` it is a password alone (RedisEndpoint reads it so); elsewhere a user name.
+        return url.hasPrefix("redis") ? String(url[..<schemeEnd.upperBound]) + "****" + String(url[at...]) : url
+    }
     return String(url[..<url.index(after: colon)]) + "****" + String(url[at...])
 }
 
