@@ -14,7 +14,7 @@ TEST_ARGS ?=
 # on make's command line, like REDIS_PORT=6380, are exported by make anyway.)
 export CONFIG TEST_ARGS
 
-.PHONY: help bootstrap build release run test fuzz chaos bench bench-adversarial bench-enrichment bench-dashboard bench-lag-compare capacity clean
+.PHONY: help bootstrap build release run test format fuzz chaos bench bench-adversarial bench-enrichment bench-dashboard bench-lag-compare capacity clean
 
 help:
 	@echo 'Sluice targets:'
@@ -26,6 +26,7 @@ help:
 	@echo '                  (ports: REDIS_PORT, MONGO_PORT, SLUICE_INGEST_PORT)'
 	@echo '  make test       build and run the tests against private Redis and SecantusDB'
 	@echo "                  servers on free ports (TEST_ARGS='--filter X')"
+	@echo '  make format     format the Swift code (Sources, Tests, Plugins, fuzz) with .swift-format (make test checks it)'
 	@echo '  make fuzz       the libFuzzer target over parser, validator and redactor for FUZZ_SECONDS'
 	@echo '                  (default 600; make test runs it for 60, FUZZ=0 skips it there)'
 	@echo '  make chaos      kill and restart every part under load, check nothing is lost'
@@ -58,6 +59,11 @@ run:
 
 test:
 	@bash scripts/test.sh
+
+# The code's format: .swift-format, applied by the toolchain's swift-format;
+# make test fails on any difference (scripts/test.sh).
+format:
+	swift format format --configuration .swift-format --in-place --recursive Sources Tests Plugins fuzz Package.swift
 
 # The libFuzzer target, longer than make test runs it (docs/performance.md).
 fuzz: bootstrap

@@ -136,7 +136,10 @@ let package = Package(
         .testTarget(name: "SluiceRollupsTests", dependencies: ["SluiceRollups", "SluiceCore", "SluiceMongo"]),
         .testTarget(
             name: "SluiceWorkerTests",
-            dependencies: ["SluiceWorker", "SluiceCore", "SluiceRedis", "SluiceMongo", "SluiceRollups", "SluiceUserAgent", "SluiceTestSupport", .product(name: "Logging", package: "swift-log")]),
+            dependencies: [
+                "SluiceWorker", "SluiceCore", "SluiceRedis", "SluiceMongo", "SluiceRollups", "SluiceUserAgent", "SluiceTestSupport",
+                .product(name: "Logging", package: "swift-log"),
+            ]),
         .testTarget(name: "SluiceUserAgentTests", dependencies: ["SluiceUserAgent"]),
         .testTarget(
             name: "SluiceIngestTests",
@@ -157,7 +160,8 @@ let package = Package(
                 "SluiceDashboard", "SluiceCore", "SluiceRedis", "SluiceMongo", "SluiceReports", "SluiceRollups", "SluiceTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]),
-        .testTarget(name: "SluiceReportsTests", dependencies: ["SluiceReports", "SluiceCore", "SluiceMongo", "SluiceRedis", "SluiceRollups", "SluiceTestSupport"]),
+        .testTarget(
+            name: "SluiceReportsTests", dependencies: ["SluiceReports", "SluiceCore", "SluiceMongo", "SluiceRedis", "SluiceRollups", "SluiceTestSupport"]),
         .testTarget(name: "SluiceControlTests", dependencies: ["SluiceControl", "SluiceCore", "SluiceRedis", "SluiceMongo", "SluiceTestSupport"]),
         .testTarget(
             name: "SluiceIntegrationTests",

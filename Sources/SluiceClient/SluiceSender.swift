@@ -109,7 +109,8 @@ public actor SluiceSender: Service {
             guard retriable, attempt < configuration.maxRetries else {
                 stats.failed += batch.count
                 logger.warning(
-                    "events given up", metadata: ["sluice.batch.size": "\(batch.count)", "sluice.status": "\(answer.status)", "sluice.answer": "\(answer.text)"])
+                    "events given up",
+                    metadata: ["sluice.batch.size": "\(batch.count)", "sluice.status": "\(answer.status)", "sluice.answer": "\(answer.text)"])
                 return
             }
             stats.retries += 1

@@ -37,7 +37,8 @@ public struct SluiceTrackingMiddleware<Context: RequestContext>: RouterMiddlewar
         let cookie = VisitorIdentity.visitorId(in: request, cookieName: configuration.cookieName)
         let visitorId = cookie ?? VisitorIdentity.newVisitorId()
         let relayed = TrackedEvent.RelayedContext(
-            userAgent: request.headers[.userAgent], ip: clientAddress(request, context).flatMap { configuration.anonymizeIP ? VisitorIdentity.anonymized($0) : $0 },
+            userAgent: request.headers[.userAgent],
+            ip: clientAddress(request, context).flatMap { configuration.anonymizeIP ? VisitorIdentity.anonymized($0) : $0 },
             referrer: request.headers[.referer])
         do {
             var response = try await next(request, context)
@@ -53,7 +54,10 @@ public struct SluiceTrackingMiddleware<Context: RequestContext>: RouterMiddlewar
             let body = response.body
             // Recorded once the body is written, so the response time covers it.
             response.body = ResponseBody(contentLength: body.contentLength) { writer in
-                let record = { await sender.enqueue(Self.events(visitorId: visitorId, relayed: relayed, endpoint: endpoint, method: method, status: status, started: started, pageURL: url)) }
+                let record = {
+                    await sender.enqueue(
+                        Self.events(visitorId: visitorId, relayed: relayed, endpoint: endpoint, method: method, status: status, started: started, pageURL: url))
+                }
                 do {
                     try await body.write(writer)
                 } catch {
@@ -75,14 +79,16 @@ public struct SluiceTrackingMiddleware<Context: RequestContext>: RouterMiddlewar
 
     /// The API call, and the page view when `pageURL` is set.
     static func events(
-        visitorId: String, relayed: TrackedEvent.RelayedContext, endpoint: String, method: String, status: Int, started: ContinuousClock.Instant, pageURL: String?
+        visitorId: String, relayed: TrackedEvent.RelayedContext, endpoint: String, method: String, status: Int, started: ContinuousClock.Instant,
+        pageURL: String?
     ) -> [TrackedEvent] {
         let elapsed = ContinuousClock.now - started
         let milliseconds = min(86_400_000, elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000)
         let now = Int64(Date().timeIntervalSince1970 * 1000)
         var events = [
             TrackedEvent(
-                type: "api", visitorId: visitorId, timestamp: now, context: relayed, endpoint: endpoint, method: method, statusCode: status, responseTime: milliseconds)
+                type: "api", visitorId: visitorId, timestamp: now, context: relayed, endpoint: endpoint, method: method, statusCode: status,
+                responseTime: milliseconds)
         ]
         if let pageURL {
             events.append(TrackedEvent(type: "pageview", visitorId: visitorId, timestamp: now, context: relayed, url: pageURL, referrer: relayed.referrer))

@@ -13,7 +13,8 @@ struct ConnectionOptions: ParsableArguments {
 
     /// The settings after flags and environment are merged.
     func resolved(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> (endpoint: RedisEndpoint, partitions: Int) {
-        let settings = Settings(environment: environment, overrides: ["SLUICE_REDIS_URL": redisURL, "SLUICE_PARTITIONS": partitions.map(String.init)].compactMapValues { $0 })
+        let settings = Settings(
+            environment: environment, overrides: ["SLUICE_REDIS_URL": redisURL, "SLUICE_PARTITIONS": partitions.map(String.init)].compactMapValues { $0 })
         do {
             let endpoint = try RedisEndpoint(url: settings.redisURL)
             let partitions = try settings.partitions()

@@ -31,6 +31,7 @@ extension DeadLetter {
             if field.name == StreamLayout.eventField, case .success(let value)? = event { return (field.name, value) }
             return (field.name, .string(String(decoding: field.value, as: UTF8.self)))
         }
-        return Terminal.escaped(JSONWriter.string(of: .object(JSONObject([("id", .string(id)), ("where", .string(place.rawValue)), ("fields", .object(JSONObject(members)))]))))
+        return Terminal.escaped(
+            JSONWriter.string(of: .object(JSONObject([("id", .string(id)), ("where", .string(place.rawValue)), ("fields", .object(JSONObject(members)))]))))
     }
 }

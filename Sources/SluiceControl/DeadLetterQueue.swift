@@ -79,7 +79,8 @@ struct DeadLetterQueue {
     func forEachPage(_ scope: DeadLetterScope, reason: String?, _ body: ([DeadLetter]) throws -> Void) throws -> [String] {
         switch scope {
         case .ids(let ids):
-            return try DeadLetterScope.forEachPage(of: ids, pageSize: pageSize, reason: reason, fetch: { (chunk) throws(RedisError) in try letters(ids: chunk) }, body)
+            return try DeadLetterScope.forEachPage(
+                of: ids, pageSize: pageSize, reason: reason, fetch: { (chunk) throws(RedisError) in try letters(ids: chunk) }, body)
         case .all:
             guard let newest = try entries(of: RedisCommand("XREVRANGE", Self.key, "+", "-", "COUNT", "1")).first else { return [] }
             var start = "-"

@@ -114,7 +114,8 @@ struct DeadLetterReplay {
             if let message = results[0].errorMessage {
                 // A transaction does not roll back: the XDEL ran although the XADD failed.
                 let deleted = results[1].integer == 1
-                outcome.failed.append((letter.id, "XADD \(letter.stream ?? "") failed: \(message)" + (deleted ? "; put back into \(DeadLetterQueue.key) as a new entry" : "")))
+                outcome.failed.append(
+                    (letter.id, "XADD \(letter.stream ?? "") failed: \(message)" + (deleted ? "; put back into \(DeadLetterQueue.key) as a new entry" : "")))
                 if deleted { lost.append(letter) }
             } else {
                 outcome.replayed += 1

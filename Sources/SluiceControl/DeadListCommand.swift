@@ -54,6 +54,7 @@ struct DeadListCommand: ParsableCommand {
         } catch {
             Terminal.warn("warning: listing \(DeadLetterQueue.key) only: \(error)")
         }
-        Terminal.output(json ? DeadLetterTable.json(letters, counts: counts) : DeadLetterTable.text(letters, counts: counts, reason: reason, width: Terminal.outputWidth()))
+        Terminal.output(
+            json ? DeadLetterTable.json(letters, counts: counts) : DeadLetterTable.text(letters, counts: counts, reason: reason, width: Terminal.outputWidth()))
     }
 }

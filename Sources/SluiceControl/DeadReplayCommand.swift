@@ -42,7 +42,12 @@ struct DeadReplayCommand: ParsableCommand {
         let replay = DeadLetterReplay(queue: DeadLetterQueue(redis: redis), partitions: partitions, archive: DeadLetterArchive(store: store))
         do {
             let plan = try replay.plan(selection.scope, reason: selection.reason) { letter in
-                if dryRun { Terminal.output(Terminal.escaped("would replay \(letter.id) from \(letter.place.rawValue) to \(letter.stream ?? "?"): \(letter.eventType ?? "?") \(letter.eventId ?? "?")")) }
+                if dryRun {
+                    Terminal.output(
+                        Terminal.escaped(
+                            "would replay \(letter.id) from \(letter.place.rawValue) to \(letter.stream ?? "?"): \(letter.eventType ?? "?") \(letter.eventId ?? "?")"
+                        ))
+                }
             }
             for (id, problem) in plan.skipped { Terminal.warn("skipped \(id): \(problem)") }
             if dryRun {
@@ -57,11 +62,11 @@ struct DeadReplayCommand: ParsableCommand {
             let outcome = try replay.run(plan) { progress?.show(done: $0) }
             for (id, problem) in outcome.skipped.dropFirst(plan.skipped.count) { Terminal.warn("skipped \(id): \(problem)") }
             for (id, problem) in outcome.failed { Terminal.warn("failed \(id): \(problem)") }
-            Terminal.output("replayed \(outcome.replayed), skipped \(outcome.skipped.count)" + (outcome.failed.isEmpty ? "" : ", failed \(outcome.failed.count)"))
+            Terminal.output(
+                "replayed \(outcome.replayed), skipped \(outcome.skipped.count)" + (outcome.failed.isEmpty ? "" : ", failed \(outcome.failed.count)"))
             if !outcome.failed.isEmpty { throw ExitCode.failure }
         } catch let error as RedisError {
             throw ControlError("\(error)")
         }
     }
 }
-

@@ -34,7 +34,8 @@ struct DifferenceSummary {
 
     /// "checked 12 sessions, 5 visitors, 26 roll-up buckets: 2 differences (1 session, 1 rollup)".
     var line: String {
-        let checked = "checked \(sessions) session\(sessions == 1 ? "" : "s"), \(visitors) visitor\(visitors == 1 ? "" : "s"), "
+        let checked =
+            "checked \(sessions) session\(sessions == 1 ? "" : "s"), \(visitors) visitor\(visitors == 1 ? "" : "s"), "
             + "\(buckets) roll-up bucket\(buckets == 1 ? "" : "s")"
         guard !differences.isEmpty else { return checked + ": no difference" }
         let bySubject = DerivedDifference.Subject.allCases.compactMap { subject -> String? in

@@ -22,7 +22,8 @@ struct DerivedRebuild {
     init(recount: DerivedRecount, liveVisitors: Set<String>, closedBefore: Int64) {
         self.recount = recount
         var documents = recount.storedSessions
-        var sessions: [(String, JSONObject)] = [], orphans: [String] = []
+        var sessions: [(String, JSONObject)] = []
+        var orphans: [String] = []
         for id in recount.sessionIds {
             guard let tally = recount.sessions[id] else {
                 orphans.append(id)
@@ -44,9 +45,10 @@ struct DerivedRebuild {
     /// The visitors of `recount` whose state hash `vs:{p}:<id>` exists in Redis.
     static func liveVisitors(of recount: DerivedRecount, redis: RedisConnection, partitions: Int) throws(RedisError) -> Set<String> {
         let ids = recount.visitors.keys.sorted()
-        let replies = try redis.pipeline(ids.map { id in
-            RedisCommand("EXISTS", StreamLayout.visitorStateKey(visitorId: id, partition: StreamLayout.partition(visitorId: id, partitions: partitions)))
-        })
+        let replies = try redis.pipeline(
+            ids.map { id in
+                RedisCommand("EXISTS", StreamLayout.visitorStateKey(visitorId: id, partition: StreamLayout.partition(visitorId: id, partitions: partitions)))
+            })
         return Set(zip(ids, replies).filter { $0.1.integer == 1 }.map(\.0))
     }
 

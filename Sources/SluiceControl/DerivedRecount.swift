@@ -45,7 +45,8 @@ struct DerivedRecount {
     private mutating func read(_ reader: StoredEventReader, funnels matcher: FunnelMatcher) throws(MongoError) {
         let (from, to, end) = (from, to, scanEnd)
         var rollups = RollupRecount()
-        var visitorIds = Set<String>(), sessionsWithEvents = Set<String>()
+        var visitorIds = Set<String>()
+        var sessionsWithEvents = Set<String>()
         // Visitors who may have entered a funnel in a compared hour (up to `end`).
         var funnelVisitorIds = Set<String>()
         try reader.forEachEvent(from: from, to: end) { event in

@@ -66,7 +66,8 @@ struct EraseCommand: ParsableCommand {
             throw ControlError("\(error)")
         }
         if !yes && !dryRun
-            && !Terminal.confirm("Erase every document, session key and dead letter of \(subjects.map(\.label).joined(separator: ", "))? This cannot be undone.")
+            && !Terminal.confirm(
+                "Erase every document, session key and dead letter of \(subjects.map(\.label).joined(separator: ", "))? This cannot be undone.")
         {
             Terminal.warn("cancelled: nothing erased")
             throw ExitCode.failure

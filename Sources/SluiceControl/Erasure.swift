@@ -22,7 +22,9 @@ struct Erasure {
     /// of `sessionIds` (its sessions).
     static func redisKeys(visitorId: String, sessionIds: [String], partitions: Int) -> [String] {
         let partition = StreamLayout.partition(visitorId: visitorId, partitions: partitions)
-        return [StreamLayout.sessionKey(visitorId: visitorId, partitions: partitions), StreamLayout.visitorStateKey(visitorId: visitorId, partition: partition)]
+        return [
+            StreamLayout.sessionKey(visitorId: visitorId, partitions: partitions), StreamLayout.visitorStateKey(visitorId: visitorId, partition: partition),
+        ]
             + sessionIds.map { StreamLayout.sessionStateKey(sessionId: $0, partition: partition) }
     }
 
@@ -53,7 +55,9 @@ struct Erasure {
         var keys: [String] = []
         for visitorId in subject.visitorIds {
             let visitor = JSONWriter.string(of: .string(visitorId))
-            let sessionIds = try store.findCanonicalJSON(collection: "sessions", filterJSON: #"{"visitorId": \#(visitor)}"#).compactMap { Self.field("_id", of: $0) }
+            let sessionIds = try store.findCanonicalJSON(collection: "sessions", filterJSON: #"{"visitorId": \#(visitor)}"#).compactMap {
+                Self.field("_id", of: $0)
+            }
             let current = try redis.run(RedisCommand("HGET", StreamLayout.sessionKey(visitorId: visitorId, partitions: partitions), "id")).text
             keys += Self.redisKeys(visitorId: visitorId, sessionIds: Array(Set(sessionIds + (current.map { [$0] } ?? []))).sorted(), partitions: partitions)
         }

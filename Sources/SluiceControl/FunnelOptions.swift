@@ -6,9 +6,10 @@ import SluiceRollups
 /// The funnels `sluicectl rollups` recounts: `--funnels`, else `SLUICE_FUNNELS` (the
 /// worker's setting, which they must match for `verify` to agree with the worker).
 struct FunnelOptions: ParsableArguments {
-    @Option(help: ArgumentHelp(
-        "Conversion funnels to recount, as the worker's SLUICE_FUNNELS (\"checkout: /pricing > auth/signup > payment/succeeded\"; default: $SLUICE_FUNNELS, else none).",
-        valueName: "funnels"))
+    @Option(
+        help: ArgumentHelp(
+            "Conversion funnels to recount, as the worker's SLUICE_FUNNELS (\"checkout: /pricing > auth/signup > payment/succeeded\"; default: $SLUICE_FUNNELS, else none).",
+            valueName: "funnels"))
     var funnels: String?
 
     /// The funnels' matcher, or a validation error naming the funnel and step at fault.

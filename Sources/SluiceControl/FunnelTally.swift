@@ -70,10 +70,12 @@ extension FunnelTally {
     /// A visitor's `funnels` field as rebuilt: `{<funnel>: {step, entered, site}}`, nil without progress.
     func document(visitorId: String) -> JSONValue? {
         guard let progress = visitors[visitorId], !progress.isEmpty else { return nil }
-        return .object(JSONObject(progress.sorted { $0.key < $1.key }.map { name, entry in
-            var fields: [(String, JSONValue)] = [("step", .int(Int64(entry.step))), ("entered", .int(entry.entered))]
-            if let site = entry.site, !site.isEmpty { fields.append(("site", .string(site))) }
-            return (name, .object(JSONObject(fields)))
-        }))
+        return .object(
+            JSONObject(
+                progress.sorted { $0.key < $1.key }.map { name, entry in
+                    var fields: [(String, JSONValue)] = [("step", .int(Int64(entry.step))), ("entered", .int(entry.entered))]
+                    if let site = entry.site, !site.isEmpty { fields.append(("site", .string(site))) }
+                    return (name, .object(JSONObject(fields)))
+                }))
     }
 }

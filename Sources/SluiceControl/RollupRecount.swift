@@ -56,7 +56,8 @@ struct RollupRecount {
 
     /// A session's value in each session dimension ("" counts as "(none)").
     static func sessionRows(_ document: JSONObject) -> [(RollupDimension, String)] {
-        let utm = document["utm"]?.objectValue, device = document["device"]?.objectValue
+        let utm = document["utm"]?.objectValue
+        let device = document["device"]?.objectValue
         func text(_ value: JSONValue?) -> String { value?.stringValue ?? "" }
         return [
             (.entryPage, text(document["entryPage"])), (.exitPage, text(document["exitPage"])), (.referrer, text(document["referrerHost"])),

@@ -27,9 +27,10 @@ struct RollupsRebuildCommand: ParsableCommand {
     /// The worker's default `SLUICE_ROLLUP_WINDOW`.
     static let defaultRollupWindow = 172_800
 
-    @Option(help: ArgumentHelp(
-        "Seconds after its end a bucket stays open in Redis, owned by the live pipeline (default: $SLUICE_ROLLUP_WINDOW, else \(defaultRollupWindow), as the worker).",
-        valueName: "seconds"))
+    @Option(
+        help: ArgumentHelp(
+            "Seconds after its end a bucket stays open in Redis, owned by the live pipeline (default: $SLUICE_ROLLUP_WINDOW, else \(defaultRollupWindow), as the worker).",
+            valueName: "seconds"))
     var rollupWindow: Int?
 
     @Flag(help: "Print the differences a rebuild would fix, and write nothing.")
@@ -95,8 +96,10 @@ struct RollupsRebuildCommand: ParsableCommand {
     /// "wrote 12 sessions, 5 visitors, 26 roll-up buckets (3 differences fixed)".
     static func summary(_ rebuild: DerivedRebuild, differences: Int, dryRun: Bool) -> String {
         func count(_ number: Int, _ noun: String) -> String { "\(number) \(noun)\(number == 1 ? "" : "s")" }
-        let written = [count(rebuild.sessions.count, "session"), count(rebuild.visitors.count, "visitor"), count(rebuild.recount.buckets.count, "roll-up bucket")]
-            .joined(separator: ", ")
+        let written = [
+            count(rebuild.sessions.count, "session"), count(rebuild.visitors.count, "visitor"), count(rebuild.recount.buckets.count, "roll-up bucket"),
+        ]
+        .joined(separator: ", ")
         return dryRun
             ? "dry run: would write \(written) (\(count(differences, "difference")) to fix); nothing written"
             : "wrote \(written) (\(count(differences, "difference")) fixed)"

@@ -43,7 +43,8 @@ struct SessionTally {
 
     /// Counts one more event of the session.
     private mutating func add(_ event: StoredEvent) {
-        let time = event.timestamp, fields = event.fields
+        let time = event.timestamp
+        let fields = event.fields
         if time < startTime { site = event.facts.site }
         startTime = min(startTime, time)
         lastActivity = max(lastActivity, time)

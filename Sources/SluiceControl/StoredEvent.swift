@@ -39,7 +39,6 @@ struct StoredEvent {
     /// worker writes one, null or not, with every event it stores.
     var isEvent: Bool { facts.kind != .chat || fields.contains("sessionId") }
 
-
     /// The feedback's verdict, for a chat document holding `satisfied: true/false`.
     var satisfied: Bool? {
         guard facts.kind == .chat, case .bool(let satisfied)? = fields["satisfied"] else { return nil }

@@ -62,13 +62,18 @@ struct StreamStatus {
     static func json(_ report: [StreamStatus]) -> String {
         func optional(_ value: Int64?) -> JSONValue { value.map { .int($0) } ?? .null }
         let streams: [JSONValue] = report.map { status in
-            .object(JSONObject([
-                ("stream", .string(status.stream)), ("node", .string(status.node)), ("length", .int(status.length)),
-                ("pending", optional(status.pending)), ("lag", optional(status.lag)),
-                ("consumers", .array(status.consumers.map {
-                    .object(JSONObject([("name", .string($0.name)), ("pending", .int($0.pending)), ("idleMs", .int($0.idleMilliseconds))]))
-                })),
-            ]))
+            .object(
+                JSONObject([
+                    ("stream", .string(status.stream)), ("node", .string(status.node)), ("length", .int(status.length)),
+                    ("pending", optional(status.pending)), ("lag", optional(status.lag)),
+                    (
+                        "consumers",
+                        .array(
+                            status.consumers.map {
+                                .object(JSONObject([("name", .string($0.name)), ("pending", .int($0.pending)), ("idleMs", .int($0.idleMilliseconds))]))
+                            })
+                    ),
+                ]))
         }
         return Terminal.escaped(JSONWriter.string(of: .object(JSONObject([("streams", .array(streams))]))))
     }

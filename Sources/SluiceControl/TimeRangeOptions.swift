@@ -7,7 +7,10 @@ struct TimeRangeOptions: ParsableArguments {
     /// The range's length when only `--to` (or nothing) is given.
     static let defaultSpan: Int64 = 86_400_000
 
-    @Option(help: ArgumentHelp("Start of the range, included: ISO 8601 (2026-12-02T10:00:00Z), a date (its UTC midnight) or epoch ms (default: 24 h before --to).", valueName: "time"))
+    @Option(
+        help: ArgumentHelp(
+            "Start of the range, included: ISO 8601 (2026-12-02T10:00:00Z), a date (its UTC midnight) or epoch ms (default: 24 h before --to).",
+            valueName: "time"))
     var from: String?
 
     @Option(help: ArgumentHelp("End of the range, excluded, in the same forms (default: now).", valueName: "time"))
@@ -30,6 +33,7 @@ struct TimeRangeOptions: ParsableArguments {
         if !trimmed.isEmpty, trimmed.allSatisfy(\.isNumber), let milliseconds = Int64(trimmed) { return milliseconds }
         if let milliseconds = Timestamp.parseISO8601(trimmed) { return milliseconds }
         throw ValidationError(
-            "\(option) '\(Terminal.escaped(text))' is not a time: give ISO 8601 (2026-12-02T10:00:00Z), a date (2026-12-02, its UTC midnight) or epoch milliseconds.")
+            "\(option) '\(Terminal.escaped(text))' is not a time: give ISO 8601 (2026-12-02T10:00:00Z), a date (2026-12-02, its UTC midnight) or epoch milliseconds."
+        )
     }
 }

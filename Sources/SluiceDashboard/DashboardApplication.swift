@@ -49,7 +49,8 @@ public func buildDashboardApplication(
 
     // The report pages: each at its path, with its JSON and CSV under api/dashboard.
     let reportsAPI = router.group("api/dashboard").add(middleware: AdminGate(access: access, refusal: .json))
-    let cache = configuration.reportCacheSeconds == 0
+    let cache =
+        configuration.reportCacheSeconds == 0
         ? nil : RollupCache(lifetimeSeconds: configuration.reportCacheSeconds, windowSeconds: configuration.rollupWindowSeconds)
     let runner = ReportRunner(store: store.store, redis: endpoint, cache: cache, logger: logger)
     let reportPages: [(DashboardPage, ReportPageController.Builder)] = [
@@ -61,7 +62,8 @@ public func buildDashboardApplication(
         ReportPageController(page: page, layout: layout, sites: sites, runner: runner, build: build, funnels: funnels).addRoutes(pages: pages, api: reportsAPI)
     }
     let dashboardAPI = router.group("api/dashboard").add(middleware: AdminGate(access: access, refusal: .json))
-    RealtimeController(reads: LiveReads(writer: writer, partitions: configuration.partitions), layout: layout, logger: logger).addRoutes(pages: pages, api: dashboardAPI)
+    RealtimeController(reads: LiveReads(writer: writer, partitions: configuration.partitions), layout: layout, logger: logger).addRoutes(
+        pages: pages, api: dashboardAPI)
     JourneyController(store: store, layout: layout, maxEvents: configuration.maxSessionEvents).addRoutes(pages: pages, api: dashboardAPI)
 
     return Application(

@@ -85,12 +85,20 @@ public struct DashboardConfiguration: Sendable {
             ("SLUICE_DASHBOARD_PORT", String(port)),
             ("SLUICE_PARTITIONS", String(partitions)),
             ("SLUICE_COOKIE_NAME", cookieName),
-            ("SLUICE_SITES", sitesPath.map { "\($0) (\(sites?.sites.count ?? 0) sites: their origins may ask /current; the report pages' site selector, each site in its timeZone or UTC)" }
-                    ?? "(none: any page may ask /current; reports of the unnamed site, in UTC unless tz= says otherwise)"),
+            (
+                "SLUICE_SITES",
+                sitesPath.map {
+                    "\($0) (\(sites?.sites.count ?? 0) sites: their origins may ask /current; the report pages' site selector, each site in its timeZone or UTC)"
+                }
+                    ?? "(none: any page may ask /current; reports of the unnamed site, in UTC unless tz= says otherwise)"
+            ),
             ("SLUICE_ADMIN_TOKEN", adminToken == nil ? "(not set: open, local only)" : maskedSecret(adminToken)),
             ("SLUICE_LOG_LEVEL", logLevel),
             (FunnelSettings.variable, funnels.summary),
-            ("SLUICE_DASHBOARD_CACHE_SECONDS", reportCacheSeconds == 0 ? "0 (every report reads every bucket)" : "\(reportCacheSeconds) (closed buckets' reads reused)"),
+            (
+                "SLUICE_DASHBOARD_CACHE_SECONDS",
+                reportCacheSeconds == 0 ? "0 (every report reads every bucket)" : "\(reportCacheSeconds) (closed buckets' reads reused)"
+            ),
             ("SLUICE_ROLLUP_WINDOW", "\(rollupWindowSeconds) (buckets closed this long after their end)"),
         ]
     }

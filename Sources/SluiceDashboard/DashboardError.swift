@@ -21,13 +21,16 @@ struct DashboardError: HTTPResponseError {
 
     /// A store that did not answer (503 `unavailable`, retry in a second).
     static func unavailable(_ problem: String) -> DashboardError {
-        DashboardError(status: .serviceUnavailable, code: "unavailable", details: [ValidationProblem(field: "(server)", problem: problem)], retryAfterSeconds: 1)
+        DashboardError(
+            status: .serviceUnavailable, code: "unavailable", details: [ValidationProblem(field: "(server)", problem: problem)], retryAfterSeconds: 1)
     }
 
     /// A protected JSON route asked without the token or a login cookie (401 `unauthorized`).
     static let unauthorized = DashboardError(
         status: .unauthorized, code: "unauthorized",
-        details: [ValidationProblem(field: "authorization", problem: "this route needs Authorization: Bearer <SLUICE_ADMIN_TOKEN> or the cookie POST /login sets")])
+        details: [
+            ValidationProblem(field: "authorization", problem: "this route needs Authorization: Bearer <SLUICE_ADMIN_TOKEN> or the cookie POST /login sets")
+        ])
 
     /// The JSON error body, with `Retry-After` on 503 and `WWW-Authenticate` on 401.
     func response(from request: Request, context: some RequestContext) throws -> Response {

@@ -15,10 +15,11 @@ extension DailySalt {
         // Each part length-prefixed, so no user agent and id can spell another pair's material.
         let material = ["first-visit", site ?? "", ip ?? "", userAgent ?? "", eventId].map { "\($0.utf8.count):\($0)" }.joined()
         let halves = ["a", "b"].map { SipHash.hash(Array("\(material)|\($0)".utf8), k0: k0, k1: k1) }
-        return "v-" + halves.map { hash in
-            let hex = String(hash, radix: 16)
-            return String(repeating: "0", count: 16 - hex.count) + hex
-        }.joined()
+        return "v-"
+            + halves.map { hash in
+                let hex = String(hash, radix: 16)
+                return String(repeating: "0", count: 16 - hex.count) + hex
+            }.joined()
     }
 
     /// The sender's id of the body's first event (`id`, else `messageId`), for a

@@ -1,6 +1,6 @@
 import SluiceCore
-import SluiceValidation
 import SluiceRedis
+import SluiceValidation
 import Synchronization
 
 /// Appends validated events to their partition streams through the group-commit writer.

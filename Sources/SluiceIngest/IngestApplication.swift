@@ -37,10 +37,13 @@ public func buildIngestApplication(
             redactor: configuration.privacy.redaction.isEmpty && configuration.privacy.customRedaction.isEmpty
                 ? nil : Redactor(kinds: configuration.privacy.redaction, custom: configuration.privacy.customRedaction),
             urlScrubber: configuration.privacy.urlScrubber),
-        access: access, appender: appender, limiter: limiter, salt: salt, backlog: backlog, metrics: metrics)
-        .addRoutes(to: router)
+        access: access, appender: appender, limiter: limiter, salt: salt, backlog: backlog, metrics: metrics
+    )
+    .addRoutes(to: router)
     HealthController(appender: appender, metrics: metrics).addRoutes(to: router)
-    AnalyticsController(reads: LiveReads(writer: writer, partitions: configuration.partitions), cookieName: configuration.cookieName, adminToken: configuration.adminToken).addRoutes(to: router)
+    AnalyticsController(
+        reads: LiveReads(writer: writer, partitions: configuration.partitions), cookieName: configuration.cookieName, adminToken: configuration.adminToken
+    ).addRoutes(to: router)
     TrackerController().addRoutes(to: router)
     OpenAPIController().addRoutes(to: router)
     let deadline = TimeAmount.seconds(Int64(configuration.requestTimeoutSeconds))

@@ -1,7 +1,7 @@
 import Foundation
 import SluiceCore
-import SluiceValidation
 import SluiceRedis
+import SluiceValidation
 
 /// Everything `sluice-ingest` can be told, built from `SLUICE_*` variables and flags.
 public struct IngestConfiguration: Sendable {
@@ -69,7 +69,9 @@ public struct IngestConfiguration: Sendable {
         serverRateLimit = try RateLimit.parse(settings.string("SLUICE_RATE_LIMIT_SERVER", default: "5000/50000"), variable: "SLUICE_RATE_LIMIT_SERVER")
         cookieDomain = settings.optionalString("SLUICE_COOKIE_DOMAIN")?.lowercased()
         if let cookieDomain, !Self.isCookieDomain(cookieDomain) {
-            throw ConfigurationError(variable: "SLUICE_COOKIE_DOMAIN", value: cookieDomain, expected: "a parent domain of ingest's host such as .example.com (letters, digits, '-' and '.')")
+            throw ConfigurationError(
+                variable: "SLUICE_COOKIE_DOMAIN", value: cookieDomain,
+                expected: "a parent domain of ingest's host such as .example.com (letters, digits, '-' and '.')")
         }
         addressHashKey = try AddressHashKey(settings: settings)
         adminToken = settings.optionalString("SLUICE_ADMIN_TOKEN")
@@ -113,7 +115,11 @@ public struct IngestConfiguration: Sendable {
             ("SLUICE_MAX_EVENT_BYTES", String(limits.maxEventBytes)),
             ("SLUICE_MAX_REQUEST_BYTES", String(limits.maxRequestBytes)),
             ("SLUICE_MAX_BATCH_EVENTS", String(limits.maxBatchEvents)),
-            ("SLUICE_REPLICA_ACKS", replicaAcknowledgement.map { "\($0.replicas) (WAIT up to \($0.timeoutMilliseconds) ms, else 503)" } ?? "0 (answer once the master has the entries)"),
+            (
+                "SLUICE_REPLICA_ACKS",
+                replicaAcknowledgement.map { "\($0.replicas) (WAIT up to \($0.timeoutMilliseconds) ms, else 503)" }
+                    ?? "0 (answer once the master has the entries)"
+            ),
         ] + privacy.summary
     }
 

@@ -24,7 +24,9 @@ struct IngestError: HTTPResponseError {
     }
 
     static func unavailable(_ message: String, retryAfterSeconds: Int) -> IngestError {
-        IngestError(status: .serviceUnavailable, code: "unavailable", details: [ValidationProblem(field: "(server)", problem: message)], retryAfterSeconds: retryAfterSeconds)
+        IngestError(
+            status: .serviceUnavailable, code: "unavailable", details: [ValidationProblem(field: "(server)", problem: message)],
+            retryAfterSeconds: retryAfterSeconds)
     }
 
     func response(from request: Request, context: some RequestContext) throws -> Response {
@@ -32,7 +34,9 @@ struct IngestError: HTTPResponseError {
         body["error"] = .string(code)
         var listed = details.prefix(Self.maxListedProblems).map { $0 }
         if details.count > Self.maxListedProblems {
-            listed.append(ValidationProblem(field: "(more)", problem: "\(details.count - Self.maxListedProblems) more problems not listed; fix the ones above and send again"))
+            listed.append(
+                ValidationProblem(
+                    field: "(more)", problem: "\(details.count - Self.maxListedProblems) more problems not listed; fix the ones above and send again"))
         }
         body["details"] = .array(listed.map { .object(JSONObject([("field", .string($0.field)), ("problem", .string($0.problem))])) })
         var headers: HTTPFields = [.contentType: "application/json"]

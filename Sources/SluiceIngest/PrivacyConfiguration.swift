@@ -52,7 +52,9 @@ public struct PrivacyConfiguration: Sendable {
     public init(settings: Settings) throws(ConfigurationError) {
         func choice<T: RawRepresentable & CaseIterable>(_ name: String, _ fallback: T) throws(ConfigurationError) -> T where T.RawValue == String {
             let text = settings.string(name, default: fallback.rawValue).lowercased()
-            guard let value = T(rawValue: text) else { throw ConfigurationError(variable: name, value: text, expected: "one of " + T.allCases.map(\.rawValue).joined(separator: ", ")) }
+            guard let value = T(rawValue: text) else {
+                throw ConfigurationError(variable: name, value: text, expected: "one of " + T.allCases.map(\.rawValue).joined(separator: ", "))
+            }
             return value
         }
         ipMode = try choice("SLUICE_IP_MODE", IPMode.anonymize)
@@ -89,7 +91,8 @@ public struct PrivacyConfiguration: Sendable {
         var proxies: [IPNetwork] = []
         for entry in trustedProxiesText.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) where !entry.isEmpty {
             guard let network = IPNetwork(entry) else {
-                throw ConfigurationError(variable: "SLUICE_TRUSTED_PROXIES", value: trustedProxiesText, expected: "comma-separated addresses or CIDR ranges, e.g. 10.0.0.0/8,::1")
+                throw ConfigurationError(
+                    variable: "SLUICE_TRUSTED_PROXIES", value: trustedProxiesText, expected: "comma-separated addresses or CIDR ranges, e.g. 10.0.0.0/8,::1")
             }
             proxies.append(network)
         }

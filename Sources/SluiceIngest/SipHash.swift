@@ -10,10 +10,20 @@ struct SipHash {
         var v3: UInt64 = 0x7465_6462_7974_6573 ^ k1
 
         func round() {
-            v0 = v0 &+ v1; v1 = v1.rotatedLeft(13); v1 ^= v0; v0 = v0.rotatedLeft(32)
-            v2 = v2 &+ v3; v3 = v3.rotatedLeft(16); v3 ^= v2
-            v0 = v0 &+ v3; v3 = v3.rotatedLeft(21); v3 ^= v0
-            v2 = v2 &+ v1; v1 = v1.rotatedLeft(17); v1 ^= v2; v2 = v2.rotatedLeft(32)
+            v0 = v0 &+ v1
+            v1 = v1.rotatedLeft(13)
+            v1 ^= v0
+            v0 = v0.rotatedLeft(32)
+            v2 = v2 &+ v3
+            v3 = v3.rotatedLeft(16)
+            v3 ^= v2
+            v0 = v0 &+ v3
+            v3 = v3.rotatedLeft(21)
+            v3 ^= v0
+            v2 = v2 &+ v1
+            v1 = v1.rotatedLeft(17)
+            v1 ^= v2
+            v2 = v2.rotatedLeft(32)
         }
 
         let whole = message.count / 8 * 8
@@ -22,17 +32,22 @@ struct SipHash {
             var m: UInt64 = 0
             for byte in 0..<8 { m |= UInt64(message[index + byte]) << (8 * UInt64(byte)) }
             v3 ^= m
-            round(); round()
+            round()
+            round()
             v0 ^= m
             index += 8
         }
         var last = UInt64(message.count & 0xFF) << 56
         for byte in 0..<(message.count - whole) { last |= UInt64(message[whole + byte]) << (8 * UInt64(byte)) }
         v3 ^= last
-        round(); round()
+        round()
+        round()
         v0 ^= last
         v2 ^= 0xFF
-        round(); round(); round(); round()
+        round()
+        round()
+        round()
+        round()
         return v0 ^ v1 ^ v2 ^ v3
     }
 }

@@ -32,7 +32,10 @@ struct SiteAccess: Sendable {
         guard let key, !key.isEmpty else {
             throw IngestError(
                 status: .unauthorized, code: "unauthorized",
-                details: [ValidationProblem(field: "writeKey", problem: "missing: send the site's write key in X-Sluice-Key, as the Basic user, or as writeKey in the body")])
+                details: [
+                    ValidationProblem(
+                        field: "writeKey", problem: "missing: send the site's write key in X-Sluice-Key, as the Basic user, or as writeKey in the body")
+                ])
         }
         guard let match = registry.match(forKey: key) else {
             throw IngestError(status: .unauthorized, code: "unauthorized", details: [ValidationProblem(field: "writeKey", problem: "unknown write key")])
@@ -46,7 +49,10 @@ struct SiteAccess: Sendable {
                     metadata: ["sluice.site": "\(site.id)", "sluice.header": "\(browserHeader)", "sluice.origin": "\(request.headers[.origin] ?? "-")"])
                 throw IngestError(
                     status: .forbidden, code: "server_key_from_browser",
-                    details: [ValidationProblem(field: browserHeader, problem: "a server key of site \(site.id) is never accepted from a browser; pages send a write key")])
+                    details: [
+                        ValidationProblem(
+                            field: browserHeader, problem: "a server key of site \(site.id) is never accepted from a browser; pages send a write key")
+                    ])
             }
             return Sender(siteId: site.id, isServer: true)
         }

@@ -35,7 +35,8 @@ final class SiteDirectory: Sendable {
     /// the sites in force stay as they were and the error says what is wrong.
     func reload() throws(ConfigurationError) -> SiteRegistry {
         guard let path else {
-            throw ConfigurationError(variable: "SLUICE_SITES", value: "(unset)", expected: "a sites file to reload; ingest runs open, restart it with SLUICE_SITES set")
+            throw ConfigurationError(
+                variable: "SLUICE_SITES", value: "(unset)", expected: "a sites file to reload; ingest runs open, restart it with SLUICE_SITES set")
         }
         guard let contents = FileManager.default.contents(atPath: path) else {
             throw ConfigurationError(variable: "SLUICE_SITES", value: path, expected: "a readable sites file")

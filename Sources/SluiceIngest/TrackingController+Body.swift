@@ -9,7 +9,9 @@ extension TrackingController {
     /// body, the inflated bytes too: inflating stops at the limit with a 413.
     func readBody(_ request: Request) async throws -> ByteBuffer {
         let limit = configuration.limits.maxRequestBytes
-        let tooLarge = IngestError(status: .contentTooLarge, code: "too_large", details: [ValidationProblem(field: "(body)", problem: "request body is over the limit of \(limit) bytes")])
+        let tooLarge = IngestError(
+            status: .contentTooLarge, code: "too_large",
+            details: [ValidationProblem(field: "(body)", problem: "request body is over the limit of \(limit) bytes")])
         if let declared = request.headers[.contentLength].flatMap(Int.init), declared > limit { throw tooLarge }
         switch request.headers[.contentEncoding]?.lowercased().trimmingCharacters(in: .whitespaces) {
         case nil, "", "identity":

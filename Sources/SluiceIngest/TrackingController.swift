@@ -54,7 +54,9 @@ struct TrackingController: Sendable {
         let body = try await readBody(request)
         let json: JSONValue
         do {
-            json = try body.withUnsafeReadableBytes { raw in try JSONParser.parse(raw, maxDepth: configuration.limits.maxDepth, bytesPerContainer: EventLimits.bytesPerContainer) }
+            json = try body.withUnsafeReadableBytes { raw in
+                try JSONParser.parse(raw, maxDepth: configuration.limits.maxDepth, bytesPerContainer: EventLimits.bytesPerContainer)
+            }
         } catch let error as JSONParseError {
             throw IngestError(status: .badRequest, code: "invalid_event", details: [ValidationProblem(field: "(body)", problem: "not valid JSON: \(error)")])
         }
@@ -62,7 +64,8 @@ struct TrackingController: Sendable {
         let sender = try access.authorize(request, body: json, logger: context.logger)
         let siteId = sender.siteId
         let privacy = configuration.privacy
-        let client = ClientAddress(peer: context.remoteAddress?.ipAddress, headers: request.headers, trustedProxies: privacy.trustedProxies, header: privacy.proxyHeader)
+        let client = ClientAddress(
+            peer: context.remoteAddress?.ipAddress, headers: request.headers, trustedProxies: privacy.trustedProxies, header: privacy.proxyHeader)
         let doNotTrack = request.headers[.dnt] == "1" || request.headers[.secGPC] == "1"
         if doNotTrack && privacy.doNotTrack == .drop {
             // Honoured on purpose, so answered 2xx: the client must not retry.
@@ -129,7 +132,9 @@ struct TrackingController: Sendable {
         if case .rateLimited(let wait) = outcome {
             throw IngestError(
                 status: .tooManyRequests, code: "rate_limited",
-                details: [ValidationProblem(field: "(client)", problem: "too many events from this address, visitor, server key or site; retry after the delay")],
+                details: [
+                    ValidationProblem(field: "(client)", problem: "too many events from this address, visitor, server key or site; retry after the delay")
+                ],
                 retryAfterSeconds: Int((wait + 999) / 1000))
         }
         metrics.accepted.increment(by: Int64(events.count))
@@ -145,7 +150,8 @@ struct TrackingController: Sendable {
             status: .accepted, headers: [.contentType: "application/json"],
             body: .init(byteBuffer: ByteBuffer(bytes: JSONWriter.bytes(of: .object(answer)))))
         if setCookie {
-            response.setCookie(VisitorCookie.cookie(name: configuration.cookieName, visitorId: visitorId, domain: configuration.cookieDomain, secure: client.isHTTPS))
+            response.setCookie(
+                VisitorCookie.cookie(name: configuration.cookieName, visitorId: visitorId, domain: configuration.cookieDomain, secure: client.isHTTPS))
         }
         return response
     }

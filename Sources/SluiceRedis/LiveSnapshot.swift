@@ -37,7 +37,11 @@ public struct LiveSnapshot: Sendable, Equatable {
         JSONObject([
             ("activeVisitors", .int(activeVisitors)), ("activeSessions", .int(activeSessions)),
             ("eventsLast30Minutes", .int(eventsPerMinute.reduce(0) { $0 + $1.events })),
-            ("eventsPerMinute", .array(eventsPerMinute.map { .object(JSONObject([("minute", .string(Timestamp.iso8601(milliseconds: $0.start))), ("events", .int($0.events))])) })),
+            (
+                "eventsPerMinute",
+                .array(
+                    eventsPerMinute.map { .object(JSONObject([("minute", .string(Timestamp.iso8601(milliseconds: $0.start))), ("events", .int($0.events))])) })
+            ),
             ("pages", .array(pages.map { .object(JSONObject([("path", .string($0.path)), ("views", .int($0.views))])) })),
             ("at", .string(Timestamp.iso8601(milliseconds: at))),
         ])

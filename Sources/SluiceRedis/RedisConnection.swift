@@ -87,7 +87,9 @@ public final class RedisConnection {
         if info.contains("cluster_enabled:1") {
             throw .setupFailed(
                 endpoint: server.endpoint.description, command: "INFO cluster",
-                message: "this is a Redis Cluster node: list two or more of the cluster's nodes in SLUICE_REDIS_URL (redis://host1:port1,host2:port2,…) so every process routes by slot and uses the cluster's partition keys")
+                message:
+                    "this is a Redis Cluster node: list two or more of the cluster's nodes in SLUICE_REDIS_URL (redis://host1:port1,host2:port2,…) so every process routes by slot and uses the cluster's partition keys"
+            )
         }
     }
 }

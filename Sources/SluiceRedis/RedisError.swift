@@ -31,7 +31,8 @@ public enum RedisError: Error, Sendable, CustomStringConvertible {
         case .queueFull(let limit): return "the Redis writer's queue is full (\(limit) commands waiting for Redis): retry later"
         case .shutDown: return "the Redis writer is shut down"
         case .replicaAcksMissing(let wanted, let confirmed, let timeout):
-            return "only \(confirmed) of \(wanted) Redis replicas confirmed the writes within \(timeout) ms (WAIT): check the replicas (INFO replication) or lower SLUICE_REPLICA_ACKS"
+            return
+                "only \(confirmed) of \(wanted) Redis replicas confirmed the writes within \(timeout) ms (WAIT): check the replicas (INFO replication) or lower SLUICE_REPLICA_ACKS"
         }
     }
 }

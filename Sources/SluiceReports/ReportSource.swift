@@ -18,7 +18,9 @@ public struct ReportSource {
     }
 
     /// The overview of `site` (`""` without a sites file) over `range`, against the period before.
-    public func overview(site: String, range: ReportRange, audience: ReportAudience = .humans, limit: Int = ReportLimit.standard) throws(ReportError) -> OverviewReport {
+    public func overview(site: String, range: ReportRange, audience: ReportAudience = .humans, limit: Int = ReportLimit.standard) throws(ReportError)
+        -> OverviewReport
+    {
         let sketches = audience != .bots
         let current = try reader.read(site: site, range: range, dimensions: OverviewReport.dimensions, audience: audience, series: true, sketches: sketches)
         let previous = try reader.read(site: site, range: range.previous, dimensions: [], audience: audience, series: false, sketches: sketches)
@@ -26,16 +28,19 @@ public struct ReportSource {
         let none = VisitorCount(value: 0, isEstimate: false)
         return OverviewReport(
             current: current, previous: previous, visitors: counts.first ?? none, previousVisitors: counts.dropFirst().first ?? none,
-            seriesVisitors: counts.count > 2 ? Array(counts.dropFirst(2)) : Array(repeating: none, count: range.seriesSlots.count), audience: audience, limit: limit)
+            seriesVisitors: counts.count > 2 ? Array(counts.dropFirst(2)) : Array(repeating: none, count: range.seriesSlots.count), audience: audience,
+            limit: limit)
     }
 
     /// Chats per agent and model, and their languages.
-    public func chats(site: String, range: ReportRange, audience: ReportAudience = .humans, limit: Int = ReportLimit.standard) throws(ReportError) -> ChatReport {
+    public func chats(site: String, range: ReportRange, audience: ReportAudience = .humans, limit: Int = ReportLimit.standard) throws(ReportError) -> ChatReport
+    {
         ChatReport(try totals(site, range, ChatReport.dimensions, audience), audience: audience, limit: limit)
     }
 
     /// Tool runs per tool and category, and their errors.
-    public func tools(site: String, range: ReportRange, audience: ReportAudience = .humans, limit: Int = ReportLimit.standard) throws(ReportError) -> ToolReport {
+    public func tools(site: String, range: ReportRange, audience: ReportAudience = .humans, limit: Int = ReportLimit.standard) throws(ReportError) -> ToolReport
+    {
         ToolReport(try totals(site, range, ToolReport.dimensions, audience), audience: audience, limit: limit)
     }
 
@@ -50,7 +55,9 @@ public struct ReportSource {
     }
 
     /// User events per type and name.
-    public func events(site: String, range: ReportRange, audience: ReportAudience = .humans, limit: Int = ReportLimit.standard) throws(ReportError) -> EventReport {
+    public func events(site: String, range: ReportRange, audience: ReportAudience = .humans, limit: Int = ReportLimit.standard) throws(ReportError)
+        -> EventReport
+    {
         EventReport(try totals(site, range, EventReport.dimensions, audience), audience: audience, limit: limit)
     }
 

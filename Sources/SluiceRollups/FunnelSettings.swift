@@ -65,7 +65,8 @@ public struct FunnelSettings: Sendable, Equatable {
             throw FunnelSettingsError(funnel: "#\(position)", "\"\(item)\" has no name: write name: step > step")
         }
         let name = String(trimmed(item[..<colon]))
-        let validName = !name.isEmpty && name.count <= maxNameLength
+        let validName =
+            !name.isEmpty && name.count <= maxNameLength
             && name.unicodeScalars.allSatisfy { ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "_" || $0 == "-" }
         guard validName else {
             throw FunnelSettingsError(funnel: name.isEmpty ? "#\(position)" : name, "a name is 1 to \(maxNameLength) of a-z, 0-9, _ and -")
@@ -78,7 +79,9 @@ public struct FunnelSettings: Sendable, Equatable {
             steps.append(step)
         }
         guard stepRange.contains(steps.count) else {
-            throw FunnelSettingsError(funnel: name, "\(steps.count) step\(steps.count == 1 ? "" : "s"): a funnel has \(stepRange.lowerBound) to \(stepRange.upperBound), separated by >")
+            throw FunnelSettingsError(
+                funnel: name,
+                "\(steps.count) step\(steps.count == 1 ? "" : "s"): a funnel has \(stepRange.lowerBound) to \(stepRange.upperBound), separated by >")
         }
         return Funnel(name: name, steps: steps)
     }

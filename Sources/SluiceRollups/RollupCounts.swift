@@ -53,9 +53,11 @@ public struct RollupCounts: Sendable, Equatable {
 
     /// Every difference from `other` as "<audience> <what>: <self> vs <other>", sorted.
     public func differences(from other: RollupCounts) -> [String] {
-        let mine = normalized.flattened, theirs = other.normalized.flattened
+        let mine = normalized.flattened
+        let theirs = other.normalized.flattened
         return Set(mine.keys).union(theirs.keys).sorted().compactMap { key in
-            let a = mine[key] ?? 0, b = theirs[key] ?? 0
+            let a = mine[key] ?? 0
+            let b = theirs[key] ?? 0
             return a == b ? nil : "\(key): \(a) vs \(b)"
         }
     }

@@ -20,7 +20,8 @@ public enum TimeHistogram {
         guard milliseconds > 1 else { return 0 }
         guard milliseconds.isFinite else { return lastIndex }
         // The first bound at or above the time: a binary search over 63 bounds.
-        var low = 1, high = lastIndex
+        var low = 1
+        var high = lastIndex
         while low < high {
             let middle = (low + high) / 2
             if upperBounds[middle] >= milliseconds { high = middle } else { low = middle + 1 }

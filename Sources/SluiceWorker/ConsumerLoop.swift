@@ -115,7 +115,9 @@ final class ConsumerLoop: Sendable {
         metrics.deadLettered.increment(by: Int64(letters.count))
         state.drainRate.add(letters.count)
         for letter in letters {
-            logger.warning("dead-lettered", metadata: ["sluice.stream": "\(letter.message.stream)", "sluice.entry": "\(letter.message.id)", "sluice.reason": "\(letter.reason)"])
+            logger.warning(
+                "dead-lettered",
+                metadata: ["sluice.stream": "\(letter.message.stream)", "sluice.entry": "\(letter.message.id)", "sluice.reason": "\(letter.reason)"])
         }
     }
 
@@ -142,7 +144,9 @@ final class ConsumerLoop: Sendable {
                 let counted = Dictionary(grouping: result.counted, by: \.decoded.message.stream)
                 var parts: [DerivedStep.Part] = []
                 for (stream, entries) in Dictionary(grouping: result.acknowledge, by: \.stream) {
-                    guard let partition = StreamLayout.partition(ofStreamKey: stream) else { throw RedisError.unexpectedReply(command: "XREADGROUP", reply: "stream \(stream)") }
+                    guard let partition = StreamLayout.partition(ofStreamKey: stream) else {
+                        throw RedisError.unexpectedReply(command: "XREADGROUP", reply: "stream \(stream)")
+                    }
                     parts.append(DerivedStep.Part(messages: entries, counted: counted[stream] ?? [], stream: stream, partition: partition))
                 }
                 let outcome = try state.derived.acknowledge(parts, redis: redis, store: store)
@@ -151,7 +155,9 @@ final class ConsumerLoop: Sendable {
                 metrics.duplicates.increment(by: Int64(result.duplicates))
                 metrics.batchDuration.record(ContinuousClock.now - started)
                 state.drainRate.add(result.acknowledge.count)
-                logger.debug("batch written", metadata: ["sluice.batch.size": "\(messages.count)", "sluice.stored": "\(result.stored)", "sluice.duplicates": "\(result.duplicates)"])
+                logger.debug(
+                    "batch written",
+                    metadata: ["sluice.batch.size": "\(messages.count)", "sluice.stored": "\(result.stored)", "sluice.duplicates": "\(result.duplicates)"])
                 return
             } catch {
                 let failure = BatchFailure(classifying: error)
@@ -159,7 +165,9 @@ final class ConsumerLoop: Sendable {
                     metrics.released.increment()
                     logger.error(
                         "batch released to redelivery: MongoDB refused it \(policy.refusals) times",
-                        metadata: ["sluice.batch.size": "\(messages.count)", "sluice.error": "\(failure)", "sluice.first": "\(messages[0].stream) \(messages[0].id)"])
+                        metadata: [
+                            "sluice.batch.size": "\(messages.count)", "sluice.error": "\(failure)", "sluice.first": "\(messages[0].stream) \(messages[0].id)",
+                        ])
                     return
                 }
                 metrics.retries.increment()
@@ -215,7 +223,10 @@ final class ConsumerLoop: Sendable {
                         try IndexCatalog.change(index, on: collection, in: store)
                         logger.notice(
                             "retention changed",
-                            metadata: ["sluice.collection": "\(collection)", "sluice.index": "\(index.name)", "sluice.expireAfterSeconds": "\(index.expireAfterSeconds.map(String.init) ?? "none")"])
+                            metadata: [
+                                "sluice.collection": "\(collection)", "sluice.index": "\(index.name)",
+                                "sluice.expireAfterSeconds": "\(index.expireAfterSeconds.map(String.init) ?? "none")",
+                            ])
                     } catch .commandFailed(_, _, let code, let message) {
                         // Not a reason to stop storing events: said loudly at every start until fixed.
                         logger.error(

@@ -1,4 +1,5 @@
 import SluiceCore
+
 /// A moving average of entries finished per second, published so ingest can
 /// compute an honest `Retry-After` when the backlog is over its mark.
 struct DrainRate {

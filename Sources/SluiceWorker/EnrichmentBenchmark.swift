@@ -4,7 +4,7 @@ import SluiceRollups
 import SluiceUserAgent
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Measures the worker's enrichment step (device from the user agent through the
@@ -80,7 +80,8 @@ public struct EnrichmentBenchmark {
                 ? #"{"id":"e\#(n)","type":"event","visitorId":"v\#(n % 5000)","timestamp":\#(now - 5000),"receivedAt":\#(now),"sentAt":\#(now - 2000),"ua":\#(ua),"eventType":"ui","eventName":"click","context":{"url":"https://shop.example/p/\#(n % 97)","referrer":"https://shop.example/"}}"#
                 : #"{"id":"e\#(n)","type":"pageview","visitorId":"v\#(n % 5000)","timestamp":\#(now - 1000),"receivedAt":\#(now),"ua":\#(ua),"url":"https://shop.example/p/\#(n % 97)?utm_source=news&utm_medium=email&utm_campaign=c\#(n % 7)","referrer":"https://www.google.com/search?q=x"}"#
             let message = StreamMessage(
-                stream: stream, id: "0-\(n)", fields: [StreamLayout.versionField: Array(StreamLayout.schemaVersion.utf8), StreamLayout.eventField: Array(json.utf8)])
+                stream: stream, id: "0-\(n)",
+                fields: [StreamLayout.versionField: Array(StreamLayout.schemaVersion.utf8), StreamLayout.eventField: Array(json.utf8)])
             return try? DecodedEvent.decode(message).get()
         }
 

@@ -14,15 +14,24 @@ enum IndexCatalog {
             (collection, common + (seedQueryFields[collection] ?? []).map { IndexSpec(name: "\($0)_1", keys: [IndexKey($0)]) })
         } + [
             // The dashboard's user-journey search finds visitors by a user id.
-            (StoreCollection.visitors, [IndexSpec(name: "firstVisit_1", keys: [IndexKey("firstVisit")]), IndexSpec(name: "userIds_1", keys: [IndexKey("userIds")])]),
-            (StoreCollection.sessions, [
-                IndexSpec(name: "visitorId_1", keys: [IndexKey("visitorId")]),
-                IndexSpec(name: "endTime_1_lastActivity_1", keys: [IndexKey("endTime"), IndexKey("lastActivity")]),
-            ]),
+            (
+                StoreCollection.visitors,
+                [IndexSpec(name: "firstVisit_1", keys: [IndexKey("firstVisit")]), IndexSpec(name: "userIds_1", keys: [IndexKey("userIds")])]
+            ),
+            (
+                StoreCollection.sessions,
+                [
+                    IndexSpec(name: "visitorId_1", keys: [IndexKey("visitorId")]),
+                    IndexSpec(name: "endTime_1_lastActivity_1", keys: [IndexKey("endTime"), IndexKey("lastActivity")]),
+                ]
+            ),
             // A dashboard reads one site's hours or days of a range.
-            (RollupDocument.collection, [
-                IndexSpec(name: "site_1_granularity_1_start_1", keys: [IndexKey("site"), IndexKey("granularity"), IndexKey("start")])
-            ]),
+            (
+                RollupDocument.collection,
+                [
+                    IndexSpec(name: "site_1_granularity_1_start_1", keys: [IndexKey("site"), IndexKey("granularity"), IndexKey("start")])
+                ]
+            ),
             // `sluicectl dead list` reads the newest moved letters first.
             (ArchivedDeadLetter.collection, [IndexSpec(name: "failedAt_1", keys: [IndexKey("failedAt")])]),
         ]
@@ -97,7 +106,8 @@ enum IndexCatalog {
     /// key under another name, a server before 5.1).
     static func conflictAdvice(collection: String, index: IndexSpec) -> String {
         if let seconds = index.expireAfterSeconds {
-            return "SLUICE_RETENTION gives \(collection) \(seconds / 86_400) days: make \(index.name) the only index on \(index.keys.map(\.field).joined(separator: ", ")) "
+            return
+                "SLUICE_RETENTION gives \(collection) \(seconds / 86_400) days: make \(index.name) the only index on \(index.keys.map(\.field).joined(separator: ", ")) "
                 + "and run db.runCommand({collMod: \"\(collection)\", index: {name: \"\(index.name)\", expireAfterSeconds: \(seconds)}})"
         }
         return "SLUICE_RETENTION keeps \(collection) forever: run db.\(collection).dropIndex(\"\(index.name)\"), then restart the worker"

@@ -12,7 +12,8 @@ extension StreamConsumer {
             repeat {
                 let reply = try connected().run(
                     RedisCommand(
-                        "XAUTOCLAIM", stream, StreamLayout.group, consumerName, String(minIdleMilliseconds), cursor.description, "COUNT", String(count - claimed.count)))
+                        "XAUTOCLAIM", stream, StreamLayout.group, consumerName, String(minIdleMilliseconds), cursor.description, "COUNT",
+                        String(count - claimed.count)))
                 // Entries deleted while pending come back as ids only (Redis 7), and Redis drops them from the pending list itself.
                 let claim = try StreamEntryReply.claimed(in: reply)
                 claimed += claim.entries.map { StreamMessage(stream: stream, entry: $0) }

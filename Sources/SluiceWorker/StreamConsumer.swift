@@ -109,7 +109,8 @@ final class StreamConsumer {
     func deadLetter(_ letters: [(message: StreamMessage, reason: String)], failedAt: Int64) throws(RedisError) {
         guard !letters.isEmpty else { return }
         let connection = try connected()
-        let deliveries = try connection.pipeline(letters.map { RedisCommand("XPENDING", $0.message.stream, StreamLayout.group, $0.message.id, $0.message.id, "1") })
+        let deliveries = try connection.pipeline(
+            letters.map { RedisCommand("XPENDING", $0.message.stream, StreamLayout.group, $0.message.id, $0.message.id, "1") })
         var commands: [RedisCommand] = []
         for (letter, pending) in zip(letters, deliveries) {
             var command = RedisCommand("XADD", StreamLayout.deadLetterStream, "*")

@@ -79,9 +79,10 @@ public struct WorkerConfiguration: Sendable {
         userAgentCacheSize = try settings.integer("SLUICE_UA_CACHE_SIZE", default: 10_000, range: 1...10_000_000)
         metricsHost = settings.string("SLUICE_WORKER_HOST", default: "127.0.0.1")
         metricsPort = try settings.integer("SLUICE_WORKER_PORT", default: 3006, range: 0...65535)
-        retention = try settings.optionalString("SLUICE_RETENTION").map { text throws(ConfigurationError) in
-            try RetentionPolicy(parsing: text)
-        } ?? RetentionPolicy()
+        retention =
+            try settings.optionalString("SLUICE_RETENTION").map { text throws(ConfigurationError) in
+                try RetentionPolicy(parsing: text)
+            } ?? RetentionPolicy()
     }
 
     /// The effective configuration as printed at start-up, secrets masked.

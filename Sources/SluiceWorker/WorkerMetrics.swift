@@ -53,28 +53,44 @@ public final class WorkerMetrics: Sendable {
         trimmed = registry.makeCounter(descriptor: name("entries_trimmed", "total", "Acknowledged entries removed from the streams."))
         batchDuration = registry.makeDurationHistogram(
             descriptor: name("batch_duration", "seconds", "Time to write and acknowledge one batch."),
-            buckets: [.milliseconds(5), .milliseconds(10), .milliseconds(25), .milliseconds(50), .milliseconds(100), .milliseconds(250), .milliseconds(500), .seconds(1), .seconds(2.5), .seconds(5)])
+            buckets: [
+                .milliseconds(5), .milliseconds(10), .milliseconds(25), .milliseconds(50), .milliseconds(100), .milliseconds(250), .milliseconds(500),
+                .seconds(1), .seconds(2.5), .seconds(5),
+            ])
         // Cluster-wide values that every worker reads from Redis and exports alike: aggregate
         // them across workers with max(), never sum() (docs/operations.md, "Monitoring").
         lag = registry.makeGauge(
             descriptor: name("stream_lag", "", "Entries not yet delivered to any worker, all partitions; the same on every worker: use max(), not sum()."))
         pending = registry.makeGauge(
-            descriptor: name("stream_pending", "", "Entries delivered but not yet acknowledged, all partitions; the same on every worker: use max(), not sum()."))
+            descriptor: name(
+                "stream_pending", "", "Entries delivered but not yet acknowledged, all partitions; the same on every worker: use max(), not sum()."))
         drainRate = registry.makeGauge(descriptor: name("drain_rate", "", "Entries this worker finished per second (moving average)."))
         deadLetters = registry.makeGauge(
             descriptor: name("dead_letters", "", "Entries in events:dead after the last maintenance pass; the same on every worker: use max(), not sum()."))
         deadLettersMoved = registry.makeCounter(
-            descriptor: name("dead_letters_moved", "total", "Dead letters moved from events:dead to MongoDB's deadletters (past SLUICE_DEAD_LETTER_LIMIT or SLUICE_DEAD_LETTER_MAX_AGE)."))
+            descriptor: name(
+                "dead_letters_moved", "total",
+                "Dead letters moved from events:dead to MongoDB's deadletters (past SLUICE_DEAD_LETTER_LIMIT or SLUICE_DEAD_LETTER_MAX_AGE)."))
         flushDuration = registry.makeDurationHistogram(
             descriptor: name("flush_duration", "seconds", "Time of one flush of derived sessions, visitors and roll-ups to MongoDB."),
-            buckets: [.milliseconds(10), .milliseconds(50), .milliseconds(100), .milliseconds(500), .seconds(1), .seconds(2.5), .seconds(5), .seconds(10), .seconds(30)])
+            buckets: [
+                .milliseconds(10), .milliseconds(50), .milliseconds(100), .milliseconds(500), .seconds(1), .seconds(2.5), .seconds(5), .seconds(10),
+                .seconds(30),
+            ])
         derivedAge = registry.makeDurationHistogram(
             descriptor: name(
                 "derived_age", "seconds",
-                "How old a derived key's first unwritten change was when the flusher wrote it: the staleness of sessions, visitors and roll-ups (bound: SLUICE_FLUSH_INTERVAL)."),
-            buckets: [.seconds(1), .seconds(10), .seconds(30), .seconds(55), .seconds(60), .seconds(61), .seconds(65), .seconds(75), .seconds(90), .seconds(120), .seconds(300), .seconds(600)])
+                "How old a derived key's first unwritten change was when the flusher wrote it: the staleness of sessions, visitors and roll-ups (bound: SLUICE_FLUSH_INTERVAL)."
+            ),
+            buckets: [
+                .seconds(1), .seconds(10), .seconds(30), .seconds(55), .seconds(60), .seconds(61), .seconds(65), .seconds(75), .seconds(90), .seconds(120),
+                .seconds(300), .seconds(600),
+            ])
         rollupLateEvents = registry.makeCounter(
-            descriptor: name("rollup_late_events", "total", "Events stored after their roll-up hour or day had closed (SLUICE_ROLLUP_WINDOW); `sluicectl rollups rebuild` counts them."))
-        storeReady = registry.makeGauge(descriptor: name("store_ready", "", "1 while MongoDB answers this worker's pings in time (its /readyz answers 200), else 0."))
+            descriptor: name(
+                "rollup_late_events", "total",
+                "Events stored after their roll-up hour or day had closed (SLUICE_ROLLUP_WINDOW); `sluicectl rollups rebuild` counts them."))
+        storeReady = registry.makeGauge(
+            descriptor: name("store_ready", "", "1 while MongoDB answers this worker's pings in time (its /readyz answers 200), else 0."))
     }
 }

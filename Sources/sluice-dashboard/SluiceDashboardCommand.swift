@@ -13,7 +13,10 @@ struct SluiceDashboardCommand: AsyncParsableCommand {
         abstract: "Serve the seed's analytics read routes and the dashboard from MongoDB and Redis.",
         discussion: "Every option can also be set by its environment variable; an option given on the command line wins.")
 
-    @Option(help: "Redis URL, redis://[:password@]host:port[/db], or a Redis Cluster's seed list redis://[:password@]host1:port1,host2:port2 (SLUICE_REDIS_URL, default \(Settings.defaultRedisURL)).")
+    @Option(
+        help:
+            "Redis URL, redis://[:password@]host:port[/db], or a Redis Cluster's seed list redis://[:password@]host1:port1,host2:port2 (SLUICE_REDIS_URL, default \(Settings.defaultRedisURL))."
+    )
     var redisURL: String?
     @Option(help: "MongoDB URL; its path names the database (SLUICE_MONGO_URL, default \(Settings.defaultMongoURL)).")
     var mongoURL: String?
@@ -27,7 +30,10 @@ struct SluiceDashboardCommand: AsyncParsableCommand {
     var cookieName: String?
     @Option(help: "Ingest's JSON sites file; its origins may ask /current from the browser (SLUICE_SITES, default: none, any origin).")
     var sites: String?
-    @Option(help: "Token that every route but the login and /current requires, at least 16 characters; unset: open on 127.0.0.1 only (SLUICE_ADMIN_TOKEN; prefer the variable: flags show in ps).")
+    @Option(
+        help:
+            "Token that every route but the login and /current requires, at least 16 characters; unset: open on 127.0.0.1 only (SLUICE_ADMIN_TOKEN; prefer the variable: flags show in ps)."
+    )
     var adminToken: String?
     @Option(help: "Log level: trace, debug, info, notice, warning, error (SLUICE_LOG_LEVEL, default info).")
     var logLevel: String?
@@ -35,13 +41,17 @@ struct SluiceDashboardCommand: AsyncParsableCommand {
     var cacheSeconds: Int?
     @Option(help: "The workers' roll-up window: a bucket is closed this many seconds after its end (SLUICE_ROLLUP_WINDOW, default 172800).")
     var rollupWindow: Int?
-    @Option(help: "The conversion funnels the workers count, as theirs, e.g. \"checkout: /pricing > auth/signup > payment/succeeded\" (SLUICE_FUNNELS, default: none).")
+    @Option(
+        help:
+            "The conversion funnels the workers count, as theirs, e.g. \"checkout: /pricing > auth/signup > payment/succeeded\" (SLUICE_FUNNELS, default: none)."
+    )
     var funnels: String?
 
     func run() async throws {
         let overrides: [String: String?] = [
             "SLUICE_REDIS_URL": redisURL, "SLUICE_MONGO_URL": mongoURL, "SLUICE_DASHBOARD_HOST": host, "SLUICE_DASHBOARD_PORT": port.map(String.init),
-            "SLUICE_PARTITIONS": partitions.map(String.init), "SLUICE_COOKIE_NAME": cookieName, "SLUICE_SITES": sites, "SLUICE_ADMIN_TOKEN": adminToken, "SLUICE_LOG_LEVEL": logLevel,
+            "SLUICE_PARTITIONS": partitions.map(String.init), "SLUICE_COOKIE_NAME": cookieName, "SLUICE_SITES": sites, "SLUICE_ADMIN_TOKEN": adminToken,
+            "SLUICE_LOG_LEVEL": logLevel,
             "SLUICE_DASHBOARD_CACHE_SECONDS": cacheSeconds.map(String.init), "SLUICE_ROLLUP_WINDOW": rollupWindow.map(String.init),
             "SLUICE_FUNNELS": funnels,
         ]

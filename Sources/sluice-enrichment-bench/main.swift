@@ -30,9 +30,11 @@ let events = Int(CommandLine.arguments.dropFirst().first ?? "") ?? agents.count 
 let benchmark = try EnrichmentBenchmark()
 _ = benchmark.run(userAgents: agents, events: min(events, 5000))  // warm-up
 let result = benchmark.run(userAgents: agents, events: events)
-let cpu = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8))?.split(separator: "\n").first { $0.hasPrefix("model name") }
+let cpu =
+    (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8))?.split(separator: "\n").first { $0.hasPrefix("model name") }
     .map { $0.split(separator: ":", maxSplits: 1).last.map { $0.trimmingCharacters(in: .whitespaces) } ?? "" } ?? "unknown CPU"
-print("""
+print(
+    """
     enrichment benchmark (\(cpu), \(ProcessInfo.processInfo.activeProcessorCount) cores)
       events enriched:          \(result.events)
       distinct user agents:     \(result.distinctUserAgents) (uap-core test_ua + test_os, Zipf popularity)

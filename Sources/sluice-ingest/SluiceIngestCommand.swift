@@ -13,7 +13,10 @@ struct SluiceIngestCommand: AsyncParsableCommand {
         abstract: "Accept tracking events over HTTP and append them to Redis streams.",
         discussion: "Every option can also be set by its environment variable; an option given on the command line wins.")
 
-    @Option(help: "Redis URL, redis://[:password@]host:port[/db], or a Redis Cluster's seed list redis://[:password@]host1:port1,host2:port2 (SLUICE_REDIS_URL, default \(Settings.defaultRedisURL)).")
+    @Option(
+        help:
+            "Redis URL, redis://[:password@]host:port[/db], or a Redis Cluster's seed list redis://[:password@]host1:port1,host2:port2 (SLUICE_REDIS_URL, default \(Settings.defaultRedisURL))."
+    )
     var redisURL: String?
     @Option(help: "Address to listen on (SLUICE_INGEST_HOST, default 127.0.0.1).")
     var host: String?
@@ -23,7 +26,10 @@ struct SluiceIngestCommand: AsyncParsableCommand {
     var partitions: Int?
     @Option(help: "Name of the visitor cookie (SLUICE_COOKIE_NAME, default sluice_visitor).")
     var cookieName: String?
-    @Option(help: "Domain of the visitor cookie, a parent domain shared by the site and ingest such as .example.com (SLUICE_COOKIE_DOMAIN, default: ingest's host only).")
+    @Option(
+        help:
+            "Domain of the visitor cookie, a parent domain shared by the site and ingest such as .example.com (SLUICE_COOKIE_DOMAIN, default: ingest's host only)."
+    )
     var cookieDomain: String?
     @Option(help: "Entries waiting in the streams at which new events get 503 (SLUICE_BACKLOG_LIMIT, default 1000000).")
     var backlogLimit: Int?
@@ -31,7 +37,10 @@ struct SluiceIngestCommand: AsyncParsableCommand {
     var sites: String?
     @Option(help: "Token bucket per client address (IPv6: per /64), rate/burst or off (SLUICE_RATE_LIMIT_ADDRESS, default 1000/10000).")
     var rateLimitAddress: String?
-    @Option(help: "Secret of the address buckets' keys, 32 hex digits, the same on every replica (SLUICE_ADDRESS_KEY, default a random key per process; prefer the variable: flags show in ps).")
+    @Option(
+        help:
+            "Secret of the address buckets' keys, 32 hex digits, the same on every replica (SLUICE_ADDRESS_KEY, default a random key per process; prefer the variable: flags show in ps)."
+    )
     var addressKey: String?
     @Option(help: "Token bucket per visitor cookie, inside the address's, rate/burst or off (SLUICE_RATE_LIMIT_VISITOR, default 100/1000).")
     var rateLimitVisitor: String?
@@ -53,7 +62,10 @@ struct SluiceIngestCommand: AsyncParsableCommand {
     var redact: String?
     @Option(help: "JSON file of extra named regular expressions to scrub, {\"patterns\": {\"name\": \"regex\"}} (SLUICE_REDACT_PATTERNS).")
     var redactPatterns: String?
-    @Option(help: "Query parameters whose values are redacted in page URLs, referrers and endpoints, names with optional * (SLUICE_URL_SECRET_PARAMS, default *token*,*secret*,…; none).")
+    @Option(
+        help:
+            "Query parameters whose values are redacted in page URLs, referrers and endpoints, names with optional * (SLUICE_URL_SECRET_PARAMS, default *token*,*secret*,…; none)."
+    )
     var urlSecretParams: String?
     @Option(help: "Token that /api/analytics/analytics/realtime requires, at least 16 characters (SLUICE_ADMIN_TOKEN; prefer the variable: flags show in ps).")
     var adminToken: String?
@@ -77,9 +89,12 @@ struct SluiceIngestCommand: AsyncParsableCommand {
     func run() async throws {
         let overrides: [String: String?] = [
             "SLUICE_REDIS_URL": redisURL, "SLUICE_INGEST_HOST": host, "SLUICE_INGEST_PORT": port.map(String.init),
-            "SLUICE_PARTITIONS": partitions.map(String.init), "SLUICE_COOKIE_NAME": cookieName, "SLUICE_COOKIE_DOMAIN": cookieDomain, "SLUICE_BACKLOG_LIMIT": backlogLimit.map(String.init),
-            "SLUICE_SITES": sites, "SLUICE_RATE_LIMIT_ADDRESS": rateLimitAddress, "SLUICE_ADDRESS_KEY": addressKey, "SLUICE_RATE_LIMIT_VISITOR": rateLimitVisitor, "SLUICE_RATE_LIMIT_SITE": rateLimitSite, "SLUICE_RATE_LIMIT_SERVER": rateLimitServer,
-            "SLUICE_TRUSTED_PROXIES": trustedProxies, "SLUICE_PROXY_HEADER": proxyHeader, "SLUICE_IP_MODE": ipMode, "SLUICE_DNT": dnt, "SLUICE_COOKIELESS": cookieless,
+            "SLUICE_PARTITIONS": partitions.map(String.init), "SLUICE_COOKIE_NAME": cookieName, "SLUICE_COOKIE_DOMAIN": cookieDomain,
+            "SLUICE_BACKLOG_LIMIT": backlogLimit.map(String.init),
+            "SLUICE_SITES": sites, "SLUICE_RATE_LIMIT_ADDRESS": rateLimitAddress, "SLUICE_ADDRESS_KEY": addressKey,
+            "SLUICE_RATE_LIMIT_VISITOR": rateLimitVisitor, "SLUICE_RATE_LIMIT_SITE": rateLimitSite, "SLUICE_RATE_LIMIT_SERVER": rateLimitServer,
+            "SLUICE_TRUSTED_PROXIES": trustedProxies, "SLUICE_PROXY_HEADER": proxyHeader, "SLUICE_IP_MODE": ipMode, "SLUICE_DNT": dnt,
+            "SLUICE_COOKIELESS": cookieless,
             "SLUICE_REDACT": redact, "SLUICE_REDACT_PATTERNS": redactPatterns, "SLUICE_URL_SECRET_PARAMS": urlSecretParams,
             "SLUICE_REQUEST_TIMEOUT": requestTimeout.map(String.init),
             "SLUICE_MAX_CONNECTIONS": maxConnections.map(String.init), "SLUICE_ADMIN_TOKEN": adminToken,

@@ -10,7 +10,9 @@ struct SluiceWorkerCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sluice-worker",
         abstract: "Read events from the Redis streams, enrich them and store them in MongoDB.",
-        discussion: "Start as many workers as you like; they share the consumer group. Every option can also be set by its environment variable; an option given on the command line wins.")
+        discussion:
+            "Start as many workers as you like; they share the consumer group. Every option can also be set by its environment variable; an option given on the command line wins."
+    )
 
     @Option(help: "Redis URL, or a Redis Cluster's seed list redis://host1:port1,host2:port2 (SLUICE_REDIS_URL, default \(Settings.defaultRedisURL)).")
     var redisURL: String?
@@ -34,11 +36,19 @@ struct SluiceWorkerCommand: AsyncParsableCommand {
     var deadLetterMaxAge: Int?
     @Option(help: "Seconds of inactivity that end a session (SLUICE_SESSION_TIMEOUT, default 1800).")
     var sessionTimeout: Int?
-    @Option(help: "Seconds between flushes of derived sessions, visitors and roll-ups to MongoDB, so also their staleness bound (SLUICE_FLUSH_INTERVAL, default 60).")
+    @Option(
+        help:
+            "Seconds between flushes of derived sessions, visitors and roll-ups to MongoDB, so also their staleness bound (SLUICE_FLUSH_INTERVAL, default 60).")
     var flushInterval: Int?
-    @Option(help: "Seconds after its end that an hour or day roll-up still counts late events; later ones wait for `sluicectl rollups rebuild` (SLUICE_ROLLUP_WINDOW, default 172800).")
+    @Option(
+        help:
+            "Seconds after its end that an hour or day roll-up still counts late events; later ones wait for `sluicectl rollups rebuild` (SLUICE_ROLLUP_WINDOW, default 172800)."
+    )
     var rollupWindow: Int?
-    @Option(help: "Conversion funnels whose progress the roll-ups count, e.g. \"checkout: /pricing > auth/signup > payment/succeeded; onboarding: /welcome > /setup\" (SLUICE_FUNNELS, default: none).")
+    @Option(
+        help:
+            "Conversion funnels whose progress the roll-ups count, e.g. \"checkout: /pricing > auth/signup > payment/succeeded; onboarding: /welcome > /setup\" (SLUICE_FUNNELS, default: none)."
+    )
     var funnels: String?
     @Option(help: "Write concern of every write, majority or a member count, replacing the URL's w (SLUICE_MONGO_WRITE_CONCERN, default: the URL's, else 1).")
     var mongoWriteConcern: String?
@@ -52,7 +62,10 @@ struct SluiceWorkerCommand: AsyncParsableCommand {
     var metricsHost: String?
     @Option(help: "Port of the worker's /metrics and /healthz; 0 picks a free one (SLUICE_WORKER_PORT, default 3006).")
     var metricsPort: Int?
-    @Option(help: "Days each collection keeps its documents, e.g. pageviews=90,apiusages=30,*=365; * is every other event collection (SLUICE_RETENTION, default: keep forever).")
+    @Option(
+        help:
+            "Days each collection keeps its documents, e.g. pageviews=90,apiusages=30,*=365; * is every other event collection (SLUICE_RETENTION, default: keep forever)."
+    )
     var retention: String?
     @Option(help: "Log level: trace, debug, info, notice, warning, error (SLUICE_LOG_LEVEL, default info).")
     var logLevel: String?

@@ -12,7 +12,10 @@ import Testing
 @Suite("dead letters moved to MongoDB")
 struct DeadLetterArchiveTests {
     /// A letter as the worker writes it, then moves it: the stream entry's fields, keyed by its dead-letter id.
-    private func moved(_ id: String, eventId: String = UUID().uuidString, reason: String = "delivered 6 times", stream: String = StreamLayout.streamKey(partition: 1), event: [UInt8]? = nil)
+    private func moved(
+        _ id: String, eventId: String = UUID().uuidString, reason: String = "delivered 6 times", stream: String = StreamLayout.streamKey(partition: 1),
+        event: [UInt8]? = nil
+    )
         -> ArchivedDeadLetter
     {
         let e = event ?? Array(#"{"id":"\#(eventId)","type":"event","visitorId":"visitor-1","eventType":"t","eventName":"n"}"#.utf8)
@@ -92,7 +95,8 @@ struct DeadLetterArchiveTests {
         let redis = try TestRedis.fresh()
         try withMongo(of: redis) { mongo in
             let stays = try redis.seed(stream: StreamLayout.streamKey(partition: 2))
-            try archive([moved("5-0", eventId: "ev-a", stream: StreamLayout.streamKey(partition: 1)), moved("6-0", eventId: "ev-b", stream: "orders")], in: mongo)
+            try archive(
+                [moved("5-0", eventId: "ev-a", stream: StreamLayout.streamKey(partition: 1)), moved("6-0", eventId: "ev-b", stream: "orders")], in: mongo)
             let replay = DeadLetterReplay(queue: redis.queue, partitions: 4, archive: DeadLetterArchive(store: mongo.store))
             let plan = try replay.plan(.ids(["5-0", "6-0"]), reason: nil)
             #expect(plan.archivedIds == ["5-0"] && plan.skipped.map(\.id) == ["6-0"])

@@ -60,7 +60,9 @@ struct DeadLetterTests {
         #expect(lines[2].hasPrefix("1-0 ") && lines[2].contains("page") && lines[2].contains("ev-1"))
         #expect(lines[3] == "shown 2 of 7 dead letters in \(StreamLayout.deadLetterStream)")
         #expect(!DeadLetterTable.text([letter(long)], counts: .init(stream: 1, archive: 0), reason: nil, width: nil).contains("…"))
-        #expect(DeadLetterTable.text([], counts: .init(stream: 0, archive: 0), reason: "x", width: 80) == #"shown 0 matching reason "x" of 0 dead letters in \#(StreamLayout.deadLetterStream)"#)
+        #expect(
+            DeadLetterTable.text([], counts: .init(stream: 0, archive: 0), reason: "x", width: 80)
+                == #"shown 0 matching reason "x" of 0 dead letters in \#(StreamLayout.deadLetterStream)"#)
     }
 
     @Test func listJSON() throws {
@@ -76,7 +78,9 @@ struct DeadLetterTests {
 
     @Test func detailPrettyPrintsTheEvent() throws {
         let detail = letter(complete).detail
-        #expect(detail.hasPrefix("id          1700000000000-0\nwhere       \(StreamLayout.deadLetterStream)\nv           1\nreason      Document failed validation\n"))
+        #expect(
+            detail.hasPrefix(
+                "id          1700000000000-0\nwhere       \(StreamLayout.deadLetterStream)\nv           1\nreason      Document failed validation\n"))
         #expect(detail.hasSuffix("e:\n{\n  \"id\": \"ev-1\",\n  \"type\": \"page\",\n  \"visitorId\": \"v\"\n}"))
         #expect(letter([("e", "{oops")]).detail.contains("not valid JSON"))
         let json = try #require(try JSONParser.parse(letter(complete).detailJSON).objectValue)

@@ -1,5 +1,5 @@
-import Foundation
 import ArgumentParser
+import Foundation
 import SluiceCore
 import SluiceRedis
 import Testing
@@ -37,13 +37,17 @@ struct DeadListAndShowTests {
     @Test func listAndShowCommandsPrintTheLetters() throws {
         let redis = try TestRedis.fresh()
         try redis.seed(id: "1000-0", eventId: "ev-old", type: "track", reason: "Document failed validation")
-        let id = try redis.seed(id: "2000-0", eventId: "ev-show", type: "identify", reason: "E11000", stream: StreamLayout.streamKey(partition: 3), deliveries: 5)
+        let id = try redis.seed(
+            id: "2000-0", eventId: "ev-show", type: "identify", reason: "E11000", stream: StreamLayout.streamKey(partition: 3), deliveries: 5)
 
         // The newest letter only, every column in its place, and a footer counting both.
         let table = try redis.output(of: ["dead", "list", "--limit", "1"]).split(separator: "\n")
         try #require(table.count == 3, "\(table)")
         #expect(table[0].split(separator: " ").map(String.init) == ["ID", "WHERE", "FAILED", "AT", "STREAM", "TYPE", "EVENT", "ID", "DELIVERIES", "REASON"])
-        #expect(table[1].split(separator: " ").map(String.init) == [id, StreamLayout.deadLetterStream, "2024-05-01T10:00:00.000Z", StreamLayout.streamKey(partition: 3), "identify", "ev-show", "5", "E11000"])
+        #expect(
+            table[1].split(separator: " ").map(String.init) == [
+                id, StreamLayout.deadLetterStream, "2024-05-01T10:00:00.000Z", StreamLayout.streamKey(partition: 3), "identify", "ev-show", "5", "E11000",
+            ])
         #expect(table[2] == "shown 1 of 2 dead letters in \(StreamLayout.deadLetterStream)")
 
         // The reason filter leaves the validation failure out: only the E11000 letter.
@@ -61,10 +65,11 @@ struct DeadListAndShowTests {
         let lines = shown.split(separator: "\n", omittingEmptySubsequences: false)
         let eventLine = try #require(lines.firstIndex(of: "e:"), "\(shown)")
         let named = lines[..<eventLine].map { $0.split(separator: " ", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) } }
-        #expect(named == [
-            ["id", id], ["where", StreamLayout.deadLetterStream], ["v", "1"], ["reason", "E11000"], ["stream", StreamLayout.streamKey(partition: 3)],
-            ["entryId", "1700000000000-0"], ["deliveries", "5"], ["failedAt", "2024-05-01T10:00:00.000Z"],
-        ])
+        #expect(
+            named == [
+                ["id", id], ["where", StreamLayout.deadLetterStream], ["v", "1"], ["reason", "E11000"], ["stream", StreamLayout.streamKey(partition: 3)],
+                ["entryId", "1700000000000-0"], ["deliveries", "5"], ["failedAt", "2024-05-01T10:00:00.000Z"],
+            ])
         let event = lines[(eventLine + 1)...].joined(separator: "\n")
         #expect(event.hasPrefix("{\n") && event.contains("\n  \"id\": \"ev-show\",\n") && event.contains("\n  \"type\": \"identify\",\n"))
 
@@ -72,7 +77,8 @@ struct DeadListAndShowTests {
         let detail = try #require(try JSONParser.parse(Array(try redis.output(of: ["dead", "show", id, "--json"]).utf8)).objectValue)
         #expect(detail["id"] == .string(id) && detail["where"] == .string(StreamLayout.deadLetterStream))
         let fields = try #require(detail["fields"]?.objectValue)
-        #expect(fields["reason"] == .string("E11000") && fields["deliveries"] == .string("5") && fields["stream"] == .string(StreamLayout.streamKey(partition: 3)))
+        #expect(
+            fields["reason"] == .string("E11000") && fields["deliveries"] == .string("5") && fields["stream"] == .string(StreamLayout.streamKey(partition: 3)))
         #expect(fields["e"]?.objectValue?["id"] == .string("ev-show") && fields["e"]?.objectValue?["type"] == .string("identify"))
     }
 

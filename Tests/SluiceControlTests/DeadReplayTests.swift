@@ -86,9 +86,11 @@ struct DeadReplayTests {
         let redis = try TestRedis.fresh()
         var commands: [RedisCommand] = []
         for n in 0..<1_200 {
-            commands.append(RedisCommand(
-                "XADD", StreamLayout.deadLetterStream, "*", "e", #"{"id":"ev-\#(n)","type":"page"}"#, "v", "1",
-                "reason", "E11000", "stream", StreamLayout.streamKey(partition: n % 4), "entryId", "1-0", "deliveries", "1", "failedAt", "2024-05-01T10:00:00.000Z"))
+            commands.append(
+                RedisCommand(
+                    "XADD", StreamLayout.deadLetterStream, "*", "e", #"{"id":"ev-\#(n)","type":"page"}"#, "v", "1",
+                    "reason", "E11000", "stream", StreamLayout.streamKey(partition: n % 4), "entryId", "1-0", "deliveries", "1", "failedAt",
+                    "2024-05-01T10:00:00.000Z"))
         }
         _ = try redis.connection.pipeline(commands)
         var replay = DeadLetterReplay(queue: redis.queue, partitions: 4)
@@ -99,7 +101,10 @@ struct DeadReplayTests {
         #expect(reported.count == 20 && reported.last == 1_200)  // chunks of 60: progress moves every 5%
         #expect(try (0..<4).map { try redis.length(StreamLayout.streamKey(partition: $0)) } == [300, 300, 300, 300])
         // Oldest first: each partition gets its events in their dead-letter order.
-        #expect(try redis.entries(StreamLayout.streamKey(partition: 1)).prefix(2).map { $0.fields["e"] } == [#"{"id":"ev-1","type":"page"}"#, #"{"id":"ev-5","type":"page"}"#])
+        #expect(
+            try redis.entries(StreamLayout.streamKey(partition: 1)).prefix(2).map { $0.fields["e"] } == [
+                #"{"id":"ev-1","type":"page"}"#, #"{"id":"ev-5","type":"page"}"#,
+            ])
     }
 
     @Test func commandReplaysWithYes() throws {

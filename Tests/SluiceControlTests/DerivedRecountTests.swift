@@ -21,7 +21,8 @@ import Testing
     private func events() throws -> [StoredEvent] {
         let desktop = #""device": {"type": "desktop", "browser": "Firefox", "os": "Linux"}"#
         return [
-            try event(.pageview, #"{"_id": "p1", "visitorId": "v1", "sessionId": "s1", "timestamp": \#(date(5)), "path": "/a", "channel": "direct", \#(desktop)}"#),
+            try event(
+                .pageview, #"{"_id": "p1", "visitorId": "v1", "sessionId": "s1", "timestamp": \#(date(5)), "path": "/a", "channel": "direct", \#(desktop)}"#),
             try event(.pageview, #"{"_id": "p2", "visitorId": "v1", "sessionId": "s1", "timestamp": \#(date(15)), "path": "/b", \#(desktop)}"#),
             try event(
                 .chat,
@@ -51,8 +52,10 @@ import Testing
     @Test func bucketsCountContributionsFeedbackSessionsAndHumanVisitors() throws {
         var recount = RollupRecount()
         for event in try events() { recount.add(event) }
-        let session = try #require(ExtendedJSON.document(
-            #"{"_id": "s1", "startTime": \#(date(5)), "lastActivity": \#(date(15)), "pageViews": 2, "entryPage": "/a", "exitPage": "/b", "channel": "direct"}"#))
+        let session = try #require(
+            ExtendedJSON.document(
+                #"{"_id": "s1", "startTime": \#(date(5)), "lastActivity": \#(date(15)), "pageViews": 2, "entryPage": "/a", "exitPage": "/b", "channel": "direct"}"#
+            ))
         recount.add(session: session, site: nil)
 
         let first = try #require(recount.buckets[RollupBucket(site: "", granularity: .hour, start: Self.hour)])
@@ -71,19 +74,22 @@ import Testing
 
     @Test func differencesNameTheFieldAndBothValues() throws {
         let sessions = SessionTally.tally(try events())
-        let stored = try #require(ExtendedJSON.document(
-            #"{"_id": "s1", "startTime": \#(date(5)), "lastActivity": \#(date(15)), "pageViews": {"$numberLong": "3"}, "events": 3}"#))
+        let stored = try #require(
+            ExtendedJSON.document(
+                #"{"_id": "s1", "startTime": \#(date(5)), "lastActivity": \#(date(15)), "pageViews": {"$numberLong": "3"}, "events": 3}"#))
         let found = DerivedComparison.sessionDifferences(id: "s1", stored: stored, recomputed: sessions["s1"])
         #expect(found.map(\.line) == ["session s1 pageViews: stored 3, recomputed 2"])
-        #expect(DerivedComparison.sessionDifferences(id: "s2", stored: nil, recomputed: sessions["s2"]).map(\.line)
-            == ["session s2 document: stored none, recomputed 1 page views, 1 events"])
+        #expect(
+            DerivedComparison.sessionDifferences(id: "s2", stored: nil, recomputed: sessions["s2"]).map(\.line)
+                == ["session s2 document: stored none, recomputed 1 page views, 1 events"])
 
         var tally = RollupRecount.Tally()
         tally.visitorIds = Set((0..<100).map { "v\($0)" })
         let rollup = try #require(ExtendedJSON.document(#"{"_id": "h:1:", "human": {"visitors": 98, "pageViews": 4}}"#))
         // 98 of 100 is within 2%; the page views are not there at all.
-        #expect(DerivedComparison.rollupDifferences(id: "h:1:", stored: rollup, recomputed: tally).map(\.line)
-            == ["rollup h:1: human pageViews: stored 4, recomputed 0"])
+        #expect(
+            DerivedComparison.rollupDifferences(id: "h:1:", stored: rollup, recomputed: tally).map(\.line)
+                == ["rollup h:1: human pageViews: stored 4, recomputed 0"])
         let far = try #require(ExtendedJSON.document(#"{"_id": "h:1:", "human": {"visitors": 97}}"#))
         #expect(DerivedComparison.rollupDifferences(id: "h:1:", stored: far, recomputed: tally).map(\.field) == ["human visitors"])
     }
@@ -107,7 +113,9 @@ import Testing
         let window: Int64 = 48 * 3_600_000
         // Hours 0 and 1 ended more than 48 h ago; hour 2 ends 47 h and a bit ago.
         #expect(RollupsRebuildCommand.firstOpenHour(from: Self.hour, to: Self.hour + 2 * 3_600_000, now: now, window: window) == nil)
-        #expect(RollupsRebuildCommand.firstOpenHour(from: Self.hour, to: Self.hour + 2 * 3_600_000 + 1, now: now, window: window)?.start == Self.hour + 2 * 3_600_000)
+        #expect(
+            RollupsRebuildCommand.firstOpenHour(from: Self.hour, to: Self.hour + 2 * 3_600_000 + 1, now: now, window: window)?.start == Self.hour + 2
+                * 3_600_000)
         #expect(RollupsRebuildCommand.firstOpenHour(from: Self.hour + 10 * 3_600_000, to: now, now: now, window: window)?.start == Self.hour + 10 * 3_600_000)
     }
 }

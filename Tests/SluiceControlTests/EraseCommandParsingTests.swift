@@ -33,7 +33,9 @@ struct EraseCommandParsingTests {
 
     @Test func withoutYesAndWithoutATerminalItRefusesBeforeConnecting() throws {
         // Nothing listens on either URL: the refusal must come first.
-        var command = try SluiceControlCommand.parseAsRoot(["erase", "--visitor", "v", "--redis-url", "redis://127.0.0.1:1", "--mongo-url", "mongodb://127.0.0.1:1/x"])
+        var command = try SluiceControlCommand.parseAsRoot([
+            "erase", "--visitor", "v", "--redis-url", "redis://127.0.0.1:1", "--mongo-url", "mongodb://127.0.0.1:1/x",
+        ])
         let error = try #require(throws: ControlError.self) { try command.run() }
         #expect(error.description == "refusing to erase personal data without confirmation: stdin is not a terminal; pass --yes")
     }
@@ -85,7 +87,8 @@ struct EraseCommandParsingTests {
         var counts = ErasureCounts(documents: ["pageviews": 12, "sessions": 2, "visitors": 1], redisKeys: 1)
         #expect(
             counts.line(for: .visitor("v-1"), dryRun: false)
-                == "erased visitor v-1: pageviews 12, chatinteractions 0, toolusages 0, labexperiments 0, userevents 0, apiusages 0, sessions 2, visitors 1, redis keys 1, dead letters 0")
+                == "erased visitor v-1: pageviews 12, chatinteractions 0, toolusages 0, labexperiments 0, userevents 0, apiusages 0, sessions 2, visitors 1, redis keys 1, dead letters 0"
+        )
         counts.deadLetters = 3
         #expect(counts.total == 19)
         #expect(counts.line(for: .user("u-1", visitorIds: ["v-1", "v-2"]), dryRun: true).hasPrefix("would erase user u-1 (visitors v-1, v-2): pageviews 12,"))
@@ -95,8 +98,14 @@ struct EraseCommandParsingTests {
 
     @Test func waitingWarningSaysWhatToDo() {
         let one = EraseCommand.warning(.init(stream: StreamLayout.streamKey(partition: 2), count: 1), subject: .visitor("v-1"))
-        #expect(one == "warning: 1 event of visitor v-1 still waiting in \(StreamLayout.streamKey(partition: 2)) will be stored when a worker reaches them: run this erase again once `sluicectl streams` shows no lag")
+        #expect(
+            one
+                == "warning: 1 event of visitor v-1 still waiting in \(StreamLayout.streamKey(partition: 2)) will be stored when a worker reaches them: run this erase again once `sluicectl streams` shows no lag"
+        )
         let cut = EraseCommand.warning(.init(stream: StreamLayout.streamKey(partition: 0), count: 0, truncated: true), subject: .visitor("v-1"))
-        #expect(cut.hasPrefix("warning: the backlog of \(StreamLayout.streamKey(partition: 0)) is too long to check in full: visitor v-1 may have more events waiting there than the 0 found; they will be stored"))
+        #expect(
+            cut.hasPrefix(
+                "warning: the backlog of \(StreamLayout.streamKey(partition: 0)) is too long to check in full: visitor v-1 may have more events waiting there than the 0 found; they will be stored"
+            ))
     }
 }

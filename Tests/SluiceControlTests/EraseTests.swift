@@ -92,7 +92,10 @@ struct EraseTests {
             #expect(subject.visitorIds == ["v-1", "v-3", "v-2"])
             #expect(subject.label == "user u-1 (visitors v-1, v-3, v-2)")
             let counts = try counts(of: subject, redis, mongo, dryRun: false)
-            #expect(counts.documents == ["pageviews": 2, "chatinteractions": 0, "toolusages": 0, "labexperiments": 0, "userevents": 1, "apiusages": 2, "sessions": 1, "visitors": 1])
+            #expect(
+                counts.documents == [
+                    "pageviews": 2, "chatinteractions": 0, "toolusages": 0, "labexperiments": 0, "userevents": 1, "apiusages": 2, "sessions": 1, "visitors": 1,
+                ])
             #expect(counts.redisKeys == 6 && counts.deadLetters == 2)
 
             #expect(try mongo.ids("pageviews") == ["p-4"] && mongo.ids("userevents") == ["e-4"] && mongo.ids("apiusages").isEmpty)

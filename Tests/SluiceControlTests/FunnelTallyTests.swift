@@ -17,22 +17,30 @@ import Testing
 
     private func page(_ visitor: String, _ path: String, minutes: Int64, bot: Bool = false) throws -> StoredEvent {
         let device = bot ? #", "device": {"type": "bot"}"# : ""
-        return try event(.pageview, #"{"_id": "\#(visitor)\#(path)\#(minutes)", "visitorId": "\#(visitor)", "sessionId": "s", "timestamp": {"$date": {"$numberLong": "\#(Self.hour + minutes * 60_000)"}}, "path": "\#(path)"\#(device)}"#)
+        return try event(
+            .pageview,
+            #"{"_id": "\#(visitor)\#(path)\#(minutes)", "visitorId": "\#(visitor)", "sessionId": "s", "timestamp": {"$date": {"$numberLong": "\#(Self.hour + minutes * 60_000)"}}, "path": "\#(path)"\#(device)}"#
+        )
     }
 
     private func signup(_ visitor: String, minutes: Int64) throws -> StoredEvent {
-        try event(.event, #"{"_id": "\#(visitor)-s\#(minutes)", "visitorId": "\#(visitor)", "sessionId": "s", "timestamp": {"$date": {"$numberLong": "\#(Self.hour + minutes * 60_000)"}}, "eventType": "auth", "eventName": "signup"}"#)
+        try event(
+            .event,
+            #"{"_id": "\#(visitor)-s\#(minutes)", "visitorId": "\#(visitor)", "sessionId": "s", "timestamp": {"$date": {"$numberLong": "\#(Self.hour + minutes * 60_000)"}}, "eventType": "auth", "eventName": "signup"}"#
+        )
     }
 
     @Test func stepsCountInTimeOrderInTheBucketsOfTheFirstStep() throws {
-        let tally = FunnelTally([
-            // v1 entered an hour before the others and signs up in their hour: counted in its own first hour.
-            try signup("v1", minutes: 70), try page("v1", "/pricing", minutes: 5),
-            // v2 goes all the way; its second pricing view changes nothing.
-            try page("v2", "/pricing", minutes: 65), try signup("v2", minutes: 66), try page("v2", "/pricing", minutes: 67), try page("v2", "/paid/", minutes: 68),
-            // v3 signs up first: only the pricing page counts. A bot counts nothing.
-            try signup("v3", minutes: 61), try page("v3", "/pricing", minutes: 62), try page("b1", "/pricing", minutes: 63, bot: true),
-        ], matcher: Self.matcher)
+        let tally = FunnelTally(
+            [
+                // v1 entered an hour before the others and signs up in their hour: counted in its own first hour.
+                try signup("v1", minutes: 70), try page("v1", "/pricing", minutes: 5),
+                // v2 goes all the way; its second pricing view changes nothing.
+                try page("v2", "/pricing", minutes: 65), try signup("v2", minutes: 66), try page("v2", "/pricing", minutes: 67),
+                try page("v2", "/paid/", minutes: 68),
+                // v3 signs up first: only the pricing page counts. A bot counts nothing.
+                try signup("v3", minutes: 61), try page("v3", "/pricing", minutes: 62), try page("b1", "/pricing", minutes: 63, bot: true),
+            ], matcher: Self.matcher)
         func rows(_ start: Int64) -> [Int64?] {
             let delta = tally.rows[RollupBucket(site: "", granularity: .hour, start: start)]
             return (1...3).map { delta?.increments["h|funnel|n|checkout\u{1F}\($0)"] }
@@ -54,7 +62,9 @@ import Testing
         #expect(document["step"] == .int(2) && document["entered"] == .int(Self.hour + 65 * 60_000) && document["site"] == nil)
         // The option, else the worker's variable; a bad value is refused naming the step.
         #expect(try RollupsVerifyCommand.parse([]).funnelOptions.matcher(environment: ["SLUICE_FUNNELS": "a: /x > /y"]).funnels.map(\.name) == ["a"])
-        #expect(try RollupsVerifyCommand.parse(["--funnels", "b: /x > /y"]).funnelOptions.matcher(environment: ["SLUICE_FUNNELS": "a: /x > /y"]).funnels.map(\.name) == ["b"])
+        #expect(
+            try RollupsVerifyCommand.parse(["--funnels", "b: /x > /y"]).funnelOptions.matcher(environment: ["SLUICE_FUNNELS": "a: /x > /y"]).funnels.map(\.name)
+                == ["b"])
         #expect(parsingExitCode(["rollups", "verify", "--funnels", "a: /x > y"]) == .validationFailure)
     }
 }

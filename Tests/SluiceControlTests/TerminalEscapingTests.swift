@@ -17,7 +17,8 @@ struct TerminalEscapingTests {
     private func letter(eventId: String, reason: String, extraField: (String, String)? = nil) -> DeadLetter {
         var fields: [(String, String)] = [
             ("e", JSONWriter.string(of: .object(JSONObject([("id", .string(eventId)), ("type", .string("page\u{9B}")), ("visitorId", .string(eventId))])))),
-            ("v", "1"), ("reason", reason), ("stream", StreamLayout.streamKey(partition: 0)), ("entryId", "1-0"), ("deliveries", "1"), ("failedAt", "2024-05-01T10:00:00.000Z"),
+            ("v", "1"), ("reason", reason), ("stream", StreamLayout.streamKey(partition: 0)), ("entryId", "1-0"), ("deliveries", "1"),
+            ("failedAt", "2024-05-01T10:00:00.000Z"),
         ]
         if let extraField { fields.append(extraField) }
         return DeadLetter(id: "1700000000000-0", fields: fields.map { ($0.0, Array($0.1.utf8)) })
@@ -32,7 +33,8 @@ struct TerminalEscapingTests {
     }
 
     @Test func deadListTableShowsIdsAndReasonsEscaped() {
-        let text = DeadLetterTable.text([letter(eventId: hostile, reason: "bad\u{1B}[31m red\nnext")], counts: .init(stream: 1, archive: 0), reason: "x\u{1B}", width: nil)
+        let text = DeadLetterTable.text(
+            [letter(eventId: hostile, reason: "bad\u{1B}[31m red\nnext")], counts: .init(stream: 1, archive: 0), reason: "x\u{1B}", width: nil)
         #expect(!containsRawControl(text))
         #expect(text.contains(#"\u001b[31m"#))
         #expect(text.split(separator: "\n").count == 3)  // header, one letter, footer: no line break from the reason

@@ -64,9 +64,11 @@ struct TestRedis {
     /// so tests running at once never see each other's moved letters.
     var mongoURL: String {
         get throws {
-            let base = try #require(ProcessInfo.processInfo.environment["SLUICE_TEST_MONGO_URL"], "SLUICE_TEST_MONGO_URL is not set: run the tests with `make test`")
+            let base = try #require(
+                ProcessInfo.processInfo.environment["SLUICE_TEST_MONGO_URL"], "SLUICE_TEST_MONGO_URL is not set: run the tests with `make test`")
             let server = base.split(separator: "?", maxSplits: 1)[0]
-            return (server.hasSuffix("/") ? String(server.dropLast()) : String(server)) + "/sluicectl_redis" + (url.split(separator: "/").last.map(String.init) ?? "")
+            return (server.hasSuffix("/") ? String(server.dropLast()) : String(server)) + "/sluicectl_redis"
+                + (url.split(separator: "/").last.map(String.init) ?? "")
         }
     }
 

@@ -31,7 +31,9 @@ import Testing
             for (partition, tag) in tags.enumerated() {
                 #expect(tag.hasPrefix("\(partition)."))
                 let slot = HashSlot.of(tag)
-                #expect(slot >= partition * HashSlot.count / partitions && slot < (partition + 1) * HashSlot.count / partitions, "partition \(partition) of \(partitions): tag \(tag), slot \(slot)")
+                #expect(
+                    slot >= partition * HashSlot.count / partitions && slot < (partition + 1) * HashSlot.count / partitions,
+                    "partition \(partition) of \(partitions): tag \(tag), slot \(slot)")
             }
         }
         #expect(StreamLayout.PartitionTags.numbered.tags() == nil)

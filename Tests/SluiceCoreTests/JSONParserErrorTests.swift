@@ -1,6 +1,5 @@
-import Testing
-
 import SluiceCore
+import Testing
 
 @Suite("JSONParser: errors")
 struct JSONParserErrorTests {
@@ -24,7 +23,8 @@ struct JSONParserErrorTests {
     }
 
     @Test func containersDenserThanTheLimitAreRefusedEarly() throws {
-        let nested = "[" + Array(repeating: String(repeating: "[", count: 20) + "0" + String(repeating: "]", count: 20), count: 2000).joined(separator: ",") + "]"
+        let nested =
+            "[" + Array(repeating: String(repeating: "[", count: 20) + "0" + String(repeating: "]", count: 20), count: 2000).joined(separator: ",") + "]"
         let refused = try #require(parseError(Array(nested.utf8), bytesPerContainer: 8))
         #expect(refused.reason == .tooManyContainers(bytesEach: 8))
         #expect(refused.offset < 1000, "refused once the density shows, not at the end (\(refused.offset))")

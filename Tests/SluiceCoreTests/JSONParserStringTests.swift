@@ -1,6 +1,5 @@
-import Testing
-
 import SluiceCore
+import Testing
 
 @Suite("JSONParser: strings")
 struct JSONParserStringTests {
@@ -50,13 +49,14 @@ struct JSONParserStringTests {
         #expect(error == ParseFailure(.invalidEscape, at: 4))
     }
 
-    @Test(arguments: [
-        [0x22, 0xFF, 0x22],  // never valid in UTF-8
-        [0x22, 0x61, 0xC3, 0x22],  // truncated two-byte sequence
-        [0x22, 0xC0, 0xAF, 0x22],  // overlong '/'
-        [0x22, 0xED, 0xA0, 0x80, 0x22],  // UTF-8-encoded surrogate
-        [0x22, 0x5C, 0x6E, 0xFF, 0x22],  // invalid byte after an escape (slow path)
-    ] as [[UInt8]])
+    @Test(
+        arguments: [
+            [0x22, 0xFF, 0x22],  // never valid in UTF-8
+            [0x22, 0x61, 0xC3, 0x22],  // truncated two-byte sequence
+            [0x22, 0xC0, 0xAF, 0x22],  // overlong '/'
+            [0x22, 0xED, 0xA0, 0x80, 0x22],  // UTF-8-encoded surrogate
+            [0x22, 0x5C, 0x6E, 0xFF, 0x22],  // invalid byte after an escape (slow path)
+        ] as [[UInt8]])
     func invalidUTF8IsRejected(bytes: [UInt8]) throws {
         let error = try #require(parseError(bytes))
         #expect(error.reason == .invalidUTF8)
@@ -110,7 +110,8 @@ struct JSONParserStringTests {
     func nonASCIIAnywhereInALongRunIsValidated(position: Int) throws {
         let before = [UInt8](repeating: 0x61, count: position)
         let after = [UInt8](repeating: 0x62, count: 12)
-        #expect(try JSONParser.parse([0x22] + before + [0xC3, 0xA9] + after + [0x22]) == .string(String(decoding: before + [0xC3, 0xA9] + after, as: UTF8.self)))
+        #expect(
+            try JSONParser.parse([0x22] + before + [0xC3, 0xA9] + after + [0x22]) == .string(String(decoding: before + [0xC3, 0xA9] + after, as: UTF8.self)))
         #expect(parseError([0x22] + before + [0xC3] + after + [0x22]) == ParseFailure(.invalidUTF8, at: 1))
     }
 

@@ -1,6 +1,5 @@
-import Testing
-
 import SluiceCore
+import Testing
 
 @Suite("JSONParser: values")
 struct JSONParserValueTests {

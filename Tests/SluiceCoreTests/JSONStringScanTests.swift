@@ -1,6 +1,5 @@
-import Testing
-
 import SluiceCore
+import Testing
 
 /// The parser and the writer find the end of a plain run eight bytes at a time;
 /// these strings put quotes, backslashes, control characters and multi-byte

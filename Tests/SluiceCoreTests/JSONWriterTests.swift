@@ -1,6 +1,5 @@
-import Testing
-
 import SluiceCore
+import Testing
 
 @Suite("JSONWriter")
 struct JSONWriterTests {
@@ -10,7 +9,13 @@ struct JSONWriterTests {
             ("quote\"key", .string("say \"hi\" \\ back\\slash / slash")),
             ("control", .string("nul\u{0} bell\u{07} tab\t nl\n cr\r ff\u{0C} bs\u{08} us\u{1F} del\u{7F}")),
             ("unicode", .string("é 世界 😀 \u{2028}")),
-            ("numbers", .array([.int(0), .int(-42), .int(Int64.max), .int(Int64.min), .double(1.5), .double(-0.001), .double(1e20), .double(2.0), .double(.leastNonzeroMagnitude)])),
+            (
+                "numbers",
+                .array([
+                    .int(0), .int(-42), .int(Int64.max), .int(Int64.min), .double(1.5), .double(-0.001), .double(1e20), .double(2.0),
+                    .double(.leastNonzeroMagnitude),
+                ])
+            ),
             ("literals", .array([.null, .bool(true), .bool(false)])),
             ("nested", .object(JSONObject([("a", .array([.object(JSONObject([("b", .array([]))])), .object(JSONObject())]))]))),
             ("", .string("")),

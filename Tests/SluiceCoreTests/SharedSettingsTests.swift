@@ -10,7 +10,8 @@ import Testing
     }
 
     @Test func setSettingsWinAndABadPartitionCountSaysWhatIsExpected() throws {
-        let settings = Settings(environment: ["SLUICE_REDIS_URL": "redis://r:6380", "SLUICE_PARTITIONS": "8"], overrides: ["SLUICE_MONGO_URL": "mongodb://m/db"])
+        let settings = Settings(
+            environment: ["SLUICE_REDIS_URL": "redis://r:6380", "SLUICE_PARTITIONS": "8"], overrides: ["SLUICE_MONGO_URL": "mongodb://m/db"])
         #expect(settings.redisURL == "redis://r:6380" && settings.mongoURL == "mongodb://m/db")
         #expect(try settings.partitions() == 8)
         #expect(throws: ConfigurationError.self) { try Settings(environment: ["SLUICE_PARTITIONS": "0"]).partitions() }

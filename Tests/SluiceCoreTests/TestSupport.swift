@@ -1,6 +1,5 @@
-import Testing
-
 import SluiceCore
+import Testing
 
 /// A parse failure as plain values, so tests can compare and build them.
 struct ParseFailure: Equatable, Sendable, CustomStringConvertible {

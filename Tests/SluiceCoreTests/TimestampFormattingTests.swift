@@ -1,6 +1,5 @@
-import Testing
-
 import SluiceCore
+import Testing
 
 @Suite("Timestamp: formatting")
 struct TimestampFormattingTests {

@@ -21,7 +21,9 @@ import Testing
                 #expect(body["error"] == .string("unauthorized"), "\(uri)")
                 #expect(body["details"]?.items?.first?.objectValue?["field"] == .string("authorization"), "\(uri)")
                 #expect(try await bed.send(.get, uri, bearer: "wrong-token-0123456789").status == .unauthorized, "\(uri)")
-                #expect(try await bed.send(.get, uri, cookie: "sluice_dashboard=\(DashboardTestBed.token)").status == .unauthorized, "the token is not a cookie value: \(uri)")
+                #expect(
+                    try await bed.send(.get, uri, cookie: "sluice_dashboard=\(DashboardTestBed.token)").status == .unauthorized,
+                    "the token is not a cookie value: \(uri)")
             }
             for (method, uri) in [(HTTPRequest.Method.get, "/"), (.post, "/logout")] {
                 let page = try await bed.send(method, uri)
@@ -93,7 +95,8 @@ import Testing
         #expect(throws: ConfigurationError.self) {
             try DashboardConfiguration(settings: Settings(environment: ["SLUICE_DASHBOARD_HOST": "0.0.0.0"]))
         }
-        let locked = try DashboardConfiguration(settings: Settings(environment: ["SLUICE_DASHBOARD_HOST": "0.0.0.0", "SLUICE_ADMIN_TOKEN": DashboardTestBed.token]))
+        let locked = try DashboardConfiguration(
+            settings: Settings(environment: ["SLUICE_DASHBOARD_HOST": "0.0.0.0", "SLUICE_ADMIN_TOKEN": DashboardTestBed.token]))
         #expect(locked.listenHost == "0.0.0.0")
         #expect(locked.summary.first { $0.0 == "SLUICE_ADMIN_TOKEN" }?.1 == "****")
         #expect(throws: ConfigurationError.self) { try DashboardConfiguration(settings: Settings(environment: ["SLUICE_ADMIN_TOKEN": "short"])) }

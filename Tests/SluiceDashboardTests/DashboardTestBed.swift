@@ -27,7 +27,8 @@ struct DashboardTestBed {
     /// Runs `body` against a dashboard with `token` (nil: open) on databases of its own;
     /// fails (never skips) without the test command's servers.
     static func run(
-        token: String? = Self.token, maxSessionEvents: Int? = nil, settings extra: [String: String] = [:], _ body: @escaping @Sendable (DashboardTestBed) async throws -> Void
+        token: String? = Self.token, maxSessionEvents: Int? = nil, settings extra: [String: String] = [:],
+        _ body: @escaping @Sendable (DashboardTestBed) async throws -> Void
     ) async throws {
         let redisURL = try databases.fresh()
         let name = "sluicedash_" + UUID().uuidString.prefix(8).lowercased()

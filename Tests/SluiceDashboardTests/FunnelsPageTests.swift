@@ -28,33 +28,40 @@ import Testing
             let page = try await bed.send(.get, "/funnels?\(RollupSeed.day)", bearer: DashboardTestBed.token)
             #expect(page.status == .ok)
             let html = String(buffer: page.body)
-            #expect(html.contains(#"<select name="funnel"><option value="checkout" selected>checkout</option><option value="onboarding">onboarding</option></select>"#))
+            #expect(
+                html.contains(
+                    #"<select name="funnel"><option value="checkout" selected>checkout</option><option value="onboarding">onboarding</option></select>"#))
             #expect(ReportPagesTests.figure(html, "funnelEntered") == "10" && ReportPagesTests.figure(html, "funnelCompleted") == "1")
             #expect(ReportPagesTests.figure(html, "funnelConversion") == "10.0%")
             #expect(ReportPagesTests.figure(html, "signupRate") == "33.3%", "the seed's figure as it is")
             // Step 2: 4 of 10 (40.0% of both the previous and the first step), 6 dropped off.
-            #expect(html.contains(#"<td class="n">2</td><td>auth/signup</td><td class="n">4</td><td class="n">40.0%</td><td class="n">40.0%</td><td class="n">6</td>"#), "\(html)")
+            #expect(
+                html.contains(
+                    #"<td class="n">2</td><td>auth/signup</td><td class="n">4</td><td class="n">40.0%</td><td class="n">40.0%</td><td class="n">6</td>"#),
+                "\(html)")
             #expect(html.contains(#"<td>payment/succeeded</td><td class="n">1</td><td class="n">25.0%</td><td class="n">10.0%</td><td class="n">3</td>"#))
 
             let (status, json) = try await bed.json("/api/dashboard/funnels?\(RollupSeed.day)&funnel=onboarding")
             #expect(status == .ok && json["funnel"] == .string("onboarding"))
             #expect(json["figures"]?.objectValue?["funnelConversion"]?.objectValue?["value"] == .double(1))
             let steps = try #require(json["tables"]?.objectValue?["funnel-steps"]?.objectValue?["rows"]?.items)
-            #expect(steps == [
-                .array([.int(1), .string("/welcome"), .int(5), .null, .double(1), .int(0)]),
-                .array([.int(2), .string("/setup"), .int(5), .double(1), .double(1), .int(0)]),
-            ])
+            #expect(
+                steps == [
+                    .array([.int(1), .string("/welcome"), .int(5), .null, .double(1), .int(0)]),
+                    .array([.int(2), .string("/setup"), .int(5), .double(1), .double(1), .int(0)]),
+                ])
             let funnels = try #require(json["tables"]?.objectValue?["funnels"]?.objectValue?["rows"]?.items)
             #expect(funnels.first == .array([.string("checkout"), .string("/pricing > auth/signup > payment/succeeded"), .int(10), .int(1), .double(0.1)]))
 
             let csv = try await bed.send(.get, "/api/dashboard/funnels.csv?\(RollupSeed.day)&table=funnel-steps", bearer: DashboardTestBed.token)
-            #expect(String(buffer: csv.body) == """
-                Step,Reached,Visitors,From previous step,From first step,Drop-off\r
-                1,/pricing,10,,1,0\r
-                2,auth/signup,4,0.4,0.4,6\r
-                3,payment/succeeded,1,0.25,0.1,3\r
+            #expect(
+                String(buffer: csv.body) == """
+                    Step,Reached,Visitors,From previous step,From first step,Drop-off\r
+                    1,/pricing,10,,1,0\r
+                    2,auth/signup,4,0.4,0.4,6\r
+                    3,payment/succeeded,1,0.25,0.1,3\r
 
-                """)
+                    """)
             let bad = try await bed.json("/api/dashboard/funnels?\(RollupSeed.day)&funnel=nope")
             #expect(bad.status == .badRequest && bad.body["details"]?.items?.first?.objectValue?["field"] == .string("funnel"))
         }

@@ -13,23 +13,32 @@ import Testing
     /// v1 (user u-42) with sessions s-old and s1; v2 and v3 share user u-shared; s1 holds one event of each kind.
     private static func seed(_ bed: DashboardTestBed) throws {
         let date = DashboardTestBed.date
-        try bed.insert("visitors", [
-            #"{"_id": "v1", "firstVisit": \#(date("2026-01-01T09:00:00Z")), "lastVisit": \#(date("2026-01-01T10:05:00Z")), "visits": 2, "pageViews": 2, "userIds": ["u-42"]}"#,
-            #"{"_id": "v2", "lastVisit": \#(date("2026-01-02T10:00:00Z")), "userIds": ["u-shared"]}"#,
-            #"{"_id": "v3", "lastVisit": \#(date("2026-01-01T10:00:00Z")), "userIds": ["u-shared"]}"#,
-        ])
-        try bed.insert("sessions", [
-            #"{"_id": "s-old", "visitorId": "v1", "startTime": \#(date("2026-01-01T09:00:00Z")), "entryPage": "/", "pageViews": 1, "events": 1}"#,
-            #"{"_id": "s1", "visitorId": "v1", "startTime": \#(date("2026-01-01T10:00:00Z")), "lastActivity": \#(date("2026-01-01T10:05:00Z")), "entryPage": "/pricing", "pageViews": 1, "events": 6}"#,
-        ] + (0..<21).map { hour in
-            let start = date("2026-01-01T" + (hour < 10 ? "0" : "") + "\(hour):00:00Z")
-            return #"{"_id": "v3-\#(hour)", "visitorId": "v3", "startTime": \#(start)}"#
-        })
-        try bed.insert("pageviews", [
-            event("p1", "2026-01-01T10:00:00Z", #", "path": "/pricing", "timeSpent": 30000, "scrollDepth": 75"#),
-            event("p-old", "2026-01-01T09:00:00Z", session: "s-old", #", "path": "/""#),
-        ])
-        try bed.insert("chatinteractions", [event("c1", "2026-01-01T10:01:00Z", #", "agentId": "support", "model": "m-1", "satisfied": false, "feedback": "wrong answer""#)])
+        try bed.insert(
+            "visitors",
+            [
+                #"{"_id": "v1", "firstVisit": \#(date("2026-01-01T09:00:00Z")), "lastVisit": \#(date("2026-01-01T10:05:00Z")), "visits": 2, "pageViews": 2, "userIds": ["u-42"]}"#,
+                #"{"_id": "v2", "lastVisit": \#(date("2026-01-02T10:00:00Z")), "userIds": ["u-shared"]}"#,
+                #"{"_id": "v3", "lastVisit": \#(date("2026-01-01T10:00:00Z")), "userIds": ["u-shared"]}"#,
+            ])
+        try bed.insert(
+            "sessions",
+            [
+                #"{"_id": "s-old", "visitorId": "v1", "startTime": \#(date("2026-01-01T09:00:00Z")), "entryPage": "/", "pageViews": 1, "events": 1}"#,
+                #"{"_id": "s1", "visitorId": "v1", "startTime": \#(date("2026-01-01T10:00:00Z")), "lastActivity": \#(date("2026-01-01T10:05:00Z")), "entryPage": "/pricing", "pageViews": 1, "events": 6}"#,
+            ]
+                + (0..<21).map { hour in
+                    let start = date("2026-01-01T" + (hour < 10 ? "0" : "") + "\(hour):00:00Z")
+                    return #"{"_id": "v3-\#(hour)", "visitorId": "v3", "startTime": \#(start)}"#
+                })
+        try bed.insert(
+            "pageviews",
+            [
+                event("p1", "2026-01-01T10:00:00Z", #", "path": "/pricing", "timeSpent": 30000, "scrollDepth": 75"#),
+                event("p-old", "2026-01-01T09:00:00Z", session: "s-old", #", "path": "/""#),
+            ])
+        try bed.insert(
+            "chatinteractions",
+            [event("c1", "2026-01-01T10:01:00Z", #", "agentId": "support", "model": "m-1", "satisfied": false, "feedback": "wrong answer""#)])
         try bed.insert("toolusages", [event("t1", "2026-01-01T10:02:00Z", #", "toolName": "resize", "success": false, "errorMessage": "timeout""#)])
         try bed.insert("labexperiments", [event("l1", "2026-01-01T10:03:00Z", #", "experimentName": "summarise", "success": true"#)])
         try bed.insert("apiusages", [event("a1", "2026-01-01T10:04:00Z", #", "method": "GET", "endpoint": "/api/x", "statusCode": 503"#)])
@@ -42,7 +51,9 @@ import Testing
             func matches(_ q: String) async throws -> [[String: String]] {
                 let (status, body) = try await bed.json("/api/dashboard/journey?q=\(q)")
                 #expect(status == .ok, "\(q)")
-                return (body["matches"]?.items ?? []).compactMap(\.objectValue).map { match in match.members.reduce(into: [:]) { $0[$1.key] = $1.value.stringValue } }
+                return (body["matches"]?.items ?? []).compactMap(\.objectValue).map { match in
+                    match.members.reduce(into: [:]) { $0[$1.key] = $1.value.stringValue }
+                }
             }
             #expect(try await matches("v1") == [["field": "visitorId", "visitorId": "v1"]])
             #expect(try await matches("u-42") == [["field": "userId", "visitorId": "v1"]])

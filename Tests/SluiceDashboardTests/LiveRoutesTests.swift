@@ -46,7 +46,8 @@ import Testing
             #expect(listed.headers[.vary] == "Origin")
             let other = try await bed.send(.get, "/api/analytics/analytics/current", origin: "https://evil.example")
             #expect(other.headers[.accessControlAllowOrigin] == nil)
-            #expect(try await bed.send(.get, "/api/analytics/analytics/realtime", origin: "https://shop.example").headers[.accessControlAllowOrigin] == nil,
+            #expect(
+                try await bed.send(.get, "/api/analytics/analytics/realtime", origin: "https://shop.example").headers[.accessControlAllowOrigin] == nil,
                 "only /current is meant for a site's pages")
         }
         try await DashboardTestBed.run { bed in

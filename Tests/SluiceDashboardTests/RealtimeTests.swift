@@ -97,13 +97,15 @@ import Testing
 
     /// Runs `body` against a `RealtimeController` alone, with a short stream, on `redisURL`.
     static func withController(
-        redisURL: String, interval: Duration, lifetime: Duration, streamLimit: Int = 4, _ body: @escaping @Sendable (any TestClientProtocol) async throws -> Void
+        redisURL: String, interval: Duration, lifetime: Duration, streamLimit: Int = 4,
+        _ body: @escaping @Sendable (any TestClientProtocol) async throws -> Void
     ) async throws {
         let logger = Logger(label: "sluice-dashboard-tests")
         let writer = RedisPipelineWriter(endpoint: try RedisEndpoint(url: redisURL), logger: logger)
         let router = Router()
         let controller = RealtimeController(
-            reads: LiveReads(writer: writer, partitions: 4), layout: PageLayout(isOpen: true), logger: logger, interval: interval, lifetime: lifetime, streamLimit: streamLimit)
+            reads: LiveReads(writer: writer, partitions: 4), layout: PageLayout(isOpen: true), logger: logger, interval: interval, lifetime: lifetime,
+            streamLimit: streamLimit)
         controller.addRoutes(pages: router.group(), api: router.group("api/dashboard"))
         let app = Application(router: router, services: [RedisWriterService(writer: writer)], logger: logger)
         try await app.test(.router, body)

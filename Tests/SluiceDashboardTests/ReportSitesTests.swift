@@ -39,7 +39,8 @@ import Testing
 
     @Test func aSiteZoneThatIsNotAnIANANameStopsTheStart() throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("sluice-sites-\(UUID().uuidString).json").path
-        try #"{"sites": [{"id": "shop", "writeKeys": ["wk_shop_0123456789"], "timeZone": "Mars/Olympus"}]}"#.write(toFile: path, atomically: true, encoding: .utf8)
+        try #"{"sites": [{"id": "shop", "writeKeys": ["wk_shop_0123456789"], "timeZone": "Mars/Olympus"}]}"#.write(
+            toFile: path, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(atPath: path) }
         let configuration = try DashboardConfiguration(settings: Settings(environment: ["SLUICE_SITES": path]))
         #expect(throws: ConfigurationError.self) { try DashboardSites(configuration: configuration) }

@@ -57,7 +57,9 @@ extension DashboardTestBed {
         var counts = RollupCounts()
         counts.add(delta)
         let redis = try RedisConnection(endpoint: RedisEndpoint(url: redisURL))
-        let replies = try redis.pipeline([RedisCommand(arguments: ["PFADD", "test:hll"] + visitors), RedisCommand("GET", "test:hll"), RedisCommand("DEL", "test:hll")])
+        let replies = try redis.pipeline([
+            RedisCommand(arguments: ["PFADD", "test:hll"] + visitors), RedisCommand("GET", "test:hll"), RedisCommand("DEL", "test:hll"),
+        ])
         guard case .string(let sketch) = replies[1] else { throw RedisError.unexpectedReply(command: "GET", reply: "\(replies)") }
         let bucket = RollupBucket(site: "", granularity: granularity, start: start)
         let update = BSONDocumentBuilder()

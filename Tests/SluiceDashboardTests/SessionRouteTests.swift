@@ -7,16 +7,20 @@ import Testing
 @Suite struct SessionRouteTests {
     private static func event(_ id: String, _ time: String, session: String = "s1", received: String? = nil, extra: String = "") -> String {
         let receivedAt = DashboardTestBed.date(received ?? time)
-        return #"{"_id": \#(id), "sessionId": "\#(session)", "visitorId": "v1", "timestamp": \#(DashboardTestBed.date(time)), "receivedAt": \#(receivedAt)\#(extra)}"#
+        return
+            #"{"_id": \#(id), "sessionId": "\#(session)", "visitorId": "v1", "timestamp": \#(DashboardTestBed.date(time)), "receivedAt": \#(receivedAt)\#(extra)}"#
     }
 
     private static func seed(_ bed: DashboardTestBed) throws {
-        try bed.insert("sessions", [#"{"_id": "s1", "visitorId": "v1", "startTime": \#(DashboardTestBed.date("2026-01-01T10:00:00Z")), "utm": {"source": "news"}}"#])
-        try bed.insert("pageviews", [
-            event(#""p1""#, "2026-01-01T10:00:00Z", extra: #", "url": "https://a.example/", "scrollDepth": 80"#),
-            event(#""p2""#, "2026-01-01T10:05:00Z", received: "2026-01-01T10:05:02Z"),
-            event(#""p-elsewhere""#, "2026-01-01T10:01:00Z", session: "s2"),
-        ])
+        try bed.insert(
+            "sessions", [#"{"_id": "s1", "visitorId": "v1", "startTime": \#(DashboardTestBed.date("2026-01-01T10:00:00Z")), "utm": {"source": "news"}}"#])
+        try bed.insert(
+            "pageviews",
+            [
+                event(#""p1""#, "2026-01-01T10:00:00Z", extra: #", "url": "https://a.example/", "scrollDepth": 80"#),
+                event(#""p2""#, "2026-01-01T10:05:00Z", received: "2026-01-01T10:05:02Z"),
+                event(#""p-elsewhere""#, "2026-01-01T10:01:00Z", session: "s2"),
+            ])
         try bed.insert("chatinteractions", [event(#""c1""#, "2026-01-01T10:01:00Z", extra: #", "responseTime": 1200, "satisfied": true"#)])
         try bed.insert("toolusages", [event(#"{"$oid": "65a1b2c3d4e5f6a7b8c9d0e1"}"#, "2026-01-01T10:05:00Z", received: "2026-01-01T10:05:01Z")])
         try bed.insert("userevents", [event(#""e1""#, "2026-01-01T10:09:00Z", extra: #", "eventData": {"plan": "pro", "seats": [1, 2]}"#)])

@@ -6,15 +6,19 @@ import Testing
 /// first, paged by an opaque cursor.
 @Suite struct VisitorRouteTests {
     private static func seed(_ bed: DashboardTestBed) throws {
-        try bed.insert("visitors", [
-            #"{"_id": "v1", "firstVisit": \#(DashboardTestBed.date("2026-01-01T09:00:00Z")), "visits": 3, "returning": true, "device": {"type": "desktop", "browser": "Firefox"}, "userIds": ["u1"]}"#
-        ])
-        try bed.insert("sessions", [
-            #"{"_id": "s-old", "visitorId": "v1", "startTime": \#(DashboardTestBed.date("2026-01-01T09:00:00Z")), "pageViews": 1}"#,
-            #"{"_id": "s-new", "visitorId": "v1", "startTime": \#(DashboardTestBed.date("2026-01-03T09:00:00Z")), "endTime": null}"#,
-            #"{"_id": "s-mid", "visitorId": "v1", "startTime": \#(DashboardTestBed.date("2026-01-02T09:00:00Z")), "pageViews": 2.5}"#,
-            #"{"_id": "s-other", "visitorId": "v2", "startTime": \#(DashboardTestBed.date("2026-01-04T09:00:00Z"))}"#,
-        ])
+        try bed.insert(
+            "visitors",
+            [
+                #"{"_id": "v1", "firstVisit": \#(DashboardTestBed.date("2026-01-01T09:00:00Z")), "visits": 3, "returning": true, "device": {"type": "desktop", "browser": "Firefox"}, "userIds": ["u1"]}"#
+            ])
+        try bed.insert(
+            "sessions",
+            [
+                #"{"_id": "s-old", "visitorId": "v1", "startTime": \#(DashboardTestBed.date("2026-01-01T09:00:00Z")), "pageViews": 1}"#,
+                #"{"_id": "s-new", "visitorId": "v1", "startTime": \#(DashboardTestBed.date("2026-01-03T09:00:00Z")), "endTime": null}"#,
+                #"{"_id": "s-mid", "visitorId": "v1", "startTime": \#(DashboardTestBed.date("2026-01-02T09:00:00Z")), "pageViews": 2.5}"#,
+                #"{"_id": "s-other", "visitorId": "v2", "startTime": \#(DashboardTestBed.date("2026-01-04T09:00:00Z"))}"#,
+            ])
     }
 
     @Test func theVisitorAndTheirSessionsNewestFirstWithStoredFieldsAndISODates() async throws {
@@ -58,7 +62,10 @@ import Testing
         }
     }
 
-    @Test(arguments: [("limit=0", "limit"), ("limit=501", "limit"), ("limit=ten", "limit"), ("limit=", "limit"), ("cursor=%%%", "cursor"), ("cursor=bm8gbmV3bGluZQ", "cursor")])
+    @Test(arguments: [
+        ("limit=0", "limit"), ("limit=501", "limit"), ("limit=ten", "limit"), ("limit=", "limit"), ("cursor=%%%", "cursor"),
+        ("cursor=bm8gbmV3bGluZQ", "cursor"),
+    ])
     func aBadLimitOrCursorIs400NamingTheField(query: String, field: String) async throws {
         try await DashboardTestBed.run { bed in
             try bed.insert("visitors", [#"{"_id": "v1"}"#])

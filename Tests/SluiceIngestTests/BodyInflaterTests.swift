@@ -10,7 +10,9 @@ import Testing
     private func gzippedZeros(_ count: Int) throws -> [UInt8] {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", "import sys,zlib; c=zlib.compressobj(9,zlib.DEFLATED,31); sys.stdout.buffer.write(c.compress(bytes(\(count)))+c.flush())"]
+        process.arguments = [
+            "python3", "-c", "import sys,zlib; c=zlib.compressobj(9,zlib.DEFLATED,31); sys.stdout.buffer.write(c.compress(bytes(\(count)))+c.flush())",
+        ]
         let stdout = Pipe()
         process.standardOutput = stdout
         try process.run()

@@ -27,7 +27,8 @@ import Testing
 
     @Test func aServerKeyDrawsFromTheServerBucketNotTheAddressOne() throws {
         let limiter = RateLimiter(
-            perSite: nil, perAddress: RateLimit(rate: 1, burst: 5), perVisitor: nil, perServer: RateLimit(rate: 10, burst: 50), addressHashKey: try AddressHashKey(settings: Settings(environment: [:])))
+            perSite: nil, perAddress: RateLimit(rate: 1, burst: 5), perVisitor: nil, perServer: RateLimit(rate: 10, burst: 50),
+            addressHashKey: try AddressHashKey(settings: Settings(environment: [:])))
         let browser = try #require(limiter.charge(cost: 1, site: "shop", visitor: nil, address: "192.0.2.1", now: 0))
         #expect(browser.keys.count == 1 && browser.keys[0].hasPrefix(StreamLayout.rateLimitKey("address", "")))
         let server = try #require(limiter.charge(cost: 1, site: "shop", visitor: nil, address: "192.0.2.1", fromServer: true, now: 0))

@@ -64,12 +64,16 @@ import Testing
             let expected = String((waiting - 18 + 4) / 5)
             try #require(waiting - 18 > 5, "\(waiting) waiting")
             let now = Int64(Date().timeIntervalSince1970 * 1000)
-            _ = try bed.redis().run(RedisCommand("HSET", drainKey, "stopped", DrainRateEntry(perSecond: 100, at: now - 60_000).value, "live", DrainRateEntry(perSecond: 5, at: now).value))
+            _ = try bed.redis().run(
+                RedisCommand(
+                    "HSET", drainKey, "stopped", DrainRateEntry(perSecond: 100, at: now - 60_000).value, "live", DrainRateEntry(perSecond: 5, at: now).value))
             for _ in 0..<50 where refused.headers[.retryAfter] != expected {
                 try await Task.sleep(for: .milliseconds(100))
                 refused = try await late()
             }
-            #expect(refused.status == .serviceUnavailable && refused.headers[.retryAfter] == expected, "Retry-After \(refused.headers[.retryAfter] ?? "missing"), expected \(expected) for \(waiting) waiting")
+            #expect(
+                refused.status == .serviceUnavailable && refused.headers[.retryAfter] == expected,
+                "Retry-After \(refused.headers[.retryAfter] ?? "missing"), expected \(expected) for \(waiting) waiting")
 
             // The workers read and acknowledge everything: accepted again.
             try Self.drain(bed)

@@ -38,7 +38,9 @@ import Testing
         for n in 0..<Self.letters {
             var entry = RedisCommand("XADD", stream, "*", "v", "1")
             entry.append("e")
-            entry.append(#"{"id":"bound-\#(n)","type":"event","visitorId":"v-bound","timestamp":1767323045678,"receivedAt":1767323045678,"eventType":"t","eventName":"n"}"#)
+            entry.append(
+                #"{"id":"bound-\#(n)","type":"event","visitorId":"v-bound","timestamp":1767323045678,"receivedAt":1767323045678,"eventType":"t","eventName":"n"}"#
+            )
             let id = try #require(try redis.run(entry).text)
             _ = try redis.run(RedisCommand("XREADGROUP", "GROUP", StreamLayout.group, stack.consumerName, "STREAMS", stream, ">"))
             for _ in 0..<5 { _ = try redis.run(RedisCommand("XCLAIM", stream, StreamLayout.group, stack.consumerName, "0", id)) }
@@ -66,7 +68,8 @@ import Testing
         #expect(log.contains("SLUICE_DEAD_LETTER_LIMIT") && log.contains("SLUICE_DEAD_LETTER_MAX_AGE"), "the start-up summary names the bound")
         let metricsPort = try #require(log.range(of: "metrics on http://127.0.0.1:").map { log[$0.upperBound...].prefix { $0.isNumber } })
         let metrics = String(decoding: try await HTTP.get("http://127.0.0.1:\(metricsPort)/metrics").body, as: UTF8.self)
-        #expect(metrics.contains("sluice_worker_dead_letters_moved_total \(moved)") && metrics.contains("sluice_worker_dead_letters \(Self.limit)"), "\(metrics)")
+        #expect(
+            metrics.contains("sluice_worker_dead_letters_moved_total \(moved)") && metrics.contains("sluice_worker_dead_letters \(Self.limit)"), "\(metrics)")
 
         // sluicectl lists both places, shows a moved letter, replays it from MongoDB.
         let list = try sluicectl(stack, ["dead", "list", "--limit", "100", "--json"])
@@ -116,4 +119,3 @@ import Testing
         return parse(a).lexicographicallyPrecedes(parse(b))
     }
 }
-

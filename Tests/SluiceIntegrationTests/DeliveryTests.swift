@@ -17,7 +17,8 @@ import Testing
     }
 
     private func event(_ id: String) -> [UInt8] {
-        Array(#"{"id":"\#(id)","type":"event","visitorId":"v-\#(id)","timestamp":1767323045678,"receivedAt":1767323045678,"eventType":"t","eventName":"n"}"#.utf8)
+        Array(
+            #"{"id":"\#(id)","type":"event","visitorId":"v-\#(id)","timestamp":1767323045678,"receivedAt":1767323045678,"eventType":"t","eventName":"n"}"#.utf8)
     }
 
     @Test func poisonAndOverDeliveredEntriesAreDeadLetteredWithTheirReason() async throws {

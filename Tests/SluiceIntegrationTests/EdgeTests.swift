@@ -42,7 +42,8 @@ import Testing
         let basic = "Basic " + Data("wk_shop_0123456789abcdef:".utf8).base64EncodedString()
         #expect(try await HTTP.post(url, json: #"{"id":"k2","eventType":"t","eventName":"n"}"#, headers: ["Authorization": basic]).status == 202)
         let beacon = try await HTTP.post(
-            "\(stack.baseURL)/api/analytics/batch", body: Data(#"{"writeKey":"wk_shop_0123456789abcdef","batch":[{"type":"event","id":"k3","eventType":"t","eventName":"n"}]}"#.utf8),
+            "\(stack.baseURL)/api/analytics/batch",
+            body: Data(#"{"writeKey":"wk_shop_0123456789abcdef","batch":[{"type":"event","id":"k3","eventType":"t","eventName":"n"}]}"#.utf8),
             contentType: "text/plain;charset=UTF-8", headers: ["Origin": "https://shop.example"])
         #expect(beacon.status == 202, "\(beacon.text)")
         #expect(beacon.headers["access-control-allow-origin"] == "https://shop.example")

@@ -4,7 +4,8 @@ import Testing
 
 /// Sessions, visitors, devices, bots, engagement and clock skew, end to end.
 @Suite struct EnrichmentTests {
-    static let iPhone = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.1 Mobile/15E148 Safari/604.1"
+    static let iPhone =
+        "Mozilla/5.0 (iPhone; CPU iPhone OS 17_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.1 Mobile/15E148 Safari/604.1"
     static let gptBot = "Mozilla/5.0 AppleWebKit/537.36 (KHTML, like Gecko); compatible; GPTBot/1.1; +https://openai.com/gptbot"
 
     private func post(_ stack: TestStack, _ events: [String], userAgent: String = HTTP.browserUserAgent) async throws {
@@ -18,12 +19,14 @@ import Testing
     @Test func gapsOverTheTimeoutStartANewSessionAndCloseThePreviousOne() async throws {
         let stack = try await TestStack(prefix: "sessions")
         let t0 = (Int64(Date().timeIntervalSince1970 * 1000) - 3_600_000) / 1000 * 1000
-        try await post(stack, [
-            #"{"type":"pageview","id":"p1","visitorId":"alice","timestamp":\#(t0),"url":"https://shop.example/landing?utm_source=news&utm_medium=email&utm_campaign=fall","referrer":"https://mail.google.com/"}"#,
-            #"{"type":"pageview","id":"p2","visitorId":"alice","timestamp":\#(t0 + 300_000),"url":"https://shop.example/cart","referrer":"https://shop.example/landing"}"#,
-            #"{"type":"event","id":"e1","visitorId":"alice","userId":"u-alice","timestamp":\#(t0 + 310_000),"eventType":"auth","eventName":"login"}"#,
-            #"{"type":"pageview","id":"p3","visitorId":"alice","timestamp":\#(t0 + 2_700_000),"url":"https://shop.example/again","referrer":"https://www.google.com/"}"#,
-        ])
+        try await post(
+            stack,
+            [
+                #"{"type":"pageview","id":"p1","visitorId":"alice","timestamp":\#(t0),"url":"https://shop.example/landing?utm_source=news&utm_medium=email&utm_campaign=fall","referrer":"https://mail.google.com/"}"#,
+                #"{"type":"pageview","id":"p2","visitorId":"alice","timestamp":\#(t0 + 300_000),"url":"https://shop.example/cart","referrer":"https://shop.example/landing"}"#,
+                #"{"type":"event","id":"e1","visitorId":"alice","userId":"u-alice","timestamp":\#(t0 + 310_000),"eventType":"auth","eventName":"login"}"#,
+                #"{"type":"pageview","id":"p3","visitorId":"alice","timestamp":\#(t0 + 2_700_000),"url":"https://shop.example/again","referrer":"https://www.google.com/"}"#,
+            ])
         let stored = try StoredDocuments(url: stack.mongoURL)
         #expect(try await eventually { try stored.count("pageviews") == 3 && stack.workersAreIdle() }, "worker log:\n\(stack.worker?.log ?? "")")
         let first = try stored.one("sessions", id: try #require(try stored.one("pageviews", id: "p1")["sessionId"]?.stringValue))
@@ -76,16 +79,20 @@ import Testing
 
     @Test func engagementNeverDecreasesAndIsKeptWhenItArrivesFirst() async throws {
         let stack = try await TestStack(prefix: "engagement")
-        try await post(stack, [#"{"type":"pageview","id":"u1","pageviewId":"pv-1","visitorId":"carol","url":"https://a.example/doc","timeSpent":5000,"scrollDepth":40}"#])
-        try await post(stack, [
-            #"{"type":"pageview","id":"pv-1","pageviewId":"pv-1","visitorId":"carol","url":"https://a.example/doc","title":"Doc"}"#,
-            #"{"type":"pageview","id":"u2","pageviewId":"pv-1","visitorId":"carol","url":"https://a.example/doc","timeSpent":3000,"scrollDepth":90}"#,
-        ])
+        try await post(
+            stack, [#"{"type":"pageview","id":"u1","pageviewId":"pv-1","visitorId":"carol","url":"https://a.example/doc","timeSpent":5000,"scrollDepth":40}"#])
+        try await post(
+            stack,
+            [
+                #"{"type":"pageview","id":"pv-1","pageviewId":"pv-1","visitorId":"carol","url":"https://a.example/doc","title":"Doc"}"#,
+                #"{"type":"pageview","id":"u2","pageviewId":"pv-1","visitorId":"carol","url":"https://a.example/doc","timeSpent":3000,"scrollDepth":90}"#,
+            ])
         let stored = try StoredDocuments(url: stack.mongoURL)
-        #expect(try await eventually {
-            let page = try stored.find("pageviews", #"{"eventId":"pv-1"}"#).first
-            return page?["title"] == .string("Doc") && page?["scrollDepth"]?.objectValue?["$numberInt"] == .string("90")
-        }, "worker log:\n\(stack.worker?.log ?? "")")
+        #expect(
+            try await eventually {
+                let page = try stored.find("pageviews", #"{"eventId":"pv-1"}"#).first
+                return page?["title"] == .string("Doc") && page?["scrollDepth"]?.objectValue?["$numberInt"] == .string("90")
+            }, "worker log:\n\(stack.worker?.log ?? "")")
         let page = try stored.one("pageviews", id: "pv-1")
         #expect(page["timeSpent"]?.objectValue?["$numberInt"] == .string("5000"), "timeSpent must not drop from 5000 to 3000")
         #expect(try stored.count("pageviews") == 1)
@@ -96,10 +103,12 @@ import Testing
         let stack = try await TestStack(prefix: "skew")
         // The client's clock runs one day fast: it says the click was at T and it sent at T+10 s.
         let clientNow = Int64(Date().timeIntervalSince1970 * 1000) + 86_400_000
-        try await post(stack, [
-            #"{"type":"event","id":"skewed","visitorId":"dave","timestamp":\#(clientNow - 10_000),"sentAt":\#(clientNow),"eventType":"t","eventName":"n"}"#,
-            #"{"type":"event","id":"future","visitorId":"dave","timestamp":\#(clientNow),"eventType":"t","eventName":"n"}"#,
-        ])
+        try await post(
+            stack,
+            [
+                #"{"type":"event","id":"skewed","visitorId":"dave","timestamp":\#(clientNow - 10_000),"sentAt":\#(clientNow),"eventType":"t","eventName":"n"}"#,
+                #"{"type":"event","id":"future","visitorId":"dave","timestamp":\#(clientNow),"eventType":"t","eventName":"n"}"#,
+            ])
         let stored = try StoredDocuments(url: stack.mongoURL)
         #expect(try await eventually { try stored.count("userevents") == 2 }, "worker log:\n\(stack.worker?.log ?? "")")
         let skewed = try stored.one("userevents", id: "skewed")
@@ -116,12 +125,16 @@ import Testing
         try stack.startExtraWorker(name: "second-worker")
         let t0 = Int64(Date().timeIntervalSince1970 * 1000) - 600_000
         for chunk in 0..<4 {
-            try await post(stack, (0..<50).map { n in
-                #"{"type":"event","id":"c\#(chunk)-\#(n)","visitorId":"erin","timestamp":\#(t0 + Int64(chunk * 50 + n) * 1000),"eventType":"t","eventName":"n"}"#
-            })
+            try await post(
+                stack,
+                (0..<50).map { n in
+                    #"{"type":"event","id":"c\#(chunk)-\#(n)","visitorId":"erin","timestamp":\#(t0 + Int64(chunk * 50 + n) * 1000),"eventType":"t","eventName":"n"}"#
+                })
         }
         let stored = try StoredDocuments(url: stack.mongoURL)
-        #expect(try await eventually(timeout: .seconds(30)) { try stored.count("userevents") == 200 && stack.workersAreIdle() }, "worker log:\n\(stack.worker?.log ?? "")")
+        #expect(
+            try await eventually(timeout: .seconds(30)) { try stored.count("userevents") == 200 && stack.workersAreIdle() },
+            "worker log:\n\(stack.worker?.log ?? "")")
         let sessions = Set(try stored.find("userevents").compactMap { $0["sessionId"]?.stringValue })
         #expect(sessions.count == 1, "one visitor, no gap: \(sessions.count) sessions")
         #expect(try stored.count("sessions") == 1)
@@ -131,12 +144,16 @@ import Testing
     @Test func aVisitorsUserIdsStopGrowing() async throws {
         let stack = try await TestStack(prefix: "userids")
         for chunk in 0..<3 {
-            try await post(stack, (0..<60).map { n in
-                #"{"type":"event","id":"u\#(chunk)-\#(n)","visitorId":"grace","userId":"user-\#(chunk)-\#(n)","eventType":"t","eventName":"n"}"#
-            })
+            try await post(
+                stack,
+                (0..<60).map { n in
+                    #"{"type":"event","id":"u\#(chunk)-\#(n)","visitorId":"grace","userId":"user-\#(chunk)-\#(n)","eventType":"t","eventName":"n"}"#
+                })
         }
         let stored = try StoredDocuments(url: stack.mongoURL)
-        #expect(try await eventually(timeout: .seconds(30)) { try stored.count("userevents") == 180 && stack.workersAreIdle() }, "worker log:\n\(stack.worker?.log ?? "")")
+        #expect(
+            try await eventually(timeout: .seconds(30)) { try stored.count("userevents") == 180 && stack.workersAreIdle() },
+            "worker log:\n\(stack.worker?.log ?? "")")
         let userIds = try stored.one("visitors", id: "grace")["userIds"]?.arrayValue ?? []
         #expect(userIds.count >= 50 && userIds.count < 100, "\(userIds.count) user ids kept of 180 sent")
         #expect(try stored.count("userevents", #"{"userId": "user-2-59"}"#) == 1, "every event keeps its own userId")
@@ -155,7 +172,9 @@ import Testing
         try await Task.sleep(for: .milliseconds(6500))
         #expect(try await HTTP.post(url, json: #"{"id":"s3","eventType":"t","eventName":"n"}"#, headers: cookie).status == 202)
         let stored = try StoredDocuments(url: stack.mongoURL)
-        #expect(try await eventually { try stored.count("userevents") == 3 && stored.count("sessions", #"{"endTime": {"$ne": null}}"#) == 1 }, "worker log:\n\(stack.worker?.log ?? "")")
+        #expect(
+            try await eventually { try stored.count("userevents") == 3 && stored.count("sessions", #"{"endTime": {"$ne": null}}"#) == 1 },
+            "worker log:\n\(stack.worker?.log ?? "")")
         let first = try stored.one("userevents", id: "s1")["sessionId"]
         #expect(try stored.one("userevents", id: "s2")["sessionId"] == first, "0.8 s apart: one session")
         #expect(try stored.one("userevents", id: "s3")["sessionId"] != first, "6.5 s apart: a new session")

@@ -12,11 +12,20 @@ import Testing
         let stack = try await TestStack(prefix: "pipeline")
         let cookie = ["Cookie": "sluice_visitor=\(Self.visitor)"]
         let posts: [(String, String)] = [
-            ("track/chat", #"{"id":"chat-1","agentId":"agent-7","agentName":"Helper","userMessage":"hi","aiResponse":"hello","responseTime":420,"model":"m1","language":"en","timestamp":"2026-01-02T03:04:05.678Z"}"#),
+            (
+                "track/chat",
+                #"{"id":"chat-1","agentId":"agent-7","agentName":"Helper","userMessage":"hi","aiResponse":"hello","responseTime":420,"model":"m1","language":"en","timestamp":"2026-01-02T03:04:05.678Z"}"#
+            ),
             ("track/chat/feedback", #"{"interactionId":"chat-1","satisfied":true,"feedback":"great"}"#),
             ("track/chat/feedback", #"{"interactionId":"chat-early","satisfied":false}"#),
-            ("track/tool", #"{"id":"tool-1","toolName":"formatter","category":"dev","inputData":{"code":"x"},"outputData":["y"],"success":true,"executionTime":12.5}"#),
-            ("track/lab", #"{"id":"lab-1","experimentName":"exp","experimentType":"vision","model":"m2","success":false,"errorMessage":"boom","processingTime":99}"#),
+            (
+                "track/tool",
+                #"{"id":"tool-1","toolName":"formatter","category":"dev","inputData":{"code":"x"},"outputData":["y"],"success":true,"executionTime":12.5}"#
+            ),
+            (
+                "track/lab",
+                #"{"id":"lab-1","experimentName":"exp","experimentType":"vision","model":"m2","success":false,"errorMessage":"boom","processingTime":99}"#
+            ),
             ("track/event", #"{"id":"event-1","eventType":"auth","eventName":"signup","userId":"user-1","eventData":{"plan":"pro"},"success":true}"#),
             ("track/pageview", #"{"id":"page-1","url":"https://example.com/pricing?utm_source=x#top","referrer":"https://google.com/","title":"Pricing"}"#),
             ("track/api", #"{"id":"api-1","endpoint":"/v1/things","method":"POST","statusCode":201,"responseTime":33}"#),
@@ -28,7 +37,8 @@ import Testing
         }
         let batch = try await HTTP.post(
             "\(stack.baseURL)/api/analytics/batch",
-            json: #"{"batch":[{"type":"pageview","id":"page-2","url":"/docs"},{"type":"event","id":"event-2","eventType":"auth","eventName":"signup"},{"type":"chat","id":"chat-early","agentId":"agent-7","userMessage":"late"}]}"#,
+            json:
+                #"{"batch":[{"type":"pageview","id":"page-2","url":"/docs"},{"type":"event","id":"event-2","eventType":"auth","eventName":"signup"},{"type":"chat","id":"chat-early","agentId":"agent-7","userMessage":"late"}]}"#,
             headers: cookie)
         #expect(batch.status == 202, "\(batch.text)")
         #expect(batch.json?.objectValue?["accepted"] == .int(3))

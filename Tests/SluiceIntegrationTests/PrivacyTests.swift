@@ -68,9 +68,10 @@ import Testing
         _ = try await HTTP.post(url, json: #"{"id":"b","eventType":"t","eventName":"n"}"#)
         _ = try await HTTP.post(url, json: #"{"id":"c","eventType":"t","eventName":"n"}"#, headers: ["User-Agent": "Mozilla/5.0 (Macintosh) Safari/605"])
         #expect(first.headers["set-cookie"] == nil)
-        let visitors = Dictionary(uniqueKeysWithValues: try queued(stack).compactMap { event in
-            event["id"]?.stringValue.map { ($0, event["visitorId"]?.stringValue ?? "") }
-        })
+        let visitors = Dictionary(
+            uniqueKeysWithValues: try queued(stack).compactMap { event in
+                event["id"]?.stringValue.map { ($0, event["visitorId"]?.stringValue ?? "") }
+            })
         #expect(visitors["a"]?.hasPrefix("cl-") == true)
         #expect(visitors["a"] == visitors["b"], "same address and browser on one day: one visitor")
         #expect(visitors["a"] != visitors["c"], "another browser: another visitor")
@@ -80,7 +81,8 @@ import Testing
     @Test func forwardedAddressesCountOnlyFromTrustedProxies() async throws {
         let headers = ["X-Forwarded-For": "198.51.100.23, 203.0.113.9", "X-Forwarded-Proto": "https"]
         let direct = try await TestStack(prefix: "proxy-none", startWorker: false)
-        let ignored = try await HTTP.post("\(direct.baseURL)/api/analytics/track/event", json: #"{"id":"p0","eventType":"t","eventName":"n"}"#, headers: headers)
+        let ignored = try await HTTP.post(
+            "\(direct.baseURL)/api/analytics/track/event", json: #"{"id":"p0","eventType":"t","eventName":"n"}"#, headers: headers)
         #expect(ignored.headers["set-cookie"]?.contains("Secure") == false)
         #expect(try queued(direct).first?["ip"] == .string("127.0.0.0"))
         try await direct.stop()
@@ -95,7 +97,8 @@ import Testing
 
     @Test func personalDataIsRedactedBeforeQueuing() async throws {
         let stack = try await TestStack(prefix: "redact", startWorker: false)
-        let body = #"{"id":"r1","agentId":"a","userMessage":"I am jane.doe@example.com, call +1 415 555 0100","aiResponse":"ok","properties":{"card":"4111 1111 1111 1111","order":"A-1767323045678"}}"#
+        let body =
+            #"{"id":"r1","agentId":"a","userMessage":"I am jane.doe@example.com, call +1 415 555 0100","aiResponse":"ok","properties":{"card":"4111 1111 1111 1111","order":"A-1767323045678"}}"#
         #expect(try await HTTP.post("\(stack.baseURL)/api/analytics/track/chat", json: body).status == 202)
         let event = try #require(try queued(stack).first)
         #expect(event["userMessage"] == .string("I am [email], call [phone]"))

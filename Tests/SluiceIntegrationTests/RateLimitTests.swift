@@ -49,7 +49,10 @@ import Testing
             #expect(!stored.contains { $0.contains(address) }, "\(address) stored in Redis: \(stored)")
         }
         // Never a visitor bucket keyed by the address alone.
-        #expect(stored.filter { $0.hasPrefix(StreamLayout.rateLimitKey("visitor", "")) }.allSatisfy { $0.hasPrefix(StreamLayout.rateLimitKey("visitor", "fresh-")) }, "\(stored)")
+        #expect(
+            stored.filter { $0.hasPrefix(StreamLayout.rateLimitKey("visitor", "")) }.allSatisfy {
+                $0.hasPrefix(StreamLayout.rateLimitKey("visitor", "fresh-"))
+            }, "\(stored)")
         try await stack.stop()
     }
 

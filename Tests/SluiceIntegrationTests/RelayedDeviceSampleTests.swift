@@ -28,13 +28,16 @@ import Testing
         let stack = try await TestStack(prefix: "relayed-sample", ingestSettings: ["SLUICE_SITES": sites.path, "SLUICE_RATE_LIMIT_ADDRESS": "off"])
         let url = "\(stack.baseURL)/api/analytics/batch"
         func event(_ id: String, userAgent: String? = nil) -> JSONValue {
-            var object = JSONObject([("type", .string("pageview")), ("id", .string(id)), ("visitorId", .string("v-\(id)")), ("url", .string("https://shop.example/"))])
+            var object = JSONObject([
+                ("type", .string("pageview")), ("id", .string(id)), ("visitorId", .string("v-\(id)")), ("url", .string("https://shop.example/")),
+            ])
             if let userAgent { object["context"] = .object(JSONObject([("userAgent", .string(userAgent))])) }
             return .object(object)
         }
         func batch(_ events: [JSONValue]) -> String { JSONWriter.string(of: .object(JSONObject([("batch", .array(events))]))) }
         for (index, agent) in agents.enumerated() {
-            let reply = try await HTTP.post(url, json: batch([event("h-\(index)")]), headers: ["X-Sluice-Key": ServerSenderTests.writeKey, "User-Agent": agent])
+            let reply = try await HTTP.post(
+                url, json: batch([event("h-\(index)")]), headers: ["X-Sluice-Key": ServerSenderTests.writeKey, "User-Agent": agent])
             #expect(reply.status == 202, "\(agent): \(reply.text)")
         }
         // The relaying server: Node's agent in its header, each visitor's in context.userAgent.
@@ -56,7 +59,9 @@ import Testing
             differing.append("\(agent): header \(String(describing: devices["h-\(index)"])), relayed \(String(describing: devices["r-\(index)"]))")
         }
         #expect(differing.isEmpty, "\(differing.count) of \(agents.count) differ:\n\(differing.prefix(10).joined(separator: "\n"))")
-        #expect(devices.values.contains { $0.objectValue?["type"] == .string("mobile") } && devices.values.contains { $0.objectValue?["type"] == .string("desktop") })
+        #expect(
+            devices.values.contains { $0.objectValue?["type"] == .string("mobile") }
+                && devices.values.contains { $0.objectValue?["type"] == .string("desktop") })
         try await stack.stop()
     }
 }

@@ -46,7 +46,8 @@ import Testing
         let policy = try RetentionPolicy(parsing: "pageviews=90,visitors=400")
         let ages = IndexCatalog.ageIndexes(retention: policy)
         #expect(ages.map(\.collection) == RetentionPolicy.collections)
-        #expect(ages.first { $0.collection == "pageviews" }?.index == IndexSpec(name: "timestamp_1", keys: [IndexKey("timestamp")], expireAfterSeconds: 7_776_000))
+        #expect(
+            ages.first { $0.collection == "pageviews" }?.index == IndexSpec(name: "timestamp_1", keys: [IndexKey("timestamp")], expireAfterSeconds: 7_776_000))
         #expect(ages.first { $0.collection == "sessions" }?.index == IndexSpec(name: "lastActivity_1", keys: [IndexKey("lastActivity")]))
         #expect(ages.first { $0.collection == "visitors" }?.index.expireAfterSeconds == 34_560_000)
         for (collection, age) in ages {
@@ -75,7 +76,8 @@ import Testing
             let worker = try SluiceProcess(
                 binary: "sluice-worker", environment: environment,
                 settings: [
-                    "SLUICE_REDIS_URL": redisURL, "SLUICE_MONGO_URL": mongoURL, "SLUICE_PARTITIONS": String(TestStack.partitions), "SLUICE_CONSUMER_NAME": "retention",
+                    "SLUICE_REDIS_URL": redisURL, "SLUICE_MONGO_URL": mongoURL, "SLUICE_PARTITIONS": String(TestStack.partitions),
+                    "SLUICE_CONSUMER_NAME": "retention",
                     "SLUICE_BLOCK_MS": "200", "SLUICE_WORKER_PORT": "0", "SLUICE_RETENTION": retention,
                 ])
             #expect(try await eventually(timeout: .seconds(30)) { worker.log.contains("indexes ensured") }, "log:\n\(worker.log)")
@@ -92,7 +94,9 @@ import Testing
         #expect(!first.log.contains("retention not applied"), "log:\n\(first.log)")
         #expect(first.log.contains("pageviews=90d"), "the start-up summary shows the effective retention")
         for (collection, index) in IndexCatalog.ageIndexes(retention: policy) {
-            #expect(try exists(index, in: collection, store), "\(collection): no index \(index.name) with expireAfterSeconds \(index.expireAfterSeconds.map(String.init) ?? "none")")
+            #expect(
+                try exists(index, in: collection, store),
+                "\(collection): no index \(index.name) with expireAfterSeconds \(index.expireAfterSeconds.map(String.init) ?? "none")")
         }
         #expect(try !exists(IndexSpec(name: "timestamp_1", keys: [IndexKey("timestamp")]), in: "pageviews", store))
         #expect(try !exists(IndexSpec(name: "lastVisit_1", keys: [IndexKey("lastVisit")], expireAfterSeconds: 86_400), in: "visitors", store))
@@ -106,7 +110,11 @@ import Testing
             #expect(try exists(index, in: collection, store), "\(collection): \(index)")
         }
         let listed = try store.runCommand(
-            { let c = BSONDocumentBuilder(); c.appendString("listIndexes", "pageviews"); return c }(), operation: "listIndexes", collection: "pageviews")
+            {
+                let c = BSONDocumentBuilder()
+                c.appendString("listIndexes", "pageviews")
+                return c
+            }(), operation: "listIndexes", collection: "pageviews")
         #expect(listed.contains(#""name" : "timestamp_1", "expireAfterSeconds" : { "$numberInt" : "2592000" }"#), "\(listed)")
         _ = try await second.stop()
     }

@@ -14,12 +14,17 @@ import Testing
     var hour: Int64 { day + 10 * 3_600_000 }
 
     /// Runs the built `sluicectl` against the test's databases: exit status, stdout and stderr.
-    private func sluicectl(_ environment: TestEnvironment, redis: String, mongo: String, _ arguments: [String]) throws -> (status: Int32, output: String, errors: String) {
+    private func sluicectl(_ environment: TestEnvironment, redis: String, mongo: String, _ arguments: [String]) throws -> (
+        status: Int32, output: String, errors: String
+    ) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: environment.binDirectory).appendingPathComponent("sluicectl")
         process.arguments = arguments
-        process.environment = ProcessInfo.processInfo.environment.merging(["SLUICE_REDIS_URL": redis, "SLUICE_MONGO_URL": mongo, "SLUICE_PARTITIONS": "4"]) { $1 }
-        let stdout = Pipe(), stderr = Pipe()
+        process.environment = ProcessInfo.processInfo.environment.merging(["SLUICE_REDIS_URL": redis, "SLUICE_MONGO_URL": mongo, "SLUICE_PARTITIONS": "4"]) {
+            $1
+        }
+        let stdout = Pipe()
+        let stderr = Pipe()
         process.standardOutput = stdout
         process.standardError = stderr
         try process.run()
@@ -38,7 +43,8 @@ import Testing
 
     private func set(_ store: MongoStore, _ collection: String, id: String, _ update: String) throws {
         let outcome = try store.bulkWrite(
-            collection: collection, operations: [.updateMany(filter: try BSONDocumentBuilder(json: #"{"_id": "\#(id)"}"#), update: try BSONDocumentBuilder(json: update))])
+            collection: collection,
+            operations: [.updateMany(filter: try BSONDocumentBuilder(json: #"{"_id": "\#(id)"}"#), update: try BSONDocumentBuilder(json: update))])
         try #require(outcome.matched == 1, "updating \(collection) \(id): \(outcome)")
     }
 
@@ -46,31 +52,42 @@ import Testing
     /// with session and visitor documents that agree with them (no roll-ups yet).
     private func seed(_ store: MongoStore) throws {
         let device = #""device": {"type": "desktop", "browser": "Firefox", "os": "Linux"}"#
-        try insert(store, "pageviews", [
-            #"{"_id": "p1", "visitorId": "v1", "sessionId": "s1", "timestamp": \#(date(5)), "path": "/a", "channel": "direct", \#(device)}"#,
-            #"{"_id": "p2", "visitorId": "v1", "sessionId": "s1", "timestamp": \#(date(15)), "path": "/b", \#(device)}"#,
-            #"{"_id": "p3", "visitorId": "v2", "sessionId": "s2", "timestamp": \#(date(65)), "path": "/a", \#(device)}"#,
-            #"{"_id": "p4", "visitorId": "b1", "sessionId": null, "timestamp": \#(date(7)), "path": "/x", "device": {"type": "bot"}}"#,
-        ])
-        try insert(store, "chatinteractions", [
-            #"{"_id": "c1", "visitorId": "v1", "sessionId": "s1", "timestamp": \#(date(10)), "agentId": "helper", "model": "m1", "responseTime": 1200, "satisfied": true, "feedbackAt": \#(date(12)), \#(device)}"#
-        ])
-        try insert(store, "userevents", [
-            #"{"_id": "e1", "visitorId": "v2", "sessionId": "s2", "timestamp": \#(date(70)), "eventType": "auth", "eventName": "signup", \#(device)}"#
-        ])
-        try insert(store, "sessions", [
-            #"{"_id": "s1", "visitorId": "v1", "startTime": \#(date(5)), "lastActivity": \#(date(15)), "endTime": \#(date(15)), "pageViews": 2, "events": 3, "entryPage": "/a", "exitPage": "/b", "channel": "direct", \#(device)}"#,
-            #"{"_id": "s2", "visitorId": "v2", "startTime": \#(date(65)), "lastActivity": \#(date(70)), "endTime": null, "pageViews": 1, "events": 2, "entryPage": "/a", "exitPage": "/a", \#(device)}"#,
-        ])
-        try insert(store, "visitors", [
-            #"{"_id": "v1", "firstVisit": \#(date(5)), "lastVisit": \#(date(15)), "pageViews": 2, "visits": 1}"#,
-            #"{"_id": "v2", "firstVisit": \#(date(65)), "lastVisit": \#(date(70)), "pageViews": 1, "visits": 1}"#,
-        ])
+        try insert(
+            store, "pageviews",
+            [
+                #"{"_id": "p1", "visitorId": "v1", "sessionId": "s1", "timestamp": \#(date(5)), "path": "/a", "channel": "direct", \#(device)}"#,
+                #"{"_id": "p2", "visitorId": "v1", "sessionId": "s1", "timestamp": \#(date(15)), "path": "/b", \#(device)}"#,
+                #"{"_id": "p3", "visitorId": "v2", "sessionId": "s2", "timestamp": \#(date(65)), "path": "/a", \#(device)}"#,
+                #"{"_id": "p4", "visitorId": "b1", "sessionId": null, "timestamp": \#(date(7)), "path": "/x", "device": {"type": "bot"}}"#,
+            ])
+        try insert(
+            store, "chatinteractions",
+            [
+                #"{"_id": "c1", "visitorId": "v1", "sessionId": "s1", "timestamp": \#(date(10)), "agentId": "helper", "model": "m1", "responseTime": 1200, "satisfied": true, "feedbackAt": \#(date(12)), \#(device)}"#
+            ])
+        try insert(
+            store, "userevents",
+            [
+                #"{"_id": "e1", "visitorId": "v2", "sessionId": "s2", "timestamp": \#(date(70)), "eventType": "auth", "eventName": "signup", \#(device)}"#
+            ])
+        try insert(
+            store, "sessions",
+            [
+                #"{"_id": "s1", "visitorId": "v1", "startTime": \#(date(5)), "lastActivity": \#(date(15)), "endTime": \#(date(15)), "pageViews": 2, "events": 3, "entryPage": "/a", "exitPage": "/b", "channel": "direct", \#(device)}"#,
+                #"{"_id": "s2", "visitorId": "v2", "startTime": \#(date(65)), "lastActivity": \#(date(70)), "endTime": null, "pageViews": 1, "events": 2, "entryPage": "/a", "exitPage": "/a", \#(device)}"#,
+            ])
+        try insert(
+            store, "visitors",
+            [
+                #"{"_id": "v1", "firstVisit": \#(date(5)), "lastVisit": \#(date(15)), "pageViews": 2, "visits": 1}"#,
+                #"{"_id": "v2", "firstVisit": \#(date(65)), "lastVisit": \#(date(70)), "pageViews": 1, "visits": 1}"#,
+            ])
     }
 
     @Test func verifyFindsEveryChangedCountAndRebuildFixesThem() throws {
         let environment = try TestEnvironment.require()
-        let redis = try environment.isolatedRedisURL(), mongo = environment.isolatedMongoURL(prefix: "rollups")
+        let redis = try environment.isolatedRedisURL()
+        let mongo = environment.isolatedMongoURL(prefix: "rollups")
         let store = try MongoStore(url: mongo, appName: "sluice-tests")
         defer { try? store.dropDatabase() }
         try seed(store)
@@ -89,7 +106,9 @@ import Testing
         let stored = try StoredDocuments(url: mongo)
         let first = try #require(try stored.find("rollups", #"{"_id": "h:\#(hour):"}"#).first)
         let human = try #require(first["human"]?.objectValue)
-        #expect(human["pageViews"] == .object(JSONObject([("$numberLong", .string("2"))])) && human["events"] == .object(JSONObject([("$numberLong", .string("3"))])))
+        #expect(
+            human["pageViews"] == .object(JSONObject([("$numberLong", .string("2"))]))
+                && human["events"] == .object(JSONObject([("$numberLong", .string("3"))])))
         #expect(human["duration"] == .object(JSONObject([("$numberLong", .string("600000"))])) && first["visitorsHLL"] != nil)
         let dayDocument = try #require(try stored.find("rollups", #"{"_id": "d:\#(day):"}"#).first)
         #expect(dayDocument["human"]?.objectValue?["visitors"] == .object(JSONObject([("$numberLong", .string("2"))])))
@@ -133,7 +152,8 @@ import Testing
 
     @Test func badTimesAndOpenBucketsAreRefusedWithTheReason() throws {
         let environment = try TestEnvironment.require()
-        let redis = try environment.isolatedRedisURL(), mongo = environment.isolatedMongoURL(prefix: "rollups")
+        let redis = try environment.isolatedRedisURL()
+        let mongo = environment.isolatedMongoURL(prefix: "rollups")
         let bad = try sluicectl(environment, redis: redis, mongo: mongo, ["rollups", "verify", "--from", "yesterday"])
         #expect(bad.status != 0 && bad.errors.contains("--from 'yesterday' is not a time"), "\(bad)")
 
@@ -143,11 +163,13 @@ import Testing
 
     @Test func verifyWaitsForUnflushedChangesThenComparesAnyway() throws {
         let environment = try TestEnvironment.require()
-        let redis = try environment.isolatedRedisURL(), mongo = environment.isolatedMongoURL(prefix: "rollups")
+        let redis = try environment.isolatedRedisURL()
+        let mongo = environment.isolatedMongoURL(prefix: "rollups")
         let connection = try RedisConnection(endpoint: RedisEndpoint(url: redis))
         _ = try connection.run(RedisCommand("ZADD", StreamLayout.dirtyKey(partition: 3), "1", StreamLayout.visitorStateKey(visitorId: "v9", partition: 3)))
         defer { _ = try? connection.run(RedisCommand("DEL", StreamLayout.dirtyKey(partition: 3))) }
-        let result = try sluicectl(environment, redis: redis, mongo: mongo, ["rollups", "verify", "--wait", "1", "--from", String(day), "--to", String(day + 3_600_000)])
+        let result = try sluicectl(
+            environment, redis: redis, mongo: mongo, ["rollups", "verify", "--wait", "1", "--from", String(day), "--to", String(day + 3_600_000)])
         #expect(result.status == 0 && result.output.contains("no difference"), "\(result)")
         #expect(result.errors.contains("1 changed key not yet flushed") && result.errors.contains("still unflushed after 1 s"), "\(result)")
     }

@@ -35,19 +35,24 @@ import Testing
 
     @Test func rebuildWritesFunnelProgressAndVerifyFindsABrokenCount() throws {
         let environment = try TestEnvironment.require()
-        let redis = try environment.isolatedRedisURL(), mongo = environment.isolatedMongoURL(prefix: "funnels")
+        let redis = try environment.isolatedRedisURL()
+        let mongo = environment.isolatedMongoURL(prefix: "funnels")
         let store = try MongoStore(url: mongo, appName: "sluice-tests")
         defer { try? store.dropDatabase() }
         // v1 saw the pricing page in the hour before the range; v2 in the range.
-        try insert(store, "pageviews", [
-            #"{"_id": "p1", "visitorId": "v1", "sessionId": "s0", "timestamp": \#(date(-55)), "path": "/pricing"}"#,
-            #"{"_id": "p2", "visitorId": "v1", "sessionId": "s1", "timestamp": \#(date(10)), "path": "/paid"}"#,
-            #"{"_id": "p3", "visitorId": "v2", "sessionId": "s2", "timestamp": \#(date(20)), "path": "/pricing"}"#,
-        ])
-        try insert(store, "userevents", [
-            #"{"_id": "e1", "visitorId": "v1", "sessionId": "s1", "timestamp": \#(date(5)), "eventType": "auth", "eventName": "signup"}"#,
-            #"{"_id": "e2", "visitorId": "v2", "sessionId": "s2", "timestamp": \#(date(25)), "eventType": "auth", "eventName": "signup"}"#,
-        ])
+        try insert(
+            store, "pageviews",
+            [
+                #"{"_id": "p1", "visitorId": "v1", "sessionId": "s0", "timestamp": \#(date(-55)), "path": "/pricing"}"#,
+                #"{"_id": "p2", "visitorId": "v1", "sessionId": "s1", "timestamp": \#(date(10)), "path": "/paid"}"#,
+                #"{"_id": "p3", "visitorId": "v2", "sessionId": "s2", "timestamp": \#(date(20)), "path": "/pricing"}"#,
+            ])
+        try insert(
+            store, "userevents",
+            [
+                #"{"_id": "e1", "visitorId": "v1", "sessionId": "s1", "timestamp": \#(date(5)), "eventType": "auth", "eventName": "signup"}"#,
+                #"{"_id": "e2", "visitorId": "v2", "sessionId": "s2", "timestamp": \#(date(25)), "eventType": "auth", "eventName": "signup"}"#,
+            ])
         let range = ["--from", String(hour), "--to", String(hour + 2 * 3_600_000)]
         let rebuilt = try sluicectl(environment, redis: redis, mongo: mongo, ["rollups", "rebuild"] + range)
         #expect(rebuilt.status == 0, "\(rebuilt)")
@@ -69,9 +74,11 @@ import Testing
         #expect(clean.status == 0 && clean.output.contains("no difference"), "\(clean)")
 
         let breakRow = try BSONDocumentBuilder(json: #"{"$set": {"human.funnel.0.count": 5}}"#)
-        _ = try store.bulkWrite(collection: "rollups", operations: [.updateMany(filter: try BSONDocumentBuilder(json: #"{"_id": "h:\#(hour):"}"#), update: breakRow)])
+        _ = try store.bulkWrite(
+            collection: "rollups", operations: [.updateMany(filter: try BSONDocumentBuilder(json: #"{"_id": "h:\#(hour):"}"#), update: breakRow)])
         let breakVisitor = try BSONDocumentBuilder(json: #"{"$set": {"funnels.checkout.step": 1}}"#)
-        _ = try store.bulkWrite(collection: "visitors", operations: [.updateMany(filter: try BSONDocumentBuilder(json: #"{"_id": "v2"}"#), update: breakVisitor)])
+        _ = try store.bulkWrite(
+            collection: "visitors", operations: [.updateMany(filter: try BSONDocumentBuilder(json: #"{"_id": "v2"}"#), update: breakVisitor)])
         let broken = try sluicectl(environment, redis: redis, mongo: mongo, ["rollups", "verify", "--wait", "0"] + range)
         #expect(broken.status == 1, "\(broken)")
         for line in ["visitor v2 funnels.checkout.step: stored 1, recomputed 2", "rollup h:\(hour): human funnel checkout / 1 n: stored 5, recomputed 1"] {

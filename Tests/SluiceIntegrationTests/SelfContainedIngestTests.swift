@@ -23,10 +23,11 @@ import Testing
         let ingest = try SluiceProcess(
             executable: copy, settings: ["SLUICE_REDIS_URL": try environment.isolatedRedisURL(), "SLUICE_INGEST_PORT": "0"])
         var port: Substring = ""
-        #expect(try await eventually(timeout: .seconds(20)) {
-            port = ingest.log.range(of: "sluice-ingest listening on http://127.0.0.1:").map { ingest.log[$0.upperBound...].prefix { $0.isNumber } } ?? ""
-            return !port.isEmpty || !ingest.isRunning
-        })
+        #expect(
+            try await eventually(timeout: .seconds(20)) {
+                port = ingest.log.range(of: "sluice-ingest listening on http://127.0.0.1:").map { ingest.log[$0.upperBound...].prefix { $0.isNumber } } ?? ""
+                return !port.isEmpty || !ingest.isRunning
+            })
         try #require(!port.isEmpty, "the copy did not start listening; log:\n\(ingest.log)")
 
         let tracker = try await HTTP.get("http://127.0.0.1:\(port)/tracker.js")

@@ -5,12 +5,14 @@ import Testing
 @Suite struct ServerSenderTests {
     static let writeKey = "wk_shop_0123456789abcdef"
     static let serverKey = "sk_shop_0123456789abcdef"
-    static let iPhone = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.1 Mobile/15E148 Safari/604.1"
+    static let iPhone =
+        "Mozilla/5.0 (iPhone; CPU iPhone OS 17_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.1 Mobile/15E148 Safari/604.1"
 
     /// A sites file with one site holding a write key and a server key.
     static func sitesFile() throws -> URL {
         let sites = FileManager.default.temporaryDirectory.appendingPathComponent("sites-\(UUID().uuidString).json")
-        try Data(#"{"sites":[{"id":"shop","writeKeys":["\#(writeKey)"],"serverKeys":["\#(serverKey)"],"origins":["https://shop.example"]}]}"#.utf8).write(to: sites)
+        try Data(#"{"sites":[{"id":"shop","writeKeys":["\#(writeKey)"],"serverKeys":["\#(serverKey)"],"origins":["https://shop.example"]}]}"#.utf8).write(
+            to: sites)
         return sites
     }
 
@@ -27,7 +29,8 @@ import Testing
              {"type":"pageview","id":"relayed","visitorId":"v-relay","url":"https://shop.example/p","context":{"userAgent":"\#(Self.iPhone)","ip":"198.51.100.77"}},
              {"type":"api","id":"bare","visitorId":"v-relay","endpoint":"/api/cart","method":"GET"}]}
             """#
-        let reply = try await HTTP.post("\(stack.baseURL)/api/analytics/batch", json: body, headers: ["X-Sluice-Key": Self.serverKey, "User-Agent": "curl/8.4.0"])
+        let reply = try await HTTP.post(
+            "\(stack.baseURL)/api/analytics/batch", json: body, headers: ["X-Sluice-Key": Self.serverKey, "User-Agent": "curl/8.4.0"])
         #expect(reply.status == 202, "\(reply.text)")
         #expect(reply.headers["set-cookie"] == nil, "a server is not a visitor: no cookie")
 
@@ -54,7 +57,8 @@ import Testing
         defer { try? FileManager.default.removeItem(at: sites) }
         let stack = try await TestStack(prefix: "server-browserkey", ingestSettings: ["SLUICE_SITES": sites.path])
         let body = #"{"id":"wk","visitorId":"v-wk","url":"https://shop.example/","context":{"userAgent":"\#(Self.iPhone)","ip":"198.51.100.77"}}"#
-        let reply = try await HTTP.post("\(stack.baseURL)/api/analytics/track/pageview", json: body, headers: ["X-Sluice-Key": Self.writeKey, "User-Agent": "curl/8.4.0"])
+        let reply = try await HTTP.post(
+            "\(stack.baseURL)/api/analytics/track/pageview", json: body, headers: ["X-Sluice-Key": Self.writeKey, "User-Agent": "curl/8.4.0"])
         #expect(reply.status == 202, "\(reply.text)")
         let stored = try StoredDocuments(url: stack.mongoURL)
         #expect(try await eventually { try stored.count("pageviews") == 1 }, "worker log:\n\(stack.worker?.log ?? "")")
@@ -76,7 +80,8 @@ import Testing
         let fetchMetadata = try await HTTP.post(url, json: event, headers: ["X-Sluice-Key": Self.serverKey, "Sec-Fetch-Site": "same-origin"])
         #expect(fetchMetadata.status == 403)
         let beacon = try await HTTP.post(
-            "\(stack.baseURL)/api/analytics/batch", body: Data(#"{"writeKey":"\#(Self.serverKey)","batch":[{"type":"event","eventType":"t","eventName":"n"}]}"#.utf8),
+            "\(stack.baseURL)/api/analytics/batch",
+            body: Data(#"{"writeKey":"\#(Self.serverKey)","batch":[{"type":"event","eventType":"t","eventName":"n"}]}"#.utf8),
             contentType: "text/plain", headers: ["Origin": "https://shop.example"])
         #expect(beacon.status == 403, "a server key in a beacon body")
         #expect(try await HTTP.post(url, json: event, headers: ["X-Sluice-Key": Self.serverKey]).status == 202)

@@ -13,7 +13,9 @@ import Testing
     static func app(sender: SluiceSender, configuration: SluiceClientConfiguration) -> some ApplicationProtocol {
         let router = Router(context: IngestRequestContext.self)
         router.add(middleware: SluiceTrackingMiddleware(sender: sender, configuration: configuration, skip: { request, _ in request.uri.path == "/health" }))
-        router.get("/") { _, _ in Response(status: .ok, headers: [.contentType: "text/html; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: "<h1>Shop</h1>"))) }
+        router.get("/") { _, _ in
+            Response(status: .ok, headers: [.contentType: "text/html; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: "<h1>Shop</h1>")))
+        }
         router.get("/api/items/:id") { _, context in try context.parameters.require("id") }
         router.post("/api/orders") { _, _ in Response(status: .created) }
         router.get("/api/slow") { _, _ in
@@ -56,10 +58,14 @@ import Testing
         #expect(stats == SluiceSender.Stats(sent: 7), "\(stats)")
 
         let stored = try StoredDocuments(url: stack.mongoURL)
-        #expect(try await eventually { try stored.count("apiusages") == 6 && stored.count("pageviews") == 2 && stack.workersAreIdle() }, "worker log:\n\(stack.worker?.log ?? "")")
+        #expect(
+            try await eventually { try stored.count("apiusages") == 6 && stored.count("pageviews") == 2 && stack.workersAreIdle() },
+            "worker log:\n\(stack.worker?.log ?? "")")
         let session = try #require(try stored.one("pageviews", id: "browser-pv")["sessionId"]?.stringValue)
         let calls = try stored.find("apiusages", #"{"visitorId":"\#(Self.visitor)"}"#)
-        #expect(Set(calls.compactMap { $0["endpoint"]?.stringValue }) == ["/", "/api/items/{id}", "/api/orders", "/api/slow", "/api/missing"], "route patterns as Hummingbird spells them; /health skipped")
+        #expect(
+            Set(calls.compactMap { $0["endpoint"]?.stringValue }) == ["/", "/api/items/{id}", "/api/orders", "/api/slow", "/api/missing"],
+            "route patterns as Hummingbird spells them; /health skipped")
         for call in calls {
             #expect(call["device"]?.objectValue?["browser"] == .string("Chrome"), "the browser's device, not the client's: \(call)")
             #expect(call["sessionId"] == .string(session), "joins the browser's session: \(call)")
@@ -81,12 +87,14 @@ import Testing
     @Test func a429IsRetriedAfterRetryAfterAndAFullQueueDropsItsOldest() async throws {
         let sites = try ServerSenderTests.sitesFile()
         defer { try? FileManager.default.removeItem(at: sites) }
-        let stack = try await TestStack(prefix: "hb-retry", startWorker: false, ingestSettings: ["SLUICE_SITES": sites.path, "SLUICE_RATE_LIMIT_SERVER": "1/2"])
+        let stack = try await TestStack(
+            prefix: "hb-retry", startWorker: false, ingestSettings: ["SLUICE_SITES": sites.path, "SLUICE_RATE_LIMIT_SERVER": "1/2"])
         var configuration = try SluiceClientConfiguration(endpoint: URL(string: stack.baseURL)!, writeKey: ServerSenderTests.serverKey)
         configuration.flushAt = 2
         let sender = SluiceSender(configuration: configuration)
         func event(_ n: Int) -> TrackedEvent {
-            TrackedEvent(type: "api", visitorId: "v-retry", timestamp: Int64(Date().timeIntervalSince1970 * 1000), context: .init(), endpoint: "/e/\(n)", method: "GET")
+            TrackedEvent(
+                type: "api", visitorId: "v-retry", timestamp: Int64(Date().timeIntervalSince1970 * 1000), context: .init(), endpoint: "/e/\(n)", method: "GET")
         }
         // Two events drain the server bucket (burst 2, one a second); the next batch
         // meets a 429 unless the machine was so slow the bucket refilled: then try again.

@@ -9,10 +9,11 @@ import Testing
         let stack = try await TestStack(prefix: "ready", mongoURL: mongo.url)
         let worker = try #require(stack.worker)
         var port: Substring = ""
-        #expect(try await eventually(timeout: .seconds(20)) {
-            port = worker.log.range(of: "metrics on http://127.0.0.1:").map { worker.log[$0.upperBound...].prefix { $0.isNumber } } ?? ""
-            return !port.isEmpty
-        }, "worker log:\n\(worker.log)")
+        #expect(
+            try await eventually(timeout: .seconds(20)) {
+                port = worker.log.range(of: "metrics on http://127.0.0.1:").map { worker.log[$0.upperBound...].prefix { $0.isNumber } } ?? ""
+                return !port.isEmpty
+            }, "worker log:\n\(worker.log)")
         let base = "http://127.0.0.1:\(port)"
         func ready() async throws -> HTTPReply { try await HTTP.get("\(base)/readyz") }
 

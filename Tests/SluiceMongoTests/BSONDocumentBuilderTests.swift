@@ -71,7 +71,11 @@ struct BSONDocumentBuilderTests {
             build(document)
             return document.storageProblem
         }
-        #expect(problem { $0.appendString("v", "a\u{0}b"); $0.appendDocument("p") { $0.appendInt32("k", 1) } } == nil)
+        #expect(
+            problem {
+                $0.appendString("v", "a\u{0}b")
+                $0.appendDocument("p") { $0.appendInt32("k", 1) }
+            } == nil)
         #expect(problem { $0.appendDocument("p") { $0.appendInt32("", 1) } }?.contains("bson_validate") == true)
         #expect(problem { $0.appendDocument("p") { $0.appendInt32("$gt", 1) } }?.contains("bson_validate") == true)
         #expect(problem { $0.appendArray("a") { $0.appendDocument { $0.appendInt32("a.b", 1) } } }?.contains("bson_validate") == true)

@@ -23,7 +23,8 @@ import Testing
         // Pools connect lazily: these hosts are never contacted.
         let replicaSet = try MongoStore(url: "mongodb://db1:27017,db2:27018/sluice?replicaSet=rs0&w=1&journal=true", appName: "t", writeConcern: .majority)
         defer { replicaSet.close() }
-        #expect(replicaSet.connectionSummary == "hosts db1:27017,db2:27018; replicaSet rs0; retryWrites on; write concern w=majority, journal, wtimeout 10000 ms")
+        #expect(
+            replicaSet.connectionSummary == "hosts db1:27017,db2:27018; replicaSet rs0; retryWrites on; write concern w=majority, journal, wtimeout 10000 ms")
         let ownTimeout = try MongoStore(url: "mongodb://db1/sluice?wtimeoutMS=2500&retryWrites=false", appName: "t", writeConcern: .members(3))
         defer { ownTimeout.close() }
         #expect(ownTimeout.connectionSummary == "hosts db1:27017; retryWrites off; write concern w=3, wtimeout 2500 ms")

@@ -34,7 +34,8 @@ import Testing
     @Test func seedListsNameAClusterAndKeepTheCredentials() throws {
         let cluster = try RedisEndpoint(url: "redis://app:secret@10.0.0.1:7000,10.0.0.2,[::1]:7002")
         #expect(cluster.isCluster)
-        #expect(cluster.seeds == [RedisAddress(host: "10.0.0.1", port: 7000), RedisAddress(host: "10.0.0.2", port: 6379), RedisAddress(host: "::1", port: 7002)])
+        #expect(
+            cluster.seeds == [RedisAddress(host: "10.0.0.1", port: 7000), RedisAddress(host: "10.0.0.2", port: 6379), RedisAddress(host: "::1", port: 7002)])
         #expect(cluster.username == "app" && cluster.password == "secret" && cluster.host == "10.0.0.1" && cluster.port == 7000)
         #expect(cluster.description == "cluster 10.0.0.1:7000,10.0.0.2:6379,[::1]:7002")
         #expect(cluster.partitionTags(partitions: 4) == .spread(partitions: 4))

@@ -24,7 +24,9 @@ import Testing
                 .string(Array("entries-read".utf8)), .integer(40), .string(Array("lag".utf8)), lag,
             ])
         }
-        let reply = RedisReply.array([group("audit", pending: 1, lag: .integer(9), delivered: "5-0"), group(StreamLayout.group, pending: 3, lag: .null, delivered: "12-4")])
+        let reply = RedisReply.array([
+            group("audit", pending: 1, lag: .integer(9), delivered: "5-0"), group(StreamLayout.group, pending: 3, lag: .null, delivered: "12-4"),
+        ])
         let groups = StreamGroupInfo.groups(in: reply)
         #expect(groups.map(\.name) == ["audit", StreamLayout.group])
         #expect(groups[0] == StreamGroupInfo(name: "audit", pending: 1, lag: 9, lastDeliveredID: StreamID("5-0")))
@@ -38,7 +40,11 @@ import Testing
         #expect(StreamGroupInfo.groups(in: .integer(3)).isEmpty && StreamGroupInfo.groups(in: .status("OK")).isEmpty)
         let nameless = RedisReply.array([.array([.string(Array("pending".utf8)), .integer(4)])])
         #expect(StreamGroupInfo.groups(in: nameless).isEmpty)
-        let oddID = RedisReply.array([.array([.string(Array("name".utf8)), .string(Array(StreamLayout.group.utf8)), .string(Array("last-delivered-id".utf8)), .string(Array("later".utf8))])])
+        let oddID = RedisReply.array([
+            .array([
+                .string(Array("name".utf8)), .string(Array(StreamLayout.group.utf8)), .string(Array("last-delivered-id".utf8)), .string(Array("later".utf8)),
+            ])
+        ])
         #expect(StreamGroupInfo.workers(in: oddID) == StreamGroupInfo(name: StreamLayout.group, pending: 0, lag: nil, lastDeliveredID: nil))
     }
 
@@ -54,11 +60,15 @@ import Testing
 
         let reply = try redis.run("XINFO", "GROUPS", stream)
         #expect(StreamGroupInfo.workers(in: reply) == StreamGroupInfo(name: StreamLayout.group, pending: 2, lag: 3, lastDeliveredID: StreamID("1-2")))
-        #expect(StreamGroupInfo.groups(in: reply).first { $0.name == "audit" } == StreamGroupInfo(name: "audit", pending: 0, lag: 0, lastDeliveredID: StreamID("10-0")))
+        #expect(
+            StreamGroupInfo.groups(in: reply).first { $0.name == "audit" }
+                == StreamGroupInfo(name: "audit", pending: 0, lag: 0, lastDeliveredID: StreamID("10-0")))
 
         // An undelivered entry deleted: Redis can no longer count the lag, and says so with a nil.
         try redis.run("XDEL", stream, "3-0")
-        #expect(try StreamGroupInfo.workers(in: redis.run("XINFO", "GROUPS", stream)) == StreamGroupInfo(name: StreamLayout.group, pending: 2, lag: nil, lastDeliveredID: StreamID("1-2")))
+        #expect(
+            try StreamGroupInfo.workers(in: redis.run("XINFO", "GROUPS", stream))
+                == StreamGroupInfo(name: StreamLayout.group, pending: 2, lag: nil, lastDeliveredID: StreamID("1-2")))
 
         // No such stream, or a key that is no stream: error replies, decoded as no groups.
         let missing = try redis.connection.send(RedisCommand("XINFO", "GROUPS", StreamLayout.streamKey(partition: 1)))

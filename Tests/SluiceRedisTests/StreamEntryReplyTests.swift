@@ -49,11 +49,23 @@ import Testing
             ("an error", { () throws(RedisError) in _ = try StreamEntryReply.entries(in: .error("WRONGTYPE Operation against a key")) }),
             ("an integer", { () throws(RedisError) in _ = try StreamEntryReply.entries(in: .integer(3)) }),
             ("an id that is no id", { () throws(RedisError) in _ = try StreamEntryReply.entries(in: .array([.array([text("later"), .array([])])])) }),
-            ("a field without a value", { () throws(RedisError) in _ = try StreamEntryReply.entries(in: .array([.array([text("1-0"), .array([text("e")])])])) }),
-            ("a value that is no string", { () throws(RedisError) in _ = try StreamEntryReply.entries(in: .array([.array([text("1-0"), .array([text("e"), .integer(1)])])])) }),
-            ("a stream without entries", { () throws(RedisError) in _ = try StreamEntryReply.streams(in: .array([.array([text(StreamLayout.streamKey(partition: 0))])])) }),
+            (
+                "a field without a value",
+                { () throws(RedisError) in _ = try StreamEntryReply.entries(in: .array([.array([text("1-0"), .array([text("e")])])])) }
+            ),
+            (
+                "a value that is no string",
+                { () throws(RedisError) in _ = try StreamEntryReply.entries(in: .array([.array([text("1-0"), .array([text("e"), .integer(1)])])])) }
+            ),
+            (
+                "a stream without entries",
+                { () throws(RedisError) in _ = try StreamEntryReply.streams(in: .array([.array([text(StreamLayout.streamKey(partition: 0))])])) }
+            ),
             ("a claim without a cursor", { () throws(RedisError) in _ = try StreamEntryReply.claimed(in: .array([.array([])])) }),
-            ("a deleted id that is no id", { () throws(RedisError) in _ = try StreamEntryReply.claimed(in: .array([text("0-0"), .array([]), .array([text("x")])])) }),
+            (
+                "a deleted id that is no id",
+                { () throws(RedisError) in _ = try StreamEntryReply.claimed(in: .array([text("0-0"), .array([]), .array([text("x")])])) }
+            ),
         ]
         for (name, decode) in malformed {
             do {

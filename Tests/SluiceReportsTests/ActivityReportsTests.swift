@@ -14,17 +14,21 @@ import Testing
             #expect((report.chats, report.satisfied, report.unsatisfied) == (18, 5, 3))
             #expect(report.satisfactionRate == 0.625)
             // support: 13 chats at 100 ms and 2 at 2 s, so the 15th of 15 (p95) is a slow one.
-            #expect(report.agents == [
-                .init(key: "support", chats: 15, satisfied: 5, unsatisfied: 1, p50: bound(100), p95: bound(2000)),
-                .init(key: "sales", chats: 3, satisfied: 0, unsatisfied: 2, p50: bound(500), p95: bound(500)),
-            ])
+            #expect(
+                report.agents == [
+                    .init(key: "support", chats: 15, satisfied: 5, unsatisfied: 1, p50: bound(100), p95: bound(2000)),
+                    .init(key: "sales", chats: 3, satisfied: 0, unsatisfied: 2, p50: bound(500), p95: bound(500)),
+                ])
             #expect(report.agents.map(\.feedback) == [6, 2])
             #expect(report.agents.map(\.satisfactionRate) == [5.0 / 6.0, 0])
             #expect(report.models.map(\.key) == ["gpt", "claude"])
             #expect(report.models.map(\.chats) == [15, 3])
             #expect(report.languages.rows == [.init(key: "en", count: 12, share: 12.0 / 18.0), .init(key: "fr", count: 6, share: 6.0 / 18.0)])
             #expect(report.tables.map(\.title) == ["Agents", "Models", "Languages"])
-            #expect(report.tables[0].rows[1].map(\.display) == ["sales", "3", "2", "0", "0.0%", ReportFormat.duration(milliseconds: bound(500)), ReportFormat.duration(milliseconds: bound(500))])
+            #expect(
+                report.tables[0].rows[1].map(\.display) == [
+                    "sales", "3", "2", "0", "0.0%", ReportFormat.duration(milliseconds: bound(500)), ReportFormat.duration(milliseconds: bound(500)),
+                ])
         }
     }
 
@@ -40,7 +44,8 @@ import Testing
             #expect(report.tools.map(\.p50) == [bound(50), bound(800)])
             // web: 10 runs at 50 ms and 5 at 800 ms.
             #expect(report.categories.count == 1)
-            #expect((report.categories[0].key, report.categories[0].runs, report.categories[0].p50, report.categories[0].p95) == ("web", 15, bound(50), bound(800)))
+            #expect(
+                (report.categories[0].key, report.categories[0].runs, report.categories[0].p50, report.categories[0].p95) == ("web", 15, bound(50), bound(800)))
             #expect(report.errors == [.init(tool: "search", message: "timeout", count: 2), .init(tool: "fetch", message: "404", count: 1)])
             #expect(report.tables[2].csv == "Tool,Error message,Failures\r\nsearch,timeout,2\r\nfetch,404,1\r\n")
         }
@@ -64,10 +69,12 @@ import Testing
             let report = try bed.source.api(site: ThreeDays.site, range: try ThreeDays.range())
             #expect((report.calls, report.clientErrors, report.serverErrors) == (110, 5, 1))
             #expect(report.errorRate == 6.0 / 110.0)
-            #expect(report.endpoints == [
-                .init(endpoint: "/v1/search", method: "POST", calls: 10, clientErrors: 0, serverErrors: 0, p50: bound(800), p95: bound(800), p99: bound(800)),
-                .init(endpoint: "/v1/orders", method: "GET", calls: 100, clientErrors: 5, serverErrors: 1, p50: bound(50), p95: bound(50), p99: bound(50)),
-            ])
+            #expect(
+                report.endpoints == [
+                    .init(
+                        endpoint: "/v1/search", method: "POST", calls: 10, clientErrors: 0, serverErrors: 0, p50: bound(800), p95: bound(800), p99: bound(800)),
+                    .init(endpoint: "/v1/orders", method: "GET", calls: 100, clientErrors: 5, serverErrors: 1, p50: bound(50), p95: bound(50), p99: bound(50)),
+                ])
             #expect(report.endpoints.map(\.clientErrorRate) == [0, 0.05])
             #expect(report.endpoints.map(\.serverErrorRate) == [0, 0.01])
             #expect(report.endpoints.map(\.errorRate) == [0, 0.06])
@@ -83,7 +90,10 @@ import Testing
             try ThreeDays.seed(bed)
             let report = try bed.source.events(site: ThreeDays.site, range: try ThreeDays.range(), limit: 5)
             #expect(report.count == 15)
-            #expect(report.events == [.init(type: "auth", name: "signup", count: 12, failures: 2), .init(type: "payment", name: "succeeded", count: 3, failures: 0)])
+            #expect(
+                report.events == [
+                    .init(type: "auth", name: "signup", count: 12, failures: 2), .init(type: "payment", name: "succeeded", count: 3, failures: 0),
+                ])
             #expect(report.events.map(\.successRate) == [10.0 / 12.0, 1])
             #expect(report.tables[0].csv == "Type,Name,Events,Failures,Success rate\r\nauth,signup,12,2,0.8333\r\npayment,succeeded,3,0,1\r\n")
         }

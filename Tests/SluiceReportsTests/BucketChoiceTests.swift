@@ -17,7 +17,8 @@ import Testing
                 try bed.write(.hour, start, visitors: ids("x", 0..<10)) { $0.add(.human, total: "pageViews", by: 1000) }
             }
             try bed.write(.day, ReportsTestBed.utc("2026-11-29"), visitors: ids("x", 0..<10)) { $0.add(.human, total: "pageViews", by: 1000) }
-            let range = try ReportRange.parse(range: "custom", from: "2026-11-29", to: "2026-11-29", timeZone: "America/New_York", now: ReportsTestBed.utc("2026-12-02"))
+            let range = try ReportRange.parse(
+                range: "custom", from: "2026-11-29", to: "2026-11-29", timeZone: "America/New_York", now: ReportsTestBed.utc("2026-12-02"))
             let report = try bed.source.overview(site: "shop", range: range)
             #expect(report.pageViews.current == 12)
             let visitors = try #require(report.visitors.current)

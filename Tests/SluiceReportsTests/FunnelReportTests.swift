@@ -18,7 +18,10 @@ import Testing
 
     @Test func stepsAddUpOverBucketsWithConversionsAndDropOff() throws {
         let range = try ReportRange.parse(range: "custom", from: "2026-11-27", to: "2026-11-28", timeZone: "UTC", now: 1_796_169_600_000)
-        let days = [Self.bucket(day: 20_419, [("checkout", 1, 6), ("checkout", 2, 3)]), Self.bucket(day: 20_420, [("checkout", 1, 4), ("checkout", 2, 1), ("checkout", 3, 1)])]
+        let days = [
+            Self.bucket(day: 20_419, [("checkout", 1, 6), ("checkout", 2, 3)]),
+            Self.bucket(day: 20_420, [("checkout", 1, 4), ("checkout", 2, 1), ("checkout", 3, 1)]),
+        ]
         let read = RollupRead(range: range, totalBuckets: days, seriesBuckets: [])
         let report = FunnelReport(read, funnels: Self.funnels, audience: .humans)
         let checkout = try #require(report.funnel(named: "checkout"))

@@ -9,13 +9,16 @@ import Testing
 @Suite struct LongRangeTests {
     @Test func fourHundredDaysInParisReadDaysAndOnlyTheEdgesAsHours() throws {
         try ReportsTestBed.withFresh { bed in
-            let first = CivilDate("2025-01-01")!, last = first.adding(days: 399)
+            let first = CivilDate("2025-01-01")!
+            let last = first.adding(days: 399)
             let range = try ReportRange(first: first, last: last, timeZone: ReportRange.timeZone(named: "Europe/Paris"))
             // Every hour of the range and a day either side, one page view each, and every UTC day with its 24;
             // the same 50 visitors everywhere.
             let sketch = try bed.sketch(ReportsTestBed.ids("v", 0..<50))
-            let hour = RollupBucket.Granularity.hour.milliseconds, day = RollupBucket.Granularity.day.milliseconds
-            let from = ReportsTestBed.utc(first.adding(days: -1).description), to = ReportsTestBed.utc(last.adding(days: 2).description)
+            let hour = RollupBucket.Granularity.hour.milliseconds
+            let day = RollupBucket.Granularity.day.milliseconds
+            let from = ReportsTestBed.utc(first.adding(days: -1).description)
+            let to = ReportsTestBed.utc(last.adding(days: 2).description)
             let hours = stride(from: from, to: to, by: Int(hour)).map { RollupBucket(site: "shop", granularity: .hour, start: $0) }
             let days = stride(from: from, to: to, by: Int(day)).map { RollupBucket(site: "shop", granularity: .day, start: $0) }
             try bed.writeMany(hours, pageViews: 1, visitors: 50, sketch: sketch)

@@ -1,6 +1,7 @@
-@testable import SluiceReports
 import SluiceRollups
 import Testing
+
+@testable import SluiceReports
 
 /// The overview read from real `rollups` documents in SecantusDB, visitors merged by real Redis.
 @Suite struct OverviewReportTests {
@@ -25,7 +26,10 @@ import Testing
             let tables = Dictionary(uniqueKeysWithValues: report.breakdowns.map { ($0.dimension, $0) })
             #expect(report.breakdowns.map(\.dimension) == OverviewReport.dimensions)
             #expect(tables[.page]?.total == 200)
-            #expect(tables[.page]?.rows == [.init(key: "/", count: 70, share: 0.35), .init(key: "/pricing", count: 70, share: 0.35), .init(key: "/docs", count: 60, share: 0.3)])
+            #expect(
+                tables[.page]?.rows == [
+                    .init(key: "/", count: 70, share: 0.35), .init(key: "/pricing", count: 70, share: 0.35), .init(key: "/docs", count: 60, share: 0.3),
+                ])
             #expect(tables[.entryPage]?.rows.map(\.key) == ["/", "/pricing", "/docs"])
             #expect(tables[.entryPage]?.rows.map(\.count) == [30, 30, 10])
             #expect(tables[.exitPage]?.rows.map(\.key) == ["/pricing", "/"])

@@ -72,7 +72,8 @@ import Testing
     }
 
     @Test func rowMetricsReadRatesAndPercentilesFromTheHistogram() {
-        let fast = TimeHistogram.index(of: 100), slow = TimeHistogram.index(of: 2000)
+        let fast = TimeHistogram.index(of: 100)
+        let slow = TimeHistogram.index(of: 2000)
         let metrics = RowMetrics([RollupMetric.count: 20, RollupMetric.failures: 5, RollupMetric.time(fast): 18, RollupMetric.time(slow): 2])
         #expect(metrics.successRate == 0.75)
         #expect(metrics.percentile(0.5) == TimeHistogram.upperBound(of: fast))

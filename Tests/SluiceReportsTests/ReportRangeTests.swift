@@ -48,17 +48,19 @@ import Testing
         #expect(previous.timeZone == week.timeZone)
         // The week ends today, 04:00 in Paris: the week before is read to 04:00 on its last day too,
         // its whole UTC days as days and its edges as hours.
-        #expect(previous.totalsSpans == [
-            BucketSpan(granularity: .hour, from: Self.utc("2026-11-18") + 23 * Self.hour, to: Self.utc("2026-11-19")),
-            BucketSpan(granularity: .day, from: Self.utc("2026-11-19"), to: Self.utc("2026-11-25")),
-            BucketSpan(granularity: .hour, from: Self.utc("2026-11-25"), to: Self.utc("2026-11-25") + 3 * Self.hour),
-        ])
+        #expect(
+            previous.totalsSpans == [
+                BucketSpan(granularity: .hour, from: Self.utc("2026-11-18") + 23 * Self.hour, to: Self.utc("2026-11-19")),
+                BucketSpan(granularity: .day, from: Self.utc("2026-11-19"), to: Self.utc("2026-11-25")),
+                BucketSpan(granularity: .hour, from: Self.utc("2026-11-25"), to: Self.utc("2026-11-25") + 3 * Self.hour),
+            ])
         // A custom range running past today is cut the same way, at the same point of its days.
         let ahead = try ReportRange.parse(range: "custom", from: "2026-12-01", to: "2026-12-04", timeZone: "UTC", now: Self.now)
-        #expect(ahead.previous.totalsSpans == [
-            BucketSpan(granularity: .day, from: Self.utc("2026-11-27"), to: Self.utc("2026-11-28")),
-            BucketSpan(granularity: .hour, from: Self.utc("2026-11-28"), to: Self.utc("2026-11-28") + 3 * Self.hour),
-        ])
+        #expect(
+            ahead.previous.totalsSpans == [
+                BucketSpan(granularity: .day, from: Self.utc("2026-11-27"), to: Self.utc("2026-11-28")),
+                BucketSpan(granularity: .hour, from: Self.utc("2026-11-28"), to: Self.utc("2026-11-28") + 3 * Self.hour),
+            ])
         // A range that does not end today is compared with whole days.
         let past = try ReportRange.parse(range: "custom", from: "2026-11-01", to: "2026-11-07", timeZone: "UTC", now: Self.now)
         #expect(past.previous.totalsSpans == [BucketSpan(granularity: .day, from: Self.utc("2026-10-25"), to: Self.utc("2026-11-01"))])
@@ -94,11 +96,12 @@ import Testing
         #expect(week.seriesSlots.map { $0.end - $0.start } == Array(repeating: Self.day, count: 7))
         // Longer than two days: its whole UTC days are read as days, only the edges as hours.
         #expect((week.totalsGranularity, week.seriesGranularity, week.seriesBucketGranularity) == (.day, .day, .day))
-        #expect(week.totalsSpans == [
-            BucketSpan(granularity: .hour, from: Self.utc("2026-11-25") + 5 * Self.hour, to: Self.utc("2026-11-26")),
-            BucketSpan(granularity: .day, from: Self.utc("2026-11-26"), to: Self.utc("2026-12-02")),
-            BucketSpan(granularity: .hour, from: Self.utc("2026-12-02"), to: Self.utc("2026-12-02") + 5 * Self.hour),
-        ])
+        #expect(
+            week.totalsSpans == [
+                BucketSpan(granularity: .hour, from: Self.utc("2026-11-25") + 5 * Self.hour, to: Self.utc("2026-11-26")),
+                BucketSpan(granularity: .day, from: Self.utc("2026-11-26"), to: Self.utc("2026-12-02")),
+                BucketSpan(granularity: .hour, from: Self.utc("2026-12-02"), to: Self.utc("2026-12-02") + 5 * Self.hour),
+            ])
     }
 
     @Test func halfHourZonesAreApproximatedToTheHour() throws {
@@ -120,7 +123,8 @@ import Testing
         #expect(autumn.seriesSlots.count == 25)
         // Santiago skips its midnight (00:00 -04 → 01:00 -03) on 2025-09-07, Havana (-05 → -04) on 2025-03-09:
         // the day begins at 01:00 local, not at 23:00 the evening before.
-        let santiago = try ReportRange(first: CivilDate("2025-09-07")!, last: CivilDate("2025-09-07")!, timeZone: ReportRange.timeZone(named: "America/Santiago"))
+        let santiago = try ReportRange(
+            first: CivilDate("2025-09-07")!, last: CivilDate("2025-09-07")!, timeZone: ReportRange.timeZone(named: "America/Santiago"))
         #expect(santiago.start == Self.utc("2025-09-07") + 4 * Self.hour)
         #expect(santiago.end == Self.utc("2025-09-08") + 3 * Self.hour)
         #expect(santiago.seriesSlots.count == 23)
@@ -132,7 +136,10 @@ import Testing
         // two summer days read hours only.
         let london = try ReportRange.timeZone(named: "Europe/London")
         #expect(try ReportRange(first: CivilDate("2026-01-05")!, last: CivilDate("2026-01-11")!, timeZone: london).totalsSpans.map(\.granularity) == [.day])
-        #expect(try ReportRange(first: CivilDate("2026-07-06")!, last: CivilDate("2026-07-12")!, timeZone: london).totalsSpans.map(\.granularity) == [.hour, .day, .hour])
+        #expect(
+            try ReportRange(first: CivilDate("2026-07-06")!, last: CivilDate("2026-07-12")!, timeZone: london).totalsSpans.map(\.granularity) == [
+                .hour, .day, .hour,
+            ])
         #expect(try ReportRange(first: CivilDate("2026-07-06")!, last: CivilDate("2026-07-07")!, timeZone: london).totalsSpans.map(\.granularity) == [.hour])
     }
 

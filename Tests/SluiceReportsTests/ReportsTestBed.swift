@@ -47,7 +47,9 @@ final class ReportsTestBed {
 
     /// Writes the document of `site`'s `granularity` bucket starting at `start` with the
     /// counts `build` adds and the human visitors `visitors` (its exact count and HyperLogLog).
-    func write(site: String = "shop", _ granularity: RollupBucket.Granularity, _ start: Int64, visitors: [String] = [], _ build: (inout RollupDelta) -> Void) throws {
+    func write(site: String = "shop", _ granularity: RollupBucket.Granularity, _ start: Int64, visitors: [String] = [], _ build: (inout RollupDelta) -> Void)
+        throws
+    {
         var delta = RollupDelta()
         build(&delta)
         var counts = RollupCounts()
@@ -55,7 +57,9 @@ final class ReportsTestBed {
         let bucket = RollupBucket(site: site, granularity: granularity, start: start)
         let update = BSONDocumentBuilder()
         update.appendDocument(
-            "$set", RollupDocument.fields(bucket: bucket, counts: counts, visitors: Int64(visitors.count), visitorsHLL: visitors.isEmpty ? nil : try sketch(visitors), now: start))
+            "$set",
+            RollupDocument.fields(
+                bucket: bucket, counts: counts, visitors: Int64(visitors.count), visitorsHLL: visitors.isEmpty ? nil : try sketch(visitors), now: start))
         let filter = BSONDocumentBuilder()
         filter.appendString("_id", bucket.documentId)
         let outcome = try store.bulkWrite(collection: RollupDocument.collection, operations: [.upsert(filter: filter, update: update)])

@@ -13,7 +13,8 @@ import Testing
     @Test func aSpanSplitsWhereItsBucketsStopBeingClosed() {
         let cache = RollupCache(lifetimeSeconds: 300, windowSeconds: 7200)
         // At 10:30 with a two-hour window, hours ending by 08:30 are closed: those starting at 07:00 or before.
-        let midnight: Int64 = 20_000 * Self.day, now = midnight + 10 * Self.hour + 30 * 60_000
+        let midnight: Int64 = 20_000 * Self.day
+        let now = midnight + 10 * Self.hour + 30 * 60_000
         let hours = BucketSpan(granularity: .hour, from: midnight, to: midnight + Self.day)
         let (closed, open) = cache.split(hours, now: now)
         #expect(closed == BucketSpan(granularity: .hour, from: midnight, to: midnight + 8 * Self.hour))
@@ -34,7 +35,8 @@ import Testing
         try ReportsTestBed.withFresh { bed in
             let today = CivilDate(dayNumber: Int(RollupCache.now() / Self.day))
             let range = try ReportRange(first: today.adding(days: -30), last: today.adding(days: -1), timeZone: TimeZone(identifier: "UTC")!)
-            let closedDay = Int64(today.adding(days: -30).dayNumber) * Self.day, openDay = Int64(today.adding(days: -1).dayNumber) * Self.day
+            let closedDay = Int64(today.adding(days: -30).dayNumber) * Self.day
+            let openDay = Int64(today.adding(days: -1).dayNumber) * Self.day
             func write(closed: Int64, open: Int64) throws {
                 try bed.write(.day, closedDay) { $0.add(.human, total: "pageViews", by: closed) }
                 try bed.write(.day, openDay) { $0.add(.human, total: "pageViews", by: open) }

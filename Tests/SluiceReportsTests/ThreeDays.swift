@@ -14,7 +14,9 @@ enum ThreeDays {
     }
 
     static func seed(_ bed: ReportsTestBed) throws {
-        let t = ReportsTestBed.time, pair = ReportsTestBed.pair, ids = ReportsTestBed.ids
+        let t = ReportsTestBed.time
+        let pair = ReportsTestBed.pair
+        let ids = ReportsTestBed.ids
         try bed.write(.day, ReportsTestBed.utc("2026-11-28"), visitors: ids("v", 0..<3000)) { d in
             d.add(.human, total: "pageViews", by: 100)
             d.add(.human, total: "events", by: 150)

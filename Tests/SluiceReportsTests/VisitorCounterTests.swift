@@ -6,13 +6,19 @@ import Testing
 /// Unique visitors of groups of buckets, counted by real Redis.
 @Suite struct VisitorCounterTests {
     func snapshot(_ hour: Int64, _ ids: [String], sketch: [UInt8]?) -> RollupSnapshot {
-        RollupSnapshot(bucket: RollupBucket(site: "shop", granularity: .hour, start: hour * 3_600_000), counts: RollupCounts(), visitors: Int64(ids.count), visitorsHLL: sketch)
+        RollupSnapshot(
+            bucket: RollupBucket(site: "shop", granularity: .hour, start: hour * 3_600_000), counts: RollupCounts(), visitors: Int64(ids.count),
+            visitorsHLL: sketch)
     }
 
     @Test func loneBucketsAreExactAndUnionsAreEstimates() throws {
         try ReportsTestBed.withFresh { bed in
-            let a = ReportsTestBed.ids("u", 0..<1000), b = ReportsTestBed.ids("u", 500..<1500), c = ReportsTestBed.ids("u", 1500..<1600)
-            let first = snapshot(0, a, sketch: try bed.sketch(a)), second = snapshot(1, b, sketch: try bed.sketch(b)), third = snapshot(2, c, sketch: try bed.sketch(c))
+            let a = ReportsTestBed.ids("u", 0..<1000)
+            let b = ReportsTestBed.ids("u", 500..<1500)
+            let c = ReportsTestBed.ids("u", 1500..<1600)
+            let first = snapshot(0, a, sketch: try bed.sketch(a))
+            let second = snapshot(1, b, sketch: try bed.sketch(b))
+            let third = snapshot(2, c, sketch: try bed.sketch(c))
             let empty = snapshot(3, [], sketch: nil)
             let counts = try VisitorCounter(redis: bed.redis).count([[first, second, third], [second], [empty, third], [], [first, second], [first, empty]])
             #expect(abs(Double(counts[0].value) - 1600) / 1600 < 0.02, "\(counts[0])")
@@ -57,10 +63,13 @@ import Testing
 
     @Test func aBucketWithoutItsSketchStillBoundsAMixedGroup() throws {
         try ReportsTestBed.withFresh { bed in
-            let a = ReportsTestBed.ids("u", 0..<1000), b = ReportsTestBed.ids("u", 500..<1500)
+            let a = ReportsTestBed.ids("u", 0..<1000)
+            let b = ReportsTestBed.ids("u", 500..<1500)
             let sketched = [snapshot(0, a, sketch: try bed.sketch(a)), snapshot(1, b, sketch: try bed.sketch(b))]
             let unsketched = snapshot(2, ReportsTestBed.ids("w", 0..<3000), sketch: nil)
-            let counts = try VisitorCounter(redis: bed.redis).count([sketched + [unsketched], sketched + [snapshot(3, ReportsTestBed.ids("w", 0..<10), sketch: nil)]])
+            let counts = try VisitorCounter(redis: bed.redis).count([
+                sketched + [unsketched], sketched + [snapshot(3, ReportsTestBed.ids("w", 0..<10), sketch: nil)],
+            ])
             // The sketched union (about 1,500) is less than the unsketched bucket's own 3,000 visitors.
             #expect(counts[0] == VisitorCount(value: 3000, isEstimate: true))
             #expect(abs(Double(counts[1].value) - 1500) / 1500 < 0.02, "\(counts[1])")

@@ -23,9 +23,19 @@ import Testing
         ("Checkout: /a > /b", FunnelSettingsError(funnel: "Checkout", "a name is 1 to 40 of a-z, 0-9, _ and -")),
         ("a: /x > /y; a: /z > /w", FunnelSettingsError(funnel: "a", "a name given to two funnels")),
         ("checkout: /pricing", FunnelSettingsError(funnel: "checkout", "1 step: a funnel has 2 to 8, separated by >")),
-        ("checkout: /pricing > auth", FunnelSettingsError(funnel: "checkout", step: (2, "auth"), "a page path starts with / (/pricing); a user event is type/name (auth/signup)")),
-        ("checkout: /pricing >  > /paid", FunnelSettingsError(funnel: "checkout", step: (2, ""), "an empty step: a page path (/pricing) or a user event (type/name)")),
-        ("checkout: /pricing?x=1 > /paid", FunnelSettingsError(funnel: "checkout", step: (1, "/pricing?x=1"), "a page path holds no spaces, query string or fragment: the stored path has none")),
+        (
+            "checkout: /pricing > auth",
+            FunnelSettingsError(funnel: "checkout", step: (2, "auth"), "a page path starts with / (/pricing); a user event is type/name (auth/signup)")
+        ),
+        (
+            "checkout: /pricing >  > /paid",
+            FunnelSettingsError(funnel: "checkout", step: (2, ""), "an empty step: a page path (/pricing) or a user event (type/name)")
+        ),
+        (
+            "checkout: /pricing?x=1 > /paid",
+            FunnelSettingsError(
+                funnel: "checkout", step: (1, "/pricing?x=1"), "a page path holds no spaces, query string or fragment: the stored path has none")
+        ),
         ("checkout: /a > /b > /a/", FunnelSettingsError(funnel: "checkout", step: (3, "/a/"), "the same step twice in one funnel")),
         ("a: /x > /y;; b: /x > /y", FunnelSettingsError(funnel: "#2", "\"\" has no name: write name: step > step")),
     ])
@@ -39,7 +49,9 @@ import Testing
         let eleven = (1...11).map { "f\($0): /a > /b" }.joined(separator: "; ")
         #expect(throws: FunnelSettingsError("11 funnels: at most 10 (name: step > step; name: step > step)")) { try FunnelSettings(parsing: eleven) }
         // At start-up the error names the variable, the funnel and the step.
-        let error = #expect(throws: ConfigurationError.self) { try FunnelSettings(settings: Settings(environment: ["SLUICE_FUNNELS": "checkout: /a > signup"])) }
+        let error = #expect(throws: ConfigurationError.self) {
+            try FunnelSettings(settings: Settings(environment: ["SLUICE_FUNNELS": "checkout: /a > signup"]))
+        }
         #expect(error?.description.contains("SLUICE_FUNNELS") == true && error?.description.contains("funnel \"checkout\", step 2 \"signup\"") == true)
     }
 

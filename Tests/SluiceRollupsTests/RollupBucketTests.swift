@@ -27,7 +27,10 @@ import Testing
 
     @Test func bothAreTheHourThenTheDay() {
         let buckets = RollupBucket.both(site: "shop", containing: midnight + 7_200_001)
-        #expect(buckets == [RollupBucket(site: "shop", granularity: .hour, start: midnight + 7_200_000), RollupBucket(site: "shop", granularity: .day, start: midnight)])
+        #expect(
+            buckets == [
+                RollupBucket(site: "shop", granularity: .hour, start: midnight + 7_200_000), RollupBucket(site: "shop", granularity: .day, start: midnight),
+            ])
         #expect(buckets.map(\.end) == [midnight + 10_800_000, midnight + 86_400_000])
     }
 

@@ -99,7 +99,10 @@ let separator = String(RollupDelta.valueSeparator)
     @Test func apiCallsCountClientAndServerErrorsByEndpointAndMethod() throws {
         let row = "/v1/chat\(separator)POST"
         let notFound = contribution(try facts(.api, #"{"endpoint": "/v1/chat", "method": "post", "statusCode": 404, "responseTime": 8}"#))
-        #expect(notFound == ["h|events": 1, "h|endpoint|n|\(row)": 1, "h|endpoint|s4xx|\(row)": 1, "h|endpoint|\(RollupMetric.time(TimeHistogram.index(of: 8)))|\(row)": 1])
+        #expect(
+            notFound == [
+                "h|events": 1, "h|endpoint|n|\(row)": 1, "h|endpoint|s4xx|\(row)": 1, "h|endpoint|\(RollupMetric.time(TimeHistogram.index(of: 8)))|\(row)": 1,
+            ])
         let failed = contribution(try facts(.api, #"{"endpoint": "/v1/chat", "method": "POST", "statusCode": 503}"#))
         #expect(failed == ["h|events": 1, "h|endpoint|n|\(row)": 1, "h|endpoint|s5xx|\(row)": 1])
         let fine = contribution(try facts(.api, #"{"endpoint": "/v1/chat", "method": "POST", "statusCode": 200}"#))

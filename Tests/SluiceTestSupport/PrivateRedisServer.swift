@@ -21,7 +21,11 @@ public final class PrivateRedisServer: @unchecked Sendable {
         process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.currentDirectoryURL = directory
-        process.arguments = ["redis-server", "--bind", "127.0.0.1", "--port", String(port), "--save", "", "--appendonly", "no", "--dir", directory.path, "--logfile", "redis.log"] + arguments
+        process.arguments =
+            [
+                "redis-server", "--bind", "127.0.0.1", "--port", String(port), "--save", "", "--appendonly", "no", "--dir", directory.path, "--logfile",
+                "redis.log",
+            ] + arguments
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try process.run()
@@ -38,7 +42,10 @@ public final class PrivateRedisServer: @unchecked Sendable {
         guard up else {
             let log = (try? String(contentsOf: directory.appendingPathComponent("redis.log"), encoding: .utf8)) ?? "(no log)"
             stop()
-            throw Failure(description: "a private redis-server did not start on port \(port) (is Debian's redis-server installed? `make test` installs it); its log ends:\n\(log.suffix(1500))")
+            throw Failure(
+                description:
+                    "a private redis-server did not start on port \(port) (is Debian's redis-server installed? `make test` installs it); its log ends:\n\(log.suffix(1500))"
+            )
         }
     }
 

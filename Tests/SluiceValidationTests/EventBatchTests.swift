@@ -1,7 +1,6 @@
-import Testing
-
 import SluiceCore
 import SluiceValidation
+import Testing
 
 @Suite("EventValidator: batches")
 struct EventBatchTests {
@@ -38,10 +37,11 @@ struct EventBatchTests {
         var stamp = Fixture.stamp
         stamp.siteId = "site-\"7\""
         let long = String(repeating: "line\\n \\u0001 ", count: 400)
-        let elements = [
-            #"{"type":"chat","id":"c1","agentId":"a","userMessage":"\#(long)","timestamp":"2026-11-25T12:00:00Z","sentAt":1795608000000}"#,
-            #"{"type":"api","id":"a1","endpoint":"/x","method":"GET","statusCode":200,"responseTime":-0.0}"#,
-        ] + EventKind.allCases.enumerated().map { element($1, id: "k\($0)") }
+        let elements =
+            [
+                #"{"type":"chat","id":"c1","agentId":"a","userMessage":"\#(long)","timestamp":"2026-11-25T12:00:00Z","sentAt":1795608000000}"#,
+                #"{"type":"api","id":"a1","endpoint":"/x","method":"GET","statusCode":200,"responseTime":-0.0}"#,
+            ] + EventKind.allCases.enumerated().map { element($1, id: "k\($0)") }
         let redacting = EventValidator(redactor: Redactor())
         let body = try JSONParser.parse(#"{"batch":[\#(elements.joined(separator: ","))]}"#)
         let events = try #require(redacting.validateBatch(body, stamp: stamp).value)
@@ -93,7 +93,11 @@ struct EventBatchTests {
 
     @Test func unknownTopLevelKeyRejectsAnOtherwiseValidBatch() throws {
         let result = try batch(#"{"batch":[\#(element(.tool, id: "a"))],"extra":true}"#)
-        #expect(result.error == .invalid([ValidationProblem(field: "extra", problem: "unknown field; a batch body holds \"batch\" (and optionally \"writeKey\", \"sentAt\")")]))
+        #expect(
+            result.error
+                == .invalid([
+                    ValidationProblem(field: "extra", problem: "unknown field; a batch body holds \"batch\" (and optionally \"writeKey\", \"sentAt\")")
+                ]))
     }
 
     @Test(arguments: ["[]", "null", #""batch""#])
@@ -164,12 +168,17 @@ struct EventBatchTests {
 
     @Test func batchLevelSentAtAppliesToElementsWithoutTheirOwnAndIsValidated() throws {
         let validator = EventValidator()
-        let body = try JSONParser.parse(#"{"sentAt":1767323045678,"batch":[{"type":"event","eventType":"a","eventName":"b"},{"type":"event","eventType":"a","eventName":"b","sentAt":1767323000000}]}"#)
+        let body = try JSONParser.parse(
+            #"{"sentAt":1767323045678,"batch":[{"type":"event","eventType":"a","eventName":"b"},{"type":"event","eventType":"a","eventName":"b","sentAt":1767323000000}]}"#
+        )
         let events = try validator.validateBatch(body, stamp: RequestStamp(receivedAt: 1_767_323_050_000, ip: nil, userAgent: nil, cookieVisitorId: "v")).get()
         let sentAts = try events.map { try JSONParser.parse($0.json).objectValue?["sentAt"] }
         #expect(sentAts == [.int(1_767_323_045_678), .int(1_767_323_000_000)])
         let bad = try JSONParser.parse(#"{"sentAt":[1],"writeKey":5,"batch":[{"type":"event","eventType":"a","eventName":"b"}]}"#)
-        guard case .failure(.invalid(let problems)) = validator.validateBatch(bad, stamp: RequestStamp(receivedAt: 1_767_323_050_000, ip: nil, userAgent: nil, cookieVisitorId: "v")) else {
+        guard
+            case .failure(.invalid(let problems)) = validator.validateBatch(
+                bad, stamp: RequestStamp(receivedAt: 1_767_323_050_000, ip: nil, userAgent: nil, cookieVisitorId: "v"))
+        else {
             Issue.record("a batch with a bad sentAt and writeKey was accepted")
             return
         }

@@ -1,7 +1,6 @@
-import Testing
-
 import SluiceCore
 import SluiceValidation
+import Testing
 
 @Suite("EventValidator: fields")
 struct EventValidatorFieldTests {
@@ -29,10 +28,12 @@ struct EventValidatorFieldTests {
     /// A required field that is present but malformed is reported for its shape, not as missing.
     @Test func presentButMalformedRequiredFieldIsNotReportedMissing() throws {
         let result = validator.validate(try Fixture.body(.api, [("endpoint", "5"), ("method", "null")]), kind: .api, stamp: Fixture.stamp)
-        #expect(result.error == .invalid([
-            ValidationProblem(field: "endpoint", problem: "must be a string, got number"),
-            ValidationProblem(field: "method", problem: "is required for a api event, got null"),
-        ]))
+        #expect(
+            result.error
+                == .invalid([
+                    ValidationProblem(field: "endpoint", problem: "must be a string, got number"),
+                    ValidationProblem(field: "method", problem: "is required for a api event, got null"),
+                ]))
     }
 
     @Test(arguments: [
@@ -70,7 +71,10 @@ struct EventValidatorFieldTests {
         #expect(found.first?.problem.contains(fragment) == true, "\(String(describing: found.first))")
     }
 
-    @Test(arguments: [(EventKind.api, "statusCode", "100"), (.api, "statusCode", "599"), (.pageview, "scrollDepth", "0"), (.pageview, "scrollDepth", "99.5"), (.chat, "responseTime", "86400000")])
+    @Test(arguments: [
+        (EventKind.api, "statusCode", "100"), (.api, "statusCode", "599"), (.pageview, "scrollDepth", "0"), (.pageview, "scrollDepth", "99.5"),
+        (.chat, "responseTime", "86400000"),
+    ])
     func boundaryValuesAreAccepted(kind: EventKind, field: String, valueJSON: String) throws {
         let result = validator.validate(try Fixture.body(kind, [(field, valueJSON)]), kind: kind, stamp: Fixture.stamp)
         #expect(result.value != nil, "\(problems(result))")
@@ -80,7 +84,8 @@ struct EventValidatorFieldTests {
         let ok = validator.validate(try Fixture.body(.chat, [("agentId", "\"" + String(repeating: "a", count: 100) + "\"")]), kind: .chat, stamp: Fixture.stamp)
         #expect(ok.value != nil)
         // 51 × "é" is 51 characters but 102 bytes.
-        let tooLong = validator.validate(try Fixture.body(.chat, [("agentId", "\"" + String(repeating: "é", count: 51) + "\"")]), kind: .chat, stamp: Fixture.stamp)
+        let tooLong = validator.validate(
+            try Fixture.body(.chat, [("agentId", "\"" + String(repeating: "é", count: 51) + "\"")]), kind: .chat, stamp: Fixture.stamp)
         #expect(problemFields(tooLong) == ["agentId"])
     }
 

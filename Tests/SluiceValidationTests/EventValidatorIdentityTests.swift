@@ -1,7 +1,6 @@
-import Testing
-
 import SluiceCore
 import SluiceValidation
+import Testing
 
 @Suite("EventValidator: id, visitor, timestamp, size")
 struct EventValidatorIdentityTests {
@@ -28,7 +27,8 @@ struct EventValidatorIdentityTests {
         _ = try accept([("id", "\"" + String(repeating: "x", count: 100) + "\"")])
         let result = validator.validate(try Fixture.body(.tool, [("id", "\"" + String(repeating: "x", count: 101) + "\"")]), kind: .tool, stamp: Fixture.stamp)
         #expect(problemFields(result) == ["id"])
-        let long = validator.validate(try Fixture.body(.tool, [("messageId", "\"" + String(repeating: "x", count: 101) + "\"")]), kind: .tool, stamp: Fixture.stamp)
+        let long = validator.validate(
+            try Fixture.body(.tool, [("messageId", "\"" + String(repeating: "x", count: 101) + "\"")]), kind: .tool, stamp: Fixture.stamp)
         #expect(problemFields(long) == ["messageId"])
     }
 
@@ -87,7 +87,8 @@ struct EventValidatorIdentityTests {
 
     @Test func eventOverMaxEventBytesIsTooLarge() throws {
         let small = EventValidator(limits: EventLimits(maxEventBytes: 300))
-        let fits = small.validate(try Fixture.body(.chat, [("userMessage", "\"" + String(repeating: "a", count: 20) + "\"")]), kind: .chat, stamp: Fixture.stamp)
+        let fits = small.validate(
+            try Fixture.body(.chat, [("userMessage", "\"" + String(repeating: "a", count: 20) + "\"")]), kind: .chat, stamp: Fixture.stamp)
         let size = try #require(fits.value).json.count
         #expect(size <= 300)
 
@@ -107,7 +108,8 @@ struct EventValidatorIdentityTests {
     @Test func defaultLimitAllowsALargeEvent() throws {
         let text = "\"" + String(repeating: "a", count: 16_000) + "\""
         _ = try accept([("userMessage", text), ("aiResponse", text)], kind: .chat)
-        let tooBig = validator.validate(try Fixture.body(.chat, [("userMessage", text), ("aiResponse", text), ("properties", #"{"x":\#(text)}"#)]), kind: .chat, stamp: Fixture.stamp)
+        let tooBig = validator.validate(
+            try Fixture.body(.chat, [("userMessage", text), ("aiResponse", text), ("properties", #"{"x":\#(text)}"#)]), kind: .chat, stamp: Fixture.stamp)
         guard case .tooLarge(let found)? = tooBig.error else {
             Issue.record("expected .tooLarge, got \(tooBig)")
             return

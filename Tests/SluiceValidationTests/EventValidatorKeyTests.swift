@@ -1,7 +1,6 @@
-import Testing
-
 import SluiceCore
 import SluiceValidation
+import Testing
 
 @Suite("EventValidator: MongoDB-unsafe keys")
 struct EventValidatorKeyTests {

@@ -1,7 +1,6 @@
-import Testing
-
 import SluiceCore
 import SluiceValidation
+import Testing
 
 @Suite("EventValidator: each kind")
 struct EventValidatorKindTests {
@@ -59,7 +58,8 @@ struct EventValidatorKindTests {
             .chat: #"{"agentId":"a","agentName":"Ada","userMessage":"q","aiResponse":"r","responseTime":1200,"model":"m","language":"en"}"#,
             .feedback: #"{"interactionId":"i","satisfied":false,"feedback":"meh"}"#,
             .tool: #"{"toolName":"t","category":"c","inputData":{"a":1},"outputData":[1,"x"],"success":true,"errorMessage":"","executionTime":5.5}"#,
-            .lab: #"{"experimentName":"e","experimentType":"ab","inputData":"in","outputData":null,"model":"m","success":false,"errorMessage":"boom","processingTime":0}"#,
+            .lab:
+                #"{"experimentName":"e","experimentType":"ab","inputData":"in","outputData":null,"model":"m","success":false,"errorMessage":"boom","processingTime":0}"#,
             .event: #"{"eventType":"auth","eventName":"signup","eventData":{"plan":"pro"},"success":true,"errorMessage":"x"}"#,
             .pageview: #"{"url":"/x","referrer":"https://r.com","title":"T","pageviewId":"pv1","timeSpent":86400000,"scrollDepth":100}"#,
             .api: #"{"endpoint":"/v1","method":"POST","statusCode":599,"responseTime":0}"#,

@@ -1,7 +1,6 @@
-import Testing
-
 import SluiceCore
 import SluiceValidation
+import Testing
 
 @Suite("EventValidator: keys MongoDB cannot store")
 struct EventValidatorStorableKeyTests {
@@ -42,10 +41,12 @@ struct EventValidatorURLTests {
 
     @Test func pageURLsAndReferrersLoseFragmentsAndSecrets() throws {
         let result = validator.validate(
-            try Fixture.body(.pageview, [
-                ("url", #""https://shop.example/reset?token=abc123&email=bob%40example.com&utm_source=news#access_token=xyz""#),
-                ("referrer", #""https://idp.example/cb?code=42&state=ok""#),
-            ]), kind: .pageview, stamp: Fixture.stamp)
+            try Fixture.body(
+                .pageview,
+                [
+                    ("url", #""https://shop.example/reset?token=abc123&email=bob%40example.com&utm_source=news#access_token=xyz""#),
+                    ("referrer", #""https://idp.example/cb?code=42&state=ok""#),
+                ]), kind: .pageview, stamp: Fixture.stamp)
         let object = try canonicalObject(result)
         #expect(object["url"] == .string("https://shop.example/reset?token=[redacted]&email=[redacted]&utm_source=news"))
         #expect(object["referrer"] == .string("https://idp.example/cb?code=[redacted]&state=ok"))
@@ -58,7 +59,8 @@ struct EventValidatorURLTests {
         #expect(scrubbed["url"] == .string("https://a.example/?session=[redacted]"))
         #expect(scrubbed["page"]?.objectValue?["referrer"] == .string("https://b.example/?password=[redacted]"))
         #expect(scrubbed["locale"] == .string("en"))
-        let api = try canonicalObject(validator.validate(try Fixture.body(.api, [("endpoint", #""/v1/users?api_key=k1&page=2""#)]), kind: .api, stamp: Fixture.stamp))
+        let api = try canonicalObject(
+            validator.validate(try Fixture.body(.api, [("endpoint", #""/v1/users?api_key=k1&page=2""#)]), kind: .api, stamp: Fixture.stamp))
         #expect(api["endpoint"] == .string("/v1/users?api_key=[redacted]&page=2"))
     }
 

@@ -1,6 +1,5 @@
-import Testing
-
 import SluiceValidation
+import Testing
 
 @Suite("IPAnonymizer")
 struct IPAnonymizerTests {

@@ -1,8 +1,7 @@
 import Foundation
-import Testing
-
 import SluiceCore
 import SluiceValidation
+import Testing
 
 @Suite("Privacy primitives")
 struct PrivacyPrimitivesTests {

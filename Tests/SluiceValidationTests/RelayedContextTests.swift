@@ -1,12 +1,12 @@
-import Testing
-
 import SluiceCore
 import SluiceValidation
+import Testing
 
 /// `context.userAgent` and `context.ip` relayed by a server, and the sites file's server keys.
 @Suite("Relayed context")
 struct RelayedContextTests {
-    static let iPhone = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.1 Mobile/15E148 Safari/604.1"
+    static let iPhone =
+        "Mozilla/5.0 (iPhone; CPU iPhone OS 17_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.1 Mobile/15E148 Safari/604.1"
 
     /// The stamp of a server key's request: no address or agent of its own.
     static var serverStamp: RequestStamp {
@@ -58,7 +58,8 @@ struct RelayedContextTests {
 
     @Test func eachEventOfABatchGetsItsOwnRelayedAgent() throws {
         let body = try JSONParser.parse(
-            #"{"batch":[{"type":"pageview","url":"https://a.example/","context":{"userAgent":"A/1"}},{"type":"pageview","url":"https://a.example/"},{"type":"pageview","url":"https://a.example/","context":{"userAgent":"B/2"}}]}"#)
+            #"{"batch":[{"type":"pageview","url":"https://a.example/","context":{"userAgent":"A/1"}},{"type":"pageview","url":"https://a.example/"},{"type":"pageview","url":"https://a.example/","context":{"userAgent":"B/2"}}]}"#
+        )
         let events = try #require(EventValidator().validateBatch(body, stamp: Fixture.stamp).value)
         let agents = try events.map { try JSONParser.parse($0.json).objectValue?["ua"] }
         #expect(agents == [.string("A/1"), .string("TestAgent/1.0"), .string("B/2")])
@@ -72,7 +73,9 @@ struct RelayedContextTests {
 
     @Test func serverKeysAreReadBesideWriteKeysAndUniqueAcrossBoth() throws {
         let registry = try SiteRegistry(
-            json: Array(#"{"sites":[{"id":"shop","writeKeys":["wk_0123456789abcdef"],"serverKeys":["sk_0123456789abcdef"]},{"id":"api","serverKeys":["sk_api_0123456789abcdef"]}]}"#.utf8),
+            json: Array(
+                #"{"sites":[{"id":"shop","writeKeys":["wk_0123456789abcdef"],"serverKeys":["sk_0123456789abcdef"]},{"id":"api","serverKeys":["sk_api_0123456789abcdef"]}]}"#
+                    .utf8),
             source: "sites.json")
         #expect(registry.match(forKey: "wk_0123456789abcdef")?.isServerKey == false)
         #expect(registry.match(forKey: "sk_0123456789abcdef")?.isServerKey == true)

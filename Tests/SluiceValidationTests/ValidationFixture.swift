@@ -1,7 +1,6 @@
-import Testing
-
 import SluiceCore
 import SluiceValidation
+import Testing
 
 /// The validator tests' request stamp and minimal event bodies.
 enum Fixture {

@@ -32,10 +32,22 @@ import Testing
     }
 
     @Test func errorsKeepTheirKindUpToTheDecision() {
-        guard case .storeUnreachable = BatchFailure(classifying: Self.unreachable) else { Issue.record("unavailable is an outage"); return }
-        guard case .storeRejected = BatchFailure(classifying: Self.refused) else { Issue.record("a command error is a refusal"); return }
-        guard case .redis = BatchFailure(classifying: RedisError.connectFailed(endpoint: "x", message: "y")) else { Issue.record("a Redis error stays one"); return }
-        guard case .raced = BatchFailure(classifying: BatchFailure.raced(collection: "c", message: "m")) else { Issue.record("kept as thrown"); return }
+        guard case .storeUnreachable = BatchFailure(classifying: Self.unreachable) else {
+            Issue.record("unavailable is an outage")
+            return
+        }
+        guard case .storeRejected = BatchFailure(classifying: Self.refused) else {
+            Issue.record("a command error is a refusal")
+            return
+        }
+        guard case .redis = BatchFailure(classifying: RedisError.connectFailed(endpoint: "x", message: "y")) else {
+            Issue.record("a Redis error stays one")
+            return
+        }
+        guard case .raced = BatchFailure(classifying: BatchFailure.raced(collection: "c", message: "m")) else {
+            Issue.record("kept as thrown")
+            return
+        }
         #expect("\(BatchFailure(Self.refused))".contains("not authorized"))
     }
 }

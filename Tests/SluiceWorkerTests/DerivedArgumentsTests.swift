@@ -52,8 +52,11 @@ import Testing
         let enricher = EventEnricher(userAgents: CachedUserAgentParser(parser: try UserAgentParser()), maxEventAgeMilliseconds: 7 * 86_400_000)
         var events: [EnrichedEvent] = []
         for (n, visitor) in ["v1", "v2", "v3"].enumerated() {
-            let json = #"{"id":"e\#(n)","type":"pageview","visitorId":"\#(visitor)","timestamp":\#(E.base),"url":"https://shop.example/?utm_source=news","ua":"Mozilla/5.0 (X11; Linux x86_64; rv:125.0) Gecko/20100101 Firefox/125.0"}"#
-            let message = StreamMessage(stream: StreamLayout.streamKey(partition: 0), id: "0-\(n)", fields: [StreamLayout.versionField: Array(StreamLayout.schemaVersion.utf8), StreamLayout.eventField: Array(json.utf8)])
+            let json =
+                #"{"id":"e\#(n)","type":"pageview","visitorId":"\#(visitor)","timestamp":\#(E.base),"url":"https://shop.example/?utm_source=news","ua":"Mozilla/5.0 (X11; Linux x86_64; rv:125.0) Gecko/20100101 Firefox/125.0"}"#
+            let message = StreamMessage(
+                stream: StreamLayout.streamKey(partition: 0), id: "0-\(n)",
+                fields: [StreamLayout.versionField: Array(StreamLayout.schemaVersion.utf8), StreamLayout.eventField: Array(json.utf8)])
             var event = enricher.enrich(try DecodedEvent.decode(message).get())
             event.session = SessionAssignment(sessionId: "s-\(visitor)", isNew: visitor == "v1")
             events.append(event)

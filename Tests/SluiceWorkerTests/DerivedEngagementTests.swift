@@ -64,7 +64,8 @@ import Testing
             #expect(StoredFields.integer(document["human"]?.objectValue?["engaged"]) == "7000")
             // What the stored page view (its largest time) counts, as `sluicectl rollups verify` reads it.
             var delta = RollupDelta()
-            RollupContribution.add(EventFacts(kind: .pageview, fields: JSONObject([("timeSpent", .int(7000))]), timestamp: E.base, isBot: false, path: "/"), to: &delta)
+            RollupContribution.add(
+                EventFacts(kind: .pageview, fields: JSONObject([("timeSpent", .int(7000))]), timestamp: E.base, isBot: false, path: "/"), to: &delta)
             #expect(delta.increments["h|engaged"] == 7000)
         }
     }

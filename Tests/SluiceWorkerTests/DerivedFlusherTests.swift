@@ -22,7 +22,8 @@ import Testing
     @Test func aFlushWritesTheStateAndMarksItClean() throws {
         try DerivedTestBed.withFresh { bed in
             let events = try bed.step(DerivedStepTests.twoVisitors).events
-            let s1 = try #require(events[0].sessionId), s2 = try #require(events[1].sessionId)
+            let s1 = try #require(events[0].sessionId)
+            let s2 = try #require(events[1].sessionId)
             try bed.flusher().flush(redis: bed.redis)
 
             let sessions = try bed.documents("sessions")
@@ -56,7 +57,10 @@ import Testing
             #expect(rollups.count == 2)
 
             #expect(try bed.dirtyKeys().isEmpty)
-            for key in [StreamLayout.sessionStateKey(sessionId: s1, partition: 0), StreamLayout.sessionStateKey(sessionId: s2, partition: 0), StreamLayout.visitorStateKey(visitorId: "v1", partition: 0), StreamLayout.visitorStateKey(visitorId: "v2", partition: 0)] {
+            for key in [
+                StreamLayout.sessionStateKey(sessionId: s1, partition: 0), StreamLayout.sessionStateKey(sessionId: s2, partition: 0),
+                StreamLayout.visitorStateKey(visitorId: "v1", partition: 0), StreamLayout.visitorStateKey(visitorId: "v2", partition: 0),
+            ] {
                 #expect(try bed.hash(key)["stored"] == "1", "\(key)")
                 let ttl = try bed.redis.run(RedisCommand("TTL", key)).integer ?? -2
                 #expect(ttl > 0 && ttl <= 180, "\(key) expires in \(ttl) s")
@@ -124,7 +128,9 @@ import Testing
             #expect(flusher.leadMilliseconds == 3000)
             // Changed 58 s ago: due (60 s less the 3 s lead); everything else changed just now.
             let now = Int64(Date().timeIntervalSince1970 * 1000)
-            _ = try bed.redis.run(RedisCommand("ZADD", StreamLayout.dirtyKey(partition: 0), "XX", String(now - 58_000), StreamLayout.sessionStateKey(sessionId: s1, partition: 0)))
+            _ = try bed.redis.run(
+                RedisCommand("ZADD", StreamLayout.dirtyKey(partition: 0), "XX", String(now - 58_000), StreamLayout.sessionStateKey(sessionId: s1, partition: 0))
+            )
             try flusher.flushDue(redis: bed.redis, backlogged: false)
             #expect(Set(try bed.documents("sessions").keys) == [s1])
             #expect(try bed.documents("visitors").isEmpty)
@@ -136,7 +142,9 @@ import Testing
             #expect(exposition.contains("sluice_worker_derived_age_seconds_bucket{le=\"55.0\"} 0\n"))
             #expect(exposition.contains("sluice_worker_derived_age_seconds_bucket{le=\"60.0\"} 1\n"))
             // While draining a backlog the same age is not due (ten intervals).
-            _ = try bed.redis.run(RedisCommand("ZADD", StreamLayout.dirtyKey(partition: 0), "XX", String(now - 58_000), StreamLayout.visitorStateKey(visitorId: "v1", partition: 0)))
+            _ = try bed.redis.run(
+                RedisCommand(
+                    "ZADD", StreamLayout.dirtyKey(partition: 0), "XX", String(now - 58_000), StreamLayout.visitorStateKey(visitorId: "v1", partition: 0)))
             try flusher.flushDue(redis: bed.redis, backlogged: true)
             #expect(try bed.documents("visitors").isEmpty)
         }

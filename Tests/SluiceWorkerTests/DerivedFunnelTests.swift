@@ -114,7 +114,10 @@ import Testing
             #expect(StoredFields.integer(again["tour"]?.objectValue?["step"]) == "2")
             let hour = RollupBucket(site: nil, granularity: .hour, containing: E.base).documentId
             let rollup = try #require(try bed.documents(RollupDocument.collection)[hour])
-            guard case .array(let rows)? = rollup["human"]?.objectValue?["funnel"] else { Issue.record("no funnel rows"); return }
+            guard case .array(let rows)? = rollup["human"]?.objectValue?["funnel"] else {
+                Issue.record("no funnel rows")
+                return
+            }
             // checkout 1, 2, 3 and tour 1, 2; step 3 read back as the row checkout / 3.
             #expect(rows.count == 5)
             #expect(RollupDocument.counts(of: rollup).rows[.human]?["funnel"]?["checkout\u{1F}3"]?["n"] == 1)

@@ -106,7 +106,8 @@ import Testing
             let sessionId = try #require(try bed.step([E.pageView("p1", "v1", "/", at: 0)]).events[0].sessionId)
             let before = try bed.snapshot()
             let bucketsBefore = try [E.hourKey, E.dayKey].map { try bed.hash($0) }
-            let update = #"{"id":"u1","type":"pageview","visitorId":"v1","timestamp":\#(E.base + 30_000),"pageviewId":"p1","timeSpent":30000,"url":"https://shop.example/"}"#
+            let update =
+                #"{"id":"u1","type":"pageview","visitorId":"v1","timestamp":\#(E.base + 30_000),"pageviewId":"p1","timeSpent":30000,"url":"https://shop.example/"}"#
             let outcome = try bed.step([update]).outcome
             #expect(outcome.counted == 1)
             let session = try bed.hash(StreamLayout.sessionStateKey(sessionId: sessionId, partition: 0))

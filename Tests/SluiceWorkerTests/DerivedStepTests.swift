@@ -22,7 +22,8 @@ import Testing
             #expect(outcome.counted == 4)
             #expect(outcome.lateForRollups == 0)
             #expect(try bed.pendingCount() == 0)
-            let s1 = try #require(events[0].sessionId), s2 = try #require(events[1].sessionId)
+            let s1 = try #require(events[0].sessionId)
+            let s2 = try #require(events[1].sessionId)
             #expect(events[2].sessionId == s1 && events[3].sessionId == s1 && s1 != s2)
 
             let session1 = try bed.hash(StreamLayout.sessionStateKey(sessionId: s1, partition: 0))
@@ -51,13 +52,21 @@ import Testing
                 #expect(bucket["h|exitPage|n|/pricing"] == "1" && bucket["h|exitPage|n|/"] == "1", "\(key)")
                 #expect(bucket["h|userEvent|n|ui\u{1F}click"] == "1", "\(key)")
                 #expect(bucket["h|referrer|n|(none)"] == "2", "\(key)")
-                let visitors = try bed.redis.run(RedisCommand("PFCOUNT", StreamLayout.rollupVisitorsKey(bucket: StreamLayout.DerivedKey.name(ofKey: key), partition: 0))).integer
+                let visitors = try bed.redis.run(
+                    RedisCommand("PFCOUNT", StreamLayout.rollupVisitorsKey(bucket: StreamLayout.DerivedKey.name(ofKey: key), partition: 0))
+                ).integer
                 #expect(visitors == 2, "\(key)")
             }
 
             // The HyperLogLogs are flushed with their buckets.
             let dirty = try bed.dirtyKeys()
-            #expect(dirty == ([StreamLayout.sessionStateKey(sessionId: s1, partition: 0), StreamLayout.sessionStateKey(sessionId: s2, partition: 0), StreamLayout.visitorStateKey(visitorId: "v1", partition: 0), StreamLayout.visitorStateKey(visitorId: "v2", partition: 0), E.hourKey, E.dayKey]).sorted())
+            #expect(
+                dirty
+                    == ([
+                        StreamLayout.sessionStateKey(sessionId: s1, partition: 0), StreamLayout.sessionStateKey(sessionId: s2, partition: 0),
+                        StreamLayout.visitorStateKey(visitorId: "v1", partition: 0), StreamLayout.visitorStateKey(visitorId: "v2", partition: 0), E.hourKey,
+                        E.dayKey,
+                    ]).sorted())
         }
     }
 
@@ -69,7 +78,10 @@ import Testing
             // The script finds every entry acknowledged: it answers "acked" with their ids.
             let reply = try bed.redis.run(
                 RedisCommand(
-                    arguments: ["EVAL", DerivedStepScript.source, "3", DerivedTestBed.stream, StreamLayout.dirtyKey(partition: 0), StreamLayout.dirtySequenceKey(partition: 0), StreamLayout.group, "0", "0", "100", "60", "60", "1", messages[0].id]))
+                    arguments: [
+                        "EVAL", DerivedStepScript.source, "3", DerivedTestBed.stream, StreamLayout.dirtyKey(partition: 0),
+                        StreamLayout.dirtySequenceKey(partition: 0), StreamLayout.group, "0", "0", "100", "60", "60", "1", messages[0].id,
+                    ]))
             #expect(reply.elements?.compactMap(\.text) == ["acked", messages[0].id])
             let again = try bed.acknowledge(messages, events)
             #expect(again.counted == 0)
@@ -102,9 +114,14 @@ import Testing
             let bot = #"{"id":"b1","type":"pageview","visitorId":"crawler","timestamp":\#(E.base),"url":"https://shop.example/robots","ua":"\#(crawler)"}"#
             let events = try bed.step([bot]).events
             #expect(events[0].isBot && events[0].sessionId == nil)
-            #expect(try bed.hash(E.hourKey).filter { $0.key != DerivedStepScript.versionField } == ["b|events": "1", "b|pageViews": "1", "b|page|n|/robots": "1", "b|page|#": "1"])
+            #expect(
+                try bed.hash(E.hourKey).filter { $0.key != DerivedStepScript.versionField } == [
+                    "b|events": "1", "b|pageViews": "1", "b|page|n|/robots": "1", "b|page|#": "1",
+                ])
             #expect(try bed.hash(StreamLayout.visitorStateKey(visitorId: "crawler", partition: 0)).isEmpty)
-            #expect(try bed.redis.run(RedisCommand("EXISTS", StreamLayout.rollupVisitorsKey(bucket: StreamLayout.DerivedKey.name(ofKey: E.hourKey), partition: 0))).integer == 0)
+            #expect(
+                try bed.redis.run(RedisCommand("EXISTS", StreamLayout.rollupVisitorsKey(bucket: StreamLayout.DerivedKey.name(ofKey: E.hourKey), partition: 0)))
+                    .integer == 0)
             #expect(try bed.dirtyKeys() == [E.dayKey, E.hourKey])
         }
     }

@@ -48,7 +48,8 @@ final class DerivedTestBed {
     /// Appends events (JSON objects, as ingest writes them) and reads them back as the
     /// worker group's consumer `test`.
     func deliver(_ events: [String]) throws -> [StreamMessage] {
-        let appended = try redis.pipeline(events.map { RedisCommand("XADD", Self.stream, "*", StreamLayout.versionField, StreamLayout.schemaVersion, StreamLayout.eventField, $0) })
+        let appended = try redis.pipeline(
+            events.map { RedisCommand("XADD", Self.stream, "*", StreamLayout.versionField, StreamLayout.schemaVersion, StreamLayout.eventField, $0) })
         try #require(appended.allSatisfy { $0.errorMessage == nil }, "XADD: \(appended)")
         let reply = try redis.run(RedisCommand("XREADGROUP", "GROUP", StreamLayout.group, "test", "COUNT", "10000", "STREAMS", Self.stream, ">"))
         let messages = try StreamConsumer.parseRead(reply)

@@ -27,7 +27,9 @@ import Testing
         ]
         var events: [EnrichedEvent] = []
         for (n, json) in bodies.enumerated() {
-            let message = StreamMessage(stream: StreamLayout.streamKey(partition: 0), id: "0-\(n)", fields: [StreamLayout.versionField: Array(StreamLayout.schemaVersion.utf8), StreamLayout.eventField: Array(json.utf8)])
+            let message = StreamMessage(
+                stream: StreamLayout.streamKey(partition: 0), id: "0-\(n)",
+                fields: [StreamLayout.versionField: Array(StreamLayout.schemaVersion.utf8), StreamLayout.eventField: Array(json.utf8)])
             events.append(enricher.enrich(try DecodedEvent.decode(message).get()))
         }
         let together = EnrichmentBenchmark.rollupMaintenance(events, batchSize: 2000)

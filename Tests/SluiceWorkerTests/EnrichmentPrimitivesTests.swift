@@ -4,29 +4,31 @@ import Testing
 
 @Suite("Enrichment primitives")
 struct EnrichmentPrimitivesTests {
-    @Test(arguments: [
-        ("https://a.example/?gclid=1", "https://google.com/", TrafficSource.Channel.paid),
-        ("https://a.example/?utm_medium=cpc", nil, .paid),
-        ("https://a.example/?utm_source=newsletter", nil, .email),
-        ("https://a.example/", "https://mail.google.com/mail/u/0", .email),
-        ("https://a.example/?fbclid=x", nil, .social),
-        ("https://a.example/", "https://t.co/abc", .social),
-        ("https://a.example/", "https://www.google.co.uk/search?q=x", .search),
-        ("https://a.example/", "https://duckduckgo.com/", .search),
-        ("https://a.example/", "https://news.google.com/", .search),
-        ("https://a.example/?utm_medium=Spring-Email-Blast", nil, .email),
-        ("https://a.example/", "https://googlefans.example/", .referral),
-        ("https://a.example/b", "https://a.example/a", .`internal`),
-        ("https://a.example/", "https://blog.other.example/post", .referral),
-        ("https://a.example/?utm_campaign=x", nil, .referral),
-        ("https://a.example/", nil, .direct),
-    ] as [(String, String?, TrafficSource.Channel)])
+    @Test(
+        arguments: [
+            ("https://a.example/?gclid=1", "https://google.com/", TrafficSource.Channel.paid),
+            ("https://a.example/?utm_medium=cpc", nil, .paid),
+            ("https://a.example/?utm_source=newsletter", nil, .email),
+            ("https://a.example/", "https://mail.google.com/mail/u/0", .email),
+            ("https://a.example/?fbclid=x", nil, .social),
+            ("https://a.example/", "https://t.co/abc", .social),
+            ("https://a.example/", "https://www.google.co.uk/search?q=x", .search),
+            ("https://a.example/", "https://duckduckgo.com/", .search),
+            ("https://a.example/", "https://news.google.com/", .search),
+            ("https://a.example/?utm_medium=Spring-Email-Blast", nil, .email),
+            ("https://a.example/", "https://googlefans.example/", .referral),
+            ("https://a.example/b", "https://a.example/a", .`internal`),
+            ("https://a.example/", "https://blog.other.example/post", .referral),
+            ("https://a.example/?utm_campaign=x", nil, .referral),
+            ("https://a.example/", nil, .direct),
+        ] as [(String, String?, TrafficSource.Channel)])
     func channelsFollowTheDocumentedRules(url: String, referrer: String?, channel: TrafficSource.Channel) {
         #expect(TrafficSource(pageURL: url, referrer: referrer).channel == channel)
     }
 
     @Test func campaignAndReferrerFieldsAreExtracted() {
-        let source = TrafficSource(pageURL: "https://a.example/p?utm_source=news%20letter&utm_medium=email&x=1&gclid=G1#top", referrer: "https://WWW.Example.org:8443/x")
+        let source = TrafficSource(
+            pageURL: "https://a.example/p?utm_source=news%20letter&utm_medium=email&x=1&gclid=G1#top", referrer: "https://WWW.Example.org:8443/x")
         #expect(source.utm.map(\.key) == ["source", "medium"])
         #expect(source.utm.first?.value == "news letter")
         #expect(source.clickIds.map(\.value) == ["G1"])

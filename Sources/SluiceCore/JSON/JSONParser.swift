@@ -39,7 +39,9 @@ public struct JSONParser {
     /// or object per that many bytes read so far (beyond its first 64 containers): every container
     /// costs an allocation and a walk in each later step, and `[[[[…]]]]` packs one
     /// into every two bytes, so this bounds the work per byte of untrusted input.
-    public static func parse(_ bytes: UnsafeRawBufferPointer, maxDepth: Int = defaultMaxDepth, bytesPerContainer: Int? = nil) throws(JSONParseError) -> JSONValue {
+    public static func parse(_ bytes: UnsafeRawBufferPointer, maxDepth: Int = defaultMaxDepth, bytesPerContainer: Int? = nil) throws(JSONParseError)
+        -> JSONValue
+    {
         var parser = JSONParser(bytes: bytes, maxDepth: maxDepth, bytesPerContainer: bytesPerContainer)
         parser.skipWhitespace()
         let value = try parser.parseValue(depth: 1)
@@ -69,9 +71,15 @@ public struct JSONParser {
         case UInt8(ascii: "{"): return try parseObject(depth: depth)
         case UInt8(ascii: "["): return try parseArray(depth: depth)
         case UInt8(ascii: "\""): return .string(try parseString())
-        case UInt8(ascii: "t"): try expectLiteral("true"); return .bool(true)
-        case UInt8(ascii: "f"): try expectLiteral("false"); return .bool(false)
-        case UInt8(ascii: "n"): try expectLiteral("null"); return .null
+        case UInt8(ascii: "t"):
+            try expectLiteral("true")
+            return .bool(true)
+        case UInt8(ascii: "f"):
+            try expectLiteral("false")
+            return .bool(false)
+        case UInt8(ascii: "n"):
+            try expectLiteral("null")
+            return .null
         case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return try parseNumber()
         default: throw error(.unexpectedCharacter(bytes[index]))
         }
@@ -127,7 +135,10 @@ public struct JSONParser {
                 memberStack.removeSubrange(base...)
                 return .object(JSONObject(uncheckedMembers: members))
             }
-            guard next == UInt8(ascii: ",") else { index -= 1; throw error(.unexpectedCharacter(next)) }
+            guard next == UInt8(ascii: ",") else {
+                index -= 1
+                throw error(.unexpectedCharacter(next))
+            }
         }
     }
 
@@ -152,7 +163,10 @@ public struct JSONParser {
                 elementStack.removeSubrange(base...)
                 return .array(elements)
             }
-            guard next == UInt8(ascii: ",") else { index -= 1; throw error(.unexpectedCharacter(next)) }
+            guard next == UInt8(ascii: ",") else {
+                index -= 1
+                throw error(.unexpectedCharacter(next))
+            }
         }
     }
 

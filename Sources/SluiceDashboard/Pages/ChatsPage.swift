@@ -13,6 +13,8 @@ enum ChatsPage {
                 .init("satisfactionRate", "Satisfaction rate", .rate, report.satisfactionRate),
             ],
             tables: report.tables.map { ReportView.NamedTable($0) },
-            lead: #"<p class="muted">Satisfaction rate: satisfied chats of those that got feedback. Response times are the upper bound of their histogram bin (at most 25% high).</p>"#)
+            lead:
+                #"<p class="muted">Satisfaction rate: satisfied chats of those that got feedback. Response times are the upper bound of their histogram bin (at most 25% high).</p>"#
+        )
     }
 }

@@ -49,7 +49,8 @@ enum FunnelsPage {
             <code>signup</code> divided by unique visitors over the range.
             """
         guard configured else {
-            return "<p>No funnels are configured: set <code>SLUICE_FUNNELS</code> (as the workers have it) to follow visitors through steps in order. \(seed)</p>"
+            return
+                "<p>No funnels are configured: set <code>SLUICE_FUNNELS</code> (as the workers have it) to follow visitors through steps in order. \(seed)</p>"
         }
         let bots = audience == .bots ? " Bots keep no funnel progress: with bots only, every step is empty." : ""
         return """

@@ -52,7 +52,9 @@ struct JourneyController: Sendable {
         var cursor: SessionCursor?
         if let token = parameters["cursor"] {
             guard let parsed = SessionCursor(token: String(token)) else {
-                return JourneyPage.page(query: query, content: JourneyPage.problem("cursor: not one this page handed out; follow the “Older sessions” link as it is"), layout: layout, status: .badRequest)
+                return JourneyPage.page(
+                    query: query, content: JourneyPage.problem("cursor: not one this page handed out; follow the “Older sessions” link as it is"),
+                    layout: layout, status: .badRequest)
             }
             cursor = parsed
         }

@@ -58,7 +58,9 @@ enum JourneyPage {
                 ("First visit", date(visitor["firstVisit"])), ("Last visit", date(visitor["lastVisit"])), ("Visits", count(visitor["visits"])),
                 ("Page views", count(visitor["pageViews"])), ("User ids", users.isEmpty ? "none" : HTMLPage.escaped(users.joined(separator: ", "))),
             ]
-            out += #"<div class="cards" id="visitor">"# + cards.map { #"<div class="card"><div class="label">\#($0.0)</div><div>\#($0.1)</div></div>"# }.joined() + "</div>"
+            out +=
+                #"<div class="cards" id="visitor">"# + cards.map { #"<div class="card"><div class="label">\#($0.0)</div><div>\#($0.1)</div></div>"# }.joined()
+                + "</div>"
         } else {
             out += "<p>The visitor's own document is not stored yet; its sessions are.</p>"
         }

@@ -13,7 +13,8 @@ enum OverviewPage {
                 .init(name: "Page views", colour: "#d9822b", values: report.series.map(\.pageViews)),
             ])
         let tables = report.tables
-        let estimateNote = report.visitorsAreEstimated
+        let estimateNote =
+            report.visitorsAreEstimated
             ? #"<p class="muted">≈ visitors over more than one hour or day are counted by a HyperLogLog: an estimate within about 2%.</p>"# : ""
         return ReportView(
             headlines: [

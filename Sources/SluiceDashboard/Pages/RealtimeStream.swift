@@ -30,16 +30,19 @@ struct RealtimeStream: Sendable {
     /// The streaming answer, or 503 when every slot is taken.
     func response() throws(DashboardError) -> Response {
         guard slots.take() else {
-            var error = DashboardError.unavailable("\(slots.limit) real-time streams are open, the most allowed; retry later or read GET /api/dashboard/realtime")
+            var error = DashboardError.unavailable(
+                "\(slots.limit) real-time streams are open, the most allowed; retry later or read GET /api/dashboard/realtime")
             error.retryAfterSeconds = 5
             throw error
         }
         let headers: HTTPFields = [.contentType: "text/event-stream", .cacheControl: "no-store", .xAccelBuffering: "no"]
-        return Response(status: .ok, headers: headers, body: ResponseBody { writer in
-            defer { slots.giveBack() }
-            try await send(to: &writer)
-            try await writer.finish(nil)
-        })
+        return Response(
+            status: .ok, headers: headers,
+            body: ResponseBody { writer in
+                defer { slots.giveBack() }
+                try await send(to: &writer)
+                try await writer.finish(nil)
+            })
     }
 
     /// Writes events and heartbeats until `lifetime` has passed; a write to a gone client throws.

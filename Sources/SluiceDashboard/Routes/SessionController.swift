@@ -28,10 +28,11 @@ struct SessionController: Sendable {
             throw DashboardError.notFound("sessionId", "no session with this id is stored")
         }
         let events = try await events(of: sessionId)
-        return JSONResponse.ok(JSONObject([
-            ("session", .object(session)), ("events", .array(events.prefix(maxEvents).map(JSONValue.object))),
-            ("truncated", .bool(events.count > maxEvents)),
-        ]))
+        return JSONResponse.ok(
+            JSONObject([
+                ("session", .object(session)), ("events", .array(events.prefix(maxEvents).map(JSONValue.object))),
+                ("truncated", .bool(events.count > maxEvents)),
+            ]))
     }
 
     /// The session's events of every collection, each with `kind` first, sorted by

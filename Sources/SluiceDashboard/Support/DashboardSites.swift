@@ -25,7 +25,8 @@ struct DashboardSites: Sendable {
         for entry in entries {
             guard let object = entry.objectValue, let id = object["id"]?.stringValue, let name = object["timeZone"]?.stringValue else { continue }
             guard let zone = TimeZone(identifier: name) else {
-                throw ConfigurationError(variable: "SLUICE_SITES", value: path, expected: "site \(id): \"timeZone\" as an IANA name such as Europe/Paris, not \"\(name)\"")
+                throw ConfigurationError(
+                    variable: "SLUICE_SITES", value: path, expected: "site \(id): \"timeZone\" as an IANA name such as Europe/Paris, not \"\(name)\"")
             }
             zones[id] = zone
         }

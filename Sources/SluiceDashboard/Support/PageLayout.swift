@@ -12,7 +12,9 @@ struct PageLayout: Sendable {
             let current = item == page ? #" aria-current="page""# : ""
             return #"<a href="\#(item.path)"\#(current)>\#(HTMLPage.escaped(item.title))</a>"#
         }
-        let logout = isOpen ? #"<span class="muted">open: local only</span>"#
+        let logout =
+            isOpen
+            ? #"<span class="muted">open: local only</span>"#
             : #"<form method="post" action="/logout"><button type="submit">Log out</button></form>"#
         let problem = error.map { #"<p class="error" role="alert">\#(HTMLPage.escaped($0))</p>"# } ?? ""
         return HTMLPage(

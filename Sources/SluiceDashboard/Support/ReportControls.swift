@@ -36,7 +36,8 @@ struct ReportControls: Sendable {
 
     /// The query string that asks for these values again, with `extra` pairs added (`table=pages`).
     func queryString(adding extra: [(String, String)] = []) -> String {
-        let pairs = [("range", range), ("from", from), ("to", to), ("tz", timeZone), ("audience", audience), ("site", site), ("limit", limit), ("funnel", funnel)]
+        let pairs =
+            [("range", range), ("from", from), ("to", to), ("tz", timeZone), ("audience", audience), ("site", site), ("limit", limit), ("funnel", funnel)]
             .compactMap { name, value in value.map { (name, $0) } } + extra
         return pairs.map { "\($0)=\(Self.percentEncoded($1))" }.joined(separator: "&")
     }

@@ -7,7 +7,8 @@ enum ReportHTML {
     static func body(_ view: ReportView, csvLink: (String) -> String) -> String {
         let cards = view.headlines.map { headline in
             let change = headline.compares ? #"<div class="change">\#(ReportFormat.change(headline.change)) vs previous period</div>"# : ""
-            return #"<div class="card" data-figure="\#(headline.key)"><div class="label">\#(HTMLPage.escaped(headline.label))</div><div class="value">\#(HTMLPage.escaped(headline.display))</div>\#(change)</div>"#
+            return
+                #"<div class="card" data-figure="\#(headline.key)"><div class="label">\#(HTMLPage.escaped(headline.label))</div><div class="value">\#(HTMLPage.escaped(headline.display))</div>\#(change)</div>"#
         }
         let tables = view.tables.map { table(named: $0, csvLink: csvLink($0.name)) }
         return """

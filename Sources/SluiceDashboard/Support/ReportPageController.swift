@@ -41,9 +41,14 @@ struct ReportPageController: Sendable {
         let controls = ReportControls(query: request.uri.queryParameters, sites: sites, funnels: funnels)
         do {
             let (_, view) = try await view(controls)
-            return layout.page(page, controls: controls, body: ReportHTML.body(view, csvLink: { name in
-                "/api/dashboard/\(page.rawValue).csv?" + controls.queryString(adding: [("table", name)])
-            })).response()
+            return layout.page(
+                page, controls: controls,
+                body: ReportHTML.body(
+                    view,
+                    csvLink: { name in
+                        "/api/dashboard/\(page.rawValue).csv?" + controls.queryString(adding: [("table", name)])
+                    })
+            ).response()
         } catch {
             let problem = error.details.map { "\($0.field): \($0.problem)" }.joined(separator: "; ")
             return layout.page(page, controls: controls, error: problem, body: "").response(status: error.status)

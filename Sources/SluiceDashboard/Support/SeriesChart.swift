@@ -17,7 +17,8 @@ struct SeriesChart: Sendable {
 
     /// The `<svg>` markup, with a legend; "No data" text when there are no labels.
     var svg: String {
-        let plotWidth = Self.width - Self.left - Self.right, plotHeight = Self.height - Self.top - Self.bottom
+        let plotWidth = Self.width - Self.left - Self.right
+        let plotHeight = Self.height - Self.top - Self.bottom
         let maximum = max(1, lines.flatMap(\.values).max() ?? 0)
         func x(_ index: Int) -> Double { Self.left + (labels.count > 1 ? plotWidth * Double(index) / Double(labels.count - 1) : plotWidth / 2) }
         func y(_ value: Int64) -> Double { Self.top + plotHeight * (1 - Double(value) / Double(maximum)) }
@@ -30,16 +31,22 @@ struct SeriesChart: Sendable {
         guard !labels.isEmpty else { return parts.joined() + #"<text x="400" y="110" text-anchor="middle" class="tick">No data</text></svg>"# }
         parts.append(#"<text x="\#(x(0))" y="\#(Self.height - 8)" class="tick">\#(HTMLPage.escaped(labels[0]))</text>"#)
         if labels.count > 1 {
-            parts.append(#"<text x="\#(x(labels.count - 1))" y="\#(Self.height - 8)" text-anchor="end" class="tick">\#(HTMLPage.escaped(labels[labels.count - 1]))</text>"#)
+            parts.append(
+                #"<text x="\#(x(labels.count - 1))" y="\#(Self.height - 8)" text-anchor="end" class="tick">\#(HTMLPage.escaped(labels[labels.count - 1]))</text>"#
+            )
         }
         for (index, line) in lines.enumerated() {
             let points = line.values.enumerated().map { "\(x($0.offset)),\(y($0.element))" }.joined(separator: " ")
             parts.append(#"<polyline fill="none" stroke="\#(line.colour)" stroke-width="2" points="\#(points)"/>"#)
             for (point, value) in line.values.enumerated() {
-                parts.append(#"<circle cx="\#(x(point))" cy="\#(y(value))" r="3" fill="\#(line.colour)"><title>\#(HTMLPage.escaped(labels[point])): \#(ReportFormat.count(value)) \#(HTMLPage.escaped(line.name.lowercased()))</title></circle>"#)
+                parts.append(
+                    #"<circle cx="\#(x(point))" cy="\#(y(value))" r="3" fill="\#(line.colour)"><title>\#(HTMLPage.escaped(labels[point])): \#(ReportFormat.count(value)) \#(HTMLPage.escaped(line.name.lowercased()))</title></circle>"#
+                )
             }
             let legendX = Self.left + 10 + Double(index) * 140
-            parts.append(#"<rect x="\#(legendX)" y="6" width="10" height="10" fill="\#(line.colour)"/><text x="\#(legendX + 14)" y="15" class="legend">\#(HTMLPage.escaped(line.name))</text>"#)
+            parts.append(
+                #"<rect x="\#(legendX)" y="6" width="10" height="10" fill="\#(line.colour)"/><text x="\#(legendX + 14)" y="15" class="legend">\#(HTMLPage.escaped(line.name))</text>"#
+            )
         }
         return parts.joined() + "</svg>"
     }

@@ -41,7 +41,8 @@ extension MongoStore {
     /// Deletes the letters with these ids from `deadletters`; returns how many there were. Blocking.
     public func deleteDeadLetters(ids: [String]) throws(MongoError) -> Int {
         guard !ids.isEmpty else { return 0 }
-        let outcome = try bulkWrite(collection: ArchivedDeadLetter.collection, operations: [.deleteMany(filter: try BSONDocumentBuilder(json: Self.idFilter(ids)))])
+        let outcome = try bulkWrite(
+            collection: ArchivedDeadLetter.collection, operations: [.deleteMany(filter: try BSONDocumentBuilder(json: Self.idFilter(ids)))])
         if let failure = outcome.failures.first {
             throw .commandFailed(operation: "delete", collection: ArchivedDeadLetter.collection, code: failure.code, message: failure.message)
         }

@@ -4,8 +4,7 @@ extension MongoStore {
     /// Returns the documents of `collection` matching `filterJSON` (JSON or
     /// extended JSON), each as canonical extended JSON; at most `limit`
     /// documents when `limit > 0`. For tests and the CLI. Blocking.
-    public func findCanonicalJSON(collection: String, filterJSON: String, limit: Int = 0) throws(MongoError) -> [String]
-    {
+    public func findCanonicalJSON(collection: String, filterJSON: String, limit: Int = 0) throws(MongoError) -> [String] {
         let options = BSONDocumentBuilder()
         if limit > 0 { options.appendInt64("limit", Int64(limit)) }
         var documents: [String] = []

@@ -105,7 +105,9 @@ final class RedisClusterRouter {
 
     /// One round: every unit to its node, replies read back; returns the units to send
     /// again after `MOVED`/`ASK`. Throws the first node's failure once every node is read.
-    private func send(_ units: [Unit], commands: [RedisCommand], into replies: inout [RedisReply?], written: inout Set<RedisAddress>) throws(RedisError) -> [Unit] {
+    private func send(_ units: [Unit], commands: [RedisCommand], into replies: inout [RedisReply?], written: inout Set<RedisAddress>) throws(RedisError)
+        -> [Unit]
+    {
         // Each node's units in the caller's order; `everyMaster` units go to all masters.
         var byNode: [RedisAddress: [Unit]] = [:]
         var order: [RedisAddress] = []
@@ -262,7 +264,8 @@ final class RedisClusterRouter {
             if let message = reply.errorMessage {
                 throw .setupFailed(
                     endpoint: address.description, command: "CLUSTER SLOTS",
-                    message: "\(message): SLUICE_REDIS_URL lists several addresses, which means a Redis Cluster's seed nodes; give one address for a single server")
+                    message:
+                        "\(message): SLUICE_REDIS_URL lists several addresses, which means a Redis Cluster's seed nodes; give one address for a single server")
             }
             guard let ranges = reply.elements, let map = Self.slotMap(ranges, answeredBy: address) else {
                 lastError = .unexpectedReply(command: "CLUSTER SLOTS", reply: "\(reply)")
@@ -274,7 +277,8 @@ final class RedisClusterRouter {
             for address in connections.keys where !masters.contains(address) { connections[address] = nil }
             return
         }
-        throw .connectFailed(endpoint: endpoint.description, message: "no seed or known master answered CLUSTER SLOTS (last: \(lastError.map { "\($0)" } ?? "none"))")
+        throw .connectFailed(
+            endpoint: endpoint.description, message: "no seed or known master answered CLUSTER SLOTS (last: \(lastError.map { "\($0)" } ?? "none"))")
     }
 
     /// The owners and masters of a `CLUSTER SLOTS` reply: `[start, end, [host, port, id], replicas…]` per range.

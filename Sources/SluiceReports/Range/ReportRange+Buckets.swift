@@ -38,7 +38,9 @@ extension ReportRange {
     public func readSpans(series: Bool) -> [BucketSpan] {
         guard series, seriesGranularity == .hour else { return totalsSpans }
         let days = daySpan
-        return [BucketSpan(granularity: .hour, from: bucketStart, to: bucketEnd), BucketSpan(granularity: .day, from: days.from, to: days.to)].filter { $0.from < $0.to }
+        return [BucketSpan(granularity: .hour, from: bucketStart, to: bucketEnd), BucketSpan(granularity: .day, from: days.from, to: days.to)].filter {
+            $0.from < $0.to
+        }
     }
 
     /// Whether `bucket`, one of those `readSpans` fetched, counts in the totals.

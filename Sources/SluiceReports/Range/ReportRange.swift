@@ -16,7 +16,8 @@ public struct ReportRange: Sendable, Equatable {
     public enum Preset: String, Sendable, CaseIterable {
         case today, yesterday
         /// The last 7 or 30 days, ending today inclusive.
-        case last7Days = "7d", last30Days = "30d"
+        case last7Days = "7d"
+        case last30Days = "30d"
         /// `from` … `to`.
         case custom
     }
@@ -68,7 +69,8 @@ public struct ReportRange: Sendable, Equatable {
         self.first = first
         self.last = last
         self.now = now
-        let start = Self.midnight(of: first, in: timeZone), end = Self.midnight(of: last.adding(days: 1), in: timeZone)
+        let start = Self.midnight(of: first, in: timeZone)
+        let end = Self.midnight(of: last.adding(days: 1), in: timeZone)
         self.start = start
         self.end = end
         isUTCAligned = (0...(last.dayNumber - first.dayNumber + 1)).allSatisfy {

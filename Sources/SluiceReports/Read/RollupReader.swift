@@ -26,7 +26,10 @@ public struct RollupReader: Sendable {
         site: String, range: ReportRange, dimensions: [RollupDimension], audience: ReportAudience, series: Bool, sketches: Bool = false
     ) throws(ReportError) -> RollupRead {
         let options: JSONValue = .object(
-            JSONObject([("projection", Self.projection(dimensions: dimensions, audience: audience, sketches: sketches)), ("sort", .object(JSONObject([("start", .int(1))])))]))
+            JSONObject([
+                ("projection", Self.projection(dimensions: dimensions, audience: audience, sketches: sketches)),
+                ("sort", .object(JSONObject([("start", .int(1))]))),
+            ]))
         let optionsText = JSONWriter.string(of: options)
         var snapshots: [RollupSnapshot] = []
         for span in range.readSpans(series: series) {
@@ -105,7 +108,9 @@ public struct RollupReader: Sendable {
         guard let name = document["granularity"]?.stringValue, let granularity = RollupBucket.Granularity(rawValue: name) else {
             throw .malformedDocument(id: id, problem: "no granularity")
         }
-        guard let start = document["start"]?.objectValue?["$date"].flatMap(RollupDocument.integer) else { throw .malformedDocument(id: id, problem: "no start date") }
+        guard let start = document["start"]?.objectValue?["$date"].flatMap(RollupDocument.integer) else {
+            throw .malformedDocument(id: id, problem: "no start date")
+        }
         return RollupSnapshot(
             bucket: RollupBucket(site: site, granularity: granularity, start: start), counts: RollupDocument.counts(of: document),
             visitors: document["human"]?.objectValue?["visitors"].flatMap(RollupDocument.integer) ?? 0, visitorsHLL: document["visitorsHLL"].flatMap(binary))

@@ -40,7 +40,9 @@ public struct APIReport: Sendable {
         range = read.range
         self.audience = audience
         var rows: [Row] = []
-        var calls: Int64 = 0, clientErrors: Int64 = 0, serverErrors: Int64 = 0
+        var calls: Int64 = 0
+        var clientErrors: Int64 = 0
+        var serverErrors: Int64 = 0
         for (value, values) in read.totals.rows(.endpoint, audience) {
             let metrics = RowMetrics(values)
             let (endpoint, method) = ReportMath.split(value)

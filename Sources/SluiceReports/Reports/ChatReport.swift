@@ -48,7 +48,9 @@ public struct ChatReport: Sendable {
     }
 
     private static func row(_ entry: (value: String, metrics: RowMetrics)) -> Row {
-        Row(key: entry.value, chats: entry.metrics.count, satisfied: entry.metrics.satisfied, unsatisfied: entry.metrics.unsatisfied, p50: entry.metrics.percentile(0.5), p95: entry.metrics.percentile(0.95))
+        Row(
+            key: entry.value, chats: entry.metrics.count, satisfied: entry.metrics.satisfied, unsatisfied: entry.metrics.unsatisfied,
+            p50: entry.metrics.percentile(0.5), p95: entry.metrics.percentile(0.95))
     }
 
     /// Every table, for CSV.
@@ -56,7 +58,12 @@ public struct ChatReport: Sendable {
         func table(_ title: String, _ rows: [Row]) -> ReportTable {
             ReportTable(
                 title: title + "s", columns: [title, "Chats", "Feedback", "Satisfied", "Satisfaction rate", "Response p50", "Response p95"],
-                rows: rows.map { [.text($0.key), .count($0.chats), .count($0.feedback), .count($0.satisfied), .rate($0.satisfactionRate), .milliseconds($0.p50), .milliseconds($0.p95)] })
+                rows: rows.map {
+                    [
+                        .text($0.key), .count($0.chats), .count($0.feedback), .count($0.satisfied), .rate($0.satisfactionRate), .milliseconds($0.p50),
+                        .milliseconds($0.p95),
+                    ]
+                })
         }
         return [table("Agent", agents), table("Model", models), languages.table]
     }

@@ -52,9 +52,11 @@ public struct FunnelReport: Sendable {
         let rows = read.totals.rows(.funnel, audience)
         self.funnels = funnels.map { funnel in
             let counts = funnel.steps.indices.map { rows[funnel.rowValue(step: $0 + 1)]?[RollupMetric.count] ?? 0 }
-            return Summary(name: funnel.name, steps: funnel.steps.enumerated().map { index, step in
-                Step(label: step.label, visitors: counts[index], previous: index == 0 ? nil : counts[index - 1], first: counts[0])
-            })
+            return Summary(
+                name: funnel.name,
+                steps: funnel.steps.enumerated().map { index, step in
+                    Step(label: step.label, visitors: counts[index], previous: index == 0 ? nil : counts[index - 1], first: counts[0])
+                })
         }
     }
 
@@ -75,7 +77,10 @@ public struct FunnelReport: Sendable {
         ReportTable(
             title: "Funnels", columns: ["Funnel", "Steps", "Entered", "Completed", "Conversion"],
             rows: funnels.map { summary in
-                [.text(summary.name), .text(summary.steps.map(\.label).joined(separator: " > ")), .count(summary.entered), .count(summary.completed), .rate(summary.conversion)]
+                [
+                    .text(summary.name), .text(summary.steps.map(\.label).joined(separator: " > ")), .count(summary.entered), .count(summary.completed),
+                    .rate(summary.conversion),
+                ]
             })
     }
 }

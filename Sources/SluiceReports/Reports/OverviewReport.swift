@@ -15,7 +15,9 @@ public struct OverviewReport: Sendable {
     }
 
     /// The breakdowns the page shows, in order.
-    public static let dimensions: [RollupDimension] = [.page, .entryPage, .exitPage, .referrer, .channel, .utmSource, .utmMedium, .utmCampaign, .deviceType, .browser, .os]
+    public static let dimensions: [RollupDimension] = [
+        .page, .entryPage, .exitPage, .referrer, .channel, .utmSource, .utmMedium, .utmCampaign, .deviceType, .browser, .os,
+    ]
 
     public let range: ReportRange
     public let audience: ReportAudience
@@ -45,19 +47,23 @@ public struct OverviewReport: Sendable {
         let humansCounted = audience != .bots
         self.visitors = ReportFigure(current: Double(humansCounted ? visitors.value : 0), previous: Double(humansCounted ? previousVisitors.value : 0))
         visitorsAreEstimated = humansCounted && visitors.isEstimate
-        let now = Totals(current.totals, audience), before = Totals(previous.totals, audience)
+        let now = Totals(current.totals, audience)
+        let before = Totals(previous.totals, audience)
         sessions = ReportFigure(current: Double(now.sessions), previous: Double(before.sessions))
         pageViews = ReportFigure(current: Double(now.pageViews), previous: Double(before.pageViews))
         bounceRate = ReportFigure(current: ReportMath.rate(now.bounces, of: now.sessions), previous: ReportMath.rate(before.bounces, of: before.sessions))
         averageDuration = ReportFigure(current: now.averageDuration, previous: before.averageDuration)
         series = zip(zip(current.range.seriesSlots, current.seriesGroups), seriesVisitors).map { slotAndGroup, visitors in
             let (slot, group) = slotAndGroup
-            var pageViews: Int64 = 0, sessions: Int64 = 0
+            var pageViews: Int64 = 0
+            var sessions: Int64 = 0
             for snapshot in group {
                 pageViews += snapshot.counts.total(.pageViews, audience)
                 sessions += snapshot.counts.total(.sessions, audience)
             }
-            return Point(start: slot.start, label: slot.label, visitors: humansCounted ? visitors : VisitorCount(value: 0, isEstimate: false), pageViews: pageViews, sessions: sessions)
+            return Point(
+                start: slot.start, label: slot.label, visitors: humansCounted ? visitors : VisitorCount(value: 0, isEstimate: false), pageViews: pageViews,
+                sessions: sessions)
         }
         breakdowns = Self.dimensions.map { ShareTable(dimension: $0, values: current.totals.rows($0, audience), limit: limit) }
     }

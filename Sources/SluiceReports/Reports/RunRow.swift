@@ -22,7 +22,8 @@ public struct RunRow: Sendable, Equatable {
 
     /// Runs and failures summed over every row of `values` (value → metric → count).
     static func totals(_ values: [String: [String: Int64]]) -> (runs: Int64, failures: Int64) {
-        var runs: Int64 = 0, failures: Int64 = 0
+        var runs: Int64 = 0
+        var failures: Int64 = 0
         for metrics in values.values {
             runs += metrics[RollupMetric.count] ?? 0
             failures += metrics[RollupMetric.failures] ?? 0

@@ -46,7 +46,9 @@ public struct ToolReport: Sendable {
         [
             RunRow.table(title: "Tools", name: "Tool", timeName: "Execution", tools),
             RunRow.table(title: "Tool categories", name: "Category", timeName: "Execution", categories),
-            ReportTable(title: "Tool errors", columns: ["Tool", "Error message", "Failures"], rows: errors.map { [.text($0.tool), .text($0.message), .count($0.count)] }),
+            ReportTable(
+                title: "Tool errors", columns: ["Tool", "Error message", "Failures"],
+                rows: errors.map { [.text($0.tool), .text($0.message), .count($0.count)] }),
         ]
     }
 }

@@ -34,7 +34,8 @@ public enum ReportCell: Sendable, Equatable {
         var scale: Int64 = 1
         for _ in 0..<places { scale *= 10 }
         let scaled = Int64((value * Double(scale)).rounded())
-        let whole = scaled.magnitude / UInt64(scale), fraction = scaled.magnitude % UInt64(scale)
+        let whole = scaled.magnitude / UInt64(scale)
+        let fraction = scaled.magnitude % UInt64(scale)
         var text = (scaled < 0 ? "-" : "") + String(whole)
         guard fraction != 0 else { return text }
         var digits = String(fraction)

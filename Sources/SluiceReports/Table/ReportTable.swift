@@ -22,10 +22,11 @@ public struct ReportTable: Sendable, Equatable {
         var out = ""
         Self.appendLine(csvColumns, to: &out)
         for row in rows {
-            Self.appendLine(row.map { cell in
-                if case .text(let text) = cell, let first = text.first, "=+-@\t\r".contains(first) { return "'" + text }
-                return cell.csvValue
-            }, to: &out)
+            Self.appendLine(
+                row.map { cell in
+                    if case .text(let text) = cell, let first = text.first, "=+-@\t\r".contains(first) { return "'" + text }
+                    return cell.csvValue
+                }, to: &out)
         }
         return out
     }

@@ -62,13 +62,14 @@ enum EventSchema {
         let required: [FieldRule]
     }
 
-    static let rules: [EventKind: Rules] = Dictionary(uniqueKeysWithValues: EventKind.allCases.map { kind in
-        let own = fields(of: kind)
-        var byName = Dictionary(uniqueKeysWithValues: common.map { ($0.name, $0) })
-        for rule in own { byName[rule.name] = rule }
-        let table = FieldTable(byName.values.map { Field(rule: $0, storage: storage(of: $0.name)) })
-        return (kind, Rules(byName: table, required: own.filter(\.required)))
-    })
+    static let rules: [EventKind: Rules] = Dictionary(
+        uniqueKeysWithValues: EventKind.allCases.map { kind in
+            let own = fields(of: kind)
+            var byName = Dictionary(uniqueKeysWithValues: common.map { ($0.name, $0) })
+            for rule in own { byName[rule.name] = rule }
+            let table = FieldTable(byName.values.map { Field(rule: $0, storage: storage(of: $0.name)) })
+            return (kind, Rules(byName: table, required: own.filter(\.required)))
+        })
 
     /// A kind's fields by name: an open-addressing table under a cheap hash of the
     /// name's bytes, looked up once per field of every event. (A `Dictionary`'s

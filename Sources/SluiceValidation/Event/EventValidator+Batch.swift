@@ -11,7 +11,8 @@ extension EventValidator {
         }
         let unknown = body.members.lazy.filter { $0.key != "batch" && $0.key != "writeKey" && $0.key != "sentAt" }.prefix(ValidationProblem.mostReported)
         var problems: [ValidationProblem] = Array(unknown).map {
-            ValidationProblem(field: ValidationProblem.fieldName($0.key), problem: "unknown field; a batch body holds \"batch\" (and optionally \"writeKey\", \"sentAt\")")
+            ValidationProblem(
+                field: ValidationProblem.fieldName($0.key), problem: "unknown field; a batch body holds \"batch\" (and optionally \"writeKey\", \"sentAt\")")
         }
         if let writeKey = body["writeKey"], writeKey.stringValue == nil {
             problems.append(ValidationProblem(field: "writeKey", problem: "must be a string, got \(writeKey.typeName)"))
@@ -52,11 +53,14 @@ extension EventValidator {
             guard problems.count + oversize.count < ValidationProblem.mostReported else { break }
             let path = "batch[\(index)]."
             guard case .string(let typeName)? = element.objectValue?["type"] else {
-                problems.append(ValidationProblem(field: path + "type", problem: element.objectValue == nil ? "event must be a JSON object" : "is required: one of \(Self.kindNames)"))
+                problems.append(
+                    ValidationProblem(
+                        field: path + "type", problem: element.objectValue == nil ? "event must be a JSON object" : "is required: one of \(Self.kindNames)"))
                 continue
             }
             guard let kind = Self.kind(named: typeName) else {
-                problems.append(ValidationProblem(field: path + "type", problem: "unknown type \"\(ValidationProblem.fieldName(typeName))\": one of \(Self.kindNames)"))
+                problems.append(
+                    ValidationProblem(field: path + "type", problem: "unknown type \"\(ValidationProblem.fieldName(typeName))\": one of \(Self.kindNames)"))
                 continue
             }
             switch validate(element, kind: kind, stamp: stamp, stampTail: stampTail, path: path, output: &output) {

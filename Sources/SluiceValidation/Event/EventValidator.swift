@@ -27,7 +27,9 @@ public struct EventValidator: Sendable {
 
     /// Validates one event, writing its canonical JSON in `output` (a buffer reused
     /// across a batch) and ending it with `stampTail`, the request's stamped fields.
-    func validate(_ value: JSONValue, kind: EventKind, stamp: RequestStamp, stampTail: [UInt8], path: String, output: inout JSONOutput) -> Result<ValidatedEvent, EventRejection> {
+    func validate(_ value: JSONValue, kind: EventKind, stamp: RequestStamp, stampTail: [UInt8], path: String, output: inout JSONOutput) -> Result<
+        ValidatedEvent, EventRejection
+    > {
         guard case .object(let body) = value else {
             let field = path.isEmpty ? "(body)" : String(path.dropLast())
             return .failure(.invalid([ValidationProblem(field: field, problem: "must be a JSON object, got \(value.typeName)")]))
@@ -42,7 +44,10 @@ public struct EventValidator: Sendable {
         for (position, member) in body.members.enumerated() {
             guard let field = rules.byName[member.key] else {
                 guard problems.count < ValidationProblem.mostReported else { continue }
-                problems.append(ValidationProblem(field: path + ValidationProblem.fieldName(member.key), problem: "unknown field for a \(kind.rawValue) event; put custom data in properties"))
+                problems.append(
+                    ValidationProblem(
+                        field: path + ValidationProblem.fieldName(member.key),
+                        problem: "unknown field for a \(kind.rawValue) event; put custom data in properties"))
                 continue
             }
             // A null optional field is as good as absent; a null required one is reported below.
@@ -102,7 +107,9 @@ public struct EventValidator: Sendable {
     /// Writes the canonical event's JSON in `output` (replacing what it held): stamped
     /// fields first, then the event's own in the order sent. Written straight to bytes;
     /// building a `JSONObject` first cost as much again. Returns the event's id and visitor.
-    private func writeCanonical(kind: EventKind, body: JSONObject, fields: CheckedFields, stamp: RequestStamp, stampTail: [UInt8], into output: inout JSONOutput) -> (id: String, visitorId: String) {
+    private func writeCanonical(
+        kind: EventKind, body: JSONObject, fields: CheckedFields, stamp: RequestStamp, stampTail: [UInt8], into output: inout JSONOutput
+    ) -> (id: String, visitorId: String) {
         let id = fields.id ?? fields.messageId ?? RandomID.uuidString()
         let visitorId = stamp.anonymous ? stamp.cookieVisitorId : fields.visitorId ?? stamp.cookieVisitorId
         output.removeAll()
@@ -179,7 +186,9 @@ public struct EventValidator: Sendable {
     /// Checks one value: whether it passed as sent or normalised (timestamps become
     /// epoch ms), or failed after a problem was recorded.
     /// `field` is only spelled out when there is a problem to report.
-    private func check(_ value: JSONValue, against shape: FieldRule.Shape, field: @autoclosure () -> String, problems: inout [ValidationProblem]) -> CheckOutcome {
+    private func check(_ value: JSONValue, against shape: FieldRule.Shape, field: @autoclosure () -> String, problems: inout [ValidationProblem])
+        -> CheckOutcome
+    {
         func fail(_ problem: String) -> CheckOutcome {
             problems.append(ValidationProblem(field: field(), problem: problem))
             return .failed
@@ -196,7 +205,9 @@ public struct EventValidator: Sendable {
             return .asSent
         case .number(let range):
             guard let number = value.numberValue else { return fail("must be a number, got \(value.typeName)") }
-            guard range.contains(number) else { return fail("must be between \(format(range.lowerBound)) and \(format(range.upperBound)), got \(format(number))") }
+            guard range.contains(number) else {
+                return fail("must be between \(format(range.lowerBound)) and \(format(range.upperBound)), got \(format(number))")
+            }
             return .asSent
         case .integer(let range):
             guard case .int(let integer) = value else { return fail("must be an integer, got \(value.typeName == "number" ? "a fraction" : value.typeName)") }
@@ -335,9 +346,9 @@ private struct CheckedFields {
     }
 }
 
-private extension JSONOutput {
+extension JSONOutput {
     /// Appends `,"key":value` to an object that already has a member.
-    mutating func appendMember(_ key: String, _ value: JSONValue) {
+    fileprivate mutating func appendMember(_ key: String, _ value: JSONValue) {
         append(UInt8(ascii: ","))
         appendQuoted(key)
         append(UInt8(ascii: ":"))

@@ -213,7 +213,7 @@ public struct Redactor: Sendable {
                 index += 1
                 let endsGroup = index == s.count || !isAlphanumeric(s[index])
                 if endsGroup, digits.count >= 13, luhn(digits) { longest = index }
-            } else if (s[index] == UInt8(ascii: " ") || s[index] == UInt8(ascii: "-")), index + 1 < s.count, isDigit(s[index + 1]) {
+            } else if s[index] == UInt8(ascii: " ") || s[index] == UInt8(ascii: "-"), index + 1 < s.count, isDigit(s[index + 1]) {
                 index += 1
             } else {
                 break

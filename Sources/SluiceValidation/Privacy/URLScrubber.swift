@@ -79,7 +79,9 @@ public struct URLScrubber: Sendable {
                 while stop < end, bytes[stop] != UInt8(ascii: "&") { stop += 1 }
                 if start > queryStart + 1 { output.append(UInt8(ascii: "&")) }
                 let parameter = bytes[start..<stop]
-                if let equals = parameter.firstIndex(of: UInt8(ascii: "=")), isSecret(name: parameter[..<equals], value: parameter[(equals + 1)...], buffer: &nameBuffer) {
+                if let equals = parameter.firstIndex(of: UInt8(ascii: "=")),
+                    isSecret(name: parameter[..<equals], value: parameter[(equals + 1)...], buffer: &nameBuffer)
+                {
                     output.append(contentsOf: parameter[...equals])
                     output.append(contentsOf: Self.redacted.utf8)
                     changed = true

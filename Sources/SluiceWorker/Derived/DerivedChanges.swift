@@ -101,8 +101,10 @@ struct DerivedChanges {
         switch event.kind {
         case .chat:
             let open = RollupBucket.both(site: facts.site, containing: event.timestamp).filter { $0.isOpen(now: now, window: rollupWindow) }
-            chats.append(Chat(key: StreamLayout.chatKey(scopedId: ScopedID.key(of: event.decoded, id: event.decoded.id), partition: partition),
-                audience: event.isBot ? .bot : .human, rows: RollupContribution.chatRows(facts), buckets: open))
+            chats.append(
+                Chat(
+                    key: StreamLayout.chatKey(scopedId: ScopedID.key(of: event.decoded, id: event.decoded.id), partition: partition),
+                    audience: event.isBot ? .bot : .human, rows: RollupContribution.chatRows(facts), buckets: open))
         case .feedback:
             if case .bool(let satisfied)? = fields["satisfied"], let interaction = fields["interactionId"]?.stringValue {
                 feedback.append((StreamLayout.chatKey(scopedId: ScopedID.key(of: event.decoded, id: interaction), partition: partition), satisfied))
@@ -129,18 +131,21 @@ struct DerivedChanges {
             guard let time = facts.milliseconds("timeSpent") else { return }
             spent = Int64(time)
         }
-        engagements.append(Engagement(
-            key: StreamLayout.pageViewKey(scopedId: ScopedID.key(of: event.decoded, id: pageviewId), partition: partition),
-            buckets: RollupBucket.both(site: facts.site, containing: event.timestamp), spent: spent))
+        engagements.append(
+            Engagement(
+                key: StreamLayout.pageViewKey(scopedId: ScopedID.key(of: event.decoded, id: pageviewId), partition: partition),
+                buckets: RollupBucket.both(site: facts.site, containing: event.timestamp), spent: spent))
     }
 
     private mutating func addVisitor(_ event: EnrichedEvent, isPageView: Bool, userId: String?) {
         let at = event.timestamp
-        let slot = visitorSlots[event.visitorId] ?? {
-            visitorSlots[event.visitorId] = visitors.count
-            visitors.append(Visitor(id: event.visitorId, first: at, last: at))
-            return visitors.count - 1
-        }()
+        let slot =
+            visitorSlots[event.visitorId]
+            ?? {
+                visitorSlots[event.visitorId] = visitors.count
+                visitors.append(Visitor(id: event.visitorId, first: at, last: at))
+                return visitors.count - 1
+            }()
         visitors[slot].first = min(visitors[slot].first, at)
         visitors[slot].last = max(visitors[slot].last, at)
         if isPageView { visitors[slot].pageViews += 1 }
@@ -153,12 +158,15 @@ struct DerivedChanges {
     private mutating func addSession(_ assignment: SessionAssignment, _ event: EnrichedEvent, isPageView: Bool, userId: String?) {
         let id = assignment.sessionId
         let at = event.timestamp
-        let slot = sessionSlots[id] ?? {
-            sessionSlots[id] = sessions.count
-            sessions.append(Session(
-                id: id, visitorId: event.visitorId, site: event.decoded.event["siteId"]?.stringValue, opened: assignment.isNew, first: at, last: at))
-            return sessions.count - 1
-        }()
+        let slot =
+            sessionSlots[id]
+            ?? {
+                sessionSlots[id] = sessions.count
+                sessions.append(
+                    Session(
+                        id: id, visitorId: event.visitorId, site: event.decoded.event["siteId"]?.stringValue, opened: assignment.isNew, first: at, last: at))
+                return sessions.count - 1
+            }()
         sessions[slot].add(event, at: at, isPageView: isPageView, userId: userId)
     }
 }

@@ -16,9 +16,13 @@ extension DerivedFlusher {
         var written: [String] = []
         for name in names {
             guard let bucket = RollupBucket(name: Substring(name)) else { continue }
-            let replies = try redis.pipeline((0..<partitions).flatMap { p in
-                [RedisCommand("HGETALL", StreamLayout.rollupKey(bucket: name, partition: p)), RedisCommand("GET", StreamLayout.rollupVisitorsKey(bucket: name, partition: p))]
-            })
+            let replies = try redis.pipeline(
+                (0..<partitions).flatMap { p in
+                    [
+                        RedisCommand("HGETALL", StreamLayout.rollupKey(bucket: name, partition: p)),
+                        RedisCommand("GET", StreamLayout.rollupVisitorsKey(bucket: name, partition: p)),
+                    ]
+                })
             if let message = replies.lazy.compactMap(\.errorMessage).first { throw RedisError.commandFailed(command: "HGETALL", message: message) }
             var counts = RollupCounts()
             var sketches: [[UInt8]] = []

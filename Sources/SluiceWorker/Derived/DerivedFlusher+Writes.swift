@@ -26,7 +26,9 @@ extension DerivedFlusher {
         var failed = Set<String>()
         for failure in outcome.failures {
             failed.insert(writes.keys[failure.index])
-            logger.error("derived write failed", metadata: ["sluice.collection": "\(collection)", "sluice.key": "\(writes.keys[failure.index])", "sluice.error": "\(failure)"])
+            logger.error(
+                "derived write failed",
+                metadata: ["sluice.collection": "\(collection)", "sluice.key": "\(writes.keys[failure.index])", "sluice.error": "\(failure)"])
         }
         let inserts = writes.updates.filter { $0 != nil }.count
         metrics.derivedWrites(collection, "insert", inserts - outcome.duplicateIndexes.count)

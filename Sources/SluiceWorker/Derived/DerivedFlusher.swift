@@ -139,9 +139,10 @@ final class DerivedFlusher: @unchecked Sendable {
     /// Flushes up to `chunk` due keys of each partition; true when a partition had more.
     private func flushPass(redis: RedisConnection, cutoff: Int64, wrote: inout Bool) throws -> Bool {
         let bound = cutoff == Int64.max ? "+inf" : String(cutoff)
-        let listed = try redis.pipeline((0..<partitions).map {
-            RedisCommand("ZRANGEBYSCORE", StreamLayout.dirtyKey(partition: $0), "-inf", bound, "WITHSCORES", "LIMIT", "0", String(Self.chunk))
-        })
+        let listed = try redis.pipeline(
+            (0..<partitions).map {
+                RedisCommand("ZRANGEBYSCORE", StreamLayout.dirtyKey(partition: $0), "-inf", bound, "WITHSCORES", "LIMIT", "0", String(Self.chunk))
+            })
         var due: [[String]] = []
         var firstChanges: [Int64] = []
         for reply in listed {
@@ -159,7 +160,8 @@ final class DerivedFlusher: @unchecked Sendable {
         let stateKeys = due.joined().filter { [.session, .visitor].contains(StreamLayout.DerivedKey(ofKey: $0)) }
         let states = try redis.pipeline(stateKeys.map { RedisCommand("HGETALL", $0) })
         var versions: [String: String] = [:]
-        var sessions = Writes(), visitors = Writes()
+        var sessions = Writes()
+        var visitors = Writes()
         for (key, reply) in zip(stateKeys, states) {
             let state = reply.fieldMap.compactMapValues(\.text)
             versions[key] = state[DerivedStepScript.versionField]

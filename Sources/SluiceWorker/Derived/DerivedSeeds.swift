@@ -23,7 +23,8 @@ struct DerivedSeeds {
         let sessionKeys = changes.flatMap { part in
             part.sessions.filter { !$0.opened }.map { ($0.id, StreamLayout.sessionStateKey(sessionId: $0.id, partition: part.partition)) }
         }
-        let visitorIds = visitorKeys.map(\.0), sessionIds = sessionKeys.map(\.0)
+        let visitorIds = visitorKeys.map(\.0)
+        let sessionIds = sessionKeys.map(\.0)
         let probes = (visitorKeys + sessionKeys).map { RedisCommand("EXISTS", $0.1) }
         guard !probes.isEmpty else { return DerivedSeeds() }
         let replies = try redis.pipeline(probes)
@@ -37,13 +38,14 @@ struct DerivedSeeds {
         for document in try find(StoreCollection.visitors, ids: missingVisitors, in: store) {
             guard let id = document["_id"]?.stringValue, let part = partOfVisitor[id] else { continue }
             let funnels = VisitorFunnels.fields(ofStored: document, partition: part.partition, now: part.now, rollupWindow: part.rollupWindow)
-            seeds.visitors[id] = [
-                StoredFields.date(document["firstVisit"]), StoredFields.date(document["lastVisit"]),
-                StoredFields.integer(document["visits"]), StoredFields.integer(document["pageViews"]),
-                document["returning"] == .bool(true) ? "1" : "0",
-                StoredFields.strings(document["userIds"]).prefix(VisitorState.maxUserIds).joined(separator: "\u{1F}"),
-                String(funnels.count),
-            ] + funnels.flatMap { [$0.field, $0.value] }
+            seeds.visitors[id] =
+                [
+                    StoredFields.date(document["firstVisit"]), StoredFields.date(document["lastVisit"]),
+                    StoredFields.integer(document["visits"]), StoredFields.integer(document["pageViews"]),
+                    document["returning"] == .bool(true) ? "1" : "0",
+                    StoredFields.strings(document["userIds"]).prefix(VisitorState.maxUserIds).joined(separator: "\u{1F}"),
+                    String(funnels.count),
+                ] + funnels.flatMap { [$0.field, $0.value] }
         }
         for document in try find(StoreCollection.sessions, ids: missingSessions, in: store) {
             guard let id = document["_id"]?.stringValue else { continue }

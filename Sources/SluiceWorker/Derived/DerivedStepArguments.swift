@@ -54,9 +54,11 @@ struct DerivedStepArguments {
         }
         for (key, satisfied) in changes.feedback { out += ["F", key, satisfied ? "1" : "0"] }
         for engagement in changes.engagements {
-            out += ["E", engagement.key] + RollupBucket.Granularity.allCases.map { granularity in
-                engagement.buckets.first { $0.granularity == granularity }.map { StreamLayout.rollupKey(bucket: $0.name, partition: p) } ?? ""
-            } + [engagement.spent.map(String.init) ?? ""]
+            out +=
+                ["E", engagement.key]
+                + RollupBucket.Granularity.allCases.map { granularity in
+                    engagement.buckets.first { $0.granularity == granularity }.map { StreamLayout.rollupKey(bucket: $0.name, partition: p) } ?? ""
+                } + [engagement.spent.map(String.init) ?? ""]
         }
         for change in changes.buckets.changes {
             let name = change.bucket.name
@@ -86,9 +88,11 @@ struct DerivedStepArguments {
                 out += ["", "", ""]
                 continue
             }
-            out += [reached.site ?? ""] + RollupBucket.both(site: reached.site, containing: reached.at).map { bucket in
-                bucket.isOpen(now: now, window: rollupWindow) ? StreamLayout.rollupKey(bucket: bucket.name, partition: changes.partition) : ""
-            }
+            out +=
+                [reached.site ?? ""]
+                + RollupBucket.both(site: reached.site, containing: reached.at).map { bucket in
+                    bucket.isOpen(now: now, window: rollupWindow) ? StreamLayout.rollupKey(bucket: bucket.name, partition: changes.partition) : ""
+                }
         }
     }
 
@@ -148,7 +152,8 @@ struct DerivedStepArguments {
         if !session.opened && seeds.existingSessions.contains(session.id) {
             for _ in 0..<9 { out.append("") }
         } else {
-            let traffic = session.traffic?.source, device = session.device?.info
+            let traffic = session.traffic?.source
+            let device = session.device?.info
             out.append(SessionState.landingJSON(traffic: traffic, referrer: session.referrer, deviceJSON: device.map(DeviceJSONCache.text(of:))))
             out.append(contentsOf: SessionState.dimensions(traffic: traffic, device: device))
         }

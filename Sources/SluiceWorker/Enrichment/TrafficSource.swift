@@ -75,7 +75,9 @@ struct TrafficSource: Sendable, Equatable {
 
     static let campaignKeys = ["source", "medium", "campaign", "term", "content"]
     static let clickIdKeys = ["gclid", "fbclid", "msclkid"]
-    static let paidMedia: Set<String> = ["cpc", "ppc", "paid", "paidsearch", "paid_search", "paid_social", "paid-social", "display", "cpm", "banner", "affiliate"]
+    static let paidMedia: Set<String> = [
+        "cpc", "ppc", "paid", "paidsearch", "paid_search", "paid_social", "paid-social", "display", "cpm", "banner", "affiliate",
+    ]
     static let socialHosts = [
         "facebook.com", "m.facebook.com", "l.facebook.com", "lm.facebook.com", "instagram.com", "l.instagram.com", "t.co", "twitter.com",
         "x.com", "linkedin.com", "lnkd.in", "reddit.com", "old.reddit.com", "pinterest.com", "youtube.com", "m.youtube.com", "tiktok.com",

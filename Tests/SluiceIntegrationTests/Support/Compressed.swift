@@ -4,7 +4,9 @@ import Foundation
 enum Compressed {
     /// `data` as a gzip (`wbits` 31) or zlib (`wbits` 15, HTTP's `deflate`) stream.
     static func encode(_ data: Data, gzip: Bool = true) throws -> Data {
-        try python("import sys,zlib; c=zlib.compressobj(9,zlib.DEFLATED,\(gzip ? 31 : 15)); sys.stdout.buffer.write(c.compress(sys.stdin.buffer.read())+c.flush())", input: data)
+        try python(
+            "import sys,zlib; c=zlib.compressobj(9,zlib.DEFLATED,\(gzip ? 31 : 15)); sys.stdout.buffer.write(c.compress(sys.stdin.buffer.read())+c.flush())",
+            input: data)
     }
 
     /// A gzip stream of `megabytes` MB of zeros: about a thousandth of its inflated size.

@@ -1,7 +1,8 @@
 import Foundation
 import SluiceCore
+
 #if canImport(FoundationNetworking)
-import FoundationNetworking
+    import FoundationNetworking
 #endif
 
 /// A reply from ingest, with its body parsed when it is JSON.

@@ -79,7 +79,9 @@ final class TestStack: @unchecked Sendable {
         self.mongoURL = mongoURL ?? environment.isolatedMongoURL(prefix: prefix)
         ingest = try SluiceProcess(
             binary: "sluice-ingest", environment: environment,
-            settings: ["SLUICE_REDIS_URL": self.redisURL, "SLUICE_INGEST_PORT": "0", "SLUICE_PARTITIONS": String(Self.partitions)].merging(ingestSettings) { $1 })
+            settings: ["SLUICE_REDIS_URL": self.redisURL, "SLUICE_INGEST_PORT": "0", "SLUICE_PARTITIONS": String(Self.partitions)].merging(ingestSettings) {
+                $1
+            })
         var port: Int?
         let ingest = ingest
         let listening = try await eventually(timeout: .seconds(20)) {
@@ -105,12 +107,13 @@ final class TestStack: @unchecked Sendable {
 
     /// Starts one more worker under another consumer name (they share the group).
     func startExtraWorker(name: String) throws {
-        extraWorkers.append(try SluiceProcess(
-            binary: "sluice-worker", environment: environment,
-            settings: [
-                "SLUICE_REDIS_URL": redisURL, "SLUICE_MONGO_URL": mongoURL, "SLUICE_PARTITIONS": String(Self.partitions),
-                "SLUICE_CONSUMER_NAME": name, "SLUICE_BLOCK_MS": "200", "SLUICE_WORKER_PORT": "0", "SLUICE_FLUSH_INTERVAL": "1",
-            ].merging(workerSettings) { $1 }))
+        extraWorkers.append(
+            try SluiceProcess(
+                binary: "sluice-worker", environment: environment,
+                settings: [
+                    "SLUICE_REDIS_URL": redisURL, "SLUICE_MONGO_URL": mongoURL, "SLUICE_PARTITIONS": String(Self.partitions),
+                    "SLUICE_CONSUMER_NAME": name, "SLUICE_BLOCK_MS": "200", "SLUICE_WORKER_PORT": "0", "SLUICE_FLUSH_INTERVAL": "1",
+                ].merging(workerSettings) { $1 }))
     }
 
     var baseURL: String { "http://127.0.0.1:\(ingestPort)" }
@@ -127,7 +130,9 @@ final class TestStack: @unchecked Sendable {
         let infos = try redis.pipeline(Self.streamKeys.flatMap { [RedisCommand("XINFO", "STREAM", $0), RedisCommand("XINFO", "GROUPS", $0)] })
         for index in stride(from: 0, to: infos.count, by: 2) {
             guard let lastEntry = infos[index].fieldMap["last-generated-id"]?.text else { continue }
-            guard let group = StreamGroupInfo.workers(in: infos[index + 1]), group.lastDeliveredID == StreamID(lastEntry), group.pending == 0 else { return false }
+            guard let group = StreamGroupInfo.workers(in: infos[index + 1]), group.lastDeliveredID == StreamID(lastEntry), group.pending == 0 else {
+                return false
+            }
         }
         return true
     }
