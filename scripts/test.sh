@@ -10,7 +10,10 @@
 #   SLUICE_TEST_SECANTUSD  secantusd-py, for tests that need a server of their own
 #
 # Before swift test it runs scripts/chaos.py with CHAOS_EVENTS events (default
-# 3000; 0 skips it), then the browser test tests/browser/test_tracker.py
+# 3000; 0 skips it), then the Redis Cluster failover test tests/cluster/run.sh
+# (six nodes of its own, a master SIGKILLed while events are posted with
+# SLUICE_REPLICA_ACKS=1; CLUSTER_TEST=0 skips it), then the browser test
+# tests/browser/test_tracker.py
 # (headless Chromium against its own ingest and worker on the servers above;
 # bootstrap installs chromium, chromium-driver and selenium for it) and the
 # React hooks test tests/react/test_react.py (tsc, esbuild, React from Debian),
@@ -154,6 +157,16 @@ if ((chaos_events > 0)); then
     log "chaos run: $chaos_events events"
     "$SLUICE_VENV/bin/python" "$SLUICE_ROOT/scripts/chaos.py" --events "$chaos_events" --rate 500 --bin-dir "$SLUICE_BIN_DIR" ||
         die "the chaos run failed: lost or duplicated events, derived data that differs from the raw events, or limits that refused it (see above)"
+fi
+
+# The Redis Cluster acceptance test: its own six-node cluster, SecantusDB, ingest
+# and worker; a master killed mid-run. CLUSTER_TEST=0 skips it.
+if [[ "${CLUSTER_TEST:-1}" == 0 ]]; then
+    log "Redis Cluster failover test skipped (CLUSTER_TEST=0)"
+else
+    log "Redis Cluster failover test: tests/cluster/run.sh"
+    bash "$SLUICE_ROOT/tests/cluster/run.sh" "$SLUICE_BIN_DIR" ||
+        die "the Redis Cluster failover test failed: an accepted event lost or stored twice, an answer other than 202 or 503, or no failover (see above)"
 fi
 
 # The browser tracker in a real browser; also before swift test, for the same reason.
