@@ -52,9 +52,8 @@ struct WaitingEntries {
         var start = "-"
         if let lastDeliveredText {
             // Entries up to last-delivered-id were delivered; of those, only the pending ones still wait.
-            let summary = try redis.run(RedisCommand("XPENDING", stream, StreamLayout.group)).elements ?? []
-            let oldestPending = (summary.first?.integer ?? 0) > 0 && summary.count > 1 ? summary[1].text : nil
-            start = oldestPending ?? "(" + lastDeliveredText
+            let summary = try PendingSummary.decode(redis.send(PendingSummary.command(stream: stream)))
+            start = summary.oldest?.description ?? "(" + lastDeliveredText
         }
         var delivered: [(id: String, owner: Int)] = []
         var examined = 0
@@ -83,8 +82,8 @@ struct WaitingEntries {
     /// Adds the delivered entries that are still pending (not acknowledged) to `counts`.
     private func countPending(_ delivered: [(id: String, owner: Int)], in stream: String, into counts: [Int]) throws(RedisError) -> [Int] {
         var counts = counts
-        let replies = try redis.pipeline(delivered.map { RedisCommand("XPENDING", stream, StreamLayout.group, $0.id, $0.id, "1") })
-        for (entry, reply) in zip(delivered, replies) where !(reply.elements ?? []).isEmpty {
+        let replies = try redis.pipeline(delivered.map { PendingEntry.command(stream: stream, id: $0.id) })
+        for (entry, reply) in zip(delivered, replies) where try !PendingEntry.entries(in: reply).isEmpty {
             counts[entry.owner] += 1
         }
         return counts

@@ -26,10 +26,10 @@ extension StreamConsumer {
     /// How many times each entry has been delivered (XPENDING), in order; 1 if unknown.
     func deliveryCounts(_ messages: [StreamMessage]) throws(RedisError) -> [Int] {
         guard !messages.isEmpty else { return [] }
-        let replies = try connected().pipeline(messages.map { RedisCommand("XPENDING", $0.stream, StreamLayout.group, $0.id, $0.id, "1") })
+        let replies = try connected().pipeline(messages.map { PendingEntry.command(stream: $0.stream, id: $0.id) })
         return replies.map { reply in
-            guard let entry = reply.elements?.first?.elements, entry.count >= 4, let count = entry[3].integer else { return 1 }
-            return Int(count)
+            guard let entry = (try? PendingEntry.entries(in: reply))?.first else { return 1 }
+            return Int(entry.deliveries)
         }
     }
 
@@ -51,8 +51,8 @@ extension StreamConsumer {
                 }
                 var needed = delivered.successor
                 if group.pending > 0 {
-                    let summary = try connection.run(RedisCommand("XPENDING", stream, group.name))
-                    if let oldest = summary.elements?[safeIndex: 1]?.text.flatMap(StreamID.init) { needed = min(needed, oldest) }
+                    let summary = try PendingSummary.decode(connection.send(PendingSummary.command(stream: stream, group: group.name)))
+                    if let oldest = summary.oldest { needed = min(needed, oldest) }
                 }
                 lowest = min(lowest ?? needed, needed)
             }
@@ -63,10 +63,6 @@ extension StreamConsumer {
         let replies = try connection.pipeline(thresholds.map { RedisCommand("XTRIM", $0.0, "MINID", "~", $0.1) })
         return replies.reduce(0) { $0 + Int($1.integer ?? 0) }
     }
-}
-
-extension Array {
-    fileprivate subscript(safeIndex index: Int) -> Element? { indices.contains(index) ? self[index] : nil }
 }
 
 extension StreamConsumer {

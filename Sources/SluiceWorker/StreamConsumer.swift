@@ -109,16 +109,14 @@ final class StreamConsumer {
     func deadLetter(_ letters: [(message: StreamMessage, reason: String)], failedAt: Int64) throws(RedisError) {
         guard !letters.isEmpty else { return }
         let connection = try connected()
-        let deliveries = try connection.pipeline(
-            letters.map { RedisCommand("XPENDING", $0.message.stream, StreamLayout.group, $0.message.id, $0.message.id, "1") })
+        let deliveries = try deliveryCounts(letters.map(\.message))
         var commands: [RedisCommand] = []
-        for (letter, pending) in zip(letters, deliveries) {
+        for (letter, count) in zip(letters, deliveries) {
             var command = RedisCommand("XADD", StreamLayout.deadLetterStream, "*")
             for (field, value) in (letter.message.fields ?? [:]).sorted(by: { $0.key < $1.key }) {
                 command.append(field)
                 command.append(bytes: value)
             }
-            let count = pending.elements?.first?.elements?[safe: 3]?.integer ?? 1
             for (field, value) in [
                 ("reason", letter.reason), ("stream", letter.message.stream), ("entryId", letter.message.id),
                 ("deliveries", String(count)), ("failedAt", Timestamp.iso8601(milliseconds: failedAt)),
@@ -137,8 +135,4 @@ final class StreamConsumer {
     static func parseRead(_ reply: RedisReply) throws(RedisError) -> [StreamMessage] {
         try StreamEntryReply.streams(in: reply).flatMap { stream in stream.entries.map { StreamMessage(stream: stream.stream, entry: $0) } }
     }
-}
-
-extension Array {
-    fileprivate subscript(safe index: Int) -> Element? { indices.contains(index) ? self[index] : nil }
 }

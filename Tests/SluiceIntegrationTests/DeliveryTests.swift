@@ -57,7 +57,7 @@ import Testing
         #expect(try stored.count("userevents", #"{"eventId":"tired"}"#) == 0)
         // Acknowledgements follow the dead-letter appends, so give them a moment.
         let acknowledged = try await eventually {
-            try redis.run(RedisCommand("XPENDING", stream, StreamLayout.group)).elements?.first?.integer == 0
+            try PendingSummary.decode(redis.send(PendingSummary.command(stream: stream))).count == 0
         }
         #expect(acknowledged, "dead letters must be acknowledged")
         try await stack.stop()
@@ -82,7 +82,7 @@ import Testing
         #expect(try await eventually(timeout: .seconds(30)) { try stored.count("userevents") == 300 }, "worker log:\n\(stack.worker?.log ?? "")")
         // The next maintenance round trims what every group has acknowledged.
         #expect(try await eventually(timeout: .seconds(15)) { try redis.run(RedisCommand("XLEN", stream)).integer ?? 0 < 300 }, "stream not trimmed")
-        let pending = try redis.run(RedisCommand("XPENDING", stream, StreamLayout.group)).elements?.first?.integer
+        let pending = try PendingSummary.decode(redis.send(PendingSummary.command(stream: stream))).count
         #expect(pending == 0)
         try await stack.stop()
     }

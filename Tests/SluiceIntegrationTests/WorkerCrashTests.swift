@@ -13,7 +13,7 @@ import Testing
         let redis = try RedisConnection(endpoint: RedisEndpoint(url: stack.redisURL))
         func pending() throws -> Int64 {
             try TestStack.streamKeys.reduce(0) { total, stream in
-                total + (try redis.run(RedisCommand("XPENDING", stream, StreamLayout.group)).elements?.first?.integer ?? 0)
+                total + (try PendingSummary.decode(redis.send(PendingSummary.command(stream: stream))).count)
             }
         }
 

@@ -93,4 +93,25 @@ import Testing
         let rest = try redis.run("XRANGE", stream, assigned[9].successor.description, "+").elements ?? []
         #expect(rest.count == 40 && rest.first?.elements?.first?.text == assigned[10].description)
     }
+
+    @Test func realXpendingRepliesDecodeSummaryAndEntries() throws {
+        let redis = try RedisTestDatabase.fresh()
+        let stream = StreamLayout.streamKey(partition: 0)
+        for id in ["1-1", "1-2", "2-0"] {
+            try redis.run("XADD", stream, id, StreamLayout.versionField, StreamLayout.schemaVersion, StreamLayout.eventField, "{}")
+        }
+        try redis.run("XGROUP", "CREATE", stream, StreamLayout.group, "0")
+        #expect(try PendingSummary.decode(redis.connection.send(PendingSummary.command(stream: stream))) == PendingSummary(count: 0, oldest: nil))
+
+        try redis.run("XREADGROUP", "GROUP", StreamLayout.group, "c1", "COUNT", "2", "STREAMS", stream, ">")
+        try redis.run("XCLAIM", stream, StreamLayout.group, "c2", "0", "1-2")
+        #expect(try PendingSummary.decode(redis.connection.send(PendingSummary.command(stream: stream))) == PendingSummary(count: 2, oldest: StreamID("1-1")))
+        let claimed = try PendingEntry.entries(in: redis.connection.send(PendingEntry.command(stream: stream, id: "1-2")))
+        #expect(claimed.count == 1 && claimed[0].id == StreamID("1-2") && claimed[0].consumer == "c2" && claimed[0].deliveries == 2)
+        #expect(try PendingEntry.entries(in: redis.connection.send(PendingEntry.command(stream: stream, id: "2-0"))).isEmpty, "never delivered: not pending")
+
+        // No such group: an error the caller sees, not an empty answer.
+        #expect(throws: RedisError.self) { try PendingSummary.decode(redis.connection.send(PendingSummary.command(stream: stream, group: "nobody"))) }
+        #expect(throws: RedisError.self) { try PendingEntry.entries(in: .array([.array([.string(Array("1-1".utf8))])])) }
+    }
 }

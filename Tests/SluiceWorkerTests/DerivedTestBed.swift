@@ -105,7 +105,7 @@ final class DerivedTestBed {
 
     /// Entries of the stream still pending for the group.
     func pendingCount() throws -> Int64 {
-        try #require(redis.run(RedisCommand("XPENDING", Self.stream, StreamLayout.group)).elements?.first?.integer)
+        try PendingSummary.decode(redis.send(PendingSummary.command(stream: Self.stream))).count
     }
 
     /// A flusher over this partition (with a 1 s interval unless told).
