@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# `make test` (and CI): build, start a private Redis and SecantusDB on free
+# `make test` (and CI): check the Swift code's format (.swift-format; `make
+# format` fixes it), build, start a private Redis and SecantusDB on free
 # ports, run `swift test` against them, stop them and remove their data.
 # Exits with swift test's status.
 #
@@ -85,6 +86,12 @@ on_exit() {
 }
 trap on_exit EXIT
 exit_on_signals
+
+# The code's format first: seconds, and a difference is the cheapest failure to fix.
+log "swift format lint (.swift-format)"
+swift format lint --strict --configuration "$SLUICE_ROOT/.swift-format" --recursive \
+    "$SLUICE_ROOT/Sources" "$SLUICE_ROOT/Tests" "$SLUICE_ROOT/Plugins" "$SLUICE_ROOT/fuzz" "$SLUICE_ROOT/Package.swift" ||
+    die "the Swift code differs from .swift-format (see above): run make format"
 
 # Build before starting servers: a compile error then fails fast and alone.
 log "swift build --build-tests"
