@@ -8,7 +8,9 @@
 # of the way through, proves its replica took over, restarts the killed node
 # (it rejoins as a replica, as after an operator's restart), keeps posting to
 # the end, waits for the worker to drain, and checks MongoDB: every event
-# answered 202 stored exactly once, every other batch refused with 503.
+# answered 202 stored exactly once, every other batch refused with 503. Last,
+# `sluicectl streams` shows which node holds each partition and `sluicectl
+# rollups verify` checks the derived data against the raw events.
 # Exits non-zero on a lost or duplicated accepted event, any answer other than
 # 202 or 503, a failover that did not happen, or a process that died.
 #
@@ -207,6 +209,18 @@ checker_pid=$!
 status=0
 wait "$checker_pid" || status=$?
 checker_pid=""
+
+# Where the partitions ended up (the promoted replica holds the killed master's),
+# then the derived data against the raw events: sessions, visitors and roll-ups
+# kept in Redis across the failover must still match what was stored.
+if ((status == 0)); then
+    env "${settings[@]}" "$bin_dir/sluicectl" streams || status=1
+    env "${settings[@]}" "$bin_dir/sluicectl" rollups verify --wait 60 \
+        --from "$(date -u -d yesterday +%F)" --to "$(date -u -d tomorrow +%F)" || {
+        log "error: sluicectl rollups verify found derived data that differs from the raw events after the failover"
+        status=1
+    }
+fi
 
 # A crash after the last check would otherwise pass unnoticed.
 for pair in "sluice-ingest:$ingest_pid" "sluice-worker:$worker_pid"; do
