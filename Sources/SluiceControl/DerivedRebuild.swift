@@ -75,8 +75,8 @@ struct DerivedRebuild {
                 progress?.show(done: done)
             }
         }
-        try send("sessions", sessions.map { DerivedRewrite.upsert(id: $0.id, set: $0.set) })
-        try send("visitors", visitors.map { DerivedRewrite.upsert(id: $0.id, set: $0.set) })
+        try send(StoreCollection.sessions, sessions.map { DerivedRewrite.upsert(id: $0.id, set: $0.set) })
+        try send(StoreCollection.visitors, visitors.map { DerivedRewrite.upsert(id: $0.id, set: $0.set) })
         let tallies = recount.rollups(sessionDocuments: sessionDocuments)
         let hll = VisitorHLL(redis: redis, token: UUID().uuidString.prefix(8).lowercased())
         var operations: [BulkOperation] = []

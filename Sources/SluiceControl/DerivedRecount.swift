@@ -59,8 +59,8 @@ struct DerivedRecount {
             if let sessionId = event.sessionId, event.isEvent { sessionsWithEvents.insert(sessionId) }
         }
 
-        storedSessions = try reader.documents("sessions", whose: "startTime", from: from, to: end)
-        storedSessions.merge(try reader.documents("sessions", ids: sessionsWithEvents.subtracting(storedSessions.keys))) { kept, _ in kept }
+        storedSessions = try reader.documents(StoreCollection.sessions, whose: "startTime", from: from, to: end)
+        storedSessions.merge(try reader.documents(StoreCollection.sessions, ids: sessionsWithEvents.subtracting(storedSessions.keys))) { kept, _ in kept }
         let tallied = sessionsWithEvents.union(storedSessions.keys)
         sessions = SessionTally.tally(try reader.events(whose: "sessionId", isIn: tallied))
         sessionIds = tallied.filter { id in
@@ -72,7 +72,7 @@ struct DerivedRecount {
         funnels = FunnelTally(visitorEvents, matcher: matcher)
         rollups.add(funnels: funnels)
         events = rollups
-        storedVisitors = try reader.documents("visitors", ids: visitorIds)
+        storedVisitors = try reader.documents(StoreCollection.visitors, ids: visitorIds)
 
         storedRollups = try reader.documents(RollupDocument.collection, whose: "start", from: from, to: end)
         let names = Set(storedRollups.keys).union(rollups.buckets.keys.map(\.name))

@@ -32,7 +32,7 @@ struct Erasure {
     /// any session or event document with that `userId`, each once.
     func subject(forUser userId: String) throws(MongoError) -> ErasureSubject {
         let user = JSONWriter.string(of: .string(userId))
-        var visitorIds = try store.findCanonicalJSON(collection: "visitors", filterJSON: #"{"userIds": \#(user)}"#)
+        var visitorIds = try store.findCanonicalJSON(collection: StoreCollection.visitors, filterJSON: #"{"userIds": \#(user)}"#)
             .compactMap { Self.field("_id", of: $0) }
         // One document per new visitor: a user has a few visitors (devices), but may have many events.
         for collection in [StoreCollection.sessions] + Self.eventCollections {
@@ -55,7 +55,7 @@ struct Erasure {
         var keys: [String] = []
         for visitorId in subject.visitorIds {
             let visitor = JSONWriter.string(of: .string(visitorId))
-            let sessionIds = try store.findCanonicalJSON(collection: "sessions", filterJSON: #"{"visitorId": \#(visitor)}"#).compactMap {
+            let sessionIds = try store.findCanonicalJSON(collection: StoreCollection.sessions, filterJSON: #"{"visitorId": \#(visitor)}"#).compactMap {
                 Self.field("_id", of: $0)
             }
             let current = try redis.run(RedisCommand("HGET", StreamLayout.sessionKey(visitorId: visitorId, partitions: partitions), "id")).text

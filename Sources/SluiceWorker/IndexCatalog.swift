@@ -44,12 +44,12 @@ enum IndexCatalog {
     ]
 
     private static let seedQueryFields: [String: [String]] = [
-        "pageviews": ["path"],
-        "chatinteractions": ["agentId"],
-        "toolusages": ["toolName"],
-        "labexperiments": ["experimentName"],
-        "userevents": ["eventType", "eventName"],
-        "apiusages": ["endpoint"],
+        EventKind.pageview.collection: ["path"],
+        EventKind.chat.collection: ["agentId"],
+        EventKind.tool.collection: ["toolName"],
+        EventKind.lab.collection: ["experimentName"],
+        EventKind.event.collection: ["eventType", "eventName"],
+        EventKind.api.collection: ["endpoint"],
     ]
 
     /// The date that ages a document: an event's time, a session's last activity, a visitor's last visit

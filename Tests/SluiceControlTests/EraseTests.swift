@@ -40,7 +40,7 @@ struct EraseTests {
             for collection in Erasure.eventCollections {
                 try mongo.insert(collection, [("\(collection)-a1", "v-a", nil), ("\(collection)-a2", "v-a", "u-a"), ("\(collection)-b1", "v-b", nil)])
             }
-            try mongo.insert("sessions", [("s-a1", "v-a", nil), ("s-a2", "v-a", nil), ("s-b1", "v-b", nil)])
+            try mongo.insert(StoreCollection.sessions, [("s-a1", "v-a", nil), ("s-a2", "v-a", nil), ("s-b1", "v-b", nil)])
             try mongo.insertVisitor("v-a")
             try mongo.insertVisitor("v-b")
             try setSessionKeys(redis, "v-a", storedSession: "s-a1")
@@ -54,19 +54,19 @@ struct EraseTests {
                 redisKeys: 3, deadLetters: 2)
             #expect(try counts(of: .visitor("v-a"), redis, mongo, dryRun: true) == expected)
             try run(["erase", "--visitor", "v-a", "--dry-run"], redis, mongo)
-            #expect(try mongo.ids("pageviews").count == 3 && keyExists(redis, "v-a") && redis.length(StreamLayout.deadLetterStream) == 3)
+            #expect(try mongo.ids(EventKind.pageview.collection).count == 3 && keyExists(redis, "v-a") && redis.length(StreamLayout.deadLetterStream) == 3)
 
             #expect(try counts(of: .visitor("v-a"), redis, mongo, dryRun: false) == expected)
             for collection in Erasure.eventCollections {
                 #expect(try mongo.ids(collection) == ["\(collection)-b1"])
             }
-            #expect(try mongo.ids("sessions") == ["s-b1"] && mongo.ids("visitors") == ["v-b"])
+            #expect(try mongo.ids(StoreCollection.sessions) == ["s-b1"] && mongo.ids(StoreCollection.visitors) == ["v-b"])
             #expect(try !keyExists(redis, "v-a") && keyExists(redis, "v-b"))
             #expect(try redis.entries(StreamLayout.deadLetterStream).map(\.id) == [kept])
 
             #expect(try counts(of: .visitor("v-a"), redis, mongo, dryRun: false).total == 0)
             try run(["erase", "--visitor", "v-a", "--yes"], redis, mongo)
-            #expect(try mongo.ids("visitors") == ["v-b"])
+            #expect(try mongo.ids(StoreCollection.visitors) == ["v-b"])
         }
     }
 
@@ -75,12 +75,12 @@ struct EraseTests {
         try TestMongo.withFresh { mongo in
             try mongo.insertVisitor("v-1", userIds: ["u-1"])
             try mongo.insertVisitor("v-4", userIds: ["u-2"])
-            try mongo.insert("sessions", [("s-3", "v-3", "u-1"), ("s-4", "v-4", "u-2")])
+            try mongo.insert(StoreCollection.sessions, [("s-3", "v-3", "u-1"), ("s-4", "v-4", "u-2")])
             // v-2 is linked by one event only; its anonymous page views go too.
-            try mongo.insert("pageviews", [("p-1", "v-1", nil), ("p-2", "v-2", nil), ("p-4", "v-4", nil)])
-            try mongo.insert("userevents", [("e-2", "v-2", "u-1"), ("e-4", "v-4", "u-2")])
+            try mongo.insert(EventKind.pageview.collection, [("p-1", "v-1", nil), ("p-2", "v-2", nil), ("p-4", "v-4", nil)])
+            try mongo.insert(EventKind.event.collection, [("e-2", "v-2", "u-1"), ("e-4", "v-4", "u-2")])
             // Without a visitorId: found by its userId alone, and it must not stop the search.
-            try mongo.insert("apiusages", [("a-x", nil, "u-1"), ("a-3", "v-3", nil)])
+            try mongo.insert(EventKind.api.collection, [("a-x", nil, "u-1"), ("a-3", "v-3", nil)])
             // The pointer names session s-<visitor>, found through it though it has no document yet.
             for visitor in ["v-1", "v-2", "v-4"] { try setSessionKeys(redis, visitor, storedSession: "s-\(visitor)") }
             try deadLetter(redis, visitorId: "v-9", userId: "u-1")
@@ -98,8 +98,10 @@ struct EraseTests {
                 ])
             #expect(counts.redisKeys == 6 && counts.deadLetters == 2)
 
-            #expect(try mongo.ids("pageviews") == ["p-4"] && mongo.ids("userevents") == ["e-4"] && mongo.ids("apiusages").isEmpty)
-            #expect(try mongo.ids("sessions") == ["s-4"] && mongo.ids("visitors") == ["v-4"])
+            #expect(
+                try mongo.ids(EventKind.pageview.collection) == ["p-4"] && mongo.ids(EventKind.event.collection) == ["e-4"]
+                    && mongo.ids(EventKind.api.collection).isEmpty)
+            #expect(try mongo.ids(StoreCollection.sessions) == ["s-4"] && mongo.ids(StoreCollection.visitors) == ["v-4"])
             #expect(try keyExists(redis, "v-4") && !keyExists(redis, "v-1"))
             #expect(try redis.entries(StreamLayout.deadLetterStream).map(\.id) == [kept])
 

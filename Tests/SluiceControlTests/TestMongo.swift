@@ -1,4 +1,5 @@
 import Foundation
+import SluiceCore
 import SluiceMongo
 import SluiceTestSupport
 import Testing
@@ -36,7 +37,7 @@ struct TestMongo {
         builder.appendString("_id", id)
         builder.appendArray("userIds") { array in userIds.forEach { array.appendString($0) } }
         builder.appendDate("lastVisit", millisecondsSince1970: 1_767_323_045_678)
-        try #require(try store.bulkWrite(collection: "visitors", operations: [.insert(builder)]).inserted == 1)
+        try #require(try store.bulkWrite(collection: StoreCollection.visitors, operations: [.insert(builder)]).inserted == 1)
     }
 
     /// The `_id`s in `collection`, sorted.

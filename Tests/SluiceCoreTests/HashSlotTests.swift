@@ -12,7 +12,7 @@ import Testing
     @Test func slotsMatchClusterKeyslot() {
         // Values from `CLUSTER KEYSLOT` on Redis 7.
         #expect(HashSlot.of("foo") == 12182)
-        #expect(HashSlot.of("events:{0}") == HashSlot.of("0"))
+        #expect(HashSlot.of(StreamLayout.streamKey(partition: 0)) == HashSlot.of("0"))
         #expect(HashSlot.of("{user1000}.following") == HashSlot.of("{user1000}.followers"))
     }
 

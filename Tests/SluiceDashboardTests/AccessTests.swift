@@ -39,8 +39,8 @@ import Testing
 
     @Test func theBearerTokenOpensEveryProtectedRoute() async throws {
         try await DashboardTestBed.run { bed in
-            try bed.insert("visitors", [#"{"_id": "v1"}"#])
-            try bed.insert("sessions", [#"{"_id": "s1", "visitorId": "v1", "startTime": \#(DashboardTestBed.date("2026-01-01T10:00:00Z"))}"#])
+            try bed.insert(StoreCollection.visitors, [#"{"_id": "v1"}"#])
+            try bed.insert(StoreCollection.sessions, [#"{"_id": "s1", "visitorId": "v1", "startTime": \#(DashboardTestBed.date("2026-01-01T10:00:00Z"))}"#])
             for uri in Self.protectedAPI {
                 #expect(try await bed.send(.get, uri, bearer: DashboardTestBed.token).status == .ok, "\(uri)")
             }

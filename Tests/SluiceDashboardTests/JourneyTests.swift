@@ -14,14 +14,14 @@ import Testing
     private static func seed(_ bed: DashboardTestBed) throws {
         let date = DashboardTestBed.date
         try bed.insert(
-            "visitors",
+            StoreCollection.visitors,
             [
                 #"{"_id": "v1", "firstVisit": \#(date("2026-01-01T09:00:00Z")), "lastVisit": \#(date("2026-01-01T10:05:00Z")), "visits": 2, "pageViews": 2, "userIds": ["u-42"]}"#,
                 #"{"_id": "v2", "lastVisit": \#(date("2026-01-02T10:00:00Z")), "userIds": ["u-shared"]}"#,
                 #"{"_id": "v3", "lastVisit": \#(date("2026-01-01T10:00:00Z")), "userIds": ["u-shared"]}"#,
             ])
         try bed.insert(
-            "sessions",
+            StoreCollection.sessions,
             [
                 #"{"_id": "s-old", "visitorId": "v1", "startTime": \#(date("2026-01-01T09:00:00Z")), "entryPage": "/", "pageViews": 1, "events": 1}"#,
                 #"{"_id": "s1", "visitorId": "v1", "startTime": \#(date("2026-01-01T10:00:00Z")), "lastActivity": \#(date("2026-01-01T10:05:00Z")), "entryPage": "/pricing", "pageViews": 1, "events": 6}"#,
@@ -31,18 +31,19 @@ import Testing
                     return #"{"_id": "v3-\#(hour)", "visitorId": "v3", "startTime": \#(start)}"#
                 })
         try bed.insert(
-            "pageviews",
+            EventKind.pageview.collection,
             [
                 event("p1", "2026-01-01T10:00:00Z", #", "path": "/pricing", "timeSpent": 30000, "scrollDepth": 75"#),
                 event("p-old", "2026-01-01T09:00:00Z", session: "s-old", #", "path": "/""#),
             ])
         try bed.insert(
-            "chatinteractions",
+            EventKind.chat.collection,
             [event("c1", "2026-01-01T10:01:00Z", #", "agentId": "support", "model": "m-1", "satisfied": false, "feedback": "wrong answer""#)])
-        try bed.insert("toolusages", [event("t1", "2026-01-01T10:02:00Z", #", "toolName": "resize", "success": false, "errorMessage": "timeout""#)])
-        try bed.insert("labexperiments", [event("l1", "2026-01-01T10:03:00Z", #", "experimentName": "summarise", "success": true"#)])
-        try bed.insert("apiusages", [event("a1", "2026-01-01T10:04:00Z", #", "method": "GET", "endpoint": "/api/x", "statusCode": 503"#)])
-        try bed.insert("userevents", [event("e1", "2026-01-01T10:05:00Z", #", "eventType": "auth", "eventName": "signup", "success": true"#)])
+        try bed.insert(
+            EventKind.tool.collection, [event("t1", "2026-01-01T10:02:00Z", #", "toolName": "resize", "success": false, "errorMessage": "timeout""#)])
+        try bed.insert(EventKind.lab.collection, [event("l1", "2026-01-01T10:03:00Z", #", "experimentName": "summarise", "success": true"#)])
+        try bed.insert(EventKind.api.collection, [event("a1", "2026-01-01T10:04:00Z", #", "method": "GET", "endpoint": "/api/x", "statusCode": 503"#)])
+        try bed.insert(EventKind.event.collection, [event("e1", "2026-01-01T10:05:00Z", #", "eventType": "auth", "eventName": "signup", "success": true"#)])
     }
 
     @Test func theSearchFindsAVisitorAUserAndASessionOrSaysNothingWasFound() async throws {

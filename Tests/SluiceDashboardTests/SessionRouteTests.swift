@@ -13,17 +13,18 @@ import Testing
 
     private static func seed(_ bed: DashboardTestBed) throws {
         try bed.insert(
-            "sessions", [#"{"_id": "s1", "visitorId": "v1", "startTime": \#(DashboardTestBed.date("2026-01-01T10:00:00Z")), "utm": {"source": "news"}}"#])
+            StoreCollection.sessions,
+            [#"{"_id": "s1", "visitorId": "v1", "startTime": \#(DashboardTestBed.date("2026-01-01T10:00:00Z")), "utm": {"source": "news"}}"#])
         try bed.insert(
-            "pageviews",
+            EventKind.pageview.collection,
             [
                 event(#""p1""#, "2026-01-01T10:00:00Z", extra: #", "url": "https://a.example/", "scrollDepth": 80"#),
                 event(#""p2""#, "2026-01-01T10:05:00Z", received: "2026-01-01T10:05:02Z"),
                 event(#""p-elsewhere""#, "2026-01-01T10:01:00Z", session: "s2"),
             ])
-        try bed.insert("chatinteractions", [event(#""c1""#, "2026-01-01T10:01:00Z", extra: #", "responseTime": 1200, "satisfied": true"#)])
-        try bed.insert("toolusages", [event(#"{"$oid": "65a1b2c3d4e5f6a7b8c9d0e1"}"#, "2026-01-01T10:05:00Z", received: "2026-01-01T10:05:01Z")])
-        try bed.insert("userevents", [event(#""e1""#, "2026-01-01T10:09:00Z", extra: #", "eventData": {"plan": "pro", "seats": [1, 2]}"#)])
+        try bed.insert(EventKind.chat.collection, [event(#""c1""#, "2026-01-01T10:01:00Z", extra: #", "responseTime": 1200, "satisfied": true"#)])
+        try bed.insert(EventKind.tool.collection, [event(#"{"$oid": "65a1b2c3d4e5f6a7b8c9d0e1"}"#, "2026-01-01T10:05:00Z", received: "2026-01-01T10:05:01Z")])
+        try bed.insert(EventKind.event.collection, [event(#""e1""#, "2026-01-01T10:09:00Z", extra: #", "eventData": {"plan": "pro", "seats": [1, 2]}"#)])
     }
 
     @Test func theSessionsEventsOfEveryKindInTimeOrder() async throws {

@@ -7,12 +7,12 @@ import Testing
 @Suite struct VisitorRouteTests {
     private static func seed(_ bed: DashboardTestBed) throws {
         try bed.insert(
-            "visitors",
+            StoreCollection.visitors,
             [
                 #"{"_id": "v1", "firstVisit": \#(DashboardTestBed.date("2026-01-01T09:00:00Z")), "visits": 3, "returning": true, "device": {"type": "desktop", "browser": "Firefox"}, "userIds": ["u1"]}"#
             ])
         try bed.insert(
-            "sessions",
+            StoreCollection.sessions,
             [
                 #"{"_id": "s-old", "visitorId": "v1", "startTime": \#(DashboardTestBed.date("2026-01-01T09:00:00Z")), "pageViews": 1}"#,
                 #"{"_id": "s-new", "visitorId": "v1", "startTime": \#(DashboardTestBed.date("2026-01-03T09:00:00Z")), "endTime": null}"#,
@@ -68,7 +68,7 @@ import Testing
     ])
     func aBadLimitOrCursorIs400NamingTheField(query: String, field: String) async throws {
         try await DashboardTestBed.run { bed in
-            try bed.insert("visitors", [#"{"_id": "v1"}"#])
+            try bed.insert(StoreCollection.visitors, [#"{"_id": "v1"}"#])
             let (status, body) = try await bed.json("/api/analytics/analytics/visitor/v1?\(query)")
             #expect(status == .badRequest)
             #expect(body["error"] == .string("invalid_query"))

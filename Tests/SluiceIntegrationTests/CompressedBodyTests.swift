@@ -1,4 +1,5 @@
 import Foundation
+import SluiceCore
 import Testing
 
 /// `Content-Encoding: gzip` and `deflate` batches, and decompression bombs.
@@ -14,8 +15,10 @@ import Testing
         let deflate = try await HTTP.post(url, body: try Compressed.encode(Data(zlib.utf8), gzip: false), headers: ["Content-Encoding": "deflate"])
         #expect(deflate.status == 202, "\(deflate.text)")
         let stored = try StoredDocuments(url: stack.mongoURL)
-        #expect(try await eventually { try stored.count("userevents") == 2 && stored.count("pageviews") == 2 }, "worker log:\n\(stack.worker?.log ?? "")")
-        #expect(try stored.one("pageviews", id: "gz-2")["url"] == .string("https://a.example/"))
+        #expect(
+            try await eventually { try stored.count(EventKind.event.collection) == 2 && stored.count(EventKind.pageview.collection) == 2 },
+            "worker log:\n\(stack.worker?.log ?? "")")
+        #expect(try stored.one(EventKind.pageview.collection, id: "gz-2")["url"] == .string("https://a.example/"))
         try await stack.stop()
     }
 

@@ -39,10 +39,10 @@ import Testing
         let stored = try StoredDocuments(url: stack.mongoURL)
         // Sessions and visitors are written behind the events: wait for the flush too.
         let settled = try await eventually(timeout: .seconds(30)) {
-            try stored.count("sessions") == 1 && stored.count("visitors") == 1 && stack.workersAreIdle()
+            try stored.count(StoreCollection.sessions) == 1 && stored.count(StoreCollection.visitors) == 1 && stack.workersAreIdle()
         }
         #expect(settled, "worker log:\n\(stack.worker?.log ?? "")")
-        let sessionId = try #require(try stored.one("pageviews", id: "dp1")["sessionId"]?.stringValue)
+        let sessionId = try #require(try stored.one(EventKind.pageview.collection, id: "dp1")["sessionId"]?.stringValue)
         let auth = ["Authorization": "Bearer \(Self.token)"]
 
         #expect(try await HTTP.get("\(base)/api/analytics/analytics/visitor/dash-visitor").status == 401, "never open with a token set")

@@ -81,7 +81,7 @@ import Testing
         let replay = try sluicectl(stack, ["dead", "replay", "--yes", movedIds[0], movedIds[1]])
         #expect(replay.status == 0 && replay.output.contains("replayed 2"), "\(replay.output)")
         #expect(try stored.count(StoreCollection.deadLetters) == moved - 2)
-        #expect(try await eventually(timeout: .seconds(20)) { try stored.count("userevents") == 2 }, "worker log:\n\(stack.worker?.log ?? "")")
+        #expect(try await eventually(timeout: .seconds(20)) { try stored.count(EventKind.event.collection) == 2 }, "worker log:\n\(stack.worker?.log ?? "")")
 
         // Purge empties both places.
         let purge = try sluicectl(stack, ["dead", "purge", "--all", "--yes"])

@@ -46,7 +46,9 @@ import Testing
 
         try stack.startWorkerProcess()
         let stored = try StoredDocuments(url: stack.mongoURL)
-        #expect(try await eventually { try deadLetters(redis).count == 3 && stored.count("userevents") == 1 }, "worker log:\n\(stack.worker?.log ?? "")")
+        #expect(
+            try await eventually { try deadLetters(redis).count == 3 && stored.count(EventKind.event.collection) == 1 },
+            "worker log:\n\(stack.worker?.log ?? "")")
         let letters = try deadLetters(redis)
         let byEntry = Dictionary(uniqueKeysWithValues: letters.map { ($0["entryId"] ?? "", $0) })
         #expect(byEntry[poisonId ?? ""]?["reason"]?.contains("undecodable") == true)
@@ -54,7 +56,7 @@ import Testing
         #expect(byEntry[tiredId]?["reason"]?.contains("delivered 7 times") == true, "\(byEntry[tiredId] ?? [:])")
         #expect(letters.allSatisfy { $0["stream"] == stream && $0["failedAt"] != nil && $0["deliveries"] != nil })
         #expect(letters.contains { $0["reason"]?.contains("unsupported schema version") == true })
-        #expect(try stored.count("userevents", #"{"eventId":"tired"}"#) == 0)
+        #expect(try stored.count(EventKind.event.collection, #"{"eventId":"tired"}"#) == 0)
         // Acknowledgements follow the dead-letter appends, so give them a moment.
         let acknowledged = try await eventually {
             try PendingSummary.decode(redis.send(PendingSummary.command(stream: stream))).count == 0
@@ -79,7 +81,7 @@ import Testing
 
         try stack.startWorkerProcess()
         let stored = try StoredDocuments(url: stack.mongoURL)
-        #expect(try await eventually(timeout: .seconds(30)) { try stored.count("userevents") == 300 }, "worker log:\n\(stack.worker?.log ?? "")")
+        #expect(try await eventually(timeout: .seconds(30)) { try stored.count(EventKind.event.collection) == 300 }, "worker log:\n\(stack.worker?.log ?? "")")
         // The next maintenance round trims what every group has acknowledged.
         #expect(try await eventually(timeout: .seconds(15)) { try redis.run(RedisCommand("XLEN", stream)).integer ?? 0 < 300 }, "stream not trimmed")
         let pending = try PendingSummary.decode(redis.send(PendingSummary.command(stream: stream))).count

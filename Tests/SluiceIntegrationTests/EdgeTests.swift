@@ -1,4 +1,5 @@
 import Foundation
+import SluiceCore
 import Testing
 
 /// Write keys, origins and CORS at the edge of ingest.
@@ -55,7 +56,7 @@ import Testing
         #expect(preflight.headers["access-control-allow-origin"] == nil)
 
         let stored = try StoredDocuments(url: stack.mongoURL)
-        #expect(try await eventually { try stored.count("userevents", #"{"siteId":"shop"}"#) == 3 }, "worker log:\n\(stack.worker?.log ?? "")")
+        #expect(try await eventually { try stored.count(EventKind.event.collection, #"{"siteId":"shop"}"#) == 3 }, "worker log:\n\(stack.worker?.log ?? "")")
         try await stack.stop()
     }
 }

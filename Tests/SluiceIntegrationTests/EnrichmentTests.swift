@@ -28,10 +28,13 @@ import Testing
                 #"{"type":"pageview","id":"p3","visitorId":"alice","timestamp":\#(t0 + 2_700_000),"url":"https://shop.example/again","referrer":"https://www.google.com/"}"#,
             ])
         let stored = try StoredDocuments(url: stack.mongoURL)
-        #expect(try await eventually { try stored.count("pageviews") == 3 && stack.workersAreIdle() }, "worker log:\n\(stack.worker?.log ?? "")")
-        let first = try stored.one("sessions", id: try #require(try stored.one("pageviews", id: "p1")["sessionId"]?.stringValue))
-        let second = try stored.one("sessions", id: try #require(try stored.one("pageviews", id: "p3")["sessionId"]?.stringValue))
-        #expect(try stored.one("pageviews", id: "p2")["sessionId"] == stored.one("pageviews", id: "p1")["sessionId"])
+        #expect(
+            try await eventually { try stored.count(EventKind.pageview.collection) == 3 && stack.workersAreIdle() }, "worker log:\n\(stack.worker?.log ?? "")")
+        let first = try stored.one(
+            StoreCollection.sessions, id: try #require(try stored.one(EventKind.pageview.collection, id: "p1")["sessionId"]?.stringValue))
+        let second = try stored.one(
+            StoreCollection.sessions, id: try #require(try stored.one(EventKind.pageview.collection, id: "p3")["sessionId"]?.stringValue))
+        #expect(try stored.one(EventKind.pageview.collection, id: "p2")["sessionId"] == stored.one(EventKind.pageview.collection, id: "p1")["sessionId"])
         #expect(first.dateMilliseconds("startTime") == t0)
         #expect(first.dateMilliseconds("lastActivity") == t0 + 310_000)
         #expect(first.dateMilliseconds("endTime") == t0 + 310_000, "a new session closes the previous one at its last activity")
@@ -46,15 +49,15 @@ import Testing
         #expect(first["visitorId"] == .string("alice"))
         #expect(first["userId"] == .string("u-alice"))
         #expect(second["channel"] == .string("search"))
-        #expect(try stored.one("pageviews", id: "p2")["channel"] == .string("internal"))
+        #expect(try stored.one(EventKind.pageview.collection, id: "p2")["channel"] == .string("internal"))
 
-        let alice = try stored.one("visitors", id: "alice")
+        let alice = try stored.one(StoreCollection.visitors, id: "alice")
         #expect(alice["visits"]?.objectValue?["$numberLong"] == .string("2"))
         #expect(alice["pageViews"]?.objectValue?["$numberLong"] == .string("3"))
         #expect(alice["returning"] == .bool(true))
         #expect(alice["userIds"] == .array([.string("u-alice")]))
         // The seed's active-sessions query, as written.
-        #expect(try stored.count("sessions", #"{"endTime": null, "lastActivity": {"$gte": {"$date": "\#(iso(t0))"}}}"#) == 1)
+        #expect(try stored.count(StoreCollection.sessions, #"{"endTime": null, "lastActivity": {"$gte": {"$date": "\#(iso(t0))"}}}"#) == 1)
         try await stack.stop()
     }
 
@@ -63,17 +66,18 @@ import Testing
         try await post(stack, [#"{"type":"pageview","id":"phone","visitorId":"bob","url":"https://a.example/"}"#], userAgent: Self.iPhone)
         try await post(stack, [#"{"type":"pageview","id":"crawler","visitorId":"gpt","url":"https://a.example/"}"#], userAgent: Self.gptBot)
         let stored = try StoredDocuments(url: stack.mongoURL)
-        #expect(try await eventually { try stored.count("pageviews") == 2 && stack.workersAreIdle() }, "worker log:\n\(stack.worker?.log ?? "")")
-        let phone = try #require(try stored.one("pageviews", id: "phone")["device"]?.objectValue)
+        #expect(
+            try await eventually { try stored.count(EventKind.pageview.collection) == 2 && stack.workersAreIdle() }, "worker log:\n\(stack.worker?.log ?? "")")
+        let phone = try #require(try stored.one(EventKind.pageview.collection, id: "phone")["device"]?.objectValue)
         #expect(phone["type"] == .string("mobile"))
         #expect(phone["browser"] == .string("Mobile Safari"))
         #expect(phone["os"] == .string("iOS"))
         #expect(phone["deviceFamily"] == .string("iPhone"))
-        let crawler = try stored.one("pageviews", id: "crawler")
+        let crawler = try stored.one(EventKind.pageview.collection, id: "crawler")
         #expect(crawler["device"]?.objectValue?["type"] == .string("bot"))
         #expect(crawler["sessionId"] == .null)
-        #expect(try stored.count("visitors", #"{"_id": "gpt"}"#) == 0)
-        #expect(try stored.count("visitors", #"{"_id": "bob"}"#) == 1)
+        #expect(try stored.count(StoreCollection.visitors, #"{"_id": "gpt"}"#) == 0)
+        #expect(try stored.count(StoreCollection.visitors, #"{"_id": "bob"}"#) == 1)
         try await stack.stop()
     }
 
@@ -90,12 +94,12 @@ import Testing
         let stored = try StoredDocuments(url: stack.mongoURL)
         #expect(
             try await eventually {
-                let page = try stored.find("pageviews", #"{"eventId":"pv-1"}"#).first
+                let page = try stored.find(EventKind.pageview.collection, #"{"eventId":"pv-1"}"#).first
                 return page?["title"] == .string("Doc") && page?["scrollDepth"]?.objectValue?["$numberInt"] == .string("90")
             }, "worker log:\n\(stack.worker?.log ?? "")")
-        let page = try stored.one("pageviews", id: "pv-1")
+        let page = try stored.one(EventKind.pageview.collection, id: "pv-1")
         #expect(page["timeSpent"]?.objectValue?["$numberInt"] == .string("5000"), "timeSpent must not drop from 5000 to 3000")
-        #expect(try stored.count("pageviews") == 1)
+        #expect(try stored.count(EventKind.pageview.collection) == 1)
         try await stack.stop()
     }
 
@@ -110,12 +114,12 @@ import Testing
                 #"{"type":"event","id":"future","visitorId":"dave","timestamp":\#(clientNow),"eventType":"t","eventName":"n"}"#,
             ])
         let stored = try StoredDocuments(url: stack.mongoURL)
-        #expect(try await eventually { try stored.count("userevents") == 2 }, "worker log:\n\(stack.worker?.log ?? "")")
-        let skewed = try stored.one("userevents", id: "skewed")
+        #expect(try await eventually { try stored.count(EventKind.event.collection) == 2 }, "worker log:\n\(stack.worker?.log ?? "")")
+        let skewed = try stored.one(EventKind.event.collection, id: "skewed")
         let received = try #require(skewed.dateMilliseconds("receivedAt"))
         #expect(skewed.dateMilliseconds("timestamp") == received - 10_000)
         #expect(skewed.dateMilliseconds("clientTimestamp") == clientNow - 10_000)
-        let future = try stored.one("userevents", id: "future")
+        let future = try stored.one(EventKind.event.collection, id: "future")
         #expect(future.dateMilliseconds("timestamp") == future.dateMilliseconds("receivedAt"), "a future time is clamped to receivedAt")
         try await stack.stop()
     }
@@ -133,11 +137,11 @@ import Testing
         }
         let stored = try StoredDocuments(url: stack.mongoURL)
         #expect(
-            try await eventually(timeout: .seconds(30)) { try stored.count("userevents") == 200 && stack.workersAreIdle() },
+            try await eventually(timeout: .seconds(30)) { try stored.count(EventKind.event.collection) == 200 && stack.workersAreIdle() },
             "worker log:\n\(stack.worker?.log ?? "")")
-        let sessions = Set(try stored.find("userevents").compactMap { $0["sessionId"]?.stringValue })
+        let sessions = Set(try stored.find(EventKind.event.collection).compactMap { $0["sessionId"]?.stringValue })
         #expect(sessions.count == 1, "one visitor, no gap: \(sessions.count) sessions")
-        #expect(try stored.count("sessions") == 1)
+        #expect(try stored.count(StoreCollection.sessions) == 1)
         try await stack.stop()
     }
 
@@ -152,11 +156,11 @@ import Testing
         }
         let stored = try StoredDocuments(url: stack.mongoURL)
         #expect(
-            try await eventually(timeout: .seconds(30)) { try stored.count("userevents") == 180 && stack.workersAreIdle() },
+            try await eventually(timeout: .seconds(30)) { try stored.count(EventKind.event.collection) == 180 && stack.workersAreIdle() },
             "worker log:\n\(stack.worker?.log ?? "")")
-        let userIds = try stored.one("visitors", id: "grace")["userIds"]?.arrayValue ?? []
+        let userIds = try stored.one(StoreCollection.visitors, id: "grace")["userIds"]?.arrayValue ?? []
         #expect(userIds.count >= 50 && userIds.count < 100, "\(userIds.count) user ids kept of 180 sent")
-        #expect(try stored.count("userevents", #"{"userId": "user-2-59"}"#) == 1, "every event keeps its own userId")
+        #expect(try stored.count(EventKind.event.collection, #"{"userId": "user-2-59"}"#) == 1, "every event keeps its own userId")
         try await stack.stop()
     }
 
@@ -173,12 +177,14 @@ import Testing
         #expect(try await HTTP.post(url, json: #"{"id":"s3","eventType":"t","eventName":"n"}"#, headers: cookie).status == 202)
         let stored = try StoredDocuments(url: stack.mongoURL)
         #expect(
-            try await eventually { try stored.count("userevents") == 3 && stored.count("sessions", #"{"endTime": {"$ne": null}}"#) == 1 },
+            try await eventually {
+                try stored.count(EventKind.event.collection) == 3 && stored.count(StoreCollection.sessions, #"{"endTime": {"$ne": null}}"#) == 1
+            },
             "worker log:\n\(stack.worker?.log ?? "")")
-        let first = try stored.one("userevents", id: "s1")["sessionId"]
-        #expect(try stored.one("userevents", id: "s2")["sessionId"] == first, "0.8 s apart: one session")
-        #expect(try stored.one("userevents", id: "s3")["sessionId"] != first, "6.5 s apart: a new session")
-        #expect(try stored.count("sessions", #"{"endTime": null}"#) == 1, "only the new session is open")
+        let first = try stored.one(EventKind.event.collection, id: "s1")["sessionId"]
+        #expect(try stored.one(EventKind.event.collection, id: "s2")["sessionId"] == first, "0.8 s apart: one session")
+        #expect(try stored.one(EventKind.event.collection, id: "s3")["sessionId"] != first, "6.5 s apart: a new session")
+        #expect(try stored.count(StoreCollection.sessions, #"{"endTime": null}"#) == 1, "only the new session is open")
         try await stack.stop()
     }
 }

@@ -19,8 +19,11 @@ import Testing
         try await post("track/pageview", #"{"id":"pv-1","pageviewId":"pv-1","url":"https://a.example/","title":"Alice's"}"#, Self.alice)
         try await post("track/pageview", #"{"pageviewId":"pv-1","url":"https://a.example/","timeSpent":1000,"scrollDepth":10}"#, Self.alice)
         let stored = try StoredDocuments(url: stack.mongoURL)
-        #expect(try await eventually { try stored.count("chatinteractions") == 1 && stored.count("pageviews") == 1 && stack.workersAreIdle() })
-        let aliceSession = try #require(try stored.find("pageviews").first?["sessionId"]?.stringValue)
+        #expect(
+            try await eventually {
+                try stored.count(EventKind.chat.collection) == 1 && stored.count(EventKind.pageview.collection) == 1 && stack.workersAreIdle()
+            })
+        let aliceSession = try #require(try stored.find(EventKind.pageview.collection).first?["sessionId"]?.stringValue)
 
         // Mallory reuses every id Alice's documents have, without claiming to be Alice.
         try await post("track/chat", #"{"id":"chat-1","agentId":"a","userMessage":"mallory rewrites"}"#, Self.mallory)
@@ -28,25 +31,27 @@ import Testing
         try await post("track/chat/feedback", #"{"interactionId":"no-such-chat","satisfied":true}"#, Self.mallory)
         try await post("track/pageview", #"{"pageviewId":"pv-1","url":"https://a.example/","timeSpent":99000,"scrollDepth":100}"#, Self.mallory)
         try await post("track/event", #"{"id":"e-m","eventType":"t","eventName":"n","sessionId":"\#(aliceSession)"}"#, Self.mallory)
-        #expect(try await eventually { try stored.count("chatinteractions") == 3 && stored.count("userevents") == 1 && stack.workersAreIdle() })
+        #expect(
+            try await eventually { try stored.count(EventKind.chat.collection) == 3 && stored.count(EventKind.event.collection) == 1 && stack.workersAreIdle() }
+        )
         // Feedback that made its own document carries who sent it and when, for retention and erasure.
-        let orphan = try stored.one("chatinteractions", id: "no-such-chat")
+        let orphan = try stored.one(EventKind.chat.collection, id: "no-such-chat")
         #expect(orphan["visitorId"] == .string("mallory-visitor") && orphan.dateMilliseconds("timestamp") != nil, "\(orphan)")
 
-        let chats = try stored.find("chatinteractions", #"{"eventId":"chat-1"}"#)
+        let chats = try stored.find(EventKind.chat.collection, #"{"eventId":"chat-1"}"#)
         #expect(chats.count == 2, "the second sender's chat is stored, not dropped as a duplicate")
         let alicesChat = try #require(chats.first { $0["visitorId"] == .string("alice-visitor") })
         #expect(alicesChat["userMessage"] == .string("alice asks"))
         #expect(alicesChat["satisfied"] == nil, "mallory's feedback reached alice's chat")
         #expect(chats.first { $0["visitorId"] == .string("mallory-visitor") }?["satisfied"] == .bool(false))
 
-        let alicesPage = try #require(try stored.find("pageviews", #"{"eventId":"pv-1","visitorId":"alice-visitor"}"#).first)
+        let alicesPage = try #require(try stored.find(EventKind.pageview.collection, #"{"eventId":"pv-1","visitorId":"alice-visitor"}"#).first)
         #expect(alicesPage["timeSpent"]?.objectValue?["$numberInt"] == .string("1000"))
         #expect(alicesPage["scrollDepth"]?.objectValue?["$numberInt"] == .string("10"))
 
-        let session = try stored.one("sessions", id: aliceSession)
+        let session = try stored.one(StoreCollection.sessions, id: aliceSession)
         #expect(session["events"]?.objectValue?["$numberLong"] == .string("2"), "mallory's event joined alice's session: \(session)")
-        let mallorysEvent = try stored.one("userevents", id: "e-m")
+        let mallorysEvent = try stored.one(EventKind.event.collection, id: "e-m")
         #expect(mallorysEvent["sessionId"] != .string(aliceSession))
         try await stack.stop()
     }
@@ -64,8 +69,8 @@ import Testing
         #expect(cookie(other) != cookie(first), "another first event gets another visitor")
 
         let stored = try StoredDocuments(url: stack.mongoURL)
-        #expect(try await eventually { try stored.count("userevents") >= 2 && stack.workersAreIdle() })
-        #expect(try stored.count("userevents", #"{"eventId":"first-1"}"#) == 1)
+        #expect(try await eventually { try stored.count(EventKind.event.collection) >= 2 && stack.workersAreIdle() })
+        #expect(try stored.count(EventKind.event.collection, #"{"eventId":"first-1"}"#) == 1)
         try await stack.stop()
     }
 }

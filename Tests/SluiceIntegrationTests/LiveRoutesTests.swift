@@ -12,8 +12,9 @@ import Testing
         #expect(posted.status == 202)
         let stored = try StoredDocuments(url: stack.mongoURL)
         // The live counters are updated after the page view is stored: wait until the batch is acknowledged.
-        #expect(try await eventually { try stored.count("pageviews") == 1 && stack.workersAreIdle() }, "worker log:\n\(stack.worker?.log ?? "")")
-        let sessionId = try #require(try stored.one("pageviews", id: "lp1")["sessionId"]?.stringValue)
+        #expect(
+            try await eventually { try stored.count(EventKind.pageview.collection) == 1 && stack.workersAreIdle() }, "worker log:\n\(stack.worker?.log ?? "")")
+        let sessionId = try #require(try stored.one(EventKind.pageview.collection, id: "lp1")["sessionId"]?.stringValue)
 
         let current = try await HTTP.send("\(stack.baseURL)/api/analytics/analytics/current", method: "GET", headers: cookie)
         #expect(current.json?.objectValue?["visitorId"] == .string("live-visitor"))

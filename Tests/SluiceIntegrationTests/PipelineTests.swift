@@ -46,14 +46,14 @@ import Testing
 
         let stored = try StoredDocuments(url: stack.mongoURL)
         let arrived = try await eventually {
-            try stored.count("pageviews") == 2 && stored.count("userevents") == 2 && stored.count("apiusages") == 1
-                && stored.count("toolusages") == 1 && stored.count("labexperiments") == 1 && stored.count("chatinteractions") == 2
-                && stored.find("chatinteractions", #"{"eventId":"chat-early","agentId":"agent-7"}"#).count == 1
+            try stored.count(EventKind.pageview.collection) == 2 && stored.count(EventKind.event.collection) == 2 && stored.count(EventKind.api.collection) == 1
+                && stored.count(EventKind.tool.collection) == 1 && stored.count(EventKind.lab.collection) == 1 && stored.count(EventKind.chat.collection) == 2
+                && stored.find(EventKind.chat.collection, #"{"eventId":"chat-early","agentId":"agent-7"}"#).count == 1
                 && stack.workersAreIdle()
         }
         #expect(arrived, "documents did not all arrive; worker log:\n\(stack.worker?.log ?? "")")
 
-        let chat = try stored.one("chatinteractions", id: "chat-1")
+        let chat = try stored.one(EventKind.chat.collection, id: "chat-1")
         #expect(chat["agentId"] == .string("agent-7"))
         #expect(chat["agentName"] == .string("Helper"))
         #expect(chat["userMessage"] == .string("hi"))
@@ -67,27 +67,27 @@ import Testing
         #expect(chat.dateMilliseconds("receivedAt") != nil)
 
         // Feedback that arrived before its interaction is kept, and the interaction fills in around it.
-        let early = try stored.one("chatinteractions", id: "chat-early")
+        let early = try stored.one(EventKind.chat.collection, id: "chat-early")
         #expect(early["satisfied"] == .bool(false))
         #expect(early["userMessage"] == .string("late"))
 
-        let tool = try stored.one("toolusages", id: "tool-1")
+        let tool = try stored.one(EventKind.tool.collection, id: "tool-1")
         #expect(tool["toolName"] == .string("formatter"))
         #expect(tool["executionTime"]?.objectValue?["$numberDouble"] == .string("12.5"))
         #expect(tool["inputData"]?.objectValue?["code"] == .string("x"))
         #expect(tool["success"] == .bool(true))
 
-        let lab = try stored.one("labexperiments", id: "lab-1")
+        let lab = try stored.one(EventKind.lab.collection, id: "lab-1")
         #expect(lab["experimentName"] == .string("exp"))
         #expect(lab["errorMessage"] == .string("boom"))
 
-        let event = try stored.one("userevents", id: "event-1")
+        let event = try stored.one(EventKind.event.collection, id: "event-1")
         #expect(event["eventData"]?.objectValue?["plan"] == .string("pro"))
         #expect(event["userId"] == .string("user-1"))
         #expect(event["ip"] == .string("127.0.0.0"))
 
-        let api = try stored.one("apiusages", id: "api-1")
-        let page = try stored.one("pageviews", id: "page-1")
+        let api = try stored.one(EventKind.api.collection, id: "api-1")
+        let page = try stored.one(EventKind.pageview.collection, id: "page-1")
         #expect(page["path"] == .string("/pricing"))
         #expect(page["title"] == .string("Pricing"))
         #expect(page["referrer"] == .string("https://google.com/"))
@@ -103,14 +103,14 @@ import Testing
         #expect(api["method"] == .string("POST"))
 
         // The seed's own queries, as written.
-        #expect(try stored.count("userevents", #"{"eventType":"auth","eventName":"signup"}"#) == 2)
-        #expect(try stored.count("chatinteractions", #"{"agentId":"agent-7"}"#) == 2)
+        #expect(try stored.count(EventKind.event.collection, #"{"eventType":"auth","eventName":"signup"}"#) == 2)
+        #expect(try stored.count(EventKind.chat.collection, #"{"agentId":"agent-7"}"#) == 2)
         // The back-dated chat event (2026-01-02) is this visitor's first visit, so it is not new today.
-        #expect(try stored.count("visitors", #"{"firstVisit":{"$gte":{"$date":"2026-01-02T00:00:00Z"}}}"#) == 1)
-        #expect(try stored.count("visitors", #"{"firstVisit":{"$gte":{"$date":"\#(startOfToday)"}}}"#) == 0)
-        #expect(try stored.count("visitors", #"{"lastVisit":{"$gte":{"$date":"\#(startOfToday)"}}}"#) == 1)
+        #expect(try stored.count(StoreCollection.visitors, #"{"firstVisit":{"$gte":{"$date":"2026-01-02T00:00:00Z"}}}"#) == 1)
+        #expect(try stored.count(StoreCollection.visitors, #"{"firstVisit":{"$gte":{"$date":"\#(startOfToday)"}}}"#) == 0)
+        #expect(try stored.count(StoreCollection.visitors, #"{"lastVisit":{"$gte":{"$date":"\#(startOfToday)"}}}"#) == 1)
 
-        let visitor = try stored.one("visitors", id: Self.visitor)
+        let visitor = try stored.one(StoreCollection.visitors, id: Self.visitor)
         #expect(visitor["pageViews"]?.objectValue?["$numberLong"] == .string("2"))
         #expect(visitor["userIds"] == .array([.string("user-1")]))
         #expect(visitor.dateMilliseconds("firstVisit") == 1_767_323_045_678)
@@ -137,10 +137,10 @@ import Testing
         #expect(explicit.status == 202)
 
         let stored = try StoredDocuments(url: stack.mongoURL)
-        #expect(try await eventually { try stored.count("userevents") == 3 }, "worker log:\n\(stack.worker?.log ?? "")")
-        #expect(try stored.one("userevents", id: "c-1")["visitorId"] == .string(visitorId))
-        #expect(try stored.one("userevents", id: "c-2")["visitorId"] == .string(visitorId))
-        #expect(try stored.one("userevents", id: "c-3")["visitorId"] == .string("from-body"))
+        #expect(try await eventually { try stored.count(EventKind.event.collection) == 3 }, "worker log:\n\(stack.worker?.log ?? "")")
+        #expect(try stored.one(EventKind.event.collection, id: "c-1")["visitorId"] == .string(visitorId))
+        #expect(try stored.one(EventKind.event.collection, id: "c-2")["visitorId"] == .string(visitorId))
+        #expect(try stored.one(EventKind.event.collection, id: "c-3")["visitorId"] == .string("from-body"))
         try await stack.stop()
     }
 }

@@ -46,10 +46,12 @@ import Testing
         #expect(reply.status == 202, "\(reply.text)")
 
         let stored = try StoredDocuments(url: stack.mongoURL)
-        #expect(try await eventually(timeout: .seconds(60)) { try stored.count("pageviews") == 2 * agents.count }, "worker log:\n\(stack.worker?.log ?? "")")
+        #expect(
+            try await eventually(timeout: .seconds(60)) { try stored.count(EventKind.pageview.collection) == 2 * agents.count },
+            "worker log:\n\(stack.worker?.log ?? "")")
         var devices: [String: JSONValue] = [:]
         var agentsStored: [String: JSONValue] = [:]
-        for page in try stored.find("pageviews") {
+        for page in try stored.find(EventKind.pageview.collection) {
             guard let id = page["eventId"]?.stringValue else { continue }
             devices[id] = page["device"] ?? .null
             agentsStored[id] = page["userAgent"] ?? .null

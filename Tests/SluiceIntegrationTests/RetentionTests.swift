@@ -47,9 +47,10 @@ import Testing
         let ages = IndexCatalog.ageIndexes(retention: policy)
         #expect(ages.map(\.collection) == RetentionPolicy.collections)
         #expect(
-            ages.first { $0.collection == "pageviews" }?.index == IndexSpec(name: "timestamp_1", keys: [IndexKey("timestamp")], expireAfterSeconds: 7_776_000))
-        #expect(ages.first { $0.collection == "sessions" }?.index == IndexSpec(name: "lastActivity_1", keys: [IndexKey("lastActivity")]))
-        #expect(ages.first { $0.collection == "visitors" }?.index.expireAfterSeconds == 34_560_000)
+            ages.first { $0.collection == EventKind.pageview.collection }?.index
+                == IndexSpec(name: "timestamp_1", keys: [IndexKey("timestamp")], expireAfterSeconds: 7_776_000))
+        #expect(ages.first { $0.collection == StoreCollection.sessions }?.index == IndexSpec(name: "lastActivity_1", keys: [IndexKey("lastActivity")]))
+        #expect(ages.first { $0.collection == StoreCollection.visitors }?.index.expireAfterSeconds == 34_560_000)
         for (collection, age) in ages {
             let others = IndexCatalog.indexes.first { $0.0 == collection }?.1 ?? []
             #expect(!others.contains { $0.keys == age.keys || $0.name == age.name }, "\(collection) has a second index on \(age.keys)")
@@ -98,8 +99,8 @@ import Testing
                 try exists(index, in: collection, store),
                 "\(collection): no index \(index.name) with expireAfterSeconds \(index.expireAfterSeconds.map(String.init) ?? "none")")
         }
-        #expect(try !exists(IndexSpec(name: "timestamp_1", keys: [IndexKey("timestamp")]), in: "pageviews", store))
-        #expect(try !exists(IndexSpec(name: "lastVisit_1", keys: [IndexKey("lastVisit")], expireAfterSeconds: 86_400), in: "visitors", store))
+        #expect(try !exists(IndexSpec(name: "timestamp_1", keys: [IndexKey("timestamp")]), in: EventKind.pageview.collection, store))
+        #expect(try !exists(IndexSpec(name: "lastVisit_1", keys: [IndexKey("lastVisit")], expireAfterSeconds: 86_400), in: StoreCollection.visitors, store))
         _ = try await first.stop()
 
         // A new retention changes the existing indexes: collMod for a new expiry, drop and create for none.
@@ -114,7 +115,7 @@ import Testing
                 let c = BSONDocumentBuilder()
                 c.appendString("listIndexes", "pageviews")
                 return c
-            }(), operation: "listIndexes", collection: "pageviews")
+            }(), operation: "listIndexes", collection: EventKind.pageview.collection)
         #expect(listed.contains(#""name" : "timestamp_1", "expireAfterSeconds" : { "$numberInt" : "2592000" }"#), "\(listed)")
         _ = try await second.stop()
     }

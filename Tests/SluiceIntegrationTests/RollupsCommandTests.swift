@@ -53,7 +53,7 @@ import Testing
     private func seed(_ store: MongoStore) throws {
         let device = #""device": {"type": "desktop", "browser": "Firefox", "os": "Linux"}"#
         try insert(
-            store, "pageviews",
+            store, EventKind.pageview.collection,
             [
                 #"{"_id": "p1", "visitorId": "v1", "sessionId": "s1", "timestamp": \#(date(5)), "path": "/a", "channel": "direct", \#(device)}"#,
                 #"{"_id": "p2", "visitorId": "v1", "sessionId": "s1", "timestamp": \#(date(15)), "path": "/b", \#(device)}"#,
@@ -61,23 +61,23 @@ import Testing
                 #"{"_id": "p4", "visitorId": "b1", "sessionId": null, "timestamp": \#(date(7)), "path": "/x", "device": {"type": "bot"}}"#,
             ])
         try insert(
-            store, "chatinteractions",
+            store, EventKind.chat.collection,
             [
                 #"{"_id": "c1", "visitorId": "v1", "sessionId": "s1", "timestamp": \#(date(10)), "agentId": "helper", "model": "m1", "responseTime": 1200, "satisfied": true, "feedbackAt": \#(date(12)), \#(device)}"#
             ])
         try insert(
-            store, "userevents",
+            store, EventKind.event.collection,
             [
                 #"{"_id": "e1", "visitorId": "v2", "sessionId": "s2", "timestamp": \#(date(70)), "eventType": "auth", "eventName": "signup", \#(device)}"#
             ])
         try insert(
-            store, "sessions",
+            store, StoreCollection.sessions,
             [
                 #"{"_id": "s1", "visitorId": "v1", "startTime": \#(date(5)), "lastActivity": \#(date(15)), "endTime": \#(date(15)), "pageViews": 2, "events": 3, "entryPage": "/a", "exitPage": "/b", "channel": "direct", \#(device)}"#,
                 #"{"_id": "s2", "visitorId": "v2", "startTime": \#(date(65)), "lastActivity": \#(date(70)), "endTime": null, "pageViews": 1, "events": 2, "entryPage": "/a", "exitPage": "/a", \#(device)}"#,
             ])
         try insert(
-            store, "visitors",
+            store, StoreCollection.visitors,
             [
                 #"{"_id": "v1", "firstVisit": \#(date(5)), "lastVisit": \#(date(15)), "pageViews": 2, "visits": 1}"#,
                 #"{"_id": "v2", "firstVisit": \#(date(65)), "lastVisit": \#(date(70)), "pageViews": 1, "visits": 1}"#,
@@ -104,23 +104,23 @@ import Testing
         #expect(rebuilt.status == 0 && rebuilt.output.contains("wrote 2 sessions, 2 visitors, 3 roll-up buckets"), "\(rebuilt)")
         // The hour as counted by hand: 2 page views + a chat (its feedback makes no event), 1 session of 10 minutes.
         let stored = try StoredDocuments(url: mongo)
-        let first = try #require(try stored.find("rollups", #"{"_id": "h:\#(hour):"}"#).first)
+        let first = try #require(try stored.find(StoreCollection.rollups, #"{"_id": "h:\#(hour):"}"#).first)
         let human = try #require(first["human"]?.objectValue)
         #expect(
             human["pageViews"] == .object(JSONObject([("$numberLong", .string("2"))]))
                 && human["events"] == .object(JSONObject([("$numberLong", .string("3"))])))
         #expect(human["duration"] == .object(JSONObject([("$numberLong", .string("600000"))])) && first["visitorsHLL"] != nil)
-        let dayDocument = try #require(try stored.find("rollups", #"{"_id": "d:\#(day):"}"#).first)
+        let dayDocument = try #require(try stored.find(StoreCollection.rollups, #"{"_id": "d:\#(day):"}"#).first)
         #expect(dayDocument["human"]?.objectValue?["visitors"] == .object(JSONObject([("$numberLong", .string("2"))])))
 
         let clean = try run(["rollups", "verify"] + range)
         #expect(clean.status == 0 && clean.output.contains("checked 2 sessions, 2 visitors, 3 roll-up buckets: no difference"), "\(clean)")
 
         // One count changed in each kind of document, and one session document gone.
-        try set(store, "sessions", id: "s1", #"{"$set": {"pageViews": 5}}"#)
-        try set(store, "visitors", id: "v2", #"{"$set": {"visits": 3}}"#)
-        try set(store, "rollups", id: "h:\(hour):", #"{"$set": {"bot.pageViews": 7}}"#)
-        _ = try store.bulkWrite(collection: "sessions", operations: [.deleteMany(filter: try BSONDocumentBuilder(json: #"{"_id": "s2"}"#))])
+        try set(store, StoreCollection.sessions, id: "s1", #"{"$set": {"pageViews": 5}}"#)
+        try set(store, StoreCollection.visitors, id: "v2", #"{"$set": {"visits": 3}}"#)
+        try set(store, StoreCollection.rollups, id: "h:\(hour):", #"{"$set": {"bot.pageViews": 7}}"#)
+        _ = try store.bulkWrite(collection: StoreCollection.sessions, operations: [.deleteMany(filter: try BSONDocumentBuilder(json: #"{"_id": "s2"}"#))])
         let changed = try run(["rollups", "verify"] + range)
         #expect(changed.status == 1, "\(changed)")
         for line in [
@@ -146,7 +146,7 @@ import Testing
         #expect(fixed.status == 0, "\(fixed)")
         let after = try run(["rollups", "verify"] + range)
         #expect(after.status == 0 && after.output.contains("no difference"), "\(after)")
-        let recreated = try #require(try stored.find("sessions", #"{"_id": "s2"}"#).first)
+        let recreated = try #require(try stored.find(StoreCollection.sessions, #"{"_id": "s2"}"#).first)
         #expect(recreated["pageViews"] == .object(JSONObject([("$numberLong", .string("1"))])) && recreated["visitorId"] == .string("v2"))
     }
 

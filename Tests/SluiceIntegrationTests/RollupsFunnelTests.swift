@@ -41,14 +41,14 @@ import Testing
         defer { try? store.dropDatabase() }
         // v1 saw the pricing page in the hour before the range; v2 in the range.
         try insert(
-            store, "pageviews",
+            store, EventKind.pageview.collection,
             [
                 #"{"_id": "p1", "visitorId": "v1", "sessionId": "s0", "timestamp": \#(date(-55)), "path": "/pricing"}"#,
                 #"{"_id": "p2", "visitorId": "v1", "sessionId": "s1", "timestamp": \#(date(10)), "path": "/paid"}"#,
                 #"{"_id": "p3", "visitorId": "v2", "sessionId": "s2", "timestamp": \#(date(20)), "path": "/pricing"}"#,
             ])
         try insert(
-            store, "userevents",
+            store, EventKind.event.collection,
             [
                 #"{"_id": "e1", "visitorId": "v1", "sessionId": "s1", "timestamp": \#(date(5)), "eventType": "auth", "eventName": "signup"}"#,
                 #"{"_id": "e2", "visitorId": "v2", "sessionId": "s2", "timestamp": \#(date(25)), "eventType": "auth", "eventName": "signup"}"#,
@@ -58,7 +58,7 @@ import Testing
         #expect(rebuilt.status == 0, "\(rebuilt)")
 
         let stored = try StoredDocuments(url: mongo)
-        let bucket = try #require(try stored.find("rollups", #"{"_id": "h:\#(hour):"}"#).first)
+        let bucket = try #require(try stored.find(StoreCollection.rollups, #"{"_id": "h:\#(hour):"}"#).first)
         guard case .array(let rows)? = bucket["human"]?.objectValue?["funnel"] else {
             Issue.record("no funnel rows in \(bucket)")
             return
@@ -66,7 +66,7 @@ import Testing
         // Only v2 entered in this hour (v1 before it): steps 1 and 2, one visitor each.
         #expect(rows.compactMap { $0.objectValue?["subkey"]?.stringValue } == ["1", "2"], "\(rows)")
         #expect(rows.allSatisfy { $0.objectValue?["key"] == .string("checkout") })
-        let v1 = try #require(try stored.find("visitors", #"{"_id": "v1"}"#).first?["funnels"]?.objectValue?["checkout"]?.objectValue)
+        let v1 = try #require(try stored.find(StoreCollection.visitors, #"{"_id": "v1"}"#).first?["funnels"]?.objectValue?["checkout"]?.objectValue)
         #expect(v1["step"] == .object(JSONObject([("$numberLong", .string("3"))])))
         #expect(v1["entered"]?.objectValue?["$date"] != nil)
 
@@ -75,10 +75,10 @@ import Testing
 
         let breakRow = try BSONDocumentBuilder(json: #"{"$set": {"human.funnel.0.count": 5}}"#)
         _ = try store.bulkWrite(
-            collection: "rollups", operations: [.updateMany(filter: try BSONDocumentBuilder(json: #"{"_id": "h:\#(hour):"}"#), update: breakRow)])
+            collection: StoreCollection.rollups, operations: [.updateMany(filter: try BSONDocumentBuilder(json: #"{"_id": "h:\#(hour):"}"#), update: breakRow)])
         let breakVisitor = try BSONDocumentBuilder(json: #"{"$set": {"funnels.checkout.step": 1}}"#)
         _ = try store.bulkWrite(
-            collection: "visitors", operations: [.updateMany(filter: try BSONDocumentBuilder(json: #"{"_id": "v2"}"#), update: breakVisitor)])
+            collection: StoreCollection.visitors, operations: [.updateMany(filter: try BSONDocumentBuilder(json: #"{"_id": "v2"}"#), update: breakVisitor)])
         let broken = try sluicectl(environment, redis: redis, mongo: mongo, ["rollups", "verify", "--wait", "0"] + range)
         #expect(broken.status == 1, "\(broken)")
         for line in ["visitor v2 funnels.checkout.step: stored 1, recomputed 2", "rollup h:\(hour): human funnel checkout / 1 n: stored 5, recomputed 1"] {

@@ -1,4 +1,5 @@
 import Foundation
+import SluiceCore
 import Testing
 
 /// Server keys and the visitor context a backend relays for its visitors.
@@ -35,20 +36,22 @@ import Testing
         #expect(reply.headers["set-cookie"] == nil, "a server is not a visitor: no cookie")
 
         let stored = try StoredDocuments(url: stack.mongoURL)
-        #expect(try await eventually { try stored.count("pageviews") == 1 && stored.count("apiusages") == 1 }, "worker log:\n\(stack.worker?.log ?? "")")
-        let page = try stored.one("pageviews", id: "relayed")
+        #expect(
+            try await eventually { try stored.count(EventKind.pageview.collection) == 1 && stored.count(EventKind.api.collection) == 1 },
+            "worker log:\n\(stack.worker?.log ?? "")")
+        let page = try stored.one(EventKind.pageview.collection, id: "relayed")
         #expect(page["userAgent"] == .string(Self.iPhone))
         #expect(page["device"]?.objectValue?["type"] == .string("mobile"))
         #expect(page["ip"] == .string("198.51.100.0"), "a server key's context.ip, anonymised")
         #expect(page["sessionId"]?.stringValue != nil)
-        let api = try stored.one("apiusages", id: "bare")
+        let api = try stored.one(EventKind.api.collection, id: "bare")
         #expect(api["userAgent"] == nil, "curl's agent is the server's, not the visitor's: \(api)")
         #expect(api["device"]?.objectValue?["type"] != .string("bot"))
         #expect(api["ip"] == nil)
         #expect(api["sessionId"] == page["sessionId"], "the visitor's server and page events share a session")
         // Visitors are written behind: once the workers are idle (derived state flushed).
         #expect(try await eventually { try stack.workersAreIdle() })
-        #expect(try stored.count("visitors", #"{"_id": "v-relay"}"#) == 1)
+        #expect(try stored.count(StoreCollection.visitors, #"{"_id": "v-relay"}"#) == 1)
         try await stack.stop()
     }
 
@@ -61,8 +64,8 @@ import Testing
             "\(stack.baseURL)/api/analytics/track/pageview", json: body, headers: ["X-Sluice-Key": Self.writeKey, "User-Agent": "curl/8.4.0"])
         #expect(reply.status == 202, "\(reply.text)")
         let stored = try StoredDocuments(url: stack.mongoURL)
-        #expect(try await eventually { try stored.count("pageviews") == 1 }, "worker log:\n\(stack.worker?.log ?? "")")
-        let page = try stored.one("pageviews", id: "wk")
+        #expect(try await eventually { try stored.count(EventKind.pageview.collection) == 1 }, "worker log:\n\(stack.worker?.log ?? "")")
+        let page = try stored.one(EventKind.pageview.collection, id: "wk")
         #expect(page["ip"] == .string("127.0.0.0"), "the socket's address, not context.ip")
         #expect(page["device"]?.objectValue?["type"] == .string("mobile"), "context.userAgent is the event's agent, not curl's")
         try await stack.stop()

@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import HummingbirdTesting
 import SluiceClient
+import SluiceCore
 import SluiceIngest
 import Testing
 
@@ -59,10 +60,12 @@ import Testing
 
         let stored = try StoredDocuments(url: stack.mongoURL)
         #expect(
-            try await eventually { try stored.count("apiusages") == 6 && stored.count("pageviews") == 2 && stack.workersAreIdle() },
+            try await eventually {
+                try stored.count(EventKind.api.collection) == 6 && stored.count(EventKind.pageview.collection) == 2 && stack.workersAreIdle()
+            },
             "worker log:\n\(stack.worker?.log ?? "")")
-        let session = try #require(try stored.one("pageviews", id: "browser-pv")["sessionId"]?.stringValue)
-        let calls = try stored.find("apiusages", #"{"visitorId":"\#(Self.visitor)"}"#)
+        let session = try #require(try stored.one(EventKind.pageview.collection, id: "browser-pv")["sessionId"]?.stringValue)
+        let calls = try stored.find(EventKind.api.collection, #"{"visitorId":"\#(Self.visitor)"}"#)
         #expect(
             Set(calls.compactMap { $0["endpoint"]?.stringValue }) == ["/", "/api/items/{id}", "/api/orders", "/api/slow", "/api/missing"],
             "route patterns as Hummingbird spells them; /health skipped")
@@ -78,7 +81,7 @@ import Testing
         #expect(byEndpoint["/api/missing"]?["statusCode"]?.objectValue?["$numberInt"] == .string("404"))
         let slow = byEndpoint["/api/slow"]?["responseTime"]?.objectValue?["$numberInt"]?.stringValue.flatMap(Int.init) ?? 0
         #expect(slow >= 150, "the slow route's response time: \(slow)")
-        let serverView = try #require(try stored.find("pageviews", #"{"visitorId":"\#(Self.visitor)","eventId":{"$ne":"browser-pv"}}"#).first)
+        let serverView = try #require(try stored.find(EventKind.pageview.collection, #"{"visitorId":"\#(Self.visitor)","eventId":{"$ne":"browser-pv"}}"#).first)
         #expect(serverView["sessionId"] == .string(session))
         #expect(serverView["referrer"] == .string("https://www.google.com/"))
         try await stack.stop()

@@ -37,7 +37,7 @@ import Testing
         try #require(reply.status == 202, "\(reply.text)")
 
         // The store has the batch (read directly, not through the proxy)...
-        let written = try await eventually(timeout: .seconds(30)) { try stored.count("userevents") == ids.count }
+        let written = try await eventually(timeout: .seconds(30)) { try stored.count(EventKind.event.collection) == ids.count }
         #expect(written, "the worker's write never reached the store; log:\n\(worker.log)")
         // ...but the worker never heard so: nothing is acknowledged, through its retries too.
         #expect(try pending() == Int64(ids.count))
@@ -51,7 +51,7 @@ import Testing
         let drained = try await eventually(timeout: .seconds(60)) { try pending() == 0 }
         let stillPending = try pending()
         #expect(drained, "\(stillPending) entries still pending; log:\n\(worker.log)")
-        let storedIds = try stored.find("userevents").compactMap { $0["eventId"]?.stringValue }
+        let storedIds = try stored.find(EventKind.event.collection).compactMap { $0["eventId"]?.stringValue }
         #expect(storedIds.sorted() == ids.sorted(), "each accepted event stored exactly once: \(storedIds.count) documents")
         #expect(worker.isRunning, "the worker rode out the fault")
         try await stack.stop()

@@ -37,10 +37,10 @@ import Testing
 
         try stack.startWorkerProcess()
         let stored = try StoredDocuments(url: stack.mongoURL)
-        let drained = try await eventually(timeout: .seconds(60)) { try stored.count("userevents") >= expected.count && pending() == 0 }
-        let (storedCount, pendingCount) = (try stored.count("userevents"), try pending())
+        let drained = try await eventually(timeout: .seconds(60)) { try stored.count(EventKind.event.collection) >= expected.count && pending() == 0 }
+        let (storedCount, pendingCount) = (try stored.count(EventKind.event.collection), try pending())
         #expect(drained, "not drained: \(storedCount) of \(expected.count) stored, \(pendingCount) pending; log:\n\(stack.worker?.log ?? "")")
-        let ids = try stored.find("userevents").compactMap { $0["eventId"]?.stringValue }
+        let ids = try stored.find(EventKind.event.collection).compactMap { $0["eventId"]?.stringValue }
         #expect(ids.count == expected.count, "stored \(ids.count) documents for \(expected.count) accepted events")
         #expect(Set(ids) == expected, "missing: \(expected.subtracting(ids).sorted().prefix(10))")
         try await stack.stop()

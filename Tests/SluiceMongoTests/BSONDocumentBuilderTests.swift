@@ -1,3 +1,4 @@
+import SluiceCore
 import Testing
 
 @testable import SluiceMongo
@@ -109,7 +110,7 @@ struct BSONDocumentBuilderTests {
     @Test("createIndexes command has the documented shape")
     func createIndexesCommand() {
         let command = MongoStore.createIndexesCommand(
-            collection: "pageviews",
+            collection: EventKind.pageview.collection,
             indexes: [
                 IndexSpec(name: "visitor_time", keys: [("visitorId", 1), ("timestamp", -1)]),
                 IndexSpec(name: "ttl", keys: [IndexKey("receivedAt")], unique: true, expireAfterSeconds: 60),

@@ -1,3 +1,4 @@
+import SluiceCore
 import SluiceTestSupport
 import Testing
 
@@ -9,7 +10,7 @@ struct BulkWriteTests {
     func duplicates() throws {
         try FreshMongoDatabase.withStore { store in
             let first = try store.bulkWrite(
-                collection: "pageviews",
+                collection: EventKind.pageview.collection,
                 operations: ["a", "b", "a"].map { .insert(TestDatabase.document(id: $0)) })
             #expect(first.inserted == 2)
             #expect(first.duplicateIndexes == [2])
@@ -17,11 +18,11 @@ struct BulkWriteTests {
             #expect(first.allStored)
 
             let second = try store.bulkWrite(
-                collection: "pageviews",
+                collection: EventKind.pageview.collection,
                 operations: ["b", "c"].map { .insert(TestDatabase.document(id: $0)) })
             #expect(second.inserted == 1)
             #expect(second.duplicateIndexes == [0])
-            #expect(try store.countDocuments(collection: "pageviews", filterJSON: "{}") == 3)
+            #expect(try store.countDocuments(collection: EventKind.pageview.collection, filterJSON: "{}") == 3)
         }
     }
 
@@ -39,19 +40,19 @@ struct BulkWriteTests {
                 return .upsert(filter: filter, update: update)
             }
             let created = try store.bulkWrite(
-                collection: "visitors", operations: [visit(first: 2000, last: 2000, user: "u1")])
+                collection: StoreCollection.visitors, operations: [visit(first: 2000, last: 2000, user: "u1")])
             #expect(created.upserted == 1)
             #expect(created.matched == 0)
 
             let updated = try store.bulkWrite(
-                collection: "visitors",
+                collection: StoreCollection.visitors,
                 operations: [visit(first: 1000, last: 3000, user: "u2"), visit(first: 1500, last: 2500, user: "u1")])
             #expect(updated.upserted == 0)
             #expect(updated.matched == 2)
             #expect(updated.modified == 2)
             #expect(updated.allStored)
 
-            let documents = try store.findCanonicalJSON(collection: "visitors", filterJSON: #"{"_id": "visitor-1"}"#)
+            let documents = try store.findCanonicalJSON(collection: StoreCollection.visitors, filterJSON: #"{"_id": "visitor-1"}"#)
             let visitor = try TestDatabase.decode(try #require(documents.first))
             #expect((visitor["firstVisit"] as? [String: Any]).map { "\($0)" }?.contains("1000") == true)
             #expect(documents[0].contains(#""firstVisit" : { "$date" : { "$numberLong" : "1000" } }"#))
@@ -70,9 +71,9 @@ struct BulkWriteTests {
                 update.appendDocument("$inc") { $0.appendInt32("n", 1) }
                 return .upsert(filter: TestDatabase.document(id: id), update: update)
             }
-            _ = try store.bulkWrite(collection: "sessions", operations: [touch("old")])
+            _ = try store.bulkWrite(collection: StoreCollection.sessions, operations: [touch("old")])
             let outcome = try store.bulkWrite(
-                collection: "sessions", operations: [.insert(TestDatabase.document(id: "plain")), touch("old"), touch("new-1"), touch("new-2")])
+                collection: StoreCollection.sessions, operations: [.insert(TestDatabase.document(id: "plain")), touch("old"), touch("new-1"), touch("new-2")])
             #expect(outcome.upsertedIndexes.sorted() == [2, 3])
             #expect(outcome.upserted == 2)
             #expect(outcome.matched == 1)
@@ -96,7 +97,7 @@ struct BulkWriteTests {
                 .insert(TestDatabase.document(id: "x0")),
                 .insert(TestDatabase.document(id: "x6")),
             ]
-            let outcome = try store.bulkWrite(collection: "toolusages", operations: operations)
+            let outcome = try store.bulkWrite(collection: EventKind.tool.collection, operations: operations)
             #expect(outcome.inserted == 3)
             #expect(outcome.duplicateIndexes == [5])
             #expect(outcome.failures.map(\.index) == [1, 3, 4])
@@ -106,7 +107,7 @@ struct BulkWriteTests {
             #expect(!serverFailure.message.isEmpty)
             #expect(outcome.failures.map(\.rejectedBeforeSending) == [false, true, true])
             #expect(!outcome.allStored)
-            #expect(try store.countDocuments(collection: "toolusages", filterJSON: "{}") == 3)
+            #expect(try store.countDocuments(collection: EventKind.tool.collection, filterJSON: "{}") == 3)
         }
     }
 
@@ -133,7 +134,7 @@ struct BulkWriteTests {
     func deleteMany() throws {
         try FreshMongoDatabase.withStore { store in
             let seeded = try store.bulkWrite(
-                collection: "pageviews",
+                collection: EventKind.pageview.collection,
                 operations: [("p1", "v-1"), ("p2", "v-1"), ("p3", "v-2"), ("p4", "v-1")].map { id, visitor in
                     .insert(TestDatabase.document(id: id) { $0.appendString("visitorId", visitor) })
                 })
@@ -144,19 +145,19 @@ struct BulkWriteTests {
                 return .deleteMany(filter: filter)
             }
             let outcome = try store.bulkWrite(
-                collection: "pageviews",
+                collection: EventKind.pageview.collection,
                 operations: [visitor("v-1"), .insert(TestDatabase.document(id: "p5")), visitor("nobody")])
             #expect(outcome.deleted == 3)
             #expect(outcome.inserted == 1)
             #expect(outcome.allStored)
-            #expect(try store.countDocuments(collection: "pageviews", filterJSON: "{}") == 2)
+            #expect(try store.countDocuments(collection: EventKind.pageview.collection, filterJSON: "{}") == 2)
 
-            let again = try store.bulkWrite(collection: "pageviews", operations: [visitor("v-1")])
+            let again = try store.bulkWrite(collection: EventKind.pageview.collection, operations: [visitor("v-1")])
             #expect(again == BulkWriteOutcome())
 
             let bad = BSONDocumentBuilder()
             bad.appendDocument("visitorId") { $0.appendString("$noSuchOperator", "x") }
-            let refused = try store.bulkWrite(collection: "pageviews", operations: [.deleteMany(filter: bad), visitor("v-2")])
+            let refused = try store.bulkWrite(collection: EventKind.pageview.collection, operations: [.deleteMany(filter: bad), visitor("v-2")])
             #expect(refused.failures.map(\.index) == [0])
             #expect(refused.deleted == 1)
         }
@@ -171,13 +172,13 @@ struct BulkWriteTests {
                         let operations = (0..<25).map {
                             BulkOperation.insert(TestDatabase.document(id: "\(writer)-\($0)"))
                         }
-                        return try store.bulkWrite(collection: "apiusages", operations: operations).inserted
+                        return try store.bulkWrite(collection: EventKind.api.collection, operations: operations).inserted
                     }
                 }
                 return try await group.reduce(0, +)
             }
             #expect(totals == 100)
-            #expect(try store.countDocuments(collection: "apiusages", filterJSON: "{}") == 100)
+            #expect(try store.countDocuments(collection: EventKind.api.collection, filterJSON: "{}") == 100)
         }
     }
 
@@ -186,7 +187,7 @@ struct BulkWriteTests {
         let store = try MongoStore(url: TestDatabase.unreachableURL, appName: "sluice-mongo-tests")
         defer { store.close() }
         do throws(MongoError) {
-            _ = try store.bulkWrite(collection: "pageviews", operations: [.insert(TestDatabase.document(id: "a"))])
+            _ = try store.bulkWrite(collection: EventKind.pageview.collection, operations: [.insert(TestDatabase.document(id: "a"))])
             Issue.record("expected outcomeUnknown")
         } catch {
             guard case .outcomeUnknown(let operation, let collection, let message) = error else {
@@ -194,7 +195,7 @@ struct BulkWriteTests {
                 return
             }
             #expect(operation == "bulkWrite")
-            #expect(collection == "pageviews")
+            #expect(collection == EventKind.pageview.collection)
             #expect(!message.isEmpty)
             #expect(error.isRetryable)
         }

@@ -48,7 +48,7 @@ struct MongoErrorTests {
         #expect(MongoError.unavailable(operation: "ping", collection: "", message: "m").isRetryable)
         #expect(!MongoError.commandFailed(operation: "x", collection: "c", code: 2, message: "m").isRetryable)
         #expect(!MongoError.closed(operation: "ping").isRetryable)
-        let description = MongoError.outcomeUnknown(operation: "bulkWrite", collection: "pageviews", message: "boom")
+        let description = MongoError.outcomeUnknown(operation: "bulkWrite", collection: EventKind.pageview.collection, message: "boom")
             .description
         #expect(description.contains("bulkWrite") && description.contains("pageviews") && description.contains("boom"))
     }

@@ -1,3 +1,4 @@
+import SluiceCore
 import SluiceTestSupport
 import Testing
 
@@ -18,14 +19,14 @@ struct MongoStoreTests {
                 event.appendNull("endTime")
                 event.appendDocument("device") { $0.appendString("type", "mobile") }
             }
-            _ = try store.bulkWrite(collection: "pageviews", operations: [.insert(document)])
-            let found = try store.findCanonicalJSON(collection: "pageviews", filterJSON: "{}")
+            _ = try store.bulkWrite(collection: EventKind.pageview.collection, operations: [.insert(document)])
+            let found = try store.findCanonicalJSON(collection: EventKind.pageview.collection, filterJSON: "{}")
             #expect(found.count == 1)
             #expect(found.first?.contains(#""timestamp" : { "$date" : { "$numberLong" : "1700000000123" } }"#) == true)
             let filter = #"{"timestamp": {"$gte": {"$date": {"$numberLong": "1700000000000"}}}, "endTime": null}"#
-            #expect(try store.countDocuments(collection: "pageviews", filterJSON: filter) == 1)
+            #expect(try store.countDocuments(collection: EventKind.pageview.collection, filterJSON: filter) == 1)
             let later = #"{"timestamp": {"$gt": {"$date": "2023-11-14T22:13:20.200Z"}}}"#
-            #expect(try store.countDocuments(collection: "pageviews", filterJSON: later) == 0)
+            #expect(try store.countDocuments(collection: EventKind.pageview.collection, filterJSON: later) == 0)
         }
     }
 
@@ -37,15 +38,15 @@ struct MongoStoreTests {
                 IndexSpec(name: "visitor_time", keys: [("visitorId", 1), ("timestamp", -1)]),
                 IndexSpec(name: "received_ttl", keys: [IndexKey("receivedAt")], expireAfterSeconds: 86_400),
             ]
-            try store.createIndexes(collection: "pageviews", indexes: indexes)
-            try store.createIndexes(collection: "pageviews", indexes: indexes)
-            try store.createIndexes(collection: "pageviews", indexes: [])
+            try store.createIndexes(collection: EventKind.pageview.collection, indexes: indexes)
+            try store.createIndexes(collection: EventKind.pageview.collection, indexes: indexes)
+            try store.createIndexes(collection: EventKind.pageview.collection, indexes: [])
             #expect(throws: MongoError.self) {
-                try store.createIndexes(collection: "pageviews", indexes: [IndexSpec(name: "none", keys: [IndexKey]())])
+                try store.createIndexes(collection: EventKind.pageview.collection, indexes: [IndexSpec(name: "none", keys: [IndexKey]())])
             }
             do throws(MongoError) {
                 try store.createIndexes(
-                    collection: "pageviews", indexes: [IndexSpec(name: "timestamp_1", keys: [("other", 1)])])
+                    collection: EventKind.pageview.collection, indexes: [IndexSpec(name: "timestamp_1", keys: [("other", 1)])])
                 Issue.record("expected a conflicting index to fail")
             } catch {
                 guard case .commandFailed(let operation, let collection, _, let message) = error else {
@@ -53,7 +54,7 @@ struct MongoStoreTests {
                     return
                 }
                 #expect(operation == "createIndexes")
-                #expect(collection == "pageviews")
+                #expect(collection == EventKind.pageview.collection)
                 #expect(!message.isEmpty)
                 #expect(!error.isRetryable)
             }
@@ -67,12 +68,12 @@ struct MongoStoreTests {
                 BulkOperation.insert(
                     TestDatabase.document(id: "d\(number)") { $0.appendString("kind", number < 3 ? "a" : "b") })
             }
-            _ = try store.bulkWrite(collection: "userevents", operations: operations)
-            #expect(try store.countDocuments(collection: "userevents", filterJSON: #"{"kind": "a"}"#) == 3)
+            _ = try store.bulkWrite(collection: EventKind.event.collection, operations: operations)
+            #expect(try store.countDocuments(collection: EventKind.event.collection, filterJSON: #"{"kind": "a"}"#) == 3)
             #expect(try store.countDocuments(collection: "missing", filterJSON: "{}") == 0)
-            #expect(try store.findCanonicalJSON(collection: "userevents", filterJSON: #"{"kind": "b"}"#).count == 2)
-            #expect(try store.findCanonicalJSON(collection: "userevents", filterJSON: "{}", limit: 2).count == 2)
-            #expect(throws: MongoError.self) { try store.countDocuments(collection: "userevents", filterJSON: "{oops") }
+            #expect(try store.findCanonicalJSON(collection: EventKind.event.collection, filterJSON: #"{"kind": "b"}"#).count == 2)
+            #expect(try store.findCanonicalJSON(collection: EventKind.event.collection, filterJSON: "{}", limit: 2).count == 2)
+            #expect(throws: MongoError.self) { try store.countDocuments(collection: EventKind.event.collection, filterJSON: "{oops") }
         }
     }
 

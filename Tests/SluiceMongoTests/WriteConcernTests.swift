@@ -38,9 +38,9 @@ import Testing
         try FreshMongoDatabase.withStore(url: url) { _ in
             let store = try MongoStore(url: url, appName: "t", writeConcern: .majority)
             defer { store.close() }
-            let outcome = try store.bulkWrite(collection: "userevents", operations: [.insert(TestDatabase.document(id: "majority"))])
+            let outcome = try store.bulkWrite(collection: EventKind.event.collection, operations: [.insert(TestDatabase.document(id: "majority"))])
             #expect(outcome.inserted == 1 && outcome.failures.isEmpty)
-            #expect(try store.countDocuments(collection: "userevents", filterJSON: #"{"_id": "majority"}"#) == 1)
+            #expect(try store.countDocuments(collection: EventKind.event.collection, filterJSON: #"{"_id": "majority"}"#) == 1)
         }
     }
 

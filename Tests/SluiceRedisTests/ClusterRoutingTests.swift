@@ -6,18 +6,19 @@ import Testing
 /// Where each command Sluice sends goes on a Redis Cluster, and how seed lists parse.
 @Suite struct ClusterRoutingTests {
     @Test func theFirstKeyPicksTheSlot() {
-        #expect(RedisCommand("XADD", "events:{7}", "*", "v", "1").clusterRoute == .slot(HashSlot.of("7")))
-        #expect(RedisCommand("HGET", "sess:{7}:visitor", "id").clusterRoute == .slot(HashSlot.of("7")))
-        #expect(RedisCommand("XINFO", "GROUPS", "events:{2}").clusterRoute == .slot(HashSlot.of("2")))
-        #expect(RedisCommand("XGROUP", "CREATE", "events:{2}", "workers", "0").clusterRoute == .slot(HashSlot.of("2")))
-        #expect(RedisCommand("MEMORY", "USAGE", "events:dead").clusterRoute == .slot(HashSlot.of("events:dead")))
+        #expect(RedisCommand("XADD", StreamLayout.streamKey(partition: 7), "*", "v", "1").clusterRoute == .slot(HashSlot.of("7")))
+        #expect(RedisCommand("HGET", StreamLayout.sessionStateKey(sessionId: "s1", partition: 7), "id").clusterRoute == .slot(HashSlot.of("7")))
+        #expect(RedisCommand("XINFO", "GROUPS", StreamLayout.streamKey(partition: 2)).clusterRoute == .slot(HashSlot.of("2")))
+        #expect(RedisCommand("XGROUP", "CREATE", StreamLayout.streamKey(partition: 2), StreamLayout.group, "0").clusterRoute == .slot(HashSlot.of("2")))
+        #expect(RedisCommand("MEMORY", "USAGE", StreamLayout.deadLetterStream).clusterRoute == .slot(HashSlot.of(StreamLayout.deadLetterStream)))
         #expect(
-            RedisCommand("XREADGROUP", "GROUP", "workers", "w1", "COUNT", "10", "BLOCK", "100", "STREAMS", "events:{3}", ">").clusterRoute
+            RedisCommand("XREADGROUP", "GROUP", StreamLayout.group, "w1", "COUNT", "10", "BLOCK", "100", "STREAMS", StreamLayout.streamKey(partition: 3), ">")
+                .clusterRoute
                 == .slot(HashSlot.of("3")))
     }
 
     @Test func scriptsGoWhereTheirFirstKeyIsOrAnywhereWithoutKeys() {
-        #expect(RedisCommand("EVALSHA", "abc", "2", "rl:{rl}:site:a", "rl:{rl}:visitor:b", "1").clusterRoute == .slot(HashSlot.of("rl")))
+        #expect(RedisCommand("EVALSHA", "abc", "2", "bucket:{t}:a", "bucket:{t}:b", "1").clusterRoute == .slot(HashSlot.of("t")))
         #expect(RedisCommand("EVAL", "return 1", "0").clusterRoute == .anyMaster)
         #expect(RedisCommand("SCRIPT", "LOAD", "return 1").clusterRoute == .everyMaster)
     }

@@ -1,3 +1,4 @@
+import SluiceCore
 import SluiceMongo
 import SluiceRedis
 import Testing
@@ -6,9 +7,9 @@ import Testing
 
 /// `BatchRetryPolicy`: an outage never releases a batch; a batch MongoDB keeps refusing is released.
 @Suite struct BatchRetryPolicyTests {
-    static let unreachable = MongoError.unavailable(operation: "bulkWrite", collection: "pageviews", message: "No suitable servers found")
-    static let unknown = MongoError.outcomeUnknown(operation: "bulkWrite", collection: "pageviews", message: "socket timeout")
-    static let refused = MongoError.commandFailed(operation: "bulkWrite", collection: "pageviews", code: 13, message: "not authorized")
+    static let unreachable = MongoError.unavailable(operation: "bulkWrite", collection: EventKind.pageview.collection, message: "No suitable servers found")
+    static let unknown = MongoError.outcomeUnknown(operation: "bulkWrite", collection: EventKind.pageview.collection, message: "socket timeout")
+    static let refused = MongoError.commandFailed(operation: "bulkWrite", collection: EventKind.pageview.collection, code: 13, message: "not authorized")
 
     @Test func anOutageIsRetriedForEverAndCountsAgainstNothing() {
         var policy = BatchRetryPolicy()
@@ -16,7 +17,7 @@ import Testing
             #expect(policy.decide(after: BatchFailure(Self.unreachable)) == .retry)
             #expect(policy.decide(after: BatchFailure(Self.unknown)) == .retry)
             #expect(policy.decide(after: .redis(.connectFailed(endpoint: "127.0.0.1:6379", message: "Connection refused"))) == .retry)
-            #expect(policy.decide(after: .raced(collection: "pageviews", message: "E11000")) == .retry)
+            #expect(policy.decide(after: .raced(collection: EventKind.pageview.collection, message: "E11000")) == .retry)
         }
         #expect(policy.refusals == 0)
     }

@@ -26,7 +26,7 @@ import Testing
             let s2 = try #require(events[1].sessionId)
             try bed.flusher().flush(redis: bed.redis)
 
-            let sessions = try bed.documents("sessions")
+            let sessions = try bed.documents(StoreCollection.sessions)
             #expect(Set(sessions.keys) == [s1, s2])
             let session = try #require(sessions[s1])
             #expect(session["visitorId"] == .string("v1"))
@@ -37,7 +37,7 @@ import Testing
             #expect(session["entryPage"] == .string("/") && session["exitPage"] == .string("/pricing"))
             #expect(StoredFields.integer(sessions[s2]?["pageViews"]) == "1")
 
-            let visitors = try bed.documents("visitors")
+            let visitors = try bed.documents(StoreCollection.visitors)
             #expect(Set(visitors.keys) == ["v1", "v2"])
             let visitor = try #require(visitors["v1"])
             #expect(StoredFields.date(visitor["firstVisit"]) == String(E.base) && StoredFields.date(visitor["lastVisit"]) == String(E.base + 20_000))
@@ -77,18 +77,18 @@ import Testing
             // Someone else's write gave v1's visitor document more page views than Redis holds.
             let raise = BSONDocumentBuilder()
             raise.appendDocument("$set") { $0.appendInt64("pageViews", 99) }
-            _ = try bed.store.bulkWrite(collection: "visitors", operations: [.upsert(filter: .filter(id: "v1"), update: raise)])
+            _ = try bed.store.bulkWrite(collection: StoreCollection.visitors, operations: [.upsert(filter: .filter(id: "v1"), update: raise)])
 
             try bed.step([E.pageView("e5", "v1", "/about", at: 30_000)])
             #expect(try bed.dirtyKeys().contains(StreamLayout.sessionStateKey(sessionId: s1, partition: 0)))
             try flusher.flush(redis: bed.redis)
 
-            let session = try #require(try bed.documents("sessions")[s1])
+            let session = try #require(try bed.documents(StoreCollection.sessions)[s1])
             #expect(StoredFields.integer(session["pageViews"]) == "3" && StoredFields.integer(session["events"]) == "4")
             #expect(StoredFields.date(session["lastActivity"]) == String(E.base + 30_000))
             #expect(StoredFields.date(session["startTime"]) == String(E.base))
             #expect(session["exitPage"] == .string("/about") && session["entryPage"] == .string("/"))
-            let visitor = try #require(try bed.documents("visitors")["v1"])
+            let visitor = try #require(try bed.documents(StoreCollection.visitors)["v1"])
             #expect(StoredFields.integer(visitor["pageViews"]) == "99")
             #expect(StoredFields.date(visitor["lastVisit"]) == String(E.base + 30_000))
             let hour = try #require(try bed.documents(RollupDocument.collection)[StreamLayout.DerivedKey.name(ofKey: E.hourKey)])
@@ -106,13 +106,13 @@ import Testing
             let dirty = try bed.dirtyKeys()
             _ = try bed.redis.run(RedisCommand("SET", StreamLayout.flushLockKey, "other-worker", "PX", "60000"))
             try bed.flusher().flush(redis: bed.redis)
-            #expect(try bed.documents("sessions").isEmpty && bed.documents(RollupDocument.collection).isEmpty)
+            #expect(try bed.documents(StoreCollection.sessions).isEmpty && bed.documents(RollupDocument.collection).isEmpty)
             #expect(try bed.dirtyKeys() == dirty)
             #expect(try bed.redis.run(RedisCommand("GET", StreamLayout.flushLockKey)).text == "other-worker")
             // Once the lock is gone, the next flush writes what was left dirty.
             _ = try bed.redis.run(RedisCommand("DEL", StreamLayout.flushLockKey))
             try bed.flusher().flush(redis: bed.redis)
-            #expect(try bed.documents("sessions").count == 2 && bed.documents("visitors").count == 2)
+            #expect(try bed.documents(StoreCollection.sessions).count == 2 && bed.documents(StoreCollection.visitors).count == 2)
             #expect(try bed.dirtyKeys().isEmpty)
         }
     }
@@ -132,8 +132,8 @@ import Testing
                 RedisCommand("ZADD", StreamLayout.dirtyKey(partition: 0), "XX", String(now - 58_000), StreamLayout.sessionStateKey(sessionId: s1, partition: 0))
             )
             try flusher.flushDue(redis: bed.redis, backlogged: false)
-            #expect(Set(try bed.documents("sessions").keys) == [s1])
-            #expect(try bed.documents("visitors").isEmpty)
+            #expect(Set(try bed.documents(StoreCollection.sessions).keys) == [s1])
+            #expect(try bed.documents(StoreCollection.visitors).isEmpty)
             #expect(!(try bed.dirtyKeys().contains(StreamLayout.sessionStateKey(sessionId: s1, partition: 0))))
             var text: [UInt8] = []
             metrics.registry.emit(into: &text)
@@ -146,7 +146,7 @@ import Testing
                 RedisCommand(
                     "ZADD", StreamLayout.dirtyKey(partition: 0), "XX", String(now - 58_000), StreamLayout.visitorStateKey(visitorId: "v1", partition: 0)))
             try flusher.flushDue(redis: bed.redis, backlogged: true)
-            #expect(try bed.documents("visitors").isEmpty)
+            #expect(try bed.documents(StoreCollection.visitors).isEmpty)
         }
     }
 }

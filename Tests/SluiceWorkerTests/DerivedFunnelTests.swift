@@ -96,7 +96,7 @@ import Testing
         try Self.withFunnels { bed in
             try bed.step([E.pageView("a1", "v1", "/pricing", at: 0), Self.signup("a2", "v1", at: 1000), E.pageView("a3", "v1", "/a", at: 2000)])
             try bed.flusher().flush(redis: bed.redis)
-            let document = try #require(try bed.documents("visitors")["v1"])
+            let document = try #require(try bed.documents(StoreCollection.visitors)["v1"])
             let funnels = try #require(document["funnels"]?.objectValue)
             #expect(StoredFields.integer(funnels["checkout"]?.objectValue?["step"]) == "2")
             #expect(StoredFields.date(funnels["checkout"]?.objectValue?["entered"]) == String(E.base))
@@ -109,7 +109,7 @@ import Testing
             #expect(try checkout(bed) == ["1", "1", "1"])
             #expect(try bed.hash(E.hourKey)["h|funnel|n|tour\u{1F}2"] == "1")
             try bed.flusher().flush(redis: bed.redis)
-            let again = try #require(try bed.documents("visitors")["v1"]?["funnels"]?.objectValue)
+            let again = try #require(try bed.documents(StoreCollection.visitors)["v1"]?["funnels"]?.objectValue)
             #expect(StoredFields.integer(again["checkout"]?.objectValue?["step"]) == "3")
             #expect(StoredFields.integer(again["tour"]?.objectValue?["step"]) == "2")
             let hour = RollupBucket(site: nil, granularity: .hour, containing: E.base).documentId

@@ -49,7 +49,7 @@ import Testing
             #expect(visitor["visits"] == "2" && visitor["ret"] == "1" && visitor["pv"] == "3")
             #expect(visitor["first"] == String(E.base) && visitor["last"] == String(E.base + 600_000))
             try bed.flusher().flush(redis: bed.redis)
-            let document = try #require(try bed.documents("visitors")["v1"])
+            let document = try #require(try bed.documents(StoreCollection.visitors)["v1"])
             #expect(StoredFields.integer(document["visits"]) == "2" && document["returning"] == .bool(true))
             #expect(StoredFields.integer(document["pageViews"]) == "3")
         }

@@ -51,7 +51,7 @@ import Testing
             let event = Self.stamped("p1", receivedAt: E.base + 1500)
             _ = try processor(bed).process(try bed.deliver([event]), redis: bed.redis)
             // A unique index on a field the document holds: the same document again clashes on it too.
-            try bed.store.createIndexes(collection: "pageviews", indexes: [IndexSpec(name: "path_unique", keys: [("path", 1)], unique: true)])
+            try bed.store.createIndexes(collection: EventKind.pageview.collection, indexes: [IndexSpec(name: "path_unique", keys: [("path", 1)], unique: true)])
             let again = try processor(bed).process(try bed.deliver([event]), redis: bed.redis)
             #expect(again.deadLetters.isEmpty && again.acknowledge.count == 1 && again.counted.count == 1)
             // Another event clashing on that index alone is still rejected.

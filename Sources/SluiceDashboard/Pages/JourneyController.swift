@@ -72,9 +72,9 @@ struct JourneyController: Sendable {
 
     /// The visitor's document and a page of sessions, newest first, after `cursor`.
     private func sessions(of visitorId: String, after cursor: SessionCursor?) async throws(DashboardError) -> JourneyPage.Sessions {
-        let visitor = try await store.document("visitors", id: visitorId)
+        let visitor = try await store.document(StoreCollection.visitors, id: visitorId)
         let found = try await store.find(
-            "sessions", filter: VisitorController.sessionFilter(visitorId: visitorId, after: cursor),
+            StoreCollection.sessions, filter: VisitorController.sessionFilter(visitorId: visitorId, after: cursor),
             options: VisitorController.sessionOptions(limit: Self.sessionsPerPage))
         let page = Array(found.prefix(Self.sessionsPerPage))
         var next: SessionCursor?
@@ -88,7 +88,9 @@ struct JourneyController: Sendable {
 
     /// The session `sessionId` of `visitorId` with its events; nil when it is not that visitor's.
     private func timeline(of sessionId: String, visitorId: String) async throws -> JourneyPage.Timeline? {
-        guard let session = try await store.document("sessions", id: sessionId), session["visitorId"]?.stringValue == visitorId else { return nil }
+        guard let session = try await store.document(StoreCollection.sessions, id: sessionId), session["visitorId"]?.stringValue == visitorId else {
+            return nil
+        }
         let events = try await sessionRoute.events(of: sessionId)
         return JourneyPage.Timeline(
             session: session, events: Array(events.prefix(sessionRoute.maxEvents)), truncated: events.count > sessionRoute.maxEvents)

@@ -24,7 +24,7 @@ struct SessionController: Sendable {
 
     /// The session's answer: its document, its events, and whether they were cut.
     private func session(_ sessionId: String) async throws -> Response {
-        guard let session = try await store.document("sessions", id: sessionId) else {
+        guard let session = try await store.document(StoreCollection.sessions, id: sessionId) else {
             throw DashboardError.notFound("sessionId", "no session with this id is stored")
         }
         let events = try await events(of: sessionId)

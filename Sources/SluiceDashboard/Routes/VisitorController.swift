@@ -28,11 +28,11 @@ struct VisitorController: Sendable {
             }
             return cursor
         }
-        guard let visitor = try await store.document("visitors", id: visitorId) else {
+        guard let visitor = try await store.document(StoreCollection.visitors, id: visitorId) else {
             throw DashboardError.notFound("visitorId", "no visitor with this id is stored")
         }
         let sessions = try await store.find(
-            "sessions", filter: Self.sessionFilter(visitorId: visitorId, after: cursor), options: Self.sessionOptions(limit: limit))
+            StoreCollection.sessions, filter: Self.sessionFilter(visitorId: visitorId, after: cursor), options: Self.sessionOptions(limit: limit))
         let page = sessions.prefix(limit)
         var next = JSONValue.null
         if sessions.count > limit, let last = page.last, let id = last["_id"]?.stringValue,

@@ -38,14 +38,14 @@ struct JourneySearch: Sendable {
     func matches(_ query: String) async throws(DashboardError) -> [Match] {
         let byId = filter(("_id", .string(query)))
         var matches: [Match] = []
-        if try await store.find("visitors", filter: byId, options: #"{"projection": {"_id": 1}, "limit": 1}"#).isEmpty == false {
+        if try await store.find(StoreCollection.visitors, filter: byId, options: #"{"projection": {"_id": 1}, "limit": 1}"#).isEmpty == false {
             matches.append(Match(field: "visitorId", visitorId: query, sessionId: nil))
         }
         let options = #"{"projection": {"_id": 1}, "sort": {"lastVisit": -1}, "limit": \#(Self.maxVisitorsPerUser)}"#
-        for visitor in try await store.find("visitors", filter: filter(("userIds", .string(query))), options: options) {
+        for visitor in try await store.find(StoreCollection.visitors, filter: filter(("userIds", .string(query))), options: options) {
             if let visitorId = visitor["_id"]?.stringValue { matches.append(Match(field: "userId", visitorId: visitorId, sessionId: nil)) }
         }
-        let sessions = try await store.find("sessions", filter: byId, options: #"{"projection": {"visitorId": 1}, "limit": 1}"#)
+        let sessions = try await store.find(StoreCollection.sessions, filter: byId, options: #"{"projection": {"visitorId": 1}, "limit": 1}"#)
         if let visitorId = sessions.first?["visitorId"]?.stringValue {
             matches.append(Match(field: "sessionId", visitorId: visitorId, sessionId: query))
         }

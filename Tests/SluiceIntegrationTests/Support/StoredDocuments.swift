@@ -23,7 +23,7 @@ struct StoredDocuments {
     /// The one document with `id`: a session's or visitor's own `_id`, or the id an
     /// event's sender gave it (`eventId`; an event's `_id` is scoped to its sender).
     func one(_ collection: String, id: String) throws -> JSONObject {
-        let field = ["sessions", "visitors"].contains(collection) ? "_id" : "eventId"
+        let field = [StoreCollection.sessions, StoreCollection.visitors].contains(collection) ? "_id" : "eventId"
         let found = try find(collection, #"{"\#(field)": "\#(id)"}"#)
         #expect(found.count <= 1, "\(found.count) documents with eventId \(id) in \(collection)")
         return try #require(found.first, "no document \(id) in \(collection)")
