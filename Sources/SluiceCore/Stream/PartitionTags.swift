@@ -31,18 +31,23 @@ extension StreamLayout {
     }
 
     /// The spread tags in use, nil for numbered ones.
-    static let spreadTags = Mutex<[String]?>(nil)
+    private static let spreadTags = Mutex<[String]?>(nil)
+    /// Whether `spreadTags` is set: one atomic load keeps a single server's key
+    /// formatting (the worker's hot path) free of the lock.
+    static let tagsAreSpread = Atomic<Bool>(false)
 
     /// Makes every key this process formats use `tags`; called once at start-up, before
     /// any key is formatted (a process that never calls it uses numbered tags).
     public static func usePartitionTags(_ tags: PartitionTags) {
         let table = tags.tags()
         spreadTags.withLock { $0 = table }
+        tagsAreSpread.store(table != nil, ordering: .releasing)
     }
 
     /// The hash tag of `partition` (without braces).
     public static func tag(partition: Int) -> String {
-        spreadTags.withLock { table in
+        guard tagsAreSpread.load(ordering: .acquiring) else { return String(partition) }
+        return spreadTags.withLock { table in
             guard let table, table.indices.contains(partition) else { return String(partition) }
             return table[partition]
         }

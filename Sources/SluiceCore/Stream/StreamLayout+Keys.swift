@@ -81,6 +81,6 @@ extension StreamLayout {
     /// cluster every bucket shares the hash tag `{rl}`, so one script can check and take
     /// all of a request's buckets in one slot.
     public static func rateLimitKey(_ kind: String, _ name: String) -> String {
-        spreadTags.withLock { $0 == nil } ? "rl:\(kind):\(name)" : "rl:{rl}:\(kind):\(name)"
+        tagsAreSpread.load(ordering: .acquiring) ? "rl:{rl}:\(kind):\(name)" : "rl:\(kind):\(name)"
     }
 }
