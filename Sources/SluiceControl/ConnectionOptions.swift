@@ -5,16 +5,18 @@ import SluiceRedis
 
 /// Where the pipeline's Redis is; shared by every subcommand.
 struct ConnectionOptions: ParsableArguments {
-    @Option(help: "Redis URL, or a Redis Cluster's seed list redis://host1:port1,host2:port2 (default: $SLUICE_REDIS_URL, else \(Settings.defaultRedisURL)).")
+    @Option(
+        help:
+            "Redis URL, or a Redis Cluster's seed list redis://host1:port1,host2:port2 (default: $\(Setting.redisURL.variable), else \(Setting.redisURL.defaultValue))."
+    )
     var redisURL: String?
 
-    @Option(help: "Number of stream partitions (default: $SLUICE_PARTITIONS, else 4).")
+    @Option(help: "Number of stream partitions (default: $\(Setting.partitions.variable), else \(Setting.partitions.defaultValue)).")
     var partitions: Int?
 
     /// The settings after flags and environment are merged.
     func resolved(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> (endpoint: RedisEndpoint, partitions: Int) {
-        let settings = Settings(
-            environment: environment, overrides: ["SLUICE_REDIS_URL": redisURL, "SLUICE_PARTITIONS": partitions.map(String.init)].compactMapValues { $0 })
+        let settings = Settings(environment: environment, flags: [Setting.redisURL: redisURL, Setting.partitions: partitions])
         do {
             let endpoint = try RedisEndpoint(url: settings.redisURL)
             let partitions = try settings.partitions()

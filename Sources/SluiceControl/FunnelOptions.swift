@@ -14,7 +14,7 @@ struct FunnelOptions: ParsableArguments {
 
     /// The funnels' matcher, or a validation error naming the funnel and step at fault.
     func matcher(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> FunnelMatcher {
-        let settings = Settings(environment: environment, overrides: [FunnelSettings.variable: funnels].compactMapValues { $0 })
+        let settings = Settings(environment: environment, flags: [Setting.funnels: funnels])
         do {
             return FunnelMatcher(try FunnelSettings(settings: settings))
         } catch {

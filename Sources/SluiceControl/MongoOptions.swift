@@ -9,13 +9,13 @@ struct MongoOptions: ParsableArguments {
     /// libmongoc's default of 30 s is long for a person at a terminal.
     static let serverSelectionTimeoutMS = 5000
 
-    @Option(help: "MongoDB URL; its path names the database (default: $SLUICE_MONGO_URL, else \(Settings.defaultMongoURL)).")
+    @Option(help: "MongoDB URL; its path names the database (default: $\(Setting.mongoURL.variable), else \(Setting.mongoURL.defaultValue)).")
     var mongoURL: String?
 
     /// The URL after flag and environment are merged, with a short server selection timeout
     /// unless it sets one.
     func resolvedURL(environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
-        let settings = Settings(environment: environment, overrides: ["SLUICE_MONGO_URL": mongoURL].compactMapValues { $0 })
+        let settings = Settings(environment: environment, flags: [Setting.mongoURL: mongoURL])
         return Self.withServerSelectionTimeout(settings.mongoURL)
     }
 

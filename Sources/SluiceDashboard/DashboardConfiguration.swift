@@ -2,8 +2,11 @@ import Foundation
 import SluiceCore
 import SluiceRollups
 
-/// Everything `sluice-dashboard` can be told, built from `SLUICE_*` variables and flags.
+/// Everything `sluice-dashboard` can be told, built from `SLUICE_*` variables and flags
+/// (each declared once in `DashboardSettings` or, shared with other processes, in `Setting`).
 public struct DashboardConfiguration: Sendable {
+    private typealias S = DashboardSettings
+
     /// The host an open dashboard (no `SLUICE_ADMIN_TOKEN`) listens on, whatever `host` says.
     public static let localHost = "127.0.0.1"
 
@@ -50,28 +53,28 @@ public struct DashboardConfiguration: Sendable {
     public init(settings: Settings) throws(ConfigurationError) {
         redisURL = settings.redisURL
         mongoURL = settings.mongoURL
-        host = settings.string("SLUICE_DASHBOARD_HOST", default: Self.localHost)
-        port = try settings.integer("SLUICE_DASHBOARD_PORT", default: 3007, range: 0...65535)
+        host = settings.string(S.host)
+        port = try settings.number(S.port)
         partitions = try settings.partitions()
-        cookieName = settings.string("SLUICE_COOKIE_NAME", default: "sluice_visitor")
-        adminToken = settings.optionalString("SLUICE_ADMIN_TOKEN")
-        logLevel = settings.string("SLUICE_LOG_LEVEL", default: "info").lowercased()
-        reportCacheSeconds = try settings.seconds("SLUICE_DASHBOARD_CACHE_SECONDS", default: 300, range: 0...86_400)
-        rollupWindowSeconds = try settings.seconds("SLUICE_ROLLUP_WINDOW", default: 172_800, range: 3600...2_678_400)
+        cookieName = settings.string(S.cookieName)
+        adminToken = settings.optionalString(S.adminToken)
+        logLevel = settings.string(Setting.logLevel).lowercased()
+        reportCacheSeconds = try settings.number(S.cacheSeconds)
+        rollupWindowSeconds = try settings.number(S.rollupWindow)
         funnels = try FunnelSettings(settings: settings)
         if let adminToken, adminToken.utf8.count < 16 {
-            throw ConfigurationError(variable: "SLUICE_ADMIN_TOKEN", value: maskedSecret(adminToken), expected: "at least 16 characters")
+            throw ConfigurationError(variable: S.adminToken.variable, value: maskedSecret(adminToken), expected: "at least 16 characters")
         }
-        sitesPath = settings.optionalString("SLUICE_SITES")
+        sitesPath = settings.optionalString(S.sites)
         if let sitesPath {
             guard let contents = FileManager.default.contents(atPath: sitesPath) else {
-                throw ConfigurationError(variable: "SLUICE_SITES", value: sitesPath, expected: "a readable sites file")
+                throw ConfigurationError(variable: S.sites.variable, value: sitesPath, expected: "a readable sites file")
             }
             sites = try SiteRegistry(json: Array(contents), source: sitesPath)
         }
         if adminToken == nil, !["127.0.0.1", "localhost", "::1"].contains(host) {
             throw ConfigurationError(
-                variable: "SLUICE_DASHBOARD_HOST", value: host,
+                variable: S.host.variable, value: host,
                 expected: "a loopback address (127.0.0.1) while SLUICE_ADMIN_TOKEN is unset: an open dashboard shows personal data, so set a token first")
         }
     }
@@ -79,27 +82,27 @@ public struct DashboardConfiguration: Sendable {
     /// The effective configuration as printed at start-up, secrets masked.
     public var summary: [(String, String)] {
         [
-            ("SLUICE_REDIS_URL", maskedURL(redisURL)),
-            ("SLUICE_MONGO_URL", maskedURL(mongoURL)),
-            ("SLUICE_DASHBOARD_HOST", adminToken == nil ? "\(Self.localHost) (open: no SLUICE_ADMIN_TOKEN, loopback only)" : host),
-            ("SLUICE_DASHBOARD_PORT", String(port)),
-            ("SLUICE_PARTITIONS", String(partitions)),
-            ("SLUICE_COOKIE_NAME", cookieName),
+            (Setting.redisURL.variable, maskedURL(redisURL)),
+            (Setting.mongoURL.variable, maskedURL(mongoURL)),
+            (S.host.variable, adminToken == nil ? "\(Self.localHost) (open: no SLUICE_ADMIN_TOKEN, loopback only)" : host),
+            (S.port.variable, String(port)),
+            (Setting.partitions.variable, String(partitions)),
+            (S.cookieName.variable, cookieName),
             (
-                "SLUICE_SITES",
+                S.sites.variable,
                 sitesPath.map {
                     "\($0) (\(sites?.sites.count ?? 0) sites: their origins may ask /current; the report pages' site selector, each site in its timeZone or UTC)"
                 }
                     ?? "(none: any page may ask /current; reports of the unnamed site, in UTC unless tz= says otherwise)"
             ),
-            ("SLUICE_ADMIN_TOKEN", adminToken == nil ? "(not set: open, local only)" : maskedSecret(adminToken)),
-            ("SLUICE_LOG_LEVEL", logLevel),
-            (FunnelSettings.variable, funnels.summary),
+            (S.adminToken.variable, adminToken == nil ? "(not set: open, local only)" : maskedSecret(adminToken)),
+            (Setting.logLevel.variable, logLevel),
+            (S.funnels.variable, funnels.summary),
             (
-                "SLUICE_DASHBOARD_CACHE_SECONDS",
+                S.cacheSeconds.variable,
                 reportCacheSeconds == 0 ? "0 (every report reads every bucket)" : "\(reportCacheSeconds) (closed buckets' reads reused)"
             ),
-            ("SLUICE_ROLLUP_WINDOW", "\(rollupWindowSeconds) (buckets closed this long after their end)"),
+            (S.rollupWindow.variable, "\(rollupWindowSeconds) (buckets closed this long after their end)"),
         ]
     }
 }

@@ -3,8 +3,11 @@ import SluiceCore
 import SluiceRedis
 import SluiceValidation
 
-/// Everything `sluice-ingest` can be told, built from `SLUICE_*` variables and flags.
+/// Everything `sluice-ingest` can be told, built from `SLUICE_*` variables and flags
+/// (each declared once in `IngestSettings` or, shared with other processes, in `Setting`).
 public struct IngestConfiguration: Sendable {
+    private typealias S = IngestSettings
+
     /// `SLUICE_REDIS_URL`: where the streams live.
     public var redisURL: String
     /// `SLUICE_INGEST_HOST`: address to listen on (default 127.0.0.1; 0.0.0.0 behind a load balancer).
@@ -53,81 +56,80 @@ public struct IngestConfiguration: Sendable {
     /// Reads the configuration; unset settings take their documented defaults.
     public init(settings: Settings) throws(ConfigurationError) {
         redisURL = settings.redisURL
-        host = settings.string("SLUICE_INGEST_HOST", default: "127.0.0.1")
-        port = try settings.integer("SLUICE_INGEST_PORT", default: 3005, range: 0...65535)
+        host = settings.string(S.host)
+        port = try settings.number(S.port)
         partitions = try settings.partitions()
-        cookieName = settings.string("SLUICE_COOKIE_NAME", default: "sluice_visitor")
-        backlogLimit = try settings.integer("SLUICE_BACKLOG_LIMIT", default: 1_000_000, range: 1...1_000_000_000)
+        cookieName = settings.string(Setting.cookieName)
+        backlogLimit = try settings.number(S.backlogLimit)
         limits = EventLimits(
-            maxEventBytes: try settings.integer("SLUICE_MAX_EVENT_BYTES", default: 32_768, range: 1024...16_777_216),
-            maxRequestBytes: try settings.integer("SLUICE_MAX_REQUEST_BYTES", default: 524_288, range: 1024...67_108_864),
-            maxBatchEvents: try settings.integer("SLUICE_MAX_BATCH_EVENTS", default: 500, range: 1...100_000))
+            maxEventBytes: try settings.number(S.maxEventBytes),
+            maxRequestBytes: try settings.number(S.maxRequestBytes),
+            maxBatchEvents: try settings.number(S.maxBatchEvents))
         privacy = try PrivacyConfiguration(settings: settings)
-        addressRateLimit = try RateLimit.parse(settings.string("SLUICE_RATE_LIMIT_ADDRESS", default: "1000/10000"), variable: "SLUICE_RATE_LIMIT_ADDRESS")
-        visitorRateLimit = try RateLimit.parse(settings.string("SLUICE_RATE_LIMIT_VISITOR", default: "100/1000"), variable: "SLUICE_RATE_LIMIT_VISITOR")
-        siteRateLimit = try RateLimit.parse(settings.string("SLUICE_RATE_LIMIT_SITE", default: "off"), variable: "SLUICE_RATE_LIMIT_SITE")
-        serverRateLimit = try RateLimit.parse(settings.string("SLUICE_RATE_LIMIT_SERVER", default: "5000/50000"), variable: "SLUICE_RATE_LIMIT_SERVER")
-        cookieDomain = settings.optionalString("SLUICE_COOKIE_DOMAIN")?.lowercased()
+        addressRateLimit = try RateLimit.parse(settings.string(S.rateLimitAddress), variable: S.rateLimitAddress.variable)
+        visitorRateLimit = try RateLimit.parse(settings.string(S.rateLimitVisitor), variable: S.rateLimitVisitor.variable)
+        siteRateLimit = try RateLimit.parse(settings.string(S.rateLimitSite), variable: S.rateLimitSite.variable)
+        serverRateLimit = try RateLimit.parse(settings.string(S.rateLimitServer), variable: S.rateLimitServer.variable)
+        cookieDomain = settings.optionalString(S.cookieDomain)?.lowercased()
         if let cookieDomain, !Self.isCookieDomain(cookieDomain) {
             throw ConfigurationError(
-                variable: "SLUICE_COOKIE_DOMAIN", value: cookieDomain,
+                variable: S.cookieDomain.variable, value: cookieDomain,
                 expected: "a parent domain of ingest's host such as .example.com (letters, digits, '-' and '.')")
         }
         addressHashKey = try AddressHashKey(settings: settings)
-        adminToken = settings.optionalString("SLUICE_ADMIN_TOKEN")
+        adminToken = settings.optionalString(Setting.adminToken)
         if let adminToken, adminToken.utf8.count < 16 {
-            throw ConfigurationError(variable: "SLUICE_ADMIN_TOKEN", value: maskedSecret(adminToken), expected: "at least 16 characters")
+            throw ConfigurationError(variable: Setting.adminToken.variable, value: maskedSecret(adminToken), expected: "at least 16 characters")
         }
-        requestTimeoutSeconds = try settings.seconds("SLUICE_REQUEST_TIMEOUT", default: 30, range: 1...3600)
-        maxConnections = try settings.integer("SLUICE_MAX_CONNECTIONS", default: 10_000, range: 1...1_000_000)
+        requestTimeoutSeconds = try settings.number(S.requestTimeout)
+        maxConnections = try settings.number(S.maxConnections)
         replicaAcknowledgement = try Self.replicaAcknowledgement(settings)
-        sitesPath = settings.optionalString("SLUICE_SITES")
+        sitesPath = settings.optionalString(Setting.sites)
         if let sitesPath {
             guard let contents = FileManager.default.contents(atPath: sitesPath) else {
-                throw ConfigurationError(variable: "SLUICE_SITES", value: sitesPath, expected: "a readable sites file")
+                throw ConfigurationError(variable: Setting.sites.variable, value: sitesPath, expected: "a readable sites file")
             }
             sites = try SiteRegistry(json: Array(contents), source: sitesPath)
         }
         guard cookieName.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F && !"()<>@,;:\\\"/[]?={}".utf8.contains($0) }), !cookieName.isEmpty else {
-            throw ConfigurationError(variable: "SLUICE_COOKIE_NAME", value: cookieName, expected: "a cookie name (letters, digits, _ and -)")
+            throw ConfigurationError(variable: Setting.cookieName.variable, value: cookieName, expected: "a cookie name (letters, digits, _ and -)")
         }
     }
 
     /// The effective configuration as printed at start-up, secrets masked.
     public var summary: [(String, String)] {
         [
-            ("SLUICE_REDIS_URL", maskedURL(redisURL)),
-            ("SLUICE_INGEST_HOST", host),
-            ("SLUICE_INGEST_PORT", String(port)),
-            ("SLUICE_PARTITIONS", String(partitions)),
-            ("SLUICE_COOKIE_NAME", cookieName),
-            ("SLUICE_COOKIE_DOMAIN", cookieDomain ?? "(none: ingest's host only)"),
-            ("SLUICE_BACKLOG_LIMIT", String(backlogLimit)),
-            ("SLUICE_SITES", sitesPath.map { "\($0) (\(sites?.sites.count ?? 0) sites, read again on SIGHUP)" } ?? "(none: open to any caller)"),
-            ("SLUICE_RATE_LIMIT_ADDRESS", addressRateLimit.map { "\($0.rate)/\($0.burst)" } ?? "off"),
-            ("SLUICE_ADDRESS_KEY", addressHashKey.summary),
-            ("SLUICE_RATE_LIMIT_VISITOR", visitorRateLimit.map { "\($0.rate)/\($0.burst)" } ?? "off"),
-            ("SLUICE_RATE_LIMIT_SITE", siteRateLimit.map { "\($0.rate)/\($0.burst)" } ?? "off"),
-            ("SLUICE_RATE_LIMIT_SERVER", serverRateLimit.map { "\($0.rate)/\($0.burst)" } ?? "off"),
-            ("SLUICE_ADMIN_TOKEN", maskedSecret(adminToken)),
-            ("SLUICE_REQUEST_TIMEOUT", String(requestTimeoutSeconds)),
-            ("SLUICE_MAX_CONNECTIONS", String(maxConnections)),
-            ("SLUICE_MAX_EVENT_BYTES", String(limits.maxEventBytes)),
-            ("SLUICE_MAX_REQUEST_BYTES", String(limits.maxRequestBytes)),
-            ("SLUICE_MAX_BATCH_EVENTS", String(limits.maxBatchEvents)),
+            (Setting.redisURL.variable, maskedURL(redisURL)),
+            (S.host.variable, host),
+            (S.port.variable, String(port)),
+            (Setting.partitions.variable, String(partitions)),
+            (Setting.cookieName.variable, cookieName),
+            (S.cookieDomain.variable, cookieDomain ?? "(none: ingest's host only)"),
+            (S.backlogLimit.variable, String(backlogLimit)),
+            (Setting.sites.variable, sitesPath.map { "\($0) (\(sites?.sites.count ?? 0) sites, read again on SIGHUP)" } ?? "(none: open to any caller)"),
+            (S.rateLimitAddress.variable, addressRateLimit.map { "\($0.rate)/\($0.burst)" } ?? "off"),
+            (S.addressKey.variable, addressHashKey.summary),
+            (S.rateLimitVisitor.variable, visitorRateLimit.map { "\($0.rate)/\($0.burst)" } ?? "off"),
+            (S.rateLimitSite.variable, siteRateLimit.map { "\($0.rate)/\($0.burst)" } ?? "off"),
+            (S.rateLimitServer.variable, serverRateLimit.map { "\($0.rate)/\($0.burst)" } ?? "off"),
+            (Setting.adminToken.variable, maskedSecret(adminToken)),
+            (S.requestTimeout.variable, String(requestTimeoutSeconds)),
+            (S.maxConnections.variable, String(maxConnections)),
+            (S.maxEventBytes.variable, String(limits.maxEventBytes)),
+            (S.maxRequestBytes.variable, String(limits.maxRequestBytes)),
+            (S.maxBatchEvents.variable, String(limits.maxBatchEvents)),
             (
-                "SLUICE_REPLICA_ACKS",
+                S.replicaAcks.variable,
                 replicaAcknowledgement.map { "\($0.replicas) (WAIT up to \($0.timeoutMilliseconds) ms, else 503)" }
                     ?? "0 (answer once the master has the entries)"
             ),
         ] + privacy.summary
     }
 
-    /// `SLUICE_REPLICA_ACKS` (0...16, default 0) with `SLUICE_REPLICA_ACK_TIMEOUT_MS`
-    /// (1...60000, default 1000); nil when no replica must confirm.
+    /// `SLUICE_REPLICA_ACKS` with `SLUICE_REPLICA_ACK_TIMEOUT_MS`; nil when no replica must confirm.
     private static func replicaAcknowledgement(_ settings: Settings) throws(ConfigurationError) -> ReplicaAcknowledgement? {
-        let replicas = try settings.integer("SLUICE_REPLICA_ACKS", default: 0, range: 0...16)
-        let timeout = try settings.integer("SLUICE_REPLICA_ACK_TIMEOUT_MS", default: 1000, range: 1...60_000)
+        let replicas = try settings.number(S.replicaAcks)
+        let timeout = try settings.number(S.replicaAckTimeoutMs)
         return replicas == 0 ? nil : ReplicaAcknowledgement(replicas: replicas, timeoutMilliseconds: timeout)
     }
 

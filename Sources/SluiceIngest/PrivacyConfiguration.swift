@@ -4,6 +4,8 @@ import SluiceValidation
 
 /// How ingest treats the people behind the events (docs/privacy.md).
 public struct PrivacyConfiguration: Sendable {
+    private typealias S = IngestSettings
+
     /// `SLUICE_IP_MODE`: what is kept of the client address.
     public typealias IPMode = AddressRetention
 
@@ -50,65 +52,65 @@ public struct PrivacyConfiguration: Sendable {
 
     /// Reads the settings.
     public init(settings: Settings) throws(ConfigurationError) {
-        func choice<T: RawRepresentable & CaseIterable>(_ name: String, _ fallback: T) throws(ConfigurationError) -> T where T.RawValue == String {
-            let text = settings.string(name, default: fallback.rawValue).lowercased()
+        func choice<T: RawRepresentable & CaseIterable>(_ setting: Setting, as _: T.Type) throws(ConfigurationError) -> T where T.RawValue == String {
+            let text = settings.string(setting).lowercased()
             guard let value = T(rawValue: text) else {
-                throw ConfigurationError(variable: name, value: text, expected: "one of " + T.allCases.map(\.rawValue).joined(separator: ", "))
+                throw ConfigurationError(variable: setting.variable, value: text, expected: "one of " + T.allCases.map(\.rawValue).joined(separator: ", "))
             }
             return value
         }
-        ipMode = try choice("SLUICE_IP_MODE", IPMode.anonymize)
-        doNotTrack = try choice("SLUICE_DNT", DoNotTrackMode.anonymous)
-        let cookielessText = settings.string("SLUICE_COOKIELESS", default: "false").lowercased()
+        ipMode = try choice(S.ipMode, as: IPMode.self)
+        doNotTrack = try choice(S.doNotTrack, as: DoNotTrackMode.self)
+        let cookielessText = settings.string(S.cookieless).lowercased()
         guard ["true", "false", "1", "0", "yes", "no"].contains(cookielessText) else {
-            throw ConfigurationError(variable: "SLUICE_COOKIELESS", value: cookielessText, expected: "true or false")
+            throw ConfigurationError(variable: S.cookieless.variable, value: cookielessText, expected: "true or false")
         }
         cookieless = ["true", "1", "yes"].contains(cookielessText)
-        let redactText = settings.string("SLUICE_REDACT", default: "email,phone,card").lowercased()
+        let redactText = settings.string(S.redact).lowercased()
         if redactText == "none" {
             redaction = []
         } else {
             var kinds = Set<Redactor.Kind>()
             for name in redactText.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) {
                 guard let kind = Redactor.Kind(rawValue: name) else {
-                    throw ConfigurationError(variable: "SLUICE_REDACT", value: redactText, expected: "a comma-separated list of email, phone, card, or none")
+                    throw ConfigurationError(variable: S.redact.variable, value: redactText, expected: "a comma-separated list of email, phone, card, or none")
                 }
                 kinds.insert(kind)
             }
             redaction = kinds
         }
-        redactionPatternsPath = settings.optionalString("SLUICE_REDACT_PATTERNS")
+        redactionPatternsPath = settings.optionalString(S.redactPatterns)
         customRedaction = try redactionPatternsPath.map { path throws(ConfigurationError) in try RedactionPatterns.load(path: path) } ?? []
-        let secretParameters = settings.string("SLUICE_URL_SECRET_PARAMS", default: URLScrubber.defaultSecretParameters.joined(separator: ","))
+        let secretParameters = settings.string(S.urlSecretParams)
         let patterns = secretParameters.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         guard !patterns.isEmpty, patterns.allSatisfy({ $0.contains { $0 != "*" } }) else {
             throw ConfigurationError(
-                variable: "SLUICE_URL_SECRET_PARAMS", value: secretParameters,
+                variable: S.urlSecretParams.variable, value: secretParameters,
                 expected: "a comma-separated list of parameter names, each with an optional leading or trailing * (e.g. *token*,code), or none")
         }
         urlScrubber = URLScrubber(secretParameters: patterns.map { $0.lowercased() } == ["none"] ? [] : patterns)
-        trustedProxiesText = settings.string("SLUICE_TRUSTED_PROXIES", default: "")
+        trustedProxiesText = settings.string(S.trustedProxies)
         var proxies: [IPNetwork] = []
         for entry in trustedProxiesText.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) where !entry.isEmpty {
             guard let network = IPNetwork(entry) else {
                 throw ConfigurationError(
-                    variable: "SLUICE_TRUSTED_PROXIES", value: trustedProxiesText, expected: "comma-separated addresses or CIDR ranges, e.g. 10.0.0.0/8,::1")
+                    variable: S.trustedProxies.variable, value: trustedProxiesText, expected: "comma-separated addresses or CIDR ranges, e.g. 10.0.0.0/8,::1")
             }
             proxies.append(network)
         }
         trustedProxies = proxies
-        proxyHeader = try choice("SLUICE_PROXY_HEADER", ProxyHeader.xForwardedFor)
+        proxyHeader = try choice(S.proxyHeader, as: ProxyHeader.self)
     }
 
     /// The settings as printed at start-up.
     public var summary: [(String, String)] {
         [
-            ("SLUICE_IP_MODE", ipMode.rawValue), ("SLUICE_DNT", doNotTrack.rawValue), ("SLUICE_COOKIELESS", String(cookieless)),
-            ("SLUICE_REDACT", redaction.isEmpty ? "none" : redaction.map(\.rawValue).sorted().joined(separator: ",")),
-            ("SLUICE_REDACT_PATTERNS", redactionPatternsPath.map { "\($0) (\(customRedaction.map(\.name).joined(separator: ", ")))" } ?? "(none)"),
-            ("SLUICE_URL_SECRET_PARAMS", urlScrubber.map { $0.secretParameters.isEmpty ? "none" : $0.secretParameters.joined(separator: ",") } ?? "none"),
-            ("SLUICE_TRUSTED_PROXIES", trustedProxiesText.isEmpty ? "(none: the socket address is the client)" : trustedProxiesText),
-            ("SLUICE_PROXY_HEADER", proxyHeader.rawValue),
+            (S.ipMode.variable, ipMode.rawValue), (S.doNotTrack.variable, doNotTrack.rawValue), (S.cookieless.variable, String(cookieless)),
+            (S.redact.variable, redaction.isEmpty ? "none" : redaction.map(\.rawValue).sorted().joined(separator: ",")),
+            (S.redactPatterns.variable, redactionPatternsPath.map { "\($0) (\(customRedaction.map(\.name).joined(separator: ", ")))" } ?? "(none)"),
+            (S.urlSecretParams.variable, urlScrubber.map { $0.secretParameters.isEmpty ? "none" : $0.secretParameters.joined(separator: ",") } ?? "none"),
+            (S.trustedProxies.variable, trustedProxiesText.isEmpty ? "(none: the socket address is the client)" : trustedProxiesText),
+            (S.proxyHeader.variable, proxyHeader.rawValue),
         ]
     }
 }

@@ -3,8 +3,11 @@ import SluiceCore
 import SluiceMongo
 import SluiceRollups
 
-/// Everything `sluice-worker` can be told, built from `SLUICE_*` variables and flags.
+/// Everything `sluice-worker` can be told, built from `SLUICE_*` variables and flags
+/// (each declared once in `WorkerSettings` or, shared with other processes, in `Setting`).
 public struct WorkerConfiguration: Sendable {
+    private typealias S = WorkerSettings
+
     /// `SLUICE_REDIS_URL`: where the streams live.
     public var redisURL: String
     /// `SLUICE_MONGO_URL`: where documents are stored; the path names the database.
@@ -61,26 +64,26 @@ public struct WorkerConfiguration: Sendable {
     public init(settings: Settings) throws(ConfigurationError) {
         redisURL = settings.redisURL
         mongoURL = settings.mongoURL
-        mongoWriteConcern = try MongoWriteConcern.parse(settings.string("SLUICE_MONGO_WRITE_CONCERN", default: ""))
+        mongoWriteConcern = try MongoWriteConcern.parse(settings.string(S.mongoWriteConcern), variable: S.mongoWriteConcern.variable)
         partitions = try settings.partitions()
-        batchSize = try settings.integer("SLUICE_BATCH_SIZE", default: 500, range: 1...10_000)
-        consumerName = settings.string("SLUICE_CONSUMER_NAME", default: ProcessInfo.processInfo.hostName)
-        blockMilliseconds = try settings.integer("SLUICE_BLOCK_MS", default: 2000, range: 10...60_000)
-        claimIdleSeconds = try settings.seconds("SLUICE_CLAIM_IDLE", default: 60, range: 1...86_400)
-        maxDeliveries = try settings.integer("SLUICE_MAX_DELIVERIES", default: 5, range: 1...1000)
-        deadLetterLimit = try settings.integer("SLUICE_DEAD_LETTER_LIMIT", default: 100_000, range: 0...100_000_000)
-        deadLetterMaxAgeSeconds = try settings.seconds("SLUICE_DEAD_LETTER_MAX_AGE", default: 0, range: 0...315_360_000)
-        sessionTimeoutSeconds = try settings.seconds("SLUICE_SESSION_TIMEOUT", default: 1800, range: 1...86_400)
-        flushIntervalSeconds = try settings.seconds("SLUICE_FLUSH_INTERVAL", default: 60, range: 1...3600)
-        rollupWindowSeconds = try settings.seconds("SLUICE_ROLLUP_WINDOW", default: 172_800, range: 3600...2_678_400)
+        batchSize = try settings.number(S.batchSize)
+        consumerName = settings.optionalString(S.consumerName) ?? ProcessInfo.processInfo.hostName
+        blockMilliseconds = try settings.number(S.blockMs)
+        claimIdleSeconds = try settings.number(S.claimIdle)
+        maxDeliveries = try settings.number(S.maxDeliveries)
+        deadLetterLimit = try settings.number(S.deadLetterLimit)
+        deadLetterMaxAgeSeconds = try settings.number(S.deadLetterMaxAge)
+        sessionTimeoutSeconds = try settings.number(S.sessionTimeout)
+        flushIntervalSeconds = try settings.number(S.flushInterval)
+        rollupWindowSeconds = try settings.number(Setting.rollupWindow)
         funnels = try FunnelSettings(settings: settings)
-        maxEventAgeSeconds = try settings.seconds("SLUICE_MAX_EVENT_AGE", default: 604_800, range: 60...31_536_000)
-        userAgentRegexesPath = settings.string("SLUICE_UAP_REGEXES", default: "/usr/share/uap-core/regexes.yaml")
-        userAgentCacheSize = try settings.integer("SLUICE_UA_CACHE_SIZE", default: 10_000, range: 1...10_000_000)
-        metricsHost = settings.string("SLUICE_WORKER_HOST", default: "127.0.0.1")
-        metricsPort = try settings.integer("SLUICE_WORKER_PORT", default: 3006, range: 0...65535)
+        maxEventAgeSeconds = try settings.number(S.maxEventAge)
+        userAgentRegexesPath = settings.string(S.uapRegexes)
+        userAgentCacheSize = try settings.number(S.uaCacheSize)
+        metricsHost = settings.string(S.metricsHost)
+        metricsPort = try settings.number(S.metricsPort)
         retention =
-            try settings.optionalString("SLUICE_RETENTION").map { text throws(ConfigurationError) in
+            try settings.optionalString(S.retention).map { text throws(ConfigurationError) in
                 try RetentionPolicy(parsing: text)
             } ?? RetentionPolicy()
     }
@@ -88,27 +91,27 @@ public struct WorkerConfiguration: Sendable {
     /// The effective configuration as printed at start-up, secrets masked.
     public var summary: [(String, String)] {
         [
-            ("SLUICE_REDIS_URL", maskedURL(redisURL)),
-            ("SLUICE_MONGO_URL", maskedURL(mongoURL)),
-            ("SLUICE_MONGO_WRITE_CONCERN", mongoWriteConcern?.description ?? "(the URL's w, else 1)"),
-            ("SLUICE_PARTITIONS", String(partitions)),
-            ("SLUICE_BATCH_SIZE", String(batchSize)),
-            ("SLUICE_CONSUMER_NAME", consumerName),
-            ("SLUICE_BLOCK_MS", String(blockMilliseconds)),
-            ("SLUICE_CLAIM_IDLE", String(claimIdleSeconds)),
-            ("SLUICE_MAX_DELIVERIES", String(maxDeliveries)),
-            ("SLUICE_DEAD_LETTER_LIMIT", String(deadLetterLimit)),
-            ("SLUICE_DEAD_LETTER_MAX_AGE", deadLetterMaxAgeSeconds == 0 ? "0 (no age bound)" : String(deadLetterMaxAgeSeconds)),
-            ("SLUICE_SESSION_TIMEOUT", String(sessionTimeoutSeconds)),
-            ("SLUICE_FLUSH_INTERVAL", String(flushIntervalSeconds)),
-            ("SLUICE_ROLLUP_WINDOW", String(rollupWindowSeconds)),
-            (FunnelSettings.variable, funnels.summary),
-            ("SLUICE_MAX_EVENT_AGE", String(maxEventAgeSeconds)),
-            ("SLUICE_UAP_REGEXES", userAgentRegexesPath),
-            ("SLUICE_UA_CACHE_SIZE", String(userAgentCacheSize)),
-            ("SLUICE_WORKER_HOST", metricsHost),
-            ("SLUICE_WORKER_PORT", String(metricsPort)),
-            ("SLUICE_RETENTION", retention.summary),
+            (Setting.redisURL.variable, maskedURL(redisURL)),
+            (Setting.mongoURL.variable, maskedURL(mongoURL)),
+            (S.mongoWriteConcern.variable, mongoWriteConcern?.description ?? "(the URL's w, else 1)"),
+            (Setting.partitions.variable, String(partitions)),
+            (S.batchSize.variable, String(batchSize)),
+            (S.consumerName.variable, consumerName),
+            (S.blockMs.variable, String(blockMilliseconds)),
+            (S.claimIdle.variable, String(claimIdleSeconds)),
+            (S.maxDeliveries.variable, String(maxDeliveries)),
+            (S.deadLetterLimit.variable, String(deadLetterLimit)),
+            (S.deadLetterMaxAge.variable, deadLetterMaxAgeSeconds == 0 ? "0 (no age bound)" : String(deadLetterMaxAgeSeconds)),
+            (S.sessionTimeout.variable, String(sessionTimeoutSeconds)),
+            (S.flushInterval.variable, String(flushIntervalSeconds)),
+            (Setting.rollupWindow.variable, String(rollupWindowSeconds)),
+            (Setting.funnels.variable, funnels.summary),
+            (S.maxEventAge.variable, String(maxEventAgeSeconds)),
+            (S.uapRegexes.variable, userAgentRegexesPath),
+            (S.uaCacheSize.variable, String(userAgentCacheSize)),
+            (S.metricsHost.variable, metricsHost),
+            (S.metricsPort.variable, String(metricsPort)),
+            (S.retention.variable, retention.summary),
         ]
     }
 }
@@ -134,7 +137,7 @@ public struct RetentionPolicy: Sendable, Equatable {
     /// Parses `collection=days` items separated by commas; spaces around items, names and days are ignored.
     public init(parsing text: String) throws(ConfigurationError) {
         func invalid(_ expected: String) -> ConfigurationError {
-            ConfigurationError(variable: "SLUICE_RETENTION", value: text, expected: expected)
+            ConfigurationError(variable: WorkerSettings.retention.variable, value: text, expected: expected)
         }
         if text.trimmingCharacters(in: .whitespaces).isEmpty { return }
         for rawItem in text.split(separator: ",", omittingEmptySubsequences: false) {

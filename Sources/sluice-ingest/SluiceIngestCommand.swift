@@ -6,103 +6,81 @@ import SluiceCore
 import SluiceIngest
 
 /// `sluice-ingest`: the HTTP front door. Every flag has a `SLUICE_*` variable; the flag wins.
+/// Each flag's name and help come from its declaration in `IngestSettings` or `Setting`.
 @main
 struct SluiceIngestCommand: AsyncParsableCommand {
+    private typealias S = IngestSettings
+
     static let configuration = CommandConfiguration(
         commandName: "sluice-ingest",
         abstract: "Accept tracking events over HTTP and append them to Redis streams.",
         discussion: "Every option can also be set by its environment variable; an option given on the command line wins.")
 
-    @Option(
-        help:
-            "Redis URL, redis://[:password@]host:port[/db], or a Redis Cluster's seed list redis://[:password@]host1:port1,host2:port2 (SLUICE_REDIS_URL, default \(Settings.defaultRedisURL))."
-    )
-    var redisURL: String?
-    @Option(help: "Address to listen on (SLUICE_INGEST_HOST, default 127.0.0.1).")
-    var host: String?
-    @Option(help: "Port to listen on; 0 picks a free one (SLUICE_INGEST_PORT, default 3005).")
-    var port: Int?
-    @Option(help: "Number of stream partitions; must match the workers (SLUICE_PARTITIONS, default \(Settings.defaultPartitions)).")
-    var partitions: Int?
-    @Option(help: "Name of the visitor cookie (SLUICE_COOKIE_NAME, default sluice_visitor).")
-    var cookieName: String?
-    @Option(
-        help:
-            "Domain of the visitor cookie, a parent domain shared by the site and ingest such as .example.com (SLUICE_COOKIE_DOMAIN, default: ingest's host only)."
-    )
-    var cookieDomain: String?
-    @Option(help: "Entries waiting in the streams at which new events get 503 (SLUICE_BACKLOG_LIMIT, default 1000000).")
-    var backlogLimit: Int?
-    @Option(help: "JSON sites file with write keys and allowed origins (SLUICE_SITES, default: none, open to any caller).")
-    var sites: String?
-    @Option(help: "Token bucket per client address (IPv6: per /64), rate/burst or off (SLUICE_RATE_LIMIT_ADDRESS, default 1000/10000).")
-    var rateLimitAddress: String?
-    @Option(
-        help:
-            "Secret of the address buckets' keys, 32 hex digits, the same on every replica (SLUICE_ADDRESS_KEY, default a random key per process; prefer the variable: flags show in ps)."
-    )
-    var addressKey: String?
-    @Option(help: "Token bucket per visitor cookie, inside the address's, rate/burst or off (SLUICE_RATE_LIMIT_VISITOR, default 100/1000).")
-    var rateLimitVisitor: String?
-    @Option(help: "Token bucket per site, rate/burst or off (SLUICE_RATE_LIMIT_SITE, default off).")
-    var rateLimitSite: String?
-    @Option(help: "Token bucket per site for its server keys, which skip the address bucket, rate/burst or off (SLUICE_RATE_LIMIT_SERVER, default 5000/50000).")
-    var rateLimitServer: String?
-    @Option(help: "Comma-separated proxy addresses/CIDRs whose forwarding header is believed (SLUICE_TRUSTED_PROXIES).")
-    var trustedProxies: String?
-    @Option(help: "The one header trusted proxies name the client in: x-forwarded-for or forwarded (SLUICE_PROXY_HEADER, default x-forwarded-for).")
-    var proxyHeader: String?
-    @Option(help: "Client address kept: anonymize, full or none (SLUICE_IP_MODE, default anonymize).")
-    var ipMode: String?
-    @Option(help: "Do Not Track / GPC handling: anonymous, drop or ignore (SLUICE_DNT, default anonymous).")
-    var dnt: String?
-    @Option(help: "Cookieless visitor ids from a daily keyed hash: true or false (SLUICE_COOKIELESS, default false).")
-    var cookieless: String?
-    @Option(help: "Personal data scrubbed before queuing: email,phone,card or none (SLUICE_REDACT, default email,phone,card).")
-    var redact: String?
-    @Option(help: "JSON file of extra named regular expressions to scrub, {\"patterns\": {\"name\": \"regex\"}} (SLUICE_REDACT_PATTERNS).")
-    var redactPatterns: String?
-    @Option(
-        help:
-            "Query parameters whose values are redacted in page URLs, referrers and endpoints, names with optional * (SLUICE_URL_SECRET_PARAMS, default *token*,*secret*,…; none)."
-    )
-    var urlSecretParams: String?
-    @Option(help: "Token that /api/analytics/analytics/realtime requires, at least 16 characters (SLUICE_ADMIN_TOKEN; prefer the variable: flags show in ps).")
-    var adminToken: String?
-    @Option(help: "Seconds a connection may take to deliver a whole request (SLUICE_REQUEST_TIMEOUT, default 30).")
-    var requestTimeout: Int?
-    @Option(help: "Open connections at most (SLUICE_MAX_CONNECTIONS, default 10000).")
-    var maxConnections: Int?
-    @Option(help: "Largest event in bytes (SLUICE_MAX_EVENT_BYTES, default 32768).")
-    var maxEventBytes: Int?
-    @Option(help: "Largest request body in bytes (SLUICE_MAX_REQUEST_BYTES, default 524288).")
-    var maxRequestBytes: Int?
-    @Option(help: "Most events in one batch (SLUICE_MAX_BATCH_EVENTS, default 500).")
-    var maxBatchEvents: Int?
-    @Option(help: "Redis replicas that must confirm a request's entries (WAIT) before it is answered 202, else 503 (SLUICE_REPLICA_ACKS, default 0: none).")
-    var replicaAcks: Int?
-    @Option(help: "Milliseconds to wait for those replicas (SLUICE_REPLICA_ACK_TIMEOUT_MS, default 1000).")
-    var replicaAckTimeoutMs: Int?
-    @Option(help: "Log level: trace, debug, info, notice, warning, error (SLUICE_LOG_LEVEL, default info).")
-    var logLevel: String?
+    @Option(name: .customLong(Setting.redisURL.flag), help: ArgumentHelp(Setting.redisURL.helpText)) var redisURL: String?
+    @Option(name: .customLong(S.host.flag), help: ArgumentHelp(S.host.helpText)) var host: String?
+    @Option(name: .customLong(S.port.flag), help: ArgumentHelp(S.port.helpText)) var port: Int?
+    @Option(name: .customLong(Setting.partitions.flag), help: ArgumentHelp(Setting.partitions.helpText)) var partitions: Int?
+    @Option(name: .customLong(Setting.cookieName.flag), help: ArgumentHelp(Setting.cookieName.helpText)) var cookieName: String?
+    @Option(name: .customLong(S.cookieDomain.flag), help: ArgumentHelp(S.cookieDomain.helpText)) var cookieDomain: String?
+    @Option(name: .customLong(S.backlogLimit.flag), help: ArgumentHelp(S.backlogLimit.helpText)) var backlogLimit: Int?
+    @Option(name: .customLong(Setting.sites.flag), help: ArgumentHelp(Setting.sites.helpText)) var sites: String?
+    @Option(name: .customLong(S.rateLimitAddress.flag), help: ArgumentHelp(S.rateLimitAddress.helpText)) var rateLimitAddress: String?
+    @Option(name: .customLong(S.addressKey.flag), help: ArgumentHelp(S.addressKey.helpText)) var addressKey: String?
+    @Option(name: .customLong(S.rateLimitVisitor.flag), help: ArgumentHelp(S.rateLimitVisitor.helpText)) var rateLimitVisitor: String?
+    @Option(name: .customLong(S.rateLimitSite.flag), help: ArgumentHelp(S.rateLimitSite.helpText)) var rateLimitSite: String?
+    @Option(name: .customLong(S.rateLimitServer.flag), help: ArgumentHelp(S.rateLimitServer.helpText)) var rateLimitServer: String?
+    @Option(name: .customLong(S.trustedProxies.flag), help: ArgumentHelp(S.trustedProxies.helpText)) var trustedProxies: String?
+    @Option(name: .customLong(S.proxyHeader.flag), help: ArgumentHelp(S.proxyHeader.helpText)) var proxyHeader: String?
+    @Option(name: .customLong(S.ipMode.flag), help: ArgumentHelp(S.ipMode.helpText)) var ipMode: String?
+    @Option(name: .customLong(S.doNotTrack.flag), help: ArgumentHelp(S.doNotTrack.helpText)) var dnt: String?
+    @Option(name: .customLong(S.cookieless.flag), help: ArgumentHelp(S.cookieless.helpText)) var cookieless: String?
+    @Option(name: .customLong(S.redact.flag), help: ArgumentHelp(S.redact.helpText)) var redact: String?
+    @Option(name: .customLong(S.redactPatterns.flag), help: ArgumentHelp(S.redactPatterns.helpText)) var redactPatterns: String?
+    @Option(name: .customLong(S.urlSecretParams.flag), help: ArgumentHelp(S.urlSecretParams.helpText)) var urlSecretParams: String?
+    @Option(name: .customLong(Setting.adminToken.flag), help: ArgumentHelp(Setting.adminToken.helpText)) var adminToken: String?
+    @Option(name: .customLong(S.requestTimeout.flag), help: ArgumentHelp(S.requestTimeout.helpText)) var requestTimeout: Int?
+    @Option(name: .customLong(S.maxConnections.flag), help: ArgumentHelp(S.maxConnections.helpText)) var maxConnections: Int?
+    @Option(name: .customLong(S.maxEventBytes.flag), help: ArgumentHelp(S.maxEventBytes.helpText)) var maxEventBytes: Int?
+    @Option(name: .customLong(S.maxRequestBytes.flag), help: ArgumentHelp(S.maxRequestBytes.helpText)) var maxRequestBytes: Int?
+    @Option(name: .customLong(S.maxBatchEvents.flag), help: ArgumentHelp(S.maxBatchEvents.helpText)) var maxBatchEvents: Int?
+    @Option(name: .customLong(S.replicaAcks.flag), help: ArgumentHelp(S.replicaAcks.helpText)) var replicaAcks: Int?
+    @Option(name: .customLong(S.replicaAckTimeoutMs.flag), help: ArgumentHelp(S.replicaAckTimeoutMs.helpText)) var replicaAckTimeoutMs: Int?
+    @Option(name: .customLong(Setting.logLevel.flag), help: ArgumentHelp(Setting.logLevel.helpText)) var logLevel: String?
 
     func run() async throws {
-        let overrides: [String: String?] = [
-            "SLUICE_REDIS_URL": redisURL, "SLUICE_INGEST_HOST": host, "SLUICE_INGEST_PORT": port.map(String.init),
-            "SLUICE_PARTITIONS": partitions.map(String.init), "SLUICE_COOKIE_NAME": cookieName, "SLUICE_COOKIE_DOMAIN": cookieDomain,
-            "SLUICE_BACKLOG_LIMIT": backlogLimit.map(String.init),
-            "SLUICE_SITES": sites, "SLUICE_RATE_LIMIT_ADDRESS": rateLimitAddress, "SLUICE_ADDRESS_KEY": addressKey,
-            "SLUICE_RATE_LIMIT_VISITOR": rateLimitVisitor, "SLUICE_RATE_LIMIT_SITE": rateLimitSite, "SLUICE_RATE_LIMIT_SERVER": rateLimitServer,
-            "SLUICE_TRUSTED_PROXIES": trustedProxies, "SLUICE_PROXY_HEADER": proxyHeader, "SLUICE_IP_MODE": ipMode, "SLUICE_DNT": dnt,
-            "SLUICE_COOKIELESS": cookieless,
-            "SLUICE_REDACT": redact, "SLUICE_REDACT_PATTERNS": redactPatterns, "SLUICE_URL_SECRET_PARAMS": urlSecretParams,
-            "SLUICE_REQUEST_TIMEOUT": requestTimeout.map(String.init),
-            "SLUICE_MAX_CONNECTIONS": maxConnections.map(String.init), "SLUICE_ADMIN_TOKEN": adminToken,
-            "SLUICE_MAX_EVENT_BYTES": maxEventBytes.map(String.init), "SLUICE_MAX_REQUEST_BYTES": maxRequestBytes.map(String.init),
-            "SLUICE_MAX_BATCH_EVENTS": maxBatchEvents.map(String.init), "SLUICE_LOG_LEVEL": logLevel,
-            "SLUICE_REPLICA_ACKS": replicaAcks.map(String.init), "SLUICE_REPLICA_ACK_TIMEOUT_MS": replicaAckTimeoutMs.map(String.init),
+        let flags: KeyValuePairs<Setting, (any CustomStringConvertible)?> = [
+            Setting.redisURL: redisURL,
+            S.host: host,
+            S.port: port,
+            Setting.partitions: partitions,
+            Setting.cookieName: cookieName,
+            S.cookieDomain: cookieDomain,
+            S.backlogLimit: backlogLimit,
+            Setting.sites: sites,
+            S.rateLimitAddress: rateLimitAddress,
+            S.addressKey: addressKey,
+            S.rateLimitVisitor: rateLimitVisitor,
+            S.rateLimitSite: rateLimitSite,
+            S.rateLimitServer: rateLimitServer,
+            S.trustedProxies: trustedProxies,
+            S.proxyHeader: proxyHeader,
+            S.ipMode: ipMode,
+            S.doNotTrack: dnt,
+            S.cookieless: cookieless,
+            S.redact: redact,
+            S.redactPatterns: redactPatterns,
+            S.urlSecretParams: urlSecretParams,
+            Setting.adminToken: adminToken,
+            S.requestTimeout: requestTimeout,
+            S.maxConnections: maxConnections,
+            S.maxEventBytes: maxEventBytes,
+            S.maxRequestBytes: maxRequestBytes,
+            S.maxBatchEvents: maxBatchEvents,
+            S.replicaAcks: replicaAcks,
+            S.replicaAckTimeoutMs: replicaAckTimeoutMs,
+            Setting.logLevel: logLevel,
         ]
-        let settings = Settings(environment: ProcessInfo.processInfo.environment, overrides: overrides.compactMapValues { $0 })
+        let settings = Settings(environment: ProcessInfo.processInfo.environment, flags: flags)
         let configuration: IngestConfiguration
         let logger: Logger
         do {

@@ -2,9 +2,9 @@ import Logging
 
 /// A logger for one Sluice process at the level `SLUICE_LOG_LEVEL` names (default info).
 public func makeLogger(label: String, settings: Settings) throws(ConfigurationError) -> Logger {
-    let name = settings.string("SLUICE_LOG_LEVEL", default: "info").lowercased()
+    let name = settings.string(Setting.logLevel).lowercased()
     guard let level = Logger.Level(rawValue: name) else {
-        throw ConfigurationError(variable: "SLUICE_LOG_LEVEL", value: name, expected: "one of trace, debug, info, notice, warning, error, critical")
+        throw ConfigurationError(variable: Setting.logLevel.variable, value: name, expected: "one of trace, debug, info, notice, warning, error, critical")
     }
     var logger = Logger(label: label) { ProcessLogHandler(label: $0) }
     logger.logLevel = level
