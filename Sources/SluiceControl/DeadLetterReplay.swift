@@ -9,9 +9,12 @@ import SluiceRedis
 /// replayed. A letter replayed twice anyway (two operators at once) is harmless:
 /// the event id is the MongoDB `_id`, so the second copy is a duplicate-key no-op.
 /// On a Redis Cluster the partition stream and `events:dead` sit in different slots,
-/// where no transaction reaches: the append runs first and the delete only after it
-/// succeeded, so a crash between them replays the letter twice (harmless, as above)
-/// and never loses it.
+/// where no transaction reaches: a script in the stream's slot appends the letter only
+/// if it sets the letter's replay mark (`StreamLayout.replayMarkKey`, kept a week), and
+/// the delete runs after; a crash between them leaves the letter dead but marked, and
+/// the next replay deletes it without appending it again. (Appended twice, its event
+/// would be stored once but counted twice in the derived data: the copies share a
+/// `receivedAt`, which marks a sender's own earlier write.)
 /// Letters the worker moved to MongoDB's `deadletters` are appended first and deleted
 /// from MongoDB after (see `DeadLetterReplay+Archive.swift`).
 struct DeadLetterReplay {
@@ -124,9 +127,21 @@ struct DeadLetterReplay {
         try restore(lost)
     }
 
-    /// On a cluster: every append in one pipeline, then the deletes of the letters appended.
+    /// Appends the letter (ARGV from 2: the XADD's fields) unless its mark (KEYS[2]) is
+    /// set, then sets the mark for ARGV[1] seconds; an append that fails sets no mark.
+    static let markedAppendScript = """
+        if redis.call('EXISTS', KEYS[2]) == 1 then return 'replayed before' end
+        local id = redis.call('XADD', KEYS[1], '*', unpack(ARGV, 2))
+        redis.call('SET', KEYS[2], '1', 'EX', ARGV[1])
+        return id
+        """
+
+    /// How long a replay mark is kept: longer than any operator waits before running a failed replay again.
+    static let replayMarkSeconds = 7 * 86_400
+
+    /// On a cluster: every marked append in one pipeline, then the deletes of the letters appended or marked before.
     private func replayWithoutTransactions(_ letters: [DeadLetter], into outcome: inout Outcome) throws(RedisError) {
-        let appended = try queue.redis.pipeline(letters.map(Self.appendCommand))
+        let appended = try queue.redis.pipeline(letters.map(Self.markedAppendCommand))
         var delete: [DeadLetter] = []
         for (letter, reply) in zip(letters, appended) {
             if let message = reply.errorMessage {
@@ -139,7 +154,7 @@ struct DeadLetterReplay {
         let deleted = try queue.redis.pipeline(delete.map { RedisCommand("XDEL", DeadLetterQueue.key, $0.id) })
         for (letter, reply) in zip(delete, deleted) {
             if let message = reply.errorMessage {
-                outcome.failed.append((letter.id, "replayed, but XDEL from \(DeadLetterQueue.key) failed (it will be replayed again, harmlessly): \(message)"))
+                outcome.failed.append((letter.id, "replayed, but XDEL from \(DeadLetterQueue.key) failed (replaying it again only deletes it): \(message)"))
             } else {
                 outcome.replayed += 1
             }
@@ -166,14 +181,28 @@ struct DeadLetterReplay {
         return letters
     }
 
+    /// `markedAppendScript` for `letter`: its stream and mark, then the XADD's fields.
+    static func markedAppendCommand(_ letter: DeadLetter) -> RedisCommand {
+        let stream = letter.stream ?? ""
+        var command = RedisCommand(
+            "EVAL", markedAppendScript, "2", stream, StreamLayout.replayMarkKey(stream: stream, letterId: letter.id), String(replayMarkSeconds))
+        appendFields(of: letter, to: &command)
+        return command
+    }
+
     /// The `XADD` that puts a letter's original fields back on its stream.
     static func appendCommand(_ letter: DeadLetter) -> RedisCommand {
         var append = RedisCommand("XADD", letter.stream ?? "", "*")
-        for field in [StreamLayout.versionField, StreamLayout.eventField] {
-            append.append(field)
-            append.append(bytes: letter.value(field) ?? [])
-        }
+        appendFields(of: letter, to: &append)
         return append
+    }
+
+    /// A letter's original entry fields, as `XADD` takes them.
+    private static func appendFields(of letter: DeadLetter, to command: inout RedisCommand) {
+        for field in [StreamLayout.versionField, StreamLayout.eventField] {
+            command.append(field)
+            command.append(bytes: letter.value(field) ?? [])
+        }
     }
 
     /// The keys among `streams` that exist with a type other than stream, and that type.

@@ -1,3 +1,5 @@
+import SluiceCore
+
 /// A blocking connection to Redis: one server, or every master of a Redis Cluster
 /// when the endpoint lists seed nodes (`RedisEndpoint.isCluster`).
 ///
@@ -24,10 +26,17 @@ public final class RedisConnection {
     /// - Parameters:
     ///   - connectTimeout: seconds to wait for a TCP connection.
     ///   - readTimeout: seconds to wait for any reply; must exceed any `BLOCK` time used.
-    public init(endpoint: RedisEndpoint, connectTimeout: Double = 2, readTimeout: Double = 5) throws(RedisError) {
+    public convenience init(endpoint: RedisEndpoint, connectTimeout: Double = 2, readTimeout: Double = 5) throws(RedisError) {
+        try self.init(endpoint: endpoint, connectTimeout: connectTimeout, readTimeout: readTimeout, layout: StreamLayout.spreadLayout)
+    }
+
+    /// As above, checking a cluster against `layout` (this process's, or a test's).
+    init(endpoint: RedisEndpoint, connectTimeout: Double, readTimeout: Double, layout: String?) throws(RedisError) {
         self.endpoint = endpoint
         if endpoint.isCluster {
-            link = .cluster(try RedisClusterRouter(endpoint: endpoint, connectTimeout: connectTimeout, readTimeout: readTimeout))
+            let router = try RedisClusterRouter(endpoint: endpoint, connectTimeout: connectTimeout, readTimeout: readTimeout)
+            try Self.agreeOnLayout(router, layout: layout, endpoint: endpoint)
+            link = .cluster(router)
         } else {
             let server = try RedisNodeConnection(endpoint: endpoint, connectTimeout: connectTimeout, readTimeout: readTimeout)
             try Self.refuseClusterNode(server)
@@ -78,6 +87,21 @@ public final class RedisConnection {
         case .server: return RedisAddress(host: endpoint.host, port: endpoint.port)
         case .cluster(let router): return router.address(servingKey: key)
         }
+    }
+
+    /// On a cluster the partition tags depend on the partition count, so processes with
+    /// different counts would use different streams: the first to connect records its
+    /// layout (`StreamLayout.layoutKey`), and one whose layout differs is refused.
+    private static func agreeOnLayout(_ router: RedisClusterRouter, layout: String?, endpoint: RedisEndpoint) throws(RedisError) {
+        guard let layout else { return }
+        let reply = try router.pipeline([RedisCommand("SET", StreamLayout.layoutKey, layout, "NX", "GET")])[0]
+        if let message = reply.errorMessage { throw .commandFailed(command: "SET \(StreamLayout.layoutKey)", message: message) }
+        guard let recorded = reply.text, recorded != layout else { return }
+        throw .setupFailed(
+            endpoint: endpoint.description, command: "the layout check",
+            message:
+                "this cluster's streams were made with \(recorded), this process has \(layout): check SLUICE_PARTITIONS. To change the partition count on a cluster, stop ingest, let the workers drain every stream (sluicectl streams: LENGTH 0), then DEL \(StreamLayout.layoutKey) and start every process with the new count (docs/production.md, Redis Cluster)"
+        )
     }
 
     /// A URL naming one node of a cluster would leave the processes routing nothing

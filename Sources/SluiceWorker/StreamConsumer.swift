@@ -48,18 +48,32 @@ final class StreamConsumer {
     /// ones (after a restart); otherwise new ones, blocking up to the block time.
     ///
     /// On a Redis Cluster one read cannot span the partitions' slots: each partition is
-    /// read without blocking (up to `count` each, in one pipeline over the masters),
+    /// read without blocking (its share of `count`, in one pipeline over the masters),
     /// and when all are empty one partition in turn is read blocking for at most
     /// `clusterIdleBlockMilliseconds`, so an idle worker looks at every partition
-    /// that often.
+    /// that often. A partition whose master is down is skipped while the others are
+    /// read; only when none answers does the read fail.
     func read(pending: Bool, count: Int) throws(RedisError) -> [StreamMessage] {
         let connection = try connected()
         guard connection.isCluster else {
             return try read(streams, pending: pending, count: count, block: pending ? nil : blockMilliseconds, on: connection)
         }
-        let replies = try connection.pipeline(streams.map { readCommand([$0], pending: pending, count: count, block: nil) })
+        let share = max(1, (count + streams.count - 1) / streams.count)
+        let replies = try connection.pipeline(streams.map { readCommand([$0], pending: pending, count: share, block: nil) })
         var messages: [StreamMessage] = []
-        for reply in replies { messages += try parse(reply) }
+        var failure: RedisError?
+        for reply in replies {
+            do {
+                messages += try parse(reply)
+            } catch {
+                if case .commandFailed(_, let message) = error, message.hasPrefix("NOGROUP") { throw error }
+                failure = failure ?? error
+            }
+        }
+        if let failure {
+            guard !messages.isEmpty else { throw failure }
+            logger.warning("a partition could not be read; reading the others", metadata: ["sluice.error": "\(failure)"])
+        }
         guard messages.isEmpty, !pending else { return messages }
         idleTurn = (idleTurn + 1) % streams.count
         let block = min(blockMilliseconds, Self.clusterIdleBlockMilliseconds)

@@ -115,4 +115,22 @@ struct DeadReplayTests {
         #expect(try redis.length(StreamLayout.streamKey(partition: 1)) == 1)
         #expect(try redis.length(StreamLayout.deadLetterStream) == 1)
     }
+
+    /// The cluster path's append (no transaction spans the stream and `events:dead`): run
+    /// again after a crash between append and delete, it appends nothing twice, so the
+    /// derived data does not count the event twice.
+    @Test func theMarkedAppendOfAClusterReplayAppendsALetterOnce() throws {
+        let redis = try TestRedis.fresh()
+        let id = try redis.seed()
+        let letter = try #require(try redis.queue.letters(ids: [id])[id])
+        let stream = try #require(letter.stream)
+        let first = try redis.connection.send(DeadLetterReplay.markedAppendCommand(letter))
+        #expect(first.text.flatMap(StreamID.init) != nil, "the first run appends: \(first)")
+        #expect(try redis.connection.send(DeadLetterReplay.markedAppendCommand(letter)).text == "replayed before")
+        let entries = try StreamEntryReply.entries(in: redis.connection.run(RedisCommand("XRANGE", stream, "-", "+")))
+        #expect(entries.count == 1 && entries[0].value(StreamLayout.eventField) == letter.value(StreamLayout.eventField))
+        let mark = StreamLayout.replayMarkKey(stream: stream, letterId: id)
+        #expect(HashSlot.of(mark) == HashSlot.of(stream), "the mark shares the stream's slot")
+        #expect((1...DeadLetterReplay.replayMarkSeconds).contains(Int(try redis.connection.run(RedisCommand("TTL", mark)).integer ?? -1)))
+    }
 }

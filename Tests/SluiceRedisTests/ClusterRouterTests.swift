@@ -82,4 +82,37 @@ import Testing
             _ = try RedisConnection(endpoint: RedisEndpoint(url: "redis://127.0.0.1:\(plain.port),127.0.0.1:1"))
         } throws: { "\($0)".contains("give one address for a single server") }
     }
+
+    @Test func aDeadMasterFailsOnlyTheCommandsOfItsSlots() async throws {
+        let cluster = try await RedisTestCluster()
+        let redis = try RedisConnection(endpoint: RedisEndpoint(url: cluster.seedURL))
+        let keys = (0..<3).map { RedisTestCluster.key(on: $0, "partial").key }
+        #expect(try redis.pipeline(keys.map { RedisCommand("SET", $0, "1") }).allSatisfy { $0.text == "OK" })
+        cluster.masters[2].stop()
+        let replies = try redis.pipeline(keys.map { RedisCommand("INCR", $0) })
+        #expect(replies[0].integer == 2 && replies[1].integer == 2, "the live masters' commands complete: \(replies)")
+        #expect(replies[2].errorMessage?.hasPrefix("UNREACHABLE 127.0.0.1:\(cluster.masters[2].port)") == true, "\(replies[2])")
+    }
+
+    @Test func waitCountsOnlyTheMastersThePipelineWroteTo() async throws {
+        let cluster = try await RedisTestCluster()
+        try await cluster.addReplica(of: 0)
+        let redis = try RedisConnection(endpoint: RedisEndpoint(url: cluster.seedURL))
+        let onReplicated = RedisTestCluster.key(on: 0, "wait").key
+        let onLone = RedisTestCluster.key(on: 1, "wait").key
+        let replicated = try redis.pipeline([RedisCommand("SET", onReplicated, "1"), RedisCommand("WAIT", "1", "2000")])
+        #expect(replicated[1].integer == 1, "master 0's replica confirms: \(replicated)")
+        let both = try redis.pipeline([RedisCommand("SET", onReplicated, "2"), RedisCommand("SET", onLone, "2"), RedisCommand("WAIT", "1", "200")])
+        #expect(both[2].integer == 0, "master 1 has no replica: the least count answers: \(both)")
+    }
+
+    @Test func processesWithAnotherPartitionCountAreRefused() async throws {
+        let cluster = try await RedisTestCluster()
+        let endpoint = try RedisEndpoint(url: cluster.seedURL)
+        _ = try RedisConnection(endpoint: endpoint, connectTimeout: 2, readTimeout: 5, layout: "4 partitions, spread tags")
+        _ = try RedisConnection(endpoint: endpoint, connectTimeout: 2, readTimeout: 5, layout: "4 partitions, spread tags")
+        #expect {
+            _ = try RedisConnection(endpoint: endpoint, connectTimeout: 2, readTimeout: 5, layout: "8 partitions, spread tags")
+        } throws: { "\($0)".contains("made with 4 partitions, spread tags, this process has 8 partitions") }
+    }
 }

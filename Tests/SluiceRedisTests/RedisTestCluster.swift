@@ -11,6 +11,8 @@ final class RedisTestCluster: @unchecked Sendable {
     let masters: [PrivateRedisServer]
     /// Each master's node id, in `masters` order.
     let ids: [String]
+    /// Each master's cluster bus port, in `masters` order.
+    let busPorts: [Int]
 
     /// Starts the masters, gives each its slots, introduces them and waits until the cluster is up.
     init() async throws {
@@ -26,6 +28,7 @@ final class RedisTestCluster: @unchecked Sendable {
                 ]))
         }
         self.masters = masters
+        self.busPorts = busPorts
         var ids: [String] = []
         for (index, master) in masters.enumerated() {
             let node = try Self.node(master)
@@ -39,6 +42,31 @@ final class RedisTestCluster: @unchecked Sendable {
             masters.allSatisfy { (try? Self.node($0).send(RedisCommand("CLUSTER", "INFO")).text)?.contains("cluster_state:ok") == true }
         }
         try #require(up, "the test cluster on ports \(masters.map(\.port)) never reached cluster_state:ok")
+    }
+
+    /// Replicas added by `addReplica(of:)`, kept running as long as the cluster.
+    private(set) var replicas: [PrivateRedisServer] = []
+
+    /// Starts a replica of master `index` and waits until its link is up and it has the master's data.
+    func addReplica(of index: Int) async throws {
+        let busPort = try PrivateRedisServer.freePort()
+        let replica = try await PrivateRedisServer(arguments: [
+            "--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf", "--cluster-node-timeout", "1000", "--cluster-port", String(busPort),
+        ])
+        replicas.append(replica)
+        let node = try Self.node(replica)
+        _ = try node.send(RedisCommand("CLUSTER", "MEET", "127.0.0.1", String(masters[index].port), String(busPorts[index])))
+        let met = await PrivateRedisServer.eventually { (try? node.send(RedisCommand("CLUSTER", "NODES")).text)?.contains(self.ids[index]) == true }
+        try #require(met, "the replica on port \(replica.port) never learned of master \(index)")
+        // REPLICATE once it is accepted (the node must know the master first), then wait for the link.
+        let replicating = await PrivateRedisServer.eventually {
+            (try? node.send(RedisCommand("CLUSTER", "REPLICATE", self.ids[index])).text) == "OK"
+        }
+        try #require(replicating, "the node on port \(replica.port) refused to replicate master \(index)")
+        let linked = await PrivateRedisServer.eventually {
+            (try? node.send(RedisCommand("INFO", "replication")).text)?.contains("master_link_status:up") == true
+        }
+        try #require(linked, "the replica on port \(replica.port) never linked to master \(index)")
     }
 
     /// The slots master `index` starts with.

@@ -53,6 +53,17 @@ extension StreamLayout {
         }
     }
 
+    /// The key under which a cluster records the layout its keys were made with
+    /// (`spreadLayout`), so a process with another partition count refuses to start
+    /// instead of reading and writing streams nobody else uses.
+    public static let layoutKey = "sluice:layout"
+
+    /// This process's layout on a cluster (`<P> partitions, spread tags`); nil with numbered tags,
+    /// whose keys do not depend on the partition count.
+    public static var spreadLayout: String? {
+        spreadTags.withLock { table in table.map { "\($0.count) partitions, spread tags" } }
+    }
+
     /// The partition whose tag is `tag`; nil when no partition has it.
     static func partition(ofTag tag: Substring) -> Int? {
         spreadTags.withLock { table in

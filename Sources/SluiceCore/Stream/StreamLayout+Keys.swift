@@ -74,6 +74,18 @@ extension StreamLayout {
     /// in the hash tag, so a request's keys share one slot and requests never collide).
     public static func reportScratchKey(token: String, index: Int) -> String { "sluice:{report:\(token)}:hll:\(index)" }
 
+    /// Marks a dead letter as replayed into `stream` on a cluster (where the append and the
+    /// delete from `events:dead` cannot share a transaction), under the stream's hash tag so
+    /// the mark and the append are one script in one slot: a replay run again after a crash
+    /// between append and delete appends nothing twice.
+    public static func replayMarkKey(stream: String, letterId: String) -> String {
+        let bytes = Array(stream.utf8)
+        if let open = bytes.firstIndex(of: UInt8(ascii: "{")), let close = bytes[(open + 1)...].firstIndex(of: UInt8(ascii: "}")), close > open + 1 {
+            return "replayed:\(String(decoding: bytes[open...close], as: UTF8.self)):\(letterId)"
+        }
+        return "replayed:{\(stream)}:\(letterId)"
+    }
+
     /// The cookieless secret of one UTC day (`day` = epoch ms / 86,400,000).
     public static func saltKey(day: Int64) -> String { "sluice:salt:\(day)" }
 

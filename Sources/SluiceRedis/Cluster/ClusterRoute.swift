@@ -50,7 +50,10 @@ extension RedisCommand {
             guard argumentCount > 3, let keys = Int(word(2)), keys > 0 else { return .anyMaster }
             return .slot(HashSlot.of(keyBytes: argument(3)))
         case "XREADGROUP", "XREAD":
-            guard let streams = (1..<argumentCount).first(where: { word($0) == "STREAMS" }), streams + 1 < argumentCount else { return .anyMaster }
+            // XREADGROUP's group and consumer names (arguments 2 and 3) may be any word, "STREAMS" too.
+            let options = name == "XREADGROUP" ? 4 : 1
+            guard options < argumentCount, let streams = (options..<argumentCount).first(where: { word($0) == "STREAMS" }), streams + 1 < argumentCount
+            else { return .anyMaster }
             return .slot(HashSlot.of(keyBytes: argument(streams + 1)))
         case "XINFO", "XGROUP", "OBJECT":
             return argumentCount > 2 ? .slot(HashSlot.of(keyBytes: argument(2))) : .anyMaster

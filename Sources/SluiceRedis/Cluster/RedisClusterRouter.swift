@@ -8,10 +8,11 @@ import SluiceCore
 /// - `MOVED`: the slot map entry is corrected, the map re-read before the next call,
 ///   and the command sent again to the new owner; `ASK`: sent again once, behind
 ///   `ASKING`, to the node importing the slot. Up to `maxRedirections` rounds.
-/// - A node that cannot be reached or drops the connection fails the call with that
-///   error (the outcome of its commands is unknown; callers retry, as with one server)
-///   and the slot map is re-read before the next call, so after a failover the
-///   promoted replica is found once the cluster has promoted it.
+/// - A node that cannot be reached or drops the connection answers each of its commands
+///   with an error reply (`UNREACHABLE <node>: …`; their outcome is unknown, callers
+///   retry as after any error reply), while the other nodes' commands complete: a dead
+///   master fails only what went to its slots. The slot map is re-read before the next
+///   call, so after a failover the promoted replica is found once the cluster promoted it.
 /// - `MULTI` … `EXEC` travels as one unit to the slot of its first keyed command.
 /// - `SCRIPT LOAD` goes to every master; `WAIT` to every node the call wrote to, and
 ///   answers the smallest count (each master's replicas confirm its own writes).
@@ -70,10 +71,10 @@ final class RedisClusterRouter {
         let units = Self.units(of: commands)
         var pending = units.filter { $0.route != .writtenNodes }
         while !pending.isEmpty {
-            pending = try send(pending, commands: commands, into: &replies, written: &written)
+            pending = send(pending, commands: commands, into: &replies, written: &written)
         }
         for unit in units where unit.route == .writtenNodes {
-            replies[unit.commands.lowerBound] = try waitOnWritten(commands[unit.commands.lowerBound], nodes: written)
+            replies[unit.commands.lowerBound] = waitOnWritten(commands[unit.commands.lowerBound], nodes: written)
         }
         return replies.map { $0! }
     }
@@ -104,10 +105,8 @@ final class RedisClusterRouter {
     }
 
     /// One round: every unit to its node, replies read back; returns the units to send
-    /// again after `MOVED`/`ASK`. Throws the first node's failure once every node is read.
-    private func send(_ units: [Unit], commands: [RedisCommand], into replies: inout [RedisReply?], written: inout Set<RedisAddress>) throws(RedisError)
-        -> [Unit]
-    {
+    /// again after `MOVED`/`ASK`. A node that fails answers its units with error replies.
+    private func send(_ units: [Unit], commands: [RedisCommand], into replies: inout [RedisReply?], written: inout Set<RedisAddress>) -> [Unit] {
         // Each node's units in the caller's order; `everyMaster` units go to all masters.
         var byNode: [RedisAddress: [Unit]] = [:]
         var order: [RedisAddress] = []
@@ -134,8 +133,13 @@ final class RedisClusterRouter {
                 assign(unit, to: masters.first ?? endpoint.seeds[0])
             }
         }
+        func fail(_ address: RedisAddress, _ error: RedisError) {
+            nodeFailed(address)
+            for unit in byNode[address]! where unit.route != .everyMaster || replies[unit.commands.lowerBound] == nil {
+                for index in unit.commands { replies[index] = .error("UNREACHABLE \(address): \(error)") }
+            }
+        }
         // Write to every node, then read every node, so the nodes work in parallel.
-        var failure: RedisError?
         var sent: [RedisAddress: RedisNodeConnection] = [:]
         for address in order {
             do {
@@ -151,8 +155,7 @@ final class RedisClusterRouter {
                 try node.flush()
                 sent[address] = node
             } catch {
-                nodeFailed(address)
-                failure = failure ?? error
+                fail(address, error)
             }
         }
         var again: [Unit] = []
@@ -163,8 +166,7 @@ final class RedisClusterRouter {
                 let expected = byNode[address]!.reduce(0) { $0 + $1.commands.count * ($1.askingAt == nil ? 1 : 2) }
                 nodeReplies = try node.readReplies(expected)
             } catch {
-                nodeFailed(address)
-                failure = failure ?? error
+                fail(address, error)
                 continue
             }
             written.insert(address)
@@ -176,28 +178,31 @@ final class RedisClusterRouter {
                     unitReplies.append(nodeReplies[offset])
                     offset += 1
                 }
-                if unit.route != .everyMaster, let redirected = redirection(of: unit, replies: unitReplies) {
+                if unit.route != .everyMaster, let redirected = redirection(of: unit, replies: unitReplies, from: address) {
                     again.append(redirected)
                     continue
                 }
-                // `everyMaster` units: the first master's replies stand for all.
-                if unit.route == .everyMaster, replies[unit.commands.lowerBound] != nil { continue }
+                // `everyMaster` units: the first error stands, else the first master's reply.
+                if unit.route == .everyMaster, let earlier = replies[unit.commands.lowerBound],
+                    earlier.errorMessage != nil || unitReplies[0].errorMessage == nil
+                {
+                    continue
+                }
                 for (index, reply) in zip(unit.commands, unitReplies) { replies[index] = reply }
             }
         }
-        if let failure { throw failure }
         return again
     }
 
     /// The unit to send again when a reply redirects it, nil when none does (or it has
     /// been redirected too often: the redirection is then its reply).
-    private func redirection(of unit: Unit, replies: [RedisReply]) -> Unit? {
+    private func redirection(of unit: Unit, replies: [RedisReply], from node: RedisAddress) -> Unit? {
         guard unit.redirections < Self.maxRedirections else { return nil }
         for reply in replies {
             guard let message = reply.errorMessage else { continue }
             let words = message.split(separator: " ")
             guard words.count == 3, words[0] == "MOVED" || words[0] == "ASK", let slot = Int(words[1]), (0..<HashSlot.count).contains(slot),
-                let target = Self.address(words[2])
+                let target = Self.address(words[2], from: node)
             else { continue }
             var again = unit
             again.redirections += 1
@@ -213,22 +218,38 @@ final class RedisClusterRouter {
         return nil
     }
 
-    /// `WAIT` sent to each node the call wrote to; the smallest confirmation count answers.
-    private func waitOnWritten(_ wait: RedisCommand, nodes: Set<RedisAddress>) throws(RedisError) -> RedisReply {
+    /// `WAIT` sent to each node the call wrote to, all at once so the waits overlap; the
+    /// smallest confirmation count answers (an error reply when a node failed or answered one).
+    private func waitOnWritten(_ wait: RedisCommand, nodes: Set<RedisAddress>) -> RedisReply {
         let targets = nodes.isEmpty ? [masters.first ?? endpoint.seeds[0]] : nodes.sorted { $0.description < $1.description }
-        var least: Int64?
+        var waiting: [(RedisAddress, RedisNodeConnection)] = []
+        var failure: RedisReply?
         for address in targets {
-            let reply: RedisReply
             do {
-                reply = try connection(to: address).send(wait)
+                let node = try connection(to: address)
+                try node.append([wait])
+                try node.flush()
+                waiting.append((address, node))
             } catch {
                 nodeFailed(address)
-                throw error
+                failure = failure ?? .error("UNREACHABLE \(address): \(error)")
             }
-            guard let confirmed = reply.integer else { return reply }
-            least = min(least ?? confirmed, confirmed)
         }
-        return .integer(least ?? 0)
+        var least: Int64?
+        for (address, node) in waiting {
+            do {
+                let reply = try node.readReplies(1)[0]
+                if let confirmed = reply.integer {
+                    least = min(least ?? confirmed, confirmed)
+                } else {
+                    failure = failure ?? reply
+                }
+            } catch {
+                nodeFailed(address)
+                failure = failure ?? .error("UNREACHABLE \(address): \(error)")
+            }
+        }
+        return failure ?? .integer(least ?? 0)
     }
 
     // MARK: - Slot map and nodes
@@ -252,6 +273,17 @@ final class RedisClusterRouter {
         var lastError: RedisError?
         var candidates = masters
         for seed in endpoint.seeds where !candidates.contains(seed) { candidates.append(seed) }
+        // Nodes with an open connection first, nodes that just failed to connect last: a dead
+        // master (often the first known) must not cost every refresh a connect attempt.
+        let now = ContinuousClock.now
+        func rank(_ address: RedisAddress) -> Int {
+            if connections[address]?.isBroken == false { return 0 }
+            if let failed = failedConnects[address], now - failed < Self.reconnectBackoff { return 2 }
+            return 1
+        }
+        candidates = candidates.enumerated().sorted { (rank($0.element), $0.offset) < (rank($1.element), $1.offset) }.map(\.element)
+        var standalone = 0
+        var answered = 0
         for address in candidates {
             let reply: RedisReply
             do {
@@ -261,11 +293,12 @@ final class RedisClusterRouter {
                 lastError = error
                 continue
             }
+            answered += 1
             if let message = reply.errorMessage {
-                throw .setupFailed(
-                    endpoint: address.description, command: "CLUSTER SLOTS",
-                    message:
-                        "\(message): SLUICE_REDIS_URL lists several addresses, which means a Redis Cluster's seed nodes; give one address for a single server")
+                // One node's refusal (a node turned standalone, an ACL) is not the cluster's answer: ask the next.
+                if message.contains("cluster support disabled") { standalone += 1 }
+                lastError = .commandFailed(command: "CLUSTER SLOTS", message: "\(address): \(message)")
+                continue
             }
             guard let ranges = reply.elements, let map = Self.slotMap(ranges, answeredBy: address) else {
                 lastError = .unexpectedReply(command: "CLUSTER SLOTS", reply: "\(reply)")
@@ -276,6 +309,13 @@ final class RedisClusterRouter {
             slotMapStale = false
             for address in connections.keys where !masters.contains(address) { connections[address] = nil }
             return
+        }
+        if answered > 0 && standalone == answered {
+            throw .setupFailed(
+                endpoint: endpoint.description, command: "CLUSTER SLOTS",
+                message:
+                    "no node that answered has cluster support: SLUICE_REDIS_URL lists several addresses, which means a Redis Cluster's seed nodes; give one address for a single server"
+            )
         }
         throw .connectFailed(
             endpoint: endpoint.description, message: "no seed or known master answered CLUSTER SLOTS (last: \(lastError.map { "\($0)" } ?? "none"))")
@@ -304,12 +344,13 @@ final class RedisClusterRouter {
         return masters.isEmpty ? nil : (owners, masters)
     }
 
-    /// `host:port` of a redirection (`[v6]:port` or `v6:port` alike).
-    private static func address(_ text: Substring) -> RedisAddress? {
+    /// `host:port` of a redirection (`[v6]:port` or `v6:port` alike); an empty host (`:port`)
+    /// means the host of the node that answered, `node`.
+    private static func address(_ text: Substring, from node: RedisAddress) -> RedisAddress? {
         guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]) else { return nil }
         var host = text[..<colon]
         if host.hasPrefix("[") && host.hasSuffix("]") { host = host.dropFirst().dropLast() }
-        return RedisAddress(host: String(host), port: port)
+        return RedisAddress(host: host.isEmpty ? node.host : String(host), port: port)
     }
 
     /// The open connection to `address`, making one if needed (failing fast for a moment after a failed attempt).
