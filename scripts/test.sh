@@ -138,7 +138,7 @@ fi
 # (Support/TestEnvironment.swift, TestRedis.swift, DerivedTestBed.swift,
 # DashboardTestBed.swift, ReportsTestBed.swift, IngestTestBed.swift,
 # RedisTestDatabase.swift).
-start_redis "$redis_port" "$tmp/redis" "$tmp/redis.log" --databases 320
+start_redis "$redis_port" "$tmp/redis" "$tmp/redis.log" --databases 352
 # :memory: keeps its WiredTiger files in a temp dir under TMPDIR; pointing
 # TMPDIR into our own temp dir means even a killed server leaves nothing.
 mkdir -p "$tmp/secantus"

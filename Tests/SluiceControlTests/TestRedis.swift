@@ -8,12 +8,12 @@ import Testing
 
 /// A Redis database of its own for one test, on the server the test command started.
 ///
-/// Databases 40...63 are this target's; other test targets use lower numbers.
+/// Databases 40...63 and 320...351 are this target's; other test targets use others.
 struct TestRedis {
     let url: String
     let connection: RedisConnection
 
-    private static let databases = RedisDatabasePool("SluiceControlTests", 40..<64)
+    private static let databases = RedisDatabasePool("SluiceControlTests", 40..<64, 320..<352)
 
     /// Connects to a fresh, flushed database; fails (never skips) without `SLUICE_TEST_REDIS_URL`.
     static func fresh() throws -> TestRedis {

@@ -8,7 +8,7 @@ import json
 import os
 import urllib.parse
 
-from selenium.webdriver.support.expected_conditions import staleness_of
+from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
 from selenium.webdriver.support.wait import WebDriverWait
 
 import expected
@@ -87,7 +87,7 @@ def log_in(driver, origin, token):
         driver.find_element("id", "token").send_keys(attempt)
         button = driver.find_element("css selector", "form[action='/login'] button")
         button.click()
-        WebDriverWait(driver, 10).until(staleness_of(button))  # the answer to the POST has loaded
+        WebDriverWait(driver, 10).until(replaced(button))  # the answer to the POST has loaded
         cookie = driver.get_cookie(LOGIN_COOKIE)
         if attempt != token:
             check(cookie is None and driver.execute_script("return location.pathname") == "/login",
@@ -97,12 +97,33 @@ def log_in(driver, origin, token):
           f"the login cookie is HttpOnly, SameSite=Strict and expires ({cookie})")
 
 
+def replaced(element):
+    """A wait condition: `element`'s page has been replaced by the next one.
+
+    Selenium's `staleness_of` waits for StaleElementReferenceException, but Chromium
+    may instead answer a lookup of a node from the page being torn down with "Node
+    with given id does not belong to the document", a plain WebDriverException; both
+    mean the old page is gone.
+    """
+    def gone(_driver):
+        try:
+            element.is_enabled()
+            return False
+        except StaleElementReferenceException:
+            return True
+        except WebDriverException as error:
+            if "does not belong to the document" in str(error):
+                return True
+            raise
+    return gone
+
+
 def log_out(driver, origin):
     """The pages' logout button ends the login: its cookie no longer opens a page."""
     cookie = driver.get_cookie(LOGIN_COOKIE)
     button = driver.find_element("css selector", "form[action='/logout'] button")
     button.click()
-    WebDriverWait(driver, 10).until(staleness_of(button))
+    WebDriverWait(driver, 10).until(replaced(button))
     check(driver.get_cookie(LOGIN_COOKIE) is None, "logging out clears the login cookie")
     driver.get(f"{origin}/")
     check(driver.execute_script("return location.pathname") == "/login", f"after logging out a page leads to the login ({driver.current_url})")
