@@ -92,6 +92,9 @@ import Testing
         let replies = try redis.pipeline(keys.map { RedisCommand("INCR", $0) })
         #expect(replies[0].integer == 2 && replies[1].integer == 2, "the live masters' commands complete: \(replies)")
         #expect(replies[2].errorMessage?.hasPrefix("UNREACHABLE 127.0.0.1:\(cluster.masters[2].port)") == true, "\(replies[2])")
+        let digest = try redis.run(RedisCommand("SCRIPT", "LOAD", "return redis.call('GET', KEYS[1])")).text
+        #expect(digest != nil, "the live masters load a script while one master is down")
+        #expect(try redis.send(RedisCommand("EVALSHA", digest ?? "", "1", keys[0])).integer == 2)
     }
 
     @Test func waitCountsOnlyTheMastersThePipelineWroteTo() async throws {

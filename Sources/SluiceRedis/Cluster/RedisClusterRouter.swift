@@ -14,8 +14,10 @@ import SluiceCore
 ///   master fails only what went to its slots. The slot map is re-read before the next
 ///   call, so after a failover the promoted replica is found once the cluster promoted it.
 /// - `MULTI` … `EXEC` travels as one unit to the slot of its first keyed command.
-/// - `SCRIPT LOAD` goes to every master; `WAIT` to every node the call wrote to, and
-///   answers the smallest count (each master's replicas confirm its own writes).
+/// - `SCRIPT LOAD` goes to every master (a master's error answers; one that cannot be
+///   reached does not stop the others loading it); `WAIT` to every node the call wrote
+///   to, all at once, and the smallest count answers (each master's replicas confirm
+///   its own writes only).
 ///
 /// Not thread-safe: owned by one thread, like `RedisConnection`.
 final class RedisClusterRouter {
@@ -182,11 +184,12 @@ final class RedisClusterRouter {
                     again.append(redirected)
                     continue
                 }
-                // `everyMaster` units: the first error stands, else the first master's reply.
-                if unit.route == .everyMaster, let earlier = replies[unit.commands.lowerBound],
-                    earlier.errorMessage != nil || unitReplies[0].errorMessage == nil
-                {
-                    continue
+                // `everyMaster` units: a master's error reply stands over success, and any
+                // master's answer over an unreachable one's (a script loads while a master is down).
+                if unit.route == .everyMaster, let earlier = replies[unit.commands.lowerBound] {
+                    let earlierUnreachable = earlier.errorMessage?.hasPrefix("UNREACHABLE ") == true
+                    let refused = earlier.errorMessage == nil && unitReplies[0].errorMessage != nil
+                    if !earlierUnreachable && !refused { continue }
                 }
                 for (index, reply) in zip(unit.commands, unitReplies) { replies[index] = reply }
             }
