@@ -38,4 +38,24 @@ import Testing
         #expect(try await HTTP.get("\(base)/healthz").status == 200)
         try await stack.stop()
     }
+
+    /// Stopped while MongoDB is gone, the worker still exits promptly: closing a store whose
+    /// server is unreachable must not wait on server selection (libmongoc's default 30 s,
+    /// kept here) to end its sessions, once per store.
+    @Test func aWorkerStoppedWhileMongoDBIsGoneExitsPromptly() async throws {
+        let mongo = try await PrivateMongo()
+        let url = mongo.url.replacingOccurrences(of: "?serverSelectionTimeoutMS=2000", with: "")
+        let stack = try await TestStack(prefix: "gone", mongoURL: url)
+        let worker = try #require(stack.worker)
+        #expect(try await HTTP.post("\(stack.baseURL)/api/analytics/track/event", json: #"{"eventType":"test","eventName":"before-the-outage"}"#).status == 202)
+        #expect(try await eventually(timeout: .seconds(20)) { try stack.workersAreIdle() }, "the event was not consumed; log:\n\(worker.log)")
+        mongo.stop()
+        // Long enough for the worker's pings and last writes to find the server gone (its
+        // pings fail in the first second; server selection would wait 30 s).
+        try await Task.sleep(for: .seconds(5))
+        let started = ContinuousClock.now
+        #expect(try await worker.stop(signal: SIGTERM, timeout: .seconds(25)) == 0, "log:\n\(worker.log)")
+        #expect(ContinuousClock.now - started < .seconds(25))
+        try await stack.stop()
+    }
 }

@@ -13,9 +13,11 @@ final class ClientPool: @unchecked Sendable {
         case closed
     }
 
-    // Guards `state`; never held across a blocking libmongoc call.
+    // Guards `state` and `used`; never held across a blocking libmongoc call.
     private let lock = NSLock()
     private var state: State
+    /// Whether any call borrowed a client: only then can the pool hold server sessions.
+    private var used = false
 
     /// Takes ownership of `pool`, on which the error API is already set.
     init(_ pool: OpaquePointer) {
@@ -37,6 +39,7 @@ final class ClientPool: @unchecked Sendable {
         let pool: OpaquePointer? = lock.withLock {
             guard case .open(let pool, let borrowed) = state else { return nil }
             state = .open(pool, borrowed: borrowed + 1)
+            used = true
             return pool
         }
         guard let pool else { throw .closed(operation: operation) }
@@ -62,7 +65,7 @@ final class ClientPool: @unchecked Sendable {
                 return false
             }
         }
-        if destroy { mongoc_client_pool_destroy(pool) }
+        if destroy { release(pool) }
     }
 
     /// Refuses new calls and destroys the pool once no client is out.
@@ -79,6 +82,30 @@ final class ClientPool: @unchecked Sendable {
                 return nil
             }
         }
-        if let poolToDestroy { mongoc_client_pool_destroy(poolToDestroy) }
+        if let poolToDestroy { release(poolToDestroy) }
+    }
+
+    /// Destroys the pool, unless it holds sessions and no server is reachable: destroying
+    /// ends the pooled server sessions, which waits on server selection
+    /// (`serverSelectionTimeoutMS`, 30 s by default) for a server that is gone, so a
+    /// process stopping while MongoDB is down would hang that long, on whatever thread
+    /// closes the store. Such a pool is left to the process's exit.
+    private func release(_ pool: OpaquePointer) {
+        if lock.withLock({ used }) && !Self.knowsReachableServer(pool) { return }
+        mongoc_client_pool_destroy(pool)
+    }
+
+    /// Whether the pool's topology has any server it last saw answer (not "Unknown"),
+    /// read from its description without a round trip.
+    private static func knowsReachableServer(_ pool: OpaquePointer) -> Bool {
+        guard let client = mongoc_client_pool_try_pop(pool) else { return true }
+        defer { mongoc_client_pool_push(pool, client) }
+        var count = 0
+        guard let descriptions = mongoc_client_get_server_descriptions(client, &count) else { return false }
+        defer { mongoc_server_descriptions_destroy_all(descriptions, count) }
+        return (0..<count).contains { index in
+            guard let description = descriptions[index], let type = mongoc_server_description_type(description) else { return false }
+            return String(cString: type) != "Unknown"
+        }
     }
 }
