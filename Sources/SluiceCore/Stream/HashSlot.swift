@@ -16,12 +16,16 @@ public enum HashSlot {
 
     /// The slot of a key as it appears in a command's argument (hash tag rule applied).
     public static func of(keyBytes bytes: ArraySlice<UInt8>) -> Int {
-        if let open = bytes.firstIndex(of: UInt8(ascii: "{")),
+        of(bytes: tag(in: bytes).map { bytes[$0] } ?? bytes)
+    }
+
+    /// Where the hash tag of `bytes` is (between the first `{` and the next `}`, not
+    /// empty), nil when the whole key is hashed.
+    public static func tag(in bytes: ArraySlice<UInt8>) -> Range<Int>? {
+        guard let open = bytes.firstIndex(of: UInt8(ascii: "{")),
             let close = bytes[(open + 1)...].firstIndex(of: UInt8(ascii: "}")), close > open + 1
-        {
-            return of(bytes: bytes[(open + 1)..<close])
-        }
-        return of(bytes: bytes)
+        else { return nil }
+        return (open + 1)..<close
     }
 
     /// CRC-16/XMODEM (polynomial 0x1021, initial 0), as the cluster specification defines it.

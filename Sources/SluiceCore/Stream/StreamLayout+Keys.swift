@@ -79,11 +79,9 @@ extension StreamLayout {
     /// the mark and the append are one script in one slot: a replay run again after a crash
     /// between append and delete appends nothing twice.
     public static func replayMarkKey(stream: String, letterId: String) -> String {
-        let bytes = Array(stream.utf8)
-        if let open = bytes.firstIndex(of: UInt8(ascii: "{")), let close = bytes[(open + 1)...].firstIndex(of: UInt8(ascii: "}")), close > open + 1 {
-            return "replayed:\(String(decoding: bytes[open...close], as: UTF8.self)):\(letterId)"
-        }
-        return "replayed:{\(stream)}:\(letterId)"
+        let bytes = Array(stream.utf8)[...]
+        let tag = HashSlot.tag(in: bytes).map { String(decoding: bytes[$0], as: UTF8.self) } ?? stream
+        return "replayed:{\(tag)}:\(letterId)"
     }
 
     /// The cookieless secret of one UTC day (`day` = epoch ms / 86,400,000).
