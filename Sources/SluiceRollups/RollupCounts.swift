@@ -51,6 +51,34 @@ public struct RollupCounts: Sendable, Equatable {
         return result
     }
 
+    /// The counts as a `rollups` document keeps them: in each dimension (funnel steps
+    /// excepted: their rows are the configured steps) at most `limit` values, the most
+    /// counted first (ties by value), every metric of the rest added to the
+    /// `(other)` row. The partitions' hashes each keep `limit` values, so merged they may
+    /// hold several times as many; capped again here, a document's size stays bounded
+    /// however many distinct pages, referrers or tools a busy bucket sees, and the
+    /// dashboard's reads with it. Deterministic, so `sluicectl rollups verify` caps its
+    /// recount the same way and compares like with like.
+    public func capped(rows limit: Int = RollupDelta.maxRows) -> RollupCounts {
+        var result = normalized
+        for (audience, dimensions) in result.rows {
+            for (dimension, values) in dimensions where dimension != RollupDimension.funnel.rawValue && values.count > limit {
+                var ranked = values.filter { $0.key != RollupDelta.otherValue }.sorted { a, b in
+                    let (ca, cb) = (a.value[RollupMetric.count] ?? 0, b.value[RollupMetric.count] ?? 0)
+                    return ca != cb ? ca > cb : a.key < b.key
+                }
+                guard ranked.count > limit else { continue }
+                var other = values[RollupDelta.otherValue] ?? [:]
+                for (_, metrics) in ranked[limit...] { other.merge(metrics, uniquingKeysWith: +) }
+                ranked.removeSubrange(limit...)
+                var kept = Dictionary(uniqueKeysWithValues: ranked.map { ($0.key, $0.value) })
+                kept[RollupDelta.otherValue] = other
+                result.rows[audience]![dimension] = kept
+            }
+        }
+        return result
+    }
+
     /// Every difference from `other` as "<audience> <what>: <self> vs <other>", sorted.
     public func differences(from other: RollupCounts) -> [String] {
         let mine = normalized.flattened

@@ -17,8 +17,10 @@ public enum RollupDocument {
     /// The collection.
     public static let collection = StoreCollection.rollups
 
-    /// The document's fields after `_id`, to `$set` whole (a flush writes absolute values).
-    public static func fields(bucket: RollupBucket, counts: RollupCounts, visitors: Int64, visitorsHLL: [UInt8]?, now: Int64) -> BSONDocumentBuilder {
+    /// The document's fields after `_id`, to `$set` whole (a flush writes absolute values);
+    /// the rows capped per dimension (`RollupCounts.capped`).
+    public static func fields(bucket: RollupBucket, counts uncapped: RollupCounts, visitors: Int64, visitorsHLL: [UInt8]?, now: Int64) -> BSONDocumentBuilder {
+        let counts = uncapped.capped()
         let document = BSONDocumentBuilder()
         document.appendString("site", bucket.site)
         document.appendString("granularity", bucket.granularity.rawValue)

@@ -75,4 +75,37 @@ import Testing
         #expect(theirs.differences(from: mine).first == "human pageViews: 2 vs 3")
         #expect(mine.differences(from: mine).isEmpty)
     }
+
+    @Test func cappedKeepsTheMostCountedValuesAndAddsTheRestToOther() {
+        let separator = String(RollupDelta.valueSeparator)
+        var counts = RollupCounts()
+        counts.add(field: "h|pageViews", count: 50)
+        // /p0 … /p4 counted 1 … 5 times, each with a time bin; (other) already holds 7 from a partition's cap.
+        for index in 0..<5 {
+            counts.add(field: Substring("h|page|n|/p\(index)"), count: Int64(index + 1))
+            counts.add(field: Substring("h|page|t3|/p\(index)"), count: 1)
+        }
+        counts.add(field: "h|page|n|(other)", count: 7)
+        // Ties go by value, so the cut is the same wherever the counts come from.
+        counts.add(field: "h|tool|n|b", count: 2)
+        counts.add(field: "h|tool|n|a", count: 2)
+        counts.add(field: "h|tool|n|c", count: 2)
+        // Funnel rows are the configured steps: never cut.
+        for step in 1...4 { counts.add(field: Substring("h|funnel|n|checkout\(separator)\(step)"), count: 1) }
+        let capped = counts.capped(rows: 2)
+        #expect(capped.totals == counts.totals)
+        #expect(capped.rows[.human]?["page"] == ["/p4": ["n": 5, "t3": 1], "/p3": ["n": 4, "t3": 1], "(other)": ["n": 7 + 3 + 2 + 1, "t3": 3]])
+        #expect(capped.rows[.human]?["tool"] == ["a": ["n": 2], "b": ["n": 2], "(other)": ["n": 2]])
+        #expect(capped.rows[.human]?["funnel"]?.count == 4)
+        // Nothing is lost: every metric adds up to what it was.
+        for dimension in ["page", "tool"] {
+            for metric in ["n", "t3"] {
+                let sum = { (rows: [String: [String: Int64]]?) in rows?.values.reduce(0) { $0 + ($1[metric] ?? 0) } ?? 0 }
+                #expect(sum(capped.rows[.human]?[dimension]) == sum(counts.rows[.human]?[dimension]))
+            }
+        }
+        // Within the limit, nothing changes; capping twice is capping once.
+        #expect(counts.capped(rows: 100) == counts.normalized)
+        #expect(capped.capped(rows: 2) == capped)
+    }
 }

@@ -94,4 +94,17 @@ import Testing
         #expect(back.totals == [.human: ["pageViews": 2], .bot: ["events": 1]])
         #expect(back.rows == [.human: ["page": ["/a": ["n": 2, "t0": 2]]]])
     }
+
+    @Test func aBusyBucketIsWrittenWithItsRowsCapped() throws {
+        var busy = RollupCounts()
+        for index in 0..<(RollupDelta.maxRows + 50) { busy.add(field: Substring("h|page|n|/p\(index)"), count: Int64(index + 1)) }
+        let builder = RollupDocument.fields(bucket: bucket, counts: busy, visitors: 0, visitorsHLL: nil, now: 1_764_637_200_000)
+        let document = try #require(try JSONParser.parse(builder.canonicalExtendedJSON).objectValue)
+        let back = RollupDocument.counts(of: document)
+        #expect(back.rows[.human]?["page"]?.count == RollupDelta.maxRows + 1)
+        #expect(back.rows[.human]?["page"]?["/p149"] == ["n": 150])
+        #expect(back.rows[.human]?["page"]?["/p49"] == nil)
+        #expect(back.rows[.human]?["page"]?["(other)"] == ["n": Int64((1...50).reduce(0, +))])
+        #expect(back.normalized == busy.capped())
+    }
 }

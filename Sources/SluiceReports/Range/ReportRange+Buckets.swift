@@ -34,13 +34,19 @@ extension ReportRange {
         ].filter { $0.from < $0.to }
     }
 
-    /// What a read fetches: the totals' spans, and every hour of the range for an hourly series.
+    /// What a read fetches: the totals' spans, and for an hourly series the hours inside
+    /// the day span too (points of the series only: `countsInTotals` is false for them, so
+    /// the reader fetches their totals without the breakdowns' rows).
     public func readSpans(series: Bool) -> [BucketSpan] {
         guard series, seriesGranularity == .hour else { return totalsSpans }
         let days = daySpan
-        return [BucketSpan(granularity: .hour, from: bucketStart, to: bucketEnd), BucketSpan(granularity: .day, from: days.from, to: days.to)].filter {
-            $0.from < $0.to
-        }
+        return (totalsSpans + [BucketSpan(granularity: .hour, from: days.from, to: days.to)]).filter { $0.from < $0.to }
+    }
+
+    /// Whether the buckets of `span`, one of those `readSpans` returned, count in the
+    /// totals (else they are points of the series only).
+    func countsInTotals(_ span: BucketSpan) -> Bool {
+        countsInTotals(RollupBucket(site: "", granularity: span.granularity, start: span.from))
     }
 
     /// Whether `bucket`, one of those `readSpans` fetched, counts in the totals.

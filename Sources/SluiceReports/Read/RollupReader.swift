@@ -4,8 +4,9 @@ import SluiceMongo
 import SluiceRollups
 
 /// Reads a site's roll-up buckets for a range from the `rollups` collection: one find per
-/// span of the range (`ReportRange.readSpans`, at most three) on the
-/// `site_1_granularity_1_start_1` index, projected to the parts a report needs; with a
+/// span of the range (`ReportRange.readSpans`, at most four) on the
+/// `site_1_granularity_1_start_1` index, projected to the parts a report needs (the
+/// hours that are only points of a series, to their totals); with a
 /// `RollupCache`, the closed buckets of a span come from the cache when it has them.
 /// Never reads raw event collections. Blocking.
 public struct RollupReader: Sendable {
@@ -25,14 +26,18 @@ public struct RollupReader: Sendable {
     public func read(
         site: String, range: ReportRange, dimensions: [RollupDimension], audience: ReportAudience, series: Bool, sketches: Bool = false
     ) throws(ReportError) -> RollupRead {
-        let options: JSONValue = .object(
-            JSONObject([
-                ("projection", Self.projection(dimensions: dimensions, audience: audience, sketches: sketches)),
-                ("sort", .object(JSONObject([("start", .int(1))]))),
-            ]))
-        let optionsText = JSONWriter.string(of: options)
+        func options(rows: Bool) -> String {
+            JSONWriter.string(
+                of: .object(
+                    JSONObject([
+                        ("projection", Self.projection(dimensions: rows ? dimensions : [], audience: audience, sketches: rows && sketches)),
+                        ("sort", .object(JSONObject([("start", .int(1))]))),
+                    ])))
+        }
         var snapshots: [RollupSnapshot] = []
         for span in range.readSpans(series: series) {
+            // Hours read only as points of the series need their totals, not their rows.
+            let optionsText = options(rows: range.countsInTotals(span))
             guard let cache else {
                 snapshots += try find(site: site, span: span, options: optionsText).snapshots
                 continue
