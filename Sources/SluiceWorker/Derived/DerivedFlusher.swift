@@ -15,8 +15,8 @@ import Synchronization
 /// (every partition's counts merged, written whole), then marks them clean unless
 /// they changed meanwhile. Each key is thus written at most once per interval and
 /// at most an interval and a pass after it changed, in small passes that spread
-/// the store's work. A worker killed mid-flush loses nothing: the keys stay dirty
-/// for the next pass.
+/// the store's work, bigger ones while it is behind (`nextChunk`). A worker killed
+/// mid-flush loses nothing: the keys stay dirty for the next pass.
 final class DerivedFlusher: @unchecked Sendable {
     let store: MongoStore
     let partitions: Int
@@ -33,6 +33,8 @@ final class DerivedFlusher: @unchecked Sendable {
     /// at most one of them at the store (16 keeps a pass of inserts near 20 ms on the
     /// embedded store, where 32 put updates-heavy passes past 150 ms: the lag's p99).
     static let chunk = 16
+    /// The largest pass, per partition, of a flusher that is behind (see `nextChunk`).
+    static let maxChunk = 128
     /// What the consumer is doing: passes take turns with its batches at the store,
     /// which serves its writers one at a time (see `awaitTurn`).
     let consumer: @Sendable () -> ConsumerActivity
@@ -86,7 +88,8 @@ final class DerivedFlusher: @unchecked Sendable {
         let now = Int64(Date().timeIntervalSince1970 * 1000)
         if backlogged { return try flush(redis: redis, changedBefore: now - interval * Self.backlogDeferral) }
         let started = ContinuousClock.now
-        try flush(redis: redis, changedBefore: now - interval + leadMilliseconds)
+        let lead = leadMilliseconds
+        try flush(redis: redis, changedBefore: now - interval + lead, behindMargin: lead / 2)
         let took = ContinuousClock.now - started
         lastLookMilliseconds.store(took.components.seconds * 1000 + took.components.attoseconds / 1_000_000_000_000_000, ordering: .relaxed)
     }
@@ -97,8 +100,10 @@ final class DerivedFlusher: @unchecked Sendable {
     }
 
     /// Passes over the keys first changed before `cutoff` (epoch ms), if no other
-    /// worker holds the lock.
-    private func flush(redis: RedisConnection, changedBefore cutoff: Int64) throws {
+    /// worker holds the lock. With `behindMargin` (ms), a pass that finds a key within
+    /// that margin of its interval's end makes the next passes bigger and stop taking
+    /// turns with the consumer until the look is done (`nextChunk`).
+    private func flush(redis: RedisConnection, changedBefore cutoff: Int64, behindMargin: Int64? = nil) throws {
         // Renewed every pass: a worker killed mid-pass holds up the others for seconds, not minutes.
         let lockMilliseconds = String(Self.lockMilliseconds)
         guard try redis.run(RedisCommand("SET", StreamLayout.flushLockKey, owner, "NX", "PX", lockMilliseconds)).text == "OK" else { return }
@@ -106,16 +111,32 @@ final class DerivedFlusher: @unchecked Sendable {
         var working = Duration.zero
         var wrote = false
         var lastBatches = -1
+        var chunk = Self.chunk
         while true {
-            lastBatches = awaitTurn(after: lastBatches)
+            // Behind (a bigger pass than usual), the flusher does not wait for the consumer's batches.
+            if chunk == Self.chunk { lastBatches = awaitTurn(after: lastBatches) }
             let started = ContinuousClock.now
-            let more = try flushPass(redis: redis, cutoff: cutoff, wrote: &wrote)
+            let pass = try flushPass(redis: redis, cutoff: cutoff, chunk: chunk, wrote: &wrote)
             working += ContinuousClock.now - started
-            guard more else { break }
+            guard pass.more else { break }
+            if let behindMargin {
+                let deadline = Int64(Date().timeIntervalSince1970 * 1000) - interval + behindMargin
+                chunk = Self.nextChunk(after: chunk, oldestChange: pass.oldestChange, behindBefore: deadline)
+            }
             _ = try redis.run(RedisCommand("PEXPIRE", StreamLayout.flushLockKey, lockMilliseconds))
         }
         // The store's time, not the waits for the consumer.
         if wrote { metrics.flushDuration.record(working) }
+    }
+
+    /// The chunk of the pass after one of `chunk` keys per partition whose oldest key was
+    /// first changed at `oldestChange`: doubled (up to `maxChunk`) when that is before
+    /// `behindBefore`, i.e. the key is due within the margin of its interval's end, so a
+    /// flusher that falls behind the traffic (turns with a busy consumer, a slow store)
+    /// takes a larger share of the store until it has caught up; `chunk` otherwise.
+    static func nextChunk(after chunk: Int, oldestChange: Int64?, behindBefore deadline: Int64) -> Int {
+        guard let oldestChange, oldestChange < deadline else { return Self.chunk }
+        return min(chunk * 2, maxChunk)
     }
 
     /// Waits for the flusher's turn: at once while the consumer is not writing, else
@@ -136,12 +157,13 @@ final class DerivedFlusher: @unchecked Sendable {
     /// Releases the lock only if this worker still holds it.
     static let unlockScript = "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0"
 
-    /// Flushes up to `chunk` due keys of each partition; true when a partition had more.
-    private func flushPass(redis: RedisConnection, cutoff: Int64, wrote: inout Bool) throws -> Bool {
+    /// Flushes up to `chunk` due keys of each partition: whether a partition had more, and
+    /// the oldest first change among them.
+    private func flushPass(redis: RedisConnection, cutoff: Int64, chunk: Int, wrote: inout Bool) throws -> (more: Bool, oldestChange: Int64?) {
         let bound = cutoff == Int64.max ? "+inf" : String(cutoff)
         let listed = try redis.pipeline(
             (0..<partitions).map {
-                RedisCommand("ZRANGEBYSCORE", StreamLayout.dirtyKey(partition: $0), "-inf", bound, "WITHSCORES", "LIMIT", "0", String(Self.chunk))
+                RedisCommand("ZRANGEBYSCORE", StreamLayout.dirtyKey(partition: $0), "-inf", bound, "WITHSCORES", "LIMIT", "0", String(chunk))
             })
         var due: [[String]] = []
         var firstChanges: [Int64] = []
@@ -151,7 +173,7 @@ final class DerivedFlusher: @unchecked Sendable {
             due.append(stride(from: 0, to: pairs.count - 1, by: 2).compactMap { pairs[$0].text })
             firstChanges += stride(from: 1, to: pairs.count, by: 2).compactMap { pairs[$0].integer }
         }
-        guard due.contains(where: { !$0.isEmpty }) else { return false }
+        guard due.contains(where: { !$0.isEmpty }) else { return (false, nil) }
         wrote = true
         defer {
             let now = Int64(Date().timeIntervalSince1970 * 1000)
@@ -180,7 +202,7 @@ final class DerivedFlusher: @unchecked Sendable {
         failed.formUnion(written.failed)
         versions.merge(written.versions) { $1 }
         try clean(due, versions: versions, except: failed, redis: redis)
-        return due.contains { $0.count == Self.chunk }
+        return (due.contains { $0.count == chunk }, firstChanges.min())
     }
 }
 
