@@ -69,7 +69,7 @@ enum DerivedComparison {
             let events = recomputed.counts.totals.values.reduce(0) { $0 + ($1[RollupTotal.events.rawValue] ?? 0) }
             return [difference("document", "none", "\(events) events, \(exactVisitors) human visitors")]
         }
-        var found = RollupDocument.counts(of: stored).differences(from: recomputed.counts.capped()).map { line -> DerivedDifference in
+        var found = RollupDocument.counts(of: stored).capped().differences(from: recomputed.counts.capped()).map { line -> DerivedDifference in
             // "<what>: <stored> vs <recomputed>"; the counts hold no ": ", the value may.
             let split = line.range(of: ": ", options: .backwards)!
             let values = line[split.upperBound...].components(separatedBy: " vs ")

@@ -51,10 +51,11 @@ public struct RollupCounts: Sendable, Equatable {
         return result
     }
 
-    /// The counts as a `rollups` document keeps them: in each dimension (funnel steps
-    /// excepted: their rows are the configured steps) at most `limit` values, the most
-    /// counted first (ties by value), every metric of the rest added to the
-    /// `(other)` row. The partitions' hashes each keep `limit` values, so merged they may
+    /// The counts as a `rollups` document keeps them: in each dimension at most `limit`
+    /// values, the most counted first (ties by value), every metric of the rest added to
+    /// the `(other)` row. Funnel steps (the configured steps) and user events (the site's
+    /// own names, bounded per partition; the funnels page reads the signup row by name)
+    /// are never cut. The partitions' hashes each keep `limit` values, so merged they may
     /// hold several times as many; capped again here, a document's size stays bounded
     /// however many distinct pages, referrers or tools a busy bucket sees, and the
     /// dashboard's reads with it. Deterministic, so `sluicectl rollups verify` caps its
@@ -62,7 +63,7 @@ public struct RollupCounts: Sendable, Equatable {
     public func capped(rows limit: Int = RollupDelta.maxRows) -> RollupCounts {
         var result = normalized
         for (audience, dimensions) in result.rows {
-            for (dimension, values) in dimensions where dimension != RollupDimension.funnel.rawValue && values.count > limit {
+            for (dimension, values) in dimensions where !Self.uncapped.contains(dimension) && values.count > limit {
                 var ranked = values.filter { $0.key != RollupDelta.otherValue }.sorted { a, b in
                     let (ca, cb) = (a.value[RollupMetric.count] ?? 0, b.value[RollupMetric.count] ?? 0)
                     return ca != cb ? ca > cb : a.key < b.key
@@ -78,6 +79,9 @@ public struct RollupCounts: Sendable, Equatable {
         }
         return result
     }
+
+    /// The dimensions `capped` never cuts.
+    static let uncapped: Set<String> = [RollupDimension.funnel.rawValue, RollupDimension.userEvent.rawValue]
 
     /// Every difference from `other` as "<audience> <what>: <self> vs <other>", sorted.
     public func differences(from other: RollupCounts) -> [String] {

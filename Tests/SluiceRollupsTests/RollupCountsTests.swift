@@ -90,13 +90,15 @@ import Testing
         counts.add(field: "h|tool|n|b", count: 2)
         counts.add(field: "h|tool|n|a", count: 2)
         counts.add(field: "h|tool|n|c", count: 2)
-        // Funnel rows are the configured steps: never cut.
+        // Funnel rows are the configured steps, user events the site's own names: never cut.
         for step in 1...4 { counts.add(field: Substring("h|funnel|n|checkout\(separator)\(step)"), count: 1) }
+        for name in ["signup", "login", "logout"] { counts.add(field: Substring("h|userEvent|n|auth\(separator)\(name)"), count: 1) }
         let capped = counts.capped(rows: 2)
         #expect(capped.totals == counts.totals)
         #expect(capped.rows[.human]?["page"] == ["/p4": ["n": 5, "t3": 1], "/p3": ["n": 4, "t3": 1], "(other)": ["n": 7 + 3 + 2 + 1, "t3": 3]])
         #expect(capped.rows[.human]?["tool"] == ["a": ["n": 2], "b": ["n": 2], "(other)": ["n": 2]])
         #expect(capped.rows[.human]?["funnel"]?.count == 4)
+        #expect(capped.rows[.human]?["userEvent"]?.count == 3)
         // Nothing is lost: every metric adds up to what it was.
         for dimension in ["page", "tool"] {
             for metric in ["n", "t3"] {

@@ -88,8 +88,7 @@ final class DerivedFlusher: @unchecked Sendable {
         let now = Int64(Date().timeIntervalSince1970 * 1000)
         if backlogged { return try flush(redis: redis, changedBefore: now - interval * Self.backlogDeferral) }
         let started = ContinuousClock.now
-        let lead = leadMilliseconds
-        try flush(redis: redis, changedBefore: now - interval + lead, behindMargin: lead / 2)
+        try flush(redis: redis, changedBefore: now - interval + leadMilliseconds, behindMargin: periodMilliseconds)
         let took = ContinuousClock.now - started
         lastLookMilliseconds.store(took.components.seconds * 1000 + took.components.attoseconds / 1_000_000_000_000_000, ordering: .relaxed)
     }
@@ -101,8 +100,8 @@ final class DerivedFlusher: @unchecked Sendable {
 
     /// Passes over the keys first changed before `cutoff` (epoch ms), if no other
     /// worker holds the lock. With `behindMargin` (ms), a pass that finds a key within
-    /// that margin of its interval's end makes the next passes bigger and stop taking
-    /// turns with the consumer until the look is done (`nextChunk`).
+    /// that margin of its interval's end (written after the next look, it would be late)
+    /// makes the next pass bigger and not wait for the consumer (`nextChunk`).
     private func flush(redis: RedisConnection, changedBefore cutoff: Int64, behindMargin: Int64? = nil) throws {
         // Renewed every pass: a worker killed mid-pass holds up the others for seconds, not minutes.
         let lockMilliseconds = String(Self.lockMilliseconds)
@@ -114,7 +113,7 @@ final class DerivedFlusher: @unchecked Sendable {
         var chunk = Self.chunk
         while true {
             // Behind (a bigger pass than usual), the flusher does not wait for the consumer's batches.
-            if chunk == Self.chunk { lastBatches = awaitTurn(after: lastBatches) }
+            lastBatches = chunk == Self.chunk ? awaitTurn(after: lastBatches) : consumer().batches
             let started = ContinuousClock.now
             let pass = try flushPass(redis: redis, cutoff: cutoff, chunk: chunk, wrote: &wrote)
             working += ContinuousClock.now - started
@@ -123,7 +122,8 @@ final class DerivedFlusher: @unchecked Sendable {
                 let deadline = Int64(Date().timeIntervalSince1970 * 1000) - interval + behindMargin
                 chunk = Self.nextChunk(after: chunk, oldestChange: pass.oldestChange, behindBefore: deadline)
             }
-            _ = try redis.run(RedisCommand("PEXPIRE", StreamLayout.flushLockKey, lockMilliseconds))
+            // A lock that lapsed during a long pass may be another worker's now: the look stops.
+            guard try redis.run(RedisCommand("EVAL", Self.renewScript, "1", StreamLayout.flushLockKey, owner, lockMilliseconds)).integer == 1 else { break }
         }
         // The store's time, not the waits for the consumer.
         if wrote { metrics.flushDuration.record(working) }
@@ -131,9 +131,9 @@ final class DerivedFlusher: @unchecked Sendable {
 
     /// The chunk of the pass after one of `chunk` keys per partition whose oldest key was
     /// first changed at `oldestChange`: doubled (up to `maxChunk`) when that is before
-    /// `behindBefore`, i.e. the key is due within the margin of its interval's end, so a
+    /// `behindBefore`, i.e. the key reaches its interval's end before the next look, so a
     /// flusher that falls behind the traffic (turns with a busy consumer, a slow store)
-    /// takes a larger share of the store until it has caught up; `chunk` otherwise.
+    /// takes a larger share of the store until it has caught up; the usual `chunk` otherwise.
     static func nextChunk(after chunk: Int, oldestChange: Int64?, behindBefore deadline: Int64) -> Int {
         guard let oldestChange, oldestChange < deadline else { return Self.chunk }
         return min(chunk * 2, maxChunk)
@@ -156,6 +156,9 @@ final class DerivedFlusher: @unchecked Sendable {
 
     /// Releases the lock only if this worker still holds it.
     static let unlockScript = "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0"
+
+    /// Extends the lock by ARGV[2] ms only if this worker (ARGV[1]) still holds it; 1 if so.
+    static let renewScript = "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end return 0"
 
     /// Flushes up to `chunk` due keys of each partition: whether a partition had more, and
     /// the oldest first change among them.
