@@ -20,6 +20,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-nio-extras.git", from: "1.35.2"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
     ],
     targets: [
         // C libraries from Debian, each imported by exactly one Swift module.
@@ -52,8 +53,8 @@ let package = Package(
             ]),
         // Roll-up buckets: what each event counts, merged counts and the rollups document (worker, sluicectl).
         .target(name: "SluiceRollups", dependencies: ["SluiceCore", "SluiceMongo"]),
-        // User-agent parsing with Debian's uap-core rules; the only importer of PCRE2. No I/O after loading.
-        .target(name: "SluiceUserAgent", dependencies: ["CPCRE2", "SluiceCore"]),
+        // User-agent parsing with Debian's uap-core rules (its YAML read with Yams); the only importer of PCRE2. No I/O after loading.
+        .target(name: "SluiceUserAgent", dependencies: ["CPCRE2", "SluiceCore", .product(name: "Yams", package: "Yams")]),
         .target(
             name: "SluiceIngest",
             dependencies: [

@@ -2,7 +2,7 @@ import Testing
 
 @testable import SluiceUserAgent
 
-/// The purpose-built reader for uap-core's YAML subset.
+/// uap-core's YAML read through Yams into lists of flat maps.
 @Suite("UAPYAMLReader")
 struct UAPYAMLReaderTests {
     static func parse(_ text: String) throws(UAPYAMLReader.Failure) -> UAPYAMLReader.Document {
@@ -34,17 +34,25 @@ struct UAPYAMLReaderTests {
     }
 
     @Test func rejectsWhatItDoesNotUnderstand() {
-        #expect(throws: UAPYAMLReader.Failure(line: 2, reason: "unterminated double-quoted string")) {
+        // Bad YAML, at the line where the construct began.
+        #expect(throws: UAPYAMLReader.Failure(line: 2, reason: "while scanning a quoted scalar: found unexpected end of stream")) {
             try Self.parse("a:\n  - k: \"open\n")
         }
-        #expect(throws: UAPYAMLReader.Failure(line: 2, reason: "map entry outside a list item ('- ' expected)")) {
+        // YAML of another shape than uap-core's.
+        #expect(throws: UAPYAMLReader.Failure(line: 1, reason: "top-level key 'a' must introduce a list")) {
             try Self.parse("a:\n  k: v\n")
         }
         #expect(throws: UAPYAMLReader.Failure(line: 1, reason: "top-level key 'a' must introduce a list")) {
             try Self.parse("a: b\n")
         }
-        #expect(throws: UAPYAMLReader.Failure(line: 2, reason: "unexpected text after a quoted value")) {
-            try Self.parse("a:\n  - k: 'v' w\n")
+        #expect(throws: UAPYAMLReader.Failure(line: 2, reason: "an item of 'a' must be a map ('key: value' lines)")) {
+            try Self.parse("a:\n  - v\n")
+        }
+        #expect(throws: UAPYAMLReader.Failure(line: 2, reason: "'k' in 'a' must be a single value, not a list or map")) {
+            try Self.parse("a:\n  - k: [1, 2]\n")
+        }
+        #expect(throws: UAPYAMLReader.Failure(line: 1, reason: "the file must be a map of lists")) {
+            try Self.parse("- a\n")
         }
     }
 

@@ -106,7 +106,7 @@ struct UserAgentParserTests {
         let path = try Self.rulesFile("user_agent_parsers:\n  - regex: 'unterminated\n")
         defer { Self.remove(path) }
         #expect(
-            throws: UserAgentError.malformedRegexes(path: path, line: 2, reason: "unterminated single-quoted string")
+            throws: UserAgentError.malformedRegexes(path: path, line: 2, reason: "while scanning a quoted scalar: found unexpected end of stream")
         ) {
             try UserAgentParser(regexesPath: path)
         }
