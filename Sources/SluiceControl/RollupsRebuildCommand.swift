@@ -24,12 +24,9 @@ struct RollupsRebuildCommand: ParsableCommand {
     @OptionGroup var range: TimeRangeOptions
     @OptionGroup var funnelOptions: FunnelOptions
 
-    /// The worker's default `SLUICE_ROLLUP_WINDOW`.
-    static let defaultRollupWindow = 172_800
-
     @Option(
         help: ArgumentHelp(
-            "Seconds after its end a bucket stays open in Redis, owned by the live pipeline (default: $SLUICE_ROLLUP_WINDOW, else \(defaultRollupWindow), as the worker).",
+            "Seconds after its end a bucket stays open in Redis, owned by the live pipeline (default: $\(Setting.rollupWindow.variable), else \(Setting.rollupWindow.defaultValue), as the worker; 0 claims every closed hour).",
             valueName: "seconds"))
     var rollupWindow: Int?
 
@@ -42,11 +39,14 @@ struct RollupsRebuildCommand: ParsableCommand {
         _ = try window()
     }
 
-    /// The roll-up window in milliseconds, from the flag, else the worker's setting.
+    /// The roll-up window in milliseconds, from the flag, else the worker's setting and
+    /// its default; unlike the worker's, 0 is allowed (a rebuild of a store nothing
+    /// writes live, such as a benchmark's).
     func window(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> Int64 {
-        let settings = Settings(environment: environment, overrides: ["SLUICE_ROLLUP_WINDOW": rollupWindow.map(String.init)].compactMapValues { $0 })
+        let setting = Setting.rollupWindow
+        let settings = Settings(environment: environment, flags: [setting: rollupWindow])
         do {
-            return Int64(try settings.seconds("SLUICE_ROLLUP_WINDOW", default: Self.defaultRollupWindow, range: 0...31 * 86_400)) * 1000
+            return Int64(try settings.seconds(setting.variable, default: Int(setting.defaultValue) ?? 0, range: 0...31 * 86_400)) * 1000
         } catch {
             throw ValidationError("\(error)")
         }

@@ -12,7 +12,7 @@ struct AddressHashKey: Sendable, Equatable {
 
     /// Reads `SLUICE_ADDRESS_KEY`; without it, a random key for this process only.
     init(settings: Settings) throws(ConfigurationError) {
-        guard let text = settings.optionalString("SLUICE_ADDRESS_KEY") else {
+        guard let text = settings.optionalString(IngestSettings.addressKey) else {
             k0 = UInt64.random(in: .min ... .max)
             k1 = UInt64.random(in: .min ... .max)
             configured = false
@@ -23,7 +23,7 @@ struct AddressHashKey: Sendable, Equatable {
             let high = UInt64(hex.prefix(16), radix: 16), let low = UInt64(hex.suffix(16), radix: 16)
         else {
             throw ConfigurationError(
-                variable: "SLUICE_ADDRESS_KEY", value: maskedSecret(text),
+                variable: IngestSettings.addressKey.variable, value: maskedSecret(text),
                 expected: "32 hex digits (128 bits), the same on every ingest replica, e.g. from `openssl rand -hex 16`")
         }
         k0 = high

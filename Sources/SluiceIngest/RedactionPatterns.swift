@@ -8,7 +8,7 @@ import SluiceValidation
 enum RedactionPatterns {
     static func load(path: String) throws(ConfigurationError) -> [RedactionRule] {
         func fail(_ expected: String) -> ConfigurationError {
-            ConfigurationError(variable: "SLUICE_REDACT_PATTERNS", value: path, expected: expected)
+            ConfigurationError(variable: IngestSettings.redactPatterns.variable, value: path, expected: expected)
         }
         guard let contents = FileManager.default.contents(atPath: path) else { throw fail("a readable JSON file") }
         let value: JSONValue

@@ -36,10 +36,11 @@ final class SiteDirectory: Sendable {
     func reload() throws(ConfigurationError) -> SiteRegistry {
         guard let path else {
             throw ConfigurationError(
-                variable: "SLUICE_SITES", value: "(unset)", expected: "a sites file to reload; ingest runs open, restart it with SLUICE_SITES set")
+                variable: Setting.sites.variable, value: "(unset)",
+                expected: "a sites file to reload; ingest runs open, restart it with \(Setting.sites.variable) set")
         }
         guard let contents = FileManager.default.contents(atPath: path) else {
-            throw ConfigurationError(variable: "SLUICE_SITES", value: path, expected: "a readable sites file")
+            throw ConfigurationError(variable: Setting.sites.variable, value: path, expected: "a readable sites file")
         }
         let registry = try SiteRegistry(json: Array(contents), source: path)
         current.withLock { $0 = Snapshot(registry) }

@@ -8,8 +8,8 @@ import SluiceCore
 /// around any part are ignored. A step starting with `/` is a page path, any other is a
 /// user event's `type/name` (split at the first `/`). Unset or empty: no funnels.
 public struct FunnelSettings: Sendable, Equatable {
-    /// The variable.
-    public static let variable = "SLUICE_FUNNELS"
+    /// The setting (declared with the others every process reads).
+    static let setting = Setting.funnels
     /// Funnels at most.
     public static let maxFunnels = 10
     /// Steps per funnel.
@@ -41,14 +41,14 @@ public struct FunnelSettings: Sendable, Equatable {
 
     /// Reads `SLUICE_FUNNELS` from `settings`.
     public init(settings: Settings) throws(ConfigurationError) {
-        guard let text = settings.optionalString(Self.variable) else {
+        guard let text = settings.optionalString(Self.setting) else {
             self.init()
             return
         }
         do {
             try self.init(parsing: text)
         } catch {
-            throw ConfigurationError(variable: Self.variable, value: text, expected: "funnels as name: step > step; ... (\(error))")
+            throw ConfigurationError(variable: Self.setting.variable, value: text, expected: "funnels as name: step > step; ... (\(error))")
         }
     }
 

@@ -37,7 +37,7 @@ public struct SiteRegistry: Sendable {
     /// Parses the file's contents; `source` names it in errors.
     public init(json: [UInt8], source: String) throws(ConfigurationError) {
         func fail(_ problem: String) -> ConfigurationError {
-            ConfigurationError(variable: "SLUICE_SITES", value: source, expected: problem)
+            ConfigurationError(variable: Setting.sites.variable, value: source, expected: problem)
         }
         let value: JSONValue
         do {

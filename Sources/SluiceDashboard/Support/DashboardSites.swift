@@ -26,7 +26,7 @@ struct DashboardSites: Sendable {
             guard let object = entry.objectValue, let id = object["id"]?.stringValue, let name = object["timeZone"]?.stringValue else { continue }
             guard let zone = TimeZone(identifier: name) else {
                 throw ConfigurationError(
-                    variable: "SLUICE_SITES", value: path, expected: "site \(id): \"timeZone\" as an IANA name such as Europe/Paris, not \"\(name)\"")
+                    variable: Setting.sites.variable, value: path, expected: "site \(id): \"timeZone\" as an IANA name such as Europe/Paris, not \"\(name)\"")
             }
             zones[id] = zone
         }
