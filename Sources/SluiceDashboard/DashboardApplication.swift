@@ -52,7 +52,7 @@ public func buildDashboardApplication(
     let cache =
         configuration.reportCacheSeconds == 0
         ? nil : RollupCache(lifetimeSeconds: configuration.reportCacheSeconds, windowSeconds: configuration.rollupWindowSeconds)
-    let runner = ReportRunner(store: store.store, redis: endpoint, cache: cache, logger: logger)
+    let runner = ReportRunner(store: store.store, redis: RedisConnectionPool(endpoint: endpoint), cache: cache, logger: logger)
     let reportPages: [(DashboardPage, ReportPageController.Builder)] = [
         (.overview, OverviewPage.view), (.chats, ChatsPage.view), (.tools, ToolsPage.view), (.lab, LabPage.view),
         (.performance, PerformancePage.view), (.funnels, FunnelsPage.builder(configuration.funnels)),

@@ -5,12 +5,12 @@ import SluiceRedis
 import SluiceReports
 
 /// Runs a `ReportSource` read on NIO's blocking thread pool (libmongoc and hiredis
-/// block), with a Redis connection of its own for the call (a `ReportSource` holds one
-/// and is not for concurrent use), and the process's `RollupCache` (nil: none). A failing
-/// store or Redis is a 503 for the caller; the cause goes to the log.
+/// block), with a Redis connection lent to it alone for the call (a `ReportSource` holds
+/// one and is not for concurrent use), and the process's `RollupCache` (nil: none). A
+/// failing store or Redis is a 503 for the caller; the cause goes to the log.
 struct ReportRunner: Sendable {
     let store: MongoStore
-    let redis: RedisEndpoint
+    let redis: RedisConnectionPool
     let cache: RollupCache?
     let logger: Logger
 
@@ -19,8 +19,7 @@ struct ReportRunner: Sendable {
         let (store, redis, cache) = (store, redis, cache)
         do {
             return try await NIOThreadPool.singleton.runIfActive {
-                let connection = try RedisConnection(endpoint: redis)
-                return try body(ReportSource(store: store, redis: connection, cache: cache))
+                try redis.withConnection { connection in try body(ReportSource(store: store, redis: connection, cache: cache)) }
             }
         } catch {
             logger.error("report failed", metadata: ["sluice.error": "\(error)"])
