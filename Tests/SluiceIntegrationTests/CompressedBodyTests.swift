@@ -32,8 +32,10 @@ import Testing
         let took = ContinuousClock.now - started
         #expect(reply.status == 413, "\(reply.text)")
         #expect(reply.text.contains("inflated"), "\(reply.text)")
-        // Inflating all 64 MB takes about a second in a debug build; stopping at 512 KB, milliseconds.
-        #expect(took < .seconds(5), "took \(took)")
+        // The 413 naming the inflated size shows where it stopped (512 KB, milliseconds of work);
+        // the bound is a loose guard against a hang, with room for a test process that the rest
+        // of the suite stalls for seconds on two busy cores (one CI run took 5.07 s).
+        #expect(took < .seconds(15), "took \(took)")
         #expect(try await HTTP.get("\(stack.baseURL)/healthz").status == 200)
         try await stack.stop()
     }
