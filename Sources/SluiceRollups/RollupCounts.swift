@@ -64,15 +64,12 @@ public struct RollupCounts: Sendable, Equatable {
         var result = normalized
         for (audience, dimensions) in result.rows {
             for (dimension, values) in dimensions where !Self.uncapped.contains(dimension) && values.count > limit {
-                var ranked = values.filter { $0.key != RollupDelta.otherValue }.sorted { a, b in
-                    let (ca, cb) = (a.value[RollupMetric.count] ?? 0, b.value[RollupMetric.count] ?? 0)
-                    return ca != cb ? ca > cb : a.key < b.key
-                }
+                // The document's own order: by count, then by value.
+                let ranked = RollupDocument.sortedRows(values.filter { $0.key != RollupDelta.otherValue })
                 guard ranked.count > limit else { continue }
                 var other = values[RollupDelta.otherValue] ?? [:]
                 for (_, metrics) in ranked[limit...] { other.merge(metrics, uniquingKeysWith: +) }
-                ranked.removeSubrange(limit...)
-                var kept = Dictionary(uniqueKeysWithValues: ranked.map { ($0.key, $0.value) })
+                var kept = Dictionary(uniqueKeysWithValues: ranked.prefix(limit))
                 kept[RollupDelta.otherValue] = other
                 result.rows[audience]![dimension] = kept
             }

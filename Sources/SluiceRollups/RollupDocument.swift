@@ -36,9 +36,8 @@ public enum RollupDocument {
                     part.appendInt64(total.rawValue, totals[total.rawValue] ?? 0)
                 }
                 for dimension in RollupDimension.allCases {
-                    // A row whose counts all went back to zero (an exit page a session moved on from) is left out.
-                    guard let values = counts.rows[audience]?[dimension.rawValue]?.filter({ $0.value.values.contains { $0 != 0 } }), !values.isEmpty
-                    else { continue }
+                    // `capped` left out rows whose counts all went back to zero (an exit page a session moved on from).
+                    guard let values = counts.rows[audience]?[dimension.rawValue], !values.isEmpty else { continue }
                     part.appendArray(dimension.rawValue) { array in
                         for (value, metrics) in sortedRows(values) { array.appendDocument { appendRow(value, metrics, to: $0) } }
                     }

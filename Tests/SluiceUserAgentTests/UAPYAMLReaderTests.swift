@@ -34,25 +34,18 @@ struct UAPYAMLReaderTests {
     }
 
     @Test func rejectsWhatItDoesNotUnderstand() {
-        // Bad YAML, at the line where the construct began.
-        #expect(throws: UAPYAMLReader.Failure(line: 2, reason: "while scanning a quoted scalar: found unexpected end of stream")) {
-            try Self.parse("a:\n  - k: \"open\n")
-        }
-        // YAML of another shape than uap-core's.
-        #expect(throws: UAPYAMLReader.Failure(line: 1, reason: "top-level key 'a' must introduce a list")) {
-            try Self.parse("a:\n  k: v\n")
-        }
-        #expect(throws: UAPYAMLReader.Failure(line: 1, reason: "top-level key 'a' must introduce a list")) {
-            try Self.parse("a: b\n")
-        }
-        #expect(throws: UAPYAMLReader.Failure(line: 2, reason: "an item of 'a' must be a map ('key: value' lines)")) {
-            try Self.parse("a:\n  - v\n")
-        }
-        #expect(throws: UAPYAMLReader.Failure(line: 2, reason: "'k' in 'a' must be a single value, not a list or map")) {
-            try Self.parse("a:\n  - k: [1, 2]\n")
-        }
-        #expect(throws: UAPYAMLReader.Failure(line: 1, reason: "the file must be a map of lists")) {
-            try Self.parse("- a\n")
+        let cases: [(text: String, failure: UAPYAMLReader.Failure)] = [
+            // Bad YAML, at the line where the construct began.
+            ("a:\n  - k: \"open\n", .init(line: 2, reason: "while scanning a quoted scalar: found unexpected end of stream")),
+            // YAML of another shape than uap-core's.
+            ("a:\n  k: v\n", .init(line: 1, reason: "top-level key 'a' must introduce a list")),
+            ("a: b\n", .init(line: 1, reason: "top-level key 'a' must introduce a list")),
+            ("a:\n  - v\n", .init(line: 2, reason: "an item of 'a' must be a map ('key: value' lines)")),
+            ("a:\n  - k: [1, 2]\n", .init(line: 2, reason: "'k' in 'a' must be a single value, not a list or map")),
+            ("- a\n", .init(line: 1, reason: "the file must be a map of lists")),
+        ]
+        for (text, failure) in cases {
+            #expect(throws: failure, "\(text)") { try Self.parse(text) }
         }
     }
 
