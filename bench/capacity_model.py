@@ -94,7 +94,7 @@ class CapacityModel:
         # Partitions a multiple of the masters, so each holds as many (the busiest sets the ceiling).
         deployment = Deployment(partitions=nodes * math.ceil(partitions_min / nodes), workers=math.ceil(target / self.worker(unit)),
                                 redis_nodes=nodes, ingest_cores=math.ceil(10 * target / self.ingest(unit)) / 10,
-                                store_speedup=round(store_speedup, 1), mode=mode)
+                                store_speedup=math.ceil(store_speedup * 10) / 10, mode=mode)
         flusher = self.flusher(deployment)
         if flusher < target:
             return deployment, (f"flusher: one worker at a time writes derived documents, at most {flusher:,.0f} events/s "
