@@ -15,8 +15,7 @@ struct DrainRate {
 
     /// Folds the count since the last sample into the average (weight 0.5 per sample).
     mutating func sample() {
-        let elapsed = ContinuousClock.now - since
-        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        let seconds = (ContinuousClock.now - since).inSeconds
         guard seconds > 0 else { return }
         let current = Double(finished) / seconds
         perSecond = perSecond == 0 ? current : (perSecond + current) / 2

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import SluiceCore
 import SluiceRedis
 import Synchronization
 
@@ -37,7 +38,7 @@ final class FlushLoop: Sendable {
                 backoff.reset()
                 // Looks start a period apart, however long the flush took.
                 let rest = Duration.milliseconds(flusher.periodMilliseconds) - (ContinuousClock.now - started)
-                if rest > .zero { Thread.sleep(forTimeInterval: Double(rest.components.attoseconds) / 1e18 + Double(rest.components.seconds)) }
+                if rest > .zero { Thread.sleep(forTimeInterval: rest.inSeconds) }
             } catch {
                 logger.warning("flush of derived data failed, retrying", metadata: ["sluice.error": "\(error)"])
                 redis = nil
