@@ -99,6 +99,17 @@ def rollup_rows(state):
                                          "redis_cpu_us_per_event_drain": redis_us, "redis_scripts_us_per_event_drain": scripts}}
 
 
+def store_load(lag):
+    """What SecantusDB carried while a lag phase posted: its CPU, and its server time per
+    second of posting with the probe looks' part of it (a load past one core of
+    SecantusDB is past what the store can carry, whatever the pipeline does)."""
+    if "store_ms" not in lag:
+        return ""
+    per_s = lambda ms: 100.0 * ms / 1000.0 / lag["seconds"]
+    return (f"; SecantusDB meanwhile {lag['cpu'].get('mongo', 0):.0f}% of a core, server time {per_s(lag['store_ms']):.0f}% of the "
+            f"posting time (the probe looks {per_s(lag['probe_looks_ms']):.0f}%)")
+
+
 def lag_rows(lag, baseline, key, what):
     """6. lag to the event collection (held to the pinned baseline's p99) and the session
     documents' staleness, for the lag phase stored under `key` (`what` says its rate)."""
@@ -106,7 +117,7 @@ def lag_rows(lag, baseline, key, what):
     p99 = lag["lag_ms"]["p99"] if lag["probes"] else None
     ok = None if p99 is None or baseline is None else p99 <= baseline["p99_ms"]
     rows.append((f"6. end-to-end lag receivedAt → visible in MongoDB, p50 / p99 (at {fmt_int(lag['events_per_s'])} events/s "
-                 f"= {what}; {lag['probes']} probes)",
+                 f"= {what}; {lag['probes']} probes{store_load(lag)})",
                  f"{lag['lag_ms']['p50']:.0f} ms / {p99:.0f} ms" if p99 is not None else "—", "—", "—",
                  f"p99 ≤ before derived data ({baseline['p99_ms']:.0f} ms at {fmt_int(baseline['events_per_s'])} events/s)"
                  if baseline else "p99 ≤ the baseline (none)", met(ok)))
@@ -135,7 +146,7 @@ def details(state):
         out.append(f"- Derived documents of the drain: {drain['dirty_at_ack']:,} keys dirty at the last acknowledgement; "
                    f"flushed {drain['flushed_s']} s after the first read; the worker flushed {drain['flushes']} times, "
                    f"{drain['flush_total_s']} s in all, {drain['flush_after_ack_s']} s of it after the last acknowledgement "
-                   f"(the rest is inside the acknowledgement time: the flusher runs on the consumer's thread); busy time "
+                   f"(the rest overlaps the acknowledgements: the flusher has a thread and a Redis connection of its own); busy time "
                    f"{drain['busy_s']} s; worker CPU to the flush {drain['worker_cpu_to_flushed_us_per_event']} µs/event.")
     if drain.get("writes"):
         w = drain["writes"]

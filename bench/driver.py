@@ -147,6 +147,7 @@ def main():
     p.add_argument("--visitors", type=int, default=20000)
     p.add_argument("--seed", type=int, default=3)
     p.add_argument("--label", default="lag", help="where the result goes in the state: lag (half the drain rate) or lag_equal (the baseline's rate)")
+    p.add_argument("--pid", action="append", help="NAME=PID whose CPU is measured while posting (mongo= is SecantusDB)")
     p.set_defaults(func=cmd_lag)
 
     p = sub.add_parser("profile")

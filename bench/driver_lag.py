@@ -1,6 +1,9 @@
 """`driver.py lag`: end-to-end lag at a given rate, sampled from outside: batches posted
 on a schedule, the first event of each a probe a separate process polls MongoDB for
-(and, for some, waits for its session document)."""
+(and, for some, waits for its session document). Also what the store did meanwhile:
+SecantusDB's CPU and its server time, the probe looks' share of it apart, so a phase
+whose load the store cannot carry says so."""
+import itertools
 import math
 import multiprocessing
 import queue
@@ -9,8 +12,18 @@ import time
 
 import derived  # bench/derived.py: sessions, visitors and roll-ups written behind
 from driver_events import USER_AGENTS, batch_body, hexid, visitor_pool
+from driver_mongo import mongo_counters, mongo_delta
 from driver_poster import Poster
+from driver_proc import CpuWindow, parse_pids
 from driver_state import log, update_state
+
+# Each look asks for the oldest outstanding probes only, at most this many: when the
+# pipeline falls behind, thousands are outstanding, and one `$in` over all of them made
+# the looks a third of SecantusDB's server time (30-37 s of 100-122 s at 486 events/s),
+# slowing what they measure. A younger probe already visible is then seen a look or two
+# later, so the lag can read high, never low; at the baseline's rate fewer than this are
+# ever outstanding.
+PROBE_WINDOW = 200
 
 
 def lag_poller(mongo_url, db, probes, results, stop_after, derived_stop_after):
@@ -41,7 +54,8 @@ def lag_poller(mongo_url, db, probes, results, stop_after, derived_stop_after):
             pass
         if outstanding and not (done_posting and time.time() > give_up):
             start = time.time()
-            docs = list(collection.find({"eventId": {"$in": list(outstanding)}},
+            window = list(itertools.islice(outstanding, PROBE_WINDOW))
+            docs = list(collection.find({"eventId": {"$in": window}},
                                         {"receivedAt": 1, "eventId": 1, "sessionId": 1, "timestamp": 1}))
             end = time.time()
             # Visible somewhere between the previous poll and the end of this one.
@@ -86,6 +100,8 @@ def cmd_lag(args):
     poster = Poster(args.url)
     run_id = hexid(rng, 8)
     chat_ids = []
+    counters = mongo_counters(args.mongo_url)
+    cpu = CpuWindow(parse_pids(args.pid)).start()
     started = time.monotonic()
     next_at = started
     sent = requests = 0
@@ -108,6 +124,8 @@ def cmd_lag(args):
         next_at += interval
         del chat_ids[:-500]
     elapsed = time.monotonic() - started
+    cpu_use = cpu.stop()
+    store = mongo_delta(counters, mongo_counters(args.mongo_url), args.db)
     probes.put(None)
     out = results.get(timeout=flush_interval + 180)
     poller.join(timeout=10)
@@ -117,7 +135,11 @@ def cmd_lag(args):
               "probes": len(lags), "probes_missing": out["missing"], "poll_period_ms_p50": out["poll_period_ms_p50"],
               "lag_ms": {"p50": round(percentile(lags, 50), 1) if lags else None, "p99": round(percentile(lags, 99), 1) if lags else None,
                          "max": round(lags[-1], 1) if lags else None},
-              "poster_max_behind_ms": round(1000 * behind, 1), "flush_interval_s": flush_interval}
+              "poster_max_behind_ms": round(1000 * behind, 1), "flush_interval_s": flush_interval,
+              # While posting: CPU % of one core by process, and SecantusDB's server time (ms)
+              # with its queries on userevents (the probe looks) apart.
+              "cpu": cpu_use, "store_ms": store["total_ms"],
+              "probe_looks_ms": store["by_collection"].get("userevents queries", {}).get("ms", 0.0)}
     stale = out["staleness_ms"]
     result["staleness"] = {"probes": len(stale), "never_fresh": out["never_fresh"], "without_session": out["without_session"],
                            "ms": {"p50": round(percentile(stale, 50)) if stale else None, "p99": round(percentile(stale, 99)) if stale else None,

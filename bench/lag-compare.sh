@@ -85,7 +85,7 @@ measure() {
     grep -q "SLUICE_FLUSH_INTERVAL" "$dir/worker-lag.log" && worker_log=(--worker-log "$dir/worker-lag.log")
     log "== lag of $label at $LAG_RATE events/s for ${BENCH_LAG_SECONDS}s"
     driver lag --label "lag_$label" --url "http://127.0.0.1:$ingest_port" --mongo-url "mongodb://127.0.0.1:$mongo_port/" \
-        --db sluice_bench --rate "$LAG_RATE" --duration "$BENCH_LAG_SECONDS" "${worker_log[@]}"
+        --db sluice_bench --rate "$LAG_RATE" --duration "$BENCH_LAG_SECONDS" "${worker_log[@]}" --pid "mongo=$SECANTUSD_PID"
     stop_tracked
 }
 

@@ -290,7 +290,8 @@ for phase in "lag_equal $baseline_rate the baseline's rate" "lag $lag_rate half 
     read -r label rate what <<<"$phase"
     log "== 6. end-to-end lag at $rate events/s ($what) for ${BENCH_LAG_SECONDS}s"
     driver lag --label "$label" --url "$ingest_url" --mongo-url "mongodb://127.0.0.1:$mongo_port/" --db sluice_bench \
-        --rate "$rate" --duration "$BENCH_LAG_SECONDS" --worker-log "$tmp/worker-lag.log"
+        --rate "$rate" --duration "$BENCH_LAG_SECONDS" --worker-log "$tmp/worker-lag.log" \
+        --pid "mongo=$mongo_pid" --pid "worker=$worker_pid" --pid "ingest=$ingest_pid" --pid "redis=$redis_pid"
 done
 stop_process "$worker_pid" "sluice-worker"
 driver rss --label ingest-final --pid-of "$ingest_pid"
