@@ -25,11 +25,15 @@
 #                             removed); a size whose store is already there (its
 #                             rebuild.json) is timed again without steps 1-3
 #   BENCH_DASHBOARD_PREPARE=1 stop after step 3 (build the stores only)
+#   BENCH_DASHBOARD_CACHE     SecantusDB's WiredTiger cache for these stores [4G]: a
+#                             1,000,000-event store outgrows deploy/secantusd.toml's 512M
+#                             (1.3 GB on disk part-way through its raw writes, which slowed)
 set -euo pipefail
 
 # shellcheck source=scripts/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/../scripts/lib.sh"
 SLUICE_LOG_TAG=bench-dashboard
+export SECANTUSD_CACHE_SIZE="${BENCH_DASHBOARD_CACHE:-4G}"
 
 BENCH_DIR="$SLUICE_ROOT/bench"
 BENCH_OUT="${BENCH_OUT:-$BENCH_DIR/results}"

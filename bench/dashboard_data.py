@@ -172,7 +172,14 @@ def main():
     started = time.monotonic()
 
     def flush(name):
-        database[name].insert_many(pending[name], ordered=False)
+        try:
+            database[name].insert_many(pending[name], ordered=False)
+        except pymongo.errors.BulkWriteError as error:
+            # Every generated id is new, so a duplicate key means pymongo retried a bulk
+            # (its connection broke mid-write) whose first attempt was stored: those
+            # documents are written. Anything else is a real failure.
+            if any(e["code"] != 11000 for e in error.details["writeErrors"]) or error.details["writeConcernErrors"]:
+                raise
         written[name] += len(pending[name])
         pending[name].clear()
 

@@ -320,6 +320,8 @@ start_redis() {
 # start_secantusd PORT STORAGE LOG — SecantusDB (MongoDB wire protocol) from
 # the venv. STORAGE is a directory (persistent) or :memory: (ephemeral; it
 # lives in a temp dir under $TMPDIR, removed on a clean shutdown).
+# SECANTUSD_CACHE_SIZE (e.g. 4G), when set, overrides the config's WiredTiger
+# cache for a store that outgrows it (make bench-dashboard's large store).
 # Sets SECANTUSD_PID.
 start_secantusd() {
     local port="$1" storage="$2" logfile="$3"
@@ -335,7 +337,7 @@ start_secantusd() {
     # a developer's machine cannot change what tests run against.
     spawn "secantusd :$port" "$logfile" \
         "$exe" --config "$SLUICE_SECANTUSD_CONF" --host 127.0.0.1 --port "$port" \
-        --storage-path "$storage"
+        --storage-path "$storage" ${SECANTUSD_CACHE_SIZE:+--cache-size "$SECANTUSD_CACHE_SIZE"}
     SECANTUSD_PID=$SPAWNED_PID
     wait_until "secantusd on port $port" "$SECANTUSD_PID" "$logfile" "${MONGO_START_TIMEOUT:-60}" \
         tcp_accepts "$port"
