@@ -3,12 +3,6 @@ import SluiceRedis
 
 /// The state of one partition stream and its consumer group.
 struct StreamStatus {
-    struct Consumer {
-        let name: String
-        let pending: Int64
-        let idleMilliseconds: Int64
-    }
-
     let stream: String
     /// The Redis server holding the stream (`host:port`): on a cluster, its slot's master.
     let node: String
@@ -16,14 +10,14 @@ struct StreamStatus {
     /// Nil when the group does not exist yet (no worker has started).
     let pending: Int64?
     let lag: Int64?
-    let consumers: [Consumer]
+    let consumers: [StreamConsumerInfo]
 
     /// Reads every partition in one pipeline per command kind.
     static func read(from redis: RedisConnection, partitions: Int) throws(RedisError) -> [StreamStatus] {
         let streams = StreamLayout.streamKeys(partitions: partitions)
         let lengths = try redis.pipeline(streams.map { RedisCommand("XLEN", $0) })
         let groups = try redis.pipeline(streams.map { RedisCommand("XINFO", "GROUPS", $0) })
-        let consumers = try redis.pipeline(streams.map { RedisCommand("XINFO", "CONSUMERS", $0, StreamLayout.group) })
+        let consumers = try redis.pipeline(streams.map { StreamConsumerInfo.command(stream: $0) })
         return streams.indices.map { index in
             let group = StreamGroupInfo.workers(in: groups[index])
             return StreamStatus(
@@ -32,9 +26,7 @@ struct StreamStatus {
                 length: lengths[index].integer ?? 0,
                 pending: group?.pending,
                 lag: group?.lag,
-                consumers: (consumers[index].elements ?? []).map(\.fieldMap).map {
-                    Consumer(name: $0["name"]?.text ?? "?", pending: $0["pending"]?.integer ?? 0, idleMilliseconds: $0["idle"]?.integer ?? 0)
-                })
+                consumers: StreamConsumerInfo.consumers(in: consumers[index]))
         }
     }
 

@@ -83,14 +83,12 @@ extension StreamConsumer {
     /// Forgets consumers idle longer than `idleMilliseconds` that hold no pending entries.
     func removeDepartedConsumers(idleMilliseconds: Int) throws(RedisError) {
         let connection = try connected()
-        let infos = try connection.pipeline(streams.map { RedisCommand("XINFO", "CONSUMERS", $0, StreamLayout.group) })
+        let infos = try connection.pipeline(streams.map { StreamConsumerInfo.command(stream: $0) })
         var removals: [RedisCommand] = []
         for (stream, info) in zip(streams, infos) {
-            for consumer in (info.elements ?? []).map(\.fieldMap) {
-                guard let name = consumer["name"]?.text, name != consumerName, consumer["pending"]?.integer == 0,
-                    let idle = consumer["idle"]?.integer, idle > idleMilliseconds
-                else { continue }
-                removals.append(RedisCommand("XGROUP", "DELCONSUMER", stream, StreamLayout.group, name))
+            for consumer in StreamConsumerInfo.consumers(in: info)
+            where consumer.name != consumerName && consumer.pending == 0 && consumer.idleMilliseconds > idleMilliseconds {
+                removals.append(RedisCommand("XGROUP", "DELCONSUMER", stream, StreamLayout.group, consumer.name))
             }
         }
         if !removals.isEmpty { _ = try connection.pipeline(removals) }
