@@ -1,5 +1,5 @@
 /// Builds a BSON array: each append adds the next element, keyed "0", "1", ...
-public final class BSONArrayBuilder: @unchecked Sendable {
+public final class BSONArrayBuilder {
     /// The array's storage; BSON arrays are documents with index keys.
     let document = BSONDocumentBuilder()
     private var nextIndex = 0

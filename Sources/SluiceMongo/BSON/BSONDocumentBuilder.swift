@@ -3,12 +3,10 @@ import CMongoc
 /// Builds one BSON document in place, field by field, without an intermediate
 /// Swift representation.
 ///
-/// Keys and string values are passed to libbson with explicit lengths. A
-/// builder is meant to be filled by one thread and then handed over (for
-/// example to a thread that runs `MongoStore.bulkWrite`); it is
-/// `@unchecked Sendable` for that hand-over only and must never be mutated
-/// from two threads at once.
-public final class BSONDocumentBuilder: @unchecked Sendable {
+/// Keys and string values are passed to libbson with explicit lengths. Not
+/// `Sendable`: a builder is filled and written by the code that made it, and
+/// the compiler keeps it from crossing to another thread or task.
+public final class BSONDocumentBuilder {
     /// The heap `bson_t` made by `bson_new()` or `bson_new_from_json()`.
     /// Never a Swift stack value: with `BSON_EXTRA_ALIGN` a `bson_t` is 128-byte aligned.
     private let raw: OpaquePointer

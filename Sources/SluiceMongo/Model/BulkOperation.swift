@@ -1,5 +1,5 @@
 /// One write in an unordered bulk sent by `MongoStore.bulkWrite`.
-public enum BulkOperation: Sendable {
+public enum BulkOperation {
     /// Inserts the document. A duplicate `_id` is reported in
     /// `BulkWriteOutcome.duplicateIndexes` ("already stored").
     case insert(BSONDocumentBuilder)
