@@ -123,8 +123,9 @@ let package = Package(
         .executableTarget(
             name: "sluice-dashboard",
             dependencies: ["SluiceDashboard", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
-        // `make bench-enrichment`: the enrichment step's cost, a benchmark rather than a timed test.
-        .executableTarget(name: "sluice-enrichment-bench", dependencies: ["SluiceWorker"]),
+        // `make bench-enrichment`: the enrichment step's cost, a benchmark rather than a timed test. It drives
+        // the worker's `package` steps (decode, enrich, derived changes, the script's operations).
+        .executableTarget(name: "sluice-enrichment-bench", dependencies: ["SluiceWorker", "SluiceCore", "SluiceRollups", "SluiceUserAgent"]),
         .executableTarget(
             name: "sluicectl",
             dependencies: ["SluiceControl", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
@@ -142,6 +143,8 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]),
         .testTarget(name: "SluiceUserAgentTests", dependencies: ["SluiceUserAgent"]),
+        // The benchmark's own figures, tested in its executable (`@testable import sluice_enrichment_bench`).
+        .testTarget(name: "SluiceEnrichmentBenchTests", dependencies: ["sluice-enrichment-bench", "SluiceWorker", "SluiceCore", "SluiceUserAgent"]),
         .testTarget(
             name: "SluiceIngestTests",
             dependencies: [

@@ -1,7 +1,7 @@
 import SluiceCore
 
 /// A stream entry decoded back into its canonical event.
-struct DecodedEvent {
+package struct DecodedEvent {
     let message: StreamMessage
     let kind: EventKind
     let id: String
@@ -10,7 +10,7 @@ struct DecodedEvent {
     let event: JSONObject
 
     /// Decodes an entry written by ingest; the error is the dead-letter reason.
-    static func decode(_ message: StreamMessage) -> Result<DecodedEvent, DecodeFailure> {
+    package static func decode(_ message: StreamMessage) -> Result<DecodedEvent, DecodeFailure> {
         guard let fields = message.fields else { return .failure(.deleted) }
         guard let version = fields[StreamLayout.versionField].map({ String(decoding: $0, as: UTF8.self) }) else {
             return .failure(.malformed("entry has no \"\(StreamLayout.versionField)\" field"))
@@ -42,7 +42,7 @@ struct DecodedEvent {
 }
 
 /// Why an entry cannot become a document.
-enum DecodeFailure: Error {
+package enum DecodeFailure: Error {
     /// The entry was deleted (XDEL/trim) while pending: nothing left to store, just acknowledge.
     case deleted
     /// The entry can never be stored; it goes to the dead-letter stream with this reason.

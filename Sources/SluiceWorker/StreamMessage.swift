@@ -1,13 +1,20 @@
 import SluiceRedis
 
 /// One entry read from a partition stream.
-struct StreamMessage: Sendable {
+package struct StreamMessage: Sendable {
     /// The stream key, e.g. `events:{2}`.
     let stream: String
     /// The entry id, e.g. `1795610095250-0`.
     let id: String
     /// The entry's fields; nil when the entry was deleted while pending.
     let fields: [String: [UInt8]]?
+
+    /// An entry of `stream` with `id` and `fields` (nil: deleted while pending).
+    package init(stream: String, id: String, fields: [String: [UInt8]]?) {
+        self.stream = stream
+        self.id = id
+        self.fields = fields
+    }
 }
 
 extension StreamMessage {

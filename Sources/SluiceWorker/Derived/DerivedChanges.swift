@@ -5,7 +5,7 @@ import SluiceUserAgent
 /// What one partition's share of a batch changes in derived state, gathered from
 /// the events it stored: per visitor, per session, per roll-up bucket, per chat.
 /// `DerivedStep` turns it into the acknowledgement script's operations.
-struct DerivedChanges {
+package struct DerivedChanges {
     /// One visitor's changes.
     struct Visitor {
         let id: String
@@ -17,13 +17,14 @@ struct DerivedChanges {
     }
 
     /// One session's changes.
-    struct Session {
-        let id: String
+    package struct Session {
+        /// The session's id.
+        package let id: String
         let visitorId: String
         /// The site of its first event here, nil without a sites file.
         let site: String?
         /// Whether the stitcher opened it in this batch (so the store cannot have it).
-        let opened: Bool
+        package let opened: Bool
         var first: Int64
         var last: Int64
         var pageViews: Int64 = 0
@@ -69,7 +70,7 @@ struct DerivedChanges {
     let funnels: FunnelMatcher
     /// Visitors and sessions in first-seen order.
     private(set) var visitors: [Visitor] = []
-    private(set) var sessions: [Session] = []
+    package private(set) var sessions: [Session] = []
     private var visitorSlots: [String: Int] = [:]
     private var sessionSlots: [String: Int] = [:]
     private(set) var buckets: DerivedBuckets
@@ -81,7 +82,7 @@ struct DerivedChanges {
     /// Events counted in no bucket because theirs had closed (left to `sluicectl rollups rebuild`).
     private(set) var lateForRollups = 0
 
-    init(partition: Int, rollupWindow: Int64, now: Int64, funnels: FunnelMatcher = FunnelMatcher()) {
+    package init(partition: Int, rollupWindow: Int64, now: Int64, funnels: FunnelMatcher = FunnelMatcher()) {
         self.partition = partition
         self.rollupWindow = rollupWindow
         self.now = now
@@ -90,7 +91,7 @@ struct DerivedChanges {
     }
 
     /// Adds a stored event (one not stored before: see `BatchProcessor`).
-    mutating func add(_ event: EnrichedEvent) {
+    package mutating func add(_ event: EnrichedEvent) {
         let fields = event.decoded.event
         let facts = EventFacts(kind: event.kind, fields: fields, timestamp: event.timestamp, isBot: event.isBot, path: event.path)
         // Feedback and engagement updates belong to an earlier event of their own: they

@@ -5,7 +5,7 @@ import SluiceRedis
 /// The stored sessions and visitors a batch touches that Redis holds no state for
 /// (expired, or a returning visitor): read from MongoDB before the acknowledgement
 /// step, which starts their state from them, so an absolute write never lowers a count.
-struct DerivedSeeds {
+package struct DerivedSeeds {
     /// Visitor id → first, last, visits, page views, returning ("1"/"0"), user ids (`\x1f`-joined),
     /// then the count of its funnel fields and each field and value (`VisitorFunnels`).
     var visitors: [String: [String]] = [:]
@@ -13,7 +13,10 @@ struct DerivedSeeds {
     var sessions: [String: [String]] = [:]
     /// Sessions the probe found in Redis: the script keeps their state and ignores
     /// the landing fields sent with them, so none need building.
-    var existingSessions: Set<String> = []
+    package var existingSessions: Set<String> = []
+
+    /// No seeds: every visitor and session is new to the store.
+    package init() {}
 
     /// Looks up what the partitions' `changes` need, for all of them at once: one probe
     /// pipeline and at most one find per collection for a whole batch. Sessions the

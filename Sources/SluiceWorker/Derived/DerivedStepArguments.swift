@@ -2,11 +2,19 @@ import SluiceCore
 import SluiceRollups
 
 /// The ARGV of one `DerivedStepScript` call, in the order its comment describes.
-struct DerivedStepArguments {
+package struct DerivedStepArguments {
     let changes: DerivedChanges
     let seeds: DerivedSeeds
     let rollupWindow: Int64
     let now: Int64
+
+    /// The arguments applying `changes`, started from `seeds`, with buckets open for `rollupWindow` ms after their end at `now`.
+    package init(changes: DerivedChanges, seeds: DerivedSeeds, rollupWindow: Int64, now: Int64) {
+        self.changes = changes
+        self.seeds = seeds
+        self.rollupWindow = rollupWindow
+        self.now = now
+    }
 
     /// The group, clock, limits and the entry ids.
     func header(ids: [String]) -> [String] {
@@ -29,7 +37,7 @@ struct DerivedStepArguments {
     /// Visitors first (a new session counts a visit on its visitor, a seed restores its
     /// funnel progress), then sessions, chats, feedback (a chat of the same batch is known
     /// by then), page views' engagement (likewise), buckets and funnel steps.
-    var operations: [String] {
+    package var operations: [String] {
         var out: [String] = []
         out.reserveCapacity(changes.visitors.count * 8 + changes.sessions.count * 26)
         let p = changes.partition

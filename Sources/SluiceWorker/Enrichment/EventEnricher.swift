@@ -2,11 +2,18 @@ import SluiceCore
 import SluiceUserAgent
 
 /// Adds device, corrected time and traffic source to decoded events (pure: no I/O).
-struct EventEnricher {
+package struct EventEnricher {
     let userAgents: CachedUserAgentParser
     let maxEventAgeMilliseconds: Int64
 
-    func enrich(_ event: DecodedEvent) -> EnrichedEvent {
+    /// An enricher parsing user agents through `userAgents`, correcting clocks up to `maxEventAgeMilliseconds` back.
+    package init(userAgents: CachedUserAgentParser, maxEventAgeMilliseconds: Int64) {
+        self.userAgents = userAgents
+        self.maxEventAgeMilliseconds = maxEventAgeMilliseconds
+    }
+
+    /// The event with its device, corrected time, page path, traffic source and the session its body names.
+    package func enrich(_ event: DecodedEvent) -> EnrichedEvent {
         let fields = event.event
         let device = fields["ua"]?.stringValue.map { userAgents.device($0) }
         let receivedAt = fields["receivedAt"].flatMap { if case .int(let ms) = $0 { ms } else { nil } } ?? event.timestamp

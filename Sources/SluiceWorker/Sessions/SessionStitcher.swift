@@ -3,11 +3,17 @@ import SluiceCore
 import SluiceRedis
 
 /// Which session an event belongs to, decided in Redis so every worker agrees.
-struct SessionAssignment: Equatable {
+package struct SessionAssignment: Equatable {
     /// The session's id.
     let sessionId: String
     /// Whether this event opened the session (so the store cannot have it yet).
     let isNew: Bool
+
+    /// Session `sessionId`, opened by this event when `isNew`.
+    package init(sessionId: String, isNew: Bool) {
+        self.sessionId = sessionId
+        self.isNew = isNew
+    }
 }
 
 /// Gets or creates each visitor's current session with one Lua script per event,

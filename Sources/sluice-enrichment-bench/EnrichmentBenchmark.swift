@@ -2,6 +2,7 @@ import FoundationEssentials
 import SluiceCore
 import SluiceRollups
 import SluiceUserAgent
+import SluiceWorker
 
 #if canImport(Glibc)
     import Glibc
@@ -14,44 +15,44 @@ import SluiceUserAgent
 /// `DerivedChanges` of each partition's share of a batch and the script's
 /// arguments). Session stitching and the script itself are Redis round trips and
 /// are measured by `make bench` instead.
-public struct EnrichmentBenchmark {
+struct EnrichmentBenchmark {
     /// What one run measured.
-    public struct Result: Sendable {
+    struct Result: Sendable {
         /// Events enriched in the timed loop.
-        public let events: Int
+        let events: Int
         /// Distinct user agents in the mix.
-        public let distinctUserAgents: Int
+        let distinctUserAgents: Int
         /// Share of user-agent lookups the cache answered.
-        public let cacheHitRatio: Double
+        let cacheHitRatio: Double
         /// Amortised cost per event, microseconds.
-        public let microsecondsPerEvent: Double
+        let microsecondsPerEvent: Double
         /// Cost of parsing one user agent with an empty cache, microseconds (median over the distinct ones).
-        public let coldParseMicroseconds: Double
+        let coldParseMicroseconds: Double
         /// CPU time per event of building the derived changes and the acknowledgement
         /// script's operations, microseconds (this thread's CPU clock).
-        public let rollupMicrosecondsPerEvent: Double
+        let rollupMicrosecondsPerEvent: Double
         /// Events per batch in the roll-up measurement (every partition's share together).
-        public let rollupBatchSize: Int
+        let rollupBatchSize: Int
         /// Passes over the events in the roll-up measurement (the median is reported).
-        public let rollupPasses: Int
+        let rollupPasses: Int
         /// The same with `funnels` configured (every user event and a few page views reach a step).
-        public let rollupWithFunnelsMicrosecondsPerEvent: Double
+        let rollupWithFunnelsMicrosecondsPerEvent: Double
     }
 
     /// The funnels of the with-funnels measurement: the mix's user events (`ui/click`) are
     /// all a step, and 5 of its 97 pages.
-    public static let funnels = try! FunnelSettings(parsing: "bench: /p/1 > ui/click > /p/2; pages: /p/3 > /p/4 > /p/5")
+    static let funnels = try! FunnelSettings(parsing: "bench: /p/1 > ui/click > /p/2; pages: /p/3 > /p/4 > /p/5")
 
     let parser: UserAgentParser
 
     /// A benchmark with uap-core's rules from `regexesPath`.
-    public init(regexesPath: String = UserAgentParser.defaultRegexesPath) throws(UserAgentError) {
+    init(regexesPath: String = UserAgentParser.defaultRegexesPath) throws(UserAgentError) {
         parser = try UserAgentParser(regexesPath: regexesPath)
     }
 
     /// Enriches `events` events whose user agents are drawn from `userAgents` with a
     /// Zipf-like popularity (rank r weighs 1/r), as real traffic repeats a few agents.
-    public func run(userAgents: [String], events: Int, seed: UInt64 = 42) -> Result {
+    func run(userAgents: [String], events: Int, seed: UInt64 = 42) -> Result {
         var random = SplitMix64(seed: seed)
         let weights = userAgents.indices.map { 1.0 / Double($0 + 1) }
         let total = weights.reduce(0, +)

@@ -1,9 +1,10 @@
 import Foundation
 import SluiceCore
 import SluiceUserAgent
+import SluiceWorker
 import Testing
 
-@testable import SluiceWorker
+@testable import sluice_enrichment_bench
 
 /// The roll-up maintenance figure of `sluice-enrichment-bench` (read by `make bench`).
 @Suite struct EnrichmentBenchmarkTests {
