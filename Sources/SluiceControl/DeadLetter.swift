@@ -17,13 +17,15 @@ enum DeadLetterPlace {
     }
 }
 
-/// One dead letter: the original entry's fields (`v`, `e`) plus the `reason`,
-/// `stream`, `entryId`, `deliveries` and `failedAt` the worker added.
+/// One dead letter: the original entry's fields (`v`, `e`) plus the ones the worker
+/// added (`DeadLetterEntry`).
 struct DeadLetter {
     /// The entry id in `events:dead` (kept as the `_id` when the letter moved to MongoDB).
     let id: String
     /// Every field in entry order, values as stored.
     let fields: [(name: String, value: [UInt8])]
+    /// The fields the worker added, decoded.
+    let added: DeadLetterEntry
     /// Where the letter is now.
     var place = DeadLetterPlace.stream
 
@@ -35,6 +37,7 @@ struct DeadLetter {
     init(id: String, fields: [(name: String, value: [UInt8])], place: DeadLetterPlace = .stream) {
         self.id = id
         self.fields = fields
+        self.added = DeadLetterEntry(fields: fields)
         self.place = place
     }
 
@@ -49,11 +52,11 @@ struct DeadLetter {
     /// A field as UTF-8 text, if the entry has it.
     func text(_ name: String) -> String? { value(name).map { String(decoding: $0, as: UTF8.self) } }
 
-    var reason: String { text("reason") ?? "" }
-    var stream: String? { text("stream") }
-    var entryId: String? { text("entryId") }
-    var deliveries: Int64? { text("deliveries").flatMap { Int64($0) } }
-    var failedAt: String? { text("failedAt") }
+    var reason: String { added.reason ?? "" }
+    var stream: String? { added.stream }
+    var entryId: String? { added.entryId }
+    var deliveries: Int64? { added.deliveries }
+    var failedAt: String? { added.failedAt }
 
     /// `e` parsed as JSON, or the parser's complaint.
     var event: Result<JSONValue, JSONParseError>? {

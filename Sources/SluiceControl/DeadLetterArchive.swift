@@ -23,7 +23,8 @@ struct DeadLetterArchive {
         var skip = 0
         while found.count < limit {
             let page = try mongo { () throws(MongoError) in
-                try store.deadLetters(filterJSON: "{}", sortJSON: #"{"failedAt": -1, "_id": -1}"#, skip: skip, limit: pageSize)
+                try store.deadLetters(
+                    filterJSON: "{}", sortJSON: #"{"\#(DeadLetterEntry.Field.failedAt.rawValue)": -1, "_id": -1}"#, skip: skip, limit: pageSize)
             }.map(DeadLetter.init(archived:))
             found += page.lazy.filter { $0.matches(reason: reason) }.prefix(limit - found.count)
             guard page.count == pageSize else { break }

@@ -33,7 +33,7 @@ enum IndexCatalog {
                 ]
             ),
             // `sluicectl dead list` reads the newest moved letters first.
-            (ArchivedDeadLetter.collection, [IndexSpec(name: "failedAt_1", keys: [IndexKey("failedAt")])]),
+            (ArchivedDeadLetter.collection, [IndexSpec(name: "failedAt_1", keys: [IndexKey(DeadLetterEntry.Field.failedAt.rawValue)])]),
         ]
 
     private static let common = [

@@ -131,10 +131,9 @@ final class StreamConsumer {
                 command.append(field)
                 command.append(bytes: value)
             }
-            for (field, value) in [
-                ("reason", letter.reason), ("stream", letter.message.stream), ("entryId", letter.message.id),
-                ("deliveries", String(count)), ("failedAt", Timestamp.iso8601(milliseconds: failedAt)),
-            ] {
+            let added = DeadLetterEntry(
+                reason: letter.reason, stream: letter.message.stream, entryId: letter.message.id, deliveries: Int64(count), failedAt: failedAt)
+            for (field, value) in added.fields {
                 command.append(field)
                 command.append(value)
             }

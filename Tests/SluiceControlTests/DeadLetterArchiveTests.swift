@@ -19,10 +19,8 @@ struct DeadLetterArchiveTests {
         -> ArchivedDeadLetter
     {
         let e = event ?? Array(#"{"id":"\#(eventId)","type":"event","visitorId":"visitor-1","eventType":"t","eventName":"n"}"#.utf8)
-        let fields: [(String, [UInt8])] = [
-            ("e", e), ("v", Array("1".utf8)), ("reason", Array(reason.utf8)), ("stream", Array(stream.utf8)),
-            ("entryId", Array("1700000000000-0".utf8)), ("deliveries", Array("6".utf8)), ("failedAt", Array("2024-05-01T10:00:00.000Z".utf8)),
-        ]
+        let added = DeadLetterEntry(reason: reason, stream: stream, entryId: "1700000000000-0", deliveries: 6, failedAt: TestRedis.failedAt)
+        let fields: [(String, [UInt8])] = [("e", e), ("v", Array("1".utf8))] + added.fields.map { ($0.name, Array($0.value.utf8)) }
         return ArchivedDeadLetter(id: id, fields: fields.map { .init(name: $0.0, value: $0.1) })
     }
 
@@ -50,6 +48,7 @@ struct DeadLetterArchiveTests {
             #expect(back.fields.map(\.name) == letter.fields.map(\.name))
             #expect(back.fields.map(\.value) == letter.fields.map(\.value))
             let document = try #require(try mongo.store.findCanonicalJSON(collection: StoreCollection.deadLetters, filterJSON: "{}").first)
+            // The stored document's bytes on purpose, field names spelled out: what `deadletters` holds must not drift.
             #expect(document.contains(#""deliveries" : { "$numberLong" : "6" }"#) && document.contains(#""failedAt" : { "$date""#), "\(document)")
             #expect(document.contains(#""e" : { "$binary""#) && document.contains(#""_id" : "1700000000005-12""#))
         }

@@ -10,10 +10,12 @@ struct DeadLetterTests {
         DeadLetter(id: id, fields: fields.map { ($0.0, Array($0.1.utf8)) })
     }
 
-    private let complete: [(String, String)] = [
-        ("e", #"{"id":"ev-1","type":"page","visitorId":"v"}"#), ("v", "1"), ("reason", "Document failed validation"),
-        ("stream", StreamLayout.streamKey(partition: 2)), ("entryId", "1699999999999-3"), ("deliveries", "4"), ("failedAt", "2024-05-01T10:00:00.000Z"),
-    ]
+    private let complete: [(String, String)] =
+        [("e", #"{"id":"ev-1","type":"page","visitorId":"v"}"#), ("v", "1")]
+        + DeadLetterEntry(
+            reason: "Document failed validation", stream: StreamLayout.streamKey(partition: 2), entryId: "1699999999999-3", deliveries: 4,
+            failedAt: TestRedis.failedAt
+        ).fields.map { ($0.name, $0.value) }
 
     @Test func readsAnXRangeEntry() throws {
         let reply = RedisReply.array([.string(Array("5-1".utf8)), .array([.string(Array("v".utf8)), .string(Array("1".utf8))])])
@@ -27,7 +29,7 @@ struct DeadLetterTests {
         #expect(dead.reason == "Document failed validation" && dead.stream == StreamLayout.streamKey(partition: 2) && dead.entryId == "1699999999999-3")
         #expect(dead.deliveries == 4 && dead.failedAt == "2024-05-01T10:00:00.000Z")
         #expect(dead.eventType == "page" && dead.eventId == "ev-1")
-        let broken = letter([("e", "{oops"), ("reason", "undecodable")])
+        let broken = letter([("e", "{oops"), (DeadLetterEntry.Field.reason.rawValue, "undecodable")])
         #expect(broken.eventType == nil && broken.eventId == nil && broken.deliveries == nil)
     }
 
@@ -45,13 +47,13 @@ struct DeadLetterTests {
     @Test func onlyPartitionStreamsAreReplayable() {
         #expect(letter(complete).replayProblem(partitions: 4) == nil)
         #expect(letter(complete).replayProblem(partitions: 2)?.contains("2 partitions") == true)
-        #expect(letter(complete.filter { $0.0 != "stream" }).replayProblem(partitions: 4) == "no stream field")
+        #expect(letter(complete.filter { $0.0 != DeadLetterEntry.Field.stream.rawValue }).replayProblem(partitions: 4) == "no stream field")
         #expect(letter(complete.filter { $0.0 != "e" }).replayProblem(partitions: 4) == "no e field")
         #expect(letter(complete.filter { $0.0 != "v" }).replayProblem(partitions: 4) == "no v field")
     }
 
     @Test func tableTruncatesTheReasonToTheWidth() {
-        let long = complete.map { $0.0 == "reason" ? ($0.0, String(repeating: "x", count: 300) + "\nsecond line") : $0 }
+        let long = complete.map { $0.0 == DeadLetterEntry.Field.reason.rawValue ? ($0.0, String(repeating: "x", count: 300) + "\nsecond line") : $0 }
         let text = DeadLetterTable.text([letter(long), letter(complete, id: "1-0")], counts: .init(stream: 7, archive: 0), reason: nil, width: 140)
         let lines = text.split(separator: "\n")
         #expect(lines.count == 4)

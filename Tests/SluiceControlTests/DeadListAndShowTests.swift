@@ -86,7 +86,7 @@ struct DeadListAndShowTests {
         let redis = try TestRedis.fresh()
         let id = try redis.seed(eventId: "ev-show", type: "identify", reason: "E11000", stream: StreamLayout.streamKey(partition: 3), deliveries: 5)
         let letter = try #require(try redis.queue.letter(id: id))
-        #expect(letter.fields.map(\.name) == ["e", "v", "reason", "stream", "entryId", "deliveries", "failedAt"])
+        #expect(letter.fields.map(\.name) == [StreamLayout.eventField, StreamLayout.versionField] + DeadLetterEntry.Field.allCases.map(\.rawValue))
         #expect(letter.eventId == "ev-show" && letter.eventType == "identify" && letter.deliveries == 5)
         #expect(letter.detail.contains("\n  \"visitorId\": \"visitor-1\",\n"))
     }

@@ -86,11 +86,12 @@ struct DeadReplayTests {
         let redis = try TestRedis.fresh()
         var commands: [RedisCommand] = []
         for n in 0..<1_200 {
+            let added = DeadLetterEntry(
+                reason: "E11000", stream: StreamLayout.streamKey(partition: n % 4), entryId: "1-0", deliveries: 1, failedAt: TestRedis.failedAt)
             commands.append(
                 RedisCommand(
-                    "XADD", StreamLayout.deadLetterStream, "*", "e", #"{"id":"ev-\#(n)","type":"page"}"#, "v", "1",
-                    "reason", "E11000", "stream", StreamLayout.streamKey(partition: n % 4), "entryId", "1-0", "deliveries", "1", "failedAt",
-                    "2024-05-01T10:00:00.000Z"))
+                    arguments: ["XADD", StreamLayout.deadLetterStream, "*", "e", #"{"id":"ev-\#(n)","type":"page"}"#, "v", "1"]
+                        + added.fields.flatMap { [$0.name, $0.value] }))
         }
         _ = try redis.connection.pipeline(commands)
         var replay = DeadLetterReplay(queue: redis.queue, partitions: 4)
@@ -127,7 +128,7 @@ struct DeadReplayTests {
         let first = try redis.connection.send(DeadLetterReplay.markedAppendCommand(letter))
         #expect(first.text.flatMap(StreamID.init) != nil, "the first run appends: \(first)")
         #expect(try redis.connection.send(DeadLetterReplay.markedAppendCommand(letter)).text == "replayed before")
-        let entries = try StreamEntryReply.entries(in: redis.connection.run(RedisCommand("XRANGE", stream, "-", "+")))
+        let entries = try redis.connection.streamEntries(stream)
         #expect(entries.count == 1 && entries[0].value(StreamLayout.eventField) == letter.value(StreamLayout.eventField))
         let mark = StreamLayout.replayMarkKey(stream: stream, letterId: id)
         #expect(HashSlot.of(mark) == HashSlot.of(stream), "the mark shares the stream's slot")

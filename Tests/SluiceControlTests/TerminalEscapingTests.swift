@@ -15,11 +15,12 @@ struct TerminalEscapingTests {
     }
 
     private func letter(eventId: String, reason: String, extraField: (String, String)? = nil) -> DeadLetter {
+        let added = DeadLetterEntry(reason: reason, stream: StreamLayout.streamKey(partition: 0), entryId: "1-0", deliveries: 1, failedAt: TestRedis.failedAt)
         var fields: [(String, String)] = [
             ("e", JSONWriter.string(of: .object(JSONObject([("id", .string(eventId)), ("type", .string("page\u{9B}")), ("visitorId", .string(eventId))])))),
-            ("v", "1"), ("reason", reason), ("stream", StreamLayout.streamKey(partition: 0)), ("entryId", "1-0"), ("deliveries", "1"),
-            ("failedAt", "2024-05-01T10:00:00.000Z"),
+            ("v", "1"),
         ]
+        fields += added.fields.map { ($0.name, $0.value) }
         if let extraField { fields.append(extraField) }
         return DeadLetter(id: "1700000000000-0", fields: fields.map { ($0.0, Array($0.1.utf8)) })
     }
@@ -53,7 +54,7 @@ struct TerminalEscapingTests {
         let dead = letter(eventId: hostile, reason: "why\u{1B}[2J", extraField: ("x\u{9B}", "y\u{7F}"))
         #expect(!containsRawControl(dead.detail))
         #expect(dead.detail.contains(#"why\u001b[2J"#) && dead.detail.contains(#"x\u009b"#))
-        let unparsable = DeadLetter(id: "1-0", fields: [("e", Array("{\u{1B}[2J".utf8)), ("reason", Array("undecodable".utf8))])
+        let unparsable = DeadLetter(id: "1-0", fields: [("e", Array("{\u{1B}[2J".utf8)), (DeadLetterEntry.Field.reason.rawValue, Array("undecodable".utf8))])
         #expect(!containsRawControl(unparsable.detail))
         #expect(!containsRawControl(dead.detailJSON, allowingNewlines: false))
         #expect(try JSONParser.parse(Array(dead.detailJSON.utf8)).objectValue?["fields"]?.objectValue?["x\u{9B}"]?.stringValue == "y\u{7F}")

@@ -24,8 +24,11 @@ struct TestRedis {
 
     var queue: DeadLetterQueue { DeadLetterQueue(redis: connection) }
 
+    /// When every seeded letter failed: 2024-05-01T10:00:00.000Z.
+    static let failedAt: Int64 = 1_714_557_600_000
+
     /// Appends a dead letter laid out as the worker writes it: the original fields
-    /// sorted (`e`, `v`), then reason, stream, entryId, deliveries, failedAt.
+    /// sorted (`e`, `v`), then `DeadLetterEntry`'s.
     @discardableResult
     func seed(
         id: String = "*", event: String? = nil, eventId: String = UUID().uuidString.lowercased(), type: String = "track",
@@ -33,12 +36,11 @@ struct TestRedis {
     ) throws -> String {
         var command = RedisCommand("XADD", StreamLayout.deadLetterStream, id)
         var fields: [(String, String)] = []
-        fields.append(("e", event ?? #"{"id":"\#(eventId)","type":"\#(type)","visitorId":"visitor-1","properties":{"plan":"pro","seats":[1,2]}}"#))
-        if let version { fields.append(("v", version)) }
-        fields += [
-            ("reason", reason), ("stream", stream), ("entryId", "1700000000000-0"),
-            ("deliveries", String(deliveries)), ("failedAt", "2024-05-01T10:00:00.000Z"),
-        ]
+        fields.append(
+            (StreamLayout.eventField, event ?? #"{"id":"\#(eventId)","type":"\#(type)","visitorId":"visitor-1","properties":{"plan":"pro","seats":[1,2]}}"#))
+        if let version { fields.append((StreamLayout.versionField, version)) }
+        let added = DeadLetterEntry(reason: reason, stream: stream, entryId: "1700000000000-0", deliveries: Int64(deliveries), failedAt: Self.failedAt)
+        fields += added.fields.map { ($0.name, $0.value) }
         for (name, value) in fields {
             command.append(name)
             command.append(value)
@@ -53,8 +55,7 @@ struct TestRedis {
 
     /// A stream's entries as (id, field → value).
     func entries(_ stream: String) throws -> [(id: String, fields: [String: String])] {
-        let reply = try connection.run(RedisCommand("XRANGE", stream, "-", "+"))
-        return try StreamEntryReply.entries(in: reply).map { entry in
+        try connection.streamEntries(stream).map { entry in
             let letter = DeadLetter(entry: entry)
             return (letter.id, Dictionary(uniqueKeysWithValues: letter.fields.map { ($0.name, String(decoding: $0.value, as: UTF8.self)) }))
         }

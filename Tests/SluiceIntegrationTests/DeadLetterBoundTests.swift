@@ -2,6 +2,7 @@ import Foundation
 import SluiceCore
 import SluiceMongo
 import SluiceRedis
+import SluiceTestSupport
 import Testing
 
 @testable import SluiceWorker
@@ -55,14 +56,18 @@ import Testing
 
         // The oldest letters moved, with the stream entry's fields; the newest stayed.
         let documents = try stored.find(StoreCollection.deadLetters)
-        let remaining = try (redis.run(RedisCommand("XRANGE", StreamLayout.deadLetterStream, "-", "+")).elements ?? []).compactMap { $0.elements?.first?.text }
+        let remaining = try redis.streamEntries(StreamLayout.deadLetterStream).map(\.id.description)
         let movedIds = documents.compactMap { $0["_id"]?.stringValue }
         #expect(movedIds.count == moved && remaining.count == Self.limit)
         #expect(movedIds.allSatisfy { movedId in remaining.allSatisfy { Self.precedes(movedId, $0) } }, "moved \(movedIds), kept \(remaining)")
         for document in documents {
-            #expect(document["v"] == .string("1") && document["stream"] == .string(stream) && document["entryId"]?.stringValue != nil)
-            #expect(document["reason"]?.stringValue?.contains("delivered") == true && document["e"]?.stringValue?.contains("bound-") == true)
-            #expect(document["deliveries"]?.objectValue?["$numberLong"] != nil && document.dateMilliseconds("failedAt") != nil, "\(document)")
+            let added = { (field: DeadLetterEntry.Field) in document[field.rawValue] }
+            #expect(document[StreamLayout.versionField] == .string("1") && added(.stream) == .string(stream) && added(.entryId)?.stringValue != nil)
+            #expect(added(.reason)?.stringValue?.contains("delivered") == true && document[StreamLayout.eventField]?.stringValue?.contains("bound-") == true)
+            // Moved, `deliveries` is stored as an integer and `failedAt` as a date (ArchivedDeadLetter).
+            #expect(
+                added(.deliveries)?.objectValue?["$numberLong"] != nil && document.dateMilliseconds(DeadLetterEntry.Field.failedAt.rawValue) != nil,
+                "\(document)")
         }
         let log = stack.worker?.log ?? ""
         #expect(log.contains("SLUICE_DEAD_LETTER_LIMIT") && log.contains("SLUICE_DEAD_LETTER_MAX_AGE"), "the start-up summary names the bound")
@@ -94,9 +99,12 @@ import Testing
         let stack = try await TestStack(prefix: "deadage", startWorker: false, workerSettings: ["SLUICE_DEAD_LETTER_MAX_AGE": "3600"])
         let redis = try RedisConnection(endpoint: RedisEndpoint(url: stack.redisURL))
         func letter(_ id: String) -> RedisCommand {
-            RedisCommand(
-                "XADD", StreamLayout.deadLetterStream, id, "e", #"{"id":"age-\#(id)","type":"event","visitorId":"v"}"#, "v", "1", "reason", "undecodable: test",
-                "stream", StreamLayout.streamKey(partition: 0), "entryId", "1-0", "deliveries", "1", "failedAt", "1970-01-01T00:00:01.000Z")
+            let added = DeadLetterEntry(
+                reason: "undecodable: test", stream: StreamLayout.streamKey(partition: 0), entryId: "1-0", deliveries: 1, failedAt: 1000)
+            let event = #"{"id":"age-\#(id)","type":"event","visitorId":"v"}"#
+            return RedisCommand(
+                arguments: ["XADD", StreamLayout.deadLetterStream, id, StreamLayout.eventField, event, StreamLayout.versionField, "1"]
+                    + added.fields.flatMap { [$0.name, $0.value] })
         }
         for id in ["1000-0", "2000-0", "3000-0", "*", "*"] { _ = try redis.run(letter(id)) }
         // A worker that crashed after inserting 2000-0 into MongoDB and before deleting it from the stream.

@@ -10,9 +10,10 @@ import Testing
         try RedisConnection(endpoint: RedisEndpoint(url: stack.redisURL))
     }
 
-    private func deadLetters(_ redis: RedisConnection) throws -> [[String: String]] {
-        try (redis.run(RedisCommand("XRANGE", StreamLayout.deadLetterStream, "-", "+")).elements ?? []).map { entry in
-            (entry.elements?[1].fieldMap ?? [:]).compactMapValues(\.text)
+    /// The letters in `events:dead`: the fields the worker added, and the failed entry's event text.
+    private func deadLetters(_ redis: RedisConnection) throws -> [(added: DeadLetterEntry, event: String?)] {
+        try redis.streamEntries(StreamLayout.deadLetterStream).map { entry in
+            (DeadLetterEntry(fields: (entry.fields ?? []).map { ($0.name, $0.value) }), entry.text(StreamLayout.eventField))
         }
     }
 
@@ -50,12 +51,12 @@ import Testing
             try await eventually { try deadLetters(redis).count == 3 && stored.count(EventKind.event.collection) == 1 },
             "worker log:\n\(stack.worker?.log ?? "")")
         let letters = try deadLetters(redis)
-        let byEntry = Dictionary(uniqueKeysWithValues: letters.map { ($0["entryId"] ?? "", $0) })
-        #expect(byEntry[poisonId ?? ""]?["reason"]?.contains("undecodable") == true)
-        #expect(byEntry[poisonId ?? ""]?["e"] == "{not json")
-        #expect(byEntry[tiredId]?["reason"]?.contains("delivered 7 times") == true, "\(byEntry[tiredId] ?? [:])")
-        #expect(letters.allSatisfy { $0["stream"] == stream && $0["failedAt"] != nil && $0["deliveries"] != nil })
-        #expect(letters.contains { $0["reason"]?.contains("unsupported schema version") == true })
+        let byEntry = Dictionary(uniqueKeysWithValues: letters.map { ($0.added.entryId ?? "", $0) })
+        #expect(byEntry[poisonId ?? ""]?.added.reason?.contains("undecodable") == true)
+        #expect(byEntry[poisonId ?? ""]?.event == "{not json")
+        #expect(byEntry[tiredId]?.added.reason?.contains("delivered 7 times") == true, "\(String(describing: byEntry[tiredId]))")
+        #expect(letters.allSatisfy { $0.added.stream == stream && $0.added.failedAt != nil && $0.added.deliveries != nil })
+        #expect(letters.contains { $0.added.reason?.contains("unsupported schema version") == true })
         #expect(try stored.count(EventKind.event.collection, #"{"eventId":"tired"}"#) == 0)
         // Acknowledgements follow the dead-letter appends, so give them a moment.
         let acknowledged = try await eventually {

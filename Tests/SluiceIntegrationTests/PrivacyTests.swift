@@ -1,6 +1,7 @@
 import Foundation
 import SluiceCore
 import SluiceRedis
+import SluiceTestSupport
 import Testing
 
 /// Rate limits, Do Not Track, cookieless mode, trusted proxies and redaction, read
@@ -12,8 +13,8 @@ import Testing
     private func queued(_ stack: TestStack) throws -> [JSONObject] {
         let redis = try RedisConnection(endpoint: RedisEndpoint(url: stack.redisURL))
         return try TestStack.streamKeys.flatMap { stream in
-            try (redis.run(RedisCommand("XRANGE", stream, "-", "+")).elements ?? []).compactMap { entry -> JSONObject? in
-                guard case .string(let bytes)? = entry.elements?[1].fieldMap["e"] else { return nil }
+            try redis.streamEntries(stream).compactMap { entry -> JSONObject? in
+                guard let bytes = entry.value(StreamLayout.eventField) else { return nil }
                 return try JSONParser.parse(bytes).objectValue
             }
         }

@@ -2,6 +2,7 @@ import Foundation
 import SluiceCore
 import SluiceIngest
 import SluiceRedis
+import SluiceTestSupport
 import Testing
 
 /// Behind trusted proxies ingest believes one configured header, never both:
@@ -14,8 +15,8 @@ import Testing
     private func storedIP(_ stack: TestStack, id: String) throws -> String? {
         let redis = try RedisConnection(endpoint: RedisEndpoint(url: stack.redisURL))
         for stream in TestStack.streamKeys {
-            for entry in try redis.run(RedisCommand("XRANGE", stream, "-", "+")).elements ?? [] {
-                guard case .string(let bytes)? = entry.elements?[1].fieldMap["e"], let event = try JSONParser.parse(bytes).objectValue else { continue }
+            for entry in try redis.streamEntries(stream) {
+                guard let bytes = entry.value(StreamLayout.eventField), let event = try JSONParser.parse(bytes).objectValue else { continue }
                 if event["id"] == .string(id) { return event["ip"]?.stringValue }
             }
         }

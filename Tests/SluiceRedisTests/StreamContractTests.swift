@@ -1,5 +1,6 @@
 import SluiceCore
 import SluiceRedis
+import SluiceTestSupport
 import Testing
 
 /// The stream contract's decoders, shared by ingest, the worker, sluicectl and the tests:
@@ -87,11 +88,11 @@ import Testing
             assigned.append(try #require(StreamID(text), "\(text) does not parse"))
         }
         // Within one millisecond Redis counts the sequence up; the ids still sort as the stream holds them.
-        let ranged = try (redis.run("XRANGE", stream, "-", "+").elements ?? []).compactMap { $0.elements?.first?.text.flatMap(StreamID.init) }
+        let ranged = try redis.connection.streamEntries(stream).map(\.id)
         #expect(ranged == assigned && assigned.sorted() == assigned && Set(assigned).count == 50)
         // A successor is the exclusive start Redis accepts for the next page.
-        let rest = try redis.run("XRANGE", stream, assigned[9].successor.description, "+").elements ?? []
-        #expect(rest.count == 40 && rest.first?.elements?.first?.text == assigned[10].description)
+        let rest = try redis.connection.streamEntries(stream, from: assigned[9].successor.description)
+        #expect(rest.count == 40 && rest.first?.id == assigned[10])
     }
 
     @Test func realXpendingRepliesDecodeSummaryAndEntries() throws {

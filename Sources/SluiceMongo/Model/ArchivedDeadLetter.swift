@@ -3,7 +3,7 @@ import SluiceCore
 /// A dead letter moved out of the `events:dead` stream into the `deadletters` collection.
 ///
 /// The document keeps the stream entry's fields under their own names (the original
-/// `v` and `e`, then `reason`, `stream`, `entryId`, `deliveries`, `failedAt`) and is keyed
+/// `v` and `e`, then `DeadLetterEntry`'s `reason`, `stream`, `entryId`, `deliveries`, `failedAt`) and is keyed
 /// by the letter's `events:dead` entry id, so moving the same letter twice is a
 /// duplicate-key no-op. `deliveries` becomes an integer and `failedAt` a date when they
 /// read back to the same text; every other value is a string, or binary when it is not UTF-8.
@@ -42,9 +42,9 @@ public struct ArchivedDeadLetter: Sendable, Equatable {
         document.appendString("_id", id)
         for field in fields {
             let text = String(validating: field.value, as: UTF8.self)
-            if field.name == "deliveries", let text, let count = Int64(text), String(count) == text {
+            if field.name == DeadLetterEntry.Field.deliveries.rawValue, let text, let count = Int64(text), String(count) == text {
                 document.appendInt64(field.name, count)
-            } else if field.name == "failedAt", let text, let milliseconds = Timestamp.parseISO8601(text),
+            } else if field.name == DeadLetterEntry.Field.failedAt.rawValue, let text, let milliseconds = Timestamp.parseISO8601(text),
                 Timestamp.iso8601(milliseconds: milliseconds) == text
             {
                 document.appendDate(field.name, millisecondsSince1970: milliseconds)
