@@ -34,7 +34,7 @@ struct ErasureSubject: Equatable {
     /// The filter that selects this subject's documents in `collection`, as JSON: by
     /// `visitorId` (`_id` in visitors) and, for a user, also by `userId` (`userIds` in visitors).
     func filter(for collection: String) -> String {
-        let (visitorField, userField) = collection == "visitors" ? ("_id", "userIds") : ("visitorId", "userId")
+        let (visitorField, userField) = collection == StoreCollection.visitors ? ("_id", "userIds") : ("visitorId", "userId")
         var clauses: [JSONValue] = []
         if !visitorIds.isEmpty {
             clauses.append(.object(JSONObject([(visitorField, .object(JSONObject([("$in", .array(visitorIds.map(JSONValue.string)))])))])))

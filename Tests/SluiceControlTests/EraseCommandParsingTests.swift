@@ -61,17 +61,17 @@ struct EraseCommandParsingTests {
 
     @Test func theCollectionsAreEveryEventKindsPlusSessionsAndVisitors() {
         #expect(Set(Erasure.eventCollections) == Set(EventKind.allCases.map(\.collection)))
-        #expect(Erasure.collections.count == 8 && Erasure.collections.suffix(2) == ["sessions", "visitors"])
+        #expect(Erasure.collections.count == 8 && Erasure.collections.suffix(2) == [StoreCollection.sessions, StoreCollection.visitors])
     }
 
     @Test func filtersSelectByVisitorAndForAUserAlsoByUserId() {
         let visitor = ErasureSubject.visitor(#"v-"1""#)
-        #expect(visitor.filter(for: "pageviews") == #"{"visitorId":{"$in":["v-\"1\""]}}"#)
-        #expect(visitor.filter(for: "visitors") == #"{"_id":{"$in":["v-\"1\""]}}"#)
+        #expect(visitor.filter(for: EventKind.pageview.collection) == #"{"visitorId":{"$in":["v-\"1\""]}}"#)
+        #expect(visitor.filter(for: StoreCollection.visitors) == #"{"_id":{"$in":["v-\"1\""]}}"#)
         let user = ErasureSubject.user("u-1", visitorIds: ["v-1", "v-2"])
-        #expect(user.filter(for: "sessions") == #"{"$or":[{"visitorId":{"$in":["v-1","v-2"]}},{"userId":"u-1"}]}"#)
-        #expect(user.filter(for: "visitors") == #"{"$or":[{"_id":{"$in":["v-1","v-2"]}},{"userIds":"u-1"}]}"#)
-        #expect(ErasureSubject.user("u-2", visitorIds: []).filter(for: "apiusages") == #"{"userId":"u-2"}"#)
+        #expect(user.filter(for: StoreCollection.sessions) == #"{"$or":[{"visitorId":{"$in":["v-1","v-2"]}},{"userId":"u-1"}]}"#)
+        #expect(user.filter(for: StoreCollection.visitors) == #"{"$or":[{"_id":{"$in":["v-1","v-2"]}},{"userIds":"u-1"}]}"#)
+        #expect(ErasureSubject.user("u-2", visitorIds: []).filter(for: EventKind.api.collection) == #"{"userId":"u-2"}"#)
     }
 
     @Test func subjectsOwnEventsByVisitorOrUser() throws {
@@ -84,7 +84,8 @@ struct EraseCommandParsingTests {
     }
 
     @Test func oneLinePerSubject() {
-        var counts = ErasureCounts(documents: ["pageviews": 12, "sessions": 2, "visitors": 1], redisKeys: 1)
+        var counts = ErasureCounts(documents: [EventKind.pageview.collection: 12, StoreCollection.sessions: 2, StoreCollection.visitors: 1], redisKeys: 1)
+        // The line as the operator reads it, collection names spelled out on purpose.
         #expect(
             counts.line(for: .visitor("v-1"), dryRun: false)
                 == "erased visitor v-1: pageviews 12, chatinteractions 0, toolusages 0, labexperiments 0, userevents 0, apiusages 0, sessions 2, visitors 1, redis keys 1, dead letters 0"

@@ -49,8 +49,9 @@ struct EraseTests {
             try deadLetter(redis, visitorId: "v-a")
             let kept = try deadLetter(redis, visitorId: "v-b")
 
+            let sessionsAndVisitor = [StoreCollection.sessions: 2, StoreCollection.visitors: 1]
             let expected = ErasureCounts(
-                documents: Dictionary(uniqueKeysWithValues: Erasure.eventCollections.map { ($0, 2) }).merging(["sessions": 2, "visitors": 1]) { $1 },
+                documents: Dictionary(uniqueKeysWithValues: Erasure.eventCollections.map { ($0, 2) }).merging(sessionsAndVisitor) { $1 },
                 redisKeys: 3, deadLetters: 2)
             #expect(try counts(of: .visitor("v-a"), redis, mongo, dryRun: true) == expected)
             try run(["erase", "--visitor", "v-a", "--dry-run"], redis, mongo)
@@ -94,7 +95,8 @@ struct EraseTests {
             let counts = try counts(of: subject, redis, mongo, dryRun: false)
             #expect(
                 counts.documents == [
-                    "pageviews": 2, "chatinteractions": 0, "toolusages": 0, "labexperiments": 0, "userevents": 1, "apiusages": 2, "sessions": 1, "visitors": 1,
+                    EventKind.pageview.collection: 2, EventKind.chat.collection: 0, EventKind.tool.collection: 0, EventKind.lab.collection: 0,
+                    EventKind.event.collection: 1, EventKind.api.collection: 2, StoreCollection.sessions: 1, StoreCollection.visitors: 1,
                 ])
             #expect(counts.redisKeys == 6 && counts.deadLetters == 2)
 

@@ -8,25 +8,29 @@ import Testing
 /// `SLUICE_RETENTION`: its parsing, and the TTL indexes a worker makes of it at start.
 @Suite struct RetentionTests {
     @Test func namedCollectionsAndAStarForTheOtherEventCollections() throws {
+        // The setting and its summary as an operator types and reads them: collection names in their spelling on purpose.
         let policy = try RetentionPolicy(parsing: " pageviews = 90, apiusages=30 ,*=365,sessions=7")
-        #expect(policy.days(for: "pageviews") == 90 && policy.days(for: "apiusages") == 30 && policy.days(for: "sessions") == 7)
-        #expect(["chatinteractions", "toolusages", "labexperiments", "userevents"].allSatisfy { policy.days(for: $0) == 365 })
-        #expect(policy.days(for: "visitors") == nil, "* covers event collections only")
-        #expect(policy.expireAfterSeconds(for: "pageviews") == 7_776_000)
+        #expect(
+            policy.days(for: EventKind.pageview.collection) == 90 && policy.days(for: EventKind.api.collection) == 30
+                && policy.days(for: StoreCollection.sessions) == 7)
+        #expect([EventKind.chat, .tool, .lab, .event].allSatisfy { policy.days(for: $0.collection) == 365 })
+        #expect(policy.days(for: StoreCollection.visitors) == nil, "* covers event collections only")
+        #expect(policy.expireAfterSeconds(for: EventKind.pageview.collection) == 7_776_000)
         #expect(policy.summary.hasPrefix("pageviews=90d,chatinteractions=365d,") && policy.summary.hasSuffix("sessions=7d,visitors=forever"))
-        #expect(try RetentionPolicy(parsing: "visitors=\(RetentionPolicy.maximumDays)").expireAfterSeconds(for: "visitors") == 2_147_472_000)
+        #expect(try RetentionPolicy(parsing: "visitors=\(RetentionPolicy.maximumDays)").expireAfterSeconds(for: StoreCollection.visitors) == 2_147_472_000)
     }
 
     @Test func unsetOrEmptyKeepsEverything() throws {
         for environment in [[:], ["SLUICE_RETENTION": ""], ["SLUICE_RETENTION": "  "]] {
             let configuration = try WorkerConfiguration(settings: Settings(environment: environment))
-            #expect(configuration.retention.keepsEverything && configuration.retention.days(for: "pageviews") == nil)
+            #expect(configuration.retention.keepsEverything && configuration.retention.days(for: EventKind.pageview.collection) == nil)
             #expect(configuration.summary.contains { $0 == ("SLUICE_RETENTION", "(unset: keep forever)") })
         }
         let flag = try WorkerConfiguration(settings: Settings(environment: ["SLUICE_RETENTION": "*=1"], overrides: ["SLUICE_RETENTION": "userevents=2"]))
-        #expect(flag.retention.days(for: "userevents") == 2 && flag.retention.days(for: "pageviews") == nil)
+        #expect(flag.retention.days(for: EventKind.event.collection) == 2 && flag.retention.days(for: EventKind.pageview.collection) == nil)
     }
 
+    /// Settings as an operator might mistype them: collection names in the user's spelling on purpose.
     @Test(arguments: [
         ("pagevews=90", "not \"pagevews\""), ("pageviews=0", "from 1 to 24855 for pageviews, not \"0\""), ("pageviews=-1", "not \"-1\""),
         ("pageviews=9x", "not \"9x\""), ("pageviews=24856", "not \"24856\""), ("pageviews", "collection=days items"),
@@ -113,7 +117,7 @@ import Testing
         let listed = try store.runCommand(
             {
                 let c = BSONDocumentBuilder()
-                c.appendString("listIndexes", "pageviews")
+                c.appendString("listIndexes", EventKind.pageview.collection)
                 return c
             }(), operation: "listIndexes", collection: EventKind.pageview.collection)
         #expect(listed.contains(#""name" : "timestamp_1", "expireAfterSeconds" : { "$numberInt" : "2592000" }"#), "\(listed)")

@@ -116,7 +116,7 @@ struct BSONDocumentBuilderTests {
                 IndexSpec(name: "ttl", keys: [IndexKey("receivedAt")], unique: true, expireAfterSeconds: 60),
             ])
         let json = command.canonicalExtendedJSON
-        #expect(json.hasPrefix(#"{ "createIndexes" : "pageviews", "indexes" : [ { "key" : { "visitorId" : "#))
+        #expect(json.hasPrefix(#"{ "createIndexes" : "\#(EventKind.pageview.collection)", "indexes" : [ { "key" : { "visitorId" : "#))
         #expect(json.contains(#""timestamp" : { "$numberInt" : "-1" } }, "name" : "visitor_time" }"#))
         #expect(json.contains(#""name" : "ttl", "unique" : true, "expireAfterSeconds" : { "$numberInt" : "60" }"#))
     }

@@ -50,7 +50,7 @@ struct MongoErrorTests {
         #expect(!MongoError.closed(operation: "ping").isRetryable)
         let description = MongoError.outcomeUnknown(operation: "bulkWrite", collection: EventKind.pageview.collection, message: "boom")
             .description
-        #expect(description.contains("bulkWrite") && description.contains("pageviews") && description.contains("boom"))
+        #expect(description.contains("bulkWrite") && description.contains(EventKind.pageview.collection) && description.contains("boom"))
     }
 
     @Test("a closed store refuses calls")

@@ -2,7 +2,8 @@
 public enum EventKind: String, CaseIterable, Sendable {
     case chat, feedback, tool, lab, event, pageview, api
 
-    /// The MongoDB collection the kind is stored in (feedback updates chat interactions).
+    /// The MongoDB collection the kind is stored in (feedback updates chat interactions);
+    /// with `StoreCollection`'s others, the one list of collection names.
     public var collection: String {
         switch self {
         case .chat, .feedback: return "chatinteractions"

@@ -1,4 +1,6 @@
-/// The MongoDB collections Sluice writes, each named here once (docs/schema.md).
+/// The MongoDB collections Sluice writes, each named here once (docs/schema.md): with
+/// `EventKind.collection`, which names the event collections, the one list of collection
+/// names. Code and tests spell a collection through these two, never as a literal.
 public enum StoreCollection {
     /// One per kind of event with a document of its own (feedback is kept on its chat's),
     /// in the order of the seed's routes: pageviews, chatinteractions, toolusages,
