@@ -1,6 +1,7 @@
 import Foundation
 import SluiceCore
 import SluiceMongo
+import SluiceTestSupport
 import Testing
 
 @testable import SluiceWorker
@@ -76,7 +77,8 @@ import Testing
     @Test func aWorkerMakesTheAgeIndexesTTLIndexesAndSaysHowToChangeThemLater() async throws {
         let environment = try TestEnvironment.require()
         let redisURL = try environment.isolatedRedisURL()
-        let mongoURL = environment.isolatedMongoURL(prefix: "retention")
+        let database = try FreshMongoDatabase.Named(prefix: "retention")
+        let mongoURL = database.url
         func startWorker(retention: String) async throws -> SluiceProcess {
             let worker = try SluiceProcess(
                 binary: "sluice-worker", environment: environment,
@@ -89,10 +91,7 @@ import Testing
             return worker
         }
         let store = try MongoStore(url: mongoURL, appName: "sluice-tests")
-        defer {
-            try? store.dropDatabase()
-            store.close()
-        }
+        defer { store.close() }
 
         let policy = try RetentionPolicy(parsing: "pageviews=90,apiusages=30,sessions=7,*=365")
         let first = try await startWorker(retention: "pageviews=90,apiusages=30,sessions=7,*=365")

@@ -2,6 +2,7 @@ import Foundation
 import SluiceCore
 import SluiceMongo
 import SluiceRedis
+import SluiceTestSupport
 import Testing
 
 /// `sluicectl rollups verify|rebuild` on documents written straight into a fresh
@@ -87,9 +88,9 @@ import Testing
     @Test func verifyFindsEveryChangedCountAndRebuildFixesThem() throws {
         let environment = try TestEnvironment.require()
         let redis = try environment.isolatedRedisURL()
-        let mongo = environment.isolatedMongoURL(prefix: "rollups")
+        let database = try FreshMongoDatabase.Named(prefix: "rollups")
+        let mongo = database.url
         let store = try MongoStore(url: mongo, appName: "sluice-tests")
-        defer { try? store.dropDatabase() }
         try seed(store)
         let range = ["--from", String(day), "--to", String(day + 86_400_000)]
         func run(_ arguments: [String]) throws -> (status: Int32, output: String, errors: String) {
@@ -153,7 +154,8 @@ import Testing
     @Test func badTimesAndOpenBucketsAreRefusedWithTheReason() throws {
         let environment = try TestEnvironment.require()
         let redis = try environment.isolatedRedisURL()
-        let mongo = environment.isolatedMongoURL(prefix: "rollups")
+        let database = try FreshMongoDatabase.Named(prefix: "rollups")
+        let mongo = database.url
         let bad = try sluicectl(environment, redis: redis, mongo: mongo, ["rollups", "verify", "--from", "yesterday"])
         #expect(bad.status != 0 && bad.errors.contains("--from 'yesterday' is not a time"), "\(bad)")
 
@@ -164,7 +166,8 @@ import Testing
     @Test func verifyWaitsForUnflushedChangesThenComparesAnyway() throws {
         let environment = try TestEnvironment.require()
         let redis = try environment.isolatedRedisURL()
-        let mongo = environment.isolatedMongoURL(prefix: "rollups")
+        let database = try FreshMongoDatabase.Named(prefix: "rollups")
+        let mongo = database.url
         let connection = try RedisConnection(endpoint: RedisEndpoint(url: redis))
         _ = try connection.run(RedisCommand("ZADD", StreamLayout.dirtyKey(partition: 3), "1", StreamLayout.visitorStateKey(visitorId: "v9", partition: 3)))
         defer { _ = try? connection.run(RedisCommand("DEL", StreamLayout.dirtyKey(partition: 3))) }

@@ -1,6 +1,7 @@
 import Foundation
 import SluiceCore
 import SluiceMongo
+import SluiceTestSupport
 import Testing
 
 /// `sluicectl rollups rebuild|verify` with `SLUICE_FUNNELS`: funnel rows and visitors'
@@ -36,9 +37,9 @@ import Testing
     @Test func rebuildWritesFunnelProgressAndVerifyFindsABrokenCount() throws {
         let environment = try TestEnvironment.require()
         let redis = try environment.isolatedRedisURL()
-        let mongo = environment.isolatedMongoURL(prefix: "funnels")
+        let database = try FreshMongoDatabase.Named(prefix: "funnels")
+        let mongo = database.url
         let store = try MongoStore(url: mongo, appName: "sluice-tests")
-        defer { try? store.dropDatabase() }
         // v1 saw the pricing page in the hour before the range; v2 in the range.
         try insert(
             store, EventKind.pageview.collection,

@@ -1,6 +1,7 @@
 import Foundation
 import SluiceCore
 import SluiceRedis
+import SluiceTestSupport
 import Testing
 
 /// What a MongoDB primary stepping down does to a worker's batch, played through a
@@ -13,11 +14,10 @@ import Testing
         let storePort = try #require(URLComponents(string: environment.mongoURL)?.port, "no port in \(environment.mongoURL)")
         let proxy = try FaultProxy(targetPort: storePort)
         defer { proxy.stop() }
-        let database = "failover_\(UUID().uuidString.prefix(8).lowercased())"
-        let stored = try StoredDocuments(url: environment.mongoURL.trimmingSuffix("/") + "/" + database)
-        defer { try? stored.store.dropDatabase() }
+        let database = try FreshMongoDatabase.Named(prefix: "failover")
+        let stored = try StoredDocuments(url: database.url)
         // Short socket and selection timeouts: a lost answer shows up as an error within seconds.
-        let proxied = "mongodb://127.0.0.1:\(proxy.port)/\(database)?serverSelectionTimeoutMS=2000&socketTimeoutMS=1500&connectTimeoutMS=1000"
+        let proxied = "mongodb://127.0.0.1:\(proxy.port)/\(database.name)?serverSelectionTimeoutMS=2000&socketTimeoutMS=1500&connectTimeoutMS=1000"
         let stack = try await TestStack(prefix: "failover", mongoURL: proxied, workerSettings: ["SLUICE_MONGO_WRITE_CONCERN": "majority"])
         let worker = try #require(stack.worker)
         #expect(try await eventually(timeout: .seconds(30)) { worker.log.contains("indexes ensured") }, "worker log:\n\(worker.log)")

@@ -1,4 +1,5 @@
 import Foundation
+import SluiceTestSupport
 import Testing
 
 /// The worker process ends when its service group does: on SIGTERM after a last batch and
@@ -10,10 +11,11 @@ import Testing
         let holder = try SilentServer()
         defer { holder.stop() }
         try #require(holder.port > 0)
+        let database = try FreshMongoDatabase.Named(prefix: "portgone")
         let worker = try SluiceProcess(
             binary: "sluice-worker", environment: environment,
             settings: [
-                "SLUICE_REDIS_URL": try environment.isolatedRedisURL(), "SLUICE_MONGO_URL": environment.isolatedMongoURL(prefix: "portgone"),
+                "SLUICE_REDIS_URL": try environment.isolatedRedisURL(), "SLUICE_MONGO_URL": database.url,
                 "SLUICE_WORKER_PORT": String(holder.port), "SLUICE_BLOCK_MS": "200",
             ])
         let exited = try await eventually(timeout: .seconds(5), interval: .milliseconds(20)) { !worker.isRunning }

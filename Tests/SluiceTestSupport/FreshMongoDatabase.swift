@@ -57,6 +57,30 @@ public enum FreshMongoDatabase {
         return try body(store)
     }
 
+    /// A new database for processes a test starts, which get its `url`: named
+    /// `<prefix>_<8 hex digits>` on the test server and dropped when the last reference
+    /// to it goes (a test holds it for as long as its processes run).
+    public final class Named: Sendable {
+        /// The database's name.
+        public let name: String
+        /// Its URL on the test server (the server's options kept).
+        public let url: String
+
+        /// Names a new database; nothing is created until a process writes to it.
+        public init(prefix: String) throws {
+            name = FreshMongoDatabase.newName(prefix: prefix)
+            url = try FreshMongoDatabase.url(database: name)
+        }
+
+        deinit {
+            do {
+                FreshMongoDatabase.drop(try MongoStore(url: url, appName: "sluice-tests"))
+            } catch {
+                Issue.record("could not open test database \(name) to drop it: \(error)")
+            }
+        }
+    }
+
     private static func newName(prefix: String) -> String {
         prefix + "_" + UUID().uuidString.prefix(8).lowercased()
     }

@@ -1,6 +1,7 @@
 import Foundation
 import SluiceCore
 import SluiceRedis
+import SluiceTestSupport
 import Testing
 
 /// A real `sluice-ingest` or `sluice-worker` process started from the built binaries,
@@ -46,6 +47,12 @@ final class SluiceProcess: @unchecked Sendable {
         return process.terminationStatus
     }
 
+    /// Kills the process (SIGKILL) and waits for its exit.
+    func end() {
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        process.waitUntilExit()
+    }
+
     deinit {
         if process.isRunning { kill(process.processIdentifier, SIGKILL) }
         try? FileManager.default.removeItem(at: logURL)
@@ -68,6 +75,8 @@ final class TestStack: @unchecked Sendable {
     let consumerName = "test-worker"
 
     private let workerSettings: [String: String]
+    /// The database named for this stack, dropped with it; nil when the test passed its own URL.
+    private let database: FreshMongoDatabase.Named?
 
     init(
         prefix: String, startWorker: Bool = true, mongoURL: String? = nil, redisURL: String? = nil,
@@ -76,7 +85,8 @@ final class TestStack: @unchecked Sendable {
         self.workerSettings = workerSettings
         environment = try TestEnvironment.require()
         self.redisURL = try redisURL ?? environment.isolatedRedisURL()
-        self.mongoURL = mongoURL ?? environment.isolatedMongoURL(prefix: prefix)
+        database = mongoURL == nil ? try FreshMongoDatabase.Named(prefix: prefix) : nil
+        self.mongoURL = mongoURL ?? database!.url
         ingest = try SluiceProcess(
             binary: "sluice-ingest", environment: environment,
             settings: ["SLUICE_REDIS_URL": self.redisURL, "SLUICE_INGEST_PORT": "0", "SLUICE_PARTITIONS": String(Self.partitions)].merging(ingestSettings) {
@@ -147,6 +157,11 @@ final class TestStack: @unchecked Sendable {
         for extra in extraWorkers { _ = try await extra.stop() }
         if let worker { _ = try await worker.stop() }
         _ = try await ingest.stop()
+    }
+
+    deinit {
+        // The processes end before the database is dropped, so none writes to it again.
+        for process in extraWorkers + [worker, ingest].compactMap({ $0 }) { process.end() }
     }
 
     private static func listeningPort(in log: String) -> Int? {

@@ -27,17 +27,6 @@ struct TestEnvironment {
     func isolatedRedisURL() throws -> String {
         try Self.databases.next()
     }
-
-    /// A MongoDB URL naming a fresh database.
-    func isolatedMongoURL(prefix: String) -> String {
-        mongoURL.trimmingSuffix("/") + "/\(prefix)_\(UUID().uuidString.prefix(8).lowercased())"
-    }
-}
-
-extension String {
-    func trimmingSuffix(_ suffix: String) -> String {
-        hasSuffix(suffix) ? String(dropLast(suffix.count)) : self
-    }
 }
 
 /// Polls `condition` until it holds or `timeout` passes; returns whether it held.
