@@ -15,14 +15,7 @@ import Testing
                 "SLUICE_REDIS_URL": stack.redisURL, "SLUICE_MONGO_URL": stack.mongoURL, "SLUICE_PARTITIONS": String(TestStack.partitions),
                 "SLUICE_DASHBOARD_PORT": "0", "SLUICE_ADMIN_TOKEN": Self.token,
             ])
-        var port: Int?
-        _ = try await eventually(timeout: .seconds(20)) {
-            if let range = dashboard.log.range(of: "sluice-dashboard listening on http://127.0.0.1:") {
-                port = Int(dashboard.log[range.upperBound...].prefix { $0.isNumber })
-            }
-            return port != nil || !dashboard.isRunning
-        }
-        let base = "http://127.0.0.1:\(try #require(port, "sluice-dashboard did not start listening; log:\n\(dashboard.log)"))"
+        let base = "http://127.0.0.1:\(try #require(try await dashboard.listeningPort(), "sluice-dashboard did not start listening; log:\n\(dashboard.log)"))"
 
         let cookie = ["Cookie": "sluice_visitor=dash-visitor"]
         let start = Int64(Date().timeIntervalSince1970 * 1000) - 60_000

@@ -47,6 +47,19 @@ final class SluiceProcess: @unchecked Sendable {
         return process.terminationStatus
     }
 
+    /// The port the process says it listens on (its log's `<name> listening on
+    /// http://127.0.0.1:<port>`), once it has; nil when it exits or 20 s pass first.
+    func listeningPort() async throws -> Int? {
+        let banner = "\(name) listening on http://127.0.0.1:"
+        var port: Int?
+        _ = try await eventually(timeout: .seconds(20)) {
+            let log = self.log
+            if let range = log.range(of: banner) { port = Int(log[range.upperBound...].prefix { $0.isNumber }) }
+            return port != nil || !self.isRunning
+        }
+        return port
+    }
+
     /// Kills the process (SIGKILL) and waits for its exit.
     func end() {
         if process.isRunning { kill(process.processIdentifier, SIGKILL) }
@@ -92,13 +105,7 @@ final class TestStack: @unchecked Sendable {
             settings: ["SLUICE_REDIS_URL": self.redisURL, "SLUICE_INGEST_PORT": "0", "SLUICE_PARTITIONS": String(Self.partitions)].merging(ingestSettings) {
                 $1
             })
-        var port: Int?
-        let ingest = ingest
-        let listening = try await eventually(timeout: .seconds(20)) {
-            port = Self.listeningPort(in: ingest.log)
-            return port != nil || !ingest.isRunning
-        }
-        ingestPort = try #require(port, "sluice-ingest did not start listening (\(listening)); log:\n\(ingest.log)")
+        ingestPort = try #require(try await ingest.listeningPort(), "sluice-ingest did not start listening; log:\n\(ingest.log)")
         if startWorker { try startWorkerProcess() }
     }
 
@@ -162,10 +169,5 @@ final class TestStack: @unchecked Sendable {
     deinit {
         // The processes end before the database is dropped, so none writes to it again.
         for process in extraWorkers + [worker, ingest].compactMap({ $0 }) { process.end() }
-    }
-
-    private static func listeningPort(in log: String) -> Int? {
-        guard let range = log.range(of: "sluice-ingest listening on http://127.0.0.1:") else { return nil }
-        return Int(log[range.upperBound...].prefix { $0.isNumber })
     }
 }

@@ -1,0 +1,45 @@
+import Foundation
+import SluiceCore
+import Testing
+
+/// Ingest and the dashboard stop on SIGTERM with status 0 and within seconds, though a
+/// client still holds a connection open (the worker's own stop is in WorkerLifecycleTests).
+@Suite struct ServerShutdownTests {
+    @Test func sigtermStopsIngestWithAKeptAliveConnectionOpen() async throws {
+        let stack = try await TestStack(prefix: "ingeststop", startWorker: false)
+        #expect(try await HTTP.post("\(stack.baseURL)/api/analytics/track/event", json: #"{"eventType":"test","eventName":"before-stop"}"#).status == 202)
+        // An idle keep-alive connection, as a browser or a proxy leaves one.
+        let idle = try RawConnection(port: stack.ingestPort)
+        idle.send("GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+        #expect(try await eventually(timeout: .seconds(5)) { idle.receivedCount(of: "HTTP/1.1 200") == 1 }, "received: \(idle.received)")
+
+        let started = ContinuousClock.now
+        let status = try await stack.ingest.stop(signal: SIGTERM, timeout: .seconds(10))
+        #expect(status == 0, "log:\n\(stack.ingest.log)")
+        #expect(ContinuousClock.now - started < .seconds(10))
+        #expect(idle.isClosedByServer, "the kept-alive connection is closed at shutdown")
+    }
+
+    @Test func sigtermEndsTheDashboardsLiveStreamAndTheDashboard() async throws {
+        let stack = try await TestStack(prefix: "dashstop", startWorker: false)
+        let dashboard = try SluiceProcess(
+            binary: "sluice-dashboard", environment: stack.environment,
+            settings: [
+                "SLUICE_REDIS_URL": stack.redisURL, "SLUICE_MONGO_URL": stack.mongoURL, "SLUICE_PARTITIONS": String(TestStack.partitions),
+                "SLUICE_DASHBOARD_PORT": "0",
+            ])
+        let port = try #require(try await dashboard.listeningPort(), "sluice-dashboard did not start listening; log:\n\(dashboard.log)")
+        // A browser's real-time page holds this stream open for up to 30 minutes.
+        let stream = try RawConnection(port: port)
+        stream.send("GET /api/dashboard/realtime/stream HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\n\r\n")
+        #expect(try await eventually(timeout: .seconds(10)) { stream.receivedCount(of: "retry: ") == 1 }, "received: \(stream.received)")
+
+        let started = ContinuousClock.now
+        let status = try await dashboard.stop(signal: SIGTERM, timeout: .seconds(15))
+        #expect(status == 0, "log:\n\(dashboard.log)")
+        // The stream checks for shutdown every read interval (5 s).
+        #expect(ContinuousClock.now - started < .seconds(15))
+        #expect(stream.isClosedByServer, "the stream ends with the process")
+        try await stack.stop()
+    }
+}
