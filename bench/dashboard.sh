@@ -94,7 +94,7 @@ measure() {
     if [[ -s "$dir/rebuild.json" ]]; then
         log "$size events: reusing the store in $dir"
         today="$(cat "$dir/today")"
-        time_pages "$size" "$dir"
+        [[ "${BENCH_DASHBOARD_PREPARE:-0}" == 1 ]] || time_pages "$size" "$dir"
         stop_tracked
         return
     fi
