@@ -12,11 +12,14 @@ import Logging
 /// With a `ReplicaAcknowledgement`, a pipeline that carries any `replicated`
 /// commands ends with one `WAIT`: one wait covers every request in the flush.
 public final class RedisPipelineWriter: @unchecked Sendable {
+    /// A caller's replies, or why it has none.
+    private typealias Replies = Result<[RedisReply], RedisError>
+
     private struct Pending {
         let commands: [RedisCommand]
         /// Whether the caller's writes count only once replicas confirm them.
         let replicated: Bool
-        let continuation: CheckedContinuation<[RedisReply], any Error>
+        let continuation: CheckedContinuation<Replies, Never>
     }
 
     private let endpoint: RedisEndpoint
@@ -24,13 +27,15 @@ public final class RedisPipelineWriter: @unchecked Sendable {
     private let maxQueuedCommands: Int
     private let readTimeout: Double
     private let replicaAcknowledgement: ReplicaAcknowledgement?
-    /// Guards `queue`, `queuedCommands`, `stopped` and `thread`.
+    /// Guards `queue`, `queuedCommands`, `stopped`, `thread`, `threadEnded` and `shutdownWaiters`.
     private let condition = NSCondition()
     private var queue: [Pending] = []
     private var queuedCommands = 0
     private var stopped = false
     private var thread: Thread?
-    private let finished = DispatchSemaphore(value: 0)
+    private var threadEnded = false
+    /// Callers of `shutdown()` waiting for the writer thread to write what is queued and end.
+    private var shutdownWaiters: [CheckedContinuation<Void, Never>] = []
 
     // Owned by the writer thread only.
     private var connection: RedisConnection?
@@ -63,42 +68,52 @@ public final class RedisPipelineWriter: @unchecked Sendable {
         self.thread = thread
     }
 
-    /// Finishes what is queued, closes the connection and stops the thread.
-    public func shutdown() {
-        condition.lock()
-        let wasRunning = thread != nil && !stopped
-        stopped = true
-        condition.signal()
-        condition.unlock()
-        if wasRunning { finished.wait() }
+    /// Refuses new commands, then returns once the thread has written everything
+    /// queued, closed the connection and ended.
+    ///
+    /// Suspends rather than blocks: the thread resumes the caller when it ends, so
+    /// no cooperative thread waits out the last pipeline.
+    public func shutdown() async {
+        await withCheckedContinuation { (ended: CheckedContinuation<Void, Never>) in
+            condition.lock()
+            stopped = true
+            guard thread != nil && !threadEnded else {
+                condition.unlock()
+                ended.resume()
+                return
+            }
+            shutdownWaiters.append(ended)
+            condition.signal()
+            condition.unlock()
+        }
     }
 
     /// Sends `commands` in the next pipeline and returns their replies in order.
     ///
-    /// Throws a `RedisError`: if Redis cannot be reached or the connection broke
-    /// before every reply arrived (the commands may or may not have been applied),
-    /// `.queueFull` when the queue cannot take them, `.shutDown` after `shutdown()`.
+    /// Throws if Redis cannot be reached or the connection broke before every reply
+    /// arrived (the commands may or may not have been applied), `.queueFull` when the
+    /// queue cannot take them, `.shutDown` once `shutdown()` has begun.
     /// With `replicated` and a `ReplicaAcknowledgement`, also `.replicaAcksMissing` when
     /// too few replicas confirmed the pipeline in time (the master has the writes).
-    public func execute(_ commands: [RedisCommand], replicated: Bool = false) async throws -> [RedisReply] {
+    public func execute(_ commands: [RedisCommand], replicated: Bool = false) async throws(RedisError) -> [RedisReply] {
         guard !commands.isEmpty else { return [] }
-        return try await withCheckedThrowingContinuation { continuation in
+        return try await withCheckedContinuation { (continuation: CheckedContinuation<Replies, Never>) in
             condition.lock()
             if stopped {
                 condition.unlock()
-                continuation.resume(throwing: RedisError.shutDown)
+                continuation.resume(returning: .failure(.shutDown))
                 return
             }
             if queuedCommands + commands.count > maxQueuedCommands {
                 condition.unlock()
-                continuation.resume(throwing: RedisError.queueFull(limit: maxQueuedCommands))
+                continuation.resume(returning: .failure(.queueFull(limit: maxQueuedCommands)))
                 return
             }
             queue.append(Pending(commands: commands, replicated: replicated, continuation: continuation))
             queuedCommands += commands.count
             condition.signal()
             condition.unlock()
-        }
+        }.get()
     }
 
     private func runLoop() {
@@ -116,7 +131,12 @@ public final class RedisPipelineWriter: @unchecked Sendable {
             flush(work)
         }
         connection = nil
-        finished.signal()
+        condition.lock()
+        threadEnded = true
+        let waiters = shutdownWaiters
+        shutdownWaiters = []
+        condition.unlock()
+        for waiter in waiters { waiter.resume() }
     }
 
     private func flush(_ work: [Pending]) {
@@ -135,9 +155,9 @@ public final class RedisPipelineWriter: @unchecked Sendable {
             var offset = 0
             for pending in work {
                 if pending.replicated, let shortfall {
-                    pending.continuation.resume(throwing: shortfall)
+                    pending.continuation.resume(returning: .failure(shortfall))
                 } else {
-                    pending.continuation.resume(returning: Array(replies[offset..<offset + pending.commands.count]))
+                    pending.continuation.resume(returning: .success(Array(replies[offset..<offset + pending.commands.count])))
                 }
                 offset += pending.commands.count
             }
@@ -146,7 +166,7 @@ public final class RedisPipelineWriter: @unchecked Sendable {
                 logger.warning("redis connection lost, reconnecting on next request", metadata: ["sluice.error": "\(error)"])
                 connection = nil
             }
-            for pending in work { pending.continuation.resume(throwing: error) }
+            for pending in work { pending.continuation.resume(returning: .failure(error)) }
         }
     }
 

@@ -14,6 +14,6 @@ public struct RedisWriterService: Service {
     public func run() async throws {
         writer.start()
         try? await gracefulShutdown()
-        writer.shutdown()
+        await writer.shutdown()
     }
 }

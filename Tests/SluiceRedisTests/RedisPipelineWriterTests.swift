@@ -5,28 +5,42 @@ import SluiceRedis
 import Testing
 
 /// Group commit against a real Redis: each caller gets its own replies, in order,
-/// its commands run together; a full queue, a stopped writer and an unreachable
-/// server are typed errors; the service stops the writer on graceful shutdown.
+/// its commands run together; shutdown returns only once everything queued is written;
+/// a full queue, a stopped writer and an unreachable server are typed errors; the
+/// service stops the writer on graceful shutdown.
 @Suite struct RedisPipelineWriterTests {
     private let logger = Logger(label: "sluice.test.writer")
+
+    /// Starts `writer`, runs `body`, then shuts the writer down, also when `body` throws.
+    private func whileRunning<Value>(_ writer: RedisPipelineWriter, _ body: () async throws -> Value) async throws -> Value {
+        writer.start()
+        do {
+            let value = try await body()
+            await writer.shutdown()
+            return value
+        } catch {
+            await writer.shutdown()
+            throw error
+        }
+    }
 
     @Test func concurrentCallersEachGetTheirOwnRepliesAndRunUninterrupted() async throws {
         let redis = try RedisTestDatabase.fresh()
         let writer = RedisPipelineWriter(endpoint: redis.endpoint, logger: logger)
-        writer.start()
-        defer { writer.shutdown() }
         let callers = 200
-        let answers = try await withThrowingTaskGroup(of: (Int, [RedisReply]).self) { group in
-            for caller in 0..<callers {
-                group.addTask {
-                    let replies = try await writer.execute([
-                        RedisCommand("SET", "value:\(caller)", "v\(caller)"), RedisCommand("RPUSH", "log", "\(caller)-a"),
-                        RedisCommand("RPUSH", "log", "\(caller)-b"), RedisCommand("GET", "value:\(caller)"),
-                    ])
-                    return (caller, replies)
+        let answers = try await whileRunning(writer) {
+            try await withThrowingTaskGroup(of: (Int, [RedisReply]).self) { group in
+                for caller in 0..<callers {
+                    group.addTask {
+                        let replies = try await writer.execute([
+                            RedisCommand("SET", "value:\(caller)", "v\(caller)"), RedisCommand("RPUSH", "log", "\(caller)-a"),
+                            RedisCommand("RPUSH", "log", "\(caller)-b"), RedisCommand("GET", "value:\(caller)"),
+                        ])
+                        return (caller, replies)
+                    }
                 }
+                return try await group.reduce(into: [Int: [RedisReply]]()) { $0[$1.0] = $1.1 }
             }
-            return try await group.reduce(into: [Int: [RedisReply]]()) { $0[$1.0] = $1.1 }
         }
         #expect(answers.count == callers)
         for (caller, replies) in answers {
@@ -41,22 +55,51 @@ import Testing
         #expect(try await writer.execute([]).isEmpty, "no commands: no round trip, no replies")
     }
 
+    @Test func shutdownReturnsOnlyOnceEveryQueuedCommandIsWritten() async throws {
+        let redis = try RedisTestDatabase.fresh()
+        let writer = RedisPipelineWriter(endpoint: redis.endpoint, logger: logger)
+        let callers = 100
+        let (callersStarting, callerStarts) = AsyncStream.makeStream(of: Void.self)
+        let (writtenAtShutdown, accepted) = try await withThrowingTaskGroup(of: Bool.self) { group in
+            for index in 0..<callers {
+                group.addTask {
+                    callerStarts.yield()
+                    do {
+                        _ = try await writer.execute([RedisCommand("RPUSH", "log", "\(index)")])
+                        return true
+                    } catch RedisError.shutDown {
+                        return false  // reached the writer after shutdown began: refused, so never written
+                    }
+                }
+            }
+            // The thread starts only once every caller is on its way: shutdown finds their commands queued.
+            var starting = callersStarting.makeAsyncIterator()
+            for _ in 0..<callers { await starting.next() }
+            writer.start()
+            await writer.shutdown()
+            let written = try redis.run("LLEN", "log").integer
+            return (written, try await group.reduce(into: 0) { $0 += $1 ? 1 : 0 })
+        }
+        #expect(accepted > 0, "no command reached the writer before shutdown")
+        #expect(writtenAtShutdown == Int64(accepted), "shutdown returned before every accepted command was written")
+    }
+
     @Test func commandsPastTheQueueBoundAreRefusedWithQueueFull() async throws {
         let redis = try RedisTestDatabase.fresh()
         let writer = RedisPipelineWriter(endpoint: redis.endpoint, logger: logger, maxQueuedCommands: 3)
-        writer.start()
-        defer { writer.shutdown() }
         let tooMany = (0..<4).map { RedisCommand("INCR", "counter\($0)") }
-        do {
-            _ = try await writer.execute(tooMany)
-            Issue.record("four commands were queued past a bound of three")
-        } catch let error as RedisError {
-            guard case .queueFull(let limit) = error else { throw error }
-            #expect(limit == 3 && "\(error)".contains("queue is full"))
+        try await whileRunning(writer) {
+            do throws(RedisError) {
+                _ = try await writer.execute(tooMany)
+                Issue.record("four commands were queued past a bound of three")
+            } catch {
+                guard case .queueFull(let limit) = error else { throw error }
+                #expect(limit == 3 && "\(error)".contains("queue is full"))
+            }
+            #expect(try redis.run("KEYS", "counter*").elements?.isEmpty == true, "a refused request left writes behind")
+            // Within the bound the writer carries on.
+            #expect(try await writer.execute(Array(tooMany.prefix(3))).map(\.integer) == [1, 1, 1])
         }
-        #expect(try redis.run("KEYS", "counter*").elements?.isEmpty == true, "a refused request left writes behind")
-        // Within the bound the writer carries on.
-        #expect(try await writer.execute(Array(tooMany.prefix(3))).map(\.integer) == [1, 1, 1])
     }
 
     @Test func aStoppedWriterAndAnUnreachableServerAreTypedErrors() async throws {
@@ -64,24 +107,24 @@ import Testing
         let writer = RedisPipelineWriter(endpoint: redis.endpoint, logger: logger)
         writer.start()
         #expect(try await writer.execute([RedisCommand("PING")]) == [.status("PONG")])
-        writer.shutdown()
-        do {
+        await writer.shutdown()
+        do throws(RedisError) {
             _ = try await writer.execute([RedisCommand("PING")])
             Issue.record("a shut-down writer took a command")
-        } catch let error as RedisError {
+        } catch {
             guard case .shutDown = error else { throw error }
         }
 
         // Port 1 on the loopback: nothing listens there.
         let nowhere = RedisPipelineWriter(endpoint: try RedisEndpoint(url: "redis://127.0.0.1:1/0"), logger: logger)
-        nowhere.start()
-        defer { nowhere.shutdown() }
-        do {
-            _ = try await nowhere.execute([RedisCommand("PING")])
-            Issue.record("a PING to a closed port succeeded")
-        } catch let error as RedisError {
-            guard case .connectFailed(let endpoint, _) = error else { throw error }
-            #expect(endpoint == "127.0.0.1:1/0")
+        try await whileRunning(nowhere) {
+            do throws(RedisError) {
+                _ = try await nowhere.execute([RedisCommand("PING")])
+                Issue.record("a PING to a closed port succeeded")
+            } catch {
+                guard case .connectFailed(let endpoint, _) = error else { throw error }
+                #expect(endpoint == "127.0.0.1:1/0")
+            }
         }
     }
 
@@ -98,10 +141,10 @@ import Testing
             }
         }
         #expect(try redis.run("GET", "served").text == "1")
-        do {
+        do throws(RedisError) {
             _ = try await writer.execute([RedisCommand("PING")])
             Issue.record("the writer still takes commands after the service ended")
-        } catch let error as RedisError {
+        } catch {
             guard case .shutDown = error else { throw error }
         }
     }
