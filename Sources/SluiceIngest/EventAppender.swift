@@ -16,18 +16,6 @@ import Synchronization
 /// leaves nothing behind; one whose XADDs partly fail is answered 503 and its retry is
 /// deduplicated by event id.
 public final class EventAppender: Sendable {
-    /// Why events could not be appended; every case means "not accepted", answered 503.
-    public enum Failure: Error, CustomStringConvertible {
-        case redis(String)
-        /// Redis has the events but fewer replicas than `SLUICE_REPLICA_ACKS` confirmed them in time.
-        case replicaAcksMissing(String)
-        public var description: String {
-            switch self {
-            case .redis(let message), .replicaAcksMissing(let message): return message
-            }
-        }
-    }
-
     /// What became of a request's events.
     enum Outcome: Equatable {
         /// Every event is in its stream.
@@ -83,7 +71,12 @@ public final class EventAppender: Sendable {
 
     /// Appends every event, drawing from `charge`'s buckets first when given, and
     /// returns only once Redis has answered for all of them.
-    func append(_ events: [ValidatedEvent], charging charge: RateCharge?) async throws(Failure) -> Outcome {
+    ///
+    /// Any error means the events are not accepted: the writer's own (`.queueFull`,
+    /// a lost connection, `.replicaAcksMissing` when Redis has the events but fewer
+    /// replicas than `SLUICE_REPLICA_ACKS` confirmed them in time), or Redis refusing
+    /// the append (`.commandFailed`, `.unexpectedReply`).
+    func append(_ events: [ValidatedEvent], charging charge: RateCharge?) async throws(RedisError) -> Outcome {
         guard let charge else {
             try await appendUnlimited(events)
             return .appended
@@ -95,20 +88,20 @@ public final class EventAppender: Sendable {
     }
 
     /// Runs `limitedAppendScript` for `events` (none: only the buckets).
-    private func limitedAppend(_ events: [ValidatedEvent], charging charge: RateCharge) async throws(Failure) -> Outcome {
+    private func limitedAppend(_ events: [ValidatedEvent], charging charge: RateCharge) async throws(RedisError) -> Outcome {
         for attempt in 0..<2 {
             let digest = try await loadedScriptDigest(reload: attempt > 0)
-            let reply = try await execute([limitedAppend(events, charge: charge, digest: digest)], replicated: !events.isEmpty)[0]
+            let reply = try await writer.execute([limitedAppend(events, charge: charge, digest: digest)], replicated: !events.isEmpty)[0]
             if reply.errorMessage?.hasPrefix("NOSCRIPT") == true { continue }  // Redis restarted: load it again
-            if let message = reply.errorMessage { throw .redis("Redis refused the append: \(message)") }
-            guard let wait = reply.integer else { throw .redis("unexpected reply to the append script: \(reply)") }
+            if let message = reply.errorMessage { throw .commandFailed(command: "EVALSHA (append script)", message: message) }
+            guard let wait = reply.integer else { throw .unexpectedReply(command: "EVALSHA (append script)", reply: "\(reply)") }
             return wait > 0 ? .rateLimited(waitMilliseconds: wait) : .appended
         }
-        throw .redis("Redis keeps forgetting the append script (NOSCRIPT twice)")
+        throw .commandFailed(command: "EVALSHA (append script)", message: "NOSCRIPT twice: Redis keeps forgetting the script")
     }
 
     /// One XADD per event in the writer's next pipeline.
-    private func appendUnlimited(_ events: [ValidatedEvent]) async throws(Failure) {
+    private func appendUnlimited(_ events: [ValidatedEvent]) async throws(RedisError) {
         let commands = events.map { event in
             var command = RedisCommand("XADD", streamKeys[partition(of: event)], "*")
             command.append(StreamLayout.versionField)
@@ -119,8 +112,8 @@ public final class EventAppender: Sendable {
         }
         // An error reply (e.g. OOM under maxmemory) means that event is not stored:
         // the whole request is refused so the client retries it; ids make retries idempotent.
-        if let message = try await execute(commands, replicated: true).lazy.compactMap(\.errorMessage).first {
-            throw .redis("Redis refused the append: \(message)")
+        if let message = try await writer.execute(commands, replicated: true).lazy.compactMap(\.errorMessage).first {
+            throw .commandFailed(command: "XADD", message: message)
         }
     }
 
@@ -152,24 +145,12 @@ public final class EventAppender: Sendable {
         StreamLayout.partition(visitorId: event.visitorId, partitions: partitions)
     }
 
-    private func loadedScriptDigest(reload: Bool) async throws(Failure) -> String {
+    private func loadedScriptDigest(reload: Bool) async throws(RedisError) -> String {
         if !reload, let known = scriptDigest.withLock({ $0 }) { return known }
-        guard let digest = try await execute([RedisCommand("SCRIPT", "LOAD", Self.limitedAppendScript)])[0].text else {
-            throw .redis("Redis did not load the append script")
-        }
+        let reply = try await writer.execute([RedisCommand("SCRIPT", "LOAD", Self.limitedAppendScript)])[0]
+        guard let digest = reply.text else { throw .unexpectedReply(command: "SCRIPT LOAD (append script)", reply: "\(reply)") }
         scriptDigest.withLock { $0 = digest }
         return digest
-    }
-
-    /// Runs `commands` through the writer; `replicated` ones count only once replicas confirm them.
-    private func execute(_ commands: [RedisCommand], replicated: Bool = false) async throws(Failure) -> [RedisReply] {
-        do {
-            return try await writer.execute(commands, replicated: replicated)
-        } catch RedisError.replicaAcksMissing(let wanted, let confirmed, let timeout) {
-            throw .replicaAcksMissing("only \(confirmed) of \(wanted) replicas confirmed the events within \(timeout) ms")
-        } catch {
-            throw .redis("\(error)")
-        }
     }
 
     /// Round-trips a PING through the writer (readiness).

@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import Logging
 import SluiceCore
+import SluiceRedis
 import SluiceValidation
 
 /// The tracking routes: validate, stamp, append, answer 202.
@@ -118,16 +119,10 @@ struct TrackingController: Sendable {
         }
         let charge = limiter.charge(cost: events.count, site: siteId, visitor: knownVisitor, address: client.ip, fromServer: sender.isServer, now: receivedAt)
         let outcome: EventAppender.Outcome
-        do {
+        do throws(RedisError) {
             outcome = try await appender.append(events, charging: charge)
-        } catch EventAppender.Failure.replicaAcksMissing(let message) {
-            // The master has them; a retry is stored once, by event id (docs/production.md).
-            metrics.replicaAckFailures.increment()
-            context.logger.warning("events not accepted: too few replicas confirmed them", metadata: ["sluice.error": "\(message)"])
-            throw IngestError.unavailable("too few Redis replicas confirmed the events in time, retry later", retryAfterSeconds: backlog.retryAfterSeconds)
         } catch {
-            context.logger.warning("events not accepted: redis unavailable", metadata: ["sluice.error": "\(error)"])
-            throw IngestError.unavailable("the event store is unavailable, retry later", retryAfterSeconds: backlog.retryAfterSeconds)
+            throw unavailable(after: error, logger: context.logger)
         }
         if case .rateLimited(let wait) = outcome {
             throw IngestError(
@@ -154,6 +149,25 @@ struct TrackingController: Sendable {
                 VisitorCookie.cookie(name: configuration.cookieName, visitorId: visitorId, domain: configuration.cookieDomain, secure: client.isHTTPS))
         }
         return response
+    }
+
+    /// The 503 for events Redis did not take, logged with the reason: too few replicas,
+    /// a full writer queue (Redis slower than requests arrive) or Redis failing.
+    private func unavailable(after error: RedisError, logger: Logger) -> IngestError {
+        let retryAfter = backlog.retryAfterSeconds
+        switch error {
+        case .replicaAcksMissing:
+            // The master has them; a retry is stored once, by event id (docs/production.md).
+            metrics.replicaAckFailures.increment()
+            logger.warning("events not accepted: too few replicas confirmed them", metadata: ["sluice.error": "\(error)"])
+            return .unavailable("too few Redis replicas confirmed the events in time, retry later", retryAfterSeconds: retryAfter)
+        case .queueFull:
+            logger.warning("events not accepted: the Redis writer's queue is full", metadata: ["sluice.error": "\(error)"])
+            return .unavailable("the event store is unavailable, retry later", retryAfterSeconds: retryAfter)
+        default:
+            logger.warning("events not accepted: redis unavailable", metadata: ["sluice.error": "\(error)"])
+            return .unavailable("the event store is unavailable, retry later", retryAfterSeconds: retryAfter)
+        }
     }
 
     private func checkContentType(_ request: Request) throws {
