@@ -14,8 +14,9 @@ public func makeLogger(label: String, settings: Settings) throws(ConfigurationEr
 /// Writes what swift-log's standard-output handler writes, in the same format,
 /// but keeps a logger's metadata as it is until a line is logged. The stock
 /// handler formats all metadata again whenever one key is set, and Hummingbird
-/// sets a request id on its logger for every request: at 5% of a single-event
-/// request, the costliest thing ingest did with a logger that logs nothing per request.
+/// sets a request id on its logger for every request, which measured hot under
+/// load for a logger that logs nothing per request (docs/performance.md, "What
+/// changed since the first run").
 struct ProcessLogHandler: LogHandler {
     /// Writes the lines; its own metadata stays empty.
     private var output: StreamLogHandler

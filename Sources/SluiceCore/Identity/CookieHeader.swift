@@ -3,8 +3,8 @@
 /// The same rules as Hummingbird's `Cookies` (pairs split on `;`, leading
 /// whitespace dropped, the name up to the first `=`, the value as sent, the
 /// first pair with the name wins), at a fraction of the cost: ingest reads one
-/// cookie per request, and parsing every cookie a site sets was 5% of a
-/// single-event request.
+/// cookie per request, and parsing every cookie a site sets measured hot under
+/// load (docs/performance.md, "What changed since the first run").
 public enum CookieHeader {
     /// The value of the first cookie called `name` in `headerValues`, or nil.
     public static func value(of name: String, in headerValues: [String]) -> Substring? {

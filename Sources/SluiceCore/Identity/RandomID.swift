@@ -11,8 +11,8 @@ import Synchronization
 /// The bytes come from the kernel's generator (`arc4random_buf`, `getrandom`
 /// underneath on glibc), fetched 4 KiB at a time rather than per id, and are
 /// formatted without Foundation: `UUID()` on Linux opened `/dev/urandom` for
-/// every id (6% of ingest's time under load), and a system call per id was
-/// still 10% of batch ingest.
+/// every id, and even a system call per id measured hot in batch ingest
+/// (docs/performance.md, "What changed since the first run").
 public enum RandomID {
     private static let hexDigits = Array("0123456789abcdef".utf8)
     private static let pool = Mutex(RandomPool())
