@@ -1,3 +1,4 @@
+import SluiceCore
 import SluiceRedis
 import SluiceTestSupport
 
@@ -17,6 +18,17 @@ struct RedisTestDatabase {
         let endpoint = try RedisEndpoint(url: url)
         let connection = try RedisConnection(endpoint: endpoint)
         return RedisTestDatabase(url: url, endpoint: endpoint, connection: connection)
+    }
+
+    /// Partition 0's stream holding entries with these ids (each a version-1 `{}` event) and
+    /// the workers' group over all of them, nothing delivered yet; returns its key.
+    func streamWithGroup(ids: [String]) throws -> String {
+        let stream = StreamLayout.streamKey(partition: 0)
+        for id in ids {
+            try run("XADD", stream, id, StreamLayout.versionField, StreamLayout.schemaVersion, StreamLayout.eventField, "{}")
+        }
+        try run("XGROUP", "CREATE", stream, StreamLayout.group, "0")
+        return stream
     }
 
     /// Runs a command, throwing on an error reply.

@@ -51,11 +51,7 @@ import Testing
 
     @Test func realXinfoGroupsRepliesDecodePendingLagAndLastDelivered() throws {
         let redis = try RedisTestDatabase.fresh()
-        let stream = StreamLayout.streamKey(partition: 0)
-        for id in ["1-1", "1-2", "2-0", "3-0", "10-0"] {
-            try redis.run("XADD", stream, id, StreamLayout.versionField, StreamLayout.schemaVersion, StreamLayout.eventField, "{}")
-        }
-        try redis.run("XGROUP", "CREATE", stream, StreamLayout.group, "0")
+        let stream = try redis.streamWithGroup(ids: ["1-1", "1-2", "2-0", "3-0", "10-0"])
         try redis.run("XGROUP", "CREATE", stream, "audit", "$")
         try redis.run("XREADGROUP", "GROUP", StreamLayout.group, "c1", "COUNT", "2", "STREAMS", stream, ">")
 
@@ -97,11 +93,7 @@ import Testing
 
     @Test func realXpendingRepliesDecodeSummaryAndEntries() throws {
         let redis = try RedisTestDatabase.fresh()
-        let stream = StreamLayout.streamKey(partition: 0)
-        for id in ["1-1", "1-2", "2-0"] {
-            try redis.run("XADD", stream, id, StreamLayout.versionField, StreamLayout.schemaVersion, StreamLayout.eventField, "{}")
-        }
-        try redis.run("XGROUP", "CREATE", stream, StreamLayout.group, "0")
+        let stream = try redis.streamWithGroup(ids: ["1-1", "1-2", "2-0"])
         #expect(try PendingSummary.decode(redis.connection.send(PendingSummary.command(stream: stream))) == PendingSummary(count: 0, oldest: nil))
 
         try redis.run("XREADGROUP", "GROUP", StreamLayout.group, "c1", "COUNT", "2", "STREAMS", stream, ">")

@@ -37,11 +37,7 @@ import Testing
 
     @Test func realXinfoRepliesDecode() throws {
         let redis = try RedisTestDatabase.fresh()
-        let stream = StreamLayout.streamKey(partition: 0)
-        for id in ["1-1", "1-2", "2-0"] {
-            try redis.run("XADD", stream, id, StreamLayout.versionField, StreamLayout.schemaVersion, StreamLayout.eventField, "{}")
-        }
-        try redis.run("XGROUP", "CREATE", stream, StreamLayout.group, "0")
+        let stream = try redis.streamWithGroup(ids: ["1-1", "1-2", "2-0"])
         try redis.run("XREADGROUP", "GROUP", StreamLayout.group, "c1", "COUNT", "2", "STREAMS", stream, ">")
         try redis.run("XREADGROUP", "GROUP", StreamLayout.group, "c2", "COUNT", "1", "STREAMS", stream, ">")
 

@@ -89,7 +89,7 @@ import Testing
             for event in events { changes.add(event) }
             let seeds = try DerivedSeeds.load(for: [changes], redis: bed.redis, store: bed.store)
             #expect(seeds.existingSessions == [s1])
-            try bed.acknowledge(messages, events)
+            _ = try bed.acknowledge(messages, events)
             // Sent without them, the held session keeps its landing and is counted once.
             #expect(try bed.hash(StreamLayout.sessionStateKey(sessionId: s1, partition: 0))["landing"] == landing)
             let hour = try bed.hash(E.hourKey)
