@@ -69,7 +69,8 @@ public final class RedisPipelineWriter: @unchecked Sendable {
     }
 
     /// Refuses new commands, then returns once the thread has written everything
-    /// queued, closed the connection and ended.
+    /// queued, closed the connection and ended. Never started, it has no thread to write
+    /// with: what was queued fails with `.shutDown` instead of waiting for ever.
     ///
     /// Suspends rather than blocks: the thread resumes the caller when it ends, so
     /// no cooperative thread waits out the last pipeline.
@@ -78,7 +79,13 @@ public final class RedisPipelineWriter: @unchecked Sendable {
             condition.lock()
             stopped = true
             guard thread != nil && !threadEnded else {
+                let unwritten = thread == nil ? queue : []
+                if thread == nil {
+                    queue = []
+                    queuedCommands = 0
+                }
                 condition.unlock()
+                for pending in unwritten { pending.continuation.resume(returning: .failure(.shutDown)) }
                 ended.resume()
                 return
             }

@@ -20,6 +20,11 @@ import Testing
         #expect(try Settings(environment: [:], arguments: [], declared: declared).partitions() == 4)
     }
 
+    @Test func aFlagGivenTwiceTakesTheLastValueSoAnAppendedOverrideWins() throws {
+        let overrides = try SettingArguments(["--partitions", "2", "--log-level", "info", "--partitions=3"], declared: declared).overrides
+        #expect(overrides == ["SLUICE_PARTITIONS": "3", "SLUICE_LOG_LEVEL": "info"])
+    }
+
     @Test func aValueMayContainEqualsSignsAndBeEmptyAfterEquals() throws {
         let overrides = try SettingArguments(["--redis-url=redis://:a=b@host:1", "--log-level="], declared: declared).overrides
         #expect(overrides == ["SLUICE_REDIS_URL": "redis://:a=b@host:1", "SLUICE_LOG_LEVEL": ""])
@@ -30,11 +35,11 @@ import Testing
         (["--zzzzzzzz", "2"], .unknownFlag("--zzzzzzzz", closest: nil)),
         (["--partitions"], .missingValue("--partitions")),
         (["--partitions", "--log-level", "debug"], .missingValue("--partitions")),
-        (["--partitions", "2", "--partitions", "3"], .repeated("--partitions")),
         (["--partitions", "many"], .invalidValue("--partitions", value: "many", expected: "a whole number from 1 to 1024")),
         (["--rollup-window=60"], .invalidValue("--rollup-window", value: "60", expected: "whole seconds from 3600 to 2678400")),
-        (["redis://host:1"], .unexpected("redis://host:1")),
-        (["-p", "2"], .unexpected("-p")),
+        (["redis://host:1"], .unexpected(position: 1, nil)),
+        (["--log-level=", "s3cret-token"], .unexpected(position: 2, nil)),
+        (["-p", "2"], .unexpected(position: 1, "-p")),
     ])
     func refusesWhatNoSettingAccepts(words: [String], expected: SettingArgumentError) {
         #expect(throws: expected) { try SettingArguments(words, declared: declared) }
@@ -48,6 +53,10 @@ import Testing
         #expect(
             "\(SettingArgumentError.invalidValue("--partitions", value: "0", expected: "a whole number from 1 to 1024"))"
                 == "--partitions 0 is not valid: expected a whole number from 1 to 1024")
+        // A stray value is not repeated: it may be a secret split from its flag by a space.
+        #expect(
+            "\(SettingArgumentError.unexpected(position: 2, nil))"
+                == "unexpected argument 2 (a value with no --flag before it?): every option is --flag <value> (--help lists them)")
     }
 
     @Test func helpListsEveryFlagWithItsHelpTextWithinTheWidth() {

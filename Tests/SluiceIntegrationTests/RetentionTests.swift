@@ -78,6 +78,7 @@ import Testing
         let environment = try TestEnvironment.require()
         let redisURL = try environment.isolatedRedisURL()
         let database = try FreshMongoDatabase.Named(prefix: "retention")
+        defer { withExtendedLifetime(database) {} }  // dropped at the end of the test, not after its last use
         let mongoURL = database.url
         func startWorker(retention: String) async throws -> SluiceProcess {
             let worker = try SluiceProcess(

@@ -89,6 +89,7 @@ import Testing
         let environment = try TestEnvironment.require()
         let redis = try environment.isolatedRedisURL()
         let database = try FreshMongoDatabase.Named(prefix: "rollups")
+        defer { withExtendedLifetime(database) {} }  // dropped at the end of the test, not after its last use
         let mongo = database.url
         let store = try MongoStore(url: mongo, appName: "sluice-tests")
         try seed(store)
@@ -155,6 +156,7 @@ import Testing
         let environment = try TestEnvironment.require()
         let redis = try environment.isolatedRedisURL()
         let database = try FreshMongoDatabase.Named(prefix: "rollups")
+        defer { withExtendedLifetime(database) {} }  // dropped at the end of the test, not after its last use
         let mongo = database.url
         let bad = try sluicectl(environment, redis: redis, mongo: mongo, ["rollups", "verify", "--from", "yesterday"])
         #expect(bad.status != 0 && bad.errors.contains("--from 'yesterday' is not a time"), "\(bad)")
@@ -167,6 +169,7 @@ import Testing
         let environment = try TestEnvironment.require()
         let redis = try environment.isolatedRedisURL()
         let database = try FreshMongoDatabase.Named(prefix: "rollups")
+        defer { withExtendedLifetime(database) {} }  // dropped at the end of the test, not after its last use
         let mongo = database.url
         let connection = try RedisConnection(endpoint: RedisEndpoint(url: redis))
         _ = try connection.run(RedisCommand("ZADD", StreamLayout.dirtyKey(partition: 3), "1", StreamLayout.visitorStateKey(visitorId: "v9", partition: 3)))

@@ -38,6 +38,7 @@ import Testing
         let environment = try TestEnvironment.require()
         let redis = try environment.isolatedRedisURL()
         let database = try FreshMongoDatabase.Named(prefix: "funnels")
+        defer { withExtendedLifetime(database) {} }  // dropped at the end of the test, not after its last use
         let mongo = database.url
         let store = try MongoStore(url: mongo, appName: "sluice-tests")
         // v1 saw the pricing page in the hour before the range; v2 in the range.

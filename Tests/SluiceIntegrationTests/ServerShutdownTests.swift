@@ -13,11 +13,12 @@ import Testing
         idle.send("GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
         #expect(try await eventually(timeout: .seconds(5)) { idle.receivedCount(of: "HTTP/1.1 200") == 1 }, "received: \(idle.received)")
 
+        // Status 0 is the graceful path (a default SIGTERM death is 143), and it does not wait
+        // for the idle connection's client to go.
         let started = ContinuousClock.now
-        let status = try await stack.ingest.stop(signal: SIGTERM, timeout: .seconds(10))
+        let status = try await stack.ingest.stop(signal: SIGTERM, timeout: .seconds(15))
         #expect(status == 0, "log:\n\(stack.ingest.log)")
-        #expect(ContinuousClock.now - started < .seconds(10))
-        #expect(idle.isClosedByServer, "the kept-alive connection is closed at shutdown")
+        #expect(ContinuousClock.now - started < .seconds(5), "log:\n\(stack.ingest.log)")
     }
 
     @Test func sigtermEndsTheDashboardsLiveStreamAndTheDashboard() async throws {
@@ -35,11 +36,13 @@ import Testing
         #expect(try await eventually(timeout: .seconds(10)) { stream.receivedCount(of: "retry: ") == 1 }, "received: \(stream.received)")
 
         let started = ContinuousClock.now
-        let status = try await dashboard.stop(signal: SIGTERM, timeout: .seconds(15))
+        let status = try await dashboard.stop(signal: SIGTERM, timeout: .seconds(20))
         #expect(status == 0, "log:\n\(dashboard.log)")
         // The stream checks for shutdown every read interval (5 s).
-        #expect(ContinuousClock.now - started < .seconds(15))
-        #expect(stream.isClosedByServer, "the stream ends with the process")
+        #expect(ContinuousClock.now - started < .seconds(12), "log:\n\(dashboard.log)")
+        // Ended by the server, not cut by the process's exit: the chunked body's last chunk came.
+        stream.receive()
+        #expect(stream.received.hasSuffix("\r\n0\r\n\r\n"), "the stream was cut, not finished: \(stream.received.suffix(200))")
         try await stack.stop()
     }
 }

@@ -15,6 +15,7 @@ import Testing
         let proxy = try FaultProxy(targetPort: storePort)
         defer { proxy.stop() }
         let database = try FreshMongoDatabase.Named(prefix: "failover")
+        defer { withExtendedLifetime(database) {} }  // dropped at the end of the test, not after its last use
         let stored = try StoredDocuments(url: database.url)
         // Short socket and selection timeouts: a lost answer shows up as an error within seconds.
         let proxied = "mongodb://127.0.0.1:\(proxy.port)/\(database.name)?serverSelectionTimeoutMS=2000&socketTimeoutMS=1500&connectTimeoutMS=1000"

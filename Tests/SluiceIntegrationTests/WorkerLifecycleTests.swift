@@ -12,6 +12,7 @@ import Testing
         defer { holder.stop() }
         try #require(holder.port > 0)
         let database = try FreshMongoDatabase.Named(prefix: "portgone")
+        defer { withExtendedLifetime(database) {} }  // dropped at the end of the test, not after its last use
         let worker = try SluiceProcess(
             binary: "sluice-worker", environment: environment,
             settings: [

@@ -102,6 +102,23 @@ import Testing
         }
     }
 
+    @Test(.timeLimit(.minutes(1)))
+    func aShutdownBeforeTheThreadStartsFailsWhatWasQueuedInsteadOfLeavingItWaiting() async throws {
+        let redis = try RedisTestDatabase.fresh()
+        let writer = RedisPipelineWriter(endpoint: redis.endpoint, logger: logger)
+        // Requests can reach ingest before its service group has started the writer.
+        let early = Task { try await writer.execute([RedisCommand("INCR", "early")]) }
+        // Time for the task to queue its command (queued or refused, it must not wait for ever).
+        try await Task.sleep(for: .milliseconds(300))
+        await writer.shutdown()
+        switch await early.result {
+        case .success: Issue.record("a command queued before start was answered without a writer thread")
+        case .failure(let error):
+            guard case .shutDown? = error as? RedisError else { throw error }
+        }
+        #expect(try redis.run("EXISTS", "early").integer == 0)
+    }
+
     @Test func aStoppedWriterAndAnUnreachableServerAreTypedErrors() async throws {
         let redis = try RedisTestDatabase.fresh()
         let writer = RedisPipelineWriter(endpoint: redis.endpoint, logger: logger)

@@ -17,9 +17,12 @@ import Testing
                 StreamConsumerInfo(name: "worker-a", pending: 2, idleMilliseconds: 10),
                 StreamConsumerInfo(name: "worker-b", pending: 0, idleMilliseconds: 90_000),
             ])
-        // No such stream or group: an error reply, decoded as no consumers; a consumer without a name is left out.
+        // No such stream or group: an error reply, decoded as no consumers; a consumer without a name,
+        // a pending count or an idle time is left out (never taken for one holding nothing).
         #expect(StreamConsumerInfo.consumers(in: .error("NOGROUP No such key 'events:{0}' or consumer group 'workers'")).isEmpty)
-        #expect(StreamConsumerInfo.consumers(in: .array([.array([text("pending"), .integer(1)])])).isEmpty)
+        #expect(StreamConsumerInfo.consumers(in: .array([.array([text("pending"), .integer(1), text("idle"), .integer(5)])])).isEmpty)
+        #expect(StreamConsumerInfo.consumers(in: .array([.array([text("name"), text("gone"), text("idle"), .integer(90_000)])])).isEmpty)
+        #expect(StreamConsumerInfo.consumers(in: .array([.array([text("name"), text("gone"), text("pending"), .integer(0)])])).isEmpty)
     }
 
     @Test func xinfoStreamRepliesDecodeTheLastGeneratedID() {

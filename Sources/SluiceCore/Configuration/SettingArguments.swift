@@ -16,7 +16,7 @@ public struct SettingArguments: Sendable {
         while index < words.endIndex {
             let word = words[index]
             index += 1
-            guard word.hasPrefix("--"), word.count > 2 else { throw .unexpected(word) }
+            guard word.hasPrefix("--"), word.count > 2 else { throw .unexpected(position: index, word.hasPrefix("-") ? word : nil) }
             let option = word.dropFirst(2)
             let name = String(option.prefix { $0 != "=" })
             guard let setting = byFlag[name] else {
@@ -31,7 +31,6 @@ public struct SettingArguments: Sendable {
             } else {
                 throw .missingValue("--" + name)
             }
-            guard overrides[setting.variable] == nil else { throw .repeated("--" + name) }
             try Self.check(value, of: setting)
             overrides[setting.variable] = value
         }
@@ -109,21 +108,21 @@ public enum SettingArgumentError: Error, Sendable, Equatable, CustomStringConver
     case unknownFlag(String, closest: String?)
     /// A flag at the end of the line, or followed by another flag, with no value.
     case missingValue(String)
-    /// A flag given twice.
-    case repeated(String)
     /// A value outside what the setting accepts.
     case invalidValue(String, value: String, expected: String)
-    /// A word that is not a flag where a flag was expected.
-    case unexpected(String)
+    /// A word that is not a `--flag` where one was expected, by its position among the
+    /// arguments (1 is the first); the word itself only when it looks like an option, since
+    /// a stray value may be a secret (a token split by a space).
+    case unexpected(position: Int, String?)
 
     public var description: String {
         switch self {
         case .unknownFlag(let flag, let closest):
             "unknown option \(flag)" + (closest.map { "; did you mean \($0)?" } ?? "") + " (--help lists every option)"
         case .missingValue(let flag): "\(flag) needs a value: \(flag) <value> or \(flag)=<value>"
-        case .repeated(let flag): "\(flag) is given more than once"
         case .invalidValue(let flag, let value, let expected): "\(flag) \(value) is not valid: expected \(expected)"
-        case .unexpected(let word): "unexpected argument '\(word)': every option is --flag <value> (--help lists them)"
+        case .unexpected(let position, let word):
+            "unexpected argument \(word.map { "'\($0)'" } ?? "\(position)") (a value with no --flag before it?): every option is --flag <value> (--help lists them)"
         }
     }
 }

@@ -34,13 +34,14 @@ public struct DeadLetterEntry: Sendable, Equatable {
         self.failedAt = Timestamp.iso8601(milliseconds: failedAt)
     }
 
-    /// Reads the letter's fields out of a whole entry's fields (name, value as stored),
-    /// ignoring the failed entry's own; a missing field, or a `deliveries` that is not a number, is nil.
-    /// A name that appears twice counts the first time, as `XRANGE` lists it.
+    /// Reads the letter's fields out of a whole entry's fields (name, value as stored);
+    /// a missing field, or a `deliveries` that is not a number, is nil. The worker writes
+    /// the failed entry's own fields first and these after them, so a name that appears
+    /// twice counts the last time: an entry carrying a `stream` of its own cannot redirect
+    /// where a replay sends it.
     public init(fields: some Sequence<(name: String, value: [UInt8])>) {
-        var seen: Set<Field> = []
         for (name, value) in fields {
-            guard let field = Field(rawValue: name), seen.insert(field).inserted else { continue }
+            guard let field = Field(rawValue: name) else { continue }
             let text = String(decoding: value, as: UTF8.self)
             switch field {
             case .reason: reason = text

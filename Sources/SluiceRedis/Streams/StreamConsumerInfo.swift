@@ -21,12 +21,13 @@ public struct StreamConsumerInfo: Sendable, Equatable {
     }
 
     /// Every consumer of an `XINFO CONSUMERS` reply; none for an error reply (no such
-    /// stream or group) or a consumer without a name.
+    /// stream or group), and no consumer whose name, pending count or idle time is missing:
+    /// a count read as 0 would let the departed-consumer sweep delete entries still pending.
     public static func consumers(in reply: RedisReply) -> [StreamConsumerInfo] {
         guard reply.errorMessage == nil else { return [] }
         return (reply.elements ?? []).map(\.fieldMap).compactMap { fields in
-            guard let name = fields["name"]?.text else { return nil }
-            return StreamConsumerInfo(name: name, pending: fields["pending"]?.integer ?? 0, idleMilliseconds: fields["idle"]?.integer ?? 0)
+            guard let name = fields["name"]?.text, let pending = fields["pending"]?.integer, let idle = fields["idle"]?.integer else { return nil }
+            return StreamConsumerInfo(name: name, pending: pending, idleMilliseconds: idle)
         }
     }
 }
