@@ -107,7 +107,7 @@ def store_load(lag):
         return ""
     per_s = lambda ms: 100.0 * ms / 1000.0 / lag["seconds"]
     return (f"; SecantusDB meanwhile {lag['cpu'].get('mongo', 0):.0f}% of a core, server time {per_s(lag['store_ms']):.0f}% of the "
-            f"posting time (the probe looks {per_s(lag['probe_looks_ms']):.0f}%)")
+            f"posting time (queries on userevents, the probe looks at most: {per_s(lag['probe_looks_ms']):.0f}%)")
 
 
 def lag_rows(lag, baseline, key, what):

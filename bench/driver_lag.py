@@ -21,8 +21,9 @@ from driver_state import log, update_state
 # pipeline falls behind, thousands are outstanding, and one `$in` over all of them made
 # the looks a third of SecantusDB's server time (30-37 s of 100-122 s at 486 events/s),
 # slowing what they measure. A younger probe already visible is then seen a look or two
-# later, so the lag can read high, never low; at the baseline's rate fewer than this are
-# ever outstanding.
+# later, so the lag reads high rather than low (unless this many probes are never stored
+# at all, which would hide every later one: the run then reports them missing); at the
+# baseline's rate fewer than this are ever outstanding.
 PROBE_WINDOW = 200
 
 
@@ -137,7 +138,8 @@ def cmd_lag(args):
                          "max": round(lags[-1], 1) if lags else None},
               "poster_max_behind_ms": round(1000 * behind, 1), "flush_interval_s": flush_interval,
               # While posting: CPU % of one core by process, and SecantusDB's server time (ms)
-              # with its queries on userevents (the probe looks) apart.
+              # with its queries on userevents apart: the probe looks, and the worker's rare
+              # duplicate checks (EarlierWrites), so at most the looks' share.
               "cpu": cpu_use, "store_ms": store["total_ms"],
               "probe_looks_ms": store["by_collection"].get("userevents queries", {}).get("ms", 0.0)}
     stale = out["staleness_ms"]
