@@ -1,5 +1,7 @@
 """`make bench-dashboard`'s report: the pages' server time at each store size side by
-side, with the ratio of the largest to the smallest, from what bench/dashboard.sh left
+side, with the ratio of the largest to the smallest and, given three sizes or more, to
+the next smaller one (past the point where every bucket's rows are full, time should
+stay flat however many events there are), from what bench/dashboard.sh left
 in its temp dir (per size: data.json, rebuild.json, rebuild.log, pages.json). Prints
 the table and writes dashboard.md and dashboard.json. Standard library only.
 """
@@ -53,19 +55,26 @@ def compare(small, large):
     return lines
 
 
-def table(lines, results):
-    """Markdown rows: p50 / p95 at every size, the largest's ratio to the smallest, the verdicts."""
+def ratio_cell(line):
+    ratio = f"{line['ratio']:.2f}×" if line["ratio"] is not None else "—"
+    return ratio + (" (grew)" if line["grew"] else "")
+
+
+def table(lines, results, recent=None):
+    """Markdown rows: p50 / p95 at every size, the largest's ratio to the smallest (and to the
+    next smaller size, `recent`, when there are three), the verdicts."""
     sizes = " | ".join(f"{count(r['events'])} events: p50 / p95 ms" for r in results)
-    out = [f"| page | route | range | {sizes} | p95 ratio | ≤ {TARGET_MS:.0f} ms p95? | {count(results[-1]['events'])}: first request ms |",
-           "|---|---|---|" + "---|" * len(results) + "---|---|---|"]
+    ratios = f"p95 ratio to {count(results[0]['events'])}" + (f" | p95 ratio to {count(results[-2]['events'])}" if recent else "")
+    out = [f"| page | route | range | {sizes} | {ratios} | ≤ {TARGET_MS:.0f} ms p95? | {count(results[-1]['events'])}: first request ms |",
+           "|---|---|---|" + "---|" * len(results) + "---|" * (2 if recent else 1) + "---|---|"]
     middle = [rows_by_key(r) for r in results[1:-1]]
-    for line in lines:
+    for index, line in enumerate(lines):
         key = (line["page"], line["route"], line["range"])
         cells = [line["small"]] + [m.get(key) for m in middle] + [line["large"]]
         figures = " | ".join(f"{c['p50']:.1f} / {c['p95']:.1f}" if c else "—" for c in cells)
-        ratio = f"{line['ratio']:.2f}×" if line["ratio"] is not None else "—"
+        ratio = ratio_cell(line) + (f" | {ratio_cell(recent[index])}" if recent else "")
         verdict = "yes" if line["withinTarget"] else "**NO**"
-        out.append(f"| {line['page']} | {line['route']} | {line['range']} | {figures} | {ratio}{' (grew)' if line['grew'] else ''} | "
+        out.append(f"| {line['page']} | {line['route']} | {line['range']} | {figures} | {ratio} | "
                    f"{verdict} | {line['large'].get('first') or 0:.0f} |")
     return out
 
@@ -98,20 +107,27 @@ def main():
     results = [load(args.dir, size) for size in args.sizes]
     small, large = results[0], results[-1]
     lines = compare(small, large)
+    # Given three sizes or more, the largest beside the next smaller too.
+    recent = compare(results[-2], large) if len(results) > 2 else None
     worst = max(lines, key=lambda line: line["large"]["p95"])
     grown = [line for line in lines if line["grew"]]
     met = all(line["withinTarget"] for line in lines) and not grown
     stamp = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     summary = (f"Target (every page ≤ {TARGET_MS:.0f} ms p95 of server time at {count(large['events'])} events, not growing with "
                f"the history): **{'met' if met else 'NOT MET'}**. Slowest: {worst['page']} {worst['route']} over {worst['range']}, "
-               f"p95 {worst['large']['p95']:.1f} ms; routes grown past {GROWTH_RATIO}× and {GROWTH_MS:.0f} ms: {len(grown)}.")
+               f"p95 {worst['large']['p95']:.1f} ms; routes grown past {GROWTH_RATIO}× and {GROWTH_MS:.0f} ms: {len(grown)} "
+               f"of {len(lines)} from {count(small['events'])} events")
+    if recent:
+        summary += (f", {sum(line['grew'] for line in recent)} from {count(results[-2]['events'])} (shown, not part of the verdict, "
+                    "which is against the smallest)")
+    summary += "."
     markdown = [f"# The dashboard at {' and '.join(count(r['events']) for r in results)} events",
                 "", f"`make bench-dashboard`, {stamp}, {machine()}; commit {args.commit}. Method: docs/performance.md "
                 "(\"The dashboard: `make bench-dashboard`\").", "", summary, "",
                 f"Server time is the dashboard's `Server-Timing` header; {small['requests']} timed requests per route and range, "
                 "one at a time, after 3 untimed ones. The data covers the 30 whole UTC days before today; \"today\" reads the "
                 "live day, which the rebuild leaves to the worker (empty here).", ""]
-    markdown += table(lines, results) + ["", "## Each store", ""]
+    markdown += table(lines, results, recent) + ["", "## Each store", ""]
     for result in results:
         markdown += size_lines(result)
     text = "\n".join(markdown) + "\n"
@@ -120,7 +136,8 @@ def main():
     with open(os.path.join(args.out, "dashboard.md"), "w", encoding="utf-8") as f:
         f.write(text)
     with open(os.path.join(args.out, "dashboard.json"), "w", encoding="utf-8") as f:
-        json.dump({"at": stamp, "commit": args.commit, "machine": machine(), "met": met, "comparison": lines, "results": results}, f, indent=1)
+        json.dump({"at": stamp, "commit": args.commit, "machine": machine(), "met": met, "comparison": lines,
+                   "comparisonToNextSmaller": recent, "results": results}, f, indent=1)
 
 
 if __name__ == "__main__":
