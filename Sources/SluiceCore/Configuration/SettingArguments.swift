@@ -1,6 +1,6 @@
 /// A server's command line, read against its declared settings: every option is a
-/// `Setting`'s flag, `--flag value` or `--flag=value`, so a setting needs no property
-/// of its own in the command. ArgumentParser hands these words over unparsed (an
+/// `Setting`'s flag, `--flag value` or `--flag=value` (given twice, the last wins, as
+/// ArgumentParser's options did), so a setting needs no property of its own in the command. ArgumentParser hands these words over unparsed (an
 /// `.allUnrecognized` argument) and lists the settings in `--help` from `helpListing`.
 public struct SettingArguments: Sendable {
     /// The value of each flag given, by its setting's variable: what `Settings` layers over
