@@ -91,7 +91,7 @@ import Testing
         let sites = try ServerSenderTests.sitesFile()
         defer { try? FileManager.default.removeItem(at: sites) }
         let stack = try await TestStack(
-            prefix: "hb-retry", startWorker: false, ingestSettings: ["SLUICE_SITES": sites.path, "SLUICE_RATE_LIMIT_SERVER": "1/2"])
+            prefix: "hb-retry", startWorker: false, ingestSettings: ["SLUICE_SITES": sites.path, "SLUICE_RATE_LIMIT_SERVER": "0.1/2"])
         var configuration = try SluiceClientConfiguration(endpoint: URL(string: stack.baseURL)!, writeKey: ServerSenderTests.serverKey)
         configuration.flushAt = 2
         let sender = SluiceSender(configuration: configuration)
@@ -99,8 +99,9 @@ import Testing
             TrackedEvent(
                 type: "api", visitorId: "v-retry", timestamp: Int64(Date().timeIntervalSince1970 * 1000), context: .init(), endpoint: "/e/\(n)", method: "GET")
         }
-        // Two events drain the server bucket (burst 2, one a second); the next batch
-        // meets a 429 unless the machine was so slow the bucket refilled: then try again.
+        // Two events drain the server bucket (burst 2, one event per 10 s, so a stalled CI
+        // machine cannot refill it between rounds: at one a second a run whose rounds took
+        // seconds each met no 429 in five); the next batch meets a 429 and waits it out.
         var sent = 0
         var retried: Duration?
         for round in 0..<5 where retried == nil {
