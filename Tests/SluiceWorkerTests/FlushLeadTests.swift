@@ -5,11 +5,11 @@ import Testing
 /// How much earlier than its interval the flusher writes a change (`DerivedFlusher.lead`),
 /// and how it catches up when it falls behind (`DerivedFlusher.nextChunk`).
 @Suite struct FlushLeadTests {
-    /// A quick last look leaves the lead at three seconds; a slow one (a store that fell
+    /// A quick last look leaves the lead at five seconds; a slow one (a store that fell
     /// behind) moves it earlier by that look's time and a period.
-    @Test func leadFollowsTheLastLookPastThreeSeconds() {
-        #expect(DerivedFlusher.lead(intervalMilliseconds: 60_000, lastLookMilliseconds: 0, period: 1000) == 3000)
-        #expect(DerivedFlusher.lead(intervalMilliseconds: 60_000, lastLookMilliseconds: 1500, period: 1000) == 3000)
+    @Test func leadFollowsTheLastLookPastFiveSeconds() {
+        #expect(DerivedFlusher.lead(intervalMilliseconds: 60_000, lastLookMilliseconds: 0, period: 1000) == 5000)
+        #expect(DerivedFlusher.lead(intervalMilliseconds: 60_000, lastLookMilliseconds: 3500, period: 1000) == 5000)
         #expect(DerivedFlusher.lead(intervalMilliseconds: 60_000, lastLookMilliseconds: 7000, period: 1000) == 8000)
     }
 
