@@ -140,7 +140,7 @@ time_pages() {
     local dashboard_pid=$SPAWNED_PID
     wait_until "sluice-dashboard" "$dashboard_pid" "$dir/dashboard.log" 60 http_ok "http://127.0.0.1:$dashboard_port/healthz"
     log "$size events: timing the pages ($requests requests per route and range)"
-    (cd "$BENCH_DIR" && "$python" dashboard_pages.py --port "$dashboard_port" --mongo-url "$mongo_url" --label "$size" \
+    (cd "$BENCH_DIR" && "$python" dashboard_pages.py --port "$dashboard_port" --mongo-url "$mongo_url" --redis-port "$redis_port" --label "$size" \
         --events "$size" --today "$today" --requests "$requests" --out "$dir/pages.json" \
         --pid "dashboard=$dashboard_pid" --pid "secantusd=$SECANTUSD_PID" --pid "redis=$REDIS_PID")
 }

@@ -1,12 +1,17 @@
 """`make bench-dashboard`'s timing: every dashboard page and JSON route, over each
 range, one request at a time on a kept-alive connection, reading the dashboard's own
 time from its `Server-Timing: app;dur=<ms>` header (docs/performance.md, "The
-dashboard: `make bench-dashboard`"). Beside it, the store's part: the roll-up
-documents the overview reads, fetched alone with pymongo, and their size.
+dashboard: `make bench-dashboard`"). Each route is timed twice: as views between
+two writes of the site's roll-ups find it (reads reused), and as the first view
+after a write finds it (the site's roll-up generation raised before each request,
+as a flush pass does, so the open buckets come from the store). Beside it, the
+store's part: the roll-up documents the overview reads, fetched alone with
+pymongo, and their size.
 
 Writes one JSON file: {label, events, rows: [{page, route, range, first, p50, p95,
-clientP50, clientP95, bytes}], cpu: {process: % of one core while timing, "other": the rest of the
-machine}, store: [...]}. Needs the venv's Python (pymongo).
+clientP50, clientP95, writtenP50, writtenP95, bytes}], cpu: {process: % of one core
+while timing, "other": the rest of the machine}, store: [...]}. Needs the venv's
+Python (pymongo, redis).
 """
 import argparse
 import datetime
@@ -19,12 +24,15 @@ import urllib.parse
 import pymongo
 
 from driver import CpuWindow, parse_pids
+from driver_redis import Redis
 
 REPORT_PAGES = [("Overview", "/", "overview"), ("Chats", "/chats", "chats"), ("Tools", "/tools", "tools"), ("Lab", "/lab", "lab"),
                 ("Funnels", "/funnels", "funnels"), ("Performance", "/performance", "performance")]
 JOURNEY = "bench-journey"
 OVERVIEW_PARTS = ["page", "entryPage", "exitPage", "referrer", "channel", "utmSource", "utmMedium", "utmCampaign", "deviceType", "browser", "os"]
 TOTALS = ["visitors", "pageViews", "events", "sessions", "bounces", "duration", "engaged"]
+# Each site's roll-up generation (StreamLayout.rollupGenerationsKey); the bench data has no sites file, so the site is "".
+GENERATIONS_KEY = "sluice:rollups:written"
 
 
 def ranges(end_day):
@@ -62,11 +70,14 @@ def percentile(values, fraction):
     return ordered[max(0, math.ceil(fraction * len(ordered)) - 1)]
 
 
-def time_route(connection, path, requests, warmup):
+def time_route(connection, path, requests, warmup, before=None):
     """Server and client times (ms) of `requests` GETs of `path` after `warmup` untimed ones,
-    the body's size, and the server time of the first (untimed) one: before anything was reused."""
+    the body's size, and the server time of the first (untimed) one: before anything was reused.
+    `before`, when given, runs before each request, untimed."""
     server, client, size, first = [], [], 0, None
     for attempt in range(warmup + requests):
+        if before:
+            before()
         started = time.perf_counter()
         connection.request("GET", path)
         response = connection.getresponse()
@@ -124,6 +135,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--mongo-url", required=True)
+    parser.add_argument("--redis-port", type=int, required=True, help="the dashboard's Redis, whose roll-up generation is raised")
     parser.add_argument("--label", required=True)
     parser.add_argument("--events", type=int, required=True)
     parser.add_argument("--today", required=True, help="the UTC date the data ends before (YYYY-MM-DD)")
@@ -133,13 +145,17 @@ def main():
     parser.add_argument("--out", required=True)
     args = parser.parse_args()
     connection = http.client.HTTPConnection("127.0.0.1", args.port, timeout=60)
+    redis = Redis(args.redis_port)
     rows = []
     cpu = CpuWindow(parse_pids(args.pid)).start()
     for page, route, range_name, path in routes(args.today):
         server, client, size, first = time_route(connection, path, args.requests, args.warmup)
+        written, _, _, _ = time_route(connection, path, args.requests, 0, before=lambda: redis("HINCRBY", GENERATIONS_KEY, "", 1))
         rows.append({"page": page, "route": route, "range": range_name, "path": path, "first": first, "p50": percentile(server, 0.5),
-                     "p95": percentile(server, 0.95), "clientP50": percentile(client, 0.5), "clientP95": percentile(client, 0.95), "bytes": size})
-        print(f"{args.label:>6} {page:<12} {route:<18} {range_name:<10} p50 {rows[-1]['p50']:7.1f} ms  p95 {rows[-1]['p95']:7.1f} ms", flush=True)
+                     "p95": percentile(server, 0.95), "clientP50": percentile(client, 0.5), "clientP95": percentile(client, 0.95),
+                     "writtenP50": percentile(written, 0.5), "writtenP95": percentile(written, 0.95), "bytes": size})
+        print(f"{args.label:>6} {page:<12} {route:<18} {range_name:<10} p50 {rows[-1]['p50']:7.1f} ms  p95 {rows[-1]['p95']:7.1f} ms  "
+              f"after a write p50 {rows[-1]['writtenP50']:7.1f} ms  p95 {rows[-1]['writtenP95']:7.1f} ms", flush=True)
     result = {"label": args.label, "events": args.events, "requests": args.requests, "rows": rows, "cpu": cpu.stop("timer"),
               "store": store_reads(args.mongo_url, args.today, min(args.requests, 10))}
     with open(args.out, "w", encoding="utf-8") as f:

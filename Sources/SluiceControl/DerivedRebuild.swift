@@ -88,5 +88,7 @@ struct DerivedRebuild {
             operations.append(DerivedRewrite.upsert(id: bucket.documentId, update: update))
         }
         try send(RollupDocument.collection, operations)
+        // Dashboards reread the sites' open buckets (their closed ones within their cache's lifetime).
+        try RollupGenerations.raise(Set(recount.buckets.map(\.site)), redis: redis)
     }
 }

@@ -22,7 +22,8 @@ public enum DashboardSettings {
         "Token that every route but the login and /current requires, at least 16 characters; unset: open on 127.0.0.1 only")
     /// `SLUICE_DASHBOARD_CACHE_SECONDS`.
     public static let cacheSeconds = Setting.seconds(
-        "SLUICE_DASHBOARD_CACHE_SECONDS", flag: "cache-seconds", help: "Seconds the report pages reuse a read of closed roll-up buckets; 0: never",
+        "SLUICE_DASHBOARD_CACHE_SECONDS", flag: "cache-seconds",
+        help: "Seconds the report pages reuse a read of roll-up buckets at most (open ones only until their site's are written again); 0: never",
         default: 300, range: 0...86_400)
     /// `SLUICE_ROLLUP_WINDOW`, as the workers have it.
     public static let rollupWindow = Setting.rollupWindow.described(

@@ -10,10 +10,10 @@ public struct ReportSource {
     let reader: RollupReader
     let visitors: VisitorCounter
 
-    /// Reports reading `store`'s `rollups` (closed buckets' reads reused from `cache` when
-    /// given) and counting visitors on `redis`.
+    /// Reports reading `store`'s `rollups` (reads reused from `cache` when given, open
+    /// buckets' while `redis` shows no newer roll-up generation) and counting visitors on `redis`.
     public init(store: MongoStore, redis: RedisConnection, cache: RollupCache? = nil) {
-        reader = RollupReader(store: store, cache: cache)
+        reader = RollupReader(store: store, cache: cache, redis: redis)
         visitors = VisitorCounter(redis: redis)
     }
 

@@ -1,11 +1,12 @@
 import Foundation
+import SluiceRedis
 import SluiceRollups
 import Testing
 
 @testable import SluiceReports
 
-/// Closed buckets' reads are reused (only a rebuild changes them); open buckets are read
-/// from the store every time.
+/// Closed buckets' reads are reused (only a rebuild changes them); open buckets' reads
+/// until the site's roll-up generation is raised (after every write of its buckets).
 @Suite struct RollupCacheTests {
     static let hour = RollupBucket.Granularity.hour.milliseconds
     static let day = RollupBucket.Granularity.day.milliseconds
@@ -31,7 +32,7 @@ import Testing
         #expect(cache.split(BucketSpan(granularity: .hour, from: now, to: now + Self.hour), now: now).closed == nil)
     }
 
-    @Test func closedBucketsAreReadOnceOpenOnesEveryTime() throws {
+    @Test func closedBucketsAreReadOnceOpenOnesAgainAfterEachWrite() throws {
         try ReportsTestBed.withFresh { bed in
             let today = CivilDate(dayNumber: Int(RollupCache.now() / Self.day))
             let range = try ReportRange(first: today.adding(days: -30), last: today.adding(days: -1), timeZone: TimeZone(identifier: "UTC")!)
@@ -49,11 +50,19 @@ import Testing
             try write(closed: 10, open: 1)
             #expect(try pageViews(cached) == 11)
             #expect(try pageViews(uncached) == 11)
-            // A rebuild rewrites both: the closed day's read is reused until it expires; the open day is read again.
+            // Written without a raised generation (no writer of Sluice's does that), both reads are reused.
             try write(closed: 20, open: 2)
+            #expect(try pageViews(cached) == 11)
+            // Once the writer raises the site's generation (a rebuild rewrote both), the
+            // closed day's read is still reused until it expires; the open day is read again.
+            try RollupGenerations.raise(["shop"], redis: bed.redis)
             #expect(try pageViews(cached) == 12)
             #expect(try pageViews(uncached) == 22)
             #expect(try pageViews(bed.source) == 22)
+            // Another site's generation leaves this one's reads alone.
+            try write(closed: 20, open: 3)
+            try RollupGenerations.raise(["other"], redis: bed.redis)
+            #expect(try pageViews(cached) == 12)
         }
     }
 

@@ -64,6 +64,10 @@ extension StreamLayout {
     /// Held by the one worker flushing derived state at a time.
     public static let flushLockKey = "sluice:flush:lock"
 
+    /// A hash of each site's roll-up generation (a field per site, `""` without a sites
+    /// file): raised after that site's `rollups` documents were written (`RollupGenerations`).
+    public static let rollupGenerationsKey = "sluice:rollups:written"
+
     /// The scratch key `sluicectl rollups rebuild` builds a bucket's HyperLogLog in (`token`: one per run).
     public static func rebuildScratchKey(bucket: String, token: String) -> String { "sluicectl:rebuild:hll:\(token):\(bucket)" }
 

@@ -1,16 +1,17 @@
 import Foundation
 import Synchronization
 
-/// Reads of *closed* roll-up buckets, kept for reuse by later reports of the same process.
+/// Reads of roll-up buckets, kept for reuse by later reports of the same process.
 ///
 /// A bucket is closed once its roll-up window has passed (`SLUICE_ROLLUP_WINDOW` after its
 /// end): the workers never write it again, only `sluicectl rollups rebuild` does. So a
-/// read of closed buckets is reused for `lifetime` (a rebuild shows within it) and the
-/// store is asked only for the open buckets at the end of a range: a 30-day page costs
-/// about what its last two days cost, however much history the store holds. Entries are
-/// keyed by site, span and projection; the least recently used go first once the
-/// entries' size (their documents' JSON text) passes `capacityBytes`. Safe for
-/// concurrent use.
+/// read of closed buckets is reused for `lifetime` (a rebuild shows within it). A read of
+/// open buckets is reused while the site's roll-up generation (`RollupGenerations`) is
+/// the one it was read at, and never past `lifetime`: the flusher raises it after every
+/// pass that wrote the site's buckets, so the store is asked for them about once a write,
+/// not once a view, and a page never shows less than the store holds. Entries are keyed
+/// by site, span and projection; the least recently used go first once the entries'
+/// size (their documents' JSON text) passes `capacityBytes`. Safe for concurrent use.
 public final class RollupCache: Sendable {
     /// What one read of a span asked for.
     struct Key: Hashable {
@@ -22,6 +23,8 @@ public final class RollupCache: Sendable {
     private struct Entry {
         let snapshots: [RollupSnapshot]
         let bytes: Int
+        /// The site's roll-up generation the read was made at; nil for closed buckets.
+        let generation: String?
         let storedAt: Int64
         var lastUse: UInt64
     }
@@ -61,22 +64,25 @@ public final class RollupCache: Sendable {
         )
     }
 
-    /// The kept read of `key`, if younger than `lifetime` at `now`.
-    func snapshots(_ key: Key, now: Int64) -> [RollupSnapshot]? {
+    /// The kept read of `key`, if younger than `lifetime` at `now` and made at `generation`.
+    func snapshots(_ key: Key, generation: String? = nil, now: Int64) -> [RollupSnapshot]? {
         state.withLock { state in
-            guard let entry = state.entries[key], now - entry.storedAt < lifetime else { return nil }
+            guard let entry = state.entries[key], entry.generation == generation, now - entry.storedAt < lifetime else { return nil }
             state.uses += 1
             state.entries[key]!.lastUse = state.uses
             return entry.snapshots
         }
     }
 
-    /// Keeps `snapshots`, read at `now` from documents of `bytes` bytes of JSON, evicting the least recently used.
-    func keep(_ snapshots: [RollupSnapshot], bytes: Int, for key: Key, now: Int64) {
+    /// Keeps `snapshots`, read at `now` (and, for open buckets, at `generation`) from
+    /// documents of `bytes` bytes of JSON, evicting the least recently used.
+    func keep(_ snapshots: [RollupSnapshot], bytes: Int, for key: Key, generation: String? = nil, now: Int64) {
         guard bytes <= capacityBytes / 4 else { return }
         state.withLock { state in
             state.uses += 1
-            if let old = state.entries.updateValue(Entry(snapshots: snapshots, bytes: bytes, storedAt: now, lastUse: state.uses), forKey: key) {
+            if let old = state.entries.updateValue(
+                Entry(snapshots: snapshots, bytes: bytes, generation: generation, storedAt: now, lastUse: state.uses), forKey: key)
+            {
                 state.bytes -= old.bytes
             }
             state.bytes += bytes

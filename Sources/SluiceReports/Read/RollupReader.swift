@@ -1,22 +1,27 @@
 import Foundation
 import SluiceCore
 import SluiceMongo
+import SluiceRedis
 import SluiceRollups
 
 /// Reads a site's roll-up buckets for a range from the `rollups` collection: one find per
 /// span of the range (`ReportRange.readSpans`, at most four) on the
 /// `site_1_granularity_1_start_1` index, projected to the parts a report needs (the
 /// hours that are only points of a series, to their totals); with a
-/// `RollupCache`, the closed buckets of a span come from the cache when it has them.
+/// `RollupCache`, the closed buckets of a span come from the cache when it has them, and
+/// the open ones too while the site's roll-up generation, asked of `redis`, is unchanged.
 /// Never reads raw event collections. Blocking.
-public struct RollupReader: Sendable {
+public struct RollupReader {
     let store: MongoStore
     let cache: RollupCache?
+    let redis: RedisConnection?
 
-    /// A reader of `store`'s `rollups` collection, reusing closed buckets' reads from `cache` when given.
-    public init(store: MongoStore, cache: RollupCache? = nil) {
+    /// A reader of `store`'s `rollups` collection, reusing reads from `cache` when given:
+    /// closed buckets' reads, and open buckets' reads when `redis` is given too.
+    public init(store: MongoStore, cache: RollupCache? = nil, redis: RedisConnection? = nil) {
         self.store = store
         self.cache = cache
+        self.redis = redis
     }
 
     /// The buckets of `site` (`""` without a sites file) in `range`: `dimensions`' rows
@@ -35,6 +40,9 @@ public struct RollupReader: Sendable {
                     ])))
         }
         var snapshots: [RollupSnapshot] = []
+        // Asked before any find, so a write after it raises it again. Without one (no
+        // Redis, or it failed), open buckets are read every time.
+        let generation = cache == nil ? nil : redis.flatMap { try? RollupGenerations.current(site: site, redis: $0) }
         for span in range.readSpans(series: series) {
             // Hours read only as points of the series need their totals, not their rows.
             let optionsText = options(rows: range.countsInTotals(span))
@@ -44,22 +52,30 @@ public struct RollupReader: Sendable {
             }
             let now = RollupCache.now()
             let (closed, open) = cache.split(span, now: now)
-            if let closed {
-                let key = RollupCache.Key(site: site, span: closed, options: optionsText)
-                if let kept = cache.snapshots(key, now: now) {
-                    snapshots += kept
-                } else {
-                    let read = try find(site: site, span: closed, options: optionsText)
-                    cache.keep(read.snapshots, bytes: read.bytes, for: key, now: now)
-                    snapshots += read.snapshots
-                }
+            if let closed { snapshots += try kept(site: site, span: closed, options: optionsText, cache: cache, now: now) }
+            guard let open else { continue }
+            if let generation {
+                snapshots += try kept(site: site, span: open, options: optionsText, cache: cache, generation: generation, now: now)
+            } else {
+                snapshots += try find(site: site, span: open, options: optionsText).snapshots
             }
-            if let open { snapshots += try find(site: site, span: open, options: optionsText).snapshots }
         }
         snapshots.sort { $0.bucket.start < $1.bucket.start }
         return RollupRead(
             range: range, totalBuckets: snapshots.filter { range.countsInTotals($0.bucket) },
             seriesBuckets: series ? snapshots.filter { range.countsInSeries($0.bucket) } : [])
+    }
+
+    /// The buckets of `span` as `cache` keeps them (read at `generation`: nil for closed
+    /// buckets), or as found and then kept.
+    private func kept(site: String, span: BucketSpan, options: String, cache: RollupCache, generation: String? = nil, now: Int64) throws(ReportError)
+        -> [RollupSnapshot]
+    {
+        let key = RollupCache.Key(site: site, span: span, options: options)
+        if let kept = cache.snapshots(key, generation: generation, now: now) { return kept }
+        let read = try find(site: site, span: span, options: options)
+        cache.keep(read.snapshots, bytes: read.bytes, for: key, generation: generation, now: now)
+        return read.snapshots
     }
 
     /// The buckets of `span`, and the length of their documents' JSON text.

@@ -47,6 +47,8 @@ extension DerivedFlusher {
             failed.insert(written[failure.index])
             logger.error("roll-up write failed", metadata: ["sluice.bucket": "\(written[failure.index])", "sluice.error": "\(failure)"])
         }
+        // Before the keys are cleaned: a failure here leaves them dirty, so a later pass raises it.
+        try RollupGenerations.raise(Set(written.compactMap { RollupBucket(name: Substring($0))?.site }), redis: redis)
         return (failed, versions)
     }
 
