@@ -1,5 +1,4 @@
 import FoundationEssentials
-import Logging
 import SluiceCore
 import SluiceMongo
 import SluiceRedis
@@ -17,21 +16,23 @@ struct BatchResult {
     var stored = 0
     /// Events MongoDB already had (a redelivery).
     var duplicates = 0
+    /// The live counters the newly stored events add (best effort: sent before the acknowledgement).
+    var live = LiveCounterUpdate()
 }
 
 /// Decodes, enriches and writes a batch: one unordered bulk per event collection.
 /// Sessions, visitors and roll-ups are derived when the batch is acknowledged
-/// (`DerivedStep`). Re-running the same batch is safe.
+/// (`DerivedStep`). Re-running the same batch is safe. Its store and its sessions are
+/// seams (`BatchStore`, `SessionAssigner`): MongoDB and Redis in the worker.
 struct BatchProcessor {
-    let store: MongoStore
+    let store: any BatchStore
     let enricher: EventEnricher
-    let stitcher: SessionStitcher
-    let logger: Logger
     var earlierWrites: EarlierWrites { EarlierWrites(store: store) }
 
-    /// Writes the batch. Throws when a command failed or its outcome is unknown: nothing is
-    /// acknowledged then, and the consumer decides on a retry (`BatchRetryPolicy`).
-    func process(_ messages: [StreamMessage], redis: RedisConnection) throws(BatchFailure) -> BatchResult {
+    /// Writes the batch, with sessions from `sessions` for the events that need one. Throws
+    /// when a command failed or its outcome is unknown: nothing is acknowledged then, and
+    /// the consumer decides on a retry (`BatchRetryPolicy`).
+    func process(_ messages: [StreamMessage], sessions: some SessionAssigner) throws(BatchFailure) -> BatchResult {
         var result = BatchResult()
         var events: [EnrichedEvent] = []
         for message in messages {
@@ -41,9 +42,8 @@ struct BatchProcessor {
             case .failure(.malformed(let reason)): result.deadLetters.append((message, "undecodable: \(reason)"))
             }
         }
-        try stitchSessions(&events, redis: redis)
+        try stitchSessions(&events, sessions: sessions)
 
-        var live = LiveCounterUpdate()
         for (collection, indexes) in Dictionary(grouping: events.indices, by: { events[$0].kind.collection }).sorted(by: { $0.key < $1.key }) {
             let operations = indexes.map { EventDocument.operation(for: events[$0]) }
             let outcome = try write(collection, operations)
@@ -81,11 +81,9 @@ struct BatchProcessor {
                     // Feedback and engagement updates change another event's document: never a duplicate of their own.
                     result.counted.append(event)
                 }
-                live.add(event, isNew: isNew)
+                result.live.add(event, isNew: isNew)
             }
         }
-        // Live counters are a best-effort view: a failure must not hold the batch back.
-        _ = try? redis.pipeline(live.commands(now: Int64(Date().timeIntervalSince1970 * 1000)))
         return result
     }
 
@@ -100,12 +98,12 @@ struct BatchProcessor {
 
     /// Assigns Redis-stitched sessions to human events that did not bring their own.
     /// Feedback and engagement updates belong to an earlier event: they extend no session.
-    private func stitchSessions(_ events: inout [EnrichedEvent], redis: RedisConnection) throws(BatchFailure) {
+    private func stitchSessions(_ events: inout [EnrichedEvent], sessions: some SessionAssigner) throws(BatchFailure) {
         let needing = events.indices.filter {
             events[$0].session == nil && !events[$0].isBot && events[$0].kind != .feedback && !events[$0].isEngagementUpdate
         }
         do {
-            let assignments = try stitcher.assign(needing.map { (events[$0].visitorId, events[$0].timestamp) }, on: redis)
+            let assignments = try sessions.assign(needing.map { (events[$0].visitorId, events[$0].timestamp) })
             for (index, assignment) in zip(needing, assignments) { events[index].session = assignment }
         } catch {
             throw .redis(error)

@@ -40,8 +40,8 @@ final class ConsumerLoop: Sendable {
                 partitions: configuration.partitions, blockMilliseconds: configuration.blockMilliseconds, logger: logger),
             processor: BatchProcessor(
                 store: store,
-                enricher: EventEnricher(userAgents: userAgents, maxEventAgeMilliseconds: Int64(configuration.maxEventAgeSeconds) * 1000),
-                stitcher: SessionStitcher(timeoutSeconds: configuration.sessionTimeoutSeconds, partitions: configuration.partitions), logger: logger),
+                enricher: EventEnricher(userAgents: userAgents, maxEventAgeMilliseconds: Int64(configuration.maxEventAgeSeconds) * 1000)),
+            stitcher: SessionStitcher(timeoutSeconds: configuration.sessionTimeoutSeconds, partitions: configuration.partitions),
             derived: DerivedStep(rollupWindowSeconds: configuration.rollupWindowSeconds, funnels: configuration.funnels))
         sweep = SessionSweep(store: store, timeoutSeconds: configuration.sessionTimeoutSeconds)
         deadLetterMover = DeadLetterMover(
@@ -139,7 +139,9 @@ final class ConsumerLoop: Sendable {
         while true {
             do {
                 let redis = try consumer.connected()
-                let result = try state.processor.process(messages, redis: redis)
+                let result = try state.processor.process(messages, sessions: state.stitcher.on(redis))
+                // Live counters are a best-effort view: a failure must not hold the batch back.
+                _ = try? redis.pipeline(result.live.commands(now: Int64(Date().timeIntervalSince1970 * 1000)))
                 try deadLetterAndAcknowledge(result.deadLetters)
                 let counted = Dictionary(grouping: result.counted, by: \.decoded.message.stream)
                 var parts: [DerivedStep.Part] = []
@@ -254,12 +256,14 @@ final class ConsumerLoop: Sendable {
 private final class LoopState: @unchecked Sendable {
     let consumer: StreamConsumer
     let processor: BatchProcessor
+    let stitcher: SessionStitcher
     let derived: DerivedStep
     var drainRate = DrainRate()
     var lastSweep = ContinuousClock.now
-    init(consumer: StreamConsumer, processor: BatchProcessor, derived: DerivedStep) {
+    init(consumer: StreamConsumer, processor: BatchProcessor, stitcher: SessionStitcher, derived: DerivedStep) {
         self.consumer = consumer
         self.processor = processor
+        self.stitcher = stitcher
         self.derived = derived
     }
 }

@@ -7,7 +7,7 @@ import SluiceMongo
 /// Such a document carries the entry's own `receivedAt`; a sender's retry of the
 /// event is another request, stamped at another time.
 struct EarlierWrites {
-    let store: MongoStore
+    let store: any BatchStore
 
     /// Entry (`key(of:)`: stream and id, since partitions' streams share ids) → the
     /// `sessionId` its stored document names, for each of `events` (the suspected
@@ -23,7 +23,7 @@ struct EarlierWrites {
         let ids = JSONWriter.string(of: .array(expected.keys.sorted().map(JSONValue.string)))
         let stored: [String]
         do {
-            stored = try store.findCanonicalJSON(collection: collection, filterJSON: #"{"_id": {"$in": \#(ids)}}"#)
+            stored = try store.documents(in: collection, matching: #"{"_id": {"$in": \#(ids)}}"#)
         } catch {
             throw BatchFailure(error)
         }

@@ -1,0 +1,234 @@
+import SluiceCore
+import SluiceMongo
+import SluiceRedis
+import SluiceUserAgent
+import Testing
+
+@testable import SluiceWorker
+
+/// `BatchProcessor`'s decisions without a server, behind its seams: what a batch
+/// acknowledges, counts, dead-letters or hands back for a retry, given what the store
+/// answers (`MemoryBatchStore`) and the sessions it is given (`FixedSessions`). The same
+/// processor against real MongoDB and Redis: `EarlierWritesTests` and the integration tests.
+@Suite struct BatchProcessorTests {
+    typealias E = TestEvents
+
+    static let userAgents = Result { () throws(UserAgentError) in try CachedUserAgentParser(parser: UserAgentParser()) }
+    static let browser = "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0"
+    static let crawler = "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)"
+
+    func processor(_ store: MemoryBatchStore) throws -> BatchProcessor {
+        BatchProcessor(store: store, enricher: EventEnricher(userAgents: try Self.userAgents.get(), maxEventAgeMilliseconds: 7 * 86_400_000))
+    }
+
+    /// An entry of partition 0 holding `event` as ingest stamps it (`receivedAt`, user agent).
+    static func entry(_ id: String, _ event: String, receivedAt: Int64 = E.base + 500, userAgent: String = browser) -> StreamMessage {
+        let stamped = String(event.dropLast()) + #","receivedAt":\#(receivedAt),"ua":"\#(userAgent)"}"#
+        return StreamMessage(
+            stream: StreamLayout.streamKey(partition: 0), id: id,
+            fields: [StreamLayout.versionField: Array(StreamLayout.schemaVersion.utf8), StreamLayout.eventField: Array(stamped.utf8)])
+    }
+
+    @Test func newEventsAreStoredCountedAndGivenSessionsUnlessBots() throws {
+        let store = MemoryBatchStore()
+        let sessions = FixedSessions()
+        let result = try processor(store).process(
+            [
+                Self.entry("1-0", E.pageView("p1", "v1", "/a", at: 0)), Self.entry("1-1", E.click("c1", "v1", at: 1000)),
+                Self.entry("1-2", E.pageView("p2", "v2", "/b", at: 2000), userAgent: Self.crawler),
+            ], sessions: sessions)
+        #expect(Set(result.acknowledge.map(\.id)) == ["1-0", "1-1", "1-2"])
+        #expect(result.stored == 3 && result.duplicates == 0 && result.deadLetters.isEmpty)
+        #expect(result.counted.count == 3)
+        // Only the person's two events asked for a session; the crawler's has none.
+        #expect(sessions.asked.map(\.visitorId) == ["v1", "v1"])
+        let bot = try #require(result.counted.first { $0.visitorId == "v2" })
+        #expect(bot.isBot && bot.sessionId == nil)
+        #expect(store.documents[EventKind.pageview.collection]?[ScopedID.key(site: nil, visitor: "v1", id: "p1")]?["sessionId"] == .string("s-v1"))
+        #expect(!result.live.commands(now: E.base).isEmpty)
+    }
+
+    @Test func aDeletedEntryIsAcknowledgedAndAnUndecodableOneDeadLettered() throws {
+        let store = MemoryBatchStore()
+        let garbage = StreamMessage(
+            stream: StreamLayout.streamKey(partition: 0), id: "2-1",
+            fields: [StreamLayout.versionField: Array("1".utf8), StreamLayout.eventField: Array("{".utf8)])
+        let result = try processor(store).process(
+            [StreamMessage(stream: StreamLayout.streamKey(partition: 0), id: "2-0", fields: nil), garbage], sessions: FixedSessions())
+        #expect(result.acknowledge.map(\.id) == ["2-0"])
+        #expect(result.deadLetters.map(\.message.id) == ["2-1"])
+        #expect(result.deadLetters.first?.reason.hasPrefix("undecodable") == true)
+        #expect(result.stored == 0 && store.writes.isEmpty)
+    }
+
+    /// A sender's retry is another request, stamped at another time: acknowledged as a
+    /// duplicate and not counted again.
+    @Test func aSendersRetryIsADuplicateNotCountedAgain() throws {
+        let store = MemoryBatchStore()
+        let event = E.click("c1", "v1", at: 1000)
+        _ = try processor(store).process([Self.entry("3-0", event, receivedAt: E.base + 1500)], sessions: FixedSessions())
+        let retry = try processor(store).process([Self.entry("3-1", event, receivedAt: E.base + 9000)], sessions: FixedSessions())
+        #expect(retry.acknowledge.map(\.id) == ["3-1"])
+        #expect(retry.stored == 0 && retry.duplicates == 1 && retry.counted.isEmpty)
+        #expect(retry.live.commands(now: E.base).isEmpty)
+    }
+
+    /// The entry's own earlier write (same `receivedAt`: stored before a crash kept it from
+    /// being acknowledged) is counted, with the session its document names.
+    @Test func anEntrysOwnEarlierWriteIsCountedWithItsStoredSession() throws {
+        let store = MemoryBatchStore()
+        let event = Self.entry("4-0", E.click("c1", "v1", at: 1000), receivedAt: E.base + 1500)
+        _ = try processor(store).process([event], sessions: FixedSessions(prefix: "first"))
+        let again = try processor(store).process([event], sessions: FixedSessions(prefix: "second"))
+        #expect(again.duplicates == 1 && again.counted.count == 1)
+        #expect(again.counted.first?.sessionId == "first-v1")
+    }
+
+    /// A document the store refuses is dead-lettered with its collection and the reason;
+    /// the rest of the batch is acknowledged.
+    @Test func aRefusedDocumentIsDeadLetteredAndTheRestAcknowledged() throws {
+        let store = MemoryBatchStore()
+        store.refuse = { collection, id in
+            id == ScopedID.key(site: nil, visitor: "v1", id: "c2") ? BulkWriteFailure(index: 0, code: 14, message: "Cannot apply to a non-numeric field") : nil
+        }
+        let result = try processor(store).process(
+            [Self.entry("5-0", E.click("c1", "v1", at: 1000)), Self.entry("5-1", E.click("c2", "v1", at: 2000))], sessions: FixedSessions())
+        #expect(result.acknowledge.map(\.id) == ["5-0"])
+        #expect(result.deadLetters.map(\.message.id) == ["5-1"])
+        let reason = try #require(result.deadLetters.first?.reason)
+        #expect(reason.contains(EventKind.event.collection) && reason.contains("non-numeric"), "\(reason)")
+        #expect(result.stored == 1 && result.counted.count == 1)
+    }
+
+    /// Two upserts racing to create one document: the loser did not apply, so the whole
+    /// batch is handed back for a retry, nothing acknowledged.
+    @Test func aRacedUpsertHandsTheBatchBack() throws {
+        let store = MemoryBatchStore()
+        store.refuse = { collection, id in
+            collection == EventKind.feedback.collection ? BulkWriteFailure(index: 0, code: 11000, message: "E11000 duplicate key") : nil
+        }
+        let racing = try processor(store)
+        do throws(BatchFailure) {
+            _ = try racing.process([Self.entry("6-0", E.feedback("f1", "v1", on: "chat-1", satisfied: true, at: 1000))], sessions: FixedSessions())
+            Issue.record("a raced upsert was not handed back")
+        } catch {
+            guard case .raced(let collection, _) = error else { throw error }
+            #expect(collection == EventKind.feedback.collection)
+        }
+    }
+
+    /// A store that cannot be reached, or Redis failing to give sessions: nothing is
+    /// acknowledged; the failure says which, for the retry policy.
+    @Test func unreachableServersFailTheBatchWithTheirCause() throws {
+        let store = MemoryBatchStore()
+        store.unreachable = true
+        let unreachable = try processor(store)
+        do throws(BatchFailure) {
+            _ = try unreachable.process([Self.entry("7-0", E.click("c1", "v1", at: 1000))], sessions: FixedSessions())
+            Issue.record("an unreachable store was not reported")
+        } catch {
+            guard case .storeUnreachable = error else { throw error }
+        }
+        let reachable = try processor(MemoryBatchStore())
+        do throws(BatchFailure) {
+            _ = try reachable.process([Self.entry("7-1", E.click("c1", "v1", at: 1000))], sessions: FixedSessions(failing: true))
+            Issue.record("a Redis failure was not reported")
+        } catch {
+            guard case .redis = error else { throw error }
+        }
+    }
+}
+
+/// Sessions named after their visitor (`<prefix>-<visitor>`), the first of each visitor
+/// new; records what it was asked. `failing`: Redis refuses.
+final class FixedSessions: SessionAssigner {
+    let prefix: String
+    let failing: Bool
+    private(set) var asked: [(visitorId: String, timestamp: Int64)] = []
+    private var seen: Set<String> = []
+
+    init(prefix: String = "s", failing: Bool = false) {
+        self.prefix = prefix
+        self.failing = failing
+    }
+
+    func assign(_ requests: [(visitorId: String, timestamp: Int64)]) throws(RedisError) -> [SessionAssignment] {
+        if failing { throw .commandFailed(command: "EVALSHA", message: "LOADING Redis is loading the dataset in memory") }
+        asked += requests
+        return requests.map { request in
+            defer { seen.insert(request.visitorId) }
+            return SessionAssignment(sessionId: "\(prefix)-\(request.visitorId)", isNew: !seen.contains(request.visitorId))
+        }
+    }
+}
+
+/// `BatchStore` in memory: documents by collection and `_id`. An insert of a stored `_id`
+/// is a duplicate, an upsert creates its document from `$set` and `$setOnInsert` or adds
+/// its `$set` to it; finds answer `{"_id": {"$in": [...]}}`. `refuse` answers an
+/// operation with a failure instead, as a server rejecting a document would;
+/// `unreachable` fails every call as a server that cannot be reached.
+final class MemoryBatchStore: BatchStore {
+    var documents: [String: [String: JSONObject]] = [:]
+    /// The collections written, one per bulk, in order.
+    private(set) var writes: [String] = []
+    var refuse: (_ collection: String, _ id: String) -> BulkWriteFailure? = { _, _ in nil }
+    var unreachable = false
+
+    func bulkWrite(collection: String, operations: [BulkOperation]) throws(MongoError) -> BulkWriteOutcome {
+        if unreachable {
+            throw MongoError.unavailable(operation: "bulk write", collection: collection, message: "no suitable servers found (test store unreachable)")
+        }
+        writes.append(collection)
+        var outcome = BulkWriteOutcome()
+        for (index, operation) in operations.enumerated() {
+            switch operation {
+            case .insert(let document):
+                let fields = Self.object(document)
+                let id = fields["_id"]?.stringValue ?? ""
+                if var failure = refuse(collection, id) {
+                    failure.index = index
+                    outcome.failures.append(failure)
+                } else if documents[collection]?[id] != nil {
+                    outcome.duplicateIndexes.append(index)
+                } else {
+                    documents[collection, default: [:]][id] = fields
+                    outcome.inserted += 1
+                }
+            case .upsert(let filter, let update):
+                let id = Self.object(filter)["_id"]?.stringValue ?? ""
+                if var failure = refuse(collection, id) {
+                    failure.index = index
+                    outcome.failures.append(failure)
+                    continue
+                }
+                let changes = Self.object(update)
+                var document = documents[collection]?[id] ?? JSONObject([("_id", .string(id))])
+                if documents[collection]?[id] == nil {
+                    outcome.upserted += 1
+                    outcome.upsertedIndexes.append(index)
+                    for member in changes["$setOnInsert"]?.objectValue?.members ?? [] { document[member.key] = member.value }
+                } else {
+                    outcome.matched += 1
+                }
+                for member in changes["$set"]?.objectValue?.members ?? [] { document[member.key] = member.value }
+                documents[collection, default: [:]][id] = document
+            case .updateMany, .deleteMany:
+                Issue.record("a batch sent \(operation) to \(collection)")
+            }
+        }
+        return outcome
+    }
+
+    func documents(in collection: String, matching filterJSON: String) throws(MongoError) -> [String] {
+        if unreachable {
+            throw MongoError.unavailable(operation: "find", collection: collection, message: "no suitable servers found (test store unreachable)")
+        }
+        guard case .array(let ids)? = (try? JSONParser.parse(filterJSON))?.objectValue?["_id"]?.objectValue?["$in"] else { return [] }
+        return ids.compactMap { $0.stringValue.flatMap { documents[collection]?[$0] } }.map { JSONWriter.string(of: .object($0)) }
+    }
+
+    /// A builder's document as parsed from its canonical extended JSON.
+    static func object(_ document: BSONDocumentBuilder) -> JSONObject {
+        (try? JSONParser.parse(document.canonicalExtendedJSON))?.objectValue ?? JSONObject()
+    }
+}
