@@ -89,6 +89,13 @@ today="$(date -u +%F)"
 # measure SIZE: one store of SIZE events, built, derived and timed.
 measure() {
     local size="$1" dir="$tmp/$1"
+    # A kept store serves only the day it was built for: "yesterday" and the roll-up
+    # window's open buckets are counted from the clock, so a day later they would hold
+    # less data than a fresh store's.
+    if [[ -s "$dir/rebuild.json" && "$(cat "$dir/today" 2>/dev/null)" != "$today" ]]; then
+        log "$size events: the store in $dir was built for $(cat "$dir/today" 2>/dev/null || echo "an unknown day"), not $today: building it again"
+        rm -rf "$dir"
+    fi
     mkdir -p "$dir"
     start_private_stack "$dir" --mongo
     local redis_port=$STACK_REDIS_PORT dashboard_port=$STACK_HTTP_PORT
@@ -96,8 +103,7 @@ measure() {
     local settings=(SLUICE_REDIS_URL="$redis_url" SLUICE_MONGO_URL="$mongo_url")
 
     if [[ -s "$dir/rebuild.json" ]]; then
-        log "$size events: reusing the store in $dir"
-        today="$(cat "$dir/today")"
+        log "$size events: reusing the store in $dir (built for $today)"
         [[ "${BENCH_DASHBOARD_PREPARE:-0}" == 1 ]] || time_pages "$size" "$dir"
         stop_tracked
         return
