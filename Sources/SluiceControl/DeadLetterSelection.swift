@@ -8,8 +8,10 @@ struct DeadLetterSelection: ParsableArguments {
     @Argument(help: ArgumentHelp("Dead-letter ids as `dead list` shows them (<ms>-<seq>).", valueName: "id"))
     var ids: [String] = []
 
-    @Option(help: ArgumentHelp("Only dead letters whose reason contains this text (case-insensitive).", valueName: "text"))
-    var reason: String?
+    @OptionGroup var reasonFilter: ReasonFilter
+
+    /// The text a letter's reason must contain, if any.
+    var reason: String? { reasonFilter.text }
 
     func validate() throws {
         if all && !ids.isEmpty { throw ValidationError("Give either --all or dead-letter ids, not both.") }
@@ -17,7 +19,6 @@ struct DeadLetterSelection: ParsableArguments {
         if let bad = ids.first(where: { !DeadLetter.isValidID($0) }) {
             throw ValidationError("'\(bad)' is not a dead-letter id: expected <ms>-<seq>, e.g. 1712345678901-0.")
         }
-        if reason?.isEmpty == true { throw ValidationError("--reason must not be empty.") }
     }
 
     /// The letters named, each once.

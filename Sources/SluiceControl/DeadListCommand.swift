@@ -24,15 +24,16 @@ struct DeadListCommand: ParsableCommand {
     @Option(help: "Show at most this many dead letters.")
     var limit = 20
 
-    @Option(help: ArgumentHelp("Only dead letters whose reason contains this text (case-insensitive).", valueName: "text"))
-    var reason: String?
+    @OptionGroup var reasonFilter: ReasonFilter
+
+    /// The text a letter's reason must contain, if any.
+    var reason: String? { reasonFilter.text }
 
     @Flag(help: "Print JSON instead of a table.")
     var json = false
 
     func validate() throws {
         if limit < 1 { throw ValidationError("--limit must be at least 1.") }
-        if reason?.isEmpty == true { throw ValidationError("--reason must not be empty.") }
     }
 
     func run() throws {

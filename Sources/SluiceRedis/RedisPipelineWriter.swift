@@ -79,9 +79,10 @@ public final class RedisPipelineWriter: @unchecked Sendable {
             condition.lock()
             stopped = true
             guard thread != nil && !threadEnded else {
-                let unwritten = thread == nil ? queue : []
+                // Never started, nothing will write the queue: it fails.
+                var unwritten: [Pending] = []
                 if thread == nil {
-                    queue = []
+                    swap(&unwritten, &queue)
                     queuedCommands = 0
                 }
                 condition.unlock()
