@@ -5,13 +5,11 @@ import SluiceRedis
 
 /// Where the pipeline's Redis is; shared by every subcommand.
 struct ConnectionOptions: ParsableArguments {
-    @Option(
-        help:
-            "Redis URL, or a Redis Cluster's seed list redis://host1:port1,host2:port2 (default: $\(Setting.redisURL.variable), else \(Setting.redisURL.defaultValue))."
-    )
+    // Help as the servers' --help words it, from the one declaration of each setting.
+    @Option(help: ArgumentHelp(Setting.redisURL.helpText, valueName: "url"))
     var redisURL: String?
 
-    @Option(help: "Number of stream partitions (default: $\(Setting.partitions.variable), else \(Setting.partitions.defaultValue)).")
+    @Option(help: ArgumentHelp(Setting.partitions.helpText, valueName: "count"))
     var partitions: Int?
 
     /// The settings after flags and environment are merged.

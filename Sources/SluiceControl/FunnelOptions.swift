@@ -8,8 +8,9 @@ import SluiceRollups
 struct FunnelOptions: ParsableArguments {
     @Option(
         help: ArgumentHelp(
-            "Conversion funnels to recount, as the worker's SLUICE_FUNNELS (\"checkout: /pricing > auth/signup > payment/succeeded\"; default: $SLUICE_FUNNELS, else none).",
-            valueName: "funnels"))
+            Setting.funnels.described(
+                "Conversion funnels to recount, as the worker has them (\"checkout: /pricing > auth/signup > payment/succeeded\")"
+            ).helpText, valueName: "funnels"))
     var funnels: String?
 
     /// The funnels' matcher, or a validation error naming the funnel and step at fault.

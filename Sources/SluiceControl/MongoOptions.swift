@@ -9,7 +9,7 @@ struct MongoOptions: ParsableArguments {
     /// libmongoc's default of 30 s is long for a person at a terminal.
     static let serverSelectionTimeoutMS = 5000
 
-    @Option(help: "MongoDB URL; its path names the database (default: $\(Setting.mongoURL.variable), else \(Setting.mongoURL.defaultValue)).")
+    @Option(help: ArgumentHelp(Setting.mongoURL.helpText, valueName: "url"))
     var mongoURL: String?
 
     /// The URL after flag and environment are merged, with a short server selection timeout

@@ -26,8 +26,9 @@ struct RollupsRebuildCommand: ParsableCommand {
 
     @Option(
         help: ArgumentHelp(
-            "Seconds after its end a bucket stays open in Redis, owned by the live pipeline (default: $\(Setting.rollupWindow.variable), else \(Setting.rollupWindow.defaultValue), as the worker; 0 claims every closed hour).",
-            valueName: "seconds"))
+            Setting.rollupWindow.described(
+                "Seconds after its end a bucket stays open in Redis, owned by the live pipeline, as the worker has it; 0 claims every closed hour"
+            ).helpText, valueName: "seconds"))
     var rollupWindow: Int?
 
     @Flag(help: "Print the differences a rebuild would fix, and write nothing.")
