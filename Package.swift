@@ -167,6 +167,8 @@ let package = Package(
         .testTarget(
             name: "SluiceReportsTests", dependencies: ["SluiceReports", "SluiceCore", "SluiceMongo", "SluiceRedis", "SluiceRollups", "SluiceTestSupport"]),
         .testTarget(name: "SluiceControlTests", dependencies: ["SluiceControl", "SluiceCore", "SluiceRedis", "SluiceMongo", "SluiceTestSupport"]),
+        // The Hummingbird client's middleware, sender queue and settings in-process (ingest itself: SluiceIntegrationTests).
+        .testTarget(name: "SluiceClientTests", dependencies: ["SluiceClient", .product(name: "HummingbirdTesting", package: "hummingbird")]),
         .testTarget(
             name: "SluiceIntegrationTests",
             dependencies: [

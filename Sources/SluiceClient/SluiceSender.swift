@@ -31,7 +31,8 @@ public actor SluiceSender: Service {
     private let configuration: SluiceClientConfiguration
     private let poster: BatchPoster
     private let logger: Logger
-    private var queue: [TrackedEvent] = []
+    /// The events waiting, oldest first.
+    private(set) var queue: [TrackedEvent] = []
     /// The drain under way, if any: one at a time, so batches leave in order.
     private var draining: Task<Void, Never>?
     /// The counters.
