@@ -87,8 +87,15 @@ struct DerivedRebuild {
             update.appendDocument("$set", RollupDocument.fields(bucket: bucket, counts: tally.counts, visitors: count, visitorsHLL: bytes, now: now))
             operations.append(DerivedRewrite.upsert(id: bucket.documentId, update: update))
         }
+        // Dashboards reread the sites' open buckets (their closed ones within their cache's
+        // lifetime), also after a rebuild that stopped part-way: some buckets were written.
+        defer {
+            do {
+                try RollupGenerations.raise(Set(recount.buckets.map(\.site)), redis: redis)
+            } catch {
+                Terminal.warn("dashboards were not told of the roll-ups written (\(error)): their pages show the open buckets within a minute")
+            }
+        }
         try send(RollupDocument.collection, operations)
-        // Dashboards reread the sites' open buckets (their closed ones within their cache's lifetime).
-        try RollupGenerations.raise(Set(recount.buckets.map(\.site)), redis: redis)
     }
 }

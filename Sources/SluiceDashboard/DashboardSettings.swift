@@ -23,7 +23,7 @@ public enum DashboardSettings {
     /// `SLUICE_DASHBOARD_CACHE_SECONDS`.
     public static let cacheSeconds = Setting.seconds(
         "SLUICE_DASHBOARD_CACHE_SECONDS", flag: "cache-seconds",
-        help: "Seconds the report pages reuse a read of roll-up buckets at most (open ones only until their site's are written again); 0: never",
+        help: "Seconds the report pages reuse a read of roll-up buckets at most (open ones until their site's are written again, a minute at most); 0: never",
         default: 300, range: 0...86_400)
     /// `SLUICE_ROLLUP_WINDOW`, as the workers have it.
     public static let rollupWindow = Setting.rollupWindow.described(

@@ -114,8 +114,8 @@ import Testing
         #expect(human["duration"] == .object(JSONObject([("$numberLong", .string("600000"))])) && first["visitorsHLL"] != nil)
         let dayDocument = try #require(try stored.find(StoreCollection.rollups, #"{"_id": "d:\#(day):"}"#).first)
         #expect(dayDocument["human"]?.objectValue?["visitors"] == .object(JSONObject([("$numberLong", .string("2"))])))
-        // Dashboards reread the site's open buckets: the rebuild raised its roll-up generation.
-        #expect(try RollupGenerations.current(site: "", redis: RedisConnection(endpoint: RedisEndpoint(url: redis))) == "1")
+        // Dashboards reread the site's open buckets: the rebuild gave it a roll-up generation.
+        #expect(try RollupGenerations.current(site: "", redis: RedisConnection(endpoint: RedisEndpoint(url: redis))) != nil)
 
         let clean = try run(["rollups", "verify"] + range)
         #expect(clean.status == 0 && clean.output.contains("checked 2 sessions, 2 visitors, 3 roll-up buckets: no difference"), "\(clean)")

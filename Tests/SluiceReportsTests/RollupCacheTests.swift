@@ -50,20 +50,40 @@ import Testing
             try write(closed: 10, open: 1)
             #expect(try pageViews(cached) == 11)
             #expect(try pageViews(uncached) == 11)
-            // Written without a raised generation (no writer of Sluice's does that), both reads are reused.
+            // No writer has given the site a generation (older workers): open buckets are read every time.
             try write(closed: 20, open: 2)
-            #expect(try pageViews(cached) == 11)
-            // Once the writer raises the site's generation (a rebuild rewrote both), the
-            // closed day's read is still reused until it expires; the open day is read again.
+            #expect(try pageViews(cached) == 12)
+            // With one, the open day's read is reused until the writer gives a new one.
             try RollupGenerations.raise(["shop"], redis: bed.redis)
             #expect(try pageViews(cached) == 12)
-            #expect(try pageViews(uncached) == 22)
-            #expect(try pageViews(bed.source) == 22)
-            // Another site's generation leaves this one's reads alone.
             try write(closed: 20, open: 3)
+            #expect(try pageViews(cached) == 12)
+            // Another site's new generation leaves this one's reads alone.
             try RollupGenerations.raise(["other"], redis: bed.redis)
             #expect(try pageViews(cached) == 12)
+            // The site's own: the open day is read again; the closed day's read is still
+            // reused until it expires (only a rebuild rewrites it).
+            try RollupGenerations.raise(["shop"], redis: bed.redis)
+            #expect(try pageViews(cached) == 13)
+            #expect(try pageViews(uncached) == 23)
+            #expect(try pageViews(bed.source) == 23)
         }
+    }
+
+    /// A read of open buckets is reused a minute at most whatever the generation says (a
+    /// writer that died between its write and a new generation hides nothing longer);
+    /// closed buckets' for the whole lifetime.
+    @Test func openReadsAreReusedAMinuteAtMost() {
+        let cache = RollupCache(lifetimeSeconds: 300, windowSeconds: 3600)
+        let open = RollupCache.Key(site: "", span: BucketSpan(granularity: .hour, from: 0, to: Self.hour), options: "{}")
+        let closed = RollupCache.Key(site: "", span: BucketSpan(granularity: .day, from: 0, to: Self.day), options: "{}")
+        cache.keep([], bytes: 10, for: open, generation: "g1", now: 0)
+        cache.keep([], bytes: 10, for: closed, now: 0)
+        #expect(cache.snapshots(open, generation: "g1", now: 59_999) != nil)
+        #expect(cache.snapshots(open, generation: "g2", now: 1) == nil)
+        #expect(cache.snapshots(open, generation: "g1", now: 60_000) == nil)
+        #expect(cache.snapshots(closed, now: 299_999) != nil)
+        #expect(RollupCache(lifetimeSeconds: 10, windowSeconds: 3600).openLifetime == 10_000)
     }
 
     @Test func theLeastRecentlyUsedReadsGoPastTheCapacity() {

@@ -7,9 +7,10 @@ import Synchronization
 /// end): the workers never write it again, only `sluicectl rollups rebuild` does. So a
 /// read of closed buckets is reused for `lifetime` (a rebuild shows within it). A read of
 /// open buckets is reused while the site's roll-up generation (`RollupGenerations`) is
-/// the one it was read at, and never past `lifetime`: the flusher raises it after every
-/// pass that wrote the site's buckets, so the store is asked for them about once a write,
-/// not once a view, and a page never shows less than the store holds. Entries are keyed
+/// the one it was read at, and never past `openLifetime`: the flusher gives it a new one
+/// after every pass that wrote the site's buckets, so the store is asked for them about
+/// once a write, not once a view. Without a generation (older workers, a Redis that lost
+/// it) open buckets are read every time. Entries are keyed
 /// by site, span and projection; the least recently used go first once the entries'
 /// size (their documents' JSON text) passes `capacityBytes`. Safe for concurrent use.
 public final class RollupCache: Sendable {
@@ -37,6 +38,10 @@ public final class RollupCache: Sendable {
 
     /// How long a read is reused, in ms.
     public let lifetime: Int64
+    /// How long a read of open buckets is reused at most, in ms, whatever the generation
+    /// says: a minute (the default flush interval), or `lifetime` if shorter. It bounds
+    /// what a writer that died between its write and the new generation can hide.
+    public var openLifetime: Int64 { min(lifetime, 60_000) }
     /// The roll-up window, in ms: a bucket is closed this long after its end.
     public let window: Int64
     /// The most JSON text the entries may hold together.
@@ -67,7 +72,9 @@ public final class RollupCache: Sendable {
     /// The kept read of `key`, if younger than `lifetime` at `now` and made at `generation`.
     func snapshots(_ key: Key, generation: String? = nil, now: Int64) -> [RollupSnapshot]? {
         state.withLock { state in
-            guard let entry = state.entries[key], entry.generation == generation, now - entry.storedAt < lifetime else { return nil }
+            guard let entry = state.entries[key], entry.generation == generation,
+                now - entry.storedAt < (generation == nil ? lifetime : openLifetime)
+            else { return nil }
             state.uses += 1
             state.entries[key]!.lastUse = state.uses
             return entry.snapshots

@@ -36,9 +36,16 @@ public struct RollupReader {
     ) throws(ReportError) -> RollupRead {
         let totalsOnly = Self.options(projection: Self.totalsProjection(audience: audience))
         var snapshots: [RollupSnapshot] = []
-        // Asked before any find, so a write after it raises it again. Without one (no
-        // Redis, or it failed), open buckets are read every time.
-        let generation = cache == nil ? nil : redis.flatMap { try? RollupGenerations.current(site: site, redis: $0) }
+        // Asked once, before the first find of open buckets, so a write after it gives a
+        // new one. Without one (no Redis, it failed, or no writer gave one), open buckets
+        // are read every time.
+        var asked = false
+        var generation: String?
+        func currentGeneration() -> String? {
+            if !asked, let redis { generation = try? RollupGenerations.current(site: site, redis: redis) }
+            asked = true
+            return generation
+        }
         for span in range.readSpans(series: series) {
             // Hours read only as points of the series need their totals, not their rows.
             let rows = range.countsInTotals(span)
@@ -48,7 +55,7 @@ public struct RollupReader {
                 let now = RollupCache.now()
                 let (closed, open) = cache.split(span, now: now)
                 if let closed { read += try kept(site: site, span: closed, options: optionsText, cache: cache, now: now) }
-                if let open, let generation {
+                if let open, let generation = currentGeneration() {
                     read += try kept(site: site, span: open, options: optionsText, cache: cache, generation: generation, now: now)
                 } else if let open {
                     read += try find(site: site, span: open, options: optionsText).snapshots
