@@ -13,8 +13,11 @@ import Synchronization
 /// dead-letter stream) has it. After a restart or a Redis error the loop first
 /// re-reads this consumer's own pending entries; every few seconds it takes
 /// over entries left pending by dead workers and trims what every group has
-/// acknowledged.
+/// acknowledged. While MongoDB does not answer (`storeReachable`, the worker's
+/// `/readyz`) it neither reads nor takes over anything: each read of a pending
+/// entry or claim adds a delivery, and an outage must dead-letter nothing.
 final class ConsumerLoop: Sendable {
+    private let storeReachable: @Sendable () -> Bool
     private let state: LoopState
     private let sweep: SessionSweep
     private let deadLetterMover: DeadLetterMover
@@ -33,7 +36,11 @@ final class ConsumerLoop: Sendable {
     var isBacklogged: Bool { backlogged.load(ordering: .relaxed) }
     static let maintenanceInterval = Duration.seconds(5)
 
-    init(configuration: WorkerConfiguration, store: MongoStore, userAgents: CachedUserAgentParser, metrics: WorkerMetrics, logger: Logger) throws(RedisError) {
+    init(
+        configuration: WorkerConfiguration, store: MongoStore, userAgents: CachedUserAgentParser, metrics: WorkerMetrics, logger: Logger,
+        storeReachable: @escaping @Sendable () -> Bool = { true }
+    ) throws(RedisError) {
+        self.storeReachable = storeReachable
         state = LoopState(
             consumer: StreamConsumer(
                 endpoint: try RedisEndpoint(url: configuration.redisURL), consumerName: configuration.consumerName,
@@ -64,7 +71,19 @@ final class ConsumerLoop: Sendable {
         while !stopping && !createIndexes() { backoff.sleep() }
         var readingPending = true
         var lastMaintenance = ContinuousClock.now
+        var waitingForStore = false
         while !stopping {
+            guard storeReachable() else {
+                if !waitingForStore { logger.warning("MongoDB does not answer: reading and claiming nothing until it does") }
+                waitingForStore = true
+                Thread.sleep(forTimeInterval: 0.2)
+                continue
+            }
+            if waitingForStore {
+                logger.info("MongoDB answers again: reading")
+                waitingForStore = false
+                readingPending = true
+            }
             do {
                 let messages = try consumer.read(pending: readingPending, count: configuration.batchSize)
                 if messages.isEmpty {

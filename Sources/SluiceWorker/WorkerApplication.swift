@@ -29,7 +29,7 @@ public func buildWorkerApplication(configuration: WorkerConfiguration, logger: L
     return Application(
         router: router,
         configuration: .init(address: .hostname(configuration.metricsHost, port: configuration.metricsPort), serverName: "sluice-worker"),
-        services: [WorkerService(configuration: configuration, metrics: metrics, logger: logger), readiness],
+        services: [WorkerService(configuration: configuration, metrics: metrics, logger: logger, storeReachable: { readiness.problem() == nil }), readiness],
         onServerRunning: { channel in
             logger.info("sluice-worker metrics on http://\(configuration.metricsHost):\(channel.localAddress?.port ?? configuration.metricsPort)/metrics")
         },

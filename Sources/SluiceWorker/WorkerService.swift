@@ -14,12 +14,15 @@ public struct WorkerService: Service {
     let configuration: WorkerConfiguration
     let metrics: WorkerMetrics
     let logger: Logger
+    let storeReachable: @Sendable () -> Bool
 
-    /// A worker with the given configuration, counting into `metrics`.
-    public init(configuration: WorkerConfiguration, metrics: WorkerMetrics, logger: Logger) {
+    /// A worker with the given configuration, counting into `metrics`, reading only while
+    /// `storeReachable` says MongoDB answers (the worker's readiness probe).
+    public init(configuration: WorkerConfiguration, metrics: WorkerMetrics, logger: Logger, storeReachable: @escaping @Sendable () -> Bool = { true }) {
         self.configuration = configuration
         self.metrics = metrics
         self.logger = logger
+        self.storeReachable = storeReachable
     }
 
     /// Consumes until a graceful shutdown or cancellation, then returns once both threads have stopped.
@@ -30,7 +33,8 @@ public struct WorkerService: Service {
         defer { store.close() }
         logger.info("MongoDB: \(store.connectionSummary)")
         let userAgents = try CachedUserAgentParser(regexesPath: configuration.userAgentRegexesPath, capacity: configuration.userAgentCacheSize)
-        let loop = try ConsumerLoop(configuration: configuration, store: store, userAgents: userAgents, metrics: metrics, logger: logger)
+        let loop = try ConsumerLoop(
+            configuration: configuration, store: store, userAgents: userAgents, metrics: metrics, logger: logger, storeReachable: storeReachable)
         let flusher = DerivedFlusher(
             store: store, partitions: configuration.partitions, intervalSeconds: configuration.flushIntervalSeconds,
             stateLifetimeSeconds: configuration.sessionTimeoutSeconds * 2 + 60, rollupWindowSeconds: configuration.rollupWindowSeconds,

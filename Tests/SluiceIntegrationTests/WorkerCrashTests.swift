@@ -47,6 +47,42 @@ import Testing
         mongo.stop()
     }
 
+    /// While MongoDB does not answer, no worker reads or takes over anything (each says
+    /// so), so an outage adds no delivery to any entry and dead-letters nothing, though
+    /// three workers that claimed in turn would pass SLUICE_MAX_DELIVERIES=2. The backlog
+    /// waits, then is stored once. (Without the readiness gate these workers happen to
+    /// hang in maintenance's MongoDB calls on a frozen store; on one that refuses
+    /// connections those calls fail after the selection timeout and the claims resume.)
+    @Test func aStoreOutageDeadLettersNothingThoughIdleWorkersCouldClaim() async throws {
+        let mongo = try await PrivateMongo()
+        let stack = try await TestStack(prefix: "outage", mongoURL: mongo.url, workerSettings: ["SLUICE_MAX_DELIVERIES": "2", "SLUICE_CLAIM_IDLE": "1"])
+        let worker = try #require(stack.worker)
+        try stack.startExtraWorker(name: "outage-b")
+        try stack.startExtraWorker(name: "outage-c")
+        #expect(try await eventually(timeout: .seconds(30)) { worker.log.contains("indexes ensured") }, "worker log:\n\(worker.log)")
+        let redis = try RedisConnection(endpoint: RedisEndpoint(url: stack.redisURL))
+        func deadLetters() throws -> Int64 { try redis.run(RedisCommand("XLEN", StreamLayout.deadLetterStream)).integer ?? -1 }
+
+        mongo.pause()
+        // Past the readiness probe's limit (a ping unanswered for 3 s): every worker has found MongoDB silent.
+        try await Task.sleep(for: .seconds(6))
+        let expected = Set(try await postEvents(to: stack, prefix: "outage", count: 100))
+        // Several claim rounds (every 5 s, entries idle for 1 s) while the store is silent.
+        try await Task.sleep(for: .seconds(12))
+        #expect(try deadLetters() == 0, "entries were dead-lettered during the outage; log:\n\(worker.log)")
+        #expect(worker.log.contains("reading and claiming nothing"), "worker log:\n\(worker.log)")
+
+        mongo.resume()
+        let stored = try StoredDocuments(url: stack.mongoURL)
+        let drained = try await eventually(timeout: .seconds(60)) { try stored.count(EventKind.event.collection) >= expected.count }
+        #expect(drained, "not drained after the outage; log:\n\(worker.log)")
+        let ids = try stored.find(EventKind.event.collection).compactMap { $0["eventId"]?.stringValue }
+        #expect(ids.count == expected.count && Set(ids) == expected)
+        #expect(try deadLetters() == 0)
+        try await stack.stop()
+        mongo.stop()
+    }
+
     /// Posts `count` events in batches of 50 and returns the ids answered 202.
     private func postEvents(to stack: TestStack, prefix: String, count: Int) async throws -> [String] {
         var accepted: [String] = []
