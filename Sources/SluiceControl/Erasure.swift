@@ -58,7 +58,9 @@ struct Erasure {
             let sessionIds = try store.findCanonicalJSON(collection: StoreCollection.sessions, filterJSON: #"{"visitorId": \#(visitor)}"#).compactMap {
                 Self.field("_id", of: $0)
             }
-            let current = try redis.run(RedisCommand("HGET", StreamLayout.sessionKey(visitorId: visitorId, partitions: partitions), "id")).text
+            let current = try redis.run(
+                RedisCommand("HGET", StreamLayout.sessionKey(visitorId: visitorId, partitions: partitions), StreamLayout.sessionIdField)
+            ).text
             keys += Self.redisKeys(visitorId: visitorId, sessionIds: Array(Set(sessionIds + (current.map { [$0] } ?? []))).sorted(), partitions: partitions)
         }
         for collection in Self.collections {

@@ -22,7 +22,9 @@ public struct LiveReads: Sendable {
     /// `{"visitorId", "sessionId"}` for the caller's own visitor cookie, nulls without one.
     public func current(visitorId: String?) async throws -> JSONObject {
         guard let visitorId else { return JSONObject([("visitorId", .null), ("sessionId", .null)]) }
-        let replies = try await writer.execute([RedisCommand("HGET", StreamLayout.sessionKey(visitorId: visitorId, partitions: partitions), "id")])
+        let replies = try await writer.execute([
+            RedisCommand("HGET", StreamLayout.sessionKey(visitorId: visitorId, partitions: partitions), StreamLayout.sessionIdField)
+        ])
         return JSONObject([("visitorId", .string(visitorId)), ("sessionId", replies[0].text.map(JSONValue.string) ?? .null)])
     }
 

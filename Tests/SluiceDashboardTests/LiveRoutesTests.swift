@@ -15,7 +15,7 @@ import Testing
                 RedisCommand("SET", LiveCounters.eventsKey(minuteOf: now), "3"),
                 RedisCommand("SET", LiveCounters.eventsKey(minuteOf: now - 60_000), "2"),
                 RedisCommand("SET", LiveCounters.pageViewsKey(minuteOf: now), "4"),
-                RedisCommand("HSET", StreamLayout.sessionKey(visitorId: "v1", partitions: 4), "id", "s-live"),
+                RedisCommand("HSET", StreamLayout.sessionKey(visitorId: "v1", partitions: 4), StreamLayout.sessionIdField, "s-live"),
             ])
             let (status, realtime) = try await bed.json("/api/analytics/analytics/realtime")
             #expect(status == .ok)

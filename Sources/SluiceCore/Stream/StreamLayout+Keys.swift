@@ -8,6 +8,12 @@ extension StreamLayout {
         "sess:{\(tag(partition: partition(visitorId: visitorId, partitions: partitions)))}:\(visitorId)"
     }
 
+    /// `sessionKey`'s field holding the current session's id.
+    public static let sessionIdField = "id"
+
+    /// `sessionKey`'s field holding the time of the session's latest event (epoch ms).
+    public static let sessionLastField = "last"
+
     /// The kinds of derived key (docs/derived-data.md), each `<prefix>:{<partition tag>}:<name>`.
     public enum DerivedKey: String, Sendable, CaseIterable {
         /// A session's state; the name is the session id.

@@ -32,14 +32,14 @@ final class SessionStitcher {
         #!lua flags=allow-oom
         local t = tonumber(ARGV[2])
         local timeout = tonumber(ARGV[3])
-        local current = redis.call('HMGET', KEYS[1], 'id', 'last')
+        local current = redis.call('HMGET', KEYS[1], '\(StreamLayout.sessionIdField)', '\(StreamLayout.sessionLastField)')
         local id, last = current[1], tonumber(current[2])
         if id and last and t - last < timeout * 1000 then
-          if t > last then redis.call('HSET', KEYS[1], 'last', ARGV[2]) end
+          if t > last then redis.call('HSET', KEYS[1], '\(StreamLayout.sessionLastField)', ARGV[2]) end
           redis.call('EXPIRE', KEYS[1], ARGV[4])
           return {id, 0}
         end
-        redis.call('HSET', KEYS[1], 'id', ARGV[1], 'last', ARGV[2])
+        redis.call('HSET', KEYS[1], '\(StreamLayout.sessionIdField)', ARGV[1], '\(StreamLayout.sessionLastField)', ARGV[2])
         redis.call('EXPIRE', KEYS[1], ARGV[4])
         return {ARGV[1], 1}
         """
