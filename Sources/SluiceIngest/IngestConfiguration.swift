@@ -52,9 +52,12 @@ public struct IngestConfiguration: Sendable {
     /// `SLUICE_REPLICA_ACKS` and `SLUICE_REPLICA_ACK_TIMEOUT_MS`: replicas that must confirm
     /// a request's entries before it is answered 202 (default 0: none, no `WAIT`).
     public var replicaAcknowledgement: ReplicaAcknowledgement?
+    /// `SLUICE_LOG_LEVEL`: the least severe level logged (default `info`), as `makeLogger` reads it.
+    public var logLevel: String
 
     /// Reads the configuration; unset settings take their documented defaults.
     public init(settings: Settings) throws(ConfigurationError) {
+        logLevel = settings.string(Setting.logLevel).lowercased()
         redisURL = settings.redisURL
         host = settings.string(S.host)
         port = try settings.number(S.port)
@@ -118,11 +121,9 @@ public struct IngestConfiguration: Sendable {
             (S.maxEventBytes.variable, String(limits.maxEventBytes)),
             (S.maxRequestBytes.variable, String(limits.maxRequestBytes)),
             (S.maxBatchEvents.variable, String(limits.maxBatchEvents)),
-            (
-                S.replicaAcks.variable,
-                replicaAcknowledgement.map { "\($0.replicas) (WAIT up to \($0.timeoutMilliseconds) ms, else 503)" }
-                    ?? "0 (answer once the master has the entries)"
-            ),
+            (S.replicaAcks.variable, replicaAcknowledgement.map { "\($0.replicas) (else 503)" } ?? "0 (answer once the master has the entries)"),
+            (S.replicaAckTimeoutMs.variable, replicaAcknowledgement.map { "\($0.timeoutMilliseconds) (WAIT)" } ?? "(unused: no replica must confirm)"),
+            (Setting.logLevel.variable, logLevel),
         ] + privacy.summary
     }
 

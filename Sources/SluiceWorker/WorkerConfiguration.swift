@@ -59,9 +59,12 @@ public struct WorkerConfiguration: Sendable {
     /// `SLUICE_RETENTION`: days each collection keeps its documents, applied as TTL indexes at start
     /// (default: unset, keep everything).
     public var retention: RetentionPolicy
+    /// `SLUICE_LOG_LEVEL`: the least severe level logged (default `info`), as `makeLogger` reads it.
+    public var logLevel: String
 
     /// Reads the configuration; unset settings take their documented defaults.
     public init(settings: Settings) throws(ConfigurationError) {
+        logLevel = settings.string(Setting.logLevel).lowercased()
         redisURL = settings.redisURL
         mongoURL = settings.mongoURL
         mongoWriteConcern = try MongoWriteConcern.parse(settings.string(S.mongoWriteConcern), variable: S.mongoWriteConcern.variable)
@@ -112,6 +115,7 @@ public struct WorkerConfiguration: Sendable {
             (S.metricsHost.variable, metricsHost),
             (S.metricsPort.variable, String(metricsPort)),
             (S.retention.variable, retention.summary),
+            (Setting.logLevel.variable, logLevel),
         ]
     }
 }

@@ -17,5 +17,6 @@ import Testing
         #expect(Set(DashboardSettings.all.map(\.flag)).count == variables.count)
         let summary = try DashboardConfiguration(settings: Settings(environment: [:])).summary.map(\.0)
         #expect(summary.filter { !variables.contains($0) } == [])
+        #expect(Set(variables).subtracting(summary).sorted() == [], "declared but not on the start-up summary")
     }
 }

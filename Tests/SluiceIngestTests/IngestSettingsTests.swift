@@ -17,5 +17,6 @@ import Testing
         #expect(Set(IngestSettings.all.map(\.flag)).count == variables.count)
         let summary = try IngestConfiguration(settings: Settings(environment: [:])).summary.map(\.0)
         #expect(summary.filter { !variables.contains($0) } == [])
+        #expect(Set(variables).subtracting(summary).sorted() == [], "declared but not on the start-up summary")
     }
 }
