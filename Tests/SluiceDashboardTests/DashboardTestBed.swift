@@ -31,21 +31,17 @@ struct DashboardTestBed {
         _ body: @escaping @Sendable (DashboardTestBed) async throws -> Void
     ) async throws {
         let redisURL = try databases.fresh()
-        let name = "sluicedash_" + UUID().uuidString.prefix(8).lowercased()
-        let mongoURL = try FreshMongoDatabase.url(database: name)
-        let store = try MongoStore(url: mongoURL, appName: "sluice-dashboard-tests")
-        defer {
-            do { try store.dropDatabase() } catch { Issue.record("could not drop test database \(name): \(error)") }
-            store.close()
-        }
-        var settings = ["SLUICE_REDIS_URL": redisURL, "SLUICE_MONGO_URL": mongoURL, "SLUICE_DASHBOARD_PORT": "0", "SLUICE_PARTITIONS": "4"]
-        if let token { settings["SLUICE_ADMIN_TOKEN"] = token }
-        settings.merge(extra) { $1 }
-        var configuration = try DashboardConfiguration(settings: Settings(environment: settings))
-        if let maxSessionEvents { configuration.maxSessionEvents = maxSessionEvents }
-        let app = try buildDashboardApplication(configuration: configuration, logger: Logger(label: "sluice-dashboard-tests"))
-        try await app.test(.router) { client in
-            try await body(DashboardTestBed(store: store, redisURL: redisURL, client: client))
+        try await FreshMongoDatabase.withStore(prefix: "sluicedash", appName: "sluice-dashboard-tests") { store in
+            let mongoURL = try FreshMongoDatabase.url(database: store.databaseName)
+            var settings = ["SLUICE_REDIS_URL": redisURL, "SLUICE_MONGO_URL": mongoURL, "SLUICE_DASHBOARD_PORT": "0", "SLUICE_PARTITIONS": "4"]
+            if let token { settings["SLUICE_ADMIN_TOKEN"] = token }
+            settings.merge(extra) { $1 }
+            var configuration = try DashboardConfiguration(settings: Settings(environment: settings))
+            if let maxSessionEvents { configuration.maxSessionEvents = maxSessionEvents }
+            let app = try buildDashboardApplication(configuration: configuration, logger: Logger(label: "sluice-dashboard-tests"))
+            try await app.test(.router) { client in
+                try await body(DashboardTestBed(store: store, redisURL: redisURL, client: client))
+            }
         }
     }
 
