@@ -16,7 +16,7 @@ struct StreamStatus {
     static func read(from redis: RedisConnection, partitions: Int) throws(RedisError) -> [StreamStatus] {
         let streams = StreamLayout.streamKeys(partitions: partitions)
         let lengths = try redis.pipeline(streams.map { RedisCommand("XLEN", $0) })
-        let groups = try redis.pipeline(streams.map { RedisCommand("XINFO", "GROUPS", $0) })
+        let groups = try redis.pipeline(streams.map { StreamGroupInfo.command(stream: $0) })
         let consumers = try redis.pipeline(streams.map { StreamConsumerInfo.command(stream: $0) })
         return streams.indices.map { index in
             let group = StreamGroupInfo.workers(in: groups[index])

@@ -44,7 +44,7 @@ struct WaitingEntries {
 
     private func scan(_ stream: String, _ subjects: [ErasureSubject]) throws(RedisError) -> (counts: [Int], truncated: Bool) {
         var counts = Array(repeating: 0, count: subjects.count)
-        let groups = try redis.send(RedisCommand("XINFO", "GROUPS", stream))
+        let groups = try redis.send(StreamGroupInfo.command(stream: stream))
         // No stream: nothing waits. No group: no worker has read anything, so everything waits.
         if groups.errorMessage != nil { return (counts, false) }
         let lastDelivered = StreamGroupInfo.workers(in: groups)?.lastDeliveredID

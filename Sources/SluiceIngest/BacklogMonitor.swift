@@ -59,7 +59,7 @@ final class BacklogMonitor: Service, Sendable {
     /// Reads lag and pending of every partition and the drain rates, in one pipeline.
     func refresh() async {
         let streams = StreamLayout.streamKeys(partitions: partitions)
-        var commands = streams.map { RedisCommand("XINFO", "GROUPS", $0) }
+        var commands = streams.map { StreamGroupInfo.command(stream: $0) }
         commands += streams.map { RedisCommand("XLEN", $0) }
         commands.append(RedisCommand("HGETALL", StreamLayout.drainKey))
         guard let replies = try? await writer.execute(commands) else { return }  // Redis down: appends fail on their own

@@ -38,7 +38,7 @@ extension StreamConsumer {
     /// has not been delivered yet). Returns the number of entries removed.
     func trimAcknowledged() throws(RedisError) -> Int {
         let connection = try connected()
-        let groupInfos = try connection.pipeline(streams.map { RedisCommand("XINFO", "GROUPS", $0) })
+        let groupInfos = try connection.pipeline(streams.map { StreamGroupInfo.command(stream: $0) })
         var thresholds: [(String, String)] = []
         for (stream, info) in zip(streams, groupInfos) {
             let groups = StreamGroupInfo.groups(in: info)
@@ -69,7 +69,7 @@ extension StreamConsumer {
     /// Entries not yet delivered (lag) and delivered but unacknowledged (pending), all partitions.
     func backlog() throws(RedisError) -> (lag: Int64, pending: Int64) {
         let connection = try connected()
-        let infos = try connection.pipeline(streams.map { RedisCommand("XINFO", "GROUPS", $0) })
+        let infos = try connection.pipeline(streams.map { StreamGroupInfo.command(stream: $0) })
         var lag: Int64 = 0
         var pending: Int64 = 0
         for info in infos {

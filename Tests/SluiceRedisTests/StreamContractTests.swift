@@ -68,7 +68,7 @@ import Testing
                 == StreamGroupInfo(name: StreamLayout.group, pending: 2, lag: nil, lastDeliveredID: StreamID("1-2")))
 
         // No such stream, or a key that is no stream: error replies, decoded as no groups.
-        let missing = try redis.connection.send(RedisCommand("XINFO", "GROUPS", StreamLayout.streamKey(partition: 1)))
+        let missing = try redis.connection.send(StreamGroupInfo.command(stream: StreamLayout.streamKey(partition: 1)))
         try redis.run("SET", "not-a-stream", "1")
         let wrongType = try redis.connection.send(RedisCommand("XINFO", "GROUPS", "not-a-stream"))
         #expect(missing.errorMessage != nil && wrongType.errorMessage != nil)

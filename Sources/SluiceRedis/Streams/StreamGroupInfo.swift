@@ -19,6 +19,9 @@ public struct StreamGroupInfo: Sendable, Equatable {
         self.lastDeliveredID = lastDeliveredID
     }
 
+    /// `XINFO GROUPS <stream>`, whose reply `groups(in:)` and `workers(in:)` read.
+    public static func command(stream: String) -> RedisCommand { RedisCommand("XINFO", "GROUPS", stream) }
+
     /// Every group of an `XINFO GROUPS` reply; none for an error reply (no such stream).
     public static func groups(in reply: RedisReply) -> [StreamGroupInfo] {
         guard reply.errorMessage == nil else { return [] }

@@ -144,7 +144,7 @@ final class TestStack: @unchecked Sendable {
         let redis = try RedisConnection(endpoint: RedisEndpoint(url: redisURL))
         let dirty = try redis.pipeline((0..<Self.partitions).map { RedisCommand("ZCARD", StreamLayout.dirtyKey(partition: $0)) })
         guard dirty.allSatisfy({ $0.integer == 0 }) else { return false }
-        let infos = try redis.pipeline(Self.streamKeys.flatMap { [StreamInfo.command(stream: $0), RedisCommand("XINFO", "GROUPS", $0)] })
+        let infos = try redis.pipeline(Self.streamKeys.flatMap { [StreamInfo.command(stream: $0), StreamGroupInfo.command(stream: $0)] })
         for index in stride(from: 0, to: infos.count, by: 2) {
             guard let stream = StreamInfo.decode(infos[index]) else { continue }
             guard let group = StreamGroupInfo.workers(in: infos[index + 1]), group.lastDeliveredID == stream.lastGeneratedID, group.pending == 0 else {
