@@ -29,10 +29,20 @@ public struct WorkerService: Service {
     public func run() async throws {
         let endpoint = try RedisEndpoint(url: configuration.redisURL)
         StreamLayout.usePartitionTags(endpoint.partitionTags(partitions: configuration.partitions))
-        let store = try MongoStore(url: configuration.mongoURL, appName: "sluice-worker", writeConcern: configuration.mongoWriteConcern, logger: logger)
+        // The client pool and the user-agent rules (a second of YAML and regexes) are made on a
+        // thread of their own: blocking work stays off the cooperative pool.
+        let (configuration, logger) = (configuration, logger)
+        let (store, userAgents) = try await Self.onOwnThread {
+            let store = try MongoStore(url: configuration.mongoURL, appName: "sluice-worker", writeConcern: configuration.mongoWriteConcern, logger: logger)
+            do {
+                return (store, try CachedUserAgentParser(regexesPath: configuration.userAgentRegexesPath, capacity: configuration.userAgentCacheSize))
+            } catch {
+                store.close()
+                throw error
+            }
+        }
         defer { store.close() }
         logger.info("MongoDB: \(store.connectionSummary)")
-        let userAgents = try CachedUserAgentParser(regexesPath: configuration.userAgentRegexesPath, capacity: configuration.userAgentCacheSize)
         let loop = try ConsumerLoop(
             configuration: configuration, store: store, userAgents: userAgents, metrics: metrics, logger: logger, storeReachable: storeReachable)
         let flusher = DerivedFlusher(
@@ -52,6 +62,13 @@ public struct WorkerService: Service {
         } onCancel: {
             logger.info("cancelled with its service group: finishing the batch in hand, then a last flush")
             loop.requestStop()
+        }
+    }
+
+    /// `body`'s result, computed on a new thread.
+    private static func onOwnThread<Result: Sendable>(_ body: @escaping @Sendable () throws -> Result) async throws -> Result {
+        try await withCheckedThrowingContinuation { (done: CheckedContinuation<Result, any Error>) in
+            Thread { done.resume(with: Swift.Result { try body() }) }.start()
         }
     }
 
