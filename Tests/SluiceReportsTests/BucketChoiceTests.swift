@@ -74,28 +74,12 @@ import Testing
             let filter = RollupReader.filter(site: "shop", span: span)
             #expect(filter.objectValue?.members.map(\.key) == ["site", "granularity", "start"])
         }
-        // A series point's hour is fetched with its totals only: no rows, no sketch.
-        let fields = RollupReader.totalsProjection(audience: .humans).objectValue?.members.map(\.key) ?? []
-        #expect(fields.contains("human.sessions") && fields.contains("human.visitors"))
+        // Only the overview counts visitors over several buckets, so only it fetches their sketches (up to 12 KB a bucket).
+        let fields = RollupReader.projection(dimensions: ChatReport.dimensions, audience: .humans, sketches: false).objectValue?.members.map(\.key) ?? []
+        #expect(fields.contains("human.agent") && fields.contains("human.sessions"))
         #expect(!fields.contains("visitorsHLL") && !fields.contains("human.page") && !fields.contains { $0.hasPrefix("bot.") })
-        let botFields = RollupReader.totalsProjection(audience: .bots).objectValue?.members.map(\.key) ?? []
+        #expect(RollupReader.projection(dimensions: [], audience: .humans, sketches: true).objectValue?["visitorsHLL"] != nil)
+        let botFields = RollupReader.projection(dimensions: [], audience: .bots, sketches: true).objectValue?.members.map(\.key) ?? []
         #expect(botFields == ["granularity", "start", "bot.pageViews", "bot.events"])
-    }
-
-    /// A whole document's read, shared by every page, is narrowed to each report's parts:
-    /// its audience's totals, its dimensions' rows, and the sketch only for the overview.
-    @Test func aWholeReadIsNarrowedToTheReportsParts() {
-        var counts = RollupCounts()
-        counts.totals = [.human: ["pageViews": 5], .bot: ["pageViews": 2]]
-        counts.rows = [
-            .human: ["agent": ["a": ["count": 1]], "page": ["/": ["count": 5]]], .bot: ["page": ["/": ["count": 2]]],
-        ]
-        let whole = RollupSnapshot(bucket: RollupBucket(site: "shop", granularity: .day, start: 0), counts: counts, visitors: 3, visitorsHLL: [1, 2])
-        let chats = whole.narrowed(to: ChatReport.dimensions, parts: ReportAudience.humans.parts, sketches: false)
-        #expect(chats.counts.totals == [.human: ["pageViews": 5]] && chats.counts.rows == [.human: ["agent": ["a": ["count": 1]]]])
-        #expect(chats.visitors == 3 && chats.visitorsHLL == nil)
-        let bots = whole.narrowed(to: [.page], parts: ReportAudience.bots.parts, sketches: false)
-        #expect(bots.counts.rows == [.bot: ["page": ["/": ["count": 2]]]] && bots.visitors == 0)
-        #expect(whole.narrowed(to: [], parts: ReportAudience.humans.parts, sketches: true).visitorsHLL == [1, 2])
     }
 }

@@ -6,14 +6,11 @@ import SluiceRollups
 
 /// Reads a site's roll-up buckets for a range from the `rollups` collection: one find per
 /// span of the range (`ReportRange.readSpans`, at most four) on the
-/// `site_1_granularity_1_start_1` index. Buckets whose rows a report reads are fetched
-/// whole and narrowed here to the report's parts (`RollupSnapshot.narrowed`), so every
-/// page shares one read of a span (and SecantusDB, whose projection copies each field it
-/// keeps, answers in less than half the time); the hours that are only points of a
-/// series are projected to their totals. With a `RollupCache`, the closed buckets of a
-/// span come from the cache when it has them, and the open ones too while the site's
-/// roll-up generation, asked of `redis`, is unchanged. Never reads raw event
-/// collections. Blocking.
+/// `site_1_granularity_1_start_1` index, projected to the parts a report needs (the
+/// hours that are only points of a series, to their totals); with a
+/// `RollupCache`, the closed buckets of a span come from the cache when it has them, and
+/// the open ones too while the site's roll-up generation, asked of `redis`, is unchanged.
+/// Never reads raw event collections. Blocking.
 public struct RollupReader {
     let store: MongoStore
     let cache: RollupCache?
@@ -34,7 +31,14 @@ public struct RollupReader {
     public func read(
         site: String, range: ReportRange, dimensions: [RollupDimension], audience: ReportAudience, series: Bool, sketches: Bool = false
     ) throws(ReportError) -> RollupRead {
-        let totalsOnly = Self.options(projection: Self.totalsProjection(audience: audience))
+        func options(rows: Bool) -> String {
+            JSONWriter.string(
+                of: .object(
+                    JSONObject([
+                        ("projection", Self.projection(dimensions: rows ? dimensions : [], audience: audience, sketches: rows && sketches)),
+                        ("sort", .object(JSONObject([("start", .int(1))]))),
+                    ])))
+        }
         var snapshots: [RollupSnapshot] = []
         // Asked once, before the first find of open buckets, so a write after it gives a
         // new one. Without one (no Redis, it failed, or no writer gave one), open buckets
@@ -48,22 +52,20 @@ public struct RollupReader {
         }
         for span in range.readSpans(series: series) {
             // Hours read only as points of the series need their totals, not their rows.
-            let rows = range.countsInTotals(span)
-            let optionsText = rows ? Self.wholeDocuments : totalsOnly
-            var read: [RollupSnapshot] = []
-            if let cache {
-                let now = RollupCache.now()
-                let (closed, open) = cache.split(span, now: now)
-                if let closed { read += try kept(site: site, span: closed, options: optionsText, cache: cache, now: now) }
-                if let open, let generation = currentGeneration() {
-                    read += try kept(site: site, span: open, options: optionsText, cache: cache, generation: generation, now: now)
-                } else if let open {
-                    read += try find(site: site, span: open, options: optionsText).snapshots
-                }
-            } else {
-                read = try find(site: site, span: span, options: optionsText).snapshots
+            let optionsText = options(rows: range.countsInTotals(span))
+            guard let cache else {
+                snapshots += try find(site: site, span: span, options: optionsText).snapshots
+                continue
             }
-            snapshots += rows ? read.map { $0.narrowed(to: dimensions, parts: audience.parts, sketches: sketches && audience != .bots) } : read
+            let now = RollupCache.now()
+            let (closed, open) = cache.split(span, now: now)
+            if let closed { snapshots += try kept(site: site, span: closed, options: optionsText, cache: cache, now: now) }
+            guard let open else { continue }
+            if let generation = currentGeneration() {
+                snapshots += try kept(site: site, span: open, options: optionsText, cache: cache, generation: generation, now: now)
+            } else {
+                snapshots += try find(site: site, span: open, options: optionsText).snapshots
+            }
         }
         snapshots.sort { $0.bucket.start < $1.bucket.start }
         return RollupRead(
@@ -108,24 +110,17 @@ public struct RollupReader {
         return .object(JSONObject([("site", .string(site)), ("granularity", .string(span.granularity.rawValue)), ("start", start)]))
     }
 
-    /// The find's options: `projection` (nil: whole documents), by start.
-    static func options(projection: JSONValue?) -> String {
-        var options: [(String, JSONValue)] = projection.map { [("projection", $0)] } ?? []
-        options.append(("sort", .object(JSONObject([("start", .int(1))]))))
-        return JSONWriter.string(of: .object(JSONObject(options)))
-    }
-
-    /// Whole documents (`narrowed` keeps what a report reads).
-    static let wholeDocuments = options(projection: nil)
-
-    /// A series point's fields: bucket and the audience's totals.
-    static func totalsProjection(audience: ReportAudience) -> JSONValue {
+    /// Only what the report reads: bucket, the audience's totals, `dimensions`' rows and,
+    /// when `sketches` is set and people are counted, the visitors' HyperLogLog.
+    static func projection(dimensions: [RollupDimension], audience: ReportAudience, sketches: Bool) -> JSONValue {
         var fields: [(String, JSONValue)] = [("granularity", .int(1)), ("start", .int(1))]
+        if sketches && audience != .bots { fields.append(("visitorsHLL", .int(1))) }
         for part in audience.parts {
             if part == .human { fields.append(("human.visitors", .int(1))) }
             for total in RollupTotal.allCases where part == .human || [.pageViews, .events].contains(total) {
                 fields.append(("\(part.rawValue).\(total.rawValue)", .int(1)))
             }
+            for dimension in dimensions { fields.append(("\(part.rawValue).\(dimension.rawValue)", .int(1))) }
         }
         return .object(JSONObject(fields))
     }

@@ -18,23 +18,6 @@ public struct RollupSnapshot: Sendable {
     }
 }
 
-extension RollupSnapshot {
-    /// This bucket with only what a report reads: `parts`' totals and `dimensions`' rows,
-    /// the visitors' HyperLogLog when `sketches` is set (kept in a read of whole documents
-    /// shared by every page, so that each report merges only its own rows).
-    func narrowed(to dimensions: [RollupDimension], parts: [RollupAudience], sketches: Bool) -> RollupSnapshot {
-        var counts = RollupCounts()
-        for part in parts {
-            counts.totals[part] = self.counts.totals[part]
-            guard let rows = self.counts.rows[part] else { continue }
-            var kept: [String: [String: [String: Int64]]] = [:]
-            for dimension in dimensions { kept[dimension.rawValue] = rows[dimension.rawValue] }
-            counts.rows[part] = kept
-        }
-        return RollupSnapshot(bucket: bucket, counts: counts, visitors: parts.contains(.human) ? visitors : 0, visitorsHLL: sketches ? visitorsHLL : nil)
-    }
-}
-
 /// A range's roll-ups: the buckets its totals come from, those its series comes from
 /// (the same ones unless the series is hourly over day buckets), and the totals.
 public struct RollupRead: Sendable {
