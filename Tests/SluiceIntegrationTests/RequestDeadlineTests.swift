@@ -29,6 +29,29 @@ extension LoadSensitiveTests {
             return Trickler(name: name, connection: connection, owingSince: .now)
         }
 
+        /// Trickles a body byte on every connection every 250 ms for three deadlines and sends
+        /// a whole request on `keepAlive` every second; answers how many it sent and after how
+        /// long ingest cut each trickler. Runs on a thread of its own: other suites in this
+        /// process block cooperative threads on synchronous calls, and a stalled loop would
+        /// both notice a cut late and leave the keep-alive connection idle past ingest's deadline.
+        private static func trickle(_ tricklers: [Trickler], keepAlive: RawConnection) -> (sent: Int, cutAfter: [String: Duration]) {
+            var sent = 0
+            var cutAfter: [String: Duration] = [:]
+            let started = ContinuousClock.now
+            while ContinuousClock.now - started < .seconds(3 * timeoutSeconds) {
+                for trickler in tricklers where cutAfter[trickler.name] == nil {
+                    trickler.connection.send("a")
+                    if trickler.connection.isClosedByServer { cutAfter[trickler.name] = .now - trickler.owingSince }
+                }
+                if (ContinuousClock.now - started) >= .seconds(sent) {
+                    keepAlive.send("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+                    sent += 1
+                }
+                Thread.sleep(forTimeInterval: 0.25)
+            }
+            return (sent, cutAfter)
+        }
+
         @Test func earlyAnswersPipeliningAndTricklingCannotDodgeTheDeadline() async throws {
             let stack = try await TestStack(prefix: "deadline", startWorker: false, ingestSettings: ["SLUICE_REQUEST_TIMEOUT": String(Self.timeoutSeconds)])
             let port = stack.ingestPort
@@ -50,21 +73,7 @@ extension LoadSensitiveTests {
                     then: ""),
             ]
             let keepAlive = try RawConnection(port: port)
-            var sent = 0
-            var cutAfter: [String: Duration] = [:]
-            let started = ContinuousClock.now
-            // Trickle a body byte every 250 ms for three deadlines; a whole request on the keep-alive connection every second.
-            while ContinuousClock.now - started < .seconds(3 * Self.timeoutSeconds) {
-                for trickler in tricklers where cutAfter[trickler.name] == nil {
-                    trickler.connection.send("a")
-                    if trickler.connection.isClosedByServer { cutAfter[trickler.name] = .now - trickler.owingSince }
-                }
-                if (ContinuousClock.now - started) >= .seconds(sent) {
-                    keepAlive.send("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
-                    sent += 1
-                }
-                try await Task.sleep(for: .milliseconds(250))
-            }
+            let (sent, cutAfter) = await onOwnThread { Self.trickle(tricklers, keepAlive: keepAlive) }
             for trickler in tricklers {
                 let cut = cutAfter[trickler.name]
                 #expect(cut != nil, "\(trickler.name): still open after \(3 * Self.timeoutSeconds) s against a \(Self.timeoutSeconds) s deadline")

@@ -38,3 +38,18 @@ func eventually(timeout: Duration = .seconds(10), interval: Duration = .millisec
     }
     return try await condition()
 }
+
+/// Runs `body` on a thread of its own and answers its result: for loops whose timing is
+/// what a test measures, which must not wait on a cooperative thread that another suite
+/// in this process holds with a synchronous call.
+func onOwnThread<Result>(_ body: @escaping () -> Result) async -> Result {
+    nonisolated(unsafe) let work = body
+    return await withCheckedContinuation { (done: CheckedContinuation<UncheckedResult<Result>, Never>) in
+        Thread { done.resume(returning: UncheckedResult(value: work())) }.start()
+    }.value
+}
+
+/// A result handed from `onOwnThread`'s thread back to its caller, which alone uses it.
+struct UncheckedResult<Value>: @unchecked Sendable {
+    let value: Value
+}
