@@ -1,4 +1,5 @@
 import Foundation
+import NIOPosix
 import SluiceCore
 import Synchronization
 
@@ -32,14 +33,21 @@ final class SiteDirectory: Sendable {
     var snapshot: Snapshot? { current.withLock { $0 } }
 
     /// Reads and checks the sites file again and puts it in force; on any problem
-    /// the sites in force stay as they were and the error says what is wrong.
-    func reload() throws(ConfigurationError) -> SiteRegistry {
+    /// the sites in force stay as they were and the error says what is wrong. The
+    /// file is read on NIO's blocking-I/O pool, never on a cooperative thread.
+    func reload() async throws(ConfigurationError) -> SiteRegistry {
         guard let path else {
             throw ConfigurationError(
                 variable: Setting.sites.variable, value: "(unset)",
                 expected: "a sites file to reload; ingest runs open, restart it with \(Setting.sites.variable) set")
         }
-        guard let contents = FileManager.default.contents(atPath: path) else {
+        let contents: Data?
+        do {
+            contents = try await NIOThreadPool.singleton.runIfActive { FileManager.default.contents(atPath: path) }
+        } catch {
+            throw ConfigurationError(variable: Setting.sites.variable, value: path, expected: "a sites file read while ingest runs (\(error))")
+        }
+        guard let contents else {
             throw ConfigurationError(variable: Setting.sites.variable, value: path, expected: "a readable sites file")
         }
         let registry = try SiteRegistry(json: Array(contents), source: path)

@@ -15,7 +15,7 @@ struct SitesReloadService: Service {
         let hangups = await UnixSignalsSequence(trapping: .sighup)
         for await _ in hangups.cancelOnGracefulShutdown() {
             do throws(ConfigurationError) {
-                let registry = try directory.reload()
+                let registry = try await directory.reload()
                 logger.info(
                     "sites file reloaded (SIGHUP)",
                     metadata: ["sluice.sites": "\(registry.sites.count)", "sluice.sites.path": "\(directory.path ?? "")"])

@@ -8,14 +8,16 @@ import Testing
 /// that shows retryable writes and the write concern, and a `mongodb+srv` URL that
 /// does not resolve.
 @Suite struct WriteConcernTests {
+    private static let variable = "SLUICE_MONGO_WRITE_CONCERN"
+
     @Test func valuesParseAndBadOnesNameTheVariable() throws {
-        #expect(try MongoWriteConcern.parse("majority") == .majority)
-        #expect(try MongoWriteConcern.parse(" Majority ") == .majority)
-        #expect(try MongoWriteConcern.parse("2") == .members(2))
-        #expect(try MongoWriteConcern.parse("") == nil)
+        #expect(try MongoWriteConcern.parse("majority", variable: Self.variable) == .majority)
+        #expect(try MongoWriteConcern.parse(" Majority ", variable: Self.variable) == .majority)
+        #expect(try MongoWriteConcern.parse("2", variable: Self.variable) == .members(2))
+        #expect(try MongoWriteConcern.parse("", variable: Self.variable) == nil)
         for bad in ["0", "51", "all", "1.5", "-1"] {
-            let error = #expect(throws: ConfigurationError.self) { try MongoWriteConcern.parse(bad) }
-            #expect(error?.variable == "SLUICE_MONGO_WRITE_CONCERN" && error?.expected.contains("majority") == true, "\(bad)")
+            let error = #expect(throws: ConfigurationError.self) { try MongoWriteConcern.parse(bad, variable: Self.variable) }
+            #expect(error?.variable == Self.variable && error?.expected.contains("majority") == true, "\(bad)")
         }
     }
 

@@ -15,8 +15,9 @@ public enum MongoWriteConcern: Sendable, Equatable, CustomStringConvertible {
     public static let defaultTimeoutMilliseconds: Int64 = 10_000
 
     /// Reads `majority` or a member count from 1 to 50; nil for an empty value
-    /// (the URL's `w`, else libmongoc's default `w=1`).
-    public static func parse(_ text: String, variable: String = "SLUICE_MONGO_WRITE_CONCERN") throws(ConfigurationError) -> MongoWriteConcern? {
+    /// (the URL's `w`, else libmongoc's default `w=1`). `variable` names the
+    /// setting the text came from, for the error.
+    public static func parse(_ text: String, variable: String) throws(ConfigurationError) -> MongoWriteConcern? {
         let trimmed = String(text.filter { !$0.isWhitespace })
         if trimmed.isEmpty { return nil }
         if trimmed.lowercased() == "majority" { return .majority }
