@@ -11,10 +11,11 @@ public struct ReportSource {
     let visitors: VisitorCounter
 
     /// Reports reading `store`'s `rollups` (reads reused from `cache` when given, open
-    /// buckets' while `redis` shows no newer roll-up generation) and counting visitors on `redis`.
+    /// buckets' while `redis` shows no newer roll-up generation) and counting visitors on
+    /// `redis` (unions of closed buckets kept in `cache` too).
     public init(store: MongoStore, redis: RedisConnection, cache: RollupCache? = nil) {
         reader = RollupReader(store: store, cache: cache, redis: redis)
-        visitors = VisitorCounter(redis: redis)
+        visitors = VisitorCounter(redis: redis, cache: cache)
     }
 
     /// The overview of `site` (`""` without a sites file) over `range`, against the period before.

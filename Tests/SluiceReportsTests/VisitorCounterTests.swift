@@ -76,4 +76,34 @@ import Testing
             #expect(try bed.redisKeys() == [])
         }
     }
+
+    @Test func theUnionOfClosedBucketsIsKeptAndSentInsteadOfTheirSketches() throws {
+        try ReportsTestBed.withFresh { bed in
+            // With a one-hour window, hours that ended an hour before 10:00 are closed: hour 9 is open.
+            let cache = RollupCache(lifetimeSeconds: 300, windowSeconds: 3600)
+            let now: Int64 = 10 * 3_600_000
+            let first = snapshot(0, ReportsTestBed.ids("u", 0..<1000), sketch: try bed.sketch(ReportsTestBed.ids("u", 0..<1000)))
+            let second = snapshot(1, ReportsTestBed.ids("u", 500..<1500), sketch: try bed.sketch(ReportsTestBed.ids("u", 500..<1500)))
+            let open = snapshot(9, ReportsTestBed.ids("u", 1400..<1600), sketch: try bed.sketch(ReportsTestBed.ids("u", 1400..<1600)))
+            let groups = [[first, second, open], [first, second]]
+            let counter = VisitorCounter(redis: bed.redis, cache: cache)
+            let counts = try counter.count(groups, now: now)
+            #expect(abs(Double(counts[0].value) - 1600) / 1600 < 0.02 && counts[0].isEstimate, "\(counts[0])")
+            #expect(abs(Double(counts[1].value) - 1500) / 1500 < 0.02 && counts[1].isEstimate, "\(counts[1])")
+            // The same counts as the buckets' own sketches give, and the closed hours' union kept with its count.
+            #expect(try VisitorCounter(redis: bed.redis).count(groups, now: now) == counts)
+            #expect(cache.union(of: [first.bucket, second.bucket], now: now)?.count == counts[1].value)
+            #expect(cache.union(of: [open.bucket], now: now) == nil)
+            // Later counts take the kept union instead of the closed hours' sketches: a kept
+            // union of 300 other visitors shows, alone and beside the open hour's 200.
+            cache.keep(
+                RollupCache.KeptUnion(sketch: try bed.sketch(ReportsTestBed.ids("w", 0..<300)), count: 300), of: [first.bucket, second.bucket], now: now)
+            let later = try counter.count(groups, now: now + 1)
+            #expect(later[1] == VisitorCount(value: 300, isEstimate: true))
+            #expect(abs(later[0].value - 500) <= 10 && later[0].isEstimate, "\(later[0])")
+            // Past the cache's lifetime the buckets' sketches are merged again.
+            #expect(try counter.count(groups, now: now + 300_000) == counts)
+            #expect(try bed.redisKeys() == [])
+        }
+    }
 }

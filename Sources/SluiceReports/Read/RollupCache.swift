@@ -1,4 +1,5 @@
 import Foundation
+import SluiceRollups
 import Synchronization
 
 /// Reads of roll-up buckets, kept for reuse by later reports of the same process.
@@ -10,9 +11,12 @@ import Synchronization
 /// the one it was read at, and never past `openLifetime`: the flusher gives it a new one
 /// after every pass that wrote the site's buckets, so the store is asked for them about
 /// once a write, not once a view. Without a generation (older workers, a Redis that lost
-/// it) open buckets are read every time. Entries are keyed
-/// by site, span and projection; the least recently used go first once the entries'
-/// size (their documents' JSON text) passes `capacityBytes`. Safe for concurrent use.
+/// it) open buckets are read every time. Reads are keyed
+/// by site, span and projection. Beside them it keeps the unions of closed buckets'
+/// visitor sketches (`KeptUnion`), which `VisitorCounter` would otherwise send to Redis
+/// and merge again for every view of a long range; they too are reused for `lifetime`.
+/// The least recently used entries go first once their size (documents' JSON text,
+/// sketches' bytes) passes `capacityBytes`. Safe for concurrent use.
 public final class RollupCache: Sendable {
     /// What one read of a span asked for.
     struct Key: Hashable {
@@ -21,8 +25,26 @@ public final class RollupCache: Sendable {
         let options: String
     }
 
+    /// The merged visitor sketch of a set of closed buckets and its count, as a report
+    /// that counted them left it.
+    struct KeptUnion {
+        let sketch: [UInt8]
+        let count: Int64
+    }
+
+    /// What an entry is kept under: a read, or a union of the closed buckets listed.
+    private enum Slot: Hashable {
+        case read(Key)
+        case union([RollupBucket])
+    }
+
+    private enum Value {
+        case snapshots([RollupSnapshot])
+        case union(KeptUnion)
+    }
+
     private struct Entry {
-        let snapshots: [RollupSnapshot]
+        let value: Value
         let bytes: Int
         /// The site's roll-up generation the read was made at; nil for closed buckets.
         let generation: String?
@@ -31,7 +53,7 @@ public final class RollupCache: Sendable {
     }
 
     private struct State {
-        var entries: [Key: Entry] = [:]
+        var entries: [Slot: Entry] = [:]
         var bytes = 0
         var uses: UInt64 = 0
     }
@@ -69,26 +91,51 @@ public final class RollupCache: Sendable {
         )
     }
 
+    /// Whether `bucket` is closed at `now`: its roll-up window has passed since its end.
+    func isClosed(_ bucket: RollupBucket, now: Int64) -> Bool {
+        bucket.start + bucket.granularity.milliseconds + window <= now
+    }
+
     /// The kept read of `key`, if younger than `lifetime` at `now` and made at `generation`.
     func snapshots(_ key: Key, generation: String? = nil, now: Int64) -> [RollupSnapshot]? {
-        state.withLock { state in
-            guard let entry = state.entries[key], entry.generation == generation,
-                now - entry.storedAt < (generation == nil ? lifetime : openLifetime)
-            else { return nil }
-            state.uses += 1
-            state.entries[key]!.lastUse = state.uses
-            return entry.snapshots
-        }
+        guard case .snapshots(let snapshots)? = value(.read(key), generation: generation, now: now) else { return nil }
+        return snapshots
     }
 
     /// Keeps `snapshots`, read at `now` (and, for open buckets, at `generation`) from
     /// documents of `bytes` bytes of JSON, evicting the least recently used.
     func keep(_ snapshots: [RollupSnapshot], bytes: Int, for key: Key, generation: String? = nil, now: Int64) {
+        keep(.snapshots(snapshots), bytes: bytes, in: .read(key), generation: generation, now: now)
+    }
+
+    /// The kept union of the closed `buckets`' visitor sketches, if younger than `lifetime` at `now`.
+    func union(of buckets: [RollupBucket], now: Int64) -> KeptUnion? {
+        guard case .union(let union)? = value(.union(buckets), generation: nil, now: now) else { return nil }
+        return union
+    }
+
+    /// Keeps the union of the closed `buckets`' visitor sketches, made at `now`.
+    func keep(_ union: KeptUnion, of buckets: [RollupBucket], now: Int64) {
+        keep(.union(union), bytes: union.sketch.count, in: .union(buckets), generation: nil, now: now)
+    }
+
+    private func value(_ slot: Slot, generation: String?, now: Int64) -> Value? {
+        state.withLock { state in
+            guard let entry = state.entries[slot], entry.generation == generation,
+                now - entry.storedAt < (generation == nil ? lifetime : openLifetime)
+            else { return nil }
+            state.uses += 1
+            state.entries[slot]!.lastUse = state.uses
+            return entry.value
+        }
+    }
+
+    private func keep(_ value: Value, bytes: Int, in slot: Slot, generation: String?, now: Int64) {
         guard bytes <= capacityBytes / 4 else { return }
         state.withLock { state in
             state.uses += 1
             if let old = state.entries.updateValue(
-                Entry(snapshots: snapshots, bytes: bytes, generation: generation, storedAt: now, lastUse: state.uses), forKey: key)
+                Entry(value: value, bytes: bytes, generation: generation, storedAt: now, lastUse: state.uses), forKey: slot)
             {
                 state.bytes -= old.bytes
             }

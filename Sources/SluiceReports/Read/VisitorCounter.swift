@@ -21,25 +21,68 @@ public struct VisitorCount: Sendable, Equatable {
 /// batch, PFMERGE it into one accumulator per group, DEL it), so Redis never holds more
 /// than a batch of them and the accumulators at once, however long the range; then one
 /// `PFCOUNT` per group and a DEL of the accumulators. A bucket stored without its sketch
-/// bounds its group's count from below by its own `visitors`. Blocking.
+/// bounds its group's count from below by its own `visitors`.
+///
+/// With a `RollupCache`, the union of a group's closed buckets (two or more) is merged
+/// once, read back and kept: later counts send that one sketch instead of the buckets'
+/// (a 30-day range sends today's sketch and the kept union of the 29 days before), and a
+/// group of closed buckets only (the previous period) asks Redis nothing. A union of
+/// sketches is the registers' maximum, so the count is the one the buckets would give.
+/// Blocking.
 public struct VisitorCounter {
     let redis: RedisConnection
+    let cache: RollupCache?
     /// How long a scratch key lives if the request dies before its DEL.
     static let scratchLifetimeMilliseconds = "60000"
     /// Sketches (up to 12 KB each) in Redis at once, besides one accumulator per group.
     static let sketchesPerBatch = 64
 
-    /// A counter sending its commands on `redis`.
-    public init(redis: RedisConnection) {
+    /// A counter sending its commands on `redis`, keeping closed buckets' unions in `cache` when given.
+    public init(redis: RedisConnection, cache: RollupCache? = nil) {
         self.redis = redis
+        self.cache = cache
+    }
+
+    /// The sketches one count sends and the unions it makes of them, by index into `sketches`.
+    private struct Plan {
+        var sketches: [[UInt8]] = []
+        var sketchOfBucket: [RollupBucket: Int] = [:]
+        /// Unions of closed buckets, made for the cache (one per distinct bucket list).
+        var closedUnions: [(buckets: [RollupBucket], keys: [Int])] = []
+        var closedUnionOfBuckets: [[RollupBucket]: Int] = [:]
+        /// One per group counted by Redis: its sketches, and the closed union it takes in.
+        var groupUnions: [(group: Int, keys: [Int], closedUnion: Int?, floor: Int64)] = []
+
+        mutating func sketch(of snapshot: RollupSnapshot) -> Int {
+            if let known = sketchOfBucket[snapshot.bucket] { return known }
+            sketchOfBucket[snapshot.bucket] = sketches.count
+            sketches.append(snapshot.visitorsHLL!)
+            return sketches.count - 1
+        }
+
+        mutating func add(_ sketch: [UInt8]) -> Int {
+            sketches.append(sketch)
+            return sketches.count - 1
+        }
+
+        mutating func closedUnion(of snapshots: [RollupSnapshot]) -> Int {
+            let buckets = snapshots.map(\.bucket)
+            if let known = closedUnionOfBuckets[buckets] { return known }
+            closedUnionOfBuckets[buckets] = closedUnions.count
+            closedUnions.append((buckets, snapshots.map { sketch(of: $0) }))
+            return closedUnions.count - 1
+        }
     }
 
     /// One count per group, in order.
     public func count(_ groups: [[RollupSnapshot]]) throws(ReportError) -> [VisitorCount] {
+        try count(groups, now: RollupCache.now())
+    }
+
+    /// One count per group, in order; `now` (epoch ms) decides which buckets are closed.
+    func count(_ groups: [[RollupSnapshot]], now: Int64) throws(ReportError) -> [VisitorCount] {
         var results: [VisitorCount?] = []
-        var keyIndex: [RollupBucket: Int] = [:]
-        var sketches: [[UInt8]] = []
-        var unions: [(group: Int, keys: [Int], floor: Int64)] = []
+        var plan = Plan()
         for (position, group) in groups.enumerated() {
             let counted = group.filter { $0.visitors > 0 }
             guard counted.count > 1 else {
@@ -47,60 +90,90 @@ public struct VisitorCounter {
                 continue
             }
             // A bucket stored without its sketch can only bound the union from below.
-            let sketched = counted.filter { $0.visitorsHLL != nil }
+            var sketched = counted.filter { $0.visitorsHLL != nil }
             let floor = counted.lazy.filter { $0.visitorsHLL == nil }.map(\.visitors).max() ?? 0
             guard !sketched.isEmpty else {
                 results.append(VisitorCount(value: floor, isEstimate: true))
                 continue
             }
-            results.append(nil)
             var keys: [Int] = []
-            for snapshot in sketched {
-                let sketch = snapshot.visitorsHLL!
-                if let known = keyIndex[snapshot.bucket] {
-                    keys.append(known)
-                } else {
-                    keyIndex[snapshot.bucket] = sketches.count
-                    keys.append(sketches.count)
-                    sketches.append(sketch)
+            var closedUnion: Int?
+            if let cache {
+                let closed = sketched.filter { cache.isClosed($0.bucket, now: now) }
+                if closed.count > 1 {
+                    sketched.removeAll { cache.isClosed($0.bucket, now: now) }
+                    if let kept = cache.union(of: closed.map(\.bucket), now: now) {
+                        if sketched.isEmpty {
+                            results.append(VisitorCount(value: max(kept.count, floor), isEstimate: true))
+                            continue
+                        }
+                        keys.append(plan.add(kept.sketch))
+                    } else {
+                        closedUnion = plan.closedUnion(of: closed)
+                    }
                 }
             }
-            unions.append((position, keys, floor))
+            results.append(nil)
+            keys += sketched.map { plan.sketch(of: $0) }
+            plan.groupUnions.append((position, keys, closedUnion, floor))
         }
-        guard !unions.isEmpty else { return results.map { $0! } }
+        guard !plan.groupUnions.isEmpty else { return results.map { $0! } }
+        let counts = try run(plan, now: now)
+        for (union, count) in zip(plan.groupUnions, counts) {
+            results[union.group] = VisitorCount(value: max(count, union.floor), isEstimate: true)
+        }
+        return results.map { $0! }
+    }
+
+    /// Sends `plan` in one pipeline, keeps its closed unions, and answers each group union's count.
+    private func run(_ plan: Plan, now: Int64) throws(ReportError) -> [Int64] {
         let token = String(UInt64.random(in: 0...UInt64.max), radix: 16)
-        let names = sketches.indices.map { StreamLayout.reportScratchKey(token: token, index: $0) }
-        let accumulators = unions.indices.map { StreamLayout.reportScratchKey(token: token, index: sketches.count + $0) }
+        let names = plan.sketches.indices.map { StreamLayout.reportScratchKey(token: token, index: $0) }
+        let closedNames = plan.closedUnions.indices.map { StreamLayout.reportScratchKey(token: token, index: names.count + $0) }
+        let groupNames = plan.groupUnions.indices.map { StreamLayout.reportScratchKey(token: token, index: names.count + closedNames.count + $0) }
         var commands: [RedisCommand] = []
-        for batchStart in stride(from: 0, to: sketches.count, by: Self.sketchesPerBatch) {
-            let batch = batchStart..<min(batchStart + Self.sketchesPerBatch, sketches.count)
+        func merge(into accumulator: String, _ sources: [String]) {
+            commands.append(RedisCommand(arguments: ["PFMERGE", accumulator] + sources))
+            commands.append(RedisCommand("PEXPIRE", accumulator, Self.scratchLifetimeMilliseconds))
+        }
+        for batchStart in stride(from: 0, to: plan.sketches.count, by: Self.sketchesPerBatch) {
+            let batch = batchStart..<min(batchStart + Self.sketchesPerBatch, plan.sketches.count)
             for index in batch {
                 var set = RedisCommand("SET", names[index])
-                set.append(bytes: sketches[index])
+                set.append(bytes: plan.sketches[index])
                 set.append("PX")
                 set.append(Self.scratchLifetimeMilliseconds)
                 commands.append(set)
             }
-            for (position, union) in unions.enumerated() {
-                let keys = union.keys.filter { batch.contains($0) }
-                guard !keys.isEmpty else { continue }
-                commands.append(RedisCommand(arguments: ["PFMERGE", accumulators[position]] + keys.map { names[$0] }))
-                commands.append(RedisCommand("PEXPIRE", accumulators[position], Self.scratchLifetimeMilliseconds))
+            for (accumulator, keys) in Array(zip(closedNames, plan.closedUnions.map(\.keys))) + zip(groupNames, plan.groupUnions.map(\.keys)) {
+                let inBatch = keys.filter { batch.contains($0) }
+                if !inBatch.isEmpty { merge(into: accumulator, inBatch.map { names[$0] }) }
             }
             commands.append(RedisCommand(arguments: ["DEL"] + batch.map { names[$0] }))
         }
-        let firstCount = commands.count
-        commands += accumulators.map { RedisCommand("PFCOUNT", $0) }
-        commands.append(RedisCommand(arguments: ["DEL"] + accumulators))
+        for (accumulator, union) in zip(groupNames, plan.groupUnions) {
+            if let closed = union.closedUnion { merge(into: accumulator, [closedNames[closed]]) }
+        }
+        let firstRead = commands.count
+        commands += closedNames.flatMap { [RedisCommand("GET", $0), RedisCommand("PFCOUNT", $0)] }
+        commands += groupNames.map { RedisCommand("PFCOUNT", $0) }
+        commands.append(RedisCommand(arguments: ["DEL"] + closedNames + groupNames))
         let replies: [RedisReply]
         do { replies = try redis.pipeline(commands) } catch { throw .redis(error) }
         if let message = replies.lazy.compactMap(\.errorMessage).first { throw .redis(.commandFailed(command: "PFMERGE", message: message)) }
-        for (offset, union) in unions.enumerated() {
+        for (offset, union) in plan.closedUnions.enumerated() {
+            let read = firstRead + 2 * offset
+            guard case .string(let sketch) = replies[read], let count = replies[read + 1].integer else {
+                throw .redis(.unexpectedReply(command: "GET", reply: "\(replies[read]), \(replies[read + 1])"))
+            }
+            cache?.keep(RollupCache.KeptUnion(sketch: sketch, count: count), of: union.buckets, now: now)
+        }
+        let firstCount = firstRead + 2 * closedNames.count
+        return try plan.groupUnions.indices.map { (offset: Int) throws(ReportError) -> Int64 in
             guard let count = replies[firstCount + offset].integer else {
                 throw .redis(.unexpectedReply(command: "PFCOUNT", reply: "\(replies[firstCount + offset])"))
             }
-            results[union.group] = VisitorCount(value: max(count, union.floor), isEstimate: true)
+            return count
         }
-        return results.map { $0! }
     }
 }
