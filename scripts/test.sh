@@ -132,13 +132,13 @@ fi
     die "could not pick free ports (python3 needed)"
 
 # A database per Redis-using test: SluiceIntegrationTests take 1...39 and
-# 64...127, SluiceControlTests 40...63, SluiceWorkerTests 128...159,
-# SluiceDashboardTests 160...191 and 224...255, SluiceReportsTests 192...223,
-# SluiceIngestTests 256...287, SluiceRedisTests 288...319
+# 64...127, SluiceControlTests 40...63 and 320...351, SluiceWorkerTests 128...159
+# and 352...383, SluiceDashboardTests 160...191 and 224...255, SluiceReportsTests
+# 192...223, SluiceIngestTests 256...287, SluiceRedisTests 288...319
 # (Support/TestEnvironment.swift, TestRedis.swift, DerivedTestBed.swift,
 # DashboardTestBed.swift, ReportsTestBed.swift, IngestTestBed.swift,
 # RedisTestDatabase.swift).
-start_redis "$redis_port" "$tmp/redis" "$tmp/redis.log" --databases 352
+start_redis "$redis_port" "$tmp/redis" "$tmp/redis.log" --databases 384
 # :memory: keeps its WiredTiger files in a temp dir under TMPDIR; pointing
 # TMPDIR into our own temp dir means even a killed server leaves nothing.
 mkdir -p "$tmp/secantus"

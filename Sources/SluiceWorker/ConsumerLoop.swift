@@ -49,7 +49,9 @@ final class ConsumerLoop: Sendable {
                 store: store,
                 enricher: EventEnricher(userAgents: userAgents, maxEventAgeMilliseconds: Int64(configuration.maxEventAgeSeconds) * 1000)),
             stitcher: SessionStitcher(timeoutSeconds: configuration.sessionTimeoutSeconds, partitions: configuration.partitions),
-            derived: DerivedStep(rollupWindowSeconds: configuration.rollupWindowSeconds, funnels: configuration.funnels))
+            derived: DerivedStep(
+                rollupWindowSeconds: configuration.rollupWindowSeconds, flushIntervalSeconds: configuration.flushIntervalSeconds,
+                funnels: configuration.funnels))
         sweep = SessionSweep(store: store, timeoutSeconds: configuration.sessionTimeoutSeconds)
         deadLetterMover = DeadLetterMover(
             store: store, limit: configuration.deadLetterLimit, maxAgeSeconds: configuration.deadLetterMaxAgeSeconds, metrics: metrics, logger: logger)

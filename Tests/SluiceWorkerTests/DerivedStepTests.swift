@@ -70,6 +70,36 @@ import Testing
         }
     }
 
+    /// Changed keys are due for the flusher from when their events arrived (the oldest
+    /// entry's id), not from when the step ran: an event that waited in the stream is
+    /// written that much sooner.
+    @Test func changedKeysAreScoredByWhenTheirEventsArrived() throws {
+        try DerivedTestBed.withFresh { bed in
+            let (_, messages, _) = try bed.step(Self.twoVisitors)
+            let ids = messages.compactMap { StreamID($0.id)?.milliseconds }
+            let oldest = try #require(ids.min())
+            let scores = try bed.redis.run(RedisCommand("ZRANGE", StreamLayout.dirtyKey(partition: 0), "0", "-1", "WITHSCORES")).elements ?? []
+            let values = stride(from: 1, to: scores.count, by: 2).compactMap { scores[$0].text.flatMap(Int64.init) }
+            #expect(values.count == 6 && values.allSatisfy { $0 == Int64(oldest) }, "\(scores) against \(oldest)")
+        }
+    }
+
+    /// A change counts as made when its oldest event arrived, but a quarter of the flush
+    /// interval before now at the earliest: old entries (a backlog, a dead worker's) do
+    /// not make every key they change due at once.
+    @Test func changesCountAsMadeWhenTheirEventsArrivedAQuarterIntervalAgoAtMost() {
+        let step = DerivedStep(rollupWindowSeconds: 7200, flushIntervalSeconds: 60)
+        let now: Int64 = 1_800_000_000_000
+        func messages(_ ages: [Int64]) -> [StreamMessage] {
+            ages.map { StreamMessage(stream: DerivedTestBed.stream, id: "\(now - $0)-0", fields: nil) }
+        }
+        #expect(step.changedAt(messages([200, 3900, 50]), now: now) == now - 3900)
+        #expect(step.changedAt(messages([200, 600_000]), now: now) == now - 15_000)
+        // An id from a clock ahead of this worker's counts as now.
+        #expect(step.changedAt(messages([-5000]), now: now) == now)
+        #expect(step.changedAt([], now: now) == now)
+    }
+
     @Test func theSameEntriesAgainChangeNothing() throws {
         try DerivedTestBed.withFresh { bed in
             let (_, messages, events) = try bed.step(Self.twoVisitors)
@@ -80,7 +110,7 @@ import Testing
                 RedisCommand(
                     arguments: [
                         "EVAL", DerivedStepScript.source, "3", DerivedTestBed.stream, StreamLayout.dirtyKey(partition: 0),
-                        StreamLayout.dirtySequenceKey(partition: 0), StreamLayout.group, "0", "0", "100", "60", "60", "1", messages[0].id,
+                        StreamLayout.dirtySequenceKey(partition: 0), StreamLayout.group, "0", "0", "100", "60", "60", "0", "1", messages[0].id,
                     ]))
             #expect(reply.elements?.compactMap(\.text) == ["acked", messages[0].id])
             let again = try bed.acknowledge(messages, events)

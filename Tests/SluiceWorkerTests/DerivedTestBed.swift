@@ -14,7 +14,7 @@ import Testing
 /// with the worker's own steps: read as the `workers` group, decode, enrich, stitch
 /// sessions, then `DerivedStep` and `DerivedFlusher`.
 ///
-/// Redis databases 128...159 are this target's (scripts/test.sh starts Redis with 160).
+/// Redis databases 128...159 and 352...383 are this target's (scripts/test.sh starts Redis with 384).
 final class DerivedTestBed {
     static let stream = StreamLayout.streamKey(partition: 0)
     let redis: RedisConnection
@@ -24,7 +24,7 @@ final class DerivedTestBed {
     var step = DerivedStep(rollupWindowSeconds: 7200)
     let enricher: EventEnricher
 
-    private static let databases = RedisDatabasePool("SluiceWorkerTests", 128..<160)
+    private static let databases = RedisDatabasePool("SluiceWorkerTests", 128..<160, 352..<384)
     /// Loading compiles uap-core's rules: once per test process.
     private static let userAgents = Result { () throws(UserAgentError) in try CachedUserAgentParser(parser: UserAgentParser()) }
 

@@ -9,8 +9,8 @@ import Synchronization
 /// Writes derived state behind to MongoDB (docs/derived-data.md), on a thread of
 /// its own so the consumer never waits for it. About once a second one worker at
 /// a time (the `sluice:flush:lock` key) takes every key changed at least one flush
-/// interval ago (`dirty:{p}` scores are the time of the first change since the
-/// key's last flush), reads its state, writes sessions and visitors (inserted the
+/// interval ago (`dirty:{p}` scores are when the first change since the key's last
+/// flush arrived, `DerivedStep.changedAt`), reads its state, writes sessions and visitors (inserted the
 /// first time, then absolute `$set`/`$min`/`$max` updates) and roll-up buckets
 /// (every partition's counts merged, written whole), then marks them clean unless
 /// they changed meanwhile. Each key is thus written at most once per interval and

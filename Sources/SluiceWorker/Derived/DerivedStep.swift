@@ -13,12 +13,26 @@ final class DerivedStep {
     let rollupWindow: Int64
     /// The configured funnels' steps, matched against every human event.
     let funnels: FunnelMatcher
+    /// How much earlier than now a change may count as made (ms): a quarter of the
+    /// flush interval (see `changedAt`).
+    let arrivalCredit: Int64
     /// The script's SHA-1 once loaded.
     private var scriptSHA: String?
 
-    init(rollupWindowSeconds: Int, funnels: FunnelSettings = FunnelSettings()) {
+    init(rollupWindowSeconds: Int, flushIntervalSeconds: Int = 60, funnels: FunnelSettings = FunnelSettings()) {
         rollupWindow = Int64(rollupWindowSeconds) * 1000
+        arrivalCredit = Int64(flushIntervalSeconds) * 1000 / 4
         self.funnels = FunnelMatcher(funnels)
+    }
+
+    /// When the changes of `messages` count as made, for the flusher (`dirty:{p}` scores):
+    /// when the oldest of them arrived (its entry id's time), so a derived document is
+    /// written within the flush interval of its events' arrival however long they waited
+    /// in the stream; but no earlier than `arrivalCredit` before `now`, so a backlog's or a
+    /// dead worker's old entries do not make every key they change due at once.
+    func changedAt(_ messages: [StreamMessage], now: Int64) -> Int64 {
+        guard let oldest = messages.lazy.compactMap({ StreamID($0.id)?.milliseconds }).min() else { return now }
+        return min(now, max(now - arrivalCredit, Int64(clamping: oldest)))
     }
 
     /// What the step did: how many events were counted, and how many fell in closed buckets.
@@ -60,7 +74,8 @@ final class DerivedStep {
             }
             if seeds == nil { seeds = try DerivedSeeds.load(for: changes, redis: redis, store: store) }
             let calls = zip(pending, changes).map { part, changes in
-                let arguments = DerivedStepArguments(changes: changes, seeds: seeds!, rollupWindow: rollupWindow, now: now)
+                let arguments = DerivedStepArguments(
+                    changes: changes, seeds: seeds!, rollupWindow: rollupWindow, now: now, changedAt: changedAt(part.messages, now: now))
                 return (
                     keys: [part.stream, StreamLayout.dirtyKey(partition: part.partition), StreamLayout.dirtySequenceKey(partition: part.partition)],
                     arguments: arguments.header(ids: part.messages.map(\.id)) + arguments.operations

@@ -7,20 +7,25 @@ package struct DerivedStepArguments {
     let seeds: DerivedSeeds
     let rollupWindow: Int64
     let now: Int64
+    /// What the keys it changes are scored by in `dirty:{p}` (epoch ms): when the changes arrived.
+    let changedAt: Int64
 
-    /// The arguments applying `changes`, started from `seeds`, with buckets open for `rollupWindow` ms after their end at `now`.
-    package init(changes: DerivedChanges, seeds: DerivedSeeds, rollupWindow: Int64, now: Int64) {
+    /// The arguments applying `changes`, started from `seeds`, with buckets open for
+    /// `rollupWindow` ms after their end at `now`; changed keys are due for the flusher
+    /// as changed at `changedAt` (`now` unless given).
+    package init(changes: DerivedChanges, seeds: DerivedSeeds, rollupWindow: Int64, now: Int64, changedAt: Int64? = nil) {
         self.changes = changes
         self.seeds = seeds
         self.rollupWindow = rollupWindow
         self.now = now
+        self.changedAt = changedAt ?? now
     }
 
-    /// The group, clock, limits and the entry ids.
+    /// The group, clock, limits, the changes' time and the entry ids.
     func header(ids: [String]) -> [String] {
         [
             StreamLayout.group, String(now), String(rollupWindow), String(RollupDelta.maxRows), String(chatLifetimeSeconds),
-            String(pageViewLifetimeSeconds), String(ids.count),
+            String(pageViewLifetimeSeconds), String(changedAt), String(ids.count),
         ] + ids
     }
 

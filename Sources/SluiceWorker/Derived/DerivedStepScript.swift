@@ -7,7 +7,8 @@
 /// some meanwhile, it changes nothing and returns `{"acked", id...}`, and the caller
 /// leaves those out and calls again. Otherwise it acknowledges them all and applies
 /// the operations, returning `{"ok"}`. Every hash it changes is `PERSIST`ed, added
-/// to `dirty:{p}` scored by the time of its first change since its last flush, and
+/// to `dirty:{p}` scored by when its first change since its last flush arrived (the
+/// call's "changed at": its oldest entry's time, a quarter flush interval ago at most), and
 /// given the call's sequence number in `~seq`, so the flusher marks it clean only
 /// if it did not change while being written.
 ///
@@ -18,7 +19,8 @@
 /// KEYS: the stream, its `dirty:{p}` set and `dirtyseq:{p}` counter. Every other key
 /// it touches is named in ARGV and carries the same `{p}` hash tag (one slot).
 /// ARGV: group, now (ms), roll-up window (ms), rows per dimension, chat key lifetime
-/// (s), page view key lifetime (s), entry count, entry ids, then operations, each a letter and its arguments:
+/// (s), page view key lifetime (s), changed at (ms), entry count, entry ids, then
+/// operations, each a letter and its arguments:
 ///
 /// - `V` visitor: key, first, last, page views to add, device JSON, user ids
 ///   (`\x1f`-joined), seed (`"0"`, or `"1"` and the stored document's first, last, visits,
@@ -57,21 +59,22 @@ enum DerivedStepScript {
     static let source = """
         #!lua flags=allow-oom
         local group, now, window, cap, chatTTL, pageTTL = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4]), ARGV[5], ARGV[6]
+        local changedAt = ARGV[7]
         local DIMS = {\(landingDimensions.map { "'\($0.rawValue)'" }.joined(separator: ", "))}
-        local n = tonumber(ARGV[7])
+        local n = tonumber(ARGV[8])
         local acked = {}
-        for i = 8, 7 + n do
+        for i = 9, 8 + n do
           if #redis.call('XPENDING', KEYS[1], group, ARGV[i], ARGV[i], 1) == 0 then acked[#acked + 1] = ARGV[i] end
         end
         if #acked > 0 then table.insert(acked, 1, 'acked'); return acked end
-        for i = 8, 7 + n, 500 do redis.call('XACK', KEYS[1], group, unpack(ARGV, i, math.min(i + 499, 7 + n))) end
+        for i = 9, 8 + n, 500 do redis.call('XACK', KEYS[1], group, unpack(ARGV, i, math.min(i + 499, 8 + n))) end
         local seq = redis.call('INCR', KEYS[3])
         local dirtied = {}
         local function dirty(key)
           if not dirtied[key] then
             dirtied[key] = true
             redis.call('PERSIST', key)
-            redis.call('ZADD', KEYS[2], 'NX', now, key)
+            redis.call('ZADD', KEYS[2], 'NX', changedAt, key)
             redis.call('HSET', key, '\(versionField)', seq)
           end
         end
@@ -108,7 +111,7 @@ enum DerivedStepScript {
           if open(hour) then fn(hour) end
           if open(day) then fn(day) end
         end
-        local i = 8 + n
+        local i = 9 + n
         local function take() local v = ARGV[i]; i = i + 1; return v end
         while i <= #ARGV do
           local op = take()
