@@ -96,11 +96,16 @@ import Testing
             #expect(cache.union(of: [open.bucket], now: now) == nil)
             // Later counts take the kept union instead of the closed hours' sketches: a kept
             // union of 300 other visitors shows, alone and beside the open hour's 200.
-            cache.keep(
-                RollupCache.KeptUnion(sketch: try bed.sketch(ReportsTestBed.ids("w", 0..<300)), count: 300), of: [first.bucket, second.bucket], now: now)
+            let other = RollupCache.KeptUnion(
+                sketch: try bed.sketch(ReportsTestBed.ids("w", 0..<300)), count: 300, inputs: VisitorCounter.digest([first, second]))
+            cache.keep(other, of: [first.bucket, second.bucket], now: now)
             let later = try counter.count(groups, now: now + 1)
             #expect(later[1] == VisitorCount(value: 300, isEstimate: true))
             #expect(abs(later[0].value - 500) <= 10 && later[0].isEstimate, "\(later[0])")
+            // A kept union made of other reads of those hours (a rebuild since) is not used.
+            let rebuilt = snapshot(1, ReportsTestBed.ids("u", 500..<1400), sketch: try bed.sketch(ReportsTestBed.ids("u", 500..<1400)))
+            let afterRebuild = try counter.count([[first, rebuilt]], now: now + 2)
+            #expect(abs(Double(afterRebuild[0].value) - 1400) / 1400 < 0.02, "\(afterRebuild[0])")
             // Past the cache's lifetime the buckets' sketches are merged again.
             #expect(try counter.count(groups, now: now + 300_000) == counts)
             #expect(try bed.redisKeys() == [])

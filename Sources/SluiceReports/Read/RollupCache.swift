@@ -26,10 +26,12 @@ public final class RollupCache: Sendable {
     }
 
     /// The merged visitor sketch of a set of closed buckets and its count, as a report
-    /// that counted them left it.
+    /// that counted them left it, with a digest of the sketches it was made of
+    /// (`VisitorCounter.digest`).
     struct KeptUnion {
         let sketch: [UInt8]
         let count: Int64
+        let inputs: Int
     }
 
     /// What an entry is kept under: a read, or a union of the closed buckets listed.

@@ -25,7 +25,7 @@ public struct VisitorCount: Sendable, Equatable {
 ///
 /// With a `RollupCache`, the union of a group's closed buckets (two or more) is merged
 /// once, read back and kept: later counts send that one sketch instead of the buckets'
-/// (a 30-day range sends today's sketch and the kept union of the 29 days before), and a
+/// (a 30-day range sends the open days' sketches and the kept union of the days before), and a
 /// group of closed buckets only (the previous period) asks Redis nothing. A union of
 /// sketches is the registers' maximum, so the count is the one the buckets would give.
 /// Blocking.
@@ -48,7 +48,7 @@ public struct VisitorCounter {
         var sketches: [[UInt8]] = []
         var sketchOfBucket: [RollupBucket: Int] = [:]
         /// Unions of closed buckets, made for the cache (one per distinct bucket list).
-        var closedUnions: [(buckets: [RollupBucket], keys: [Int])] = []
+        var closedUnions: [(buckets: [RollupBucket], inputs: Int, keys: [Int])] = []
         var closedUnionOfBuckets: [[RollupBucket]: Int] = [:]
         /// One per group counted by Redis: its sketches, and the closed union it takes in.
         var groupUnions: [(group: Int, keys: [Int], closedUnion: Int?, floor: Int64)] = []
@@ -65,11 +65,11 @@ public struct VisitorCounter {
             return sketches.count - 1
         }
 
-        mutating func closedUnion(of snapshots: [RollupSnapshot]) -> Int {
+        mutating func closedUnion(of snapshots: [RollupSnapshot], inputs: Int) -> Int {
             let buckets = snapshots.map(\.bucket)
             if let known = closedUnionOfBuckets[buckets] { return known }
             closedUnionOfBuckets[buckets] = closedUnions.count
-            closedUnions.append((buckets, snapshots.map { sketch(of: $0) }))
+            closedUnions.append((buckets, inputs, snapshots.map { sketch(of: $0) }))
             return closedUnions.count - 1
         }
     }
@@ -102,14 +102,17 @@ public struct VisitorCounter {
                 let closed = sketched.filter { cache.isClosed($0.bucket, now: now) }
                 if closed.count > 1 {
                     sketched.removeAll { cache.isClosed($0.bucket, now: now) }
-                    if let kept = cache.union(of: closed.map(\.bucket), now: now) {
+                    // The kept union counts only if made of the very sketches in hand (reads
+                    // are refreshed apart from it: a rebuild, a bucket read open before it closed).
+                    let inputs = Self.digest(closed)
+                    if let kept = cache.union(of: closed.map(\.bucket), now: now), kept.inputs == inputs {
                         if sketched.isEmpty {
                             results.append(VisitorCount(value: max(kept.count, floor), isEstimate: true))
                             continue
                         }
                         keys.append(plan.add(kept.sketch))
                     } else {
-                        closedUnion = plan.closedUnion(of: closed)
+                        closedUnion = plan.closedUnion(of: closed, inputs: inputs)
                     }
                 }
             }
@@ -123,6 +126,14 @@ public struct VisitorCounter {
             results[union.group] = VisitorCount(value: max(count, union.floor), isEstimate: true)
         }
         return results.map { $0! }
+    }
+
+    /// A digest of the snapshots' sketches, telling a kept union made of them from one made
+    /// of other reads of the same buckets.
+    static func digest(_ snapshots: [RollupSnapshot]) -> Int {
+        var hasher = Hasher()
+        for snapshot in snapshots { hasher.combine(snapshot.visitorsHLL) }
+        return hasher.finalize()
     }
 
     /// Sends `plan` in one pipeline, keeps its closed unions, and answers each group union's count.
@@ -163,10 +174,9 @@ public struct VisitorCounter {
         if let message = replies.lazy.compactMap(\.errorMessage).first { throw .redis(.commandFailed(command: "PFMERGE", message: message)) }
         for (offset, union) in plan.closedUnions.enumerated() {
             let read = firstRead + 2 * offset
-            guard case .string(let sketch) = replies[read], let count = replies[read + 1].integer else {
-                throw .redis(.unexpectedReply(command: "GET", reply: "\(replies[read]), \(replies[read + 1])"))
-            }
-            cache?.keep(RollupCache.KeptUnion(sketch: sketch, count: count), of: union.buckets, now: now)
+            // Kept only when read back whole; the groups' own counts do not depend on it.
+            guard case .string(let sketch) = replies[read], let count = replies[read + 1].integer else { continue }
+            cache?.keep(RollupCache.KeptUnion(sketch: sketch, count: count, inputs: union.inputs), of: union.buckets, now: now)
         }
         let firstCount = firstRead + 2 * closedNames.count
         return try plan.groupUnions.indices.map { (offset: Int) throws(ReportError) -> Int64 in
