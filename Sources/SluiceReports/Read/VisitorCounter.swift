@@ -26,7 +26,10 @@ public struct VisitorCount: Sendable, Equatable {
 /// With a `RollupCache`, the union of a group's closed buckets (two or more) is merged
 /// once, read back and kept: later counts send that one sketch instead of the buckets'
 /// (a 30-day range sends the open days' sketches and the kept union of the days before), and a
-/// group of closed buckets only (the previous period) asks Redis nothing. A union of
+/// group of closed buckets only (the previous period) asks Redis nothing. Each group's own
+/// union is kept too, so views between two writes of the site's buckets (whose reads are
+/// reused, `RollupCache`) ask Redis nothing either. A kept union counts only if made of the
+/// very sketches in hand (a digest of them is kept with it). A union of
 /// sketches is the registers' maximum, so the count is the one the buckets would give.
 /// Blocking.
 public struct VisitorCounter {
@@ -50,8 +53,9 @@ public struct VisitorCounter {
         /// Unions of closed buckets, made for the cache (one per distinct bucket list).
         var closedUnions: [(buckets: [RollupBucket], inputs: Int, keys: [Int])] = []
         var closedUnionOfBuckets: [[RollupBucket]: Int] = [:]
-        /// One per group counted by Redis: its sketches, and the closed union it takes in.
-        var groupUnions: [(group: Int, keys: [Int], closedUnion: Int?, floor: Int64)] = []
+        /// One per group counted by Redis: its sketches, the closed union it takes in, and
+        /// its sketched buckets and their digest (to keep its own union under).
+        var groupUnions: [(group: Int, keys: [Int], closedUnion: Int?, floor: Int64, buckets: [RollupBucket], inputs: Int)] = []
 
         mutating func sketch(of snapshot: RollupSnapshot) -> Int {
             if let known = sketchOfBucket[snapshot.bucket] { return known }
@@ -98,27 +102,35 @@ public struct VisitorCounter {
             }
             var keys: [Int] = []
             var closedUnion: Int?
+            let buckets = sketched.map(\.bucket)
+            let inputs = cache == nil ? 0 : Self.digest(sketched)
+            // The whole group's union, kept by an earlier count of these very sketches
+            // (between two writes of the site's buckets, every view of the range).
+            if let kept = cache?.union(of: buckets, now: now), kept.inputs == inputs {
+                results.append(VisitorCount(value: max(kept.count, floor), isEstimate: true))
+                continue
+            }
             if let cache {
                 let closed = sketched.filter { cache.isClosed($0.bucket, now: now) }
                 if closed.count > 1 {
                     sketched.removeAll { cache.isClosed($0.bucket, now: now) }
                     // The kept union counts only if made of the very sketches in hand (reads
                     // are refreshed apart from it: a rebuild, a bucket read open before it closed).
-                    let inputs = Self.digest(closed)
-                    if let kept = cache.union(of: closed.map(\.bucket), now: now), kept.inputs == inputs {
+                    let closedInputs = Self.digest(closed)
+                    if let kept = cache.union(of: closed.map(\.bucket), now: now), kept.inputs == closedInputs {
                         if sketched.isEmpty {
                             results.append(VisitorCount(value: max(kept.count, floor), isEstimate: true))
                             continue
                         }
                         keys.append(plan.add(kept.sketch))
                     } else {
-                        closedUnion = plan.closedUnion(of: closed, inputs: inputs)
+                        closedUnion = plan.closedUnion(of: closed, inputs: closedInputs)
                     }
                 }
             }
             results.append(nil)
             keys += sketched.map { plan.sketch(of: $0) }
-            plan.groupUnions.append((position, keys, closedUnion, floor))
+            plan.groupUnions.append((position, keys, closedUnion, floor, buckets, inputs))
         }
         guard !plan.groupUnions.isEmpty else { return results.map { $0! } }
         let counts = try run(plan, now: now)
@@ -167,7 +179,7 @@ public struct VisitorCounter {
         }
         let firstRead = commands.count
         commands += closedNames.flatMap { [RedisCommand("GET", $0), RedisCommand("PFCOUNT", $0)] }
-        commands += groupNames.map { RedisCommand("PFCOUNT", $0) }
+        commands += groupNames.flatMap { [RedisCommand("PFCOUNT", $0)] + (cache == nil ? [] : [RedisCommand("GET", $0)]) }
         commands.append(RedisCommand(arguments: ["DEL"] + closedNames + groupNames))
         let replies: [RedisReply]
         do { replies = try redis.pipeline(commands) } catch { throw .redis(error) }
@@ -179,9 +191,14 @@ public struct VisitorCounter {
             cache?.keep(RollupCache.KeptUnion(sketch: sketch, count: count, inputs: union.inputs), of: union.buckets, now: now)
         }
         let firstCount = firstRead + 2 * closedNames.count
-        return try plan.groupUnions.indices.map { (offset: Int) throws(ReportError) -> Int64 in
-            guard let count = replies[firstCount + offset].integer else {
-                throw .redis(.unexpectedReply(command: "PFCOUNT", reply: "\(replies[firstCount + offset])"))
+        let readsPerGroup = cache == nil ? 1 : 2
+        return try plan.groupUnions.enumerated().map { (offset: Int, union) throws(ReportError) -> Int64 in
+            let read = firstCount + readsPerGroup * offset
+            guard let count = replies[read].integer else {
+                throw .redis(.unexpectedReply(command: "PFCOUNT", reply: "\(replies[read])"))
+            }
+            if let cache, case .string(let sketch) = replies[read + 1] {
+                cache.keep(RollupCache.KeptUnion(sketch: sketch, count: count, inputs: union.inputs), of: union.buckets, now: now)
             }
             return count
         }
