@@ -44,8 +44,8 @@ struct BatchProcessor {
         }
         try stitchSessions(&events, sessions: sessions)
 
-        for (collection, indexes) in Dictionary(grouping: events.indices, by: { events[$0].kind.collection }).sorted(by: { $0.key < $1.key }) {
-            let operations = indexes.map { EventDocument.operation(for: events[$0]) }
+        for (collection, grouped) in Dictionary(grouping: events.indices, by: { events[$0].kind.collection }).sorted(by: { $0.key < $1.key }) {
+            let (indexes, operations) = Self.insertsFirst(grouped.map { ($0, EventDocument.operation(for: events[$0])) })
             let outcome = try write(collection, operations)
             var duplicates = Set(outcome.duplicateIndexes)
             let created = Set(outcome.upsertedIndexes)
@@ -85,6 +85,17 @@ struct BatchProcessor {
             }
         }
         return result
+    }
+
+    /// The operations of one collection's bulk with every insert before every update, each
+    /// kind in batch order, and the events they write in the same order. The store runs a
+    /// bulk as one command per run of one kind, so chats interleaved with their feedback
+    /// cost two commands a chat (6,075 commands for 100,000 events of the benchmark's mix,
+    /// against about 100 in order); and feedback that came before its chat in the same
+    /// batch then finds the chat's document instead of making a placeholder it collides with.
+    static func insertsFirst(_ operations: [(index: Int, operation: BulkOperation)]) -> (indexes: [Int], operations: [BulkOperation]) {
+        let ordered = operations.filter { $0.operation.isInsert } + operations.filter { !$0.operation.isInsert }
+        return (ordered.map(\.index), ordered.map(\.operation))
     }
 
     /// A failure's place in the batch, or a retry of the whole batch when two upserts

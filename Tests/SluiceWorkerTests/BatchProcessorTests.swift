@@ -53,6 +53,30 @@ import Testing
         #expect(visitors.contains("v1") && !visitors.contains("v2"))
     }
 
+    /// A collection's bulk sends its inserts before its updates: feedback that came before
+    /// its chat in the same batch finds the chat's document, and both are counted once.
+    @Test func feedbackBeforeItsChatInOneBatchFindsTheChatsDocument() throws {
+        let store = MemoryBatchStore()
+        let result = try processor(store).process(
+            [
+                Self.entry("2-0", E.feedback("f1", "v1", on: "c1", satisfied: true, at: 500)), Self.entry("2-1", E.chat("c1", "v1", at: 0)),
+                Self.entry("2-2", E.chat("c2", "v1", at: 1000)),
+            ], sessions: FixedSessions())
+        #expect(result.deadLetters.isEmpty && Set(result.acknowledge.map(\.id)) == ["2-0", "2-1", "2-2"])
+        #expect(Set(result.counted.map(\.decoded.message.id)) == ["2-0", "2-1", "2-2"])
+        let chat = try #require(store.documents[EventKind.chat.collection]?[ScopedID.key(site: nil, visitor: "v1", id: "c1")])
+        #expect(chat["satisfied"] == .bool(true) && chat["sessionId"] == .string("s-v1"), "\(chat)")
+        #expect(store.writes == [EventKind.chat.collection])
+    }
+
+    @Test func insertsGoBeforeUpdatesEachInBatchOrder() {
+        let insert = BulkOperation.insert(BSONDocumentBuilder())
+        let update = BulkOperation.upsert(filter: BSONDocumentBuilder(), update: BSONDocumentBuilder())
+        let (indexes, operations) = BatchProcessor.insertsFirst([(4, update), (7, insert), (2, update), (9, insert)])
+        #expect(indexes == [7, 9, 4, 2])
+        #expect(operations.map(\.isInsert) == [true, true, false, false])
+    }
+
     /// A command's arguments as text.
     static func arguments(_ command: RedisCommand) -> [String] {
         var offset = 0
