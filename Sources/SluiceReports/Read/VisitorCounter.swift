@@ -40,7 +40,7 @@ public struct VisitorCounter {
     /// Sketches (up to 12 KB each) in Redis at once, besides one accumulator per group.
     static let sketchesPerBatch = 64
 
-    /// A counter sending its commands on `redis`, keeping closed buckets' unions in `cache` when given.
+    /// A counter sending its commands on `redis`, keeping the unions it makes in `cache` when given.
     public init(redis: RedisConnection, cache: RollupCache? = nil) {
         self.redis = redis
         self.cache = cache
@@ -148,7 +148,7 @@ public struct VisitorCounter {
         return hasher.finalize()
     }
 
-    /// Sends `plan` in one pipeline, keeps its closed unions, and answers each group union's count.
+    /// Sends `plan` in one pipeline, keeps the unions it makes, and answers each group union's count.
     private func run(_ plan: Plan, now: Int64) throws(ReportError) -> [Int64] {
         let token = String(UInt64.random(in: 0...UInt64.max), radix: 16)
         let names = plan.sketches.indices.map { StreamLayout.reportScratchKey(token: token, index: $0) }
