@@ -165,16 +165,16 @@ import Testing
     }
 
     @Test func aShortTimeoutSplitsSessionsInRealTime() async throws {
-        // 10 s: long enough that two requests 0.8 s apart stay within it on a machine
-        // loaded by the rest of the suite (3 s was not, once in a busy run, and 6 s was not
-        // in a run where the whole suite took twice its usual time).
-        let stack = try await TestStack(prefix: "short", workerSettings: ["SLUICE_SESSION_TIMEOUT": "10"])
+        // The first two events carry their own times, 0.8 s apart and 31.2 s before the third
+        // (stamped on arrival), so the gaps do not depend on how long this test's requests
+        // wait for a cooperative thread: with sleeps between the requests, a run whose other
+        // suites held both threads put two requests 0.8 s apart into different sessions.
+        let stack = try await TestStack(prefix: "short", workerSettings: ["SLUICE_SESSION_TIMEOUT": "30"])
         let url = "\(stack.baseURL)/api/analytics/track/event"
         let cookie = ["Cookie": "sluice_visitor=frank"]
-        #expect(try await HTTP.post(url, json: #"{"id":"s1","eventType":"t","eventName":"n"}"#, headers: cookie).status == 202)
-        try await Task.sleep(for: .milliseconds(800))
-        #expect(try await HTTP.post(url, json: #"{"id":"s2","eventType":"t","eventName":"n"}"#, headers: cookie).status == 202)
-        try await Task.sleep(for: .milliseconds(10_500))
+        let now = Int64(Date().timeIntervalSince1970 * 1000)
+        #expect(try await HTTP.post(url, json: #"{"id":"s1","eventType":"t","eventName":"n","timestamp":\#(now - 32_000)}"#, headers: cookie).status == 202)
+        #expect(try await HTTP.post(url, json: #"{"id":"s2","eventType":"t","eventName":"n","timestamp":\#(now - 31_200)}"#, headers: cookie).status == 202)
         #expect(try await HTTP.post(url, json: #"{"id":"s3","eventType":"t","eventName":"n"}"#, headers: cookie).status == 202)
         let stored = try StoredDocuments(url: stack.mongoURL)
         #expect(
@@ -184,7 +184,7 @@ import Testing
             "worker log:\n\(stack.worker?.log ?? "")")
         let first = try stored.one(EventKind.event.collection, id: "s1")["sessionId"]
         #expect(try stored.one(EventKind.event.collection, id: "s2")["sessionId"] == first, "0.8 s apart: one session")
-        #expect(try stored.one(EventKind.event.collection, id: "s3")["sessionId"] != first, "10.5 s apart: a new session")
+        #expect(try stored.one(EventKind.event.collection, id: "s3")["sessionId"] != first, "31.2 s apart: a new session")
         #expect(try stored.count(StoreCollection.sessions, #"{"endTime": null}"#) == 1, "only the new session is open")
         try await stack.stop()
     }
