@@ -15,7 +15,7 @@ import Testing
     /// A test bed whose step counts `settings`' funnels.
     static func withFunnels(_ body: (DerivedTestBed) throws -> Void) throws {
         try DerivedTestBed.withFresh { bed in
-            bed.step = DerivedStep(rollupWindowSeconds: 7200, funnels: settings)
+            bed.step = DerivedStep(rollupWindowSeconds: 7200, flushIntervalSeconds: 60, funnels: settings)
             try body(bed)
         }
     }

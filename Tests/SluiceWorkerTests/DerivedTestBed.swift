@@ -21,7 +21,7 @@ final class DerivedTestBed {
     let store: MongoStore
     let stitcher: SessionStitcher
     /// The step under test: tests that count funnels replace it with one that has them.
-    var step = DerivedStep(rollupWindowSeconds: 7200)
+    var step = DerivedStep(rollupWindowSeconds: 7200, flushIntervalSeconds: 60)
     let enricher: EventEnricher
 
     private static let databases = RedisDatabasePool("SluiceWorkerTests", 128..<160, 352..<384)

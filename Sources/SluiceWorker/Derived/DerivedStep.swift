@@ -19,7 +19,7 @@ final class DerivedStep {
     /// The script's SHA-1 once loaded.
     private var scriptSHA: String?
 
-    init(rollupWindowSeconds: Int, flushIntervalSeconds: Int = 60, funnels: FunnelSettings = FunnelSettings()) {
+    init(rollupWindowSeconds: Int, flushIntervalSeconds: Int, funnels: FunnelSettings = FunnelSettings()) {
         rollupWindow = Int64(rollupWindowSeconds) * 1000
         arrivalCredit = Int64(flushIntervalSeconds) * 1000 / 4
         self.funnels = FunnelMatcher(funnels)
