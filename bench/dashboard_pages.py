@@ -4,14 +4,16 @@ time from its `Server-Timing: app;dur=<ms>` header (docs/performance.md, "The
 dashboard: `make bench-dashboard`"). Each route is timed twice: as views between
 two writes of the site's roll-ups find it (reads reused), and as the first view
 after a write finds it (the site's roll-up generation replaced before each request,
-as a flush pass does, so the open buckets come from the store). Beside it, the
-store's part: the roll-up documents the overview reads, fetched alone with
-pymongo, and their size.
+as a flush pass does: the view is served the read it has and the open buckets are
+read again behind it). Then how soon a write shows: a day document's page views
+raised in the store (its hour's too) with the generation, as the flusher does, and the overview's
+JSON asked every 10 ms until it shows them. Beside it, the store's part: the
+roll-up documents the overview reads, fetched alone with pymongo, and their size.
 
 Writes one JSON file: {label, events, rows: [{page, route, range, first, p50, p95,
-clientP50, clientP95, writtenP50, writtenP95, bytes}], cpu: {process: % of one core
-while timing, "other": the rest of the machine}, store: [...]}. Needs the venv's
-Python (pymongo, redis).
+clientP50, clientP95, writtenP50, writtenP95, bytes}], shows: [{range, p50, p95,
+max, rounds}], cpu: {process: % of one core while timing, "other": the rest of the
+machine}, store: [...]}. Needs the venv's Python (pymongo, redis).
 """
 import argparse
 import datetime
@@ -98,6 +100,61 @@ def time_route(connection, path, requests, warmup, before=None):
     return server, client, size, first
 
 
+def write_shows(connection, database, raise_generation, end_day, rounds):
+    """How soon a write of the roll-ups shows in the overview's JSON: for each range, `rounds`
+    times, yesterday's day and noon hour documents get one more page view and the site a new
+    generation (what a flush pass does), and the JSON is asked every 10 ms until its page
+    views are the store's (the range's day documents added up); ms from the generation to
+    that answer. The page views added are taken back at the end."""
+    today = datetime.datetime.combine(datetime.date.fromisoformat(end_day), datetime.time(), datetime.timezone.utc)
+    yesterday = today - datetime.timedelta(days=1)
+    # An event counts in its hour and its day, as the flusher writes them.
+    documents = {"$or": [{"site": "", "granularity": "day", "start": yesterday},
+                         {"site": "", "granularity": "hour", "start": yesterday + datetime.timedelta(hours=12)}]}
+    if database.rollups.count_documents(documents) != 2:
+        raise SystemExit(f"no day and noon hour documents for {yesterday.date()} to write to")
+
+    def page_views(path):
+        connection.request("GET", path)
+        response = connection.getresponse()
+        body = response.read()
+        if response.status != 200:
+            raise SystemExit(f"GET {path}: {response.status} {body[:300]!r}")
+        return json.loads(body)["figures"]["pageViews"]["value"]
+
+    def stored(days):
+        query = {"site": "", "granularity": "day", "start": {"$gte": today - datetime.timedelta(days=days), "$lt": today}}
+        return sum(d.get("human", {}).get("pageViews", 0) for d in database.rollups.find(query, {"human.pageViews": 1}))
+
+    def shown(path, want, started):
+        """ms from `started` until the JSON shows `want` page views."""
+        while (seen := page_views(path)) != want:
+            if time.perf_counter() - started > 60:
+                raise SystemExit(f"GET {path}: the store's {want} page views did not show within 60 s (still {seen})")
+            time.sleep(0.01)
+        return (time.perf_counter() - started) * 1000
+
+    rows, added = [], 0
+    try:
+        for (range_name, query), days in zip(ranges(end_day), [30, 7, 1]):
+            path = f"/api/dashboard/overview?{urllib.parse.urlencode(query)}"
+            shown(path, stored(days), time.perf_counter())
+            times = []
+            for _ in range(rounds):
+                database.rollups.update_many(documents, {"$inc": {"human.pageViews": 1}})
+                added += 1
+                want = stored(days)
+                raise_generation()
+                times.append(shown(path, want, time.perf_counter()))
+            rows.append({"range": range_name, "p50": percentile(times, 0.5), "p95": percentile(times, 0.95), "max": max(times),
+                         "rounds": rounds})
+            print(f"a write shows in the overview over {range_name}: p50 {rows[-1]['p50']:.0f} ms, p95 {rows[-1]['p95']:.0f} ms", flush=True)
+    finally:
+        database.rollups.update_many(documents, {"$inc": {"human.pageViews": -added}})
+        raise_generation()
+    return rows
+
+
 def store_reads(mongo_url, end_day, requests, window_hours=48):
     """The store alone (pymongo) fetching what the overview fetches: the 30 day documents
     of the 30-day range (an uncached read), the open ones among them (still read when the
@@ -147,17 +204,24 @@ def main():
     args = parser.parse_args()
     connection = http.client.HTTPConnection("127.0.0.1", args.port, timeout=60)
     redis = Redis(args.redis_port)
+
+    def raise_generation():
+        redis("HSET", GENERATIONS_KEY, "", os.urandom(8).hex())
+
     rows = []
     cpu = CpuWindow(parse_pids(args.pid)).start()
     for page, route, range_name, path in routes(args.today):
         server, client, size, first = time_route(connection, path, args.requests, args.warmup)
-        written, _, _, _ = time_route(connection, path, args.requests, 0, before=lambda: redis("HSET", GENERATIONS_KEY, "", os.urandom(8).hex()))
+        written, _, _, _ = time_route(connection, path, args.requests, 0, before=raise_generation)
         rows.append({"page": page, "route": route, "range": range_name, "path": path, "first": first, "p50": percentile(server, 0.5),
                      "p95": percentile(server, 0.95), "clientP50": percentile(client, 0.5), "clientP95": percentile(client, 0.95),
                      "writtenP50": percentile(written, 0.5), "writtenP95": percentile(written, 0.95), "bytes": size})
         print(f"{args.label:>6} {page:<12} {route:<18} {range_name:<10} p50 {rows[-1]['p50']:7.1f} ms  p95 {rows[-1]['p95']:7.1f} ms  "
               f"after a write p50 {rows[-1]['writtenP50']:7.1f} ms  p95 {rows[-1]['writtenP95']:7.1f} ms", flush=True)
-    result = {"label": args.label, "events": args.events, "requests": args.requests, "rows": rows, "cpu": cpu.stop("timer"),
+    cpu = cpu.stop("timer")
+    database = pymongo.MongoClient(args.mongo_url).get_default_database()
+    shows = write_shows(connection, database, raise_generation, args.today, min(args.requests, 10))
+    result = {"label": args.label, "events": args.events, "requests": args.requests, "rows": rows, "shows": shows, "cpu": cpu,
               "store": store_reads(args.mongo_url, args.today, min(args.requests, 10))}
     with open(args.out, "w", encoding="utf-8") as f:
         json.dump(result, f, indent=1)

@@ -1,6 +1,6 @@
 """`make bench-dashboard`'s report: the pages' server time at each store size side by
 side, as views between two writes of the site's roll-ups find it and as the first view
-after a write finds it, with the ratio of the largest to the smallest and, given three
+after a write finds it, how soon a write shows in the overview, with the ratio of the largest to the smallest and, given three
 sizes or more, to the next smaller one (past the point where every bucket's rows are
 full, time should stay flat however many events there are), from what bench/dashboard.sh left
 in its temp dir (per size: data.json, rebuild.json, rebuild.log, pages.json). Prints
@@ -16,7 +16,7 @@ TARGET_MS = 100.0
 # A p95 counts as grown with the history when it is both this much larger (ratio) and
 # this many milliseconds more: below that, one run's noise on a shared machine.
 GROWTH_RATIO, GROWTH_MS = 1.5, 5.0
-# (name, p50 field, p95 field) of each timing: between writes (reads reused), after a write (open buckets read).
+# (name, p50 field, p95 field) of each timing: between writes (reads reused), after a write (open buckets read again behind the view).
 TIMINGS = [("between writes", "p50", "p95"), ("after a write", "writtenP50", "writtenP95")]
 
 
@@ -84,6 +84,17 @@ def table(lines, results, recent=None, p50="p50", p95="p95", first=True):
     return out
 
 
+def shows_table(results):
+    """Markdown rows: how soon a write shows in the overview, per range, at every size."""
+    sizes = " | ".join(f"{count(r['events'])} events: p50 / p95 / max ms" for r in results)
+    out = [f"| overview JSON over | {sizes} |", "|---|" + "---|" * len(results)]
+    for index, row in enumerate(results[0].get("shows", [])):
+        cells = " | ".join(f"{r['shows'][index]['p50']:.0f} / {r['shows'][index]['p95']:.0f} / {r['shows'][index]['max']:.0f}"
+                           if len(r.get("shows", [])) > index else "—" for r in results)
+        out.append(f"| {row['range']} | {cells} |")
+    return out
+
+
 def size_lines(result):
     data, rebuild = result["data"], result["rebuild"]
     seconds = max(rebuild["seconds"], 1)
@@ -140,10 +151,18 @@ def main():
     markdown += [f"Server time is the dashboard's `Server-Timing` header; {small['requests']} timed requests per route and range, "
                  "one at a time. *Between writes*: after 3 untimed ones, so the reads a report makes are reused as they are "
                  "until the flusher next writes the site's buckets. *After a write*: the site's roll-up generation replaced "
-                 "before each request, as a flush pass does, so each reads the open buckets (those within the roll-up window) "
-                 "from the store; no write loads the store meanwhile, so on a busy site this is a lower bound. The data covers the 30 whole UTC days before today; \"today\" reads the live day, which the "
-                 "rebuild leaves to the worker (empty here).", ""]
-    markdown += tables + ["## Each store", ""]
+                 "before each request, as a flush pass does, so each view is served the read it has while the open buckets "
+                 "(those within the roll-up window) are read again from the store behind it; no write loads the store meanwhile, "
+                 "so on a busy site this is a lower bound. The data covers the 30 whole UTC days before today; \"today\" reads "
+                 "the live day, which the rebuild leaves to the worker (empty here).", ""]
+    markdown += tables
+    markdown += ["## How soon a write shows", "",
+                 f"Yesterday's day document and its noon hour's given one more page view and the site a new roll-up generation, as a flush pass "
+                 f"does, then the overview's JSON asked every 10 ms until it shows it: ms from the generation to that answer, "
+                 f"{small.get('shows', [{}])[0].get('rounds', 0)} rounds per range. It is the time of the store's read of the open "
+                 "buckets made behind the views, which is also what a view waits for when no read young enough is kept (a "
+                 "page not viewed for a minute).", "", *shows_table(results), ""]
+    markdown += ["## Each store", ""]
     for result in results:
         markdown += size_lines(result)
     text = "\n".join(markdown) + "\n"

@@ -1,15 +1,37 @@
 import Foundation
 import SluiceRedis
 import SluiceRollups
+import Synchronization
 import Testing
 
 @testable import SluiceReports
 
 /// Closed buckets' reads are reused (only a rebuild changes them); open buckets' reads
-/// until the site's roll-up generation is raised (after every write of its buckets).
+/// until the site's roll-up generation is raised (after every write of its buckets); a
+/// view is served the kept read while it is servable and the read is made again behind it.
 @Suite struct RollupCacheTests {
     static let hour = RollupBucket.Granularity.hour.milliseconds
     static let day = RollupBucket.Granularity.day.milliseconds
+
+    /// Reads that count themselves: the nth read gives n buckets, so a view's answer says
+    /// which read it came from.
+    final class CountingReads: Sendable {
+        let made = Mutex(0)
+
+        var read: @Sendable () throws(ReportError) -> RollupCache.Read {
+            {
+                let n = self.made.withLock { made in
+                    made += 1
+                    return made
+                }
+                let bucket = RollupSnapshot(
+                    bucket: RollupBucket(site: "", granularity: .day, start: 0), counts: RollupCounts(), visitors: 0, visitorsHLL: nil)
+                return (Array(repeating: bucket, count: n), 10)
+            }
+        }
+
+        var count: Int { made.withLock { $0 } }
+    }
 
     @Test func aSpanSplitsWhereItsBucketsStopBeingClosed() {
         let cache = RollupCache(lifetimeSeconds: 300, windowSeconds: 7200)
@@ -45,7 +67,8 @@ import Testing
             func pageViews(_ source: ReportSource) throws -> Double? {
                 try source.overview(site: "shop", range: range).pageViews.current
             }
-            let cached = ReportSource(store: bed.store, redis: bed.redis, cache: RollupCache(lifetimeSeconds: 300, windowSeconds: 172_800))
+            let cache = RollupCache(lifetimeSeconds: 300, windowSeconds: 172_800)
+            let cached = ReportSource(store: bed.store, redis: bed.redis, cache: cache)
             let uncached = ReportSource(store: bed.store, redis: bed.redis, cache: RollupCache(lifetimeSeconds: 0, windowSeconds: 172_800))
             try write(closed: 10, open: 1)
             #expect(try pageViews(cached) == 11)
@@ -61,46 +84,111 @@ import Testing
             // Another site's new generation leaves this one's reads alone.
             try RollupGenerations.raise(["other"], redis: bed.redis)
             #expect(try pageViews(cached) == 12)
-            // The site's own: the open day is read again; the closed day's read is still
-            // reused until it expires (only a rebuild rewrites it).
+            cache.settle()
+            #expect(try pageViews(cached) == 12)
+            // The site's own: the view after it is served the kept read and the open day is
+            // read again behind it; the closed day's read is still reused until it expires
+            // (only a rebuild rewrites it).
             try RollupGenerations.raise(["shop"], redis: bed.redis)
+            #expect(try pageViews(cached) == 12)
+            cache.settle()
             #expect(try pageViews(cached) == 13)
             #expect(try pageViews(uncached) == 23)
             #expect(try pageViews(bed.source) == 23)
         }
     }
 
-    /// A read of open buckets is reused a minute at most whatever the generation says (a
-    /// writer that died between its write and a new generation hides nothing longer);
-    /// closed buckets' for the whole lifetime.
-    @Test func openReadsAreReusedAMinuteAtMost() {
+    /// A read of open buckets is served a minute at most whatever the generation says (a
+    /// writer that died between its write and a new generation hides nothing longer),
+    /// closed buckets' for the whole lifetime; past half of that, or at a newer generation,
+    /// the view gets the kept read and the read is made again in the background, once.
+    @Test func keptReadsAreServedWithinTheirLifetimeAndMadeAgainBehindTheView() throws {
         let cache = RollupCache(lifetimeSeconds: 300, windowSeconds: 3600)
         let open = RollupCache.Key(site: "", span: BucketSpan(granularity: .hour, from: 0, to: Self.hour), options: "{}")
         let closed = RollupCache.Key(site: "", span: BucketSpan(granularity: .day, from: 0, to: Self.day), options: "{}")
-        cache.keep([], bytes: 10, for: open, generation: "g1", now: 0)
-        cache.keep([], bytes: 10, for: closed, now: 0)
-        #expect(cache.snapshots(open, generation: "g1", now: 59_999) != nil)
-        #expect(cache.snapshots(open, generation: "g2", now: 1) == nil)
-        #expect(cache.snapshots(open, generation: "g1", now: 60_000) == nil)
-        #expect(cache.snapshots(closed, now: 299_999) != nil)
+        let reads = CountingReads()
+        func view(_ key: RollupCache.Key, _ generation: String? = nil, at now: Int64) throws -> Int {
+            let got = try cache.snapshots(key, generation: generation, now: now, read: reads.read).count
+            cache.settle()
+            return got
+        }
+        // The first view reads; the next ones are served it while it is current and young.
+        #expect(try view(open, "g1", at: 0) == 1)
+        #expect(try view(open, "g1", at: 29_999) == 1)
+        #expect(reads.count == 1)
+        // A newer generation: served the kept read, read again behind it (kept at the view's time).
+        #expect(try view(open, "g2", at: 1_000) == 1)
+        #expect(reads.count == 2)
+        #expect(try view(open, "g2", at: 2_000) == 2)
+        // Past half the minute: served, and made again.
+        #expect(try view(open, "g2", at: 31_000) == 2)
+        #expect(try view(open, "g2", at: 31_001) == 3)
+        // Past the minute since that read: not served, read while the view waits.
+        #expect(try view(open, "g2", at: 91_000) == 4)
+        // Closed buckets: five minutes, made again past two and a half.
+        #expect(try view(closed, at: 0) == 5)
+        #expect(try view(closed, at: 149_999) == 5)
+        #expect(try view(closed, at: 150_000) == 5)
+        #expect(try view(closed, at: 150_001) == 6)
+        #expect(try view(closed, at: 450_001) == 7)
+        // An open key's read is not served to a closed view of the same key.
+        #expect(try view(open, at: 91_001) == 8)
         #expect(RollupCache(lifetimeSeconds: 10, windowSeconds: 3600).openLifetime == 10_000)
     }
 
-    @Test func theLeastRecentlyUsedReadsGoPastTheCapacity() {
+    /// Views while a read is being made again do not make it again, and a failed read
+    /// leaves the kept one in place.
+    @Test func aReadIsMadeAgainOnceAtATimeAndAFailureKeepsTheOldOne() throws {
+        let cache = RollupCache(lifetimeSeconds: 300, windowSeconds: 3600)
+        let key = RollupCache.Key(site: "", span: BucketSpan(granularity: .hour, from: 0, to: Self.hour), options: "{}")
+        let reads = CountingReads()
+        #expect(try cache.snapshots(key, generation: "g1", now: 0, read: reads.read).count == 1)
+        let gate = DispatchSemaphore(value: 0)
+        let slow: @Sendable () throws(ReportError) -> RollupCache.Read = {
+            gate.wait()
+            return try reads.read()
+        }
+        for now in 1...5 { #expect(try cache.snapshots(key, generation: "g2", now: Int64(now), read: slow).count == 1) }
+        gate.signal()
+        cache.settle()
+        #expect(reads.count == 2)
+        #expect(try cache.snapshots(key, generation: "g2", now: 6, read: reads.read).count == 2)
+        let failing: @Sendable () throws(ReportError) -> RollupCache.Read = { () throws(ReportError) in
+            throw ReportError.malformedDocument(id: "x", problem: "test")
+        }
+        #expect(try cache.snapshots(key, generation: "g3", now: 7, read: failing).count == 2)
+        cache.settle()
+        #expect(try cache.snapshots(key, generation: "g3", now: 8, read: reads.read).count == 2)
+        cache.settle()
+        #expect(reads.count == 3)
+    }
+
+    @Test func theLeastRecentlyUsedReadsGoPastTheCapacity() throws {
         let cache = RollupCache(lifetimeSeconds: 300, windowSeconds: 3600, capacityBytes: 400)
         let spans = (0..<3).map { BucketSpan(granularity: .day, from: Int64($0) * Self.day, to: Int64($0 + 1) * Self.day) }
+        let reads = CountingReads()
+        func read(bytes: Int) -> @Sendable () throws(ReportError) -> RollupCache.Read {
+            { () throws(ReportError) in (try reads.read().snapshots, bytes) }
+        }
+        /// Whether `key` was kept: a view at `now` makes no read.
+        func kept(_ key: RollupCache.Key, at now: Int64) throws -> Bool {
+            let before = reads.count
+            _ = try cache.snapshots(key, now: now, read: read(bytes: 100))
+            return reads.count == before
+        }
         let keys = spans.map { RollupCache.Key(site: "", span: $0, options: "{}") }
-        for key in keys { cache.keep([], bytes: 100, for: key, now: 0) }
-        #expect(keys.allSatisfy { cache.snapshots($0, now: 1) != nil })
-        _ = cache.snapshots(keys[0], now: 2)
+        for key in keys { _ = try cache.snapshots(key, now: 0, read: read(bytes: 100)) }
+        #expect(try keys.allSatisfy { try kept($0, at: 1) })
         // A read over a quarter of the capacity is never kept; two more of 100 bytes push out the least recently used (keys[1]).
-        cache.keep([], bytes: 101, for: RollupCache.Key(site: "big", span: spans[0], options: "{}"), now: 3)
-        #expect(cache.snapshots(RollupCache.Key(site: "big", span: spans[0], options: "{}"), now: 4) == nil)
-        cache.keep([], bytes: 100, for: RollupCache.Key(site: "a", span: spans[0], options: "{}"), now: 5)
-        cache.keep([], bytes: 100, for: RollupCache.Key(site: "b", span: spans[0], options: "{}"), now: 6)
-        #expect(cache.snapshots(keys[1], now: 7) == nil)
-        #expect(cache.snapshots(keys[0], now: 7) != nil)
-        // Expired reads are not used.
-        #expect(cache.snapshots(keys[0], now: 300_000) == nil)
+        let big = RollupCache.Key(site: "big", span: spans[0], options: "{}")
+        _ = try cache.snapshots(big, now: 3, read: read(bytes: 101))
+        #expect(try !kept(big, at: 4))
+        _ = try cache.snapshots(keys[0], now: 4, read: read(bytes: 100))
+        // That view kept `big` at 100 bytes (the cache is full): one more pushes out the least recently used, keys[1].
+        _ = try cache.snapshots(RollupCache.Key(site: "a", span: spans[0], options: "{}"), now: 5, read: read(bytes: 100))
+        #expect(try !kept(keys[1], at: 7))
+        #expect(try kept(keys[0], at: 8))
+        // Expired reads are not served.
+        #expect(try !kept(keys[0], at: 400_000))
     }
 }

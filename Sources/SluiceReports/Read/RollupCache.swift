@@ -6,17 +6,21 @@ import Synchronization
 ///
 /// A bucket is closed once its roll-up window has passed (`SLUICE_ROLLUP_WINDOW` after its
 /// end): the workers never write it again, only `sluicectl rollups rebuild` does. So a
-/// read of closed buckets is reused for `lifetime` (a rebuild shows within it). A read of
-/// open buckets is reused while the site's roll-up generation (`RollupGenerations`) is
-/// the one it was read at, and never past `openLifetime`: the flusher gives it a new one
-/// after every pass that wrote the site's buckets, so the store is asked for them about
-/// once a write, not once a view. Without a generation (older workers, a Redis that lost
-/// it) open buckets are read every time. Reads are keyed
-/// by site, span and projection. Beside them it keeps the unions of closed buckets'
-/// visitor sketches (`KeptUnion`), which `VisitorCounter` would otherwise send to Redis
-/// and merge again for every view of a long range; they too are reused for `lifetime`.
-/// The least recently used entries go first once their size (documents' JSON text,
-/// sketches' bytes) passes `capacityBytes`. Safe for concurrent use.
+/// read of closed buckets is served for `lifetime` (a rebuild shows within it). A read of
+/// open buckets is served for `openLifetime` at most, and is current while the site's
+/// roll-up generation (`RollupGenerations`) is the one it was read at: the flusher gives
+/// it a new one after every pass that wrote the site's buckets. A view never waits for the
+/// store while a servable read is kept: once a read is past half its lifetime, or was made
+/// at an older generation, the view gets it as it is and the read is made again in the
+/// background (one at a time per key, one after another on one thread of the cache's
+/// own), replacing the kept one when done. So a write shows in the views after that read,
+/// and the store is asked for open buckets about once a write, not once a view. Without a
+/// generation (older workers, a Redis that lost it) open buckets are read every time.
+/// Reads are keyed by site, span and projection. Beside them it keeps the unions of
+/// closed buckets' visitor sketches (`KeptUnion`), which `VisitorCounter` would otherwise
+/// send to Redis and merge again for every view of a long range; they are reused for
+/// `lifetime`. The least recently used entries go first once their size (documents' JSON
+/// text, sketches' bytes) passes `capacityBytes`. Safe for concurrent use.
 public final class RollupCache: Sendable {
     /// What one read of a span asked for.
     struct Key: Hashable {
@@ -40,6 +44,9 @@ public final class RollupCache: Sendable {
         case union([RollupBucket])
     }
 
+    /// A read as the store gave it: its buckets and the length of their documents' JSON text.
+    typealias Read = (snapshots: [RollupSnapshot], bytes: Int)
+
     private enum Value {
         case snapshots([RollupSnapshot])
         case union(KeptUnion)
@@ -58,6 +65,8 @@ public final class RollupCache: Sendable {
         var entries: [Slot: Entry] = [:]
         var bytes = 0
         var uses: UInt64 = 0
+        /// Reads being made again in the background.
+        var refreshing: Set<Slot> = []
     }
 
     /// How long a read is reused, in ms.
@@ -71,6 +80,8 @@ public final class RollupCache: Sendable {
     /// The most JSON text the entries may hold together.
     public let capacityBytes: Int
     private let state = Mutex(State())
+    /// Where reads are made again in the background, one at a time.
+    private let refreshes = DispatchQueue(label: "sluice.rollup-cache.refresh")
 
     /// A cache reusing reads for `lifetimeSeconds`, for buckets closed `windowSeconds` after their end.
     public init(lifetimeSeconds: Int, windowSeconds: Int, capacityBytes: Int = 64 << 20) {
@@ -98,21 +109,42 @@ public final class RollupCache: Sendable {
         bucket.start + bucket.granularity.milliseconds + window <= now
     }
 
-    /// The kept read of `key`, if younger than `lifetime` at `now` and made at `generation`.
-    func snapshots(_ key: Key, generation: String? = nil, now: Int64) -> [RollupSnapshot]? {
-        guard case .snapshots(let snapshots)? = value(.read(key), generation: generation, now: now) else { return nil }
-        return snapshots
+    /// The buckets of `key` for a view at `now`: the kept read while it is servable, else
+    /// what `read` gives, kept. `generation` is the site's roll-up generation for open
+    /// buckets, nil for closed ones. A kept read past half its lifetime, or made at another
+    /// generation, is served and made again with `read` in the background.
+    func snapshots(_ key: Key, generation: String? = nil, now: Int64, read: @escaping @Sendable () throws(ReportError) -> Read) throws(ReportError)
+        -> [RollupSnapshot]
+    {
+        if let (value, due) = value(.read(key), generation: generation, now: now), case .snapshots(let snapshots) = value {
+            if due { refresh(key, generation: generation, now: now, read: read) }
+            return snapshots
+        }
+        let fresh = try read()
+        keep(.snapshots(fresh.snapshots), bytes: fresh.bytes, in: .read(key), generation: generation, now: now)
+        return fresh.snapshots
     }
 
-    /// Keeps `snapshots`, read at `now` (and, for open buckets, at `generation`) from
-    /// documents of `bytes` bytes of JSON, evicting the least recently used.
-    func keep(_ snapshots: [RollupSnapshot], bytes: Int, for key: Key, generation: String? = nil, now: Int64) {
-        keep(.snapshots(snapshots), bytes: bytes, in: .read(key), generation: generation, now: now)
+    /// Makes the read of `key` again with `read` on the refresh thread, unless it is being
+    /// made already, and keeps it as read at `now` and `generation` unless a read made
+    /// later replaced it meanwhile. A failed read leaves the kept one as it is.
+    private func refresh(_ key: Key, generation: String?, now: Int64, read: @escaping @Sendable () throws(ReportError) -> Read) {
+        let slot = Slot.read(key)
+        guard state.withLock({ $0.refreshing.insert(slot).inserted }) else { return }
+        refreshes.async {
+            if let fresh = try? read() {
+                self.keep(.snapshots(fresh.snapshots), bytes: fresh.bytes, in: slot, generation: generation, now: now, unlessNewer: true)
+            }
+            self.state.withLock { _ = $0.refreshing.remove(slot) }
+        }
     }
+
+    /// Returns once the background reads asked for so far are done (tests).
+    func settle() { refreshes.sync {} }
 
     /// The kept union of the closed `buckets`' visitor sketches, if younger than `lifetime` at `now`.
     func union(of buckets: [RollupBucket], now: Int64) -> KeptUnion? {
-        guard case .union(let union)? = value(.union(buckets), generation: nil, now: now) else { return nil }
+        guard case .union(let union)? = value(.union(buckets), generation: nil, now: now)?.value else { return nil }
         return union
     }
 
@@ -121,20 +153,27 @@ public final class RollupCache: Sendable {
         keep(.union(union), bytes: union.sketch.count, in: .union(buckets), generation: nil, now: now)
     }
 
-    private func value(_ slot: Slot, generation: String?, now: Int64) -> Value? {
+    /// The value kept in `slot` if servable at `now` (younger than its lifetime, and open or
+    /// closed as `generation` is set or not), and whether it is due to be made again: past
+    /// half its lifetime, or made at another generation.
+    private func value(_ slot: Slot, generation: String?, now: Int64) -> (value: Value, due: Bool)? {
         state.withLock { state in
-            guard let entry = state.entries[slot], entry.generation == generation,
-                now - entry.storedAt < (generation == nil ? lifetime : openLifetime)
-            else { return nil }
+            guard let entry = state.entries[slot], (entry.generation == nil) == (generation == nil) else { return nil }
+            let life = entry.generation == nil ? lifetime : openLifetime
+            let age = now - entry.storedAt
+            guard age < life else { return nil }
             state.uses += 1
             state.entries[slot]!.lastUse = state.uses
-            return entry.value
+            return (entry.value, entry.generation != generation || age >= life / 2)
         }
     }
 
-    private func keep(_ value: Value, bytes: Int, in slot: Slot, generation: String?, now: Int64) {
+    /// Keeps `value` in `slot`, made at `now` (and `generation`), evicting the least
+    /// recently used past the capacity; with `unlessNewer`, not over a value made later.
+    private func keep(_ value: Value, bytes: Int, in slot: Slot, generation: String?, now: Int64, unlessNewer: Bool = false) {
         guard bytes <= capacityBytes / 4 else { return }
         state.withLock { state in
+            if unlessNewer, let kept = state.entries[slot], kept.storedAt > now { return }
             state.uses += 1
             if let old = state.entries.updateValue(
                 Entry(value: value, bytes: bytes, generation: generation, storedAt: now, lastUse: state.uses), forKey: slot)

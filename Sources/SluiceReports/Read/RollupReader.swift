@@ -8,8 +8,9 @@ import SluiceRollups
 /// span of the range (`ReportRange.readSpans`, at most four) on the
 /// `site_1_granularity_1_start_1` index, projected to the parts a report needs (the
 /// hours that are only points of a series, to their totals); with a
-/// `RollupCache`, the closed buckets of a span come from the cache when it has them, and
-/// the open ones too while the site's roll-up generation, asked of `redis`, is unchanged.
+/// `RollupCache`, the buckets of a span come from the cache when it has them (the open
+/// ones with the site's roll-up generation, asked of `redis`, to tell whether they are
+/// current), and a read the cache makes again in the background is this reader's find.
 /// Never reads raw event collections. Blocking.
 public struct RollupReader {
     let store: MongoStore
@@ -54,7 +55,7 @@ public struct RollupReader {
             // Hours read only as points of the series need their totals, not their rows.
             let optionsText = options(rows: range.countsInTotals(span))
             guard let cache else {
-                snapshots += try find(site: site, span: span, options: optionsText).snapshots
+                snapshots += try Self.find(store: store, site: site, span: span, options: optionsText).snapshots
                 continue
             }
             let now = RollupCache.now()
@@ -64,7 +65,7 @@ public struct RollupReader {
             if let generation = currentGeneration() {
                 snapshots += try kept(site: site, span: open, options: optionsText, cache: cache, generation: generation, now: now)
             } else {
-                snapshots += try find(site: site, span: open, options: optionsText).snapshots
+                snapshots += try Self.find(store: store, site: site, span: open, options: optionsText).snapshots
             }
         }
         snapshots.sort { $0.bucket.start < $1.bucket.start }
@@ -78,15 +79,14 @@ public struct RollupReader {
     private func kept(site: String, span: BucketSpan, options: String, cache: RollupCache, generation: String? = nil, now: Int64) throws(ReportError)
         -> [RollupSnapshot]
     {
-        let key = RollupCache.Key(site: site, span: span, options: options)
-        if let kept = cache.snapshots(key, generation: generation, now: now) { return kept }
-        let read = try find(site: site, span: span, options: options)
-        cache.keep(read.snapshots, bytes: read.bytes, for: key, generation: generation, now: now)
-        return read.snapshots
+        let store = store
+        return try cache.snapshots(RollupCache.Key(site: site, span: span, options: options), generation: generation, now: now) { () throws(ReportError) in
+            try Self.find(store: store, site: site, span: span, options: options)
+        }
     }
 
-    /// The buckets of `span`, and the length of their documents' JSON text.
-    func find(site: String, span: BucketSpan, options: String) throws(ReportError) -> (snapshots: [RollupSnapshot], bytes: Int) {
+    /// The buckets of `span` in `store`, and the length of their documents' JSON text.
+    static func find(store: MongoStore, site: String, span: BucketSpan, options: String) throws(ReportError) -> RollupCache.Read {
         var snapshots: [RollupSnapshot] = []
         var bytes = 0
         var failure: ReportError?
