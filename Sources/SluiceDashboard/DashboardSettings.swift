@@ -23,7 +23,8 @@ public enum DashboardSettings {
     /// `SLUICE_DASHBOARD_CACHE_SECONDS`.
     public static let cacheSeconds = Setting.seconds(
         "SLUICE_DASHBOARD_CACHE_SECONDS", flag: "cache-seconds",
-        help: "Seconds the report pages reuse a read of roll-up buckets at most (open ones until their site's are written again, a minute at most); 0: never",
+        help:
+            "Seconds the report pages serve a read of roll-up buckets at most (open ones a minute at most), made again behind the views past half of it or once the site's are written; 0: never",
         default: 300, range: 0...86_400)
     /// `SLUICE_ROLLUP_WINDOW`, as the workers have it.
     public static let rollupWindow = Setting.rollupWindow.described(

@@ -108,7 +108,7 @@ import Testing
         let closed = RollupCache.Key(site: "", span: BucketSpan(granularity: .day, from: 0, to: Self.day), options: "{}")
         let reads = CountingReads()
         func view(_ key: RollupCache.Key, _ generation: String? = nil, at now: Int64) throws -> Int {
-            let got = try cache.snapshots(key, generation: generation, now: now, read: reads.read).count
+            let got = try cache.read(key, generation: generation, now: now, read: reads.read).snapshots.count
             cache.settle()
             return got
         }
@@ -142,23 +142,23 @@ import Testing
         let cache = RollupCache(lifetimeSeconds: 300, windowSeconds: 3600)
         let key = RollupCache.Key(site: "", span: BucketSpan(granularity: .hour, from: 0, to: Self.hour), options: "{}")
         let reads = CountingReads()
-        #expect(try cache.snapshots(key, generation: "g1", now: 0, read: reads.read).count == 1)
+        #expect(try cache.read(key, generation: "g1", now: 0, read: reads.read).snapshots.count == 1)
         let gate = DispatchSemaphore(value: 0)
         let slow: @Sendable () throws(ReportError) -> RollupCache.Read = {
             gate.wait()
             return try reads.read()
         }
-        for now in 1...5 { #expect(try cache.snapshots(key, generation: "g2", now: Int64(now), read: slow).count == 1) }
+        for now in 1...5 { #expect(try cache.read(key, generation: "g2", now: Int64(now), read: slow).snapshots.count == 1) }
         gate.signal()
         cache.settle()
         #expect(reads.count == 2)
-        #expect(try cache.snapshots(key, generation: "g2", now: 6, read: reads.read).count == 2)
+        #expect(try cache.read(key, generation: "g2", now: 6, read: reads.read).snapshots.count == 2)
         let failing: @Sendable () throws(ReportError) -> RollupCache.Read = { () throws(ReportError) in
             throw ReportError.malformedDocument(id: "x", problem: "test")
         }
-        #expect(try cache.snapshots(key, generation: "g3", now: 7, read: failing).count == 2)
+        #expect(try cache.read(key, generation: "g3", now: 7, read: failing).snapshots.count == 2)
         cache.settle()
-        #expect(try cache.snapshots(key, generation: "g3", now: 8, read: reads.read).count == 2)
+        #expect(try cache.read(key, generation: "g3", now: 8, read: reads.read).snapshots.count == 2)
         cache.settle()
         #expect(reads.count == 3)
     }
@@ -173,19 +173,19 @@ import Testing
         /// Whether `key` was kept: a view at `now` makes no read.
         func kept(_ key: RollupCache.Key, at now: Int64) throws -> Bool {
             let before = reads.count
-            _ = try cache.snapshots(key, now: now, read: read(bytes: 100))
+            _ = try cache.read(key, now: now, read: read(bytes: 100))
             return reads.count == before
         }
         let keys = spans.map { RollupCache.Key(site: "", span: $0, options: "{}") }
-        for key in keys { _ = try cache.snapshots(key, now: 0, read: read(bytes: 100)) }
+        for key in keys { _ = try cache.read(key, now: 0, read: read(bytes: 100)) }
         #expect(try keys.allSatisfy { try kept($0, at: 1) })
         // A read over a quarter of the capacity is never kept; two more of 100 bytes push out the least recently used (keys[1]).
         let big = RollupCache.Key(site: "big", span: spans[0], options: "{}")
-        _ = try cache.snapshots(big, now: 3, read: read(bytes: 101))
+        _ = try cache.read(big, now: 3, read: read(bytes: 101))
         #expect(try !kept(big, at: 4))
-        _ = try cache.snapshots(keys[0], now: 4, read: read(bytes: 100))
+        _ = try cache.read(keys[0], now: 4, read: read(bytes: 100))
         // That view kept `big` at 100 bytes (the cache is full): one more pushes out the least recently used, keys[1].
-        _ = try cache.snapshots(RollupCache.Key(site: "a", span: spans[0], options: "{}"), now: 5, read: read(bytes: 100))
+        _ = try cache.read(RollupCache.Key(site: "a", span: spans[0], options: "{}"), now: 5, read: read(bytes: 100))
         #expect(try !kept(keys[1], at: 7))
         #expect(try kept(keys[0], at: 8))
         // Expired reads are not served.

@@ -16,7 +16,8 @@ import Synchronization
 /// own), replacing the kept one when done. So a write shows in the views after that read,
 /// and the store is asked for open buckets about once a write, not once a view. Without a
 /// generation (older workers, a Redis that lost it) open buckets are read every time.
-/// Reads are keyed by site, span and projection. Beside them it keeps the unions of
+/// Reads are keyed by site, span and projection, each kept with its buckets' counts added
+/// up (`KeptRead`), so a view of a long range adds a few sums, not every bucket. Beside them it keeps the unions of
 /// closed buckets' visitor sketches (`KeptUnion`), which `VisitorCounter` would otherwise
 /// send to Redis and merge again for every view of a long range; they are reused for
 /// `lifetime`. The least recently used entries go first once their size (documents' JSON
@@ -47,8 +48,20 @@ public final class RollupCache: Sendable {
     /// A read as the store gave it: its buckets and the length of their documents' JSON text.
     typealias Read = (snapshots: [RollupSnapshot], bytes: Int)
 
+    /// A read's buckets and their counts added up, once, when it was kept: a report over a
+    /// long range adds the kept sums of its spans instead of every bucket again.
+    struct KeptRead {
+        let snapshots: [RollupSnapshot]
+        let sum: RollupCounts
+
+        init(_ snapshots: [RollupSnapshot]) {
+            self.snapshots = snapshots
+            sum = RollupCounts.sum(of: snapshots)
+        }
+    }
+
     private enum Value {
-        case snapshots([RollupSnapshot])
+        case read(KeptRead)
         case union(KeptUnion)
     }
 
@@ -113,16 +126,17 @@ public final class RollupCache: Sendable {
     /// what `read` gives, kept. `generation` is the site's roll-up generation for open
     /// buckets, nil for closed ones. A kept read past half its lifetime, or made at another
     /// generation, is served and made again with `read` in the background.
-    func snapshots(_ key: Key, generation: String? = nil, now: Int64, read: @escaping @Sendable () throws(ReportError) -> Read) throws(ReportError)
-        -> [RollupSnapshot]
+    func read(_ key: Key, generation: String? = nil, now: Int64, read: @escaping @Sendable () throws(ReportError) -> Read) throws(ReportError)
+        -> KeptRead
     {
-        if let (value, due) = value(.read(key), generation: generation, now: now), case .snapshots(let snapshots) = value {
+        if let (value, due) = value(.read(key), generation: generation, now: now), case .read(let kept) = value {
             if due { refresh(key, generation: generation, now: now, read: read) }
-            return snapshots
+            return kept
         }
         let fresh = try read()
-        keep(.snapshots(fresh.snapshots), bytes: fresh.bytes, in: .read(key), generation: generation, now: now)
-        return fresh.snapshots
+        let kept = KeptRead(fresh.snapshots)
+        keep(.read(kept), bytes: fresh.bytes, in: .read(key), generation: generation, now: now)
+        return kept
     }
 
     /// Makes the read of `key` again with `read` on the refresh thread, unless it is being
@@ -133,7 +147,7 @@ public final class RollupCache: Sendable {
         guard state.withLock({ $0.refreshing.insert(slot).inserted }) else { return }
         refreshes.async {
             if let fresh = try? read() {
-                self.keep(.snapshots(fresh.snapshots), bytes: fresh.bytes, in: slot, generation: generation, now: now, unlessNewer: true)
+                self.keep(.read(KeptRead(fresh.snapshots)), bytes: fresh.bytes, in: slot, generation: generation, now: now, unlessNewer: true)
             }
             self.state.withLock { _ = $0.refreshing.remove(slot) }
         }

@@ -1,6 +1,13 @@
 import SluiceRollups
 
 extension RollupCounts {
+    /// The counts of `snapshots` added up.
+    static func sum(of snapshots: [RollupSnapshot]) -> RollupCounts {
+        var sum = RollupCounts()
+        for snapshot in snapshots { sum.merge(snapshot.counts) }
+        return sum
+    }
+
     /// Adds every count of `other`.
     mutating func merge(_ other: RollupCounts) {
         for (audience, values) in other.totals {

@@ -41,6 +41,8 @@ public struct RollupReader {
                     ])))
         }
         var snapshots: [RollupSnapshot] = []
+        // The totals, added up a span at a time (kept reads come with their sums).
+        var totals = RollupCounts()
         // Asked once, before the first find of open buckets, so a write after it gives a
         // new one. Without one (no Redis, it failed, or no writer gave one), open buckets
         // are read every time.
@@ -53,34 +55,39 @@ public struct RollupReader {
         }
         for span in range.readSpans(series: series) {
             // Hours read only as points of the series need their totals, not their rows.
-            let optionsText = options(rows: range.countsInTotals(span))
-            guard let cache else {
-                snapshots += try Self.find(store: store, site: site, span: span, options: optionsText).snapshots
-                continue
-            }
-            let now = RollupCache.now()
-            let (closed, open) = cache.split(span, now: now)
-            if let closed { snapshots += try kept(site: site, span: closed, options: optionsText, cache: cache, now: now) }
-            guard let open else { continue }
-            if let generation = currentGeneration() {
-                snapshots += try kept(site: site, span: open, options: optionsText, cache: cache, generation: generation, now: now)
+            let inTotals = range.countsInTotals(span)
+            let optionsText = options(rows: inTotals)
+            var parts: [RollupCache.KeptRead] = []
+            if let cache {
+                let now = RollupCache.now()
+                let (closed, open) = cache.split(span, now: now)
+                if let closed { parts.append(try kept(site: site, span: closed, options: optionsText, cache: cache, now: now)) }
+                if let open, let generation = currentGeneration() {
+                    parts.append(try kept(site: site, span: open, options: optionsText, cache: cache, generation: generation, now: now))
+                } else if let open {
+                    parts.append(RollupCache.KeptRead(try Self.find(store: store, site: site, span: open, options: optionsText).snapshots))
+                }
             } else {
-                snapshots += try Self.find(store: store, site: site, span: open, options: optionsText).snapshots
+                parts.append(RollupCache.KeptRead(try Self.find(store: store, site: site, span: span, options: optionsText).snapshots))
+            }
+            for part in parts {
+                snapshots += part.snapshots
+                if inTotals { totals.merge(part.sum) }
             }
         }
         snapshots.sort { $0.bucket.start < $1.bucket.start }
         return RollupRead(
             range: range, totalBuckets: snapshots.filter { range.countsInTotals($0.bucket) },
-            seriesBuckets: series ? snapshots.filter { range.countsInSeries($0.bucket) } : [])
+            seriesBuckets: series ? snapshots.filter { range.countsInSeries($0.bucket) } : [], totals: totals)
     }
 
     /// The buckets of `span` as `cache` keeps them (read at `generation`: nil for closed
     /// buckets), or as found and then kept.
     private func kept(site: String, span: BucketSpan, options: String, cache: RollupCache, generation: String? = nil, now: Int64) throws(ReportError)
-        -> [RollupSnapshot]
+        -> RollupCache.KeptRead
     {
         let store = store
-        return try cache.snapshots(RollupCache.Key(site: site, span: span, options: options), generation: generation, now: now) { () throws(ReportError) in
+        return try cache.read(RollupCache.Key(site: site, span: span, options: options), generation: generation, now: now) { () throws(ReportError) in
             try Self.find(store: store, site: site, span: span, options: options)
         }
     }

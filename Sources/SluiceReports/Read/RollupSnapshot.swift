@@ -30,14 +30,12 @@ public struct RollupRead: Sendable {
     /// `totalBuckets`' counts added up.
     public let totals: RollupCounts
 
-    /// The read of `range`: its buckets, the totals added up here.
-    public init(range: ReportRange, totalBuckets: [RollupSnapshot], seriesBuckets: [RollupSnapshot]) {
+    /// The read of `range`: its buckets, and their totals (added up here when not given).
+    public init(range: ReportRange, totalBuckets: [RollupSnapshot], seriesBuckets: [RollupSnapshot], totals: RollupCounts? = nil) {
         self.range = range
         self.totalBuckets = totalBuckets
         self.seriesBuckets = seriesBuckets
-        var totals = RollupCounts()
-        for snapshot in totalBuckets { totals.merge(snapshot.counts) }
-        self.totals = totals
+        self.totals = totals ?? RollupCounts.sum(of: totalBuckets)
     }
 
     /// The series' buckets grouped by `range.seriesSlots`: an hour bucket in the slot it
