@@ -159,9 +159,8 @@ def main():
     markdown += ["## How soon a write shows", "",
                  f"Yesterday's day document and its noon hour's given one more page view and the site a new roll-up generation, as a flush pass "
                  f"does, then the overview's JSON asked every 10 ms until it shows it: ms from the generation to that answer, "
-                 f"{small.get('shows', [{}])[0].get('rounds', 0)} rounds per range. It is the time of the store's read of the open "
-                 "buckets made behind the views, which is also what a view waits for when no read young enough is kept (a "
-                 "page not viewed for a minute).", "", *shows_table(results), ""]
+                 f"{small.get('shows', [{}])[0].get('rounds', 0)} rounds per range: the store's reads of the open buckets made "
+                 "behind the views, one after another, and up to 10 ms of asking.", "", *shows_table(results), ""]
     markdown += ["## Each store", ""]
     for result in results:
         markdown += size_lines(result)
