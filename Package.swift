@@ -101,7 +101,9 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]),
         // The dashboard's data: date ranges in a site's time zone and every page's figures, read from roll-ups (docs/dashboard.md#reports). No HTTP.
-        .target(name: "SluiceReports", dependencies: ["SluiceCore", "SluiceMongo", "SluiceRedis", "SluiceRollups"]),
+        .target(
+            name: "SluiceReports",
+            dependencies: ["SluiceCore", "SluiceMongo", "SluiceRedis", "SluiceRollups", .product(name: "Logging", package: "swift-log")]),
         // Server-side tracking for Hummingbird apps: a middleware and a batching sender. Only
         // Hummingbird, NIO and swift-service-lifecycle, so an app gains no other dependency.
         .target(

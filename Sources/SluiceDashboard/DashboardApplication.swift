@@ -51,7 +51,7 @@ public func buildDashboardApplication(
     let reportsAPI = router.group("api/dashboard").add(middleware: AdminGate(access: access, refusal: .json))
     let cache =
         configuration.reportCacheSeconds == 0
-        ? nil : RollupCache(lifetimeSeconds: configuration.reportCacheSeconds, windowSeconds: configuration.rollupWindowSeconds)
+        ? nil : RollupCache(lifetimeSeconds: configuration.reportCacheSeconds, windowSeconds: configuration.rollupWindowSeconds, logger: logger)
     let runner = ReportRunner(store: store.store, redis: RedisConnectionPool(endpoint: endpoint), cache: cache, logger: logger)
     let reportPages: [(DashboardPage, ReportPageController.Builder)] = [
         (.overview, OverviewPage.view), (.chats, ChatsPage.view), (.tools, ToolsPage.view), (.lab, LabPage.view),

@@ -33,6 +33,20 @@ import Testing
         var count: Int { made.withLock { $0 } }
     }
 
+    /// A clock the test sets: the cache stamps background reads with it.
+    final class TestClock: Sendable {
+        let time: Mutex<Int64>
+
+        init(_ time: Int64 = 0) { self.time = Mutex(time) }
+
+        var now: Int64 {
+            get { time.withLock { $0 } }
+            set { time.withLock { $0 = newValue } }
+        }
+
+        var read: @Sendable () -> Int64 { { self.now } }
+    }
+
     @Test func aSpanSplitsWhereItsBucketsStopBeingClosed() {
         let cache = RollupCache(lifetimeSeconds: 300, windowSeconds: 7200)
         // At 10:30 with a two-hour window, hours ending by 08:30 are closed: those starting at 07:00 or before.
@@ -56,7 +70,9 @@ import Testing
 
     @Test func closedBucketsAreReadOnceOpenOnesAgainAfterEachWrite() throws {
         try ReportsTestBed.withFresh { bed in
-            let today = CivilDate(dayNumber: Int(RollupCache.now() / Self.day))
+            // The clock stands still: only the generations make the open day's read due.
+            let clock = TestClock(RollupCache.wallClock())
+            let today = CivilDate(dayNumber: Int(clock.now / Self.day))
             let range = try ReportRange(first: today.adding(days: -30), last: today.adding(days: -1), timeZone: TimeZone(identifier: "UTC")!)
             let closedDay = Int64(today.adding(days: -30).dayNumber) * Self.day
             let openDay = Int64(today.adding(days: -1).dayNumber) * Self.day
@@ -67,7 +83,7 @@ import Testing
             func pageViews(_ source: ReportSource) throws -> Double? {
                 try source.overview(site: "shop", range: range).pageViews.current
             }
-            let cache = RollupCache(lifetimeSeconds: 300, windowSeconds: 172_800)
+            let cache = RollupCache(lifetimeSeconds: 300, windowSeconds: 172_800, clock: clock.read)
             let cached = ReportSource(store: bed.store, redis: bed.redis, cache: cache)
             let uncached = ReportSource(store: bed.store, redis: bed.redis, cache: RollupCache(lifetimeSeconds: 0, windowSeconds: 172_800))
             try write(closed: 10, open: 1)
@@ -103,11 +119,13 @@ import Testing
     /// closed buckets' for the whole lifetime; past half of that, or at a newer generation,
     /// the view gets the kept read and the read is made again in the background, once.
     @Test func keptReadsAreServedWithinTheirLifetimeAndMadeAgainBehindTheView() throws {
-        let cache = RollupCache(lifetimeSeconds: 300, windowSeconds: 3600)
+        let clock = TestClock()
+        let cache = RollupCache(lifetimeSeconds: 300, windowSeconds: 3600, clock: clock.read)
         let open = RollupCache.Key(site: "", span: BucketSpan(granularity: .hour, from: 0, to: Self.hour), options: "{}")
         let closed = RollupCache.Key(site: "", span: BucketSpan(granularity: .day, from: 0, to: Self.day), options: "{}")
         let reads = CountingReads()
         func view(_ key: RollupCache.Key, _ generation: String? = nil, at now: Int64) throws -> Int {
+            clock.now = now
             let got = try cache.read(key, generation: generation, now: now, read: reads.read).snapshots.count
             cache.settle()
             return got
@@ -116,7 +134,7 @@ import Testing
         #expect(try view(open, "g1", at: 0) == 1)
         #expect(try view(open, "g1", at: 29_999) == 1)
         #expect(reads.count == 1)
-        // A newer generation: served the kept read, read again behind it (kept at the view's time).
+        // A newer generation: served the kept read, read again behind it (kept at the time its find started).
         #expect(try view(open, "g2", at: 1_000) == 1)
         #expect(reads.count == 2)
         #expect(try view(open, "g2", at: 2_000) == 2)
@@ -136,16 +154,18 @@ import Testing
         #expect(RollupCache(lifetimeSeconds: 10, windowSeconds: 3600).openLifetime == 10_000)
     }
 
-    /// Views while a read is being made again do not make it again, and a failed read
-    /// leaves the kept one in place.
+    /// Views while a read is being made again do not make it again, a failed read leaves
+    /// the kept one in place, and one too big to keep takes it away.
     @Test func aReadIsMadeAgainOnceAtATimeAndAFailureKeepsTheOldOne() throws {
-        let cache = RollupCache(lifetimeSeconds: 300, windowSeconds: 3600)
+        let clock = TestClock()
+        let cache = RollupCache(lifetimeSeconds: 300, windowSeconds: 3600, clock: clock.read)
         let key = RollupCache.Key(site: "", span: BucketSpan(granularity: .hour, from: 0, to: Self.hour), options: "{}")
         let reads = CountingReads()
         #expect(try cache.read(key, generation: "g1", now: 0, read: reads.read).snapshots.count == 1)
+        // Held until the five views are in; a second read made meanwhile would not wait long.
         let gate = DispatchSemaphore(value: 0)
         let slow: @Sendable () throws(ReportError) -> RollupCache.Read = {
-            gate.wait()
+            _ = gate.wait(timeout: .now() + 5)
             return try reads.read()
         }
         for now in 1...5 { #expect(try cache.read(key, generation: "g2", now: Int64(now), read: slow).snapshots.count == 1) }
@@ -161,6 +181,12 @@ import Testing
         #expect(try cache.read(key, generation: "g3", now: 8, read: reads.read).snapshots.count == 2)
         cache.settle()
         #expect(reads.count == 3)
+        let huge: @Sendable () throws(ReportError) -> RollupCache.Read = { () throws(ReportError) in
+            (try reads.read().snapshots, cache.capacityBytes)
+        }
+        #expect(try cache.read(key, generation: "g4", now: 9, read: huge).snapshots.count == 3)
+        cache.settle()
+        #expect(try cache.read(key, generation: "g4", now: 10, read: reads.read).snapshots.count == 5)
     }
 
     @Test func theLeastRecentlyUsedReadsGoPastTheCapacity() throws {
@@ -170,7 +196,7 @@ import Testing
         func read(bytes: Int) -> @Sendable () throws(ReportError) -> RollupCache.Read {
             { () throws(ReportError) in (try reads.read().snapshots, bytes) }
         }
-        /// Whether `key` was kept: a view at `now` makes no read.
+        /// Whether `key` was kept: a view at `now` makes no read (a miss reads and keeps it, as a view does).
         func kept(_ key: RollupCache.Key, at now: Int64) throws -> Bool {
             let before = reads.count
             _ = try cache.read(key, now: now, read: read(bytes: 100))
@@ -179,7 +205,7 @@ import Testing
         let keys = spans.map { RollupCache.Key(site: "", span: $0, options: "{}") }
         for key in keys { _ = try cache.read(key, now: 0, read: read(bytes: 100)) }
         #expect(try keys.allSatisfy { try kept($0, at: 1) })
-        // A read over a quarter of the capacity is never kept; two more of 100 bytes push out the least recently used (keys[1]).
+        // A read over a quarter of the capacity is never kept.
         let big = RollupCache.Key(site: "big", span: spans[0], options: "{}")
         _ = try cache.read(big, now: 3, read: read(bytes: 101))
         #expect(try !kept(big, at: 4))

@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import SluiceRollups
 import Synchronization
 
@@ -12,7 +13,7 @@ import Synchronization
 /// it a new one after every pass that wrote the site's buckets. A view never waits for the
 /// store while a servable read is kept: once a read is past half its lifetime, or was made
 /// at an older generation, the view gets it as it is and the read is made again in the
-/// background (one at a time per key, one after another on one thread of the cache's
+/// background (one at a time per key, one after another on a serial queue of the cache's
 /// own), replacing the kept one when done. So a write shows in the views after that read,
 /// and the store is asked for open buckets about once a write, not once a view. Without a
 /// generation (older workers, a Redis that lost it) open buckets are read every time.
@@ -21,7 +22,8 @@ import Synchronization
 /// closed buckets' visitor sketches (`KeptUnion`), which `VisitorCounter` would otherwise
 /// send to Redis and merge again for every view of a long range; they are reused for
 /// `lifetime`. The least recently used entries go first once their size (documents' JSON
-/// text, sketches' bytes) passes `capacityBytes`. Safe for concurrent use.
+/// text, sketches' bytes) passes `capacityBytes`; a read's sum is not counted, and can take
+/// about as much again. Safe for concurrent use.
 public final class RollupCache: Sendable {
     /// What one read of a span asked for.
     struct Key: Hashable {
@@ -82,9 +84,9 @@ public final class RollupCache: Sendable {
         var refreshing: Set<Slot> = []
     }
 
-    /// How long a read is reused, in ms.
+    /// How long a read is served, in ms.
     public let lifetime: Int64
-    /// How long a read of open buckets is reused at most, in ms, whatever the generation
+    /// How long a read of open buckets is served at most, in ms, whatever the generation
     /// says: a minute (the default flush interval), or `lifetime` if shorter. It bounds
     /// what a writer that died between its write and the new generation can hide.
     public var openLifetime: Int64 { min(lifetime, 60_000) }
@@ -95,13 +97,26 @@ public final class RollupCache: Sendable {
     private let state = Mutex(State())
     /// Where reads are made again in the background, one at a time.
     private let refreshes = DispatchQueue(label: "sluice.rollup-cache.refresh")
+    /// Where a background read that failed is told.
+    private let logger: Logger?
+    /// The time in epoch ms (`wallClock`, or a test's).
+    private let clock: @Sendable () -> Int64
 
-    /// A cache reusing reads for `lifetimeSeconds`, for buckets closed `windowSeconds` after their end.
-    public init(lifetimeSeconds: Int, windowSeconds: Int, capacityBytes: Int = 64 << 20) {
+    /// A cache serving reads for `lifetimeSeconds`, for buckets closed `windowSeconds` after
+    /// their end, telling `logger` of background reads that failed.
+    public init(
+        lifetimeSeconds: Int, windowSeconds: Int, capacityBytes: Int = 64 << 20, logger: Logger? = nil,
+        clock: @escaping @Sendable () -> Int64 = RollupCache.wallClock
+    ) {
         lifetime = Int64(lifetimeSeconds) * 1000
         window = Int64(windowSeconds) * 1000
         self.capacityBytes = capacityBytes
+        self.logger = logger
+        self.clock = clock
     }
+
+    /// The cache's time now, in epoch ms.
+    func now() -> Int64 { clock() }
 
     /// `span` split where its buckets stop being closed at `now`: the closed part (reusable)
     /// and the open part, each nil when empty.
@@ -139,17 +154,26 @@ public final class RollupCache: Sendable {
         return kept
     }
 
-    /// Makes the read of `key` again with `read` on the refresh thread, unless it is being
-    /// made already, and keeps it as read at `now` and `generation` unless a read made
-    /// later replaced it meanwhile. A failed read leaves the kept one as it is.
+    /// Makes the read of `key` again with `read` on the refresh queue, unless it is being
+    /// made already, and keeps it as read at `generation` when the find started. Skipped
+    /// when, by its turn, the kept read is gone (evicted) or was replaced by one made after
+    /// the view at `now` asked; its result is not kept over a read made after it started.
+    /// A failed read leaves the kept one as it is, and is logged.
     private func refresh(_ key: Key, generation: String?, now: Int64, read: @escaping @Sendable () throws(ReportError) -> Read) {
         let slot = Slot.read(key)
         guard state.withLock({ $0.refreshing.insert(slot).inserted }) else { return }
         refreshes.async {
-            if let fresh = try? read() {
-                self.keep(.read(KeptRead(fresh.snapshots)), bytes: fresh.bytes, in: slot, generation: generation, now: now, unlessNewer: true)
+            defer { self.state.withLock { _ = $0.refreshing.remove(slot) } }
+            guard let kept = self.state.withLock({ $0.entries[slot] }), kept.storedAt <= now else { return }
+            let started = self.now()
+            do {
+                let fresh = try read()
+                self.keep(.read(KeptRead(fresh.snapshots)), bytes: fresh.bytes, in: slot, generation: generation, now: started, unlessNewer: true)
+            } catch {
+                self.logger?.warning(
+                    "a report read made again behind the views failed; views get the kept one until it expires",
+                    metadata: ["sluice.site": "\(key.site)", "sluice.span": "\(key.span)", "sluice.error": "\(error)"])
             }
-            self.state.withLock { _ = $0.refreshing.remove(slot) }
         }
     }
 
@@ -183,11 +207,15 @@ public final class RollupCache: Sendable {
     }
 
     /// Keeps `value` in `slot`, made at `now` (and `generation`), evicting the least
-    /// recently used past the capacity; with `unlessNewer`, not over a value made later.
+    /// recently used past the capacity; with `unlessNewer`, not over a value made later. A
+    /// value over a quarter of the capacity is not kept, and takes the slot's old one away.
     private func keep(_ value: Value, bytes: Int, in slot: Slot, generation: String?, now: Int64, unlessNewer: Bool = false) {
-        guard bytes <= capacityBytes / 4 else { return }
         state.withLock { state in
             if unlessNewer, let kept = state.entries[slot], kept.storedAt > now { return }
+            guard bytes <= capacityBytes / 4 else {
+                if let old = state.entries.removeValue(forKey: slot) { state.bytes -= old.bytes }
+                return
+            }
             state.uses += 1
             if let old = state.entries.updateValue(
                 Entry(value: value, bytes: bytes, generation: generation, storedAt: now, lastUse: state.uses), forKey: slot)
@@ -203,5 +231,5 @@ public final class RollupCache: Sendable {
     }
 
     /// The current time in epoch ms.
-    static func now() -> Int64 { Int64(Date().timeIntervalSince1970 * 1000) }
+    public static func wallClock() -> Int64 { Int64(Date().timeIntervalSince1970 * 1000) }
 }

@@ -57,22 +57,29 @@ public struct RollupReader {
             // Hours read only as points of the series need their totals, not their rows.
             let inTotals = range.countsInTotals(span)
             let optionsText = options(rows: inTotals)
-            var parts: [RollupCache.KeptRead] = []
-            if let cache {
-                let now = RollupCache.now()
-                let (closed, open) = cache.split(span, now: now)
-                if let closed { parts.append(try kept(site: site, span: closed, options: optionsText, cache: cache, now: now)) }
-                if let open, let generation = currentGeneration() {
-                    parts.append(try kept(site: site, span: open, options: optionsText, cache: cache, generation: generation, now: now))
-                } else if let open {
-                    parts.append(RollupCache.KeptRead(try Self.find(store: store, site: site, span: open, options: optionsText).snapshots))
-                }
-            } else {
-                parts.append(RollupCache.KeptRead(try Self.find(store: store, site: site, span: span, options: optionsText).snapshots))
+            // A span counts in the totals as a whole (`ReportRange.countsInTotals`), so its
+            // parts' sums add up to its buckets' counts.
+            func add(_ part: [RollupSnapshot], sum: RollupCounts? = nil) {
+                snapshots += part
+                guard inTotals else { return }
+                if let sum { totals.merge(sum) } else { for snapshot in part { totals.merge(snapshot.counts) } }
             }
-            for part in parts {
-                snapshots += part.snapshots
-                if inTotals { totals.merge(part.sum) }
+            guard let cache else {
+                add(try Self.find(store: store, site: site, span: span, options: optionsText).snapshots)
+                continue
+            }
+            let now = cache.now()
+            let (closed, open) = cache.split(span, now: now)
+            if let closed {
+                let kept = try kept(site: site, span: closed, options: optionsText, cache: cache, now: now)
+                add(kept.snapshots, sum: kept.sum)
+            }
+            guard let open else { continue }
+            if let generation = currentGeneration() {
+                let kept = try kept(site: site, span: open, options: optionsText, cache: cache, generation: generation, now: now)
+                add(kept.snapshots, sum: kept.sum)
+            } else {
+                add(try Self.find(store: store, site: site, span: open, options: optionsText).snapshots)
             }
         }
         snapshots.sort { $0.bucket.start < $1.bucket.start }
@@ -81,8 +88,9 @@ public struct RollupReader {
             seriesBuckets: series ? snapshots.filter { range.countsInSeries($0.bucket) } : [], totals: totals)
     }
 
-    /// The buckets of `span` as `cache` keeps them (read at `generation`: nil for closed
-    /// buckets), or as found and then kept.
+    /// The buckets of `span` and their sum as `cache` keeps them (read at `generation`: nil
+    /// for closed buckets), served as kept while servable (and found again behind the view
+    /// when due), or as found and then kept.
     private func kept(site: String, span: BucketSpan, options: String, cache: RollupCache, generation: String? = nil, now: Int64) throws(ReportError)
         -> RollupCache.KeptRead
     {

@@ -30,12 +30,18 @@ public struct RollupRead: Sendable {
     /// `totalBuckets`' counts added up.
     public let totals: RollupCounts
 
-    /// The read of `range`: its buckets, and their totals (added up here when not given).
-    public init(range: ReportRange, totalBuckets: [RollupSnapshot], seriesBuckets: [RollupSnapshot], totals: RollupCounts? = nil) {
+    /// The read of `range`: its buckets, the totals added up here.
+    public init(range: ReportRange, totalBuckets: [RollupSnapshot], seriesBuckets: [RollupSnapshot]) {
+        self.init(range: range, totalBuckets: totalBuckets, seriesBuckets: seriesBuckets, totals: RollupCounts.sum(of: totalBuckets))
+    }
+
+    /// The read of `range`: its buckets and `totals`, which must be `totalBuckets`' counts
+    /// added up (`RollupReader` adds the sums its cache kept).
+    init(range: ReportRange, totalBuckets: [RollupSnapshot], seriesBuckets: [RollupSnapshot], totals: RollupCounts) {
         self.range = range
         self.totalBuckets = totalBuckets
         self.seriesBuckets = seriesBuckets
-        self.totals = totals ?? RollupCounts.sum(of: totalBuckets)
+        self.totals = totals
     }
 
     /// The series' buckets grouped by `range.seriesSlots`: an hour bucket in the slot it

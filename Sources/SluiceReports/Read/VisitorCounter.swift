@@ -80,7 +80,7 @@ public struct VisitorCounter {
 
     /// One count per group, in order.
     public func count(_ groups: [[RollupSnapshot]]) throws(ReportError) -> [VisitorCount] {
-        try count(groups, now: RollupCache.now())
+        try count(groups, now: cache?.now() ?? RollupCache.wallClock())
     }
 
     /// One count per group, in order; `now` (epoch ms) decides which buckets are closed.
