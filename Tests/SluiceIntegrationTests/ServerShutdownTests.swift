@@ -14,11 +14,13 @@ import Testing
         #expect(try await eventually(timeout: .seconds(5)) { idle.receivedCount(of: "HTTP/1.1 200") == 1 }, "received: \(idle.received)")
 
         // Status 0 is the graceful path (a default SIGTERM death is 143), and it does not wait
-        // for the idle connection's client to go.
+        // for the idle connection's client to go (the idle timeout is 30 s). The bound leaves
+        // room for this test's own polling to be held up while other suites hold the
+        // cooperative threads (CI has seen 6 s).
         let started = ContinuousClock.now
         let status = try await stack.ingest.stop(signal: SIGTERM, timeout: .seconds(15))
         #expect(status == 0, "log:\n\(stack.ingest.log)")
-        #expect(ContinuousClock.now - started < .seconds(5), "log:\n\(stack.ingest.log)")
+        #expect(ContinuousClock.now - started < .seconds(12), "log:\n\(stack.ingest.log)")
     }
 
     @Test func sigtermEndsTheDashboardsLiveStreamAndTheDashboard() async throws {
@@ -36,10 +38,12 @@ import Testing
         #expect(try await eventually(timeout: .seconds(10)) { stream.receivedCount(of: "retry: ") == 1 }, "received: \(stream.received)")
 
         let started = ContinuousClock.now
-        let status = try await dashboard.stop(signal: SIGTERM, timeout: .seconds(20))
+        let status = try await dashboard.stop(signal: SIGTERM, timeout: .seconds(25))
         #expect(status == 0, "log:\n\(dashboard.log)")
-        // The stream checks for shutdown every read interval (5 s).
-        #expect(ContinuousClock.now - started < .seconds(12), "log:\n\(dashboard.log)")
+        // The stream checks for shutdown every read interval (5 s); waiting for its client
+        // would take 30 minutes. The bound leaves room for this test's polling to be held up
+        // while other suites hold the cooperative threads (CI has seen 6 s).
+        #expect(ContinuousClock.now - started < .seconds(18), "log:\n\(dashboard.log)")
         // Ended by the server, not cut by the process's exit: the chunked body's last chunk came.
         stream.receive()
         #expect(stream.received.hasSuffix("\r\n0\r\n\r\n"), "the stream was cut, not finished: \(stream.received.suffix(200))")
