@@ -44,7 +44,7 @@ import Testing
         #expect(ids.count == expected.count, "stored \(ids.count) documents for \(expected.count) accepted events")
         #expect(Set(ids) == expected, "missing: \(expected.subtracting(ids).sorted().prefix(10))")
         try await stack.stop()
-        mongo.stop()
+        await mongo.stop()
     }
 
     /// While MongoDB does not answer, no worker reads or takes over anything (each says
@@ -80,7 +80,7 @@ import Testing
         #expect(ids.count == expected.count && Set(ids) == expected)
         #expect(try deadLetters() == 0)
         try await stack.stop()
-        mongo.stop()
+        await mongo.stop()
     }
 
     /// Posts `count` events in batches of 50 and returns the ids answered 202.

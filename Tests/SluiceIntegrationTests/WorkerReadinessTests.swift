@@ -33,7 +33,7 @@ import Testing
         #expect(try await eventually { try await HTTP.get("\(base)/metrics").text.contains("sluice_worker_store_ready 1") })
 
         // Gone: connections refused.
-        mongo.stop()
+        await mongo.stop()
         #expect(try await eventually(timeout: .seconds(10)) { try await ready().status == 503 }, "still ready with MongoDB stopped")
         #expect(try await HTTP.get("\(base)/healthz").status == 200)
         try await stack.stop()
@@ -49,7 +49,7 @@ import Testing
         let worker = try #require(stack.worker)
         #expect(try await HTTP.post("\(stack.baseURL)/api/analytics/track/event", json: #"{"eventType":"test","eventName":"before-the-outage"}"#).status == 202)
         #expect(try await eventually(timeout: .seconds(20)) { try stack.workersAreIdle() }, "the event was not consumed; log:\n\(worker.log)")
-        mongo.stop()
+        await mongo.stop()
         // Long enough for the worker's pings and last writes to find the server gone (its
         // pings fail in the first second; server selection would wait 30 s).
         try await Task.sleep(for: .seconds(5))

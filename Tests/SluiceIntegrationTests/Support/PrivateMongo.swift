@@ -28,7 +28,11 @@ final class PrivateMongo: @unchecked Sendable {
 
     /// Stops the server: SIGTERM, then SIGKILL if it has not exited within 5 s
     /// (a frozen or busy SecantusDB can hang in its shutdown, and must not outlive the tests).
-    func stop() {
+    /// The wait runs on a thread of its own, not on a cooperative thread other suites need.
+    func stop() async { await onOwnThread { self.stopAndWait() } }
+
+    /// `stop`'s work, on the caller's thread.
+    private func stopAndWait() {
         guard process.isRunning else { return }
         kill(process.processIdentifier, SIGCONT)
         process.terminate()
@@ -38,7 +42,7 @@ final class PrivateMongo: @unchecked Sendable {
         process.waitUntilExit()
     }
 
-    deinit { stop() }
+    deinit { stopAndWait() }
 }
 
 /// A TCP port nothing listens on right now.
