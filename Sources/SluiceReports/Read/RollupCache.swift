@@ -18,12 +18,12 @@ import Synchronization
 /// and the store is asked for open buckets about once a write, not once a view. Without a
 /// generation (older workers, a Redis that lost it) open buckets are read every time.
 /// Reads are keyed by site, span and projection, each kept with its buckets' counts added
-/// up (`KeptRead`), so a view of a long range adds a few sums, not every bucket. Beside them it keeps the unions of
-/// closed buckets' visitor sketches (`KeptUnion`), which `VisitorCounter` would otherwise
-/// send to Redis and merge again for every view of a long range; they are reused for
-/// `lifetime`. The least recently used entries go first once their size (documents' JSON
-/// text, sketches' bytes) passes `capacityBytes`; a read's sum is not counted, and can take
-/// about as much again. Safe for concurrent use.
+/// up (`KeptRead`), so a view of a long range adds a few sums, not every bucket. Beside
+/// them it keeps the unions of closed buckets' visitor sketches (`KeptUnion`), which
+/// `VisitorCounter` would otherwise send to Redis and merge again for every view of a long
+/// range; they are reused for `lifetime`. The least recently used entries go first once
+/// their size (documents' JSON text, sketches' bytes) passes `capacityBytes`; a read's sum
+/// is not counted, and can take about as much again. Safe for concurrent use.
 public final class RollupCache: Sendable {
     /// What one read of a span asked for.
     struct Key: Hashable {
