@@ -33,6 +33,16 @@ public struct ReportSource {
             limit: limit)
     }
 
+    /// The unique human visitors of `site` over `range` alone, as the overview counts them:
+    /// one read of the buckets' totals and sketches, without the overview's breakdowns,
+    /// series and previous period (the funnels page's denominator). Zero with bots only.
+    public func visitors(site: String, range: ReportRange, audience: ReportAudience = .humans) throws(ReportError) -> VisitorCount {
+        let none = VisitorCount(value: 0, isEstimate: false)
+        guard audience != .bots else { return none }
+        let read = try reader.read(site: site, range: range, dimensions: [], audience: audience, series: false, sketches: true)
+        return try visitors.count([read.totalBuckets]).first ?? none
+    }
+
     /// Chats per agent and model, and their languages.
     public func chats(site: String, range: ReportRange, audience: ReportAudience = .humans, limit: Int = ReportLimit.standard) throws(ReportError) -> ChatReport
     {

@@ -67,7 +67,10 @@ import Testing
     @Test func theStreamSendsTheFiguresThenHeartbeatsEndsAndIsBounded() async throws {
         try await DashboardTestBed.run { bed in
             try Self.seed(bed, now: Int64(Date().timeIntervalSince1970 * 1000))
-            try await Self.withController(redisURL: bed.redisURL, interval: .milliseconds(20), lifetime: .seconds(3)) { client in
+            // Eight seconds for two reads 20 ms apart: the stream's loop shares the cooperative
+            // threads with other suites' synchronous store calls, which CI has seen hold both
+            // for over 3 s (a 3-s stream then sent one event and no heartbeat).
+            try await Self.withController(redisURL: bed.redisURL, interval: .milliseconds(20), lifetime: .seconds(8)) { client in
                 let response = try await client.execute(uri: "/api/dashboard/realtime/stream", method: .get)
                 #expect(response.status == .ok)
                 #expect(response.headers[.contentType] == "text/event-stream")

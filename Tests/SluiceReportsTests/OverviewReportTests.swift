@@ -49,6 +49,26 @@ import Testing
         }
     }
 
+    /// The visitors alone (the funnels page's denominator) are the overview's, estimate flag
+    /// included, for a range of several buckets and for a single day; none with bots only.
+    @Test func theVisitorsAloneAreTheOverviews() throws {
+        try ReportsTestBed.withFresh { bed in
+            try ThreeDays.seed(bed)
+            let threeDays = try ThreeDays.range()
+            let lastDay = try ReportRange.parse(
+                range: "custom", from: ThreeDays.last, to: ThreeDays.last, timeZone: "UTC", now: ReportsTestBed.utc("2026-12-02"))
+            for range in [threeDays, lastDay] {
+                for audience in [ReportAudience.humans, .all] {
+                    let overview = try bed.source.overview(site: ThreeDays.site, range: range, audience: audience)
+                    let alone = try bed.source.visitors(site: ThreeDays.site, range: range, audience: audience)
+                    #expect(Double(alone.value) == overview.visitors.current && alone.isEstimate == overview.visitorsAreEstimated)
+                }
+            }
+            #expect(try bed.source.visitors(site: ThreeDays.site, range: lastDay) == VisitorCount(value: 2000, isEstimate: false))
+            #expect(try bed.source.visitors(site: ThreeDays.site, range: threeDays, audience: .bots) == VisitorCount(value: 0, isEstimate: false))
+        }
+    }
+
     @Test func botsAndEveryoneOnRequest() throws {
         try ReportsTestBed.withFresh { bed in
             try ThreeDays.seed(bed)

@@ -14,16 +14,16 @@ enum FunnelsPage {
         { source, query throws(ReportError) in try view(source, query, funnels: settings.funnels) }
     }
 
-    /// The page's view from one read of user events and funnel rows, and the overview's visitors.
+    /// The page's view from one read of user events and funnel rows, and the range's visitors.
     static func view(_ source: ReportSource, _ query: ReportQuery, funnels: [Funnel]) throws(ReportError) -> ReportView {
         let (events, progress) = try source.eventsAndFunnels(
             site: query.site, range: query.range, funnels: funnels, audience: query.audience, limit: ReportLimit.allowed.upperBound)
-        let visitors = try source.overview(site: query.site, range: query.range, audience: query.audience, limit: 1)
+        let visitors = try source.visitors(site: query.site, range: query.range, audience: query.audience)
         let signups = events.events.first { $0.type == signup.type && $0.name == signup.name }?.count ?? 0
-        let visitorCount = visitors.visitors.current ?? 0
+        let visitorCount = Double(visitors.value)
         var headlines: [ReportView.Headline] = [
             .init("signups", "Signups", .count, Double(signups)),
-            .init("visitors", "Visitors", .count, visitorCount, isEstimate: visitors.visitorsAreEstimated),
+            .init("visitors", "Visitors", .count, visitorCount, isEstimate: visitors.isEstimate),
             .init("signupRate", "Signups / visitors", .rate, visitorCount == 0 ? nil : Double(signups) / visitorCount),
         ]
         // The same figures and tables with or without funnels (null and empty then), so scripts see one shape.
