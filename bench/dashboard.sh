@@ -145,9 +145,16 @@ time_pages() {
     spawn "sluice-dashboard" "$dir/dashboard.log" env "${settings[@]}" SLUICE_DASHBOARD_PORT="$dashboard_port" "$bin_dir/sluice-dashboard"
     local dashboard_pid=$SPAWNED_PID
     wait_until "sluice-dashboard" "$dashboard_pid" "$dir/dashboard.log" 60 http_ok "http://127.0.0.1:$dashboard_port/healthz"
+    # Beside it, one that keeps nothing (SLUICE_DASHBOARD_CACHE_SECONDS=0): what a view costs
+    # when no read is kept for it.
+    local uncached_port
+    uncached_port="$(free_ports 1)"
+    spawn "sluice-dashboard" "$dir/dashboard-uncached.log" env "${settings[@]}" SLUICE_DASHBOARD_PORT="$uncached_port" \
+        SLUICE_DASHBOARD_CACHE_SECONDS=0 "$bin_dir/sluice-dashboard"
+    wait_until "sluice-dashboard" "$SPAWNED_PID" "$dir/dashboard-uncached.log" 60 http_ok "http://127.0.0.1:$uncached_port/healthz"
     log "$size events: timing the pages ($requests requests per route and range)"
-    (cd "$BENCH_DIR" && "$python" dashboard_pages.py --port "$dashboard_port" --mongo-url "$mongo_url" --redis-port "$redis_port" --label "$size" \
-        --events "$size" --today "$today" --requests "$requests" --out "$dir/pages.json" \
+    (cd "$BENCH_DIR" && "$python" dashboard_pages.py --port "$dashboard_port" --uncached-port "$uncached_port" --mongo-url "$mongo_url" \
+        --redis-port "$redis_port" --label "$size" --events "$size" --today "$today" --requests "$requests" --out "$dir/pages.json" \
         --pid "dashboard=$dashboard_pid" --pid "secantusd=$SECANTUSD_PID" --pid "redis=$REDIS_PID")
 }
 

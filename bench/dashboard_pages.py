@@ -9,9 +9,11 @@ read again behind it). Then how soon a write shows: a day document's page views
 raised in the store (its hour's too) with the generation, as the flusher does, and the overview's
 JSON asked every 10 ms until it shows them. Beside it, the store's part: the
 roll-up documents the overview reads, fetched alone with pymongo, and their size.
+And each report route of a second dashboard that keeps nothing
+(SLUICE_DASHBOARD_CACHE_SECONDS=0): what a view costs when no read is kept for it.
 
 Writes one JSON file: {label, events, rows: [{page, route, range, first, p50, p95,
-clientP50, clientP95, writtenP50, writtenP95, bytes}], shows: [{range, p50, p95,
+clientP50, clientP95, writtenP50, writtenP95, uncachedP50, uncachedP95, bytes}], shows: [{range, p50, p95,
 max, rounds}], cpu: {process: % of one core while timing, "other": the rest of the
 machine}, store: [...]}. Needs the venv's Python (pymongo, redis).
 """
@@ -34,6 +36,9 @@ REPORT_PAGES = [("Overview", "/", "overview"), ("Chats", "/chats", "chats"), ("T
 JOURNEY = "bench-journey"
 OVERVIEW_PARTS = ["page", "entryPage", "exitPage", "referrer", "channel", "utmSource", "utmMedium", "utmCampaign", "deviceType", "browser", "os"]
 TOTALS = ["visitors", "pageViews", "events", "sessions", "bounces", "duration", "engaged"]
+REPORT_NAMES = {page for page, _, _ in REPORT_PAGES}
+# Requests per route to the dashboard that keeps nothing (a 30-day view takes up to a second there).
+UNCACHED_REQUESTS = 10
 # Each site's roll-up generation (StreamLayout.rollupGenerationsKey); the bench data has no sites file, so the site is "".
 GENERATIONS_KEY = "sluice:rollups:written"
 
@@ -193,6 +198,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--mongo-url", required=True)
+    parser.add_argument("--uncached-port", type=int, required=True, help="a dashboard on the same store that keeps no reads")
     parser.add_argument("--redis-port", type=int, required=True, help="the dashboard's Redis, whose roll-up generation is replaced")
     parser.add_argument("--label", required=True)
     parser.add_argument("--events", type=int, required=True)
@@ -203,6 +209,7 @@ def main():
     parser.add_argument("--out", required=True)
     args = parser.parse_args()
     connection = http.client.HTTPConnection("127.0.0.1", args.port, timeout=60)
+    uncached_connection = http.client.HTTPConnection("127.0.0.1", args.uncached_port, timeout=60)
     redis = Redis(args.redis_port)
 
     def raise_generation():
@@ -216,8 +223,13 @@ def main():
         rows.append({"page": page, "route": route, "range": range_name, "path": path, "first": first, "p50": percentile(server, 0.5),
                      "p95": percentile(server, 0.95), "clientP50": percentile(client, 0.5), "clientP95": percentile(client, 0.95),
                      "writtenP50": percentile(written, 0.5), "writtenP95": percentile(written, 0.95), "bytes": size})
+        # Only the report pages keep reads; the real-time and journey routes never do.
+        if page in REPORT_NAMES:
+            uncached, _, _, _ = time_route(uncached_connection, path, UNCACHED_REQUESTS, 1)
+            rows[-1].update({"uncachedP50": percentile(uncached, 0.5), "uncachedP95": percentile(uncached, 0.95)})
+        uncached = f"  nothing kept p95 {rows[-1]['uncachedP95']:7.1f} ms" if "uncachedP95" in rows[-1] else ""
         print(f"{args.label:>6} {page:<12} {route:<18} {range_name:<10} p50 {rows[-1]['p50']:7.1f} ms  p95 {rows[-1]['p95']:7.1f} ms  "
-              f"after a write p50 {rows[-1]['writtenP50']:7.1f} ms  p95 {rows[-1]['writtenP95']:7.1f} ms", flush=True)
+              f"after a write p50 {rows[-1]['writtenP50']:7.1f} ms  p95 {rows[-1]['writtenP95']:7.1f} ms{uncached}", flush=True)
     cpu = cpu.stop("timer")
     database = pymongo.MongoClient(args.mongo_url).get_default_database()
     shows = write_shows(connection, database, raise_generation, args.today, min(args.requests, 10))
