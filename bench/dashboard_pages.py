@@ -78,6 +78,16 @@ def percentile(values, fraction):
     return ordered[max(0, math.ceil(fraction * len(ordered)) - 1)]
 
 
+def get(connection, path):
+    """The response and body of GET `path`, which must answer 200."""
+    connection.request("GET", path)
+    response = connection.getresponse()
+    body = response.read()
+    if response.status != 200:
+        raise SystemExit(f"GET {path}: {response.status} {body[:300]!r}")
+    return response, body
+
+
 def time_route(connection, path, requests, warmup, before=None):
     """Server and client times (ms) of `requests` GETs of `path` after `warmup` untimed ones,
     the body's size, and the server time of the first (untimed) one: before anything was reused.
@@ -87,12 +97,8 @@ def time_route(connection, path, requests, warmup, before=None):
         if before:
             before()
         started = time.perf_counter()
-        connection.request("GET", path)
-        response = connection.getresponse()
-        body = response.read()
+        response, body = get(connection, path)
         elapsed = (time.perf_counter() - started) * 1000
-        if response.status != 200:
-            raise SystemExit(f"GET {path}: {response.status} {body[:300]!r}")
         timing = response.getheader("Server-Timing") or ""
         if not timing.startswith("app;dur="):
             raise SystemExit(f"GET {path}: no Server-Timing header (is the dashboard older than this benchmark?)")
@@ -120,12 +126,7 @@ def write_shows(connection, database, raise_generation, end_day, rounds):
         raise SystemExit(f"no day and noon hour documents for {yesterday.date()} to write to")
 
     def page_views(path):
-        connection.request("GET", path)
-        response = connection.getresponse()
-        body = response.read()
-        if response.status != 200:
-            raise SystemExit(f"GET {path}: {response.status} {body[:300]!r}")
-        return json.loads(body)["figures"]["pageViews"]["value"]
+        return json.loads(get(connection, path)[1])["figures"]["pageViews"]["value"]
 
     def stored(days):
         query = {"site": "", "granularity": "day", "start": {"$gte": today - datetime.timedelta(days=days), "$lt": today}}
@@ -227,9 +228,9 @@ def main():
         if page in REPORT_NAMES:
             uncached, _, _, _ = time_route(uncached_connection, path, UNCACHED_REQUESTS, 1)
             rows[-1].update({"uncachedP50": percentile(uncached, 0.5), "uncachedP95": percentile(uncached, 0.95)})
-        uncached = f"  nothing kept p95 {rows[-1]['uncachedP95']:7.1f} ms" if "uncachedP95" in rows[-1] else ""
+        kept_nothing = f"  nothing kept p95 {rows[-1]['uncachedP95']:7.1f} ms" if "uncachedP95" in rows[-1] else ""
         print(f"{args.label:>6} {page:<12} {route:<18} {range_name:<10} p50 {rows[-1]['p50']:7.1f} ms  p95 {rows[-1]['p95']:7.1f} ms  "
-              f"after a write p50 {rows[-1]['writtenP50']:7.1f} ms  p95 {rows[-1]['writtenP95']:7.1f} ms{uncached}", flush=True)
+              f"after a write p50 {rows[-1]['writtenP50']:7.1f} ms  p95 {rows[-1]['writtenP95']:7.1f} ms{kept_nothing}", flush=True)
     cpu = cpu.stop("timer")
     database = pymongo.MongoClient(args.mongo_url).get_default_database()
     shows = write_shows(connection, database, raise_generation, args.today, min(args.requests, 10))

@@ -26,10 +26,9 @@ public struct ReportSource {
         let current = try reader.read(site: site, range: range, dimensions: OverviewReport.dimensions, audience: audience, series: true, sketches: sketches)
         let previous = try reader.read(site: site, range: range.previous, dimensions: [], audience: audience, series: false, sketches: sketches)
         let counts = audience == .bots ? [] : try visitors.count([current.totalBuckets, previous.totalBuckets] + current.seriesGroups)
-        let none = VisitorCount(value: 0, isEstimate: false)
         return OverviewReport(
-            current: current, previous: previous, visitors: counts.first ?? none, previousVisitors: counts.dropFirst().first ?? none,
-            seriesVisitors: counts.count > 2 ? Array(counts.dropFirst(2)) : Array(repeating: none, count: range.seriesSlots.count), audience: audience,
+            current: current, previous: previous, visitors: counts.first ?? .zero, previousVisitors: counts.dropFirst().first ?? .zero,
+            seriesVisitors: counts.count > 2 ? Array(counts.dropFirst(2)) : Array(repeating: .zero, count: range.seriesSlots.count), audience: audience,
             limit: limit)
     }
 
@@ -37,10 +36,9 @@ public struct ReportSource {
     /// one read of the buckets' totals and sketches, without the overview's breakdowns,
     /// series and previous period (the funnels page's denominator). Zero with bots only.
     public func visitors(site: String, range: ReportRange, audience: ReportAudience = .humans) throws(ReportError) -> VisitorCount {
-        let none = VisitorCount(value: 0, isEstimate: false)
-        guard audience != .bots else { return none }
+        guard audience != .bots else { return .zero }
         let read = try reader.read(site: site, range: range, dimensions: [], audience: audience, series: false, sketches: true)
-        return try visitors.count([read.totalBuckets]).first ?? none
+        return try visitors.count([read.totalBuckets]).first ?? .zero
     }
 
     /// Chats per agent and model, and their languages.

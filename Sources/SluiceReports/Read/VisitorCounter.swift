@@ -13,6 +13,9 @@ public struct VisitorCount: Sendable, Equatable {
         self.value = value
         self.isEstimate = isEstimate
     }
+
+    /// No visitors, exactly (nothing counted, or bots only).
+    public static let zero = VisitorCount(value: 0, isEstimate: false)
 }
 
 /// Counts the unique visitors of groups of buckets: a group of one bucket takes its

@@ -62,7 +62,7 @@ public struct OverviewReport: Sendable {
                 sessions += snapshot.counts.total(.sessions, audience)
             }
             return Point(
-                start: slot.start, label: slot.label, visitors: humansCounted ? visitors : VisitorCount(value: 0, isEstimate: false), pageViews: pageViews,
+                start: slot.start, label: slot.label, visitors: humansCounted ? visitors : .zero, pageViews: pageViews,
                 sessions: sessions)
         }
         breakdowns = Self.dimensions.map { ShareTable(dimension: $0, values: current.totals.rows($0, audience), limit: limit) }
